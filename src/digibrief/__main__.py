@@ -1,0 +1,7 @@
+"""`python -m digibrief` is the same as the `digibrief` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

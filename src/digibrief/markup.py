@@ -1,0 +1,80 @@
+"""The small inline markup allowed in data text, parsed once into literal runs.
+
+Supported: **bold**, *italic*, [text](http(s)://… or mailto:…) and citations [SOURCE_ID; OTHER_ID].
+Anything else, including HTML or reportlab tags, stays literal text; writers escape every run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .document import Run, Text
+
+CITATION = re.compile(r"\[([A-Z][A-Z0-9_]{2,}(?:\s*;\s*[A-Z][A-Z0-9_]{2,})*)\]")
+_TOKEN = re.compile(
+    r"(?P<cite>\[[A-Z][A-Z0-9_]{2,}(?:\s*;\s*[A-Z][A-Z0-9_]{2,})*\])"
+    r"|(?P<link>\[(?P<ltext>[^\[\]\n]+)\]\((?P<url>[^()\s]+)\))"
+    r"|(?P<bold>\*\*(?P<btext>[^*\n]+)\*\*)"
+    r"|(?P<italic>(?<![\w*])\*(?P<itext>[^*\s][^*\n]*?)\*(?![\w*]))"
+)
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def cited_ids(text: str) -> list[str]:
+    """Source ids cited in text, in order (used by validation)."""
+    return [sid.strip() for m in CITATION.finditer(text) for sid in m.group(1).split(";")]
+
+
+def safe_url(url: str) -> bool:
+    return url.lower().startswith(SAFE_SCHEMES) and not any(c in url for c in "<>\"' \n")
+
+
+def parse(text: str, cite: Callable[[list[str]], tuple[int, ...]]) -> Text:
+    """Turn marked-up text into runs; cite maps source ids to reference numbers."""
+    runs: list[Run] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() > pos:
+            runs.append(Run(text[pos : m.start()]))
+        if m.group("cite"):
+            numbers = cite([s.strip() for s in m.group("cite")[1:-1].split(";")])
+            # a citation glued to the previous word: drop the space before it
+            if runs and runs[-1].text.endswith(" ") and not runs[-1].cite:
+                last = runs[-1]
+                runs[-1] = Run(last.text.rstrip(" "), last.bold, last.italic, last.href)
+            runs.append(Run(format_numbers(numbers), cite=numbers))
+        elif m.group("link"):
+            url = m.group("url")
+            if safe_url(url):
+                runs.append(Run(m.group("ltext"), href=url))
+            else:
+                runs.append(Run(m.group(0)))
+        elif m.group("bold"):
+            runs.append(Run(m.group("btext"), bold=True))
+        else:
+            runs.append(Run(m.group("itext"), italic=True))
+        pos = m.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    return tuple(r for r in runs if r.text)
+
+
+def format_numbers(numbers: tuple[int, ...]) -> str:
+    """[1, 2, 3, 5] -> "1-3,5" (an en dash in print)."""
+    ordered = sorted(set(numbers))
+    parts: list[str] = []
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(
+            str(ordered[i])
+            if j == i
+            else f"{ordered[i]}\u2013{ordered[j]}"
+            if j > i + 1
+            else f"{ordered[i]},{ordered[j]}"
+        )
+        i = j + 1
+    return ",".join(parts)

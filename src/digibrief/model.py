@@ -1,0 +1,329 @@
+"""The validated domain: sources, indicators, countries, risks and the report definition.
+
+pydantic v2 was chosen over dataclasses plus a validator because it gives typed, frozen objects,
+per-field errors with a key path (which the loader maps back to file:line:col) and JSON Schema
+generation for editors from the same declarations. Cross-file rules (ids that must exist, values
+inside an indicator's range) live in load.py, which knows where each value came from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# --- scalar types -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _text(max_len: int, multiline: bool = False):
+    def check(value: str) -> str:
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(
+                f"contains the control character U+{ord(bad.group()):04X}, which cannot be printed"
+            )
+        if not multiline and "\n" in value.strip():
+            raise ValueError("expected a single line of text")
+        value = unicodedata.normalize("NFC", value.strip())
+        if not value:
+            raise ValueError("expected text, got an empty or blank string")
+        if len(value) > max_len:
+            raise ValueError(f"text is {len(value)} characters long; the limit is {max_len}")
+        return value
+
+    return AfterValidator(check)
+
+
+Line = Annotated[str, _text(300)]
+Sentence = Annotated[str, _text(1200)]
+Prose = Annotated[str, _text(8000, multiline=True)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,79}$")]
+SourceId = Id
+CountryId = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Month = Annotated[int, Field(ge=1, le=12)]
+DateText = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
+    return value
+
+
+Number = Annotated[float, Field(strict=False), AfterValidator(_finite)]
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ValueError(f"expected an http:// or https:// address, got {value!r}")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_url)]
+Unit = Literal["percent", "rank", "score", "count", "usd", "per100", "index"]
+Status = Literal["verified", "reported", "unverified"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- data/ --------------------------------------------------------------------------------------
+
+
+class Source(Strict):
+    publisher: Line
+    title: Line
+    date: DateText
+    url: Url | None = None
+    note: Sentence | None = None
+
+
+class SourcesFile(Strict):
+    sources: dict[Id, Source]
+
+
+class Indicator(Strict):
+    name: Line
+    unit: Unit
+    unit_label: Line
+    range: Annotated[list[Number], Field(min_length=2, max_length=2)]
+    higher_is_better: bool
+    decimals: Annotated[int, Field(ge=0, le=6)] = 1
+    definition: Sentence
+    source: SourceId
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Indicator:
+        if self.range[0] >= self.range[1]:
+            raise ValueError(f"range must be [low, high] with low < high, got {self.range}")
+        return self
+
+
+class IndicatorsFile(Strict):
+    indicators: dict[Id, Indicator]
+
+
+class Point(Strict):
+    value: Number
+    source: SourceId
+    status: Status = "verified"
+    note: Sentence | None = None
+
+
+class LocalName(Strict):
+    lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+    script: Literal["Cyrl", "Latn"]
+    name: Line
+
+
+class Population(Strict):
+    value: Annotated[int, Field(ge=1)]
+    year: Year
+    source: SourceId
+    status: Status = "verified"
+
+
+class Highlight(Strict):
+    text: Sentence
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+
+
+class KeyFigure(Strict):
+    label: Line
+    value: Number
+    unit: Unit
+    display: Annotated[str, _text(40)] | None = None
+    year: Year | None = None
+    year_end: Year | None = None
+    source: SourceId
+    note: Sentence | None = None
+    status: Status = "verified"
+
+    @model_validator(mode="after")
+    def _period(self) -> KeyFigure:
+        if self.year_end is not None and (self.year is None or self.year_end < self.year):
+            raise ValueError("year_end needs a year that is not after it")
+        return self
+
+
+class Milestone(Strict):
+    year: Year
+    month: Month | None = None
+    title: Line
+    detail: Sentence
+    source: SourceId
+
+
+class Incident(Strict):
+    category: Id
+    year: Year | None = None
+    month: Month | None = None
+    title: Line
+    detail: Sentence
+    source: SourceId
+
+
+class DiscrepancyValue(Strict):
+    value: Number
+    year: Year | None = None
+    source: SourceId
+    note: Sentence | None = None
+
+
+class Discrepancy(Strict):
+    topic: Line
+    values: Annotated[list[DiscrepancyValue], Field(min_length=2)]
+    shown: SourceId
+    reason: Sentence
+
+
+class Country(Strict):
+    id: CountryId
+    name: Line
+    role: Literal["focus", "context"]
+    local_names: list[LocalName] = []
+    capital: Line
+    population: Population
+    profile: Prose
+    highlights: Annotated[list[Highlight], Field(min_length=1, max_length=6)]
+    key_figures: Annotated[list[KeyFigure], Field(max_length=6)] = []
+    indicators: dict[Id, dict[Year, Point]] = {}
+    milestones: list[Milestone] = []
+    incidents: list[Incident] = []
+    discrepancies: list[Discrepancy] = []
+
+    @model_validator(mode="after")
+    def _focus_has_enough(self) -> Country:
+        if self.role == "focus":
+            if len(self.highlights) < 3:
+                raise ValueError(f"a focus country needs 3 to 6 highlights, got {len(self.highlights)}")
+            if len(self.key_figures) < 2:
+                raise ValueError(f"a focus country needs 2 to 6 key_figures, got {len(self.key_figures)}")
+        return self
+
+
+class RiskCategory(Strict):
+    name: Line
+    description: Sentence
+
+
+class Assessment(Strict):
+    level: Annotated[int, Field(ge=0, le=3)] | None
+    rationale: Sentence
+    sources: list[SourceId]
+
+    @model_validator(mode="after")
+    def _evidence(self) -> Assessment:
+        if self.level is not None and not self.sources:
+            raise ValueError("an assessed level needs at least one source as evidence")
+        return self
+
+
+class RisksFile(Strict):
+    note: Sentence
+    levels: dict[Annotated[int, Field(ge=0, le=3)], Line]
+    categories: Annotated[dict[Id, RiskCategory], Field(min_length=1)]
+    assessments: dict[CountryId, dict[Id, Assessment]]
+
+
+# --- report/ ------------------------------------------------------------------------------------
+
+ChartKind = Literal[
+    "index_by_year", "trend", "timeline", "heatmap", "peer_bar", "rank_path", "online_offline"
+]
+
+
+class ChartDef(Strict):
+    """One chart in the report; `country` is filled per country for charts listed in each_country."""
+
+    kind: ChartKind
+    title: Line
+    indicator: Id | None = None
+    years: list[Year] | None = None
+    from_year: Year | None = None
+    to_year: Year | None = None
+    year: Year | None = None
+    country: CountryId | None = None
+    caption: Sentence | None = None
+
+    @model_validator(mode="after")
+    def _needs_indicator(self) -> ChartDef:
+        if self.kind not in ("timeline", "heatmap") and self.indicator is None:
+            raise ValueError(f"a {self.kind} chart needs an indicator")
+        return self
+
+
+SectionKind = Literal[
+    "cover", "takeaways", "contents", "overview", "countries", "risks", "context", "methodology"
+]
+
+
+class SectionDef(Strict):
+    kind: SectionKind
+    title: Line | None = None
+    intro: Prose | None = None
+    charts: list[Id] = []
+    country: CountryId | None = None
+
+
+class ReportFile(Strict):
+    title: Line
+    subtitle: Line
+    edition: DateText
+    publisher: Line
+    author: Line
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    keywords: list[Line] = []
+    paper: Literal["a4", "letter"] = "a4"
+    countries: Annotated[list[CountryId], Field(min_length=1)]
+    sections: Annotated[list[SectionDef], Field(min_length=1)]
+    takeaways: Annotated[list[Sentence], Field(min_length=1, max_length=8)]
+    charts: dict[Id, ChartDef] = {}
+    each_country: list[Id] = []
+    country_charts: dict[CountryId, list[Id]] = {}
+    methodology: Prose
+
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class Fonts(Strict):
+    family: Line = "DejaVu Sans"
+    regular: Line = "DejaVuSans.ttf"
+    bold: Line = "DejaVuSans-Bold.ttf"
+    italic: Line = "DejaVuSans-Oblique.ttf"
+    bold_italic: Line = "DejaVuSans-BoldOblique.ttf"
+
+
+class ThemeFile(Strict):
+    palette: Annotated[list[Colour], Field(min_length=2)]
+    focus: Colour
+    peer: Colour
+    ink: Colour
+    muted: Colour
+    accent: Colour
+    rule: Colour
+    risk_levels: Annotated[list[Colour], Field(min_length=4, max_length=4)]
+    fonts: Fonts = Fonts()
+    sizes: dict[Id, Annotated[float, Field(strict=False, gt=0, le=96)]] = {}
+
+
+# --- the whole validated input ------------------------------------------------------------------
+
+
+class Project(Strict):
+    """Everything digibrief knows after loading: data plus the report definition."""
+
+    sources: dict[str, Source]
+    indicators: dict[str, Indicator]
+    countries: dict[str, Country]
+    risks: RisksFile
+    report: ReportFile
+    theme: ThemeFile
