@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from .document import ChartSpec, Event, Lane, Series, SeriesPoint
@@ -26,13 +27,18 @@ def source_line(project: Project, source_ids: Iterable[str]) -> str:
     by_publisher: dict[str, list[str]] = {}
     for sid in dict.fromkeys(source_ids):
         src = project.sources[sid]
-        years = by_publisher.setdefault(src.publisher, [])
+        years = by_publisher.setdefault(short_publisher(src.publisher), [])
         if src.date[:4] not in years:
             years.append(src.date[:4])
     if not by_publisher:
         return ""
     parts = [f"{pub} ({', '.join(sorted(years))})" for pub, years in by_publisher.items()]
     return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def short_publisher(publisher: str) -> str:
+    """'UN DESA (data); UNU-EGOV (CSV compilation)' -> 'UN DESA': the name a source line needs."""
+    return re.split(r"\s*[(;]", publisher, maxsplit=1)[0].strip() or publisher
 
 
 def _span(years: list[int]) -> str:
@@ -181,7 +187,7 @@ class SpecBuilder:
                 Series(c.id, c.name, (SeriesPoint(y, pt.value, pt.status),), emphasis=c.id == country)
             )
         known = [s for s in series_out if s.points[0].value is not None]
-        known.sort(key=lambda s: s.points[0].value or 0, reverse=not ind.higher_is_better)
+        known.sort(key=lambda s: s.points[0].value or 0, reverse=ind.higher_is_better)
         alt = f"Bar chart of {ind.name.lower()} ({ind.unit_label}), {_span(years) if years else 'no data'}."
         if country and any(s.key == country for s in known):
             pos = [s.key for s in known].index(country) + 1
@@ -291,7 +297,8 @@ class SpecBuilder:
         missing = sum(1 for *_, v in flat if v is None)
         alt = f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, rated 0 (none found) to 3 (high)."
         if high:
-            alt += f" Rated high: {_join(high[:6])}{' and others' if len(high) > 6 else ''}."
+            shown = high[:5] + ([f"{len(high) - 5} more"] if len(high) > 5 else [])
+            alt += f" Rated high: {_join(shown)}."
         if missing:
             alt += f" {missing} cells are not assessed for lack of evidence."
         spec = ChartSpec(

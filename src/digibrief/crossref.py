@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+from . import markup
 from .model import Country, IndicatorsFile, ReportFile, RisksFile, SourcesFile
 
 if TYPE_CHECKING:
@@ -45,7 +46,15 @@ def check_references(
         for iid, ind in indicators.indicators.items():
             src(indicators_f, ("indicators", iid, "source"), ind.source)
 
+    def prose(f: _File, path: tuple, text: str) -> None:
+        for sid in markup.cited_ids(text):
+            if source_ids is not None and sid not in source_ids:
+                f.problem(path, _unknown("source id", sid, source_ids) + " in a citation [ID]")
+
     for c, f in countries.values():
+        prose(f, ("profile",), c.profile)
+        for i, h in enumerate(c.highlights):
+            prose(f, ("highlights", i, "text"), h.text)
         src(f, ("population", "source"), c.population.source)
         year_ok(f, ("population", "year"), c.population.year)
         for i, h in enumerate(c.highlights):
@@ -106,6 +115,11 @@ def check_references(
             risks_f.problem(("levels",), f"missing a label for level(s) {sorted(missing_levels)}")
 
     if report:
+        for i, t in enumerate(report.takeaways):
+            prose(report_f, ("takeaways", i), t)
+        for i, sd in enumerate(report.sections):
+            prose(report_f, ("sections", i, "intro"), sd.intro or "")
+        prose(report_f, ("methodology",), report.methodology)
         _check_report(report, report_f, countries, known_ids, indicators)
 
 

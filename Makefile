@@ -1,0 +1,47 @@
+# Two commands for a new machine: `make brief` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: brief test check lint fuzz bench preview schema clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "digibrief needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+brief: $(STAMP)                    ## build output/brief.pdf and output/deck.pptx from data/ and report/
+	$(BIN)/digibrief build
+
+check: $(STAMP)                    ## validate data/ and report/ only
+	$(BIN)/digibrief check
+
+test: $(TEST_STAMP)                ## the whole suite (a few minutes)
+	$(BIN)/python -m pytest -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+fuzz: $(TEST_STAMP)                ## long property-based run (minutes)
+	DIGIBRIEF_FUZZ=long $(BIN)/python -m pytest -q -m fuzz tests
+
+bench: $(STAMP)                    ## speed and memory benchmark; prints a table
+	$(BIN)/python scripts/bench.py
+
+preview: $(STAMP)                  ## PNG contact sheets in output/preview/
+	$(BIN)/digibrief preview
+
+schema: $(STAMP)                   ## regenerate schemas/ from the model
+	$(BIN)/digibrief schema --out schemas
+
+clean:
+	rm -rf output/*.pdf output/*.pptx output/charts output/preview output/.cache

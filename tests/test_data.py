@@ -1,0 +1,106 @@
+"""The shipped data keeps the project's standard: every number and event cites a defined source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from digibrief import markup
+
+from .conftest import DATA, REPORT
+
+SOURCES = set(yaml.safe_load((DATA / "sources.yaml").read_text(encoding="utf-8"))["sources"])
+DATA_FILES = [DATA / "countries" / p.name for p in sorted((DATA / "countries").glob("*.yaml"))] + [
+    DATA / "risks.yaml"
+]
+
+
+def _walk(node: Any, path: str):
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{path}.{i}")
+
+
+def _cited(mapping: dict) -> list[str]:
+    ids = [mapping["source"]] if "source" in mapping else []
+    return ids + list(mapping.get("sources", []))
+
+
+def test_every_number_and_dated_event_in_data_cites_a_defined_source():
+    unsourced, undefined = [], []
+    for path in DATA_FILES:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for where, node in _walk(doc, path.name):
+            if not isinstance(node, dict):
+                continue
+            numeric = any(k in node for k in ("value", "year", "level")) and not (
+                ".levels" in where or where.endswith(".range")
+            )
+            if numeric and node.get("level", 0) is not None:
+                cited = _cited(node)
+                if not cited:
+                    unsourced.append(where)
+                undefined += [f"{where}: {sid}" for sid in cited if sid not in SOURCES]
+    assert not unsourced, unsourced
+    assert not undefined, undefined
+
+
+def test_every_milestone_and_incident_cites_a_defined_source():
+    for path in (DATA / "countries").glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in doc.get("milestones", []) + doc.get("incidents", []):
+            assert item.get("source") in SOURCES, (path.name, item)
+
+
+def test_every_citation_in_prose_names_a_defined_source():
+    files = [*(DATA / "countries").glob("*.yaml"), REPORT / "report.yaml"]
+    docs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
+    texts = [node for doc in docs for _, node in _walk(doc, "") if isinstance(node, str)]
+    cited = {sid for t in texts for sid in markup.cited_ids(t)}
+    assert cited, "no citations found in prose"
+    assert cited <= SOURCES, cited - SOURCES
+
+
+def test_seed_figures_that_matter_are_present_with_year_and_source():
+    def country(code: str) -> dict:
+        return yaml.safe_load((DATA / "countries" / f"{code}.yaml").read_text(encoding="utf-8"))
+
+    kaz, uzb, kgz, tjk = country("kaz"), country("uzb"), country("kgz"), country("tjk")
+    assert kaz["indicators"]["egdi_rank"][2022]["value"] == 28
+    kaz_figures = {k["value"]: k for k in kaz["key_figures"]}
+    for value in (80, 14_000_000, 230_000_000, 105, 11_000_000, 13_000):
+        assert value in kaz_figures, value
+        assert kaz_figures[value]["source"] == "SEED_GNV_2024"
+    assert kaz_figures[230_000_000]["year"] == 2021
+    assert kaz_figures[11_000_000]["year"] == 2018 and kaz_figures[11_000_000]["year_end"] == 2020
+    ai = uzb["indicators"]["ai_readiness_rank"]
+    assert ai[2019]["value"] == 158 and ai[2019]["status"] == "unverified"
+    assert ai[2023]["value"] == 79 and ai[2023]["status"] == "unverified"
+    assert ai[2024]["value"] == 70
+    kgz_values = {k["value"]: k for k in kgz["key_figures"] if k["unit"] != "rank"}
+    assert 165_000_000 in kgz_values and kgz_values[165_000_000]["year"] == 2021
+    assert 78 in kgz_values and kgz_values[78]["status"] == "unverified"
+    assert tjk["indicators"]["internet_users"][2022]["value"] == 36.0872
+    assert any(k["value"] == 50_000 for k in tjk["key_figures"])
+
+
+def test_unverified_reference_figures_are_absent_or_marked():
+    """The reference sheet's unverified EGDI 2020 ranks for TJK/TKM are derived and must not appear."""
+    for code in ("tjk", "tkm"):
+        doc = yaml.safe_load((DATA / "countries" / f"{code}.yaml").read_text(encoding="utf-8"))
+        assert 2020 not in doc["indicators"].get("egdi_rank", {})
+
+
+def test_sources_that_disagree_are_recorded_with_each_value_and_a_reason():
+    uzb = yaml.safe_load((DATA / "countries" / "uzb.yaml").read_text(encoding="utf-8"))
+    kgz = yaml.safe_load((DATA / "countries" / "kgz.yaml").read_text(encoding="utf-8"))
+    for doc, topic_word in ((uzb, "AI"), (kgz, "nternet")):
+        matches = [d for d in doc["discrepancies"] if topic_word in d["topic"]]
+        assert matches, topic_word
+        assert len({v["source"] for v in matches[0]["values"]}) >= 2
+        assert matches[0]["reason"]
