@@ -141,8 +141,25 @@ def _schema(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
 
-    result = build(BuildOptions.from_args(args), log=_logger(args))
+    log = _logger(args)
+    result = build(BuildOptions.from_args(args), log=log)
+    _summarise(result, log)
     return result.exit_code
+
+
+def _summarise(result, log) -> None:
+    """The final lines a user reads: what was written, what changed, what to look at."""
+    if result.up_to_date:
+        return
+    for warning in result.warnings:
+        log(f"warning: {warning}", always=True)
+    if result.written:
+        log("wrote " + ", ".join(str(p) for p in result.written), always=True)
+    if result.unchanged:
+        log("up to date: " + ", ".join(str(p) for p in result.unchanged), always=True)
+    drawn = f"{result.charts_drawn} chart(s) redrawn, {result.charts_cached} from cache"
+    changes = "; ".join(result.changes)
+    log(f"changes: {changes}; {drawn}" if changes else drawn, always=True)
 
 
 def _watch(args: argparse.Namespace) -> int:

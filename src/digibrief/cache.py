@@ -1,0 +1,87 @@
+"""Content fingerprints and the small versioned manifest that makes rebuilds incremental.
+
+Like Sphinx's .buildinfo: hashes of what went into each output, so that a rebuild redraws only the
+charts whose inputs changed and rewrites only the outputs whose document changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+MANIFEST_VERSION = 1
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "model_dump"):
+        return _plain(obj.model_dump(mode="json"))
+    return obj
+
+
+def fingerprint(*parts: Any) -> str:
+    """sha256 over canonical JSON of parts (dataclasses as dicts, sorted keys, list order kept)."""
+    text = json.dumps(_plain(parts), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def tree_fingerprint(*folders: Path) -> str:
+    """Hash of every file's relative path and bytes under folders (the no-op fast path)."""
+    h = hashlib.sha256()
+    for folder in folders:
+        h.update(str(folder.resolve()).encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The last build's manifest; anything unreadable or of another version means 'build everything'."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    return data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data next to path and move it into place only when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    manifest = {"version": MANIFEST_VERSION, **{k: v for k, v in manifest.items() if k != "version"}}
+    write_atomic(path, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
