@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -196,7 +197,17 @@ def _report_error(err: DigibriefError) -> None:
 COMMANDS = {"build": _build, "check": _check, "schema": _schema, "watch": _watch, "preview": _preview}
 
 
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and outputs stay as they were."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _interrupt_on_sigterm()
     try:
         args = parser().parse_args(argv)
         if args.command is None:

@@ -107,9 +107,15 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
     text, problems = _decode(raw, name)
     if text is None:
         return None, problems
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(name, line, col, "", f"the character U+{ord(char):04X} is not allowed in YAML")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -119,13 +125,19 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
         return None, [Problem(name, line, col, "", f"YAML syntax: {message}")]
     except yaml.YAMLError as exc:
         return None, [Problem(name, 0, 0, "", f"YAML syntax: {exc}")]
+    except RecursionError:
+        return None, [Problem(name, 0, 0, "", "nested too deeply")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, [Problem(name, 1, 1, "", "file is empty; expected a mapping of keys to values")]
     located = Located(None)
     problems = []
-    located.value = _convert(node, (), located, problems, name, loader)
+    try:
+        located.value = _convert(node, (), located, problems, name, loader)  # type: ignore[arg-type]
+    except RecursionError:
+        return None, [Problem(name, 0, 0, "", "nested too deeply")]
     return located, problems
 
 
