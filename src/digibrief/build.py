@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import file_digest, fingerprint, read_manifest, tree_fingerprint, write_atomic, write_manifest
+from .cache import (
+    file_digest,
+    fingerprint,
+    read_manifest,
+    tree_fingerprint,
+    write_all_atomic,
+    write_atomic,
+    write_manifest,
+)
 from .errors import EXIT_OK, EXIT_WARNINGS, RenderError, UsageError
 from .lock import build_lock
 
@@ -149,11 +157,20 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     """Build the selected outputs; raise InputError/RenderError/UsageError on failure."""
     if opts.template is not None and not opts.template.is_file():
         raise UsageError(f"template not found: {opts.template}")
-    opts.out.mkdir(parents=True, exist_ok=True)
-    if not os.access(opts.out, os.W_OK):
-        raise UsageError(f"output folder {opts.out} is not writable")
+    try:
+        opts.out.mkdir(parents=True, exist_ok=True)
+        probe = opts.out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"output folder {opts.out} is not writable: {exc.strerror or exc}") from None
     with build_lock(opts.out):
-        return _build_locked(opts, log)
+        try:
+            return _build_locked(opts, log)
+        except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
+            raise RenderError(
+                f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
+            ) from exc
 
 
 def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
@@ -238,17 +255,27 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
 
     started = time.perf_counter()
     outputs = dict(manifest.get("outputs", {}))
+    try:
+        write_all_atomic({opts.out / name: data for name, (data, _) in rendered.items()})
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
+        ) from exc
     for name, (data, key) in rendered.items():
-        write_atomic(opts.out / name, data)
         outputs[name] = {"key": key, "sha256": fingerprint_bytes(data)}
         result.written.append(opts.out / name)
-    _write_chart_files(opts.out / "charts", charts)
     snapshot = _snapshot(project)
     result.changes = _diff(manifest.get("values", {}), snapshot) if manifest else []
-    write_manifest(
-        manifest_path,
-        {"inputs": input_key, "outputs": outputs, "charts": charts["manifest"], "values": snapshot},
-    )
+    try:
+        _write_chart_files(opts.out / "charts", charts)
+        write_manifest(
+            manifest_path,
+            {"inputs": input_key, "outputs": outputs, "charts": charts["manifest"], "values": snapshot},
+        )
+    except OSError as exc:
+        raise RenderError(
+            f"outputs written, but the cache could not be updated: {exc.strerror or exc}"
+        ) from exc
     timer.step("write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
     return result
 

@@ -82,6 +82,30 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Stage every file next to its target, then move them all into place.
+
+    A failure while staging (disk full, permissions) removes the staged files and leaves every
+    target as it was; renames within one folder cannot run out of space.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            staged.append((tmp, path))
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
+
+
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     manifest = {"version": MANIFEST_VERSION, **{k: v for k, v in manifest.items() if k != "version"}}
     write_atomic(path, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())

@@ -102,6 +102,7 @@ _PATTERNS = {
     r"^[A-Z]{3}$": "a country id of three capital letters (ISO 3166 alpha-3)",
     r"^[a-z]{2,3}$": "a language code such as 'kk' or 'ru'",
     r"^#[0-9A-Fa-f]{6}$": "a colour such as '#1f77b4'",
+    r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}\.(ttf|TTF)$": "a plain .ttf file name (no folders)",
 }
 
 

@@ -294,12 +294,17 @@ class ReportFile(Strict):
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
+FontFile = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}\.(ttf|TTF)$")]
+
+
 class Fonts(Strict):
+    """TrueType files by plain name, looked up in report/ then in matplotlib's bundled fonts."""
+
     family: Line = "DejaVu Sans"
-    regular: Line = "DejaVuSans.ttf"
-    bold: Line = "DejaVuSans-Bold.ttf"
-    italic: Line = "DejaVuSans-Oblique.ttf"
-    bold_italic: Line = "DejaVuSans-BoldOblique.ttf"
+    regular: FontFile = "DejaVuSans.ttf"
+    bold: FontFile = "DejaVuSans-Bold.ttf"
+    italic: FontFile = "DejaVuSans-Oblique.ttf"
+    bold_italic: FontFile = "DejaVuSans-BoldOblique.ttf"
 
 
 class ThemeFile(Strict):

@@ -77,13 +77,16 @@ def bundled_font_dir() -> Path | None:
 
 
 def _find_font(name: str, report_dir: Path) -> Path:
-    candidates = [report_dir / name, report_dir / "fonts" / name]
-    bundled = bundled_font_dir()
-    if bundled is not None:
-        candidates.append(bundled / name)
-    for path in candidates:
+    """A font in report/ (never through a link out of it), else matplotlib's bundled copy."""
+    root = report_dir.resolve()
+    for path in (report_dir / name, report_dir / "fonts" / name):
         if path.is_file():
+            if not path.resolve().is_relative_to(root):
+                raise UsageError(f"font file {path} points outside {report_dir}; refusing to read it")
             return path
+    bundled = bundled_font_dir()
+    if bundled is not None and (bundled / name).is_file():
+        return bundled / name
     raise UsageError(f"font file '{name}' not found in {report_dir} or in matplotlib's bundled fonts")
 
 
