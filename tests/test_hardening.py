@@ -1,0 +1,278 @@
+"""Hostile and broken input: located errors for bad data, literal text for hostile text, safe files always.
+
+Each test here is an entry of docs/robustness.md.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from digibrief.build import BuildOptions, build
+from digibrief.errors import InputError, RenderError, UsageError
+from digibrief.load import load
+
+from .conftest import ROOT, require_tool, run_cli
+
+HOSTILE = [
+    "AT&T",
+    "a < b && c > d",
+    '<img src="/etc/passwd"/>',
+    '<a href="javascript:alert(1)">click</a>',
+    "<font size=80 color=red>big</font>",
+    "<b>unbalanced",
+    "&amp; &#x41; &nbsp;",
+    "שלום עולם",  # right-to-left
+    "e\u0301\u0301 combining",
+    "Oʻzbekiston Gʻ Қазақстан Тоҷикистон",
+]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def problems(root: Path) -> str:
+    with pytest.raises(InputError) as info:
+        load(root / "data", root / "report")
+    return "\n".join(str(p) for p in info.value.problems)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def yaml_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """KGZ only, with every hostile string as a highlight and the first as a milestone title."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "report", root / "report")
+    kgz = root / "data" / "countries" / "kgz.yaml"
+    text = kgz.read_text(encoding="utf-8")
+    items = "".join(f"  - text: {yaml_quote(h)}\n    sources: [SEED_GNV_2024]\n" for h in HOSTILE[:6])
+    text = re.sub(r"(?ms)^highlights:\n.*?(?=^key_figures:)", "highlights:\n" + items, text)
+    text = text.replace("capital: Bishkek", f"capital: {yaml_quote(' / '.join(HOSTILE[6:]) + ' 🚀')}")
+    kgz.write_text(text, encoding="utf-8")
+    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "out", countries=("KGZ",))
+    result = build(opts)
+    return opts, result
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_hostile_text_appears_literally_in_the_pdf(hostile_build):
+    opts, _ = hostile_build
+    text = squash(pdf_text(opts.out / "brief.pdf"))
+    for s in HOSTILE[:6]:
+        assert squash(s) in text, s
+
+
+def test_hostile_markup_loads_no_file_and_makes_no_javascript_link(hostile_build):
+    opts, _ = hostile_build
+    raw = (opts.out / "brief.pdf").read_bytes()
+    assert b"javascript" not in raw.lower()
+    from pypdf import PdfReader
+
+    reader = PdfReader(opts.out / "brief.pdf")
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                assert str(action["/URI"]).startswith(("http://", "https://", "mailto:")), action["/URI"]
+
+
+def test_hostile_text_appears_literally_in_the_deck(hostile_build):
+    from pptx import Presentation
+
+    opts, _ = hostile_build
+    prs = Presentation(str(opts.out / "deck.pptx"))
+    texts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    joined = squash("\n".join(texts))
+    for s in HOSTILE[:6]:
+        assert squash(s) in joined, s
+
+
+def test_a_glyph_the_font_lacks_gets_a_visible_substitute_and_a_warning(hostile_build):
+    _, result = hostile_build
+    assert any("U+1F680" in w for w in result.warnings), result.warnings
+
+
+def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path):
+    opts, _ = hostile_build
+    qpdf = require_tool("qpdf")
+    subprocess.run([qpdf, "--check", str(opts.out / "brief.pdf")], check=True, capture_output=True)
+    pdffonts = require_tool("pdffonts")
+    listing = subprocess.run(
+        [pdffonts, str(opts.out / "brief.pdf")], check=True, capture_output=True, text=True
+    )
+    for line in listing.stdout.splitlines()[2:]:
+        assert " yes " in line.split("Identity")[-1] or "yes" in line.split()[-5], line
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(opts.out / "deck.pptx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert (tmp_path / "deck.pdf").stat().st_size > 1000
+    assert zipfile.ZipFile(opts.out / "deck.pptx").testzip() is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("2022: {value: 79.7703", "2022: {value: .nan", "expected a finite number"),
+        ("2022: {value: 79.7703", "2022: {value: .inf", "expected a finite number"),
+        ("2022: {value: 79.7703", "2022: {value: 120", "expected a number between 0 and 100, got 120"),
+        (
+            "2024: {value: 78, source: UNDESA_EGDI_2024_CSV",
+            "2024: {value: 250, source: UNDESA_EGDI_2024_CSV",
+            "between 1 and 193",
+        ),
+        ("2022: {value: 79.7703", "-5: {value: 79.7703", "expected a number ≥ 1900"),
+        ("2022: {value: 79.7703", "2099: {value: 79.7703", "after the report's edition year"),
+        ("capital: Bishkek", "capital: ''", "empty or blank"),
+        ("capital: Bishkek", "capital: '   '", "empty or blank"),
+        ("capital: Bishkek", "capital: " + "x" * 400, "the limit is 300"),
+        ("capital: Bishkek", 'capital: "Bish\\u0007kek"', "control character U+0007"),
+    ],
+)
+def test_bad_values_are_located_errors(project_copy: Path, old: str, new: str, expected: str):
+    replace_in(project_copy / "data" / "countries" / "kgz.yaml", old, new)
+    found = problems(project_copy)
+    assert re.search(r"kgz\.yaml:\d+:\d+: ", found), found
+    assert expected in found, found
+
+
+def test_a_byte_order_mark_is_accepted(project_copy: Path):
+    path = project_copy / "data" / "countries" / "kgz.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert "KGZ" in load(project_copy / "data", project_copy / "report").countries
+
+
+def test_a_50_mb_file_is_refused_quickly_with_the_limit(project_copy: Path):
+    path = project_copy / "data" / "countries" / "kgz.yaml"
+    with open(path, "ab") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    started = time.perf_counter()
+    found = problems(project_copy)
+    assert time.perf_counter() - started < 5
+    assert "kgz.yaml: file is 52,428,800 bytes; the limit is" in found
+
+
+def test_a_font_path_that_leaves_the_project_is_refused(project_copy: Path):
+    replace_in(
+        project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: ../../etc/passwd.ttf"
+    )
+    assert "a plain .ttf file name (no folders)" in problems(project_copy)
+
+
+def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_path: Path):
+    outside = tmp_path / "outside.ttf"
+    outside.write_bytes(b"not a font")
+    (project_copy / "report" / "Evil.ttf").symlink_to(outside)
+    replace_in(project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: Evil.ttf")
+    with pytest.raises(UsageError, match="outside"):
+        build(BuildOptions(data=project_copy / "data", report=project_copy / "report", out=tmp_path / "o"))
+
+
+def test_an_output_folder_that_cannot_be_created_is_a_usage_error(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("build", "--out", str(blocker / "out"))
+    assert result.returncode == 2 and "not writable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_output_folder_is_created(tmp_path: Path):
+    result = run_cli(
+        "build", "--out", str(tmp_path / "a" / "b"), "--only", "pdf", "--countries", "TJK", "-q", timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a" / "b" / "brief.pdf").exists()
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("good") / "out"
+    opts = BuildOptions(data=ROOT / "data", report=ROOT / "report", out=out)
+    build(opts)
+    return opts
+
+
+def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(good_build, monkeypatch):
+    before = {p.name: digest(p) for p in good_build.out.glob("*.*")}
+    real_fsync = os.fsync
+    calls = {"n": 0}
+
+    def failing_fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second output: the first is staged but not yet in place
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(RenderError, match="No space left on device"):
+        build(BuildOptions(data=good_build.data, report=good_build.report, out=good_build.out, force=True))
+    monkeypatch.undo()
+    assert before == {p.name: digest(p) for p in good_build.out.glob("*.*")}
+    assert not list(good_build.out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_a_build_leaves_previous_outputs_byte_identical(good_build, sig):
+    before = {p.name: digest(p) for p in good_build.out.glob("*.*")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digibrief", "build", "--force", "--out", str(good_build.out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    assert before == {p.name: digest(p) for p in good_build.out.glob("*.*")}
+    assert not list(good_build.out.glob(".*.tmp"))
