@@ -19,6 +19,10 @@ from digibrief.lock import build_lock
 from .conftest import ROOT, run_cli
 
 
+def outputs(out: Path) -> list[Path]:
+    return [p for p in out.iterdir() if p.is_file()]
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -39,10 +43,10 @@ def built(tmp_path_factory) -> tuple[Path, BuildOptions]:
 
 def test_second_build_is_up_to_date_and_rewrites_nothing(built):
     _, opts = built
-    before = {p: (digest(p), p.stat().st_mtime_ns) for p in opts.out.glob("*.*")}
+    before = {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(opts.out)}
     result = build(opts)
     assert result.up_to_date and not result.written
-    assert before == {p: (digest(p), p.stat().st_mtime_ns) for p in opts.out.glob("*.*")}
+    assert before == {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(opts.out)}
 
 
 def test_up_to_date_does_not_import_heavy_libraries(built):
@@ -77,12 +81,12 @@ def test_editing_one_country_redraws_only_the_charts_that_read_it(tmp_path, proj
 def test_a_comment_only_edit_rewrites_no_output(tmp_path, project_copy):
     opts = BuildOptions(data=project_copy / "data", report=project_copy / "report", out=tmp_path / "out")
     build(opts)
-    before = {p.name: p.stat().st_mtime_ns for p in opts.out.glob("*.*")}
+    before = {p.name: p.stat().st_mtime_ns for p in outputs(opts.out)}
     path = opts.data / "countries" / "kaz.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
     result = build(opts)
     assert not result.written and result.charts_drawn == 0
-    assert before == {p.name: p.stat().st_mtime_ns for p in opts.out.glob("*.*")}
+    assert before == {p.name: p.stat().st_mtime_ns for p in outputs(opts.out)}
 
 
 def test_invalid_data_leaves_previous_outputs_byte_identical(built, tmp_path):
@@ -91,19 +95,19 @@ def test_invalid_data_leaves_previous_outputs_byte_identical(built, tmp_path):
     _, opts = built
     data = tmp_path / "data"
     shutil.copytree(opts.data, data)
-    before = {p.name: digest(p) for p in opts.out.glob("*.*")}
+    before = {p.name: digest(p) for p in outputs(opts.out)}
     path = data / "countries" / "kaz.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("capital: Astana", "capital: [Astana"), encoding="utf-8"
     )
     with pytest.raises(InputError):
         build(BuildOptions(data=data, report=opts.report, out=opts.out))
-    assert before == {p.name: digest(p) for p in opts.out.glob("*.*")}
+    assert before == {p.name: digest(p) for p in outputs(opts.out)}
 
 
 def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(built, monkeypatch):
     _, opts = built
-    before = {p.name: digest(p) for p in opts.out.glob("*.*")}
+    before = {p.name: digest(p) for p in outputs(opts.out)}
     import digibrief.render_pptx as deck
 
     def boom(*args, **kwargs):
@@ -112,7 +116,7 @@ def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(built, 
     monkeypatch.setattr(deck, "render", boom)
     with pytest.raises(RenderError, match="deck writer failed: ZeroDivisionError"):
         build(BuildOptions(data=opts.data, report=opts.report, out=opts.out, force=True))
-    assert before == {p.name: digest(p) for p in opts.out.glob("*.*")}
+    assert before == {p.name: digest(p) for p in outputs(opts.out)}
     assert not list(opts.out.glob(".*.tmp"))
 
 

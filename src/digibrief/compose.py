@@ -209,11 +209,6 @@ class Composer:
         blocks += self._discrepancy_callouts(c)
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         notes += [f.chart.alt for f in figures]
-        notes.append(
-            "Sources for this slide: "
-            + "; ".join(dict.fromkeys(self.p.sources[s].publisher for s in self._country_sources(c)))
-            + "."
-        )
         return Section(
             f"country-{c.id.lower()}",
             "country",
@@ -223,11 +218,6 @@ class Composer:
             kicker="Country profile",
             country=c.id,
         )
-
-    def _country_sources(self, c: Country) -> list[str]:
-        ids = [k.source for k in c.key_figures] + [s for h in c.highlights for s in h.sources]
-        ids += markup.cited_ids(c.profile)
-        return ids
 
     def _milestones(self, c: Country) -> Table:
         rows = []
