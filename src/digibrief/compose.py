@@ -32,6 +32,15 @@ from .numbers import date_label, edition_label, fmt, period
 STATUS_WORD = {"verified": "", "reported": "reported", "unverified": "unverified"}
 
 
+def key_figure_decimals(unit: str, value: float) -> int:
+    """Enough digits to tell values apart: 0.951 stays 0.951, 92.88% becomes 92.9%."""
+    if unit in ("count", "usd", "rank"):
+        return 0
+    if abs(value) < 1:
+        return 3
+    return 1 if unit == "percent" or abs(value) < 100 else 0
+
+
 class Citations:
     """Numbers sources in order of first citation, as a printed reference list does."""
 
@@ -176,7 +185,7 @@ class Composer:
     def key_figures(self, c: Country) -> KeyFigures:
         items = []
         for k in c.key_figures:
-            value = k.display or fmt(k.value, k.unit, 0 if k.unit in ("count", "usd") else 1)
+            value = k.display or fmt(k.value, k.unit, key_figure_decimals(k.unit, k.value))
             reported = self.p.sources[k.source].date[:4]
             items.append(
                 KeyFigure(
@@ -268,7 +277,13 @@ class Composer:
                 rows.append(
                     (
                         (Run(c.name),),
-                        (Run(date_label(inc.year, inc.month)),),
+                        (
+                            Run(
+                                date_label(inc.year, inc.month)
+                                if inc.year
+                                else "reported " + self.p.sources[inc.source].date[:4]
+                            ),
+                        ),
                         (Run(risks.categories[inc.category].name),),
                         (
                             Run(inc.title, bold=True),
