@@ -1,0 +1,255 @@
+"""Charts: a ChartSpec in, SVG (for the PDF, via svglib) or PNG (for the deck) bytes out.
+
+Design: direct labels instead of legends, the focus country in colour against grey peers, palette
+colours plus distinct markers otherwise, a light horizontal grid and nothing else. The image holds
+only the plot; titles, subtitles and source lines are set as real text by the writers.
+
+matplotlib is imported lazily (first draw), with MPLCONFIGDIR pointed at a writable cache so the
+font cache is built once. Output is byte-for-byte reproducible: fixed SVG hash salt, text as
+paths, no dates or software names in the metadata, and the object API (no pyplot global state).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ..document import ChartSpec
+from ..theme import Theme
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "MEDIA",
+    "PRINT",
+    "PRINT_TALL",
+    "SLIDE_HALF",
+    "SLIDE_WIDE",
+    "Medium",
+    "contact_sheet",
+    "draw",
+    "medium_for",
+    "render",
+]
+
+
+@dataclass(frozen=True)
+class Medium:
+    name: str  # "print", "slide_wide", "slide_half"
+    width_in: float
+    height_in: float  # the box the chart must fit; some kinds return a shorter figure, never taller
+    font_pt: float | None = None  # None = theme: chart_print for print, chart_slide for slides
+    dpi: int = 220  # PNG only
+
+
+PRINT = Medium("print", 6.7, 3.3)  # full text width of an A4/Letter page
+PRINT_TALL = Medium("print", 6.7, 4.4)  # for timeline / heatmap in print
+SLIDE_WIDE = Medium("slide_wide", 12.3, 5.2)
+SLIDE_HALF = Medium("slide_half", 7.4, 5.0)
+# the writers' medium names (writer.ImageRequest.medium) -> Medium
+MEDIA = {
+    "print": PRINT,
+    "print_tall": PRINT_TALL,
+    "slide_wide": SLIDE_WIDE,
+    "slide_half": SLIDE_HALF,
+}
+TALL_KINDS = frozenset({"timeline", "heatmap"})
+
+
+def medium_for(kind: str, medium: Medium) -> Medium:
+    """PRINT becomes PRINT_TALL for the kinds that need height (timeline, heatmap)."""
+    return PRINT_TALL if medium == PRINT and kind in TALL_KINDS else medium
+
+
+# --- matplotlib, set up once ---------------------------------------------------------------------
+
+
+def _config_dir() -> None:
+    """Point MPLCONFIGDIR at a writable cache before matplotlib is first imported."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "digibrief" / "matplotlib"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # matplotlib falls back to a temporary directory
+    if os.access(path, os.W_OK):
+        os.environ["MPLCONFIGDIR"] = str(path)
+
+
+def _rc(family: str) -> dict[str, object]:
+    return {
+        "svg.hashsalt": "digibrief",
+        "svg.fonttype": "path",
+        "svg.image_inline": True,
+        "font.family": [family],
+        "axes.unicode_minus": True,
+        "savefig.facecolor": "white",
+        "savefig.edgecolor": "white",
+        "savefig.transparent": False,
+        "savefig.bbox": "standard",
+        "savefig.pad_inches": 0.0,
+        "path.simplify": False,
+        "lines.antialiased": True,
+        "patch.antialiased": True,
+    }
+
+
+def _kinds() -> dict[str, Callable]:  # type: ignore[type-arg]
+    from ._bars import draw_online_offline, draw_peer_bar
+    from ._grid import draw_heatmap, draw_timeline
+    from ._lines import draw_lines, draw_rank_path
+
+    return {
+        "index_by_year": draw_lines,
+        "trend": draw_lines,
+        "rank_path": draw_rank_path,
+        "peer_bar": draw_peer_bar,
+        "online_offline": draw_online_offline,
+        "heatmap": draw_heatmap,
+        "timeline": draw_timeline,
+    }
+
+
+def _font_pt(theme: Theme, medium: Medium) -> float:
+    if medium.font_pt is not None:
+        return medium.font_pt
+    return theme.size("chart_print" if medium.name.startswith("print") else "chart_slide")
+
+
+def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
+    from ._base import Ctx
+
+    ctx = Ctx(spec, theme, medium, _font_pt(theme, medium))
+    _kinds()[spec.kind](ctx, spec)
+    return ctx.fig
+
+
+def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
+    """The drawn figure before saving (an Agg canvas is attached), e.g. to inspect text extents."""
+    _config_dir()
+    import matplotlib
+
+    from ._base import register_fonts
+
+    family = register_fonts(theme)
+    with matplotlib.rc_context(_rc(family)):
+        return _draw(spec, theme, medium)
+
+
+def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "png"]) -> bytes:
+    """The chart as SVG (text as paths, for svglib) or PNG at medium.dpi; reproducible bytes."""
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unknown chart format {fmt!r}; expected 'svg' or 'png'")
+    _config_dir()
+    import matplotlib
+
+    from ._base import register_fonts
+
+    family = register_fonts(theme)
+    with matplotlib.rc_context(_rc(family)):
+        fig = _draw(spec, theme, medium)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", dpi=medium.dpi, metadata={"Software": None})
+        fig.clear()
+    return buf.getvalue()
+
+
+def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRINT) -> bytes:
+    """One PNG with every chart, each under its title and subtitle and over its source line.
+
+    Timelines and heatmaps take PRINT_TALL when medium is PRINT; tiles are drawn at <= 150 dpi."""
+    _config_dir()
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.image import imread
+    from matplotlib.patches import Rectangle
+
+    from ._base import register_fonts
+
+    family = register_fonts(theme)
+    dpi = min(medium.dpi, 150)
+    pt = _font_pt(theme, medium)
+    fonts = {
+        "title": FontProperties(fname=str(theme.fonts.bold), size=pt * 1.3),
+        "subtitle": FontProperties(fname=str(theme.fonts.regular), size=pt),
+        "source": FontProperties(fname=str(theme.fonts.regular), size=pt * 0.9),
+    }
+    colours = {"title": theme.ink, "subtitle": theme.muted, "source": theme.muted}
+    margin, gutter, gap = 0.3, 0.4, 0.06
+    cols = 2 if medium.width_in < 9 and len(specs) > 1 else 1
+    tile_w = medium.width_in
+
+    with matplotlib.rc_context(_rc(family)):
+        scratch = Figure(dpi=dpi)
+        renderer = FigureCanvasAgg(scratch).get_renderer()
+
+        def lines(text: str, role: str) -> list[tuple[str, float]]:
+            """text wrapped to the tile width: (line, height in inches) pairs."""
+            prop, out, cur = fonts[role], [], ""
+            for word in text.split():
+                trial = f"{cur} {word}".strip()
+                w = renderer.get_text_width_height_descent(trial, prop, ismath=False)[0] / dpi
+                if cur and w > tile_w:
+                    out.append(cur)
+                    cur = word
+                else:
+                    cur = trial
+            return [(line, prop.get_size_in_points() * 1.3 / 72) for line in [*out, cur] if line]
+
+        tiles = []
+        for spec in specs:
+            m = medium_for(spec.kind, medium)
+            png = render(spec, theme, Medium(m.name, m.width_in, m.height_in, m.font_pt, dpi), "png")
+            head = [(t, "title") for t in lines(spec.title, "title")]
+            head += [(t, "subtitle") for t in lines(spec.subtitle, "subtitle")]
+            foot = [(t, "source") for t in lines(spec.source_line or "(no source line)", "source")]
+            tiles.append((imread(io.BytesIO(png), format="png"), head, foot))
+
+        def height(tile: tuple) -> float:  # type: ignore[type-arg]
+            img, head, foot = tile
+            return sum(h for (_, h), _ in head + foot) + img.shape[0] / dpi + 3 * gap
+
+        rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
+        row_h = [max(height(t) for t in row) for row in rows] or [1.0]
+        W = margin * 2 + cols * tile_w + (cols - 1) * gutter
+        H = margin * 2 + sum(row_h) + gutter * (len(row_h) - 1)
+        fig = Figure(figsize=(W, H), dpi=dpi)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("#FFFFFF")
+        tr = fig.dpi_scale_trans
+
+        def write(x: float, y: float, block: list) -> float:  # type: ignore[type-arg]
+            for (text, h), role in block:
+                fig.text(x, y, text, fontproperties=fonts[role], color=colours[role], va="top", transform=tr)
+                y -= h
+            return y
+
+        y_top = H - margin
+        for row, rh in zip(rows, row_h, strict=True):
+            for c, (img, head, foot) in enumerate(row):
+                x = margin + c * (tile_w + gutter)
+                y = write(x, y_top, head) - gap
+                h_img, w_img = img.shape[0] / dpi, img.shape[1] / dpi
+                fig.figimage(np.asarray(img), xo=round(x * dpi), yo=round((y - h_img) * dpi))
+                fig.add_artist(
+                    Rectangle((x, y - h_img), w_img, h_img, transform=tr, fill=False, ec=theme.rule, lw=0.5)
+                )
+                write(x, y - h_img - gap, foot)
+            y_top -= rh + gutter
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        fig.clear()
+    return buf.getvalue()

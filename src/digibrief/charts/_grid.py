@@ -1,0 +1,427 @@
+"""Charts laid out on a grid: heatmap (countries x risk categories) and timeline (lanes of events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matplotlib.collections import LineCollection
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
+
+from ..document import ChartSpec, Event
+from ._base import WHITE, Ctx, chart_notes, text_on
+
+# --- heatmap -------------------------------------------------------------------------------------
+
+
+def hatch_segments(
+    j: float, i: float, cw: float, ch: float, step: float, inset: float
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """45-degree hatch lines for cell (column j, row i) of cw x ch inches, in data coordinates."""
+    out = []
+    w, h = cw - 2 * inset, ch - 2 * inset
+    c = -h
+    while c < w:
+        s0, s1 = max(0.0, -c), min(h, w - c)
+        if s1 > s0:
+            (xa, ya), (xb, yb) = (c + s0, s0), (c + s1, s1)
+            out.append(
+                (
+                    (j + (inset + xa) / cw, i + 1 - (inset + ya) / ch),
+                    (j + (inset + xb) / cw, i + 1 - (inset + yb) / ch),
+                )
+            )
+        c += step
+    return out
+
+
+def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
+    t = ctx.theme
+    rows, cols = list(spec.rows), list(spec.columns)
+    n, m = len(rows), len(cols)
+    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec), ctx.W - 0.1)
+    if not n or not m:
+        ctx.set_height(min(ctx.H, 1.0 + notes_h))
+        ctx.draw_notes(wrapped, 0.05)
+        ctx.inch_text(ctx.W / 2, ctx.fig.get_size_inches()[1] / 2, "No data", ha="center")
+        return
+
+    def level(i: int, j: int) -> int | None:
+        row = spec.cells[i] if i < len(spec.cells) else ()
+        v = row[j] if j < len(row) else None
+        return None if v is None else max(0, min(len(t.risk_levels) - 1, int(v)))
+
+    def level_text(v: int) -> str:
+        return spec.level_labels[v] if v < len(spec.level_labels) else str(v)
+
+    gap = ctx.inch(ctx.pt * 0.6)
+    prop = ctx.font()
+    left = max(ctx.width(r, prop) for r in rows) + gap + 0.04
+    right = 0.04
+    cell_w = (ctx.W - left - right) / m
+    room = cell_w - ctx.inch(ctx.pt * 0.45)  # text width a cell (or its column head) can take
+    floor = 6.0 if ctx.pt < 10 else 8.5  # smallest type for heads and cell labels, points
+    scales = [sc for sc in (1.0, 0.92, 0.85, 0.78, 0.72, 0.66) if sc == 1.0 or ctx.pt * sc >= floor]
+
+    def fit(texts: list[str], most_lines: int) -> tuple[FontProperties, list[str]] | None:
+        """The largest type at which every text wraps into at most most_lines lines."""
+        for scale in scales:
+            prop = ctx.font(size=ctx.pt * scale)
+            out = [ctx.wrap(t, prop, room) for t in texts]
+            if all(o.count("\n") < most_lines and ctx.width(o, prop) <= room for o in out):
+                return prop, out
+        return None
+
+    def hyphenated(texts: list[str]) -> tuple[FontProperties, list[str]]:
+        prop = ctx.font(size=ctx.pt * scales[-1])
+        return prop, [ctx.wrap(t, prop, room, hyphenate=True) for t in texts]
+
+    # column heads: two lines at the largest type that allows it, else three; a word is split
+    # with a hyphen only if it cannot fit even at the smallest type
+    head_prop, heads = fit(cols, 2) or fit(cols, 3) or hyphenated(cols)
+    head_h = max(ctx.measure(h, head_prop)[1] for h in heads)
+
+    # cell labels: one line if a smaller type allows it, else two, else hyphenated
+    used = sorted(v for v in {level(i, j) for i in range(n) for j in range(m)} if v is not None)
+    labels = [level_text(v) for v in used]
+    cell_prop, cell_texts = fit(labels, 1) or fit(labels, 2) or hyphenated(labels)
+    texts = dict(zip(used, cell_texts, strict=True))
+    text_h = max([ctx.measure(s, cell_prop)[1] for s in texts.values()] + [ctx.line_height(prop)])
+    cell_h = max(ctx.em * 2.5, text_h + ctx.em * 0.9)
+    top = head_h + gap + 0.04
+    bottom = notes_h + 0.06
+    if top + bottom + n * cell_h > ctx.H:
+        cell_h = max((ctx.H - top - bottom) / n, text_h + ctx.em * 0.3)
+    ctx.set_height(top + bottom + n * cell_h)
+    ax = ctx.add_axes(left, bottom, right, top)
+    ctx.draw_notes(wrapped, 0.05)
+    ax.set_xlim(0, m)
+    ax.set_ylim(n, 0)
+    ax.set_axis_off()
+
+    sep = 1.6 if ctx.pt < 10 else 2.5  # white gutter between cells, points
+    hatch: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for i in range(n):
+        for j in range(m):
+            v = level(i, j)
+            fill = WHITE if v is None else t.risk_levels[v]
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=fill, edgecolor=WHITE, lw=sep, zorder=1))
+            if v is None:
+                hatch += hatch_segments(j, i, cell_w, cell_h, ctx.inch(ctx.pt * 0.55), ctx.inch(sep * 0.75))
+                ctx.text(
+                    ax,
+                    j + 0.5,
+                    i + 0.5,
+                    "n/a",
+                    ha="center",
+                    va="center_baseline",
+                    color=t.muted,
+                    zorder=4,
+                    size=cell_prop.get_size_in_points(),
+                    bbox={"boxstyle": "square,pad=0.25", "fc": WHITE, "ec": "none"},
+                )
+            else:
+                ctx.text(
+                    ax,
+                    j + 0.5,
+                    i + 0.5,
+                    texts[v],
+                    ha="center",
+                    va="center" if "\n" in texts[v] else "center_baseline",
+                    zorder=4,
+                    color=text_on(fill, t.ink),
+                    multialignment="center",
+                    size=cell_prop.get_size_in_points(),
+                )
+    if hatch:
+        ax.add_collection(LineCollection(hatch, colors=t.rule, linewidths=0.7, zorder=2))
+
+    row_tr = offset_copy(ax.transData, fig=ctx.fig, x=-gap * 72, y=0, units="points")
+    for i, r in enumerate(rows):
+        ctx.text(ax, 0, i + 0.5, r, ha="right", va="center", transform=row_tr)
+    head_tr = offset_copy(ax.transData, fig=ctx.fig, x=0, y=gap * 72 * 0.6, units="points")
+    for j, h in enumerate(heads):
+        ctx.text(
+            ax,
+            j + 0.5,
+            0,
+            h,
+            ha="center",
+            va="bottom",
+            transform=head_tr,
+            color=t.ink,
+            size=head_prop.get_size_in_points(),
+            multialignment="center",
+        )
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+
+def event_x(e: Event) -> float:
+    return e.year + ((e.month - 0.5) / 12 if e.month else 0.5)
+
+
+@dataclass
+class Placed:
+    event: Event
+    text: str
+    x: float  # inches from the axes' left edge: the event
+    left: float  # inches from the axes' left edge: the label's left edge
+    side: int  # +1 above the lane, -1 below
+    row: int  # 1 = nearest the lane
+
+
+@dataclass
+class LanePlan:
+    label: str
+    placed: list[Placed]
+    rows: dict[tuple[int, int], float]  # (side, row) -> height in inches
+    crossings: int = 0  # labels that a leader had to cross (a layout to avoid)
+
+    def above(self) -> list[float]:
+        return [self.rows[(1, k)] for k in range(1, 1 + max((k for s, k in self.rows if s > 0), default=0))]
+
+    def below(self) -> list[float]:
+        return [self.rows[(-1, k)] for k in range(1, 1 + max((k for s, k in self.rows if s < 0), default=0))]
+
+    def height(self, g: float, sep: float) -> float:
+        return sum(self.rows.values()) + 2 * g + sep
+
+
+@dataclass
+class Rows:
+    """Label rows on both sides of one lane: what each row holds, and where leaders pass."""
+
+    hgap: float  # between two labels in a row
+    clear: float  # between a leader and a label it passes
+    end: float  # how far in from a label's end a foreign dot would be mistaken for its own
+    occupied: dict[tuple[int, int], list[tuple[float, float]]] = field(default_factory=dict)
+    leaders: dict[tuple[int, int], list[float]] = field(default_factory=dict)
+
+    def free(
+        self,
+        side: int,
+        k: int,
+        span: tuple[float, float],
+        x: float,
+        pending: list[float],
+        others: list[float],
+        rules: int,
+    ) -> bool:
+        """Whether a label spanning span (inches) for the event at x fits in row k on side.
+
+        rules: 0 = no overlap with another label; 1 = nor with a leader, and its own leader
+        crosses no label; 2 = nor, next to the lane, has it another event's dot under either
+        end; 3 = nor does it cover an event still to place (whose leader may have to rise
+        through this row)."""
+        a0, a1 = span[0] - self.hgap, span[1] + self.hgap
+        if any(b > a0 and a < a1 for a, b in self.occupied.get((side, k), [])):
+            return False
+        if rules == 0:
+            return True
+        if any(a0 < lx < a1 for lx in self.leaders.get((side, k), [])):
+            return False
+        c = self.clear
+        for r in range(1, k):
+            if any(a - c < x < b + c for a, b in self.occupied.get((side, r), [])):
+                return False
+        if rules < 2:
+            return True
+        # next to the lane, a dot under either end of a label reads as the label's own
+        out = self.end * 0.35
+        ends = ((span[0] - out, span[0] + self.end), (span[1] - self.end, span[1] + out))
+        if k == 1 and any(a < px < b for px in others for a, b in ends):
+            return False
+        return rules < 3 or not any(span[0] - c < px < span[1] + c for px in pending if px != x)
+
+    def take(self, side: int, k: int, span: tuple[float, float], x: float) -> None:
+        self.occupied.setdefault((side, k), []).append(span)
+        for r in range(1, k):
+            self.leaders.setdefault((side, r), []).append(x)
+
+
+def plan_lane(
+    ctx: Ctx,
+    events: tuple[Event, ...],
+    label: str,
+    prop: FontProperties,
+    wrap_w: float,
+    x0: float,
+    per_year: float,
+    axes_w: float,
+    max_lines: int,
+    strictest: int = 3,
+) -> LanePlan:
+    """Greedy rows: above 1, below 1, above 2, ... the first where the label (running right from
+    its event, else left) hits no other label and its leader crosses none."""
+    lead = ctx.inch(ctx.pt * 0.12)
+    vpad = ctx.inch(ctx.pt * 0.3)
+    rows = Rows(hgap=ctx.inch(ctx.pt * 0.7), clear=ctx.inch(ctx.pt * 0.1), end=ctx.em * 2.5)
+    placed: list[Placed] = []
+    heights: dict[tuple[int, int], float] = {}
+    crossings = 0
+    # right to left: a label runs rightwards from its event, so a leader further left rises past
+    # the labels already placed without crossing them (a staircase)
+    order = sorted(events, key=lambda e: (-event_x(e), e.label))
+    xs = [(event_x(o) - x0) * per_year for o in order]
+    narrowest = ctx.em * 9
+
+    def variant(label: str, width: float) -> tuple[str, float, float]:
+        text = ctx.wrap(label, prop, width)
+        if max_lines and text.count("\n") >= max_lines:
+            text = "\n".join(text.split("\n")[:max_lines]).rstrip(",;:") + "\u2026"
+        return (text, *ctx.measure(text, prop))
+
+    for n, e in enumerate(order):
+        x = xs[n]
+        variants = [variant(e.label, wrap_w)]
+        # too wide for the room on either side of its event: also try it wrapped to that room,
+        # so it need not be pushed over other events
+        for room in (axes_w - x + lead, x + lead):
+            if variants[0][1] > room >= narrowest:
+                v = variant(e.label, room)
+                if v[1] <= room and v[0].count("\n") < 3:
+                    variants.append(v)
+        options = [
+            (k, side, (left, left + w), text, h)
+            for k in range(1, len(events) + 2)
+            for side in (1, -1)
+            for text, w, h in variants
+            for left in dict.fromkeys(
+                [max(0.0, min(x - lead, axes_w - w)), max(0.0, min(x + lead - w, axes_w - w))]
+            )
+        ]
+        rules, (k, side, span, text, h) = next(
+            (rules, o)
+            for rules in range(strictest, -1, -1)
+            for o in options
+            if rows.free(o[1], o[0], o[2], x, xs[n + 1 :], xs[:n] + xs[n + 1 :], rules)
+        )
+        crossings += rules == 0
+        rows.take(side, k, span, x)
+        placed.append(Placed(e, text, x, span[0], side, k))
+        heights[(side, k)] = max(heights.get((side, k), 0.0), h + vpad)
+    for side, k in list(heights):  # rows skipped on the way out keep a minimal height
+        for r in range(1, k):
+            heights.setdefault((side, r), ctx.line_height(prop) + vpad)
+    return LanePlan(label, placed, heights, crossings)
+
+
+def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
+    t = ctx.theme
+    lanes = spec.lanes
+    events = [e for lane in lanes for e in lane.events]
+    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec), ctx.W - 0.1)
+    lane_prop = ctx.font(True)
+    tick_prop = ctx.font()
+    gap = ctx.inch(ctx.pt * 0.8)
+    left = max((ctx.width(lane.label, lane_prop) for lane in lanes), default=0.2) + gap + 0.04
+    right = 0.08
+    axes_w = ctx.W - left - right
+    if events:
+        x0, x1 = min(e.year for e in events), max(e.year for e in events) + 1
+    else:
+        x0, x1 = 0, 1
+    per_year = axes_w / (x1 - x0)
+    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
+    bottom, top = xtick_h + notes_h + 0.04, 0.04
+    room = ctx.H - bottom - top
+    g = ctx.inch(ctx.pt * 0.45)  # lane line to the nearest label row
+    sep = ctx.inch(ctx.pt * 0.7)  # between lanes
+
+    best: tuple[tuple[bool, int, float], float, list[LanePlan], float] | None = None
+    floor = 6.5 if ctx.pt < 10 else 10.0  # smallest type the labels may shrink to, points
+    # First every word, at the largest type that fits; then labels cut to two lines, then to one,
+    # each as wide (least cut) as fits, shrinking the type before cutting further.
+    scales = [sc for sc in (1.0, 0.93, 0.86, 0.8, 0.77) if sc == 1.0 or ctx.pt * sc >= floor]
+    # Within each, strict placement first, then without the rules that only avoid ambiguity.
+    attempts = [(sc, fr, 0, top) for top in (3, 1) for sc in scales for fr in (0.4, 0.3, 0.23, 0.17)]
+    attempts += [
+        (sc, fr, lines, top)
+        for lines in (2, 1)
+        for top in (3, 1)
+        for fr in (0.4, 0.3, 0.23, 0.17, *((0.12, 0.08) if lines == 1 else ()))
+        for sc in scales
+    ]
+    for scale, frac, lines, strictest in attempts:
+        prop = ctx.font(size=ctx.pt * scale)
+        narrowest = ctx.em * 4 if lines == 1 else ctx.width("Digital Kazakhstan", prop)
+        wrap_w = max(frac * axes_w, narrowest)
+        plans = [
+            plan_lane(ctx, lane.events, lane.label, prop, wrap_w, x0, per_year, axes_w, lines, strictest)
+            for lane in lanes
+        ]
+        total = sum(p.height(g, sep) for p in plans)
+        crossings = sum(p.crossings for p in plans)
+        if crossings == 0 and total <= room:
+            best = ((False, 0, total), scale, plans, total)
+            break
+        if best is None or (total > room, crossings, total) < best[0]:
+            best = ((total > room, crossings, total), scale, plans, total)
+    assert best is not None
+    _, scale, plans, total = best
+    size = ctx.pt * scale
+
+    ctx.set_height(top + bottom + max(total, ctx.em * 2))
+    ax = ctx.add_axes(left, bottom, right, top)
+    ctx.draw_notes(wrapped, 0.05)
+    axes_h = ax.bbox.height / ctx.fig.dpi
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(0, axes_h)
+    ax.spines["bottom"].set_visible(False)
+    ax.set_yticks([])
+
+    # years: ticks at the boundaries, labels in the middle of each year
+    years = list(range(x0, x1))
+    label_room = ctx.width("2020", tick_prop) * 1.5
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if s * per_year >= label_room)
+    shown = [y for y in years if (y - x0) % step == 0]
+    ax.set_xticks([y + 0.5 for y in shown], [str(y) for y in shown], fontproperties=tick_prop)
+    ax.tick_params(axis="x", length=0)
+    for y in range(x0, x1 + 1):
+        ax.axvline(y, color=t.rule, lw=0.5, zorder=0.5)
+
+    line_tr = offset_copy(ax.transData, fig=ctx.fig, x=-gap * 72, y=0, units="points")
+    y_top = axes_h
+    ms = ctx.pt * 0.6
+    for plan in plans:
+        above, below = plan.above(), plan.below()
+        y_line = y_top - sep / 2 - sum(above) - g
+        y_top -= plan.height(g, sep)
+        ax.plot([x0, x1], [y_line, y_line], color=t.muted, lw=0.7, zorder=1, clip_on=False)
+        ctx.text(ax, x0, y_line, plan.label, ha="right", va="center", bold=True, transform=line_tr)
+        for p in plan.placed:
+            xd = x0 + p.x / per_year
+            if p.side > 0:
+                y_text = y_line + g + sum(above[: p.row - 1])
+                va = "bottom"
+            else:
+                y_text = y_line - g - sum(below[: p.row - 1])
+                va = "top"
+            ax.plot([xd, xd], [y_line, y_text], color=t.muted, lw=0.5, zorder=1.5)
+            ax.plot(
+                [xd],
+                [y_line],
+                ls="none",
+                marker="o",
+                ms=ms,
+                mfc=t.focus,
+                mec=WHITE,
+                mew=0.6,
+                zorder=3,
+                clip_on=False,
+            )
+            ctx.text(
+                ax,
+                x0 + p.left / per_year,
+                y_text,
+                p.text,
+                ha="left",
+                va=va,
+                size=size,
+                zorder=4,
+            )
+    if not events:
+        ctx.text(ax, 0.5, 0.5, "No events", transform=ax.transAxes, ha="center", va="center")

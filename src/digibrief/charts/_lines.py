@@ -1,0 +1,450 @@
+"""Line charts: index_by_year (survey scores), trend (a decade of values) and rank_path (ranks)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from matplotlib.axes import Axes
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
+
+from ..document import ChartSpec, Series
+from ..numbers import ordinal
+from ._base import (
+    WHITE,
+    Ctx,
+    Obstacles,
+    Style,
+    chart_notes,
+    join_names,
+    known,
+    latest,
+    place,
+    series_styles,
+    spread,
+    style_value_grid,
+    tick_text,
+    value_axis,
+    value_text,
+)
+
+
+@dataclass
+class EndLabel:
+    index: int
+    text: str
+    x: float  # the last point, data coordinates
+    y: float
+    style: Style
+    early: bool  # the series stops before the last year on the axis
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+
+def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
+    """Year ticks that fit: every survey year (thinned if crowded), or a regular step."""
+    if not years:
+        return []
+    room = ctx.width("2020", ctx.font()) * 1.7
+    x0, x1 = years[0], years[-1]
+    span = max(x1 - x0, 1)
+    per_year = axes_w / span
+    if every:
+        out: list[int] = []
+        for y in years:
+            if not out or (y - out[-1]) * per_year >= room:
+                out.append(y)
+        if out[-1] != x1 and (x1 - out[-2 if len(out) > 1 else -1]) * per_year >= room:
+            out[-1] = x1
+        return out
+    for step in (1, 2, 5, 10, 20, 50):
+        if step * per_year >= room:
+            break
+    ticks = list(range(x0, x1 + 1, step))
+    if x1 - ticks[-1] >= step * 0.75:
+        ticks.append(x1)
+    return ticks
+
+
+def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style, markers: bool = True) -> None:
+    pts = sorted(s.points, key=lambda p: p.year)
+    xs = [p.year for p in pts]
+    ys = [math.nan if p.value is None else p.value for p in pts]
+    ax.plot(
+        xs,
+        ys,
+        color=st.colour,
+        lw=st.lw,
+        ls=st.dash,
+        zorder=st.z,
+        clip_on=False,
+        solid_capstyle="round",
+        solid_joinstyle="round",
+    )
+    solid = [(p.year, p.value) for p in pts if p.value is not None and p.status == "verified"]
+    hollow = [(p.year, p.value) for p in pts if p.value is not None and p.status != "verified"]
+    # isolated points (no neighbour to draw a line to) always get a marker
+    if not markers:
+        lone = {
+            i
+            for i, p in enumerate(pts)
+            if p.value is not None
+            and (i == 0 or pts[i - 1].value is None)
+            and (i == len(pts) - 1 or pts[i + 1].value is None)
+        }
+        last = latest(s)
+        solid = [
+            (p.year, p.value)
+            for i, p in enumerate(pts)
+            if p.value is not None and p.status == "verified" and (i in lone or p is last)
+        ]
+    if solid:
+        ax.plot(
+            *zip(*solid, strict=True),
+            ls="none",
+            marker=st.marker,
+            ms=st.ms,
+            mfc=st.colour,
+            mec=WHITE,
+            mew=st.ms * 0.12,
+            zorder=st.z + 0.1,
+            clip_on=False,
+        )
+    if hollow:
+        ax.plot(
+            *zip(*hollow, strict=True),
+            ls="none",
+            marker=st.marker,
+            ms=st.ms,
+            mfc=WHITE,
+            mec=st.colour,
+            mew=max(st.lw * 0.8, 0.8),
+            zorder=st.z + 0.2,
+            clip_on=False,
+        )
+
+
+def obstacles_of(ctx: Ctx, ax: Axes, series: Sequence[Series], styles: Sequence[Style]) -> Obstacles:
+    """Line segments and marker boxes of every series, in display pixels."""
+    obs = Obstacles()
+    to_px = ax.transData.transform
+    for s, st in zip(series, styles, strict=True):
+        pts = sorted(s.points, key=lambda p: p.year)
+        r = st.ms * ctx.fig.dpi / 72 / 2 + 1
+        for a, b in pairwise(pts):
+            if a.value is not None and b.value is not None:
+                pa, pb = to_px((a.year, a.value)), to_px((b.year, b.value))
+                obs.segments.append(((pa[0], pa[1]), (pb[0], pb[1])))
+        for p in pts:
+            if p.value is not None:
+                x, y = to_px((p.year, p.value))
+                obs.boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
+    return obs
+
+
+def place_column(ctx: Ctx, ax: Axes, labels: Sequence[EndLabel], gap: float, lo: float) -> None:
+    """Direct labels in a column right of the plot, spread apart, with leaders where moved."""
+    if not labels:
+        return
+    dpi = ctx.fig.dpi
+    to_px = ax.transData.transform
+    inv = ax.transData.inverted().transform
+    x_px = ax.bbox.x1 + gap * dpi
+    texts, desired, heights = [], [], []
+    for lab in labels:
+        t = ctx.text(
+            ax,
+            0,
+            0,
+            lab.text,
+            bold=lab.style.bold,
+            color=lab.style.label_colour,
+            ha="left",
+            va="center",
+            zorder=6,
+        )
+        texts.append(t)
+        desired.append(float(to_px((lab.x, lab.y))[1]))
+        heights.append(ctx.extent(t).height)
+    hi = ctx.fig.bbox.y1 - 2
+    centres = spread(desired, heights, lo, hi, gap=ctx.pt * 0.12 * dpi / 72)
+    for lab, t, want, got, h in zip(labels, texts, desired, centres, heights, strict=True):
+        t.set_position(tuple(inv((x_px, got))))
+        if lab.early or abs(got - want) > h * 0.3:
+            px0 = to_px((lab.x, lab.y))
+            start = (px0[0] + lab.style.ms * dpi / 72 * 0.75, px0[1])
+            end = (x_px - ctx.pt * 0.25 * dpi / 72, got)
+            (xa, ya), (xb, yb) = inv(start), inv(end)
+            ax.plot(
+                [xa, xb],
+                [ya, yb],
+                color=lab.style.colour if lab.style.bold else ctx.theme.muted,
+                lw=0.5,
+                zorder=1.5,
+                clip_on=False,
+            )
+
+
+def halo(ctx: Ctx, t: Text) -> None:
+    """A white backing so a label stays legible where it has to sit on a line."""
+    t.set_bbox({"boxstyle": "square,pad=0.12", "fc": WHITE, "ec": "none"})
+
+
+# --- index_by_year and trend ---------------------------------------------------------------------
+
+
+def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
+    forced = _draw_lines(ctx, spec, frozenset())
+    if forced:
+        ctx.fig.clear()
+        _draw_lines(ctx, spec, forced)
+
+
+def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
+    """Draw; return the series whose inline label found no room (to redo with them in the column)."""
+    index = spec.kind == "index_by_year"
+    series = spec.series
+    styles = series_styles(ctx, series, ctx.pt * (0.62 if index else 0.5))
+    years = sorted({p.year for s in series for p in s.points})
+    values = [p.value for s in series for p in known(s.points) if p.value is not None]
+    empty = [s.label for s in series if not known(s.points)]
+    x0, x1 = (years[0], years[-1]) if years else (0, 1)
+    lo, hi, yticks = value_axis(spec, values)
+    ylabels = tick_text(spec, yticks)
+
+    ends: list[EndLabel] = []
+    for i, (s, st) in enumerate(zip(series, styles, strict=True)):
+        last = latest(s)
+        if last is None or last.value is None:
+            continue
+        text = f"{s.label} {value_text(spec, last.value)}"
+        if last.year != x1:
+            text += f" ({last.year})"
+        ends.append(EndLabel(i, text, last.year, last.value, st, last.year != x1))
+    column = [e for e in ends if not e.early or e.index in forced]
+    inline = [e for e in ends if e.early and e.index not in forced]
+
+    tick_prop = ctx.font()
+    gap = ctx.inch(ctx.pt * 0.55)
+    left = max((ctx.width(t, tick_prop) for t in ylabels), default=0) + gap + 0.02
+    label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in column), default=0.0)
+    right = label_w + gap + 0.04 if column else 0.15
+    extra = [f"No data for {join_names(empty)}."] if empty else []
+    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec, extra), ctx.W - 0.1)
+    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
+    top = ctx.line_height(tick_prop) * 0.7 + 0.04
+    ax = ctx.add_axes(left, xtick_h + notes_h + 0.04, right, top)
+    ctx.draw_notes(wrapped, 0.05)
+
+    span = max(x1 - x0, 1)
+    pad = span * (0.03 if index else 0.02)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(lo, hi)
+    style_value_grid(ctx, ax, yticks, ylabels)
+    axes_w = ax.bbox.width / ctx.fig.dpi
+    xt = year_ticks(ctx, years, axes_w * span / (span + 2 * pad), every=index)
+    ax.set_xticks(xt, [str(y) for y in xt], fontproperties=tick_prop)
+
+    for s, st in sorted(zip(series, styles, strict=True), key=lambda p: p[1].z):
+        draw_series(ctx, ax, s, st, markers=True)
+
+    if not values:
+        ctx.text(
+            ax,
+            0.5,
+            0.5,
+            "No data",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=ctx.theme.muted,
+        )
+        return frozenset()
+
+    place_column(ctx, ax, column, gap, lo=ax.bbox.y0 - xtick_h * ctx.fig.dpi * 0.4)
+
+    # early-ending series: label next to the last point if there is a free spot
+    obs = obstacles_of(ctx, ax, series, styles)
+    obs.boxes += [ctx.extent(t) for t in ax.texts]
+    fb = ctx.fig.bbox
+    bounds = Bbox([[ax.bbox.x0, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
+    failed: set[int] = set()
+    dpi = ctx.fig.dpi
+    inv = ax.transData.inverted().transform
+    for e in sorted(inline, key=lambda e: -e.style.z):
+        px, py = ax.transData.transform((e.x, e.y))
+        off = (e.style.ms / 2 + ctx.pt * 0.35) * dpi / 72
+        cands = [
+            (*inv((px + off, py)), "left", "center"),
+            (*inv((px + off * 0.4, py + off * 0.8)), "left", "bottom"),
+            (*inv((px + off * 0.4, py - off * 0.8)), "left", "top"),
+            (*inv((px, py + off)), "center", "bottom"),
+            (*inv((px, py - off)), "center", "top"),
+            (*inv((px - off * 0.4, py + off * 0.8)), "right", "bottom"),
+            (*inv((px - off * 0.4, py - off * 0.8)), "right", "top"),
+        ]
+        name, _, rest = e.text.partition(" ")
+        for text in (e.text, f"{name}\n{rest}"):  # one line, else the name above the value
+            t = ctx.text(ax, 0, 0, text, bold=e.style.bold, color=e.style.label_colour, zorder=6)
+            box, hard, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.15 * dpi / 72)
+            if hard == 0 and soft == 0:
+                break
+            t.remove()
+        else:  # nothing clean: accept crossing a line (behind a halo), never covering text
+            t = ctx.text(ax, 0, 0, e.text, bold=e.style.bold, color=e.style.label_colour, zorder=6)
+            box, hard, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.15 * dpi / 72)
+            if hard > 0:
+                t.remove()
+                failed.add(e.index)
+                continue
+            halo(ctx, t)
+        obs.boxes.append(box)
+    return frozenset(failed)
+
+
+# --- rank_path -----------------------------------------------------------------------------------
+
+
+def rank_axis(spec: ChartSpec, values: Sequence[float]) -> tuple[float, float, list[float]]:
+    """Rank 1 always at the top; the bottom just below the worst rank shown (or the range end)."""
+    vr = spec.value_range
+    lo = vr[0] if vr is not None else 1.0
+    if values:
+        span = max(max(values) - min(values), 5.0)
+        hi = max(values) + span * 0.35
+    else:
+        hi = vr[1] if vr is not None else 10.0
+    locator = MaxNLocator(nbins=4, integer=True, steps=[1, 2, 2.5, 5, 10])
+    above = [float(t) for t in locator.tick_values(lo, hi) if t >= hi]
+    hi = min(above) if above else hi
+    if vr is not None and (hi >= vr[1] or vr[1] - hi < (vr[1] - lo) * 0.15):
+        hi = vr[1]
+    if values:
+        hi = max(hi, max(values))
+    ticks = [float(t) for t in locator.tick_values(lo, hi) if lo <= t <= hi]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else hi - lo
+    if lo == 1 and 1 not in ticks:
+        ticks = [t for t in ticks if t - 1 >= step * 0.4]
+        ticks.insert(0, 1.0)
+    if vr is not None and hi == vr[1] and hi not in ticks:
+        ticks = [t for t in ticks if hi - t >= step * 0.4]
+        ticks.append(hi)
+    return lo, hi, ticks
+
+
+def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
+    series = spec.series
+    styles = series_styles(ctx, series, ctx.pt * 0.62)
+    years = sorted({p.year for s in series for p in s.points})
+    values = [p.value for s in series for p in known(s.points) if p.value is not None]
+    empty = [s.label for s in series if not known(s.points)]
+    x0, x1 = (years[0], years[-1]) if years else (0, 1)
+    if spec.invert or spec.unit == "rank":
+        lo, hi, yticks = rank_axis(spec, values)
+        ylabels = [f"{t:,.0f}" for t in yticks]
+    else:
+        lo, hi, yticks = value_axis(spec, values)
+        ylabels = tick_text(spec, yticks)
+
+    def point_text(v: float) -> str:
+        return ordinal(round(v)) if spec.unit == "rank" else value_text(spec, v)
+
+    # with a focus country, only its points carry their rank; peers get theirs in the end label
+    focus_any = any(s.emphasis for s in series)
+    every = [i for i, s in enumerate(series) if s.emphasis or not focus_any]
+    many = len([s for s in series if known(s.points)]) > 1
+    ends: list[EndLabel] = []
+    for i, (s, st) in enumerate(zip(series, styles, strict=True)):
+        last = latest(s)
+        if many and last is not None and last.value is not None:
+            text = s.label if i in every else f"{s.label} {point_text(last.value)}"
+            if i not in every and last.year != x1:
+                text += f" ({last.year})"
+            ends.append(EndLabel(i, text, last.year, last.value, st, last.year != x1))
+
+    tick_prop = ctx.font()
+    gap = ctx.inch(ctx.pt * 0.55)
+    left = max((ctx.width(t, tick_prop) for t in ylabels), default=0) + gap + 0.02
+    label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in ends), default=0.0)
+    widest = max((ctx.width(point_text(v), tick_prop) for v in values), default=0.0)
+    right = label_w + gap + 0.04 if ends else widest * 0.6 + 0.1
+    extra = [f"No data for {join_names(empty)}."] if empty else []
+    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec, extra), ctx.W - 0.1)
+    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
+    top = ctx.line_height(tick_prop) * 1.2 + 0.06
+    ax = ctx.add_axes(left, xtick_h + notes_h + 0.04, right, top)
+    ctx.draw_notes(wrapped, 0.05)
+
+    span = max(x1 - x0, 1)
+    pad = span * 0.06
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim((hi, lo) if spec.invert or spec.unit == "rank" else (lo, hi))
+    style_value_grid(ctx, ax, yticks, ylabels)
+    axes_w = ax.bbox.width / ctx.fig.dpi
+    xt = year_ticks(ctx, years, axes_w * span / (span + 2 * pad), every=True)
+    ax.set_xticks(xt, [str(y) for y in xt], fontproperties=tick_prop)
+
+    for s, st in sorted(zip(series, styles, strict=True), key=lambda p: p[1].z):
+        draw_series(ctx, ax, s, st)
+    if not values:
+        ctx.text(
+            ax,
+            0.5,
+            0.5,
+            "No data",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=ctx.theme.muted,
+        )
+        return
+
+    dpi = ctx.fig.dpi
+    place_column(ctx, ax, ends, gap, lo=ax.bbox.y0)
+    obs = obstacles_of(ctx, ax, series, styles)
+    obs.boxes += [ctx.extent(t) for t in ax.texts]
+    fb = ctx.fig.bbox
+    bounds = Bbox([[ax.bbox.x0 - gap * dpi, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
+    if ends:
+        bounds = Bbox([[bounds.x0, bounds.y0], [ax.bbox.x1 + gap * dpi * 0.5, bounds.y1]])
+    inv = ax.transData.inverted().transform
+    for i in sorted(every, key=lambda i: -styles[i].z):
+        s, st = series[i], styles[i]
+        for p in sorted(known(s.points), key=lambda p: p.year):
+            assert p.value is not None
+            t = ctx.text(
+                ax,
+                0,
+                0,
+                point_text(p.value),
+                bold=st.bold,
+                color=st.label_colour,
+                zorder=6,
+                size=ctx.pt * 0.95,
+            )
+            px, py = ax.transData.transform((p.year, p.value))
+            off = (st.ms / 2 + ctx.pt * 0.3) * dpi / 72
+            cands = [
+                (*inv((px, py + off)), "center", "bottom"),
+                (*inv((px, py - off)), "center", "top"),
+                (*inv((px + off, py)), "left", "center"),
+                (*inv((px - off, py)), "right", "center"),
+                (*inv((px + off * 0.7, py + off * 0.7)), "left", "bottom"),
+                (*inv((px + off * 0.7, py - off * 0.7)), "left", "top"),
+                (*inv((px - off * 0.7, py + off * 0.7)), "right", "bottom"),
+                (*inv((px - off * 0.7, py - off * 0.7)), "right", "top"),
+                (*inv((px, py + off * 2)), "center", "bottom"),
+                (*inv((px, py - off * 2)), "center", "top"),
+            ]
+            box, hard, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.1 * dpi / 72)
+            if soft:
+                halo(ctx, t)
+            if hard > 0 and not s.emphasis and len(every) > 1:
+                t.remove()  # crowded: the gridlines give this peer's rank; never overlap text
+                continue
+            obs.boxes.append(box)
