@@ -221,4 +221,7 @@ def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(project_copy, tm
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
     assert "Traceback" not in "".join(lines)
