@@ -77,6 +77,19 @@ def hostile_build(tmp_path_factory):
     return opts, result
 
 
+def embedded_flags(pdffonts_output: str) -> list[bool]:
+    """The 'emb' column of pdffonts, sliced by the dashed rule under its header."""
+    lines = pdffonts_output.splitlines()
+    header, rule, rows = lines[0], lines[1], lines[2:]
+    spans, pos = [], 0
+    for dashes in rule.split(" "):
+        spans.append((pos, pos + len(dashes)))
+        pos += len(dashes) + 1
+    names = [header[a:b].strip() for a, b in spans]
+    a, b = spans[names.index("emb")]
+    return [row[a:b].strip() == "yes" for row in rows if row.strip()]
+
+
 def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
