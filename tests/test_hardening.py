@@ -191,6 +191,18 @@ def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path):
         ("capital: Bishkek", "capital: " + "x" * 400, "the limit is 300"),
         ("capital: Bishkek", 'capital: "Bish\\u0007kek"', "control character U+0007"),
     ],
+    ids=[
+        "nan",
+        "inf",
+        "percent-over-100",
+        "rank-over-193",
+        "negative-year",
+        "future-year",
+        "empty",
+        "blank",
+        "too-long",
+        "control-char",
+    ],
 )
 def test_bad_values_are_located_errors(project_copy: Path, old: str, new: str, expected: str):
     replace_in(project_copy / "data" / "countries" / "kgz.yaml", old, new)
@@ -273,7 +285,7 @@ def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(good_bui
     assert not list(good_build.out.glob(".*.tmp"))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupting_a_build_leaves_previous_outputs_byte_identical(good_build, sig):
     before = {p.name: digest(p) for p in good_build.out.iterdir() if p.is_file()}
     proc = subprocess.Popen(

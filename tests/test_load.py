@@ -126,6 +126,7 @@ def test_citation_of_an_unknown_source_in_prose_is_located(project_copy: Path):
         (b"", "file is empty"),
         (b"a: 1\na: 2\n", "duplicate key"),
     ],
+    ids=["alias", "tab", "not-utf8", "empty", "duplicate"],
 )
 def test_unsafe_or_broken_yaml_is_refused_with_a_location(raw: bytes, message: str):
     _, problems = yamlsource.parse(raw, "x.yaml")

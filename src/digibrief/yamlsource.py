@@ -122,6 +122,8 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
         if exc.context and exc.problem:
             message = f"{exc.problem} ({exc.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if "'\\t'" in message:
+            message = "a tab character here; YAML is indented with spaces only"
         return None, [Problem(name, line, col, "", f"YAML syntax: {message}")]
     except yaml.YAMLError as exc:
         return None, [Problem(name, 0, 0, "", f"YAML syntax: {exc}")]
