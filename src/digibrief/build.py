@@ -10,6 +10,7 @@ import argparse
 import importlib
 import importlib.metadata
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from .cache import (
     write_atomic,
     write_manifest,
 )
-from .errors import EXIT_OK, EXIT_WARNINGS, RenderError, UsageError
+from .errors import EXIT_OK, EXIT_WARNINGS, Interrupted, RenderError, UsageError
 from .lock import build_lock
 
 # name -> (output file, writer module): adding a format is adding a line and a module
@@ -37,6 +38,19 @@ WRITERS: dict[str, tuple[str, str]] = {
 LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow")
 
 Log = Callable[..., None]
+_STOP = threading.Event()
+
+
+def request_stop() -> bool:
+    """Ask the running build to stop at its next checkpoint; True if it had been asked already."""
+    already = _STOP.is_set()
+    _STOP.set()
+    return already
+
+
+def checkpoint() -> None:
+    if _STOP.is_set():
+        raise Interrupted("interrupted; the previous outputs are unchanged")
 
 
 def _quiet(message: str, *, always: bool = False) -> None:
@@ -206,6 +220,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     theme = make_theme(project.theme, opts.report)
     doc = compose(project, opts.countries, _epoch())
     timer.step("load and validate", started, f"{len(project.countries)} countries")
+    checkpoint()
 
     versions = _versions()
     theme_key = theme.fingerprint_parts()
@@ -241,7 +256,9 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         except (RenderError, UsageError):
             raise
         except Exception as exc:  # a writer bug must not damage the last good output
+            checkpoint()  # an error caused by an interrupt is reported as the interrupt
             raise RenderError(f"{fmt} writer failed: {type(exc).__name__}: {exc}") from exc
+        checkpoint()
         result.warnings += [f"{name}: {w}" for w in out.warnings]
         rendered[name] = (out.data, key)
         timer.step(f"render {name}", started, f"{out.pages} {'pages' if fmt == 'pdf' else 'slides'}")
@@ -253,6 +270,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         log("--strict: warnings are errors; nothing was written", always=True)
         return result
 
+    checkpoint()
     started = time.perf_counter()
     outputs = dict(manifest.get("outputs", {}))
     try:
@@ -317,6 +335,7 @@ def _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer
             "slide_half": charts.SLIDE_HALF,
         }
         for i, (k, r, path) in enumerate(todo, 1):
+            checkpoint()
             data[k] = charts.render(r.chart, theme, mediums[r.medium], r.fmt)
             write_atomic(path, data[k])
             if len(todo) > 4 and opts.verbose:

@@ -197,19 +197,27 @@ def _report_error(err: DigibriefError) -> None:
 COMMANDS = {"build": _build, "check": _check, "schema": _schema, "watch": _watch, "preview": _preview}
 
 
-def _interrupt_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and outputs stay as they were."""
+def _stop_gracefully(command: str | None) -> None:
+    """Ctrl-C or SIGTERM asks a build to stop at its next checkpoint, before anything is written;
+    a second signal stops at once. Either way the previous outputs stay as they were.
+
+    A watch keeps Python's own Ctrl-C (it must stop while waiting for changes).
+    """
+    from .build import request_stop
 
     def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        if request_stop():
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    if command != "watch":
+        signal.signal(signal.SIGINT, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _interrupt_on_sigterm()
     try:
         args = parser().parse_args(argv)
+        _stop_gracefully(args.command)
         if args.command is None:
             parser().print_help()
             return EXIT_USAGE

@@ -9,6 +9,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_WARNINGS = 3
 EXIT_RENDER = 4
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +55,12 @@ class RenderError(DigibriefError):
     """A writer could not produce its output."""
 
     exit_code = EXIT_RENDER
+
+
+class Interrupted(DigibriefError):
+    """Ctrl-C or SIGTERM stopped the build before it wrote anything."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 class BuildLocked(DigibriefError):

@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 import warnings
@@ -131,6 +132,9 @@ def _start_helper(datas: list[bytes], width: float, font: str) -> tuple[object, 
 
 def _helper(sender: object, datas: list[bytes], width: float, font: str) -> None:
     """In the forked process: parse, send the pickled charts back (nothing on any failure)."""
+    # the parent owns Ctrl-C and SIGTERM; the helper just stops quietly when told to
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         results = [_read(data, width, font) for data in datas]
         sender.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))  # type: ignore[attr-defined]

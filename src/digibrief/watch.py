@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .build import BuildOptions, build
-from .errors import EXIT_OK, DigibriefError
+from .errors import EXIT_OK, DigibriefError, Interrupted
 
 DEBOUNCE_MS = 300
 
@@ -29,6 +29,8 @@ def watch(
         started = time.perf_counter()
         try:
             result = build(opts, log=log)
+        except Interrupted:
+            raise KeyboardInterrupt from None
         except DigibriefError as err:
             report(err)
             log("build failed; previous outputs are unchanged. Waiting for the next save…", always=True)
@@ -42,9 +44,9 @@ def watch(
                 always=True,
             )
 
-    once()
-    log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
     try:
+        once()
+        log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
         for changes in watch_files(
             opts.data, opts.report, debounce=DEBOUNCE_MS, watch_filter=_relevant, raise_interrupt=False
         ):
