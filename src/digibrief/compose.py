@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from . import markup
-from .chartspecs import SpecBuilder, ordered_countries
+from .chartspecs import SpecBuilder, ordered_countries, short_publisher
 from .document import (
     Block,
     Bullets,
@@ -252,12 +252,12 @@ class Composer:
             parts: list[Run] = []
             for v in d.values:
                 n = self.cite([v.source])
-                label = f"{v.value:g}" + (f" ({v.year})" if v.year else "")
-                if v.note:
-                    label += f", {v.note.rstrip('.')}"
+                value = f"{v.value:g}" + (f" ({v.year})" if v.year else "")
+                label = f"{v.note.rstrip('.')}: {value}" if v.note else value
                 parts += [Run(label), Run(markup.format_numbers(n), cite=n), Run("; ")]
             parts[-1] = Run(". ")
-            parts.append(Run(f"Shown here: the value from {self.p.sources[d.shown].publisher}. "))
+            shown = short_publisher(self.p.sources[d.shown].publisher)
+            parts.append(Run(f"This brief uses the value reported by {shown}. "))
             parts.append(Run(d.reason))
             out.append(Callout(f"Sources disagree: {d.topic}", tuple(parts)))
         return out
