@@ -13,11 +13,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, parallel
 from .cache import (
     file_digest,
     fingerprint,
@@ -232,6 +233,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     options = Options(paper=project.report.paper, template=opts.template)  # type: ignore[arg-type]
     template_digest = file_digest(opts.template) if opts.template else None
     rendered: dict[str, tuple[bytes, str]] = {}
+    jobs = []
     for fmt, module in writers.items():
         name = WRITERS[fmt][0]
         requests = module.image_requests(doc)
@@ -249,19 +251,31 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
             result.unchanged.append(target)
             continue
-        started = time.perf_counter()
         images = {r.key: charts["bytes"][r.key] for r in requests}
-        try:
-            out = module.render(doc, images, theme, options)
-        except (RenderError, UsageError):
-            raise
-        except Exception as exc:  # a writer bug must not damage the last good output
-            checkpoint()  # an error caused by an interrupt is reported as the interrupt
-            raise RenderError(f"{fmt} writer failed: {type(exc).__name__}: {exc}") from exc
-        checkpoint()
-        result.warnings += [f"{name}: {w}" for w in out.warnings]
-        rendered[name] = (out.data, key)
-        timer.step(f"render {name}", started, f"{out.pages} {'pages' if fmt == 'pdf' else 'slides'}")
+        jobs.append((fmt, name, key, images))
+    # the first writer (the PDF, which keeps a per-process cache for watch) runs here; the others
+    # run meanwhile in a forked worker on the second core
+    with parallel.pool(workers=len(jobs) - 1, min_workers=1) as background:
+        futures = {
+            job[0]: background.submit(_render, WRITERS[job[0]][1], doc, job[3], theme, options)
+            for job in jobs[1:]
+        }
+        for fmt, name, key, images in jobs:
+            try:
+                if fmt in futures:
+                    out, seconds = futures[fmt].result()
+                else:
+                    out, seconds = _render(WRITERS[fmt][1], doc, images, theme, options)
+            except (RenderError, UsageError):
+                raise
+            except Exception as exc:  # a writer bug must not damage the last good output
+                checkpoint()  # an error caused by an interrupt is reported as the interrupt
+                raise RenderError(f"{fmt} writer failed: {type(exc).__name__}: {exc}") from exc
+            checkpoint()
+            result.warnings += [f"{name}: {w}" for w in out.warnings]
+            rendered[name] = (out.data, key)
+            unit = "pages" if fmt == "pdf" else "slides"
+            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}")
 
     if opts.strict and result.warnings:
         for w in result.warnings:
@@ -304,6 +318,19 @@ def fingerprint_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _render(module_name: str, doc, images, theme, options):
+    """One writer's render, timed where it runs (here or in a worker)."""
+    started = time.perf_counter()
+    out = importlib.import_module(module_name).render(doc, images, theme, options)
+    return out, time.perf_counter() - started
+
+
+def _draw_chart(spec, theme, medium: str, fmt: str) -> bytes:
+    from . import charts
+
+    return charts.render(spec, theme, charts.MEDIA[medium], fmt)
+
+
 def _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer, result) -> dict[str, Any]:
     """Draw every requested chart whose key is new; reuse the cached bytes of the others."""
     from .writer import ImageRequest
@@ -328,18 +355,24 @@ def _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer
         started = time.perf_counter()
         from . import charts
 
-        mediums = {
-            "print": charts.PRINT,
-            "print_tall": charts.PRINT_TALL,
-            "slide_wide": charts.SLIDE_WIDE,
-            "slide_half": charts.SLIDE_HALF,
-        }
-        for i, (k, r, path) in enumerate(todo, 1):
-            checkpoint()
-            data[k] = charts.render(r.chart, theme, mediums[r.medium], r.fmt)
-            write_atomic(path, data[k])
-            if len(todo) > 4 and opts.verbose:
-                log(f"    [{i}/{len(todo)}] {r.chart.id} ({r.medium}, {r.fmt})")
+        charts.prepare(theme)
+        futures = {}
+        with parallel.pool() as workers:
+            for k, r, path in todo:
+                futures[workers.submit(_draw_chart, r.chart, theme, r.medium, r.fmt)] = (k, r, path)
+            for done, future in enumerate(as_completed(futures), 1):
+                k, r, path = futures[future]
+                if _STOP.is_set():
+                    for f in futures:
+                        f.cancel()
+                    checkpoint()
+                data[k] = future.result()
+                write_atomic(path, data[k])
+                if opts.verbose:
+                    log(f"    [{done}/{len(todo)}] {r.chart.id} ({r.medium}, {r.fmt})")
+                elif len(todo) >= 8 and done in {len(todo) // 2, len(todo)}:
+                    bar = "█" * (20 * done // len(todo))
+                    log(f"    charts {done:>3}/{len(todo)} ▕{bar:<20}▏")
         result.charts_drawn = len(todo)
         timer.step("draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
     else:

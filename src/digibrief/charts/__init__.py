@@ -117,6 +117,18 @@ def _kinds() -> dict[str, Callable]:  # type: ignore[type-arg]
     }
 
 
+def prepare(theme: Theme) -> None:
+    """Import matplotlib, the chart kinds and the theme's fonts now, so forked workers inherit them."""
+    _config_dir()
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg  # noqa: F401
+
+    from ._base import register_fonts
+
+    register_fonts(theme)
+    _kinds()
+
+
 def _font_pt(theme: Theme, medium: Medium) -> float:
     if medium.font_pt is not None:
         return medium.font_pt

@@ -1,0 +1,38 @@
+"""Work on both cores changes nothing but time: same bytes with one worker or two."""
+
+from __future__ import annotations
+
+import hashlib
+
+from digibrief import parallel
+
+from .conftest import run_cli
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_pool_runs_work_in_forked_workers_or_serially_with_the_same_results(monkeypatch):
+    with parallel.pool() as workers:
+        assert [workers.submit(_square, i).result() for i in range(5)] == [0, 1, 4, 9, 16]
+    monkeypatch.setenv("DIGIBRIEF_WORKERS", "1")
+    assert isinstance(parallel.pool(), parallel._Serial)
+    with parallel.pool() as workers:
+        assert workers.submit(_square, 7).result() == 49
+
+
+def test_outputs_are_identical_with_one_worker_and_with_two(tmp_path):
+    digests = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        result = run_cli("build", "--out", str(out), "-q", env={"DIGIBRIEF_WORKERS": workers}, timeout=300)
+        assert result.returncode == 0, result.stderr
+        digests.append(
+            {
+                p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(out.rglob("*.*"))
+                if ".cache" not in p.parts
+            }
+        )
+    assert digests[0] == digests[1]
