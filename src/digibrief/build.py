@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -420,4 +420,4 @@ def _diff(before: dict[str, float], after: dict[str, float], limit: int = 8) -> 
     return changes
 
 
-__all__ = ["WRITERS", "BuildOptions", "BuildResult", "build", "check", "replace"]
+__all__ = ["WRITERS", "BuildOptions", "BuildResult", "build", "check", "request_stop"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from .document import ChartSpec, Event, Lane, Series, SeriesPoint
 from .model import ChartDef, Country, Indicator, Project
 from .numbers import fmt, ordinal
 
+MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
 UNVERIFIED_NOTE = "Hollow markers: reported by a single source or unverified; see Methodology."
 
 
@@ -139,8 +141,6 @@ class SpecBuilder:
         )
 
     def _with_source(self, spec: ChartSpec, sources: list[str]) -> ChartSpec:
-        from dataclasses import replace
-
         return replace(
             spec, source_line=source_line(self.p, sorted(set(sources), key=list(self.p.sources).index))
         )
@@ -201,8 +201,26 @@ class SpecBuilder:
                 f" Best: {known[0].label} {self._v(ind, known[0].points[0].value)};"
                 f" lowest: {known[-1].label} {self._v(ind, known[-1].points[0].value)}."
             )
+        note: tuple[str, ...] = ()
+        if len(series_out) > MAX_BARS:
+            # a per-country chart stays one size however many countries the data holds
+            at = next((i for i, s in enumerate(known) if s.key == country), 0)
+            start = max(0, min(at - MAX_BARS // 2, len(known) - MAX_BARS))
+            keep = {s.key for s in known[start : start + MAX_BARS]}
+            series_out = [s for s in series_out if s.key in keep]
+            sources = [pt for s in series_out for pt in self._point_sources(s, d)]
+            years = [s.points[0].year for s in series_out]
+            note = (
+                f"The {len(keep)} of {len(known)} countries ranked nearest; all appear in the regional charts.",
+            )
         spec = self._base(spec_id, d, ind, sorted(set(years)) or [self.last_year], series_out, alt)
+        spec = replace(spec, notes=spec.notes + note)
         return self._with_source(spec, sources), sources
+
+    def _point_sources(self, s: Series, d: ChartDef) -> list[str]:
+        point = s.points[0]
+        pt = self.p.countries[s.key].indicators.get(d.indicator or "", {}).get(point.year)
+        return [pt.source] if pt is not None and point.value is not None else []
 
     def _rank_path(self, spec_id: str, d: ChartDef, country: str | None):
         ind = self._indicator(d)
