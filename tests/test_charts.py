@@ -360,19 +360,38 @@ def variant_of(kind: str) -> ChartSpec:
 # --- every kind ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_renders_svg_that_svglib_imports_at_the_medium_width(kind):
-    from svglib.svglib import svg2rlg
+@pytest.fixture(scope="module")
+def svglib_sizes(tmp_path_factory) -> dict[str, tuple[float, float]]:
+    """Every kind's SVG read back by svglib, in a separate process: svglib registers the fonts an
+    SVG names process-wide, which must not leak into the PDF writer's tests."""
+    import json
 
-    spec = spec_of(kind)
+    folder = tmp_path_factory.mktemp("svg")
+    for kind in KINDS:
+        (folder / f"{kind}.svg").write_bytes(render(spec_of(kind), theme(), medium_for(kind, PRINT), "svg"))
+    script = (
+        "import json, sys; from pathlib import Path; from svglib.svglib import svg2rlg\n"
+        "out = {}\n"
+        "for p in sorted(Path(sys.argv[1]).glob('*.svg')):\n"
+        "    d = svg2rlg(str(p)); out[p.stem] = None if d is None else (d.width, d.height)\n"
+        "print(json.dumps(out))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
+    )
+    return {k: tuple(v) if v else None for k, v in json.loads(done.stdout).items()}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders_svg_that_svglib_imports_at_the_medium_width(kind, svglib_sizes):
     medium = medium_for(kind, PRINT)
-    svg = render(spec, theme(), medium, "svg")
+    svg = render(spec_of(kind), theme(), medium, "svg")
     assert svg.startswith(b"<?xml")
-    assert b"<text" not in svg  # text is drawn as paths, which svglib needs
-    drawing = svg2rlg(io.BytesIO(svg))
-    assert drawing is not None
-    assert drawing.width == pytest.approx(medium.width_in * 72, abs=0.5)
-    assert drawing.height <= medium.height_in * 72 + 0.5
+    assert b"<text" in svg and b"font-family: 'DejaVu Sans'" in svg  # text stays text, in the theme's font
+    size = svglib_sizes[kind]
+    assert size is not None
+    assert size[0] == pytest.approx(medium.width_in * 72, abs=0.5)
+    assert size[1] <= medium.height_in * 72 + 0.5
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -422,6 +422,12 @@ def test_pdftotext_finds_every_country_section_and_seed_figure(built, brief) -> 
         assert figure in text
 
 
+def test_chart_labels_are_searchable_text(built, brief) -> None:  # type: ignore[no-untyped-def]
+    text = run_tool(tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=brief.data)
+    for label in ("Kazakhstan 92.9%", "Turkmenistan 21.3% (2017)", "Tunduk launched", "3 High"):
+        assert label in text, label
+
+
 # --- reproducibility -----------------------------------------------------------------------------
 
 

@@ -15,15 +15,18 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 import sys
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Image, Paragraph
+from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
 from .pdf_styles import Grid, Styles
@@ -65,6 +68,7 @@ def chart_flowables(
     with _cache_lock:
         found = {k: _cache[ck] for k, ck in keys.items() if ck in _cache}
     todo = {k: images[k] for k in keys if k not in found}
+    _map_svg_fonts(todo.values(), styles)
     parsed = {**found, **_read_all(todo, width, font)}
     with _cache_lock:
         for k, image in parsed.items():
@@ -83,6 +87,30 @@ def chart_flowables(
             warn(f"PDF: chart '{req.chart.id}' ({req.medium}) could not be read; a placeholder is shown")
         out[req.key] = image or _placeholder(width, width * ASPECT.get(req.medium, 0.5), styles)
     return out
+
+
+_SVG_FAMILY = re.compile(rb"font-family: ?'([^']+)'")
+_mapped: set[tuple[str, str]] = set()
+
+
+def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
+    """Chart text arrives as text: point svglib at the brief's own (embedded) faces for every family
+    the SVGs name, so labels are set in the same font, searchable and never an unembedded fallback."""
+    fonts = styles.fonts
+    families = {m.decode("utf-8", "replace") for data in datas for m in _SVG_FAMILY.findall(data)}
+    for family in sorted(families):
+        for weight, style, name in (
+            ("normal", "normal", fonts.regular),
+            ("bold", "normal", fonts.bold),
+            ("normal", "italic", fonts.italic),
+            ("bold", "italic", fonts.bold_italic),
+        ):
+            key = (f"{family}|{weight}|{style}", name)
+            if key in _mapped:
+                continue
+            path = pdfmetrics.getFont(name).face.filename
+            register_font(family, font_path=path, weight=weight, style=style, rlgFontName=name)
+            _mapped.add(key)
 
 
 def _cache_key(data: bytes, width: float, font: str) -> tuple[str, float, str]:

@@ -6,7 +6,7 @@ only the plot; titles, subtitles and source lines are set as real text by the wr
 
 matplotlib is imported lazily (first draw), with MPLCONFIGDIR pointed at a writable cache so the
 font cache is built once. Output is byte-for-byte reproducible: fixed SVG hash salt, text as
-paths, no dates or software names in the metadata, and the object API (no pyplot global state).
+text (set by the PDF in its embedded font), no dates or software names in the metadata, and the object API (no pyplot global state).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _config_dir() -> None:
 def _rc(family: str) -> dict[str, object]:
     return {
         "svg.hashsalt": "digibrief",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # text stays text: the PDF sets it in the embedded font, searchable
         "svg.image_inline": True,
         "font.family": [family],
         "axes.unicode_minus": True,
@@ -156,7 +156,7 @@ def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
 
 
 def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "png"]) -> bytes:
-    """The chart as SVG (text as paths, for svglib) or PNG at medium.dpi; reproducible bytes."""
+    """The chart as SVG (text as text in the theme's font) or PNG at medium.dpi; reproducible bytes."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown chart format {fmt!r}; expected 'svg' or 'png'")
     _config_dir()
