@@ -8,7 +8,6 @@ import itertools
 import os
 import pickle
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,8 @@ from digibrief.compose import compose
 from digibrief.load import load
 from digibrief.theme import Theme, make_theme
 from digibrief.writer import Images, Options
+
+from .conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 MEDIUMS = {"print": charts.PRINT, "print_tall": charts.PRINT_TALL}
@@ -45,17 +46,6 @@ def images_for(doc: d.Document, theme: Theme) -> Images:
     return {
         r.key: charts.render(r.chart, theme, MEDIUMS[r.medium], r.fmt) for r in render_pdf.image_requests(doc)
     }
-
-
-def tool(name: str) -> str:
-    """The path of a command-line tool; skips the test when it is missing (fails under
-    DIGIBRIEF_REQUIRE_TOOLS=1, as in CI)."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("DIGIBRIEF_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required (DIGIBRIEF_REQUIRE_TOOLS=1) but not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def run_tool(*args: str, data: bytes | None = None) -> str:
@@ -304,7 +294,7 @@ def test_a_character_the_pdf_cannot_show_becomes_a_box_and_a_warning(hostile) ->
 
 def test_hostile_text_survives_poppler(hostile) -> None:  # type: ignore[no-untyped-def]
     rendered, _ = hostile
-    text = run_tool(tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=rendered.data)
+    text = run_tool(require_tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=rendered.data)
     for s in ('<img src="/etc/passwd"/>', "AT&T", "<font size=80>big</font>"):
         assert s in text
 
@@ -399,7 +389,7 @@ def test_every_font_is_an_embedded_truetype_subset_of_the_theme_faces(reader) ->
 
 
 def test_pdffonts_reports_every_font_embedded(brief) -> None:  # type: ignore[no-untyped-def]
-    out = run_tool(tool("pdffonts"), "-", data=brief.data).splitlines()[2:]
+    out = run_tool(require_tool("pdffonts"), "-", data=brief.data).splitlines()[2:]
     assert out
     for line in out:
         emb = line.split()[-5]
@@ -409,13 +399,13 @@ def test_pdffonts_reports_every_font_embedded(brief) -> None:  # type: ignore[no
 def test_qpdf_check_passes(brief, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pdf = tmp_path / "brief.pdf"
     pdf.write_bytes(brief.data)
-    out = run_tool(tool("qpdf"), "--check", str(pdf))
+    out = run_tool(require_tool("qpdf"), "--check", str(pdf))
     assert "No syntax or stream encoding errors" in out
 
 
 def test_pdftotext_finds_every_country_section_and_seed_figure(built, brief) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
-    text = run_tool(tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=brief.data)
+    text = run_tool(require_tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=brief.data)
     for s in doc.sections:
         assert " ".join(s.title.split()) in " ".join(text.split())
     for figure in ("28th", "80%", "230 million", "165 million", "13,000", "Oʻzbekiston"):
@@ -423,7 +413,7 @@ def test_pdftotext_finds_every_country_section_and_seed_figure(built, brief) -> 
 
 
 def test_chart_labels_are_searchable_text(built, brief) -> None:  # type: ignore[no-untyped-def]
-    text = run_tool(tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=brief.data)
+    text = run_tool(require_tool("pdftotext"), "-enc", "UTF-8", "-", "-", data=brief.data)
     for label in ("Kazakhstan 92.9%", "Turkmenistan 21.3% (2017)", "Tunduk launched", "3 High"):
         assert label in text, label
 
