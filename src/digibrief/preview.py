@@ -96,9 +96,19 @@ def preview(args: argparse.Namespace, log: Callable[..., None]) -> list[Path]:
             path = folder / "slides.png"
             path.write_bytes(sheet(_rasterise(tmpdir / (deck.stem + ".pdf"), slides, 40), columns=3))
             written.append(path)
-    charts = sorted((opts.out / "charts").glob("*.png"))
-    if charts:
-        path = folder / "charts.png"
-        path.write_bytes(sheet(charts, columns=3))
-        written.append(path)
+    path = folder / "charts.png"
+    path.write_bytes(_chart_sheet(opts))
+    written.append(path)
     return written
+
+
+def _chart_sheet(opts: BuildOptions) -> bytes:
+    """Every chart at its print size, labelled with its title, subtitle and source line."""
+    from . import charts
+    from .compose import compose
+    from .load import load
+    from .theme import make_theme
+
+    project = load(opts.data, opts.report)
+    doc = compose(project, opts.countries)
+    return charts.contact_sheet([f.chart for f in doc.figures()], make_theme(project.theme, opts.report))

@@ -1,0 +1,138 @@
+"""Property: arbitrary text in the data either shows up literally in the PDF and the deck, or is a
+located validation error — never a traceback, never a hang."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from digibrief import charts, markup, render_pdf, render_pptx
+from digibrief.compose import compose
+from digibrief.document import plain
+from digibrief.errors import InputError
+from digibrief.load import load
+from digibrief.theme import make_theme
+from digibrief.writer import Options
+
+from .conftest import DATA, REPORT
+
+LONG = os.environ.get("DIGIBRIEF_FUZZ") == "long"
+PROFILE = settings(
+    max_examples=200 if LONG else 8,
+    derandomize=not LONG,
+    deadline=None,
+    # in make test a failure is reported as found; make fuzz also shrinks it to a minimal example
+    phases=list(Phase) if LONG else [Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# Latin, Latin Extended, Cyrillic, Greek, Hebrew, Arabic, punctuation, symbols, markup characters;
+# plus a few characters the font lacks (emoji, CJK) which must be replaced visibly and warned about
+ALPHABET = st.characters(
+    codec="utf-8",
+    categories=("L", "M", "N", "P", "S", "Zs"),
+    max_codepoint=0x2FFF,
+) | st.sampled_from([*"<>&\"'*[]()#;/\\", "\U0001f680", "\u4e2d"])
+TEXT = st.text(ALPHABET, min_size=1, max_size=80)
+FIELDS = ["capital", "highlight", "milestone"]
+
+
+@cache
+def base():
+    project = load(DATA, REPORT)
+    theme = make_theme(project.theme, REPORT)
+    doc = compose(project, ["KGZ"])
+    requests = render_pdf.image_requests(doc) + render_pptx.image_requests(doc)
+    images = {r.key: charts.render(r.chart, theme, charts.MEDIA[r.medium], r.fmt) for r in requests}
+    return project, theme, images
+
+
+def _with(project, field: str, text: str):
+    """The project with text put into one field of Kyrgyzstan, validated as the loader would."""
+    from digibrief.model import Country
+
+    kgz = project.countries["KGZ"].model_dump()
+    if field == "capital":
+        kgz["capital"] = text
+    elif field == "highlight":
+        kgz["highlights"][0]["text"] = text
+    else:
+        kgz["milestones"][0]["title"] = text
+    country = Country.model_validate(kgz)
+    return project.model_copy(update={"countries": {**project.countries, "KGZ": country}})
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _deck_text(data: bytes) -> str:
+    from pptx import Presentation
+
+    prs = Presentation(io.BytesIO(data))
+    parts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(parts)
+
+
+@pytest.mark.fuzz
+@PROFILE
+@given(field=st.sampled_from(FIELDS), text=TEXT)
+def test_any_text_renders_literally_or_is_a_located_error(field: str, text: str):
+    project, theme, images = base()
+    from pydantic import ValidationError
+
+    try:
+        changed = _with(project, field, text)
+    except ValidationError:
+        return  # the loader reports these with file:line:col (see test_fuzz_load.py)
+    if markup.cited_ids(text):
+        return  # a citation of an unknown source: a located error in load (crossref)
+    doc = compose(changed, ["KGZ"])
+    shown = {
+        "capital": unicodedata.normalize("NFC", text.strip()),
+        "highlight": plain(markup.parse(text.strip(), lambda ids: (1,))),
+        "milestone": unicodedata.normalize("NFC", text.strip()),
+    }[field]
+    pdf = render_pdf.render(doc, images, theme, Options())
+    deck = render_pptx.render(doc, images, theme, Options())
+    # characters the font lacks are replaced by a visible substitute and named in a warning
+    warned = " ".join(pdf.warnings)
+    pieces = re.split(
+        "|".join(re.escape(ch) for ch in set(shown) if f"U+{ord(ch):04X}" in warned) or "$^", shown
+    )
+    pdf_text = _squash(_pdf_text(pdf.data))
+    for piece in pieces:
+        assert _squash(piece) in pdf_text, (field, shown, piece)
+    if field == "highlight":  # the deck shows highlights as bullets (capital and milestones stay in the PDF)
+        assert _squash(shown) in _squash(_deck_text(deck.data)), (field, shown)
+
+
+def test_a_hostile_capital_is_a_located_error_when_it_holds_a_control_character(project_copy):
+    path = project_copy / "data" / "countries" / "kgz.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("capital: Bishkek", 'capital: "a\\u0000b"'), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        load(project_copy / "data", project_copy / "report")
+    assert any(p.line and "kgz.yaml" in p.file for p in info.value.problems)
