@@ -252,8 +252,20 @@ def layouts_by_name(prs: PresentationT) -> dict[str, SlideLayout]:
     return out
 
 
+# the same layouts as LibreOffice Impress names them when it saves a .pptx
+ALIASES = {"Title and Content": ("Title, Content",), "Title Slide": (), "Title Only": ()}
+
+
 def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]:
     """The layouts the plan uses (LAYOUTS keys -> layouts) and the names that are missing."""
     named = layouts_by_name(prs)
-    missing = [name for name in LAYOUTS.values() if name not in named]
-    return {key: named[name] for key, name in LAYOUTS.items() if name in named}, missing
+
+    def find(name: str) -> SlideLayout | None:
+        for candidate in (name, *ALIASES.get(name, ())):
+            if candidate in named:
+                return named[candidate]
+        return None
+
+    found = {key: find(name) for key, name in LAYOUTS.items()}
+    missing = [LAYOUTS[key] for key, layout in found.items() if layout is None]
+    return {key: layout for key, layout in found.items() if layout is not None}, missing

@@ -110,7 +110,7 @@ def from_template(path: Path) -> tuple[PresentationT, dict[str, SlideLayout], Ge
         raise UsageError(f"template {path}: cannot be read as a PowerPoint file ({e})") from e
     layouts, missing = pick_layouts(prs)
     if missing:
-        have = ", ".join(sorted(layout.name for m in prs.slide_masters for layout in m.slide_layouts))
+        have = ", ".join(sorted({layout.name for m in prs.slide_masters for layout in m.slide_layouts}))
         raise UsageError(
             f"template {path}: no slide layout named {', '.join(repr(n) for n in missing)} "
             f"(it has: {have or 'none'})"
