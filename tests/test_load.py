@@ -125,8 +125,11 @@ def test_citation_of_an_unknown_source_in_prose_is_located(project_copy: Path):
         (b"\xff\xfe not utf-8", "not valid UTF-8"),
         (b"", "file is empty"),
         (b"a: 1\na: 2\n", "duplicate key"),
+        (b"!$", "YAML tags such as '!$' are not allowed"),
+        (b"a: !!python/object/apply:os.system [ls]", "are not allowed"),
+        (b"a: !!int nope", "'nope' cannot be read as int"),
     ],
-    ids=["alias", "tab", "not-utf8", "empty", "duplicate"],
+    ids=["alias", "tab", "not-utf8", "empty", "duplicate", "custom-tag", "python-tag", "bad-int"],
 )
 def test_unsafe_or_broken_yaml_is_refused_with_a_location(raw: bytes, message: str):
     _, problems = yamlsource.parse(raw, "x.yaml")

@@ -151,6 +151,12 @@ def _convert(
     node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem], name: str, loader: _Loader
 ) -> Any:
     located.values[path] = _mark(node)
+    if node.tag not in loader.yaml_constructors:
+        line, col = _mark(node)
+        problems.append(
+            Problem(name, line, col, _dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
+        )
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Key, Any] = {}
         for key_node, value_node in node.value:
@@ -179,17 +185,26 @@ def _convert(
         ]
     if node.tag in _SCALAR_TAGS_AS_TEXT:
         return str(node.value)
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError):
+        line, col = _mark(node)
+        tag = node.tag.rsplit(":", 1)[-1]
+        problems.append(Problem(name, line, col, _dotted(path), f"'{node.value}' cannot be read as {tag}"))
+        return None
 
 
 def _convert_key(
     node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: _Loader
 ) -> Key | None:
-    if not isinstance(node, yaml.ScalarNode):
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
         line, col = _mark(node)
         problems.append(Problem(name, line, col, _dotted(path), "a key must be a plain word or number"))
         return None
-    value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
+    try:
+        value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
+    except (yaml.YAMLError, ValueError, TypeError):
+        value = node.value
     if isinstance(value, bool) or value is None or not isinstance(value, str | int):
         return str(node.value)
     return value
