@@ -45,3 +45,22 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         text=True,
         timeout=timeout,
     )
+
+
+def deck_text(source: Path | bytes) -> str:
+    """Every text a deck holds: shapes, table cells and speaker notes, one per line."""
+    import io
+
+    from pptx import Presentation
+
+    prs = Presentation(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    out = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                out += [c.text_frame.text for row in shape.table.rows for c in row.cells]
+        if slide.has_notes_slide:
+            out.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(out)

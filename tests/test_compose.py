@@ -113,5 +113,3 @@ def test_missing_values_stay_missing_not_zero(project):
     trend = next(f for f in doc.figures() if f.chart.id == "internet-users")
     tjk = next(s for s in trend.chart.series if s.key == "TJK")
     assert {p.year: p.value for p in tjk.points}[2018] is None
-
-

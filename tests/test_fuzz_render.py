@@ -22,7 +22,7 @@ from digibrief.load import load
 from digibrief.theme import make_theme
 from digibrief.writer import Options
 
-from .conftest import DATA, REPORT
+from .conftest import DATA, REPORT, deck_text
 
 LONG = os.environ.get("DIGIBRIEF_FUZZ") == "long"
 PROFILE = settings(
@@ -80,22 +80,6 @@ def _pdf_text(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def _deck_text(data: bytes) -> str:
-    from pptx import Presentation
-
-    prs = Presentation(io.BytesIO(data))
-    parts = []
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if getattr(shape, "has_table", False) and shape.has_table:
-                parts += [cell.text for row in shape.table.rows for cell in row.cells]
-        if slide.has_notes_slide:
-            parts.append(slide.notes_slide.notes_text_frame.text)
-    return "\n".join(parts)
-
-
 @pytest.mark.fuzz
 @PROFILE
 @given(field=st.sampled_from(FIELDS), text=TEXT)
@@ -130,7 +114,7 @@ def test_any_text_renders_literally_or_is_a_located_error(field: str, text: str)
         else:
             assert _squash(piece) in pdf_text, (field, shown, piece)
     if field == "highlight":  # the deck shows highlights as bullets (capital and milestones stay in the PDF)
-        assert _squash(shown) in _squash(_deck_text(deck.data)), (field, shown)
+        assert _squash(shown) in _squash(deck_text(deck.data)), (field, shown)
 
 
 def test_a_hostile_capital_is_a_located_error_when_it_holds_a_control_character(project_copy):

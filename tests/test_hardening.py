@@ -22,7 +22,7 @@ from digibrief.build import BuildOptions, build
 from digibrief.errors import InputError, RenderError, UsageError
 from digibrief.load import load
 
-from .conftest import ROOT, require_tool, run_cli
+from .conftest import ROOT, deck_text, require_tool, run_cli
 
 HOSTILE = [
     "AT&T",
@@ -122,18 +122,8 @@ def test_hostile_markup_loads_no_file_and_makes_no_javascript_link(hostile_build
 
 
 def test_hostile_text_appears_literally_in_the_deck(hostile_build):
-    from pptx import Presentation
-
     opts, _ = hostile_build
-    prs = Presentation(str(opts.out / "deck.pptx"))
-    texts = []
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts.append(shape.text_frame.text)
-        if slide.has_notes_slide:
-            texts.append(slide.notes_slide.notes_text_frame.text)
-    joined = squash("\n".join(texts))
+    joined = squash(deck_text(opts.out / "deck.pptx"))
     for s in HOSTILE[:6]:
         assert squash(s) in joined, s
 

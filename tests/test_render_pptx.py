@@ -26,7 +26,7 @@ from digibrief.load import load
 from digibrief.theme import make_theme
 from digibrief.writer import Options
 
-from .conftest import DATA, REPORT, require_tool
+from .conftest import DATA, REPORT, deck_text, require_tool
 
 EMU_PER_PT = 12700
 HOSTILE = ("<img src=x>", "AT&T", "a < b", "<script>alert(1)</script>")
@@ -140,18 +140,6 @@ def title(slide) -> str:
 
 def notes(slide) -> str:
     return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-
-
-def all_text(prs) -> str:
-    out = []
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                out.append(shape.text_frame.text)
-            if shape.has_table:
-                out += [c.text_frame.text for row in shape.table.rows for c in row.cells]
-        out.append(notes(slide))
-    return "\n".join(out)
 
 
 @cache
@@ -369,7 +357,7 @@ def test_core_properties_come_from_the_document(project, deck):
 
 def test_hostile_strings_appear_literally_and_control_characters_go(stressed):
     prs = Presentation(BytesIO(stressed.data))
-    text = all_text(prs)
+    text = deck_text(stressed.data)
     for s in HOSTILE:
         assert s in text
     assert "\x07" not in text and "\x0b" not in text

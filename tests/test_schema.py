@@ -12,7 +12,9 @@ from .conftest import ROOT
 def test_checked_in_schemas_are_current():
     for name, model in SCHEMAS.items():
         path = ROOT / "schemas" / f"{name}.schema.json"
-        assert path.read_text(encoding="utf-8") == schema_text(model), f"run `make schema` to refresh {path.name}"
+        assert path.read_text(encoding="utf-8") == schema_text(model), (
+            f"run `make schema` to refresh {path.name}"
+        )
 
 
 def test_country_schema_forbids_unknown_keys_and_requires_sources():

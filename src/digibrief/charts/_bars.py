@@ -13,6 +13,7 @@ from ._base import (
     chart_notes,
     known,
     latest,
+    no_data,
     readable,
     text_on,
     value_text,
@@ -141,7 +142,7 @@ def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
             shown = [y for y in years if (y - x0) % step == 0 or y == x1]
             ax.set_xticks(shown, [str(y) for y in shown], fontproperties=tick_prop)
     if not have:
-        ctx.text(ax, 0.5, 0.5, "No data", transform=ax.transAxes, ha="center", va="center")
+        no_data(ctx, ax)
         return
 
     width = 0.72

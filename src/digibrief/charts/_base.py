@@ -277,6 +277,11 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
     ]
 
 
+def no_data(ctx: Ctx, ax: Axes) -> None:
+    """The whole plot says so when a chart has nothing to draw (never an empty frame or a zero)."""
+    ctx.text(ax, 0.5, 0.5, "No data", transform=ax.transAxes, ha="center", va="center", color=ctx.theme.muted)
+
+
 def known(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
     return [p for p in points if p.value is not None]
 

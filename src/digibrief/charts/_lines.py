@@ -23,6 +23,7 @@ from ._base import (
     join_names,
     known,
     latest,
+    no_data,
     place,
     series_styles,
     spread,
@@ -254,16 +255,7 @@ def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[
         draw_series(ctx, ax, s, st, markers=True)
 
     if not values:
-        ctx.text(
-            ax,
-            0.5,
-            0.5,
-            "No data",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color=ctx.theme.muted,
-        )
+        no_data(ctx, ax)
         return frozenset()
 
     place_column(ctx, ax, column, gap, lo=ax.bbox.y0 - xtick_h * ctx.fig.dpi * 0.4)
@@ -392,16 +384,7 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
     for s, st in sorted(zip(series, styles, strict=True), key=lambda p: p[1].z):
         draw_series(ctx, ax, s, st)
     if not values:
-        ctx.text(
-            ax,
-            0.5,
-            0.5,
-            "No data",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color=ctx.theme.muted,
-        )
+        no_data(ctx, ax)
         return
 
     dpi = ctx.fig.dpi
