@@ -450,3 +450,22 @@ def test_libreoffice_converts_both_decks_with_the_same_slide_count(rendered, tem
         pdf = tmp_path / "pdf" / name.replace(".pptx", ".pdf")
         assert pdf.is_file(), proc.stdout + proc.stderr
         assert len(PdfReader(pdf).pages) == r.pages
+
+
+def test_a_libreoffice_style_template_keeps_titles_and_bodies_apart(project, images, tmp_path):
+    """LibreOffice names the layout 'Title, Content' and gives its title and body the same idx (0)."""
+    doc, theme = project
+    prs = Presentation()
+    for layout in prs.slide_layouts:
+        if layout.name == "Title and Content":
+            layout.name = "Title, Content"
+            for ph in layout.placeholders:
+                if ph.placeholder_format.idx == 1:
+                    ph.element.ph.set("idx", "0")
+    path = tmp_path / "lo.pptx"
+    prs.save(path)
+    deck = Presentation(BytesIO(render_pptx.render(doc, images, theme, Options(template=path)).data))
+    takeaways = deck.slides[1]
+    assert title(takeaways) == "Key takeaways"
+    bodies = [s for s in takeaways.placeholders if s.placeholder_format.type != PP_PLACEHOLDER.TITLE]
+    assert any("Kazakhstan leads" in s.text_frame.text for s in bodies)

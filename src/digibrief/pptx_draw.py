@@ -95,12 +95,16 @@ class Drawer:
         return slide
 
     def placeholder(self, slide: Slide, layout: SlideLayout, slot: str):
+        """The slide's placeholder for a slot, matched by type first: LibreOffice gives a layout's
+        title and body the same idx, so idx alone would put the bullets in the title."""
         want = layout_placeholder(layout, slot)
         if want is not None:
-            idx = want.placeholder_format.idx
-            for ph in slide.placeholders:
-                if ph.placeholder_format.idx == idx:
+            typed = [ph for ph in slide.placeholders if ph.placeholder_format.type in SLOT_TYPES[slot]]
+            for ph in typed:
+                if ph.placeholder_format.idx == want.placeholder_format.idx:
                     return ph
+            if typed:
+                return typed[0]
         raise RenderError(f"layout '{layout.name}' has no {slot} placeholder")
 
     # --- text ------------------------------------------------------------------------------------
