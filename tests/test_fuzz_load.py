@@ -20,21 +20,13 @@ from digibrief.load import load
 from .conftest import DATA, REPORT
 
 LONG = os.environ.get("DIGIBRIEF_FUZZ") == "long"
-settings.register_profile(
-    "ci",
-    max_examples=25,
-    derandomize=True,
+# make test: a fixed seed and few examples; make fuzz (DIGIBRIEF_FUZZ=long): many, with random seeds
+PROFILE_SETTINGS = settings(
+    max_examples=400 if LONG else 25,
+    derandomize=not LONG,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.register_profile(
-    "long",
-    max_examples=400,
-    derandomize=False,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-PROFILE = "long" if LONG else "ci"
 
 KGZ = yaml.safe_load((DATA / "countries" / "kgz.yaml").read_text(encoding="utf-8"))
 
@@ -80,7 +72,7 @@ def workdir():
 
 
 @pytest.mark.fuzz
-@settings(settings.get_profile(PROFILE))
+@PROFILE_SETTINGS
 @given(path=st.sampled_from(LEAVES), value=values)
 def test_any_value_in_any_field_gives_a_project_or_located_problems(workdir: Path, path: tuple, value: Any):
     import copy
@@ -101,7 +93,7 @@ def test_any_value_in_any_field_gives_a_project_or_located_problems(workdir: Pat
 
 
 @pytest.mark.fuzz
-@settings(settings.get_profile(PROFILE))
+@PROFILE_SETTINGS
 @given(raw=st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_arbitrary_bytes_as_a_country_file_never_crash(workdir: Path, raw: bytes):
     target = workdir / "data" / "countries" / "kgz.yaml"

@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__, parallel
 from .cache import (
+    digest,
     file_digest,
     fingerprint,
     read_manifest,
@@ -160,12 +161,9 @@ def _outputs_intact(opts: BuildOptions, manifest: dict[str, Any]) -> bool:
     return True
 
 
-class _Timer:
-    def __init__(self, log: Log, verbose: bool):
-        self.log, self.verbose = log, verbose
-
-    def step(self, label: str, started: float, detail: str = "") -> None:
-        self.log(f"  {label:<22} {time.perf_counter() - started:6.2f} s{('  ' + detail) if detail else ''}")
+def _step(log: Log, label: str, started: float, detail: str = "") -> None:
+    """One line per pipeline step, with its wall time."""
+    log(f"  {label:<22} {time.perf_counter() - started:6.2f} s{('  ' + detail) if detail else ''}")
 
 
 def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
@@ -190,7 +188,6 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
 
 def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     result = BuildResult()
-    timer = _Timer(log, opts.verbose)
     manifest_path = opts.out / ".cache" / "manifest.json"
     manifest = read_manifest(manifest_path)
     t0 = time.perf_counter()
@@ -220,13 +217,14 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         )
     theme = make_theme(project.theme, opts.report)
     doc = compose(project, opts.countries, _epoch())
-    timer.step("load and validate", started, f"{len(project.countries)} countries")
+    _step(log, "load and validate", started, f"{len(project.countries)} countries")
     checkpoint()
 
     versions = _versions()
     theme_key = theme.fingerprint_parts()
     writers = {fmt: importlib.import_module(WRITERS[fmt][1]) for fmt in opts.formats()}
-    charts = _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer, result)
+    requests_of = {fmt: module.image_requests(doc) for fmt, module in writers.items()}
+    charts = _charts(opts, requests_of, theme, theme_key, versions, log, result)
 
     from .writer import Options
 
@@ -234,9 +232,9 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     template_digest = file_digest(opts.template) if opts.template else None
     rendered: dict[str, tuple[bytes, str]] = {}
     jobs = []
-    for fmt, module in writers.items():
+    for fmt in writers:
         name = WRITERS[fmt][0]
-        requests = module.image_requests(doc)
+        requests = requests_of[fmt]
         key = fingerprint(
             doc,
             theme_key,
@@ -294,7 +292,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
             f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
         ) from exc
     for name, (data, key) in rendered.items():
-        outputs[name] = {"key": key, "sha256": fingerprint_bytes(data)}
+        outputs[name] = {"key": key, "sha256": digest(data)}
         result.written.append(opts.out / name)
     snapshot = _snapshot(project)
     result.changes = _diff(manifest.get("values", {}), snapshot) if manifest else []
@@ -308,14 +306,8 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         raise RenderError(
             f"outputs written, but the cache could not be updated: {exc.strerror or exc}"
         ) from exc
-    timer.step("write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
+    _step(log, "write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
     return result
-
-
-def fingerprint_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def _render(module_name: str, doc, images, theme, options):
@@ -331,15 +323,10 @@ def _draw_chart(spec, theme, medium: str, fmt: str) -> bytes:
     return charts.render(spec, theme, charts.MEDIA[medium], fmt)
 
 
-def _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer, result) -> dict[str, Any]:
+def _charts(opts, requests_of, theme, theme_key, versions, log, result) -> dict[str, Any]:
     """Draw every requested chart whose key is new; reuse the cached bytes of the others."""
-    from .writer import ImageRequest
-
     cache_dir = opts.out / ".cache" / "charts"
-    requests: dict[tuple[str, str], ImageRequest] = {}
-    for module in writers.values():
-        for r in module.image_requests(doc):
-            requests[r.key] = r
+    requests = {r.key: r for reqs in requests_of.values() for r in reqs}
     keys, data, files = {}, {}, {}
     todo = []
     for k, r in requests.items():
@@ -374,7 +361,7 @@ def _charts(opts, writers, doc, theme, theme_key, versions, manifest, log, timer
                     bar = "█" * (20 * done // len(todo))
                     log(f"    charts {done:>3}/{len(todo)} ▕{bar:<20}▏")
         result.charts_drawn = len(todo)
-        timer.step("draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
+        _step(log, "draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
     else:
         log(f"  charts: all {len(requests)} from cache")
     for k, r in sorted(requests.items()):
@@ -388,7 +375,7 @@ def _write_chart_files(folder: Path, charts: dict[str, Any]) -> None:
     """Stable, human-named copies of the charts (SVG for print, PNG for slides) for reuse elsewhere."""
     for name, data in sorted(charts["files"].items()):
         path = folder / name
-        if file_digest(path) != fingerprint_bytes(data):
+        if file_digest(path) != digest(data):
             write_atomic(path, data)
 
 

@@ -102,7 +102,7 @@ class SpecBuilder:
         seen = {y for c in self.p.countries.values() for y in c.indicators.get(ind_id, {})}
         lo = d.from_year or (min(seen) if seen else self.last_year)
         hi = d.to_year or (max(seen) if seen else self.last_year)
-        return [y for y in range(lo, hi + 1) if y in seen or (d.years is None and lo <= y <= hi)]
+        return list(range(lo, hi + 1))
 
     def _subtitle(self, ind: Indicator, years: list[int]) -> str:
         extra = " (1 = best)" if ind.unit == "rank" else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from . import markup
 from .chartspecs import SpecBuilder, ordered_countries, short_publisher
@@ -385,8 +386,6 @@ class Composer:
         out = []
         for s in sections:
             if s.kind == "methodology":
-                from dataclasses import replace
-
                 s = replace(s, blocks=(*s.blocks, References(self.cite.references())))
             out.append(s)
         return out

@@ -147,10 +147,9 @@ def _check_report(
         for j, chart in enumerate(section.charts):
             if chart not in report.charts:
                 f.problem(("sections", i, "charts", j), _unknown("chart", chart, set(report.charts)))
-    for name in ("each_country",):
-        for j, chart in enumerate(getattr(report, name)):
-            if chart not in report.charts:
-                f.problem((name, j), _unknown("chart", chart, set(report.charts)))
+    for j, chart in enumerate(report.each_country):
+        if chart not in report.charts:
+            f.problem(("each_country", j), _unknown("chart", chart, set(report.charts)))
     for cid, charts in report.country_charts.items():
         for j, chart in enumerate(charts):
             if chart not in report.charts:
