@@ -27,9 +27,11 @@ check: $(STAMP)                    ## validate data/ and report/ only
 test: $(TEST_STAMP)                ## the whole suite (a few minutes)
 	$(BIN)/python -m pytest -q
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP)                ## ruff, the import rules (import-linter) and mypy
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 fuzz: $(TEST_STAMP)                ## long property-based run (minutes)
 	DIGIBRIEF_FUZZ=long $(BIN)/python -m pytest -q -m fuzz tests

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.build import BuildOptions, build
 from digibrief.errors import BuildLocked, InputError, RenderError
-from digibrief.lock import build_lock
+from digibrief.pipeline.build import BuildOptions, build
+from digibrief.pipeline.lock import build_lock
 
 from .conftest import ROOT, run_cli
 
@@ -52,7 +52,7 @@ def test_second_build_is_up_to_date_and_rewrites_nothing(built):
 def test_up_to_date_does_not_import_heavy_libraries(built):
     _, opts = built
     code = (
-        "import sys; from pathlib import Path; from digibrief.build import BuildOptions, build; "
+        "import sys; from pathlib import Path; from digibrief.pipeline.build import BuildOptions, build; "
         f"r = build(BuildOptions(data=Path({str(opts.data)!r}), report=Path({str(opts.report)!r}), "
         f"out=Path({str(opts.out)!r}))); assert r.up_to_date; "
         "heavy = [m for m in ('matplotlib', 'reportlab', 'pptx', 'pydantic') if m in sys.modules]; "
@@ -108,7 +108,7 @@ def test_invalid_data_leaves_previous_outputs_byte_identical(built, tmp_path):
 def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(built, monkeypatch):
     _, opts = built
     before = {p.name: digest(p) for p in outputs(opts.out)}
-    import digibrief.render_pptx as deck
+    import digibrief.writers.pptx.deck as deck
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("injected")

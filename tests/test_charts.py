@@ -32,9 +32,10 @@ from digibrief.charts import (
     medium_for,
     render,
 )
-from digibrief.document import ChartSpec, Event, Lane, Series, SeriesPoint
-from digibrief.model import ThemeFile
-from digibrief.theme import Theme, make_theme
+from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
+from digibrief.project.model import ThemeFile
+from digibrief.project.theming import make_theme
+from digibrief.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = {

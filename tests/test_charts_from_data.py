@@ -7,9 +7,9 @@ from functools import cache
 import pytest
 
 from digibrief import charts
-from digibrief.compose import compose
-from digibrief.load import load
-from digibrief.theme import make_theme
+from digibrief.document.compose import compose
+from digibrief.project.load import load
+from digibrief.project.theming import make_theme
 
 from .conftest import DATA, REPORT
 

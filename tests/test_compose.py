@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from digibrief.compose import compose
-from digibrief.document import Figure, KeyFigures, References, Table
-from digibrief.load import load
+from digibrief.document.compose import compose
+from digibrief.document.types import Figure, KeyFigures, References, Table
+from digibrief.project.load import load
 
 from .conftest import DATA, REPORT
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from digibrief import markup
+from digibrief.syntax import cited_ids
 
 from .conftest import DATA, REPORT
 
@@ -61,7 +61,7 @@ def test_every_citation_in_prose_names_a_defined_source():
     files = [*(DATA / "countries").glob("*.yaml"), REPORT / "report.yaml"]
     docs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
     texts = [node for doc in docs for _, node in _walk(doc, "") if isinstance(node, str)]
-    cited = {sid for t in texts for sid in markup.cited_ids(t)}
+    cited = {sid for t in texts for sid in cited_ids(t)}
     assert cited, "no citations found in prose"
     assert cited <= SOURCES, cited - SOURCES
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digibrief.errors import InputError
-from digibrief.load import load
+from digibrief.project.load import load
 
 from .conftest import DATA, REPORT
 

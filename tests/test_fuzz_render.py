@@ -14,13 +14,17 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from digibrief import charts, markup, render_pdf, render_pptx
-from digibrief.compose import compose
-from digibrief.document import plain
+from digibrief import charts
+from digibrief.document import markup
+from digibrief.document.compose import compose
+from digibrief.document.types import plain
 from digibrief.errors import InputError
-from digibrief.load import load
-from digibrief.theme import make_theme
-from digibrief.writer import Options
+from digibrief.project.load import load
+from digibrief.project.theming import make_theme
+from digibrief.syntax import cited_ids
+from digibrief.writers.contract import Options
+from digibrief.writers.pdf import brief as render_pdf
+from digibrief.writers.pptx import deck as render_pptx
 
 from .conftest import DATA, REPORT, deck_text
 
@@ -57,7 +61,7 @@ def base():
 
 def _with(project, field: str, text: str):
     """The project with text put into one field of Kyrgyzstan, validated as the loader would."""
-    from digibrief.model import Country
+    from digibrief.project.model import Country
 
     kgz = project.countries["KGZ"].model_dump()
     if field == "capital":
@@ -91,7 +95,7 @@ def test_any_text_renders_literally_or_is_a_located_error(field: str, text: str)
         changed = _with(project, field, text)
     except ValidationError:
         return  # the loader reports these with file:line:col (see test_fuzz_load.py)
-    if markup.cited_ids(text):
+    if cited_ids(text):
         return  # a citation of an unknown source: a located error in load (crossref)
     doc = compose(changed, ["KGZ"])
     shown = {

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.build import BuildOptions, build
 from digibrief.errors import InputError, RenderError, UsageError
-from digibrief.load import load
+from digibrief.pipeline.build import BuildOptions, build
+from digibrief.project.load import load
 
 from .conftest import ROOT, deck_text, require_tool, run_cli
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from digibrief import yamlsource
 from digibrief.errors import InputError
-from digibrief.load import load
+from digibrief.project import yamlsource
+from digibrief.project.load import load
 
 from .conftest import DATA, REPORT, run_cli
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digibrief.markup import cited_ids, format_numbers, parse
+from digibrief.document.markup import cited_ids, format_numbers, parse
 
 
 def numbering():

@@ -19,8 +19,8 @@ import pytest
 import yaml
 from matplotlib.colors import to_hex, to_rgb
 
-from digibrief.model import ThemeFile
-from digibrief.theme import make_theme
+from digibrief.project.model import ThemeFile
+from digibrief.project.theming import make_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_DELTA_L = 11.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from digibrief import parallel
+from digibrief.pipeline import pool as parallel
 
 from .conftest import run_cli
 

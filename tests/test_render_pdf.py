@@ -16,12 +16,14 @@ import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
 
-from digibrief import charts, render_pdf
-from digibrief import document as d
-from digibrief.compose import compose
-from digibrief.load import load
-from digibrief.theme import Theme, make_theme
-from digibrief.writer import Images, Options
+from digibrief import charts
+from digibrief.document import types as d
+from digibrief.document.compose import compose
+from digibrief.project.load import load
+from digibrief.project.theming import make_theme
+from digibrief.theme import Theme
+from digibrief.writers.contract import Images, Options
+from digibrief.writers.pdf import brief as render_pdf
 
 from .conftest import require_tool
 
@@ -435,11 +437,11 @@ def test_bytes_do_not_depend_on_time_zone_hash_seed_or_environment(built, brief,
     script = (
         "import pickle, sys\n"
         "from pathlib import Path\n"
-        "from digibrief.load import load\n"
-        "from digibrief.compose import compose\n"
-        "from digibrief.theme import make_theme\n"
-        "from digibrief.writer import Options\n"
-        "from digibrief import render_pdf\n"
+        "from digibrief.project.load import load\n"
+        "from digibrief.document.compose import compose\n"
+        "from digibrief.project.theming import make_theme\n"
+        "from digibrief.writers.contract import Options\n"
+        "from digibrief.writers.pdf import brief as render_pdf\n"
         f"root = Path({str(ROOT)!r})\n"
         "p = load(root / 'data', root / 'report')\n"
         f"images = pickle.loads(Path({str(tmp_path / 'images.pickle')!r}).read_bytes())\n"

@@ -18,13 +18,14 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from digibrief import charts, render_pptx
-from digibrief.compose import compose
-from digibrief.document import Bullets, Document, Figure, References, Run, Table
+from digibrief import charts
+from digibrief.document.compose import compose
+from digibrief.document.types import Bullets, Document, Figure, References, Run, Table
 from digibrief.errors import UsageError
-from digibrief.load import load
-from digibrief.theme import make_theme
-from digibrief.writer import Options
+from digibrief.project.load import load
+from digibrief.project.theming import make_theme
+from digibrief.writers.contract import Options
+from digibrief.writers.pptx import deck as render_pptx
 
 from .conftest import DATA, REPORT, deck_text, require_tool
 

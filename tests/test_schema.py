@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from digibrief.schema import SCHEMAS, schema_text
+from digibrief.project.schema import SCHEMAS, schema_text
 
 from .conftest import ROOT
 

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import EXIT_OK, EXIT_USAGE, DigibriefError, InputError, UsageError
+from digibrief import __version__
+from digibrief.errors import EXIT_OK, EXIT_USAGE, DigibriefError, InputError, UsageError
 
 EPILOG = """\
 commands:
@@ -124,7 +124,7 @@ def _print_problems(err: InputError) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .build import check
+    from digibrief.pipeline.build import check
 
     summary = check(args.data, args.report)
     print(summary)
@@ -132,7 +132,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import write_schemas
+    from digibrief.project.schema import write_schemas
 
     for path in write_schemas(args.out):
         print(f"wrote {path}")
@@ -140,7 +140,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildOptions, build
+    from digibrief.pipeline.build import BuildOptions, build
 
     log = _logger(args)
     result = build(BuildOptions.from_args(args), log=log)
@@ -164,13 +164,13 @@ def _summarise(result, log) -> None:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from .watch import watch
+    from digibrief.pipeline.watch import watch
 
     return watch(args, log=_logger(args), report=_report_error)
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from .preview import preview
+    from digibrief.pipeline.preview import preview
 
     for path in preview(args, log=_logger(args)):
         print(f"wrote {path}")
@@ -203,7 +203,7 @@ def _stop_gracefully(command: str | None) -> None:
 
     A watch keeps Python's own Ctrl-C (it must stop while waiting for changes).
     """
-    from .build import request_stop
+    from digibrief.pipeline.build import request_stop
 
     def handler(signum: int, frame: object) -> None:
         if request_stop():

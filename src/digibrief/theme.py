@@ -1,13 +1,9 @@
-"""Colours, fonts and sizes shared by the charts and both writers (no renderer imported here)."""
+"""Colours, fonts and sizes shared by the charts and both writers: plain data, no renderer or pydantic."""
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-
-from .errors import UsageError
-from .model import ThemeFile
 
 DEFAULT_SIZES = {
     "body": 9.5,
@@ -68,46 +64,21 @@ class Theme:
         }
 
 
-def bundled_font_dir() -> Path | None:
-    """matplotlib's bundled DejaVu fonts, found without importing matplotlib (it is slow)."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+RGB = tuple[float, float, float]  # each channel 0..1
 
 
-def _find_font(name: str, report_dir: Path) -> Path:
-    """A font in report/ (never through a link out of it), else matplotlib's bundled copy."""
-    root = report_dir.resolve()
-    for path in (report_dir / name, report_dir / "fonts" / name):
-        if path.is_file():
-            if not path.resolve().is_relative_to(root):
-                raise UsageError(f"font file {path} points outside {report_dir}; refusing to read it")
-            return path
-    bundled = bundled_font_dir()
-    if bundled is not None and (bundled / name).is_file():
-        return bundled / name
-    raise UsageError(f"font file '{name}' not found in {report_dir} or in matplotlib's bundled fonts")
+def rgb(colour: str) -> RGB:
+    """'#1f77b4' -> (0.122, 0.467, 0.706)."""
+    h = colour.lstrip("#")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
 
 
-def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
-    f = spec.fonts
-    fonts = FontFiles(
-        family=f.family,
-        regular=_find_font(f.regular, report_dir),
-        bold=_find_font(f.bold, report_dir),
-        italic=_find_font(f.italic, report_dir),
-        bold_italic=_find_font(f.bold_italic, report_dir),
-    )
-    return Theme(
-        palette=tuple(spec.palette),
-        focus=spec.focus,
-        peer=spec.peer,
-        ink=spec.ink,
-        muted=spec.muted,
-        accent=spec.accent,
-        rule=spec.rule,
-        risk_levels=tuple(spec.risk_levels),
-        fonts=fonts,
-        sizes={**DEFAULT_SIZES, **spec.sizes},
-    )
+def mix(colour: str, towards: str, t: float) -> RGB:
+    """colour moved a fraction t of the way towards another colour (0 = colour, 1 = towards)."""
+    a, b = rgb(colour), rgb(towards)
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t)
+
+
+def hex_colour(value: RGB) -> str:
+    """(0.122, 0.467, 0.706) -> '#1F77B4'."""
+    return "#" + "".join(f"{round(v * 255):02X}" for v in value)

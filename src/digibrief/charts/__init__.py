@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..document import ChartSpec
-from ..theme import Theme
+from digibrief.document.types import ChartSpec
+from digibrief.theme import Theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -5,8 +5,9 @@ from __future__ import annotations
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
-from ..document import ChartSpec, SeriesPoint
-from ..numbers import fmt
+from digibrief.document.numbers import fmt
+from digibrief.document.types import ChartSpec, SeriesPoint
+
 from ._base import (
     WHITE,
     Ctx,

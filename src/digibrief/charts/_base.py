@@ -21,9 +21,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from ..document import ChartSpec, Series, SeriesPoint
-from ..numbers import fmt
-from ..theme import Theme
+from digibrief.document.numbers import fmt
+from digibrief.document.types import ChartSpec, Series, SeriesPoint
+from digibrief.theme import Theme
 
 if TYPE_CHECKING:
     from . import Medium

@@ -9,7 +9,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
-from ..document import ChartSpec, Event
+from digibrief.document.types import ChartSpec, Event
+
 from ._base import WHITE, Ctx, chart_notes, text_on
 
 # --- heatmap -------------------------------------------------------------------------------------

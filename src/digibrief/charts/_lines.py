@@ -12,8 +12,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from ..document import ChartSpec, Series
-from ..numbers import ordinal
+from digibrief.document.numbers import ordinal
+from digibrief.document.types import ChartSpec, Series
+
 from ._base import (
     WHITE,
     Ctx,

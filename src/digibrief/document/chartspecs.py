@@ -1,0 +1,362 @@
+"""Chart definitions in report/ plus the data → self-contained ChartSpecs with source line and alt text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from digibrief.document.numbers import fmt, ordinal
+from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
+from digibrief.project.model import ChartDef, Country, Indicator, Project
+
+MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
+UNVERIFIED_NOTE = "Hollow markers: reported by a single source or unverified; see Methodology."
+
+
+def ordered_countries(project: Project) -> list[Country]:
+    """Focus countries in report order, then the others (context) by name."""
+    order = {cid: i for i, cid in enumerate(project.report.countries)}
+    return sorted(project.countries.values(), key=lambda c: (order.get(c.id, len(order)), c.name))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def source_line(project: Project, source_ids: Iterable[str]) -> str:
+    """'Source: UN DESA (2016, 2018); ITU via World Bank (2025).' — publishers with their dates."""
+    by_publisher: dict[str, list[str]] = {}
+    for sid in dict.fromkeys(source_ids):
+        src = project.sources[sid]
+        years = by_publisher.setdefault(short_publisher(src.publisher), [])
+        if src.date[:4] not in years:
+            years.append(src.date[:4])
+    if not by_publisher:
+        return ""
+    parts = [f"{pub} ({', '.join(sorted(years))})" for pub, years in by_publisher.items()]
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def short_publisher(publisher: str) -> str:
+    """'UN DESA (data); UNU-EGOV (CSV compilation)' -> 'UN DESA': the name a source line needs."""
+    return re.split(r"\s*[(;]", publisher, maxsplit=1)[0].strip() or publisher
+
+
+def _span(years: list[int]) -> str:
+    return str(years[0]) if len(set(years)) == 1 else f"{min(years)}\u2013{max(years)}"
+
+
+def _latest(series: Series) -> SeriesPoint | None:
+    known = [p for p in series.points if p.value is not None]
+    return known[-1] if known else None
+
+
+class SpecBuilder:
+    """Builds ChartSpecs for one project; cite() is told every source a chart draws on."""
+
+    def __init__(self, project: Project, cite: Callable[[list[str]], tuple[int, ...]]):
+        self.p = project
+        self.cite = cite
+        self.last_year = int(project.report.edition[:4])
+
+    def build(
+        self, chart_id: str, d: ChartDef, country: str | None = None
+    ) -> tuple[ChartSpec, tuple[int, ...]]:
+        country = country or d.country
+        spec_id = (f"{country.lower()}-" if country and d.country is None else "") + chart_id.replace(
+            "_", "-"
+        )
+        make = getattr(self, f"_{d.kind}")
+        spec, sources = make(spec_id, d, country)
+        return spec, self.cite(sorted(set(sources), key=list(self.p.sources).index))
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _indicator(self, d: ChartDef) -> Indicator:
+        assert d.indicator is not None
+        return self.p.indicators[d.indicator]
+
+    def _series(
+        self, d: ChartDef, years: list[int], focus: str | None, countries: list[Country] | None = None
+    ) -> tuple[list[Series], list[str]]:
+        ind_id = d.indicator or ""
+        out, sources = [], []
+        for c in countries if countries is not None else ordered_countries(self.p):
+            data = c.indicators.get(ind_id, {})
+            if not data:
+                continue
+            points = []
+            for y in years:
+                pt = data.get(y)
+                points.append(SeriesPoint(y, pt.value if pt else None, pt.status if pt else "verified"))
+                if pt:
+                    sources.append(pt.source)
+            out.append(Series(c.id, c.name, tuple(points), emphasis=(c.id == focus)))
+        return out, sources
+
+    def _years(self, d: ChartDef) -> list[int]:
+        if d.years:
+            return sorted(d.years)
+        ind_id = d.indicator or ""
+        seen = {y for c in self.p.countries.values() for y in c.indicators.get(ind_id, {})}
+        lo = d.from_year or (min(seen) if seen else self.last_year)
+        hi = d.to_year or (max(seen) if seen else self.last_year)
+        return list(range(lo, hi + 1))
+
+    def _subtitle(self, ind: Indicator, years: list[int]) -> str:
+        extra = " (1 = best)" if ind.unit == "rank" else ""
+        return f"{ind.unit_label}{extra}, {_span(years)}" if years else ind.unit_label
+
+    def _base(
+        self,
+        spec_id: str,
+        d: ChartDef,
+        ind: Indicator,
+        years: list[int],
+        series: list[Series],
+        alt: str,
+        **kw: object,
+    ) -> ChartSpec:
+        notes = (
+            (UNVERIFIED_NOTE,)
+            if any(p.status != "verified" and p.value is not None for s in series for p in s.points)
+            else ()
+        )
+        return ChartSpec(
+            id=spec_id,
+            kind=d.kind,
+            title=d.title,
+            subtitle=self._subtitle(ind, years),
+            source_line="",
+            alt=alt,
+            unit=ind.unit,
+            unit_label=ind.unit_label,
+            decimals=ind.decimals,
+            value_range=(ind.range[0], ind.range[1]),
+            invert=ind.unit == "rank",
+            series=tuple(series),
+            notes=notes,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    def _with_source(self, spec: ChartSpec, sources: list[str]) -> ChartSpec:
+        return replace(
+            spec, source_line=source_line(self.p, sorted(set(sources), key=list(self.p.sources).index))
+        )
+
+    def _v(self, ind: Indicator, value: float | None) -> str:
+        return fmt(value, ind.unit, ind.decimals)
+
+    # --- kinds -----------------------------------------------------------------------------------
+
+    def _index_by_year(self, spec_id: str, d: ChartDef, country: str | None):
+        ind, years = self._indicator(d), self._years(d)
+        series, sources = self._series(d, years, country)
+        alt = f"{ind.name} for {len(series)} countries in {_join([str(y) for y in years])}."
+        alt += self._extremes(ind, series)
+        return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
+
+    def _trend(self, spec_id: str, d: ChartDef, country: str | None):
+        ind, years = self._indicator(d), self._years(d)
+        series, sources = self._series(d, years, country)
+        alt = f"Line chart of {ind.name.lower()} ({ind.unit_label}) for {len(series)} countries, {_span(years)}."
+        if country:
+            alt += self._focus_change(ind, series, country)
+        alt += self._extremes(ind, series)
+        return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
+
+    def _peer_bar(self, spec_id: str, d: ChartDef, country: str | None):
+        ind = self._indicator(d)
+        series_out, sources, years = [], [], []
+        for c in ordered_countries(self.p):
+            data = c.indicators.get(d.indicator or "", {})
+            candidates = {y: pt for y, pt in data.items() if d.year is None or y == d.year}
+            if not candidates:
+                series_out.append(
+                    Series(
+                        c.id, c.name, (SeriesPoint(d.year or self.last_year, None),), emphasis=c.id == country
+                    )
+                )
+                continue
+            y = max(candidates)
+            pt = candidates[y]
+            years.append(y)
+            sources.append(pt.source)
+            series_out.append(
+                Series(c.id, c.name, (SeriesPoint(y, pt.value, pt.status),), emphasis=c.id == country)
+            )
+        known = [s for s in series_out if s.points[0].value is not None]
+        known.sort(key=lambda s: s.points[0].value or 0, reverse=ind.higher_is_better)
+        alt = f"Bar chart of {ind.name.lower()} ({ind.unit_label}), {_span(years) if years else 'no data'}."
+        if country and any(s.key == country for s in known):
+            pos = [s.key for s in known].index(country) + 1
+            me = known[pos - 1]
+            alt += (
+                f" {me.label} is {ordinal(pos)} of {len(known)} countries with data at "
+                f"{self._v(ind, me.points[0].value)} ({me.points[0].year})."
+            )
+        if known:
+            alt += (
+                f" Best: {known[0].label} {self._v(ind, known[0].points[0].value)};"
+                f" lowest: {known[-1].label} {self._v(ind, known[-1].points[0].value)}."
+            )
+        note: tuple[str, ...] = ()
+        if len(series_out) > MAX_BARS:
+            # a per-country chart stays one size however many countries the data holds
+            at = next((i for i, s in enumerate(known) if s.key == country), 0)
+            start = max(0, min(at - MAX_BARS // 2, len(known) - MAX_BARS))
+            keep = {s.key for s in known[start : start + MAX_BARS]}
+            series_out = [s for s in series_out if s.key in keep]
+            sources = [pt for s in series_out for pt in self._point_sources(s, d)]
+            years = [s.points[0].year for s in series_out]
+            note = (
+                f"The {len(keep)} of {len(known)} countries ranked nearest; all appear in the regional charts.",
+            )
+        spec = self._base(spec_id, d, ind, sorted(set(years)) or [self.last_year], series_out, alt)
+        spec = replace(spec, notes=spec.notes + note)
+        return self._with_source(spec, sources), sources
+
+    def _point_sources(self, s: Series, d: ChartDef) -> list[str]:
+        point = s.points[0]
+        pt = self.p.countries[s.key].indicators.get(d.indicator or "", {}).get(point.year)
+        return [pt.source] if pt is not None and point.value is not None else []
+
+    def _rank_path(self, spec_id: str, d: ChartDef, country: str | None):
+        ind = self._indicator(d)
+        c = self.p.countries[country] if country else None
+        data = c.indicators.get(d.indicator or "", {}) if c else {}
+        years = sorted(data)
+        series, sources = self._series(d, years, country, [c] if c else [])
+        if c and years:
+            first, last = data[years[0]], data[years[-1]]
+            best_year = (
+                min(years, key=lambda y: data[y].value)
+                if ind.unit == "rank"
+                else max(years, key=lambda y: data[y].value)
+            )
+            alt = (
+                f"{c.name}'s {ind.name} from {years[0]} to {years[-1]}: {self._v(ind, first.value)} in "
+                f"{years[0]}, {self._v(ind, last.value)} in {years[-1]}; best {self._v(ind, data[best_year].value)} "
+                f"in {best_year}."
+            )
+            if any(data[y].status != "verified" for y in years):
+                odd = [str(y) for y in years if data[y].status != "verified"]
+                alt += f" Values for {_join(odd)} are unverified."
+        else:
+            alt = f"{ind.name}: no data."
+        return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
+
+    def _online_offline(self, spec_id: str, d: ChartDef, country: str | None):
+        ind = self._indicator(d)
+        c = self.p.countries[country] if country else None
+        data = c.indicators.get(d.indicator or "", {}) if c else {}
+        years = [
+            y
+            for y in sorted(data)
+            if (d.from_year is None or y >= d.from_year) and (d.to_year is None or y <= d.to_year)
+        ]
+        series, sources = self._series(d, years, country, [c] if c else [])
+        if c and years:
+            a, b = data[years[0]], data[years[-1]]
+            alt = (
+                f"Share of {c.name}'s population online and offline, {_span(years)}. Online rose from "
+                f"{fmt(a.value, 'percent', 1)} in {years[0]} to {fmt(b.value, 'percent', 1)} in {years[-1]}, "
+                f"leaving {fmt(100 - b.value, 'percent', 1)} offline."
+            )
+        else:
+            alt = "Online and offline population: no data."
+        return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
+
+    def _timeline(self, spec_id: str, d: ChartDef, country: str | None):
+        lanes, sources, years = [], [], []
+        for c in ordered_countries(self.p):
+            if (country and c.id != country) or not c.milestones:
+                continue
+            events = sorted(c.milestones, key=lambda m: (m.year, m.month or 0))
+            lanes.append(Lane(c.name, tuple(Event(m.year, m.month, m.title) for m in events)))
+            sources += [m.source for m in events]
+            years += [m.year for m in events]
+        n = sum(len(lane.events) for lane in lanes)
+        alt = f"Timeline of {n} milestones in {len(lanes)} countries"
+        if years:
+            first = min(
+                ((lane.label, e) for lane in lanes for e in lane.events),
+                key=lambda t: (t[1].year, t[1].month or 0),
+            )
+            alt += f", {min(years)}\u2013{max(years)}. The earliest is {first[0]}: {first[1].label} ({first[1].year})."
+        else:
+            alt += "."
+        spec = ChartSpec(
+            id=spec_id,
+            kind="timeline",
+            title=d.title,
+            subtitle=f"Dated milestones by country, {_span(years) if years else 'none'}",
+            source_line="",
+            alt=alt,
+            lanes=tuple(lanes),
+        )
+        return self._with_source(spec, sources), sources
+
+    def _heatmap(self, spec_id: str, d: ChartDef, country: str | None):
+        risks = self.p.risks
+        rows, cells, sources = [], [], []
+        cats = list(risks.categories)
+        for c in ordered_countries(self.p):
+            row = risks.assessments.get(c.id)
+            if row is None:
+                continue
+            rows.append(c.name)
+            cells.append(tuple(row[k].level if k in row else None for k in cats))
+            sources += [s for a in row.values() for s in a.sources]
+        labels = tuple(f"{lvl} {risks.levels.get(lvl, '')}".strip() for lvl in range(4))
+        flat = [(r, cats[j], v) for r, row in zip(rows, cells, strict=True) for j, v in enumerate(row)]
+        high = [f"{r} ({risks.categories[k].name.lower()})" for r, k, v in flat if v == 3]
+        missing = sum(1 for *_, v in flat if v is None)
+        alt = f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, rated 0 (none found) to 3 (high)."
+        if high:
+            shown = high[:5] + ([f"{len(high) - 5} more"] if len(high) > 5 else [])
+            alt += f" Rated high: {_join(shown)}."
+        if missing:
+            alt += f" {missing} cells are not assessed for lack of evidence."
+        spec = ChartSpec(
+            id=spec_id,
+            kind="heatmap",
+            title=d.title,
+            subtitle="Editorial rating from 0 (none found) to 3 (high), by risk category",
+            source_line="",
+            alt=alt,
+            rows=tuple(rows),
+            columns=tuple(risks.categories[k].name for k in cats),
+            cells=tuple(cells),
+            level_labels=labels,
+        )
+        return self._with_source(spec, sources), sources
+
+    # --- alt-text findings -------------------------------------------------------------------------
+
+    def _extremes(self, ind: Indicator, series: list[Series]) -> str:
+        latest = [(s, p) for s in series if (p := _latest(s)) is not None]
+        if not latest:
+            return " No values are available."
+        better = (lambda sp: sp[1].value) if ind.higher_is_better else (lambda sp: -sp[1].value)  # type: ignore[operator]
+        top = max(latest, key=better)
+        low = min(latest, key=better)
+        text = (
+            f" Latest values: highest {top[0].label} {self._v(ind, top[1].value)} ({top[1].year}),"
+            f" lowest {low[0].label} {self._v(ind, low[1].value)} ({low[1].year})."
+        )
+        if ind.unit == "rank":
+            text = text.replace("highest", "best").replace("lowest", "worst")
+        return text
+
+    def _focus_change(self, ind: Indicator, series: list[Series], country: str) -> str:
+        for s in series:
+            if s.key == country:
+                known = [p for p in s.points if p.value is not None]
+                if len(known) >= 2:
+                    return (
+                        f" {s.label} went from {self._v(ind, known[0].value)} in {known[0].year} to "
+                        f"{self._v(ind, known[-1].value)} in {known[-1].year}."
+                    )
+        return ""

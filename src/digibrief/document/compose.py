@@ -1,0 +1,396 @@
+"""Model → document: what the brief says and in which order. Pure; no geometry, no I/O."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+
+from digibrief.document import markup
+from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher
+from digibrief.document.numbers import date_label, edition_label, fmt, period
+from digibrief.document.types import (
+    Block,
+    Bullets,
+    Callout,
+    Document,
+    Figure,
+    KeyFigure,
+    KeyFigures,
+    Meta,
+    Paragraph,
+    Reference,
+    References,
+    Run,
+    Section,
+    Table,
+    Text,
+    plain,
+)
+from digibrief.project.model import Country, Project
+
+STATUS_WORD = {"verified": "", "reported": "reported", "unverified": "unverified"}
+
+
+def key_figure_decimals(unit: str, value: float) -> int:
+    """Enough digits to tell values apart: 0.951 stays 0.951, 92.88% becomes 92.9%."""
+    if unit in ("count", "usd", "rank"):
+        return 0
+    if abs(value) < 1:
+        return 3
+    return 1 if unit == "percent" or abs(value) < 100 else 0
+
+
+class Citations:
+    """Numbers sources in order of first citation, as a printed reference list does."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.numbers: dict[str, int] = {}
+
+    def __call__(self, ids: Sequence[str]) -> tuple[int, ...]:
+        out = []
+        for sid in ids:
+            if sid not in self.numbers:
+                self.numbers[sid] = len(self.numbers) + 1
+            out.append(self.numbers[sid])
+        return tuple(out)
+
+    def references(self) -> tuple[Reference, ...]:
+        refs = []
+        for sid, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            s = self.project.sources[sid]
+            refs.append(Reference(n, sid, f"{s.publisher}. {s.title}. {s.date}.", s.url, s.note or ""))
+        return tuple(refs)
+
+
+def edition_epoch(iso: str) -> int:
+    parts = [int(p) for p in iso.split("-")] + [1, 1]
+    return calendar.timegm(dt.date(parts[0], parts[1], parts[2]).timetuple())
+
+
+class Composer:
+    def __init__(self, project: Project, countries: Sequence[str] | None, epoch: int | None):
+        self.p = project
+        self.cite = Citations(project)
+        self.specs = SpecBuilder(project, self.cite)
+        self.focus = [c for c in project.report.countries if countries is None or c in countries]
+        self.epoch = epoch
+
+    def text(self, s: str) -> Text:
+        return markup.parse(s, self.cite)
+
+    def paragraphs(self, prose: str, style: str = "body") -> list[Paragraph]:
+        chunks = [" ".join(part.split()) for part in prose.split("\n\n")]
+        return [Paragraph(self.text(c), style) for c in chunks if c]  # type: ignore[arg-type]
+
+    def figure(self, chart_id: str, country: str | None = None) -> Figure:
+        spec, numbers = self.specs.build(chart_id, self.p.report.charts[chart_id], country)
+        caption = self.p.report.charts[chart_id].caption or ""
+        return Figure(spec, caption, numbers)
+
+    # --- sections --------------------------------------------------------------------------------
+
+    def document(self) -> Document:
+        r = self.p.report
+        sections: list[Section] = []
+        for i, sd in enumerate(r.sections):
+            if sd.kind == "countries":
+                sections += [self.country(self.p.countries[cid]) for cid in self.focus]
+                continue
+            title = sd.title or {"cover": r.title}.get(sd.kind, sd.kind.title())
+            sid = f"{sd.kind}" if sd.kind != "context" else f"context-{(sd.country or '').lower()}"
+            maker = getattr(self, f"_{sd.kind}")
+            blocks, notes = maker(sd)
+            sections.append(
+                Section(
+                    sid if sid not in {s.id for s in sections} else f"{sid}-{i}",
+                    sd.kind,
+                    title,
+                    tuple(blocks),
+                    tuple(notes),
+                )
+            )
+        sections = self._with_methodology_references(sections)
+        meta = Meta(
+            title=r.title,
+            subtitle=r.subtitle,
+            edition=r.edition,
+            edition_label=edition_label(r.edition),
+            publisher=r.publisher,
+            author=r.author,
+            language=r.language,
+            keywords=tuple(r.keywords),
+            paper=r.paper,
+            epoch=self.epoch if self.epoch is not None else edition_epoch(r.edition),
+        )
+        return Document(meta, tuple(sections), self.cite.references())
+
+    def _cover(self, sd) -> tuple[list[Block], list[str]]:
+        return [], [f"{self.p.report.title}: {self.p.report.subtitle}."]
+
+    def _contents(self, sd) -> tuple[list[Block], list[str]]:
+        return [], ["The brief moves from the regional picture to each country, then to the risks."]
+
+    def _takeaways(self, sd) -> tuple[list[Block], list[str]]:
+        items = [self.text(t) for t in self.p.report.takeaways]
+        return [Bullets(tuple(items))], [plain(t) for t in items]
+
+    def _overview(self, sd) -> tuple[list[Block], list[str]]:
+        blocks: list[Block] = self.paragraphs(sd.intro or "", "lead")
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        table = self._comparison_table()
+        for chart in sd.charts:
+            fig = self.figure(chart)
+            blocks.append(fig)
+            notes.append(fig.chart.alt)
+        blocks.append(table)
+        return blocks, notes
+
+    def _comparison_table(self) -> Table:
+        """Latest value of each charted indicator per country: the numbers behind the overview."""
+        wanted = [
+            i
+            for i in ("egdi_rank", "egdi_score", "internet_users", "fixed_broadband", "gci_score")
+            if i in self.p.indicators
+        ]
+        columns = ("Country", *(self.p.indicators[i].name for i in wanted))
+        rows = []
+        for c in ordered_countries(self.p):
+            row: list[Text] = [(Run(c.name),)]
+            for iid in wanted:
+                data = c.indicators.get(iid, {})
+                verified = {y: pt for y, pt in data.items() if pt.status == "verified"}
+                if not verified:
+                    row.append((Run("n/a"),))
+                    continue
+                y = max(verified)
+                pt = verified[y]
+                ind = self.p.indicators[iid]
+                n = self.cite([pt.source])
+                row.append(
+                    (
+                        Run(f"{fmt(pt.value, ind.unit, ind.decimals)} ({y})"),
+                        Run(markup.format_numbers(n), cite=n),
+                    )
+                )
+            rows.append(tuple(row))
+        return Table(
+            columns,
+            tuple(rows),
+            caption="Latest available value of each indicator, with its year.",
+            widths=(1.4, *([1.0] * len(wanted))),
+        )
+
+    def key_figures(self, c: Country) -> KeyFigures:
+        items = []
+        for k in c.key_figures:
+            value = k.display or fmt(k.value, k.unit, key_figure_decimals(k.unit, k.value))
+            reported = self.p.sources[k.source].date[:4]
+            items.append(
+                KeyFigure(
+                    k.label,
+                    value,
+                    period(k.year, k.year_end, reported),
+                    self.cite([k.source]),
+                    k.status,
+                    k.note or "",
+                )
+            )
+        pop = c.population
+        n = self.cite([pop.source])
+        items.insert(0, KeyFigure("Population", fmt(pop.value, "count"), str(pop.year), n, pop.status))
+        facts = [("Capital", c.capital)]
+        if c.local_names:
+            facts.append(("Local names", " · ".join(dict.fromkeys(ln.name for ln in c.local_names))))
+        return KeyFigures(tuple(items), "At a glance", tuple(facts))
+
+    def country(self, c: Country) -> Section:
+        blocks: list[Block] = [self.key_figures(c)]
+        blocks += self.paragraphs(c.profile)
+        highlights = [self.text(h.text + " [" + "; ".join(h.sources) + "]") for h in c.highlights]
+        blocks.append(Bullets(tuple(highlights), "Highlights"))
+        charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
+        figures = [self.figure(ch, c.id) for ch in charts]
+        blocks += figures
+        if c.milestones:
+            blocks.append(self._milestones(c))
+        blocks += self._discrepancy_callouts(c)
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        notes += [f.chart.alt for f in figures]
+        return Section(
+            f"country-{c.id.lower()}",
+            "country",
+            c.name,
+            tuple(blocks),
+            tuple(notes),
+            kicker="Country profile",
+            country=c.id,
+        )
+
+    def _milestones(self, c: Country) -> Table:
+        rows = []
+        for m in sorted(c.milestones, key=lambda m: (m.year, m.month or 0)):
+            n = self.cite([m.source])
+            rows.append(
+                (
+                    (Run(date_label(m.year, m.month)),),
+                    (Run(m.title, bold=True),),
+                    (Run(m.detail + " "), Run(markup.format_numbers(n), cite=n)),
+                )
+            )
+        return Table(
+            ("Date", "Milestone", "What happened"),
+            tuple(rows),
+            caption=f"Milestones: {c.name}",
+            widths=(0.8, 1.6, 3.6),
+        )
+
+    def _discrepancy_callouts(self, c: Country) -> list[Block]:
+        out: list[Block] = []
+        for d in c.discrepancies:
+            parts: list[Run] = []
+            for v in d.values:
+                n = self.cite([v.source])
+                value = f"{v.value:g}" + (f" ({v.year})" if v.year else "")
+                label = f"{v.note.rstrip('.')}: {value}" if v.note else value
+                parts += [Run(label), Run(markup.format_numbers(n), cite=n), Run("; ")]
+            parts[-1] = Run(". ")
+            shown = short_publisher(self.p.sources[d.shown].publisher)
+            parts.append(Run(f"This brief uses the value reported by {shown}. "))
+            parts.append(Run(d.reason))
+            out.append(Callout(f"Sources disagree: {d.topic}", tuple(parts)))
+        return out
+
+    def _risks(self, sd) -> tuple[list[Block], list[str]]:
+        blocks: list[Block] = self.paragraphs(sd.intro or "", "lead")
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        for chart in sd.charts:
+            fig = self.figure(chart)
+            blocks.append(fig)
+            notes.append(fig.chart.alt)
+        risks = self.p.risks
+        rows = []
+        for c in ordered_countries(self.p):
+            for inc in sorted(c.incidents, key=lambda i: (i.year or 0, i.month or 0)):
+                n = self.cite([inc.source])
+                rows.append(
+                    (
+                        (Run(c.name),),
+                        (
+                            Run(
+                                date_label(inc.year, inc.month)
+                                if inc.year
+                                else "reported " + self.p.sources[inc.source].date[:4]
+                            ),
+                        ),
+                        (Run(risks.categories[inc.category].name),),
+                        (
+                            Run(inc.title, bold=True),
+                            Run(". " + inc.detail + " "),
+                            Run(markup.format_numbers(n), cite=n),
+                        ),
+                    )
+                )
+        if rows:
+            blocks.append(
+                Table(
+                    ("Country", "Date", "Risk", "Incident"),
+                    tuple(rows),
+                    caption="Incidents and evidence behind the ratings",
+                    widths=(1.0, 0.7, 1.1, 3.7),
+                )
+            )
+        rationale = []
+        for c in ordered_countries(self.p):
+            for cat, a in risks.assessments.get(c.id, {}).items():
+                if a.level is None:
+                    continue
+                n = self.cite(a.sources)
+                rationale.append(
+                    (
+                        (Run(c.name),),
+                        (Run(risks.categories[cat].name),),
+                        (Run(f"{a.level} {risks.levels.get(a.level, '')}".strip()),),
+                        (Run(a.rationale + " "), Run(markup.format_numbers(n), cite=n)),
+                    )
+                )
+        blocks.append(
+            Table(
+                ("Country", "Risk", "Level", "Why"),
+                tuple(rationale),
+                caption="Rationale for each rating",
+                widths=(1.0, 1.1, 0.7, 3.7),
+            )
+        )
+        blocks.append(Paragraph((Run(risks.note),), "note"))
+        notes.append(risks.note)
+        return blocks, notes
+
+    def _context(self, sd) -> tuple[list[Block], list[str]]:
+        c = self.p.countries[sd.country]
+        blocks: list[Block] = []
+        if c.key_figures:
+            blocks.append(self.key_figures(c))
+        blocks += self.paragraphs(c.profile)
+        blocks.append(
+            Bullets(
+                tuple(self.text(h.text + " [" + "; ".join(h.sources) + "]") for h in c.highlights),
+                "Highlights",
+            )
+        )
+        figures = [self.figure(ch, c.id) for ch in sd.charts]
+        blocks += figures
+        blocks += self._discrepancy_callouts(c)
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)] + [f.chart.alt for f in figures]
+        return blocks, notes
+
+    def _methodology(self, sd) -> tuple[list[Block], list[str]]:
+        blocks: list[Block] = self.paragraphs(self.p.report.methodology)
+        rows = []
+        for c in ordered_countries(self.p):
+            for d in c.discrepancies:
+                values: list[Run] = []
+                for v in d.values:
+                    n = self.cite([v.source])
+                    values += [
+                        Run(f"{v.value:g}" + (f" ({v.year})" if v.year else "") + " "),
+                        Run(markup.format_numbers(n), cite=n),
+                        Run("; "),
+                    ]
+                values[-1] = Run("")
+                n = self.cite([d.shown])
+                rows.append(
+                    (
+                        (Run(f"{c.name}: {d.topic}"),),
+                        tuple(r for r in values if r.text),
+                        (Run(self.p.sources[d.shown].publisher + " "), Run(markup.format_numbers(n), cite=n)),
+                        (Run(d.reason),),
+                    )
+                )
+        if rows:
+            blocks.append(
+                Table(
+                    ("Topic", "Values reported", "Shown", "Why"),
+                    tuple(rows),
+                    caption="Where sources disagree",
+                    widths=(1.5, 1.5, 1.3, 2.7),
+                )
+            )
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        return blocks, notes
+
+    def _with_methodology_references(self, sections: list[Section]) -> list[Section]:
+        """Append the numbered sources to the methodology section, once all citations are known."""
+        out = []
+        for s in sections:
+            if s.kind == "methodology":
+                s = replace(s, blocks=(*s.blocks, References(self.cite.references())))
+            out.append(s)
+        return out
+
+
+def compose(project: Project, countries: Sequence[str] | None = None, epoch: int | None = None) -> Document:
+    """The document for project; countries limits the country sections (None = all in report)."""
+    return Composer(project, countries, epoch).document()

@@ -1,0 +1,1 @@
+"""From folders to files: build (resolve -> charts -> render -> commit), cache, lock, workers, watch, preview."""

@@ -1,0 +1,244 @@
+"""The only reader of data/ and report/: YAML in, a validated Project out, every problem located."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from digibrief.errors import InputError, Problem
+from digibrief.project import yamlsource
+from digibrief.project.model import (
+    Country,
+    IndicatorsFile,
+    Project,
+    ReportFile,
+    RisksFile,
+    SourcesFile,
+    ThemeFile,
+)
+from digibrief.project.rules import check_references
+from digibrief.project.yamlsource import KeyPath, dotted
+
+MAX_COUNTRY_FILES = 500
+
+
+def display_path(path: Path) -> str:
+    """Path as the user will recognise it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+class _File:
+    """One YAML file being validated: its name, its located content and its problems."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.name = display_path(path)
+        self.located, found = yamlsource.read(path, self.name)
+        problems.extend(found)
+        self.problems = problems
+
+    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> None:
+        line, col = self.located.where(path, key=key) if self.located else (0, 0)
+        self.problems.append(Problem(self.name, line, col, dotted(path), message))
+
+    def validate(self, model: type[BaseModel]) -> Any:
+        if self.located is None:
+            return None
+        value = self.located.value
+        if not isinstance(value, dict):
+            self.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
+            return None
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self._report(model, error)
+            return None
+
+    def _report(self, model: type[BaseModel], error: Any) -> None:
+        loc = tuple(
+            p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "[key]")))
+        )
+        kind = error["type"]
+        if "[key]" in error["loc"]:
+            self.problem(loc, _describe(error, key=True), key=True)
+        elif kind == "missing":
+            self.problem(loc[:-1], f"missing required key '{loc[-1]}'")
+        elif kind == "extra_forbidden":
+            allowed = _fields_at(model, loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            expected = f"did you mean '{hint[0]}'?" if hint else "expected one of: " + ", ".join(allowed)
+            self.problem(loc, f"unknown key '{loc[-1]}'; {expected}", key=True)
+        else:
+            self.problem(loc, _describe(error))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    return repr(value)
+
+
+_PATTERNS = {
+    r"^[A-Za-z][A-Za-z0-9_]{0,79}$": "an id (a letter, then letters, digits or _)",
+    r"^[A-Z]{3}$": "a country id of three capital letters (ISO 3166 alpha-3)",
+    r"^[a-z]{2,3}$": "a language code such as 'kk' or 'ru'",
+    r"^#[0-9A-Fa-f]{6}$": "a colour such as '#1f77b4'",
+    r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}\.(ttf|TTF)$": "a plain .ttf file name (no folders)",
+}
+
+
+def _describe(error: Any, key: bool = False) -> str:
+    kind, ctx, got = error["type"], error.get("ctx") or {}, _kind(error.get("input"))
+    what = "key" if key else "value"
+    if kind in ("float_type", "float_parsing", "int_parsing"):
+        return f"expected a number, got {got}"
+    if kind == "int_type" or kind == "int_from_float":
+        return f"expected a whole number, got {got}"
+    if kind == "string_type":
+        return f"expected text, got {got}"
+    if kind == "bool_type":
+        return f"expected true or false, got {got}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {_kind(error.get('input'))}"
+    if kind == "list_type":
+        return f"expected a list, got {got}"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}, got {got}"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        wanted = _PATTERNS.get(pattern)
+        if wanted is None and pattern.startswith(r"^\d{4}"):
+            wanted = 'a date written "YYYY", "YYYY-MM" or "YYYY-MM-DD" (quoted)'
+        return f"expected {wanted or 'text matching ' + pattern} as {what}, got {got}"
+    if kind in ("greater_than_equal", "greater_than"):
+        sign = "≥" if kind.endswith("equal") else ">"
+        return f"expected a number {sign} {ctx.get('ge', ctx.get('gt'))}, got {got}"
+    if kind in ("less_than_equal", "less_than"):
+        sign = "≤" if kind.endswith("equal") else "<"
+        return f"expected a number {sign} {ctx.get('le', ctx.get('lt'))}, got {got}"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
+    if kind == "value_error":
+        return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
+    if kind == "none_required" or kind == "none_type":
+        return f"expected nothing here, got {got}"
+    return f"{error['msg']}, got {got}"
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types a field annotation may hold (Annotated and unions opened)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(tp) for t in _unwrap(arg)]
+    return [tp]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following loc from model (for 'did you mean')."""
+    current: list[Any] = [model]
+    for part in loc:
+        nxt: list[Any] = []
+        for tp in current:
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = tp.model_fields.get(str(part))
+                if field is not None:
+                    nxt.extend(_unwrap(field.annotation))
+            elif typing.get_origin(tp) is list:
+                nxt.extend(_unwrap(typing.get_args(tp)[0]))
+            elif typing.get_origin(tp) is dict:
+                nxt.extend(_unwrap(typing.get_args(tp)[1]))
+        current = nxt
+    for tp in current:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return list(tp.model_fields)
+    return []
+
+
+def load(data_dir: Path, report_dir: Path) -> Project:
+    """Read and validate data_dir and report_dir; raise InputError with every problem found."""
+    problems: list[Problem] = []
+    for folder, label in ((data_dir, "data"), (report_dir, "report")):
+        if not folder.is_dir():
+            problems.append(Problem(display_path(folder), 0, 0, "", f"{label} folder not found"))
+    if problems:
+        raise InputError(problems)
+
+    sources_f = _File(data_dir / "sources.yaml", problems)
+    indicators_f = _File(data_dir / "indicators.yaml", problems)
+    risks_f = _File(data_dir / "risks.yaml", problems)
+    report_f = _File(report_dir / "report.yaml", problems)
+    theme_f = _File(report_dir / "theme.yaml", problems)
+    sources = sources_f.validate(SourcesFile)
+    indicators = indicators_f.validate(IndicatorsFile)
+    risks = risks_f.validate(RisksFile)
+    report = report_f.validate(ReportFile)
+    theme = theme_f.validate(ThemeFile)
+
+    country_files = (
+        sorted((data_dir / "countries").glob("*.yaml")) if (data_dir / "countries").is_dir() else []
+    )
+    if not country_files:
+        problems.append(
+            Problem(display_path(data_dir / "countries"), 0, 0, "", "no country files (*.yaml) found")
+        )
+    if len(country_files) > MAX_COUNTRY_FILES:
+        problems.append(
+            Problem(
+                display_path(data_dir / "countries"),
+                0,
+                0,
+                "",
+                f"{len(country_files)} country files; the limit is {MAX_COUNTRY_FILES}",
+            )
+        )
+        country_files = []
+    countries: dict[str, tuple[Country, _File]] = {}
+    for path in country_files:
+        cf = _File(path, problems)
+        country = cf.validate(Country)
+        if country is None:
+            continue
+        if country.id.lower() != path.stem.lower():
+            cf.problem(("id",), f"id '{country.id}' does not match the file name '{path.name}'")
+        elif country.id in countries:
+            cf.problem(("id",), f"country '{country.id}' is defined twice")
+        else:
+            countries[country.id] = (country, cf)
+
+    known_ids = {path.stem.upper() for path in country_files}
+    check_references(
+        sources, indicators, risks, report, countries, known_ids, sources_f, indicators_f, risks_f, report_f
+    )
+    if problems or not (sources and indicators and risks and report and theme):
+        raise InputError(problems)
+    return Project(
+        sources=sources.sources,
+        indicators=indicators.indicators,
+        countries={cid: c for cid, (c, _) in countries.items()},
+        risks=risks,
+        report=report,
+        theme=theme,
+    )

@@ -1,0 +1,36 @@
+"""JSON Schemas generated from the model, so editors can validate and complete the YAML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from digibrief.project.model import Country, IndicatorsFile, ReportFile, RisksFile, SourcesFile, ThemeFile
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "sources": SourcesFile,
+    "indicators": IndicatorsFile,
+    "country": Country,
+    "risks": RisksFile,
+    "report": ReportFile,
+    "theme": ThemeFile,
+}
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    return (
+        json.dumps(model.model_json_schema(mode="validation"), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMAS.items():
+        path = out / f"{name}.schema.json"
+        path.write_text(schema_text(model), encoding="utf-8")
+        written.append(path)
+    return written

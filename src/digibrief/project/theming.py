@@ -1,0 +1,55 @@
+"""The validated theme file turned into the plain Theme the charts and writers use, fonts found on disk."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from digibrief.errors import UsageError
+from digibrief.project.model import ThemeFile
+from digibrief.theme import DEFAULT_SIZES, FontFiles, Theme
+
+
+def bundled_font_dir() -> Path | None:
+    """matplotlib's bundled DejaVu fonts, found without importing matplotlib (it is slow)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+def _find_font(name: str, report_dir: Path) -> Path:
+    """A font in report/ (never through a link out of it), else matplotlib's bundled copy."""
+    root = report_dir.resolve()
+    for path in (report_dir / name, report_dir / "fonts" / name):
+        if path.is_file():
+            if not path.resolve().is_relative_to(root):
+                raise UsageError(f"font file {path} points outside {report_dir}; refusing to read it")
+            return path
+    bundled = bundled_font_dir()
+    if bundled is not None and (bundled / name).is_file():
+        return bundled / name
+    raise UsageError(f"font file '{name}' not found in {report_dir} or in matplotlib's bundled fonts")
+
+
+def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
+    f = spec.fonts
+    fonts = FontFiles(
+        family=f.family,
+        regular=_find_font(f.regular, report_dir),
+        bold=_find_font(f.bold, report_dir),
+        italic=_find_font(f.italic, report_dir),
+        bold_italic=_find_font(f.bold_italic, report_dir),
+    )
+    return Theme(
+        palette=tuple(spec.palette),
+        focus=spec.focus,
+        peer=spec.peer,
+        ink=spec.ink,
+        muted=spec.muted,
+        accent=spec.accent,
+        rule=spec.rule,
+        risk_levels=tuple(spec.risk_levels),
+        fonts=fonts,
+        sizes={**DEFAULT_SIZES, **spec.sizes},
+    )

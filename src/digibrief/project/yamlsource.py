@@ -1,0 +1,217 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's safe loader still expands aliases without limit and silently keeps the last of two
+duplicate keys; this reader rejects both, caps size and node count, and returns a map from each
+key path to its line and column so that validation errors can point into the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digibrief.errors import Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 100_000
+
+Key = str | int
+KeyPath = tuple[Key, ...]
+
+
+@dataclass
+class Located:
+    """A parsed YAML document with the position of every value and key."""
+
+    value: Any
+    values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of path, or of its nearest ancestor that exists."""
+        p = tuple(path)
+        while True:
+            if key and p in self.keys:
+                return self.keys[p]
+            if p in self.values:
+                return self.values[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases and counts nodes."""
+
+    node_count = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in digibrief data", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in digibrief data", event.start_mark
+            )
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"too many values (more than {MAX_NODES})", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_SCALAR_TAGS_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+
+
+def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Problem(
+                name, line, col, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+            )
+        ]
+    return text, []
+
+
+def read(path: Path, name: str | None = None) -> tuple[Located | None, list[Problem]]:
+    """Parse one YAML file; on failure return None and the located problems."""
+    name = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(name, 0, 0, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")]
+    return parse(raw, name)
+
+
+def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
+    """Parse YAML bytes named name (used in messages)."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(name, 0, 0, "", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+    text, problems = _decode(raw, name)
+    if text is None:
+        return None, problems
+    loader = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(name, line, col, "", f"the character U+{ord(char):04X} is not allowed in YAML")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if "'\\t'" in message:
+            message = "a tab character here; YAML is indented with spaces only"
+        return None, [Problem(name, line, col, "", f"YAML syntax: {message}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, 0, 0, "", f"YAML syntax: {exc}")]
+    except RecursionError:
+        return None, [Problem(name, 0, 0, "", "nested too deeply")]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        return None, [Problem(name, 1, 1, "", "file is empty; expected a mapping of keys to values")]
+    located = Located(None)
+    problems = []
+    try:
+        located.value = _convert(node, (), located, problems, name, loader)  # type: ignore[arg-type]
+    except RecursionError:
+        return None, [Problem(name, 0, 0, "", "nested too deeply")]
+    return located, problems
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(
+    node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem], name: str, loader: _Loader
+) -> Any:
+    located.values[path] = _mark(node)
+    if node.tag not in loader.yaml_constructors:
+        line, col = _mark(node)
+        problems.append(
+            Problem(name, line, col, _dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Key, Any] = {}
+        for key_node, value_node in node.value:
+            key = _convert_key(key_node, path, problems, name, loader)
+            if key is None:
+                continue
+            if key in result:
+                first = located.keys[(*path, key)]
+                line, col = _mark(key_node)
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        col,
+                        _dotted((*path, key)),
+                        f"duplicate key (first defined at line {first[0]})",
+                    )
+                )
+                continue
+            located.keys[(*path, key)] = _mark(key_node)
+            result[key] = _convert(value_node, (*path, key), located, problems, name, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*path, i), located, problems, name, loader) for i, item in enumerate(node.value)
+        ]
+    if node.tag in _SCALAR_TAGS_AS_TEXT:
+        return str(node.value)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError):
+        line, col = _mark(node)
+        tag = node.tag.rsplit(":", 1)[-1]
+        problems.append(Problem(name, line, col, _dotted(path), f"'{node.value}' cannot be read as {tag}"))
+        return None
+
+
+def _convert_key(
+    node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: _Loader
+) -> Key | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
+        line, col = _mark(node)
+        problems.append(Problem(name, line, col, _dotted(path), "a key must be a plain word or number"))
+        return None
+    try:
+        value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
+    except (yaml.YAMLError, ValueError, TypeError):
+        value = node.value
+    if isinstance(value, bool) or value is None or not isinstance(value, str | int):
+        return str(node.value)
+    return value
+
+
+def _dotted(path: KeyPath) -> str:
+    return ".".join(str(p) for p in path)
+
+
+dotted = _dotted

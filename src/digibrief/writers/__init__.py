@@ -1,0 +1,1 @@
+"""Document -> bytes, one subpackage per output format; no writer reads the project or touches the disk."""

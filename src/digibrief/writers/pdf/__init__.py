@@ -1,0 +1,1 @@
+"""The PDF brief (reportlab): styles, fonts, escaped markup, blocks, chart images and page furniture."""

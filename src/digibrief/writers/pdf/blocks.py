@@ -1,0 +1,338 @@
+"""Blocks of the neutral document → reportlab flowables (one function per block kind)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
+
+from digibrief.document import types as d
+from digibrief.writers.pdf.flowables import Float, Gap, Heading
+from digibrief.writers.pdf.markup import Markup, ref_anchor
+from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
+
+STATUS_MARKS = {"reported": "\u2020", "unverified": "\u2021"}  # † ‡
+STATUS_NOTES = {
+    "reported": "reported by a single source and not cross-checked",
+    "unverified": "unverified: conflicts with another source or could not be confirmed (see Methodology)",
+}
+TALL_KINDS = frozenset({"timeline", "heatmap"})
+
+
+def medium_for(chart: d.ChartSpec) -> str:
+    return "print_tall" if chart.kind in TALL_KINDS else "print"
+
+
+@dataclass
+class Ctx:
+    """What every block builder needs for one render."""
+
+    styles: Styles
+    m: Markup
+    page: Page
+    charts: dict[tuple[str, str], Flowable]  # parsed and scaled images, by request key
+    level: int = 0  # outline level of the current section; its sub-headings go one deeper
+    anchored: set[int] = field(default_factory=set)  # reference numbers whose anchor is placed
+    _keys: set[str] = field(default_factory=set)
+
+    @property
+    def width(self) -> float:
+        return self.page.frame_width
+
+    def key(self, hint: str) -> str:
+        """A unique destination name, safe inside markup attributes."""
+        base = re.sub(r"[^A-Za-z0-9_-]+", "_", hint)[:60] or "h"
+        key, n = base, 1
+        while key in self._keys or key.startswith("ref-"):
+            n += 1
+            key = f"{base}-{n}"
+        self._keys.add(key)
+        return key
+
+    def heading(self, text: str, style: object) -> Heading:
+        """A sub-heading of the current section, with its outline entry one level down."""
+        markup = self.m.plain(text, bold=True)
+        outline = self.m.glyphs.clean(text, bold=True)
+        return Heading(markup, style, key=self.key("h-" + text), outline=outline, level=self.level + 1)
+
+
+def build_blocks(section: d.Section, ctx: Ctx) -> list[Flowable]:
+    out: list[Flowable] = []
+    for block in section.blocks:
+        if isinstance(block, d.Paragraph):
+            out += paragraph(block, ctx)
+        elif isinstance(block, d.Bullets):
+            out += takeaways(block, ctx) if section.kind == "takeaways" else bullets(block, ctx)
+        elif isinstance(block, d.KeyFigures):
+            out += key_figures(block, ctx)
+        elif isinstance(block, d.Table):
+            out += table(block, ctx)
+        elif isinstance(block, d.Figure):
+            out += figure(block, ctx)
+        elif isinstance(block, d.Callout):
+            out += callout(block, ctx)
+        elif isinstance(block, d.References):
+            out += references(block, ctx)
+    return out
+
+
+def paragraph(b: d.Paragraph, ctx: Ctx) -> list[Flowable]:
+    st = ctx.styles
+    style = {"lead": st.lead, "note": st.note}.get(b.style, st.body)
+    return [Paragraph(ctx.m.text(b.text), style)]
+
+
+def bullets(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
+    out: list[Flowable] = []
+    if b.title:
+        out.append(ctx.heading(b.title, ctx.styles.h3))
+    out += [Paragraph(ctx.m.text(item), ctx.styles.bullet, bulletText="\u2022") for item in b.items]
+    out.append(Gap(1, 4))
+    return out
+
+
+def takeaways(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
+    """Key takeaways: numbered, each on a hairline, larger text."""
+    st = ctx.styles
+    out: list[Flowable] = []
+    if b.title:
+        out.append(ctx.heading(b.title, st.h3))
+    rows = [
+        [Paragraph(str(i), st.take_num), Paragraph(ctx.m.text(item), st.take_text)]
+        for i, item in enumerate(b.items, 1)
+    ]
+    if rows:
+        t = Grid(rows, font=st.fonts.regular, colWidths=[30, ctx.width - 30], hAlign="LEFT")
+        t.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 9),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.4, st.pal.rule),
+            ]
+        )
+        out.append(t)
+    return out
+
+
+def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
+    """The at-a-glance panel: facts, then cards of big numbers, three to a row, and the status key."""
+    st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
+    pad, gut, ncol = 12.0, 14.0, 3
+    card_w = (ctx.width - 2 * pad - (ncol - 1) * gut) / ncol
+    widths = [pad] + [w for i in range(ncol) for w in ([card_w] if i == 0 else [gut, card_w])] + [pad]
+    ncols = len(widths)
+
+    def span_row(content: object) -> list[object]:
+        return ["", content] + [""] * (ncols - 2)
+
+    rows: list[list[object]] = [span_row(Paragraph(m.plain(b.title.upper(), bold=True), st.panel_title))]
+    for label, value in b.facts:
+        rows.append(
+            span_row(
+                Paragraph(
+                    f'<font color="{hexstr(pal.muted)}">{m.plain(label)}</font>\u2002{m.plain(value)}',
+                    st.fact,
+                )
+            )
+        )
+    used: list[str] = []  # statuses shown, explained under the cards
+    notes: dict[str, str] = {}  # note text -> letter; identical notes share one letter
+    cards: list[list[Flowable]] = []
+    for kf in b.items:
+        mark = STATUS_MARKS.get(kf.status, "")
+        if mark and kf.status not in used:
+            used.append(kf.status)
+        meta = m.plain(kf.period) + (f"\u2009{mark}" if mark else "")
+        if kf.note:
+            letter = notes.setdefault(kf.note, _letter(len(notes)))
+            meta += f"<super>\u2009{letter}</super>"
+        cite = m.cite(kf.cite) if kf.cite else ""
+        card: list[Flowable] = [
+            Paragraph(m.plain(kf.value, bold=True), st.kf_value),
+            Paragraph(m.plain(kf.label) + cite, st.kf_label),
+        ]
+        if meta:
+            card.append(Paragraph(meta, st.kf_meta))
+        cards.append(card)
+    first_card_row = len(rows)
+    for i in range(0, len(cards), ncol):
+        chunk = cards[i : i + ncol]
+        row: list[object] = [""]
+        for j in range(ncol):
+            if j:
+                row.append("")
+            row.append(chunk[j] if j < len(chunk) else "")
+        row.append("")
+        rows.append(row)
+    last_card_row = len(rows) - 1
+    foot: list[Flowable] = [
+        Paragraph(f"{STATUS_MARKS[s]}\u2002{STATUS_NOTES[s].capitalize()}.", st.kf_foot) for s in used
+    ]
+    foot += [
+        Paragraph(f"<super>{letter}</super>\u2002{m.plain(note)}", st.kf_foot)
+        for note, letter in notes.items()
+    ]
+    if foot:
+        rows.append(span_row(foot))
+    style: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, -1), pal.panel),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, 0), 10),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 10),
+        ("LINEABOVE", (0, 0), (-1, 0), 2, pal.focus),
+    ]
+    for r in range(len(rows)):
+        if r < first_card_row or r > last_card_row:
+            style.append(("SPAN", (1, r), (ncols - 2, r)))
+    for r in range(first_card_row, last_card_row + 1):
+        style += [("TOPPADDING", (0, r), (-1, r), 10), ("BOTTOMPADDING", (0, r), (-1, r), 4)]
+        for j in range(ncol):
+            c = 1 + 2 * j
+            if rows[r][c] != "":
+                style.append(("LINEABOVE", (c, r), (c, r), 0.6, pal.rule))
+    if foot:
+        style.append(("TOPPADDING", (0, -1), (-1, -1), 8))
+    t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT", splitByRow=1, splitInRow=1)
+    t.setStyle(style)
+    return [t, Gap(1, 14)]
+
+
+def _letter(i: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    return _letter(i // 26 - 1) + chr(97 + i % 26) if i >= 26 else chr(97 + i)
+
+
+def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
+    st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
+    n = len(b.columns)
+    if n == 0:
+        return []
+    rel = list(b.widths) if len(b.widths) == n and all(w > 0 for w in b.widths) else [1.0] * n
+    widths = _fit_widths([ctx.width * w / sum(rel) for w in rel], _needed_widths(b, st, ctx.width), 10.0)
+    head = [Paragraph(m.plain(c, bold=True), st.cell_head) for c in b.columns]
+    body = [[Paragraph(m.text(cell), st.cell) for cell in row[:n]] + [""] * (n - len(row)) for row in b.rows]
+    t = Grid(
+        [head, *body],
+        font=st.fonts.regular,
+        colWidths=widths,
+        repeatRows=1,
+        splitByRow=1,
+        splitInRow=1,
+        hAlign="LEFT",
+    )
+    style: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        ("BACKGROUND", (0, 0), (-1, 0), pal.panel),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, pal.ink),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, pal.ink),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, pal.rule),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, pal.ink),
+    ]
+    # rows grouped by a repeated first column (e.g. country): a darker rule between groups
+    firsts = [d.plain(row[0]) if row else "" for row in b.rows]
+    if len(firsts) > 3 and len(set(firsts)) < len(firsts) * 0.7:
+        for i in range(1, len(firsts)):
+            if firsts[i] != firsts[i - 1]:
+                style.append(("LINEABOVE", (0, i + 1), (-1, i + 1), 0.6, pal.muted))
+    t.setStyle(style)
+    if not b.caption:
+        return [Gap(1, 4), t, Gap(1, 10)]
+    if len(b.rows) <= 8:
+        return [KeepTogether([ctx.heading(b.caption, st.h3), t]), Gap(1, 10)]
+    # a long table may split: keep its caption with the header and a few rows, not with the whole table
+    return [CondPageBreak(st.body_size * 14), ctx.heading(b.caption, st.h3_loose), t, Gap(1, 10)]
+
+
+def _needed_widths(b: d.Table, st: Styles, total: float) -> list[float]:
+    """Per column, the width its text needs: a short column (labels like "2 Moderate") on one line,
+    any other at least its longest word, so that no word is broken inside a cell."""
+    out = []
+    for i, col in enumerate(b.columns):
+        cells = [[(x, st.fonts.bold) for x in col.split()]]
+        for row in b.rows:
+            if i < len(row):
+                cells.append([(x, st.fonts.name(r.bold, r.italic)) for r in row[i] for x in r.text.split()])
+        longest = max((stringWidth(x, f, st.cell_size) for c in cells for x, f in c), default=0.0)
+        body = cells[1:] or cells
+        line = max(stringWidth(" ".join(x for x, _ in c), st.fonts.regular, st.cell_size) for c in body)
+        out.append(max(line, longest) if line < total * 0.2 else longest)
+    return out
+
+
+def _fit_widths(widths: list[float], text: list[float], pad: float) -> list[float]:
+    """Widen columns whose text does not fit, taking the room from columns with slack."""
+    need = [min(w + pad + 1, sum(widths) / 2) for w in text]
+    short = sum(max(0.0, nd - w) for nd, w in zip(need, widths, strict=True))
+    slack = sum(max(0.0, w - nd) for nd, w in zip(need, widths, strict=True))
+    if short <= 0 or slack <= short:
+        return widths
+    return [nd if nd > w else w - (w - nd) * short / slack for nd, w in zip(need, widths, strict=True)]
+
+
+def figure(b: d.Figure, ctx: Ctx) -> list[Flowable]:
+    """Title, subtitle, the chart scaled to the measure, then the source line with its markers."""
+    st, m = ctx.styles, ctx.m
+    c = b.chart
+    parts: list[Flowable] = [ctx.heading(c.title, st.fig_title)]
+    if c.subtitle:
+        parts.append(Paragraph(m.plain(c.subtitle), st.fig_sub))
+    parts.append(ctx.charts[(c.id, medium_for(c))])
+    source = m.plain(c.source_line) + (m.cite(b.cite) if b.cite else "")
+    if source:
+        parts.append(Paragraph(source, st.source))
+    if b.caption:
+        parts.append(Paragraph(m.plain(b.caption, italic=True), st.caption))
+    return [Float(parts)]
+
+
+def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
+    st, pal = ctx.styles, ctx.styles.pal
+    rows = [
+        [Paragraph(ctx.m.plain(b.title, bold=True), st.callout_title)],
+        [Paragraph(ctx.m.text(b.text), st.callout_text)],
+    ]
+    t = Grid(rows, font=st.fonts.regular, colWidths=[ctx.width], hAlign="LEFT", splitByRow=1, splitInRow=1)
+    t.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, -1), pal.callout),
+            ("LINEBEFORE", (0, 0), (0, -1), 2.5, pal.accent),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, 0), 7),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+            ("TOPPADDING", (0, 1), (-1, 1), 1),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ]
+    )
+    return [Gap(1, 4), KeepTogether([t]), Gap(1, 8)]
+
+
+def references(b: d.References, ctx: Ctx) -> list[Flowable]:
+    """Numbered sources, each with an anchor that citation markers link to."""
+    st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
+    out: list[Flowable] = [CondPageBreak(st.body_size * 10), ctx.heading("References", st.h2)]
+    muted = hexstr(pal.muted)
+    for ref in b.items:
+        anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
+        ctx.anchored.add(ref.number)
+        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.plain(ref.text)
+        if ref.url:  # on a line of its own, so that it breaks only when longer than the line
+            text += "<br/>" + m.link(ref.url)
+        if ref.note:
+            text += f'<br/><font color="{muted}">{m.plain(ref.note)}</font>'
+        out.append(KeepTogether([Paragraph(text, st.ref, bulletText=f"[{ref.number}]")]))
+    return out

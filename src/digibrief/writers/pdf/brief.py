@@ -1,0 +1,249 @@
+"""The PDF writer: the neutral Document → a printable brief (reportlab platypus).
+
+  image_requests(doc) -> list[ImageRequest]   every Figure as SVG, "print" or "print_tall" size
+  render(doc, images, theme, options) -> Rendered
+
+Pages: a cover, then body pages with a running header (report and section title) and "page N of M".
+The contents and M come from a multi-pass build. Headings become PDF outline entries and named
+destinations; citation markers link to the numbered references. Nothing is read from disk except the
+theme's font files, nothing is written, and the bytes depend only on the inputs (doc.meta.epoch is the
+only date embedded).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from functools import partial
+from hashlib import md5
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    FrameBreak,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+)
+from reportlab.platypus.doctemplate import LayoutError
+
+from digibrief.document import types as d
+from digibrief.errors import RenderError
+from digibrief.theme import Theme
+from digibrief.writers.contract import ImageRequest, Images, Options, Rendered
+from digibrief.writers.pdf.blocks import Ctx, build_blocks, medium_for
+from digibrief.writers.pdf.flowables import BriefTemplate, Contents, Heading, NewPage, SectionMarker, TocEntry
+from digibrief.writers.pdf.fonts import Glyphs, register
+from digibrief.writers.pdf.images import chart_flowables
+from digibrief.writers.pdf.markup import Markup
+from digibrief.writers.pdf.page import PageDecor, body_frame, cover_title_space
+from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
+
+NOT_IN_CONTENTS = frozenset({"cover", "contents"})
+CONTINUE_BELOW = 0.55  # a section starts on the current page only if this share of it is still free
+COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
+
+
+def image_requests(doc: d.Document) -> list[ImageRequest]:
+    """One SVG per figure: tall charts (timeline, heatmap) in the taller print size."""
+    out: dict[tuple[str, str], ImageRequest] = {}
+    for fig in doc.figures():
+        req = ImageRequest(fig.chart, medium_for(fig.chart), "svg")  # type: ignore[arg-type]
+        out.setdefault(req.key, req)
+    return list(out.values())
+
+
+def render(doc: d.Document, images: Images, theme: Theme, options: Options) -> Rendered:
+    fonts = register(theme.fonts)
+    glyphs = Glyphs(fonts)
+    pal = Palette.from_theme(theme)
+    styles = Styles(theme, fonts, pal)
+    page = Page.for_paper(options.paper)
+    anchors = frozenset(
+        r.number for s in doc.sections for b in s.blocks if isinstance(b, d.References) for r in b.items
+    )
+    markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), anchors)
+    charts = chart_flowables(image_requests(doc), images, page.frame_width, styles, glyphs.warn)
+    ctx = Ctx(styles, markup, page, charts)
+    story, title_height = _story(doc, ctx)
+
+    buf = io.BytesIO()
+    meta = doc.meta
+    tmpl = BriefTemplate(
+        buf,
+        pagesize=(page.width, page.height),
+        leftMargin=page.left,
+        rightMargin=page.right,
+        topMargin=page.top,
+        bottomMargin=page.bottom,
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subtitle,
+        keywords=", ".join(meta.keywords),
+        creator="digibrief",
+        initialFontName=fonts.regular,  # else every page references the unembedded Helvetica
+        lang=meta.language or None,
+        displayDocTitle=1,
+        invariant=1,
+    )
+    decor = PageDecor(page, styles, glyphs, meta)
+    templates = [
+        PageTemplate(
+            "cover", frames=decor.cover_frames(title_height), onPage=decor.cover, autoNextPageTemplate="body"
+        ),
+        PageTemplate(
+            "body",
+            frames=[body_frame(page)],
+            onPageEnd=decor.page_end,
+        ),
+    ]
+    if not any(s.kind == "cover" for s in doc.sections):
+        templates.reverse()
+    tmpl.addPageTemplates(templates)
+    try:
+        tmpl.multiBuild(story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch))
+    except LayoutError as exc:
+        raise RenderError(f"PDF layout failed: {str(exc).strip().splitlines()[0]}") from exc
+    except IndexError as exc:  # multiBuild: the contents or page count never settled
+        raise RenderError(f"PDF layout did not settle: {exc}") from exc
+    return Rendered(buf.getvalue(), warnings=list(glyphs.warnings), pages=tmpl.total_pages)
+
+
+class _EpochCanvas(Canvas):
+    """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC.
+
+    reportlab reads SOURCE_DATE_EPOCH from the environment; setting the timestamp on this canvas's
+    own document keeps the process environment and rl_config untouched.
+    """
+
+    def __init__(self, *args: object, epoch: int, **kw: object):
+        super().__init__(*args, **kw)
+        pdf = self._doc
+        ts = TimeStamp(invariant=1)
+        ts.t = epoch
+        ts.lt = time.gmtime(epoch)
+        ts.YMDhms = tuple(ts.lt)[:6]
+        ts.dhh = ts.dmm = 0
+        ts.tzname = "UTC"
+        pdf._timeStamp = ts
+        sig = pdf.signature = md5(usedforsecurity=False)
+        sig.update(b"a reportlab document")
+        sig.update(str(epoch).encode())
+        self.showOutline()
+
+
+def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
+    """The flowables, and the height of the cover's title block (its frame is made to fit it)."""
+    st, m = ctx.styles, ctx.m
+    keys = {s.id: ctx.key("sec-" + s.id) for s in doc.sections}
+    after_contents = False
+    seed: list[TocEntry] = []
+    for s in doc.sections:
+        if s.kind == "contents":
+            after_contents = True
+        elif after_contents and s.kind not in NOT_IN_CONTENTS:
+            seed.append(TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), 0))
+    in_toc = {e.key for e in seed}
+
+    story: list[Flowable] = []
+    title_height = 0.0
+    prev: d.Section | None = None
+    level = -1
+    for s in doc.sections:
+        level = max(0, min(s.level, level + 1))
+        ctx.level = level
+        if s.kind == "cover":
+            flowables, title_height = _cover(doc, s, ctx, keys[s.id])
+            story += flowables
+            prev = s
+            continue
+        title = ctx.m.glyphs.clean(s.title, bold=True)
+        story.append(_section_break(s, prev, ctx, len(seed)))
+        story.append(SectionMarker(title))
+        h1 = st.h1
+        if s.kicker:
+            story.append(Paragraph(m.plain(s.kicker.upper(), bold=True), st.kicker))
+            h1 = st.h1_after_kicker
+        key = keys[s.id]
+        toc = (_kicker(s, ctx), m.plain(s.title, bold=True)) if key in in_toc else None
+        story.append(Heading(m.plain(s.title, bold=True), h1, key=key, outline=title, level=level, toc=toc))
+        if s.kind == "contents":
+            story.append(Contents(st, seed))
+        story += build_blocks(s, ctx)
+        prev = s
+    return story, title_height
+
+
+def _kicker(s: d.Section, ctx: Ctx) -> str:
+    return ctx.m.plain(s.kicker.upper(), bold=True) if s.kicker else ""
+
+
+def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: int) -> Flowable:
+    """A section opens a new page unless the current one is less than about half full."""
+    if prev is None or prev.kind == "cover":
+        return NewPage()
+    st = ctx.styles
+    if s.kind == "contents":
+        entry = st.toc_entry.leading + 12
+        return CondPageBreak(
+            st.h1.leading + st.h1.spaceBefore + st.h1.spaceAfter + entry * (toc_entries + 0.5)
+        )
+    return CondPageBreak(ctx.page.frame_height * CONTINUE_BELOW)
+
+
+def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flowable], float]:
+    """Cover frames: edition label (top of the band), title and subtitle (foot of the band), the
+    countries covered, the imprint."""
+    st, m, meta = ctx.styles, ctx.m, doc.meta
+    out: list[Flowable] = []
+    if meta.edition_label:
+        out.append(Paragraph(m.plain(meta.edition_label.upper(), bold=True), st.cover_label))
+    out.append(FrameBreak())
+    title = s.title or meta.title
+    width, space = ctx.page.frame_width * COVER_MEASURE, cover_title_space(ctx.page)
+    scale = 1.0
+    while True:  # a long title or subtitle is set smaller until it fits the band
+        block: list[Flowable] = [
+            Heading(
+                m.plain(title, bold=True),
+                _scaled(st.cover_title, scale),
+                key=key,
+                outline=m.glyphs.clean(title),
+                level=0,
+            )
+        ]
+        if meta.subtitle:
+            block.append(Paragraph(m.plain(meta.subtitle), _scaled(st.cover_sub, scale)))
+        height = sum(f.wrap(width, ctx.page.height)[1] + f.getSpaceBefore() for f in block)
+        if height <= space or scale < 0.45:
+            break
+        scale *= 0.9
+    out += [*block, FrameBreak()]
+    countries = [x.title for x in doc.sections if x.kind == "country"]
+    if countries:
+        out.append(Paragraph(m.plain("  \u00b7  ".join(countries)), st.cover_countries))
+    out.append(FrameBreak())
+    if meta.publisher:
+        out.append(Paragraph(m.plain(meta.publisher, bold=True), st.cover_pub))
+    if meta.author:
+        out.append(Paragraph(m.plain(meta.author), st.cover_meta))
+    if meta.edition_label:
+        out.append(Paragraph(m.plain(meta.edition_label), st.cover_meta))
+    out += [NextPageTemplate("body"), PageBreak()]
+    return out, height + 2
+
+
+def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
+    if scale == 1.0:
+        return style
+    return ParagraphStyle(
+        f"{style.name}-{scale:.3f}",
+        parent=style,
+        fontSize=style.fontSize * scale,
+        leading=style.leading * scale,
+        spaceBefore=style.spaceBefore * scale,
+    )

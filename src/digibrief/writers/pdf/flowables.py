@@ -1,0 +1,284 @@
+"""The writer's own flowables: headings that feed the outline and contents, section markers for the
+running header, the clickable table of contents, and the document template that ties them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.tableofcontents import IndexingFlowable
+
+from digibrief.writers.pdf.styles import Grid, Styles
+
+
+class Heading(Paragraph):
+    """A heading with a named destination; the template adds it to the outline and the contents.
+
+    Not split: a heading that does not fit moves to the next page whole (and, with its keepWithNext
+    style, together with what follows). Only one taller than a whole page is split, as plain text
+    after a zero-size mark that carries its destination.
+    """
+
+    def __init__(
+        self,
+        markup: str,
+        style: object,
+        *,
+        key: str,
+        outline: str,
+        level: int | None,
+        toc: tuple[str, str] | None = None,
+    ):
+        super().__init__(markup, style)
+        self.key = key
+        self.outline_title = outline
+        self.outline_level = level  # None: no outline entry
+        self.toc = toc  # (kicker markup, title markup) for the contents, or None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        if frame is None or self.wrap(availWidth, frame._height)[1] <= frame._height:
+            return []
+        mark = HeadingMark(self.key, self.outline_title, self.outline_level, self.toc)
+        return [mark, *Paragraph(self.text, self.style).split(availWidth, availHeight)]
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, self.height + self.style.fontSize * 0.6)
+        super().draw()
+
+
+class HeadingMark(Flowable):
+    """The destination (and outline and contents entry) of a heading too tall to keep whole."""
+
+    def __init__(self, key: str, outline: str, level: int | None, toc: tuple[str, str] | None):
+        super().__init__()
+        self.key, self.outline_title, self.outline_level, self.toc = key, outline, level, toc
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+
+
+class Gap(Spacer):
+    """Vertical space that vanishes at the top of a frame (so a page never starts with a blank)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", 0):
+            return (availWidth, 0)
+        return super().wrap(availWidth, availHeight)
+
+
+class NewPage(ActionFlowable):
+    """Start a new page unless nothing but spacing is on the current one yet."""
+
+    def apply(self, doc: BriefTemplate) -> None:
+        if doc.content_on_page:
+            doc.handle_pageBreak()
+
+
+class Float(KeepTogether):
+    """A figure: kept together, and when it does not fit the rest of the page, the text that follows
+    fills the page first (as floats do in print), the figure going to the top of the next one."""
+
+
+class SectionMarker(Flowable):
+    """Zero-size flowable: from here on the running header names this section."""
+
+    def __init__(self, title: str):
+        super().__init__()
+        self.title = title
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    key: str
+    kicker: str  # markup
+    title: str  # markup
+    page: int
+
+
+class Contents(IndexingFlowable):
+    """The table of contents: kicker, title and page number, all linked to the heading.
+
+    Seeded with the known headings (page 0) so that the first pass already has the final height; the
+    entries collected in a pass are drawn in the next, and multiBuild repeats until they agree.
+    """
+
+    def __init__(self, styles: Styles, seed: list[TocEntry]):
+        super().__init__()
+        self.styles = styles
+        self._entries: list[TocEntry] = []
+        self._last: list[TocEntry] = list(seed)
+        self._table: Grid | None = None
+
+    def isIndexing(self) -> int:
+        return 1
+
+    def beforeBuild(self) -> None:
+        if self._entries:
+            self._last = self._entries
+        self._entries = []
+
+    def isSatisfied(self) -> bool:
+        return self._entries == self._last
+
+    def notify(self, kind: str, stuff: object) -> None:
+        if kind == "TOCEntry" and isinstance(stuff, TocEntry):
+            self._entries.append(stuff)
+
+    def _build(self, width: float) -> Grid:
+        """Three columns: kicker, title, page. A run of entries with the same kicker (the country
+        profiles) is one group: the kicker is shown once, and hairlines under it only end the group."""
+        st = self.styles
+        rows = []
+        groups: list[tuple[int, int]] = []
+        for i, e in enumerate(self._last):
+            href = f'href="#{e.key}"'
+            first = i == 0 or e.kicker != self._last[i - 1].kicker
+            if first:
+                groups.append((i, i))
+            else:
+                groups[-1] = (groups[-1][0], i)
+            rows.append(
+                [
+                    Paragraph(f"<a {href}>{e.kicker}</a>" if e.kicker and first else "", st.toc_kicker),
+                    Paragraph(f"<a {href}>{e.title}</a>", st.toc_entry),
+                    Paragraph(f"<a {href}>{e.page or ''}</a>", st.toc_page),
+                ]
+            )
+        if not rows:
+            rows = [["", "", ""]]
+        widths = [width * 0.24, width * 0.66, width * 0.10]
+        style: list[tuple[object, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "BASELINE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("LINEBELOW", (1, 0), (-1, -1), 0.4, st.pal.rule),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, st.pal.ink),
+        ]
+        style += [("LINEBELOW", (0, end), (0, end), 0.4, st.pal.rule) for _, end in groups]
+        t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT")
+        t.setStyle(style)
+        return t
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._table = self._build(availWidth)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._table = self._build(availWidth)
+        return self._table.splitOn(self.canv, availWidth, availHeight)
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
+        assert self._table is not None
+        self._table.drawOn(canvas, x, y, _sW)
+
+
+class BriefTemplate(BaseDocTemplate):
+    """Outline, contents notifications, the section shown in the running header, and "page N of M".
+
+    M is the page count of the previous pass; the build repeats until it matches this pass. The header
+    names the section current at the top of the page: a section that opens a page names that page, one
+    that starts further down shows from the next page on.
+    """
+
+    def __init__(self, filename: object, **kw: object):
+        super().__init__(filename, **kw)
+        self.total_pages = 0
+        self.current_section = ""
+        self.page_section = ""
+        self.content_on_page = 0
+        self.draft = False
+
+    def handle_documentBegin(self) -> None:
+        # Until a pass has counted the pages this pass cannot be the last (see _allSatisfied): it only
+        # measures, and expensive drawing (charts) is skipped.
+        self.draft = self.total_pages == 0
+        super().handle_documentBegin()
+
+    def handle_pageBegin(self) -> None:
+        self.page_section = self.current_section
+        self.content_on_page = 0
+        super().handle_pageBegin()
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and isinstance(flowables[0], Float):
+            self._fill_before_float(flowables)
+        super().handle_flowable(flowables)
+
+    def _fill_before_float(self, flowables: list[Flowable]) -> None:
+        """When the figure at flowables[0] does not fit, move the whole text units that follow the run of
+        figures (up to the next section) in front of it, as many as fit in the space left."""
+        frame = self.frame
+        width = frame._getAvailableWidth()
+        avail = frame._y - frame._y1p
+        if frame._atTop or _height(flowables[0], self.canv, width, frame._height) <= avail:
+            return
+        i = 1
+        while i < len(flowables) and isinstance(flowables[i], Float):
+            i += 1
+        j, used = i, 0.0
+        while j < len(flowables):
+            end = j
+            while end + 1 < len(flowables) and flowables[end].getKeepWithNext():
+                end += 1
+            unit = flowables[j : end + 1]
+            if any(isinstance(f, (Float, SectionMarker, ActionFlowable, CondPageBreak)) for f in unit):
+                break
+            h = sum(_height(f, self.canv, width, frame._height) for f in unit)
+            if used + h > avail:
+                break
+            used += h
+            j = end + 1
+        if j > i:
+            moved = flowables[i:j]
+            del flowables[i:j]
+            flowables[0:0] = moved
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, SectionMarker):
+            self.current_section = flowable.title
+            if self.content_on_page == 0:
+                self.page_section = flowable.title
+            return
+        if not isinstance(flowable, (Spacer, CondPageBreak, ActionFlowable)):
+            self.content_on_page += 1
+        if isinstance(flowable, (Heading, HeadingMark)):
+            if flowable.outline_level is not None:
+                self.canv.addOutlineEntry(
+                    flowable.outline_title,
+                    flowable.key,
+                    flowable.outline_level,
+                    closed=flowable.outline_level == 0,
+                )
+            if flowable.toc is not None:
+                kicker, title = flowable.toc
+                self.notify("TOCEntry", TocEntry(flowable.key, kicker, title, self.page))
+
+    def _allSatisfied(self) -> bool:
+        happy = super()._allSatisfied()
+        if self.page != self.total_pages:
+            self.total_pages = self.page
+            return False
+        return bool(happy)
+
+
+def _height(f: Flowable, canv: object, width: float, frame_height: float) -> float:
+    """The height a flowable takes in a frame, with the space around it."""
+    _, h = f.wrapOn(canv, width, frame_height)
+    if isinstance(f, KeepTogether):
+        h = getattr(f, "_H", h)
+    return h + f.getSpaceBefore() + f.getSpaceAfter()

@@ -1,0 +1,148 @@
+"""Fonts for the PDF writer: the theme's TrueType files, registered once per process, and a glyph check.
+
+reportlab prints a missing character as an invisible .notdef box without complaint, so every string the
+writer renders first goes through Glyphs.clean(): a character the font lacks becomes a visible "□" (or
+"?") and a warning names it. Characters beyond the Basic Multilingual Plane (emoji) count as missing
+even when the font has them: reportlab's ToUnicode map has 16-bit codes, so they would print but copy
+and search as a different character.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from digibrief.errors import RenderError
+from digibrief.theme import FontFiles
+
+REPLACEMENTS = ("\u25a1", "?")  # "□", else a question mark
+_SPACES = frozenset("\t\n\r\f\v\u2028\u2029")
+
+_lock = threading.Lock()
+_registered: dict[tuple[str, ...], FontSet] = {}  # (family, four resolved paths) -> names
+_owner: dict[str, tuple[str, ...]] = {}  # registered font name -> the key that owns it
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """reportlab names of one registered family; <b> and <i> in Paragraph markup map onto them."""
+
+    family: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def name(self, bold: bool = False, italic: bool = False) -> str:
+        if bold:
+            return self.bold_italic if italic else self.bold
+        return self.italic if italic else self.regular
+
+
+def register(files: FontFiles) -> FontSet:
+    """Register the four faces (parsed once per process and per set of files) and their family."""
+    paths = tuple(
+        str(Path(p).resolve()) for p in (files.regular, files.bold, files.italic, files.bold_italic)
+    )
+    key = (files.family, *paths)
+    with _lock:
+        if key in _registered:
+            return _registered[key]
+        family = files.family
+        n = 1
+        while any(_taken(name, key) for name in _names(family)):
+            n += 1
+            family = f"{files.family} {n}"
+        names = _names(family)
+        for name, path in zip(names, paths, strict=True):
+            if name not in _owner:
+                try:
+                    pdfmetrics.registerFont(TTFont(name, path))
+                except (OSError, TTFError) as exc:
+                    raise RenderError(f"font file {path} cannot be used for the PDF: {exc}") from exc
+                _owner[name] = key
+        fonts = FontSet(family, *names)
+        # the family's name is also its regular face's name, so Paragraph styles set in the regular face
+        # resolve <b> and <i> to the theme's bold and italic files
+        pdfmetrics.registerFontFamily(
+            family, normal=fonts.regular, bold=fonts.bold, italic=fonts.italic, boldItalic=fonts.bold_italic
+        )
+        _registered[key] = fonts
+        return fonts
+
+
+def _names(family: str) -> tuple[str, str, str, str]:
+    return (family, f"{family} Bold", f"{family} Italic", f"{family} Bold Italic")
+
+
+def _taken(name: str, key: tuple[str, ...]) -> bool:
+    """True when the name is in use for other files (by us or by anyone else in this process)."""
+    if name in _owner:
+        return _owner[name] != key
+    return name in pdfmetrics.getRegisteredFontNames()
+
+
+@dataclass
+class Glyphs:
+    """Replaces characters the fonts cannot draw and remembers one warning per character."""
+
+    fonts: FontSet
+    warnings: list[str] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+    _cmaps: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in {self.fonts.regular, self.fonts.bold, self.fonts.italic, self.fonts.bold_italic}:
+            self._cmaps[name] = pdfmetrics.getFont(name).face.charToGlyph
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def clean(self, text: str, bold: bool = False, italic: bool = False) -> str:
+        """The text with whitespace controls as spaces and every glyph the face lacks replaced."""
+        font = self.fonts.name(bold, italic)
+        cmap = self._cmaps[font]
+        if all(ord(c) <= 0xFFFF and cmap.get(ord(c), 0) for c in text):
+            return text
+        out = []
+        for ch in text:
+            code = ord(ch)
+            if code <= 0xFFFF and cmap.get(code, 0):
+                out.append(ch)
+            elif ch in _SPACES:
+                out.append(" ")
+            elif _invisible(ch):
+                self._warn(ch, font, "removed")
+            else:
+                rep = next((r for r in REPLACEMENTS if cmap.get(ord(r), 0)), "?")
+                out.append(rep)
+                self._warn(ch, font, f"shown as '{rep}'")
+        return "".join(out)
+
+    def _warn(self, ch: str, font: str, action: str) -> None:
+        code = ord(ch)
+        if code in self._seen:
+            return
+        self._seen.add(code)
+        name = unicodedata.name(ch, "unnamed character")
+        if code > 0xFFFF:
+            why = "is outside the Basic Multilingual Plane, which the PDF cannot map back to text"
+        else:
+            why = f"has no glyph in the font '{font}'"
+        self.warnings.append(f"PDF: character U+{code:04X} {name} {why}; {action}")
+
+
+def _invisible(ch: str) -> bool:
+    """Format and control characters, and variation selectors: nothing to draw, so they are dropped."""
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Cf", "Cc", "Cs")
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+    )

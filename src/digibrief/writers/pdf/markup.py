@@ -1,0 +1,104 @@
+"""Document text → reportlab Paragraph markup. The only place where markup is written.
+
+Every data string is cleaned of glyphs the font lacks and then escaped with xml.sax.saxutils.escape, so
+'<img src=…>', '&', '<font size=80>' or an unbalanced '<b>' print literally. Tags come only from the
+templates below; a link is made only for an http(s)/mailto URL, quoted with quoteattr, and citation
+markers link to the '#ref-N' anchors that the References block defines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from urllib.parse import unquote
+from xml.sax.saxutils import escape, quoteattr
+
+from digibrief.document.types import Run, Text
+from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
+from digibrief.writers.pdf.fonts import Glyphs
+
+
+def readable_url(url: str) -> str:
+    """The URL with %-escapes decoded when they form printable UTF-8 text, else unchanged."""
+    if "%" not in url:
+        return url
+    try:
+        text = unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return url
+    return url if UNSAFE_URL_CHARS.search(text) else text
+
+
+def ref_anchor(number: int) -> str:
+    return f"ref-{number}"
+
+
+class Markup:
+    """Builds escaped markup for one render; collects warnings through the shared Glyphs."""
+
+    def __init__(self, glyphs: Glyphs, link_colour: str, cite_colour: str, anchors: frozenset[int]):
+        self.glyphs = glyphs
+        self.link_colour = link_colour
+        self.cite_colour = cite_colour
+        self.anchors = anchors  # reference numbers that have an anchor in this PDF
+
+    def plain(self, s: str, bold: bool = False, italic: bool = False) -> str:
+        """A data string as literal Paragraph text."""
+        return escape(self.glyphs.clean(s, bold, italic))
+
+    def text(self, text: Text) -> str:
+        """Runs → markup. A citation marker hugs the word before it (no space, so no line break)."""
+        runs = list(text)
+        for i in range(len(runs) - 1):
+            if runs[i + 1].cite and not runs[i].cite and runs[i].text != runs[i].text.rstrip():
+                runs[i] = replace(runs[i], text=runs[i].text.rstrip())
+        return "".join(self.run(r) for r in runs)
+
+    def run(self, r: Run) -> str:
+        if r.cite:
+            return self.cite(r.cite, r.text)
+        out = self.plain(r.text, r.bold, r.italic)
+        if r.href is not None:
+            url = safe_url(r.href)
+            if url is None:
+                self.glyphs.warn(
+                    f"PDF: link target {r.href!r} dropped: not a plain http, https or mailto URL"
+                )
+            else:
+                out = f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>{out}</a>"
+        if r.italic:
+            out = f"<i>{out}</i>"
+        if r.bold:
+            out = f"<b>{out}</b>"
+        return out
+
+    def cite(self, numbers: tuple[int, ...], label: str | None = None) -> str:
+        """A superscript citation marker. When the label lists the numbers ("1,3,4") each links to its
+        reference; otherwise (a range such as "5–7") the whole label links to the first one."""
+        label = label if label is not None else ",".join(map(str, sorted(numbers)))
+        parts = [p.strip() for p in label.split(",")]
+        if all(p.isdigit() for p in parts) and {int(p) for p in parts} == set(numbers):
+            inner = ",".join(self._cite_link(int(p), p) for p in parts)
+        else:
+            first = re.match(r"\d+", label.strip())
+            inner = self._cite_link(int(first.group()) if first else numbers[0], label)
+        return f"<super>{inner}</super>"
+
+    def _cite_link(self, number: int, label: str) -> str:
+        shown = self.plain(label)
+        if number not in self.anchors:
+            self.glyphs.warn(f"PDF: citation {number} has no entry in the references; shown without a link")
+            return shown
+        return f'<a href="#{ref_anchor(number)}" color={quoteattr(self.cite_colour)}>{shown}</a>'
+
+    def link(self, url: str, shown: str | None = None) -> str:
+        """A visible link to an external URL, or the URL as plain text when its scheme is not allowed.
+
+        The visible text has percent-escapes decoded (a Cyrillic path reads as Cyrillic); the link keeps
+        the URL as given."""
+        label = self.plain(shown if shown is not None else readable_url(url))
+        safe = safe_url(url)
+        if safe is None:
+            self.glyphs.warn(f"PDF: link target {url!r} shown as text: not a plain http, https or mailto URL")
+            return label
+        return f"<a href={quoteattr(safe)} color={quoteattr(self.link_colour)}>{label}</a>"

@@ -1,0 +1,227 @@
+"""Page geometry, colours and paragraph styles of the printed brief, all derived from the Theme."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Table
+
+from digibrief.theme import Theme, mix
+from digibrief.writers.pdf.fonts import FontSet
+
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A4 or US Letter with margins of about 20 mm; the running header sits in the top margin."""
+
+    width: float
+    height: float
+    left: float = 20 * mm
+    right: float = 20 * mm
+    top: float = 24 * mm
+    bottom: float = 21 * mm
+
+    @classmethod
+    def for_paper(cls, paper: str) -> Page:
+        w, h = LETTER if paper == "letter" else A4
+        return cls(w, h)
+
+    @property
+    def frame_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def frame_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+
+def colour(value: str, fallback: str = "#000000") -> Color:
+    return HexColor(value if _HEX.fullmatch(value or "") else fallback)
+
+
+def hexstr(c: Color) -> str:
+    """'#rrggbb' for markup attributes (built from parsed colours, never from data)."""
+    return "#{:02x}{:02x}{:02x}".format(*(round(v * 255) for v in (c.red, c.green, c.blue)))
+
+
+def tint(c: Color, t: float) -> Color:
+    """c moved a fraction t of the way towards white."""
+    return Color(*mix(hexstr(c), "#FFFFFF", t))
+
+
+@dataclass(frozen=True)
+class Palette:
+    ink: Color
+    muted: Color
+    accent: Color
+    focus: Color
+    rule: Color
+    panel: Color  # light background of the at-a-glance panel and table headers
+    callout: Color  # light warm background of callouts
+    cover: Color  # the cover band
+    series: tuple[Color, ...]  # the chart palette
+
+    @classmethod
+    def from_theme(cls, theme: Theme) -> Palette:
+        ink = colour(theme.ink, "#1F2933")
+        accent = colour(theme.accent, "#D55E00")
+        rule = colour(theme.rule, "#D5DAE0")
+        return cls(
+            ink=ink,
+            muted=colour(theme.muted, "#5F6B76"),
+            accent=accent,
+            focus=colour(theme.focus, "#0072B2"),
+            rule=rule,
+            panel=tint(rule, 0.62),
+            callout=tint(accent, 0.93),
+            cover=ink,
+            series=tuple(colour(c, "#5F6B76") for c in theme.palette) or (accent,),
+        )
+
+
+class Styles:
+    """Every ParagraphStyle the writer uses, all in the theme's font family."""
+
+    def __init__(self, theme: Theme, fonts: FontSet, pal: Palette):
+        self.fonts = fonts
+        self.pal = pal
+        body = theme.size("body")
+        small = theme.size("small")
+        self.body_size = body
+        self.small_size = small
+        reg, bold, italic = fonts.regular, fonts.bold, fonts.italic
+
+        def ps(name: str, **kw: object) -> ParagraphStyle:
+            if "parent" in kw:  # inherit everything not given here
+                return ParagraphStyle(name, **kw)  # type: ignore[arg-type]
+            base = {
+                "fontName": reg,
+                "fontSize": body,
+                "leading": body * 1.45,
+                "textColor": pal.ink,
+                "bulletFontName": reg,
+                "alignment": TA_LEFT,
+                "allowWidows": 0,
+                "allowOrphans": 0,
+                "splitLongWords": 1,
+            }
+            base.update(kw)
+            return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+        self.body = ps("body", spaceAfter=body * 0.75)
+        self.lead = ps("lead", fontSize=body + 1.5, leading=(body + 1.5) * 1.45, spaceAfter=body)
+        self.note = ps("note", fontName=italic, fontSize=small, leading=small * 1.4, textColor=pal.muted)
+        self.note.spaceBefore = 4
+        self.bullet = ps(
+            "bullet", leftIndent=13, bulletIndent=2, spaceAfter=body * 0.4, bulletColor=pal.accent
+        )
+        h1, h2, h3 = theme.size("h1"), theme.size("h2"), theme.size("h3")
+        self.kicker = ps(
+            "kicker",
+            fontName=bold,
+            fontSize=small,
+            leading=small * 1.3,
+            textColor=pal.accent,
+            spaceBefore=h1 * 1.4,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.h1 = ps(
+            "h1",
+            fontName=bold,
+            fontSize=h1,
+            leading=h1 * 1.2,
+            spaceBefore=h1 * 1.4,
+            spaceAfter=h1 * 0.7,
+            keepWithNext=1,
+        )
+        self.h1_after_kicker = ps("h1k", parent=self.h1, spaceBefore=0)
+        self.h2 = ps(
+            "h2", fontName=bold, fontSize=h2, leading=h2 * 1.25, spaceBefore=h2, spaceAfter=5, keepWithNext=1
+        )
+        self.h3 = ps(
+            "h3",
+            fontName=bold,
+            fontSize=h3,
+            leading=h3 * 1.3,
+            spaceBefore=h3 * 1.1,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.h3_loose = ps("h3_loose", parent=self.h3, keepWithNext=0)
+        self.fig_title = ps("fig_title", parent=self.h3, spaceBefore=body * 1.6, spaceAfter=1)
+        self.fig_sub = ps("fig_sub", fontSize=small + 0.5, leading=(small + 0.5) * 1.35, textColor=pal.muted)
+        self.fig_sub.spaceAfter = 4
+        self.source = ps("source", fontSize=small, leading=small * 1.35, textColor=pal.muted, spaceBefore=3)
+        self.source.spaceAfter = body * 1.2
+        self.caption = ps("caption", parent=self.source, fontName=italic)
+        self.placeholder = ps("placeholder", parent=self.source, alignment=TA_CENTER)
+        cell = max(small, body - 1.0)
+        self.cell_size = cell
+        self.cell = ps("cell", fontSize=cell, leading=cell * 1.3)
+        self.cell_head = ps("cell_head", fontName=bold, fontSize=cell, leading=cell * 1.3)
+        self.ref = ps(
+            "ref",
+            fontSize=small + 0.5,
+            leading=(small + 0.5) * 1.35,
+            leftIndent=24,
+            bulletIndent=0,
+            spaceAfter=small * 0.6,
+            bulletFontSize=small + 0.5,
+            bulletColor=pal.muted,
+        )
+        # at a glance
+        self.panel_title = ps(
+            "panel_title", fontName=bold, fontSize=small, leading=small * 1.3, textColor=pal.muted
+        )
+        self.fact = ps("fact", fontSize=body - 0.5, leading=(body - 0.5) * 1.4)
+        self.kf_value = ps(
+            "kf_value", fontName=bold, fontSize=h2 + 2, leading=(h2 + 2) * 1.2, textColor=pal.focus
+        )
+        self.kf_label = ps("kf_label", fontSize=small + 0.5, leading=(small + 0.5) * 1.3, spaceBefore=2)
+        self.kf_meta = ps("kf_meta", fontSize=small, leading=small * 1.35, textColor=pal.muted, spaceBefore=1)
+        self.kf_foot = ps("kf_foot", fontSize=small - 0.5, leading=(small - 0.5) * 1.45, textColor=pal.muted)
+        # callouts and takeaways
+        self.callout_title = ps(
+            "callout_title", fontName=bold, fontSize=cell, leading=cell * 1.35, spaceAfter=2
+        )
+        self.callout_text = ps("callout_text", fontSize=cell, leading=cell * 1.4)
+        self.take_num = ps("take_num", fontName=bold, fontSize=h2 + 3, leading=h2 + 5, textColor=pal.accent)
+        self.take_text = ps("take_text", fontSize=body + 1, leading=(body + 1) * 1.45)
+        # contents
+        self.toc_kicker = ps(
+            "toc_kicker", fontName=bold, fontSize=small, leading=body * 1.45, textColor=pal.muted
+        )
+        self.toc_entry = ps("toc_entry", fontSize=body + 1.5, leading=(body + 1.5) * 1.35)
+        self.toc_page = ps("toc_page", parent=self.toc_entry, alignment=TA_RIGHT)
+        # cover
+        ct = theme.size("cover_title")
+        self.cover_label = ps("cover_label", fontName=bold, fontSize=small + 0.5, leading=small * 1.6)
+        self.cover_label.textColor = tint(pal.accent, 0.35)
+        self.cover_title = ps("cover_title", fontName=bold, fontSize=ct, leading=ct * 1.15, textColor=white)
+        self.cover_title.spaceBefore = 10
+        self.cover_sub = ps("cover_sub", fontSize=h2, leading=h2 * 1.4, textColor=tint(pal.rule, 0.3))
+        self.cover_sub.spaceBefore = 12
+        self.cover_countries = ps("cover_countries", fontSize=h2, leading=h2 * 1.4, textColor=pal.ink)
+        self.cover_meta = ps(
+            "cover_meta", fontSize=body + 0.5, leading=(body + 0.5) * 1.5, textColor=pal.muted
+        )
+        self.cover_pub = ps("cover_pub", fontName=bold, fontSize=body + 2, leading=(body + 2) * 1.4)
+
+
+class Grid(Table):
+    """A platypus Table in the theme's font: a Table selects Helvetica for every cell otherwise, which
+    the PDF then references, unembedded."""
+
+    def __init__(self, data: list[list[object]], *args: object, font: str | None = None, **kw: object):
+        super().__init__(data, *args, **kw)  # type: ignore[arg-type]
+        if font is not None:  # parts made by split() inherit the cell styles instead
+            self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])

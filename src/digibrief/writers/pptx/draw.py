@@ -1,0 +1,275 @@
+"""Slide plan -> python-pptx shapes: placeholders filled, text boxes, pictures with alt text, tables, notes."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from io import BytesIO
+
+from lxml import etree
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationT
+from pptx.slide import Slide, SlideLayout
+from pptx.util import Emu, Pt
+
+from digibrief.errors import RenderError
+from digibrief.writers.contract import Images
+from digibrief.writers.pptx.layout import LAYOUTS, PictureEl, Plan, RectEl, SlidePlan, TableEl, TextEl
+from digibrief.writers.pptx.text import Para
+
+EMU_PER_PT = 12700
+NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
+ANCHOR = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
+ALIGN = {"l": PP_ALIGN.LEFT, "c": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+SLOT_TYPES = {
+    "title": TITLE_TYPES,
+    "subtitle": (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY),
+    "body": (PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.BODY),
+    "footer": (PP_PLACEHOLDER.FOOTER,),
+    "number": (PP_PLACEHOLDER.SLIDE_NUMBER,),
+}
+
+
+def emu(pt: float) -> Emu:
+    return Emu(round(pt * EMU_PER_PT))
+
+
+def rgb(hex_colour: str) -> str:
+    return hex_colour.lstrip("#").upper()
+
+
+def layout_placeholder(layout: SlideLayout, slot: str):
+    """The layout's placeholder for a slot (title, subtitle, body, footer, number), or None."""
+    for ph in layout.placeholders:
+        if ph.placeholder_format.type in SLOT_TYPES[slot]:
+            return ph
+    return None
+
+
+class Drawer:
+    def __init__(self, prs: PresentationT, layouts: dict[str, SlideLayout], family: str, images: Images):
+        self.prs = prs
+        self.layouts = layouts
+        self.family = family
+        self.images = images
+
+    def draw(self, plan: Plan) -> None:
+        for n, sp in enumerate(plan.slides, start=1):
+            self.slide(sp, n)
+
+    def slide(self, sp: SlidePlan, number: int) -> Slide:
+        layout = self.layouts[sp.layout]
+        slide = self.prs.slides.add_slide(layout)
+        used: set[int] = set()
+        for el in sp.elements:
+            if isinstance(el, TextEl) and el.slot in ("footer", "number"):
+                ph = layout_placeholder(layout, el.slot)
+                if ph is None:
+                    continue
+                slide.shapes.clone_placeholder(ph)
+                shape = slide.shapes[-1]
+                self.text(shape, el, place=False, number=number if el.slot == "number" else None)
+                used.add(shape.shape_id)
+            elif isinstance(el, TextEl) and el.slot:
+                shape = self.placeholder(slide, layout, el.slot)
+                self.text(shape, el, place=el.slot == "body")
+                used.add(shape.shape_id)
+            elif isinstance(el, TextEl):
+                shape = slide.shapes.add_textbox(emu(el.box.x), emu(el.box.y), emu(el.box.w), emu(el.box.h))
+                shape.name = el.name
+                self.text(shape, el, place=False)
+            elif isinstance(el, PictureEl):
+                self.picture(slide, el)
+            elif isinstance(el, RectEl):
+                self.rect(slide, el)
+            elif isinstance(el, TableEl):
+                self.table(slide, el)
+        for ph in list(slide.placeholders):  # an empty placeholder would say "Click to add text"
+            if ph.shape_id not in used:
+                ph.element.getparent().remove(ph.element)
+        notes = "\n".join(n for n in sp.notes if n)
+        slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def placeholder(self, slide: Slide, layout: SlideLayout, slot: str):
+        """The slide's placeholder for a slot, matched by type first: LibreOffice gives a layout's
+        title and body the same idx, so idx alone would put the bullets in the title."""
+        want = layout_placeholder(layout, slot)
+        if want is not None:
+            typed = [ph for ph in slide.placeholders if ph.placeholder_format.type in SLOT_TYPES[slot]]
+            for ph in typed:
+                if ph.placeholder_format.idx == want.placeholder_format.idx:
+                    return ph
+            if typed:
+                return typed[0]
+        raise RenderError(f"layout '{layout.name}' has no {slot} placeholder")
+
+    # --- text ------------------------------------------------------------------------------------
+
+    def text(self, shape, el: TextEl, place: bool, number: int | None = None) -> None:
+        if place:
+            shape.left, shape.top = emu(el.box.x), emu(el.box.y)
+            shape.width, shape.height = emu(el.box.w), emu(el.box.h)
+        if el.fill:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _rgb(el.fill)
+        tf = shape.text_frame
+        tf.clear()
+        tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.NONE
+        left, top, right, bottom = el.inset
+        tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (
+            emu(left),
+            emu(top),
+            emu(right),
+            emu(bottom),
+        )
+        tf.vertical_anchor = ANCHOR[el.anchor]
+        for i, p in enumerate(el.paras):
+            self.paragraph(tf.paragraphs[0] if i == 0 else tf.add_paragraph(), p, number)
+
+    def paragraph(self, para, p: Para, number: int | None = None) -> None:
+        para.alignment = ALIGN[p.align]
+        para.line_spacing = Pt(p.pitch)
+        para.space_before = Pt(p.space_before)
+        para.space_after = Pt(0)
+        ppr = para._p.get_or_add_pPr()
+        ppr.set("marL", str(emu(p.indent)))
+        ppr.set("indent", str(-emu(p.indent) if p.marker else 0))
+        ppr.set("lvl", "0")
+        if p.marker == "\u2022":
+            clr = etree.SubElement(ppr, qn("a:buClr"))
+            etree.SubElement(clr, qn("a:srgbClr"), val=rgb(p.color))
+            etree.SubElement(ppr, qn("a:buSzPct"), val="100000")
+            etree.SubElement(ppr, qn("a:buFont"), typeface=self.family)
+            etree.SubElement(ppr, qn("a:buChar"), char="\u2022")
+        else:
+            etree.SubElement(ppr, qn("a:buNone"))
+        if p.marker and p.marker != "\u2022":
+            self.run(para, p.marker + "\t", p, bold=False, italic=False, color=p.color)
+        if number is not None:
+            self.field(para, "".join(s.text for s in p.spans) or str(number), p)
+        else:
+            for s in p.spans:
+                self.run(para, s.text, p, s.bold, s.italic, s.color or p.color)
+        end = para._p.get_or_add_endParaRPr()
+        end.set("sz", str(round(p.size * 100)))
+
+    def run(self, para, text: str, p: Para, bold: bool, italic: bool, color: str) -> None:
+        r = para.add_run()
+        r.text = text
+        self.font(r.font, p.size, bold, italic, color)
+
+    def font(self, font, size: float, bold: bool, italic: bool, color: str) -> None:
+        font.size = Pt(size)
+        font.bold = bold
+        font.italic = italic
+        font.name = self.family
+        font.color.rgb = _rgb(color)
+
+    def field(self, para, text: str, p: Para) -> None:
+        """A slide-number field showing text until the application renumbers it."""
+        fid = "{" + str(uuid.UUID(hashlib.md5(f"slidenum-{text}".encode()).hexdigest())).upper() + "}"
+        fld = etree.SubElement(para._p, qn("a:fld"), id=fid, type="slidenum")
+        rpr = etree.SubElement(fld, qn("a:rPr"), lang="en-US", sz=str(round(p.size * 100)), dirty="0")
+        fill = etree.SubElement(rpr, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=rgb(p.color))
+        etree.SubElement(rpr, qn("a:latin"), typeface=self.family)
+        etree.SubElement(fld, qn("a:t")).text = text
+        end = para._p.find(qn("a:endParaRPr"))
+        if end is not None:
+            para._p.remove(end)
+            para._p.append(end)
+
+    # --- pictures, shapes, tables ----------------------------------------------------------------
+
+    def picture(self, slide: Slide, el: PictureEl) -> None:
+        data = self.images.get(el.key)
+        if data is None:
+            raise RenderError(f"no image for chart '{el.key[0]}' ({el.key[1]})")
+        pic = slide.shapes.add_picture(
+            BytesIO(data), emu(el.box.x), emu(el.box.y), emu(el.box.w), emu(el.box.h)
+        )
+        pic.name = el.name
+        pic._element._nvXxPr.cNvPr.set("descr", el.alt)  # no public alt-text API in python-pptx 1.0
+
+    def rect(self, slide: Slide, el: RectEl) -> None:
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, emu(el.box.x), emu(el.box.y), emu(el.box.w), emu(el.box.h)
+        )
+        shape.name = el.name
+        style = shape._element.find(qn("p:style"))
+        if style is not None:  # no theme shadow or outline
+            shape._element.remove(style)
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(el.fill)
+        shape.line.fill.background()
+
+    def table(self, slide: Slide, el: TableEl) -> None:
+        rows, cols = len(el.cells), len(el.widths)
+        b = el.box
+        frame = slide.shapes.add_table(rows, cols, emu(b.x), emu(b.y), emu(b.w), emu(b.h))
+        frame.name = el.name
+        table = frame.table
+        tbl_pr = table._tbl.tblPr
+        for flag in ("firstRow", "bandRow"):
+            tbl_pr.set(flag, "0")
+        style = tbl_pr.find(qn("a:tableStyleId"))
+        if style is None:
+            style = etree.SubElement(tbl_pr, qn("a:tableStyleId"))
+        style.text = NO_STYLE_TABLE
+        for j, w in enumerate(el.widths):
+            table.columns[j].width = emu(w)
+        for i, h in enumerate(el.heights):
+            table.rows[i].height = emu(h)
+        left, top, right, bottom = el.inset
+        for i, row in enumerate(el.cells):
+            fill = el.header_fill if i == 0 else (el.band_fill if i % 2 == 0 else "#FFFFFF")
+            for j, paras in enumerate(row):
+                cell = table.cell(i, j)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(fill)
+                cell.margin_left, cell.margin_top = emu(left), emu(top)
+                cell.margin_right, cell.margin_bottom = emu(right), emu(bottom)
+                cell.vertical_anchor = MSO_ANCHOR.TOP
+                tf = cell.text_frame
+                tf.word_wrap = True
+                for k, p in enumerate(paras):
+                    self.paragraph(tf.paragraphs[0] if k == 0 else tf.add_paragraph(), p)
+
+
+def _rgb(hex_colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(rgb(hex_colour))
+
+
+def layouts_by_name(prs: PresentationT) -> dict[str, SlideLayout]:
+    """Every layout of every master by name (the first one wins)."""
+    out: dict[str, SlideLayout] = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            out.setdefault(layout.name, layout)
+    return out
+
+
+# the same layouts as LibreOffice Impress names them when it saves a .pptx
+ALIASES = {"Title and Content": ("Title, Content",), "Title Slide": (), "Title Only": ()}
+
+
+def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]:
+    """The layouts the plan uses (LAYOUTS keys -> layouts) and the names that are missing."""
+    named = layouts_by_name(prs)
+
+    def find(name: str) -> SlideLayout | None:
+        for candidate in (name, *ALIASES.get(name, ())):
+            if candidate in named:
+                return named[candidate]
+        return None
+
+    found = {key: find(name) for key, name in LAYOUTS.items()}
+    missing = [LAYOUTS[key] for key, layout in found.items() if layout is None]
+    return {key: layout for key, layout in found.items() if layout is not None}, missing

@@ -1,0 +1,189 @@
+"""The presentation around the slides: the built-in 16:9 design or a template, properties, stable bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.exc import PackageNotFoundError
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationT
+from pptx.slide import SlideLayout
+
+from digibrief.document.types import Meta
+from digibrief.errors import UsageError
+from digibrief.theme import Theme
+from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
+from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
+from digibrief.writers.pptx.text import clean
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+SECTIONS_EXT = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+# --- built-in design -------------------------------------------------------------------------------
+
+
+def builtin(theme: Theme) -> tuple[PresentationT, dict[str, SlideLayout], Geometry]:
+    """python-pptx's default template made 16:9, with the theme's fonts and colours and our positions."""
+    prs = Presentation()
+    k = 12192000 / prs.slide_width
+    prs.slide_width, prs.slide_height = emu(960), emu(540)
+    owners = [prs.slide_master, *prs.slide_master.slide_layouts]
+    for owner in owners:
+        for shape in owner.shapes:
+            if shape._element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}") is not None:
+                shape.left, shape.width = round(shape.left * k), round(shape.width * k)
+    geo = builtin_geometry()
+    layouts, _ = pick_layouts(prs)
+    boxes = {
+        "cover": {"title": geo.cover_title, "subtitle": geo.cover_subtitle},
+        "content": {"title": geo.title, "body": geo.body},
+        "title_only": {"title": geo.title},
+    }
+    for key, layout in layouts.items():
+        for slot, box in {**boxes[key], "footer": geo.footer, "number": geo.number}.items():
+            ph = layout_placeholder(layout, slot)
+            if ph is not None and box is not None:
+                _place(ph, box)
+    for ph in prs.slide_master.placeholders:
+        box = {1: geo.title, 2: geo.body, 15: geo.footer, 13: geo.number}.get(int(ph.placeholder_format.type))
+        if box is not None:
+            _place(ph, box)
+    _retheme(prs, theme)
+    return prs, layouts, geo
+
+
+def _place(shape, box: Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = emu(box.x), emu(box.y), emu(box.w), emu(box.h)
+
+
+def _retheme(prs: PresentationT, theme: Theme) -> None:
+    """Theme fonts and colours, so shapes a speaker adds by hand match the deck."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    ns = {"a": A_NS}
+    root.set("name", "digibrief")
+    for latin in root.xpath(".//a:majorFont/a:latin | .//a:minorFont/a:latin", namespaces=ns):
+        latin.set("typeface", theme.fonts.family)
+    palette = [*theme.palette[1:], theme.muted, theme.muted, theme.muted, theme.muted][:4]
+    colours = {
+        "dk2": theme.ink,
+        "lt2": Style.of(theme).band,
+        "accent1": theme.focus,
+        "accent2": theme.accent,
+        **{f"accent{i + 3}": c for i, c in enumerate(palette)},
+        "hlink": theme.focus,
+        "folHlink": theme.muted,
+    }
+    for name, colour in colours.items():
+        slot = root.find(f".//a:clrScheme/a:{name}", ns)
+        if slot is not None:
+            for child in list(slot):
+                slot.remove(child)
+            etree.SubElement(slot, f"{{{A_NS}}}srgbClr", val=rgb(colour))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    master = prs.slide_master._element
+    title = master.find(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
+    if title is not None:
+        title.set("algn", "l")
+        rpr = title.find(qn("a:defRPr"))
+        if rpr is not None:
+            rpr.set("sz", str(round(theme.size("slide_title") * 100)))
+            rpr.set("b", "1")
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+
+def from_template(path: Path) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
+    """The organisation's template: its layouts by name, its placeholders by type, no slides of its own."""
+    try:
+        prs = Presentation(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
+        raise UsageError(f"template {path}: cannot be read as a PowerPoint file ({e})") from e
+    layouts, missing = pick_layouts(prs)
+    if missing:
+        have = ", ".join(sorted({layout.name for m in prs.slide_masters for layout in m.slide_layouts}))
+        raise UsageError(
+            f"template {path}: no slide layout named {', '.join(repr(n) for n in missing)} "
+            f"(it has: {have or 'none'})"
+        )
+    warnings = []
+    dropped = _drop_slides(prs)
+    if dropped:
+        warnings.append(f"template {path.name}: its {dropped} slide(s) were left out of the deck")
+
+    def box(key: str, slot: str, required: bool = True) -> Box | None:
+        ph = layout_placeholder(layouts[key], slot)
+        if ph is None or None in (ph.left, ph.top, ph.width, ph.height):
+            if not required:
+                return None
+            raise UsageError(f"template {path}: layout '{LAYOUTS[key]}' has no {slot} placeholder")
+        return Box(ph.left / EMU_PER_PT, ph.top / EMU_PER_PT, ph.width / EMU_PER_PT, ph.height / EMU_PER_PT)
+
+    geo = Geometry(
+        width=prs.slide_width / EMU_PER_PT,
+        height=prs.slide_height / EMU_PER_PT,
+        title=box("title_only", "title"),
+        body=box("content", "body"),
+        cover_title=box("cover", "title"),
+        cover_subtitle=box("cover", "subtitle"),
+        footer=box("title_only", "footer", required=False),
+        number=box("title_only", "number", required=False),
+    )
+    return prs, layouts, geo, warnings
+
+
+def _drop_slides(prs: PresentationT) -> int:
+    """Remove the template's own slides with their relationships, and the lists that name them."""
+    lst = prs.slides._sldIdLst
+    ids = list(lst)
+    for sld in ids:
+        lst.remove(sld)
+        prs.part.drop_rel(sld.rId)
+    root = prs.part._element
+    for el in root.findall(qn("p:custShowLst")):
+        root.remove(el)
+    for ext in root.xpath(f"./p:extLst/p:ext[@uri='{SECTIONS_EXT}']"):
+        ext.getparent().remove(ext)
+    return len(ids)
+
+
+# --- properties and bytes --------------------------------------------------------------------------
+
+
+def set_properties(prs: PresentationT, meta: Meta) -> None:
+    cp = prs.core_properties
+    when = dt.datetime.fromtimestamp(meta.epoch, dt.UTC).replace(tzinfo=None)
+    cp.title = clean(meta.title)
+    cp.author = clean(meta.author)
+    cp.subject = clean(meta.subtitle)
+    cp.keywords = clean(", ".join(meta.keywords))
+    cp.language = clean(meta.language)
+    cp.created = when
+    cp.modified = when
+    cp.revision = 1
+    cp.last_modified_by = clean(meta.author)
+
+
+def stable_bytes(prs: PresentationT) -> bytes:
+    """Saved, then re-zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
+    raw = BytesIO()
+    prs.save(raw)
+    out = BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = src.getinfo(name).compress_type
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
