@@ -48,6 +48,12 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)"
     )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="chart cache folder, shareable between builds and output folders (default: OUT/.cache/charts)",
+    )
     p.add_argument("--only", choices=("pdf", "deck"), help="build only the brief (pdf) or only the deck")
     p.add_argument(
         "--countries", metavar="KAZ,UZB", help="only these country sections (ISO alpha-3, comma-separated)"

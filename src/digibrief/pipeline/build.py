@@ -65,6 +65,7 @@ class BuildOptions:
     data: Path = Path("data")
     report: Path = Path("report")
     out: Path = Path("output")
+    cache: Path | None = None  # the chart cache folder; None = OUT/.cache/charts
     only: str | None = None
     countries: tuple[str, ...] | None = None
     paper: str | None = None
@@ -82,6 +83,7 @@ class BuildOptions:
             data=args.data,
             report=args.report,
             out=args.out,
+            cache=getattr(args, "cache", None),
             only=args.only,
             countries=countries,
             paper=args.paper,
@@ -326,7 +328,7 @@ def _draw_chart(spec, theme, medium: str, fmt: str) -> bytes:
 
 def _charts(opts, requests_of, theme, theme_key, versions, log, result) -> dict[str, Any]:
     """Draw every requested chart whose key is new; reuse the cached bytes of the others."""
-    cache_dir = opts.out / ".cache" / "charts"
+    cache_dir = opts.cache or opts.out / ".cache" / "charts"
     requests = {r.key: r for reqs in requests_of.values() for r in reqs}
     keys, data, files = {}, {}, {}
     todo = []
