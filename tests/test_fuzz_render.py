@@ -22,7 +22,8 @@ from digibrief.errors import InputError
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
 from digibrief.syntax import cited_ids
-from digibrief.writers.contract import Options
+from digibrief.writers.pdf.options import PdfOptions
+from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pdf import brief as render_pdf
 from digibrief.writers.pptx import deck as render_pptx
 
@@ -103,8 +104,8 @@ def test_any_text_renders_literally_or_is_a_located_error(field: str, text: str)
         "highlight": plain(markup.parse(text.strip(), lambda ids: (1,))),
         "milestone": unicodedata.normalize("NFC", text.strip()),
     }[field]
-    pdf = render_pdf.render(doc, images, theme, Options())
-    deck = render_pptx.render(doc, images, theme, Options())
+    pdf = render_pdf.render(doc, images, theme, PdfOptions())
+    deck = render_pptx.render(doc, images, theme, DeckOptions())
     # characters the font lacks are replaced by a visible substitute and named in a warning
     warned = " ".join(pdf.warnings)
     pieces = re.split(

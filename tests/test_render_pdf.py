@@ -22,7 +22,8 @@ from digibrief.document.compose import compose
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
 from digibrief.theme import Theme
-from digibrief.writers.contract import Images, Options
+from digibrief.writers.contract import Images
+from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf import brief as render_pdf
 
 from .conftest import require_tool
@@ -106,7 +107,7 @@ def built() -> tuple[d.Document, Theme, Images]:
 @pytest.fixture(scope="module")
 def brief(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped-def]
     doc, theme, images = built
-    return render_pdf.render(doc, images, theme, Options())
+    return render_pdf.render(doc, images, theme, PdfOptions())
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +138,7 @@ def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped
             *s.blocks,
         ),
     )
-    rendered = render_pdf.render(dataclasses.replace(doc, sections=tuple(sections)), images, theme, Options())
+    rendered = render_pdf.render(dataclasses.replace(doc, sections=tuple(sections)), images, theme, PdfOptions())
     return rendered, PdfReader(io.BytesIO(rendered.data))
 
 
@@ -329,9 +330,9 @@ def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type
     sections[0] = dataclasses.replace(sections[0], title="Title " * 60)
     meta = dataclasses.replace(doc.meta, title="Title " * 60, subtitle="Sub " * 150)
     long_doc = dataclasses.replace(doc, meta=meta, sections=tuple(sections))
-    rendered = render_pdf.render(long_doc, images, theme, Options())
+    rendered = render_pdf.render(long_doc, images, theme, PdfOptions())
     assert rendered.pages > len(
-        PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, Options()).data)).pages
+        PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, PdfOptions()).data)).pages
     )
 
 
@@ -352,7 +353,7 @@ def test_a_split_table_repeats_its_header_row(reader) -> None:  # type: ignore[n
 def test_a_missing_chart_image_gives_a_placeholder_and_a_warning(built) -> None:  # type: ignore[no-untyped-def]
     doc, theme, images = built
     missing = render_pdf.image_requests(doc)[0].key
-    rendered = render_pdf.render(doc, {k: v for k, v in images.items() if k != missing}, theme, Options())
+    rendered = render_pdf.render(doc, {k: v for k, v in images.items() if k != missing}, theme, PdfOptions())
     assert any(missing[0] in w and "placeholder" in w for w in rendered.warnings)
     assert "Chart not available" in all_text(PdfReader(io.BytesIO(rendered.data)))
 
@@ -361,7 +362,7 @@ def test_letter_paper_is_us_letter_and_a4_is_a4(built, reader) -> None:  # type:
     doc, theme, images = built
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
-    letter = PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, Options(paper="letter")).data))
+    letter = PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, PdfOptions(paper="letter")).data))
     assert all(
         (round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (612, 792) for p in letter.pages
     )
@@ -426,7 +427,7 @@ def test_chart_labels_are_searchable_text(built, brief) -> None:  # type: ignore
 def test_two_renders_are_byte_identical_and_leave_reportlab_settings_alone(built, brief) -> None:  # type: ignore[no-untyped-def]
     doc, theme, images = built
     before = (rl_config.invariant, rl_config.shapeChecking, os.environ.get("SOURCE_DATE_EPOCH"))
-    again = render_pdf.render(doc, images, theme, Options())
+    again = render_pdf.render(doc, images, theme, PdfOptions())
     assert again.data == brief.data
     assert (rl_config.invariant, rl_config.shapeChecking, os.environ.get("SOURCE_DATE_EPOCH")) == before
 
@@ -440,12 +441,12 @@ def test_bytes_do_not_depend_on_time_zone_hash_seed_or_environment(built, brief,
         "from digibrief.project.load import load\n"
         "from digibrief.document.compose import compose\n"
         "from digibrief.project.theming import make_theme\n"
-        "from digibrief.writers.contract import Options\n"
+        "from digibrief.writers.pdf.options import PdfOptions\n"
         "from digibrief.writers.pdf import brief as render_pdf\n"
         f"root = Path({str(ROOT)!r})\n"
         "p = load(root / 'data', root / 'report')\n"
         f"images = pickle.loads(Path({str(tmp_path / 'images.pickle')!r}).read_bytes())\n"
-        "out = render_pdf.render(compose(p), images, make_theme(p.theme, root / 'report'), Options())\n"
+        "out = render_pdf.render(compose(p), images, make_theme(p.theme, root / 'report'), PdfOptions())\n"
         "sys.stdout.buffer.write(out.data)\n"
     )
     env = {**os.environ, "TZ": "Asia/Tashkent", "PYTHONHASHSEED": "12345", "SOURCE_DATE_EPOCH": "86400"}

@@ -24,7 +24,7 @@ from digibrief.document.types import Bullets, Document, Figure, References, Run,
 from digibrief.errors import UsageError
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
-from digibrief.writers.contract import Options
+from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx import deck as render_pptx
 
 from .conftest import DATA, REPORT, deck_text, require_tool
@@ -52,7 +52,7 @@ def images(project):
 @pytest.fixture(scope="module")
 def rendered(project, images):
     doc, theme = project
-    return render_pptx.render(doc, images, theme, Options())
+    return render_pptx.render(doc, images, theme, DeckOptions())
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def stress(doc: Document) -> Document:
 @pytest.fixture(scope="module")
 def stressed(project, images):
     doc, theme = project
-    return render_pptx.render(stress(doc), images, theme, Options())
+    return render_pptx.render(stress(doc), images, theme, DeckOptions())
 
 
 def make_template(path: Path, rename: tuple[str, str] | None = None) -> Path:
@@ -125,7 +125,7 @@ def make_template(path: Path, rename: tuple[str, str] | None = None) -> Path:
 def templated(project, images, tmp_path_factory):
     doc, theme = project
     path = make_template(tmp_path_factory.mktemp("tpl") / "org.pptx")
-    return render_pptx.render(doc, images, theme, Options(template=path))
+    return render_pptx.render(doc, images, theme, DeckOptions(read_template(path)))
 
 
 # --- reading a deck back ---------------------------------------------------------------------------
@@ -329,7 +329,7 @@ def test_highlights_beyond_five_move_to_the_notes_with_a_warning(project, images
         else s
         for s in doc.sections
     )
-    out = render_pptx.render(replace(doc, sections=sections), images, theme, Options())
+    out = render_pptx.render(replace(doc, sections=sections), images, theme, DeckOptions())
     assert any(w.startswith("Kazakhstan: 1 highlight(s)") for w in out.warnings), out.warnings
     kaz = next(s for s in Presentation(BytesIO(out.data)).slides if title(s) == "Kazakhstan")
     assert "Also in the brief: " in notes(kaz)
@@ -337,7 +337,7 @@ def test_highlights_beyond_five_move_to_the_notes_with_a_warning(project, images
 
 def test_two_renders_are_byte_identical(project, images, rendered):
     doc, theme = project
-    again = render_pptx.render(doc, images, theme, Options())
+    again = render_pptx.render(doc, images, theme, DeckOptions())
     assert again.data == rendered.data
     with zipfile.ZipFile(BytesIO(rendered.data)) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -410,7 +410,7 @@ def test_a_template_without_a_needed_layout_is_a_usage_error(project, images, tm
     doc, theme = project
     path = make_template(tmp_path / "thin.pptx", rename=("Title Only", "Only a title"))
     with pytest.raises(UsageError, match=r"'Title Only'.*") as err:
-        render_pptx.render(doc, images, theme, Options(template=path))
+        render_pptx.render(doc, images, theme, DeckOptions(read_template(path)))
     assert str(path) in str(err.value)
 
 
@@ -419,7 +419,7 @@ def test_a_file_that_is_not_a_presentation_is_a_usage_error(project, images, tmp
     path = tmp_path / "not.pptx"
     path.write_text("plain text")
     with pytest.raises(UsageError, match="cannot be read as a PowerPoint file"):
-        render_pptx.render(doc, images, theme, Options(template=path))
+        render_pptx.render(doc, images, theme, DeckOptions(read_template(path)))
 
 
 # --- a real client -----------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ def test_a_libreoffice_style_template_keeps_titles_and_bodies_apart(project, ima
                     ph.element.ph.set("idx", "0")
     path = tmp_path / "lo.pptx"
     prs.save(path)
-    deck = Presentation(BytesIO(render_pptx.render(doc, images, theme, Options(template=path)).data))
+    deck = Presentation(BytesIO(render_pptx.render(doc, images, theme, DeckOptions(read_template(path))).data))
     takeaways = deck.slides[1]
     assert title(takeaways) == "Key takeaways"
     bodies = [s for s in takeaways.placeholders if s.placeholder_format.type != PP_PLACEHOLDER.TITLE]

@@ -7,9 +7,13 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digibrief import __version__
 from digibrief.errors import EXIT_OK, EXIT_USAGE, DigibriefError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from digibrief.pipeline.build import BuildOptions
 
 EPILOG = """\
 commands:
@@ -145,11 +149,32 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _options(args: argparse.Namespace) -> BuildOptions:
+    from digibrief.pipeline.build import BuildOptions
+
+    countries = None
+    if args.countries:
+        countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
+    return BuildOptions(
+        data=args.data,
+        report=args.report,
+        out=args.out,
+        cache=args.cache,
+        only=args.only,
+        countries=countries,
+        paper=args.paper,
+        template=args.template,
+        force=args.force,
+        strict=args.strict,
+        verbose=args.verbose,
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
-    from digibrief.pipeline.build import BuildOptions, build
+    from digibrief.pipeline.build import build
 
     log = _logger(args)
-    result = build(BuildOptions.from_args(args), log=log)
+    result = build(_options(args), log=log)
     _summarise(result, log)
     return result.exit_code
 
@@ -172,13 +197,13 @@ def _summarise(result, log) -> None:
 def _watch(args: argparse.Namespace) -> int:
     from digibrief.pipeline.watch import watch
 
-    return watch(args, log=_logger(args), report=_report_error)
+    return watch(_options(args), log=_logger(args), report=_report_error)
 
 
 def _preview(args: argparse.Namespace) -> int:
     from digibrief.pipeline.preview import preview
 
-    for path in preview(args, log=_logger(args)):
+    for path in preview(_options(args), log=_logger(args)):
         print(f"wrote {path}")
     return EXIT_OK
 

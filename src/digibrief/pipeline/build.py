@@ -1,4 +1,4 @@
-"""The pipeline: load → compose → charts (cached) → writers → atomic files in output/.
+"""The pipeline: resolve (load, compose, options) -> charts (cached) -> render -> commit (atomic files).
 
 Only this module writes files; only cli prints. Every output is rendered in memory first and moved
 into place at the end, so a failed or interrupted build leaves the previous outputs untouched.
@@ -6,21 +6,19 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.metadata
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
 from digibrief.errors import EXIT_OK, EXIT_WARNINGS, Interrupted, RenderError, UsageError
-from digibrief.pipeline import pool as parallel
 from digibrief.pipeline.cache import (
     digest,
     file_digest,
@@ -32,15 +30,37 @@ from digibrief.pipeline.cache import (
     write_manifest,
 )
 from digibrief.pipeline.lock import build_lock
+from digibrief.pipeline.pool import pool
+from digibrief.vocabulary import MEDIA
 
-# name -> (output file, writer module): adding a format is adding a line and a module
-WRITERS: dict[str, tuple[str, str]] = {
-    "pdf": ("brief.pdf", "digibrief.writers.pdf.brief"),
-    "deck": ("deck.pptx", "digibrief.writers.pptx.deck"),
+if TYPE_CHECKING:
+    from digibrief.document.types import ChartSpec, Document
+    from digibrief.project.model import Project
+    from digibrief.theme import Theme
+    from digibrief.writers.contract import ImageRequest, Rendered
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output format: its file, its writer module and the module that resolves its options."""
+
+    filename: str
+    writer: str  # image_requests(doc) and render(doc, images, theme, options)
+    options: str  # resolve(choices) -> that writer's options
+
+
+# adding a format is adding a line here and a writer package
+WRITERS: dict[str, Output] = {
+    "pdf": Output("brief.pdf", "digibrief.writers.pdf.brief", "digibrief.writers.pdf.options"),
+    "deck": Output("deck.pptx", "digibrief.writers.pptx.deck", "digibrief.writers.pptx.options"),
 }
 LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow")
 
-Log = Callable[..., None]
+
+class Log(Protocol):
+    def __call__(self, message: str, *, always: bool = False) -> None: ...
+
+
 _STOP = threading.Event()
 
 
@@ -74,27 +94,12 @@ class BuildOptions:
     strict: bool = False
     verbose: bool = False
 
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> BuildOptions:
-        countries = None
-        if getattr(args, "countries", None):
-            countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
-        return cls(
-            data=args.data,
-            report=args.report,
-            out=args.out,
-            cache=getattr(args, "cache", None),
-            only=args.only,
-            countries=countries,
-            paper=args.paper,
-            template=args.template,
-            force=args.force,
-            strict=args.strict,
-            verbose=args.verbose,
-        )
-
     def formats(self) -> list[str]:
         return [self.only] if self.only else list(WRITERS)
+
+    @property
+    def chart_cache(self) -> Path:
+        return self.cache or self.out / ".cache" / "charts"
 
 
 @dataclass
@@ -107,6 +112,38 @@ class BuildResult:
     changes: list[str] = field(default_factory=list)
     exit_code: int = EXIT_OK
     up_to_date: bool = False
+
+
+@dataclass(frozen=True)
+class WriterJob:
+    """One writer's part of a build: what it needs, and the options only it reads."""
+
+    fmt: str
+    output: Output
+    module: ModuleType
+    options: Any
+    requests: tuple[ImageRequest, ...]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Everything the build knows once the input is valid, before any chart is drawn."""
+
+    project: Project
+    doc: Document
+    theme: Theme
+    theme_key: dict[str, object]
+    versions: dict[str, str]
+    jobs: tuple[WriterJob, ...]
+
+
+@dataclass(frozen=True)
+class ChartSet:
+    """Every requested image: its cache key and bytes, by (chart id, medium)."""
+
+    keys: dict[tuple[str, str], str]
+    data: dict[tuple[str, str], bytes]
+    files: dict[str, bytes]  # human-named copies for output/charts/
 
 
 def check(data_dir: Path, report_dir: Path) -> str:
@@ -122,6 +159,268 @@ def check(data_dir: Path, report_dir: Path) -> str:
         f"{points} values, {len(project.sources)} sources; {len(doc.sections)} sections, "
         f"{len(doc.figures())} charts"
     )
+
+
+def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
+    """Build the selected outputs; raise InputError/RenderError/UsageError on failure."""
+    _STOP.clear()
+    if opts.only is not None and opts.only not in WRITERS:
+        raise UsageError(f"--only: unknown output {opts.only!r} (choose from {', '.join(WRITERS)})")
+    try:
+        opts.out.mkdir(parents=True, exist_ok=True)
+        probe = opts.out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"output folder {opts.out} is not writable: {exc.strerror or exc}") from None
+    with build_lock(opts.out):
+        try:
+            return _build_locked(opts, log)
+        except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
+            raise RenderError(
+                f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
+            ) from exc
+
+
+def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
+    result = BuildResult()
+    manifest_path = opts.out / ".cache" / "manifest.json"
+    manifest = read_manifest(manifest_path)
+    started = time.perf_counter()
+    input_key = _input_key(opts)
+    if not opts.force and manifest.get("inputs") == input_key and _outputs_intact(opts, manifest):
+        result.up_to_date = True
+        result.unchanged = [opts.out / WRITERS[f].filename for f in opts.formats()]
+        log(
+            f"up to date: nothing changed in {opts.data} or {opts.report} ({time.perf_counter() - started:.2f} s)"
+        )
+        return result
+
+    resolved = resolve(opts, log)
+    checkpoint()
+    charts = draw_charts(resolved, opts, log, result)
+    rendered = render(resolved, charts, manifest, opts, log, result)
+    if opts.strict and result.warnings:
+        result.exit_code = EXIT_WARNINGS
+        log("--strict: warnings are errors; nothing was written", always=True)
+        return result
+    checkpoint()
+    commit(resolved, charts, rendered, manifest, input_key, opts, log, result)
+    return result
+
+
+# --- resolve -------------------------------------------------------------------------------------
+
+
+def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
+    """Load and compose the input and settle every writer's options: all that can fail fast."""
+    from digibrief.document.compose import compose
+    from digibrief.project.load import load
+    from digibrief.project.theming import make_theme
+    from digibrief.writers.contract import Choices
+
+    started = time.perf_counter()
+    project = load(opts.data, opts.report)
+    if opts.countries:
+        unknown = [c for c in opts.countries if c not in project.report.countries]
+        if unknown:
+            raise UsageError(
+                f"--countries: {', '.join(unknown)} not among the report's countries "
+                f"({', '.join(project.report.countries)})"
+            )
+    paper = opts.paper or project.report.paper
+    if paper not in ("a4", "letter"):
+        raise UsageError(f"--paper: expected a4 or letter, got {paper!r}")
+    choices = Choices(paper=paper, template=opts.template)  # type: ignore[arg-type]
+    options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
+    theme = make_theme(project.theme, opts.report)
+    doc = compose(project, opts.countries, _epoch())
+    jobs = []
+    for fmt in opts.formats():
+        module = importlib.import_module(WRITERS[fmt].writer)
+        jobs.append(WriterJob(fmt, WRITERS[fmt], module, options[fmt], tuple(module.image_requests(doc))))
+    _step(log, "load and validate", started, f"{len(project.countries)} countries")
+    return Resolved(project, doc, theme, theme.fingerprint_parts(), _versions(), tuple(jobs))
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) -> ChartSet:
+    """Draw every requested chart whose key is new, on the worker pool; reuse the cached bytes of the rest."""
+    requests = {req.key: req for job in r.jobs for req in job.requests}
+    keys: dict[tuple[str, str], str] = {}
+    data: dict[tuple[str, str], bytes] = {}
+    todo: list[tuple[tuple[str, str], ImageRequest, Path]] = []
+    for k, req in requests.items():
+        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions)
+        path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
+        if not opts.force and path.is_file():
+            data[k] = path.read_bytes()
+            result.charts_cached += 1
+        else:
+            todo.append((k, req, path))
+    if todo:
+        started = time.perf_counter()
+        from digibrief import charts
+
+        charts.prepare(r.theme)  # imported and fonts registered once, before workers fork
+        with pool(len(todo)) as workers:
+            futures: dict[Future[bytes], tuple[tuple[str, str], ImageRequest, Path]] = {
+                workers.submit(draw_chart, req.chart, r.theme, req.medium, req.fmt): (k, req, path)
+                for k, req, path in todo
+            }
+            for done, future in enumerate(as_completed(futures), 1):
+                k, req, path = futures[future]
+                if _STOP.is_set():
+                    for f in futures:
+                        f.cancel()
+                    checkpoint()
+                data[k] = future.result()
+                write_atomic(path, data[k])
+                _progress(log, opts, done, len(todo), req)
+        result.charts_drawn = len(todo)
+        _step(log, "draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
+    else:
+        log(f"  charts: all {len(requests)} from cache")
+    files: dict[str, bytes] = {}
+    for k, req in sorted(requests.items()):
+        name = f"{req.chart.id}.{req.fmt}"
+        files[name if name not in files else f"{req.chart.id}-{req.medium}.{req.fmt}"] = data[k]
+    return ChartSet(keys, data, files)
+
+
+def draw_chart(spec: ChartSpec, theme: Theme, medium: str, fmt: str) -> bytes:
+    """One chart's image; a module-level function so that any worker start method can run it."""
+    from digibrief import charts
+
+    return charts.render(spec, theme, MEDIA[medium], fmt)  # type: ignore[index]
+
+
+def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
+    if opts.verbose:
+        log(f"    [{done}/{total}] {req.chart.id} ({req.medium}, {req.fmt})")
+    elif total >= 8 and done in {total // 2, total}:
+        bar = "█" * (20 * done // total)
+        log(f"    charts {done:>3}/{total} ▕{bar:<20}▏")
+
+
+# --- render --------------------------------------------------------------------------------------
+
+
+def render(
+    r: Resolved, charts: ChartSet, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
+) -> dict[str, tuple[bytes, str]]:
+    """Render each writer whose key changed: the first here, the others meanwhile on the pool."""
+    todo: list[tuple[WriterJob, str]] = []
+    for job in r.jobs:
+        key = fingerprint(
+            r.doc,
+            r.theme_key,
+            job.options,
+            r.versions,
+            sorted(charts.keys[q.key] for q in job.requests),
+            job.fmt,
+        )
+        entry = manifest.get("outputs", {}).get(job.output.filename, {})
+        target = opts.out / job.output.filename
+        if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
+            result.unchanged.append(target)
+        else:
+            todo.append((job, key))
+    rendered: dict[str, tuple[bytes, str]] = {}
+    with pool(len(todo) - 1, beside_caller=True) as background:
+        futures = {
+            job.fmt: background.submit(
+                render_one, job.output.writer, r.doc, _images(job, charts), r.theme, job.options
+            )
+            for job, _ in todo[1:]
+        }
+        for job, key in todo:
+            try:
+                if job.fmt in futures:
+                    out, seconds = futures[job.fmt].result()
+                else:
+                    out, seconds = render_one(
+                        job.output.writer, r.doc, _images(job, charts), r.theme, job.options
+                    )
+            except (RenderError, UsageError):
+                raise
+            except Exception as exc:  # a writer bug must not damage the last good output
+                checkpoint()  # an error caused by an interrupt is reported as the interrupt
+                raise RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}") from exc
+            checkpoint()
+            name = job.output.filename
+            result.warnings += [f"{name}: {w}" for w in out.warnings]
+            rendered[name] = (out.data, key)
+            unit = "pages" if job.fmt == "pdf" else "slides"
+            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}")
+    return rendered
+
+
+def _images(job: WriterJob, charts: ChartSet) -> dict[tuple[str, str], bytes]:
+    return {q.key: charts.data[q.key] for q in job.requests}
+
+
+def render_one(
+    module_name: str, doc: Document, images: Any, theme: Theme, options: Any
+) -> tuple[Rendered, float]:
+    """One writer's render, timed where it runs (here or in a worker)."""
+    started = time.perf_counter()
+    out = importlib.import_module(module_name).render(doc, images, theme, options)
+    return out, time.perf_counter() - started
+
+
+# --- commit --------------------------------------------------------------------------------------
+
+
+def commit(
+    r: Resolved,
+    charts: ChartSet,
+    rendered: dict[str, tuple[bytes, str]],
+    manifest: dict[str, Any],
+    input_key: str,
+    opts: BuildOptions,
+    log: Log,
+    result: BuildResult,
+) -> None:
+    """Move every rendered output into place at once, then the chart copies and the manifest."""
+    started = time.perf_counter()
+    outputs = dict(manifest.get("outputs", {}))
+    try:
+        write_all_atomic({opts.out / name: data for name, (data, _) in rendered.items()})
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
+        ) from exc
+    for name, (data, key) in rendered.items():
+        outputs[name] = {"key": key, "sha256": digest(data)}
+        result.written.append(opts.out / name)
+    snapshot = _snapshot(r.project)
+    result.changes = _diff(manifest.get("values", {}), snapshot) if manifest else []
+    chart_manifest = {f"{k[0]}@{k[1]}": charts.keys[k] for k in sorted(charts.keys)}
+    try:
+        _write_chart_files(opts.out / "charts", charts.files)
+        write_manifest(
+            opts.out / ".cache" / "manifest.json",
+            {"inputs": input_key, "outputs": outputs, "charts": chart_manifest, "values": snapshot},
+        )
+    except OSError as exc:
+        raise RenderError(
+            f"outputs written, but the cache could not be updated: {exc.strerror or exc}"
+        ) from exc
+    _step(log, "write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
+
+
+def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Stable, human-named copies of the charts (SVG for print, PNG for slides) for reuse elsewhere."""
+    for name, data in sorted(files.items()):
+        path = folder / name
+        if file_digest(path) != digest(data):
+            write_atomic(path, data)
+
+
+# --- keys and summaries ---------------------------------------------------------------------------
 
 
 def _versions() -> dict[str, str]:
@@ -145,6 +444,7 @@ def _epoch() -> int | None:
 
 
 def _input_key(opts: BuildOptions) -> str:
+    """Everything a build reads, hashed without importing any heavy library (the no-op fast path)."""
     template = file_digest(opts.template) if opts.template else None
     return fingerprint(
         tree_fingerprint(opts.data, opts.report),
@@ -157,7 +457,7 @@ def _input_key(opts: BuildOptions) -> str:
 def _outputs_intact(opts: BuildOptions, manifest: dict[str, Any]) -> bool:
     recorded = manifest.get("outputs", {})
     for fmt in opts.formats():
-        name = WRITERS[fmt][0]
+        name = WRITERS[fmt].filename
         entry = recorded.get(name)
         if not entry or file_digest(opts.out / name) != entry.get("sha256"):
             return False
@@ -169,220 +469,7 @@ def _step(log: Log, label: str, started: float, detail: str = "") -> None:
     log(f"  {label:<22} {time.perf_counter() - started:6.2f} s{('  ' + detail) if detail else ''}")
 
 
-def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
-    """Build the selected outputs; raise InputError/RenderError/UsageError on failure."""
-    if opts.template is not None and not opts.template.is_file():
-        raise UsageError(f"template not found: {opts.template}")
-    try:
-        opts.out.mkdir(parents=True, exist_ok=True)
-        probe = opts.out / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"output folder {opts.out} is not writable: {exc.strerror or exc}") from None
-    with build_lock(opts.out):
-        try:
-            return _build_locked(opts, log)
-        except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
-            raise RenderError(
-                f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-            ) from exc
-
-
-def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
-    result = BuildResult()
-    manifest_path = opts.out / ".cache" / "manifest.json"
-    manifest = read_manifest(manifest_path)
-    t0 = time.perf_counter()
-    input_key = _input_key(opts)
-    if not opts.force and manifest.get("inputs") == input_key and _outputs_intact(opts, manifest):
-        result.up_to_date = True
-        result.unchanged = [opts.out / WRITERS[f][0] for f in opts.formats()]
-        log(f"up to date: nothing changed in {opts.data} or {opts.report} ({time.perf_counter() - t0:.2f} s)")
-        return result
-
-    from digibrief.document.compose import compose
-    from digibrief.project.load import load
-    from digibrief.project.theming import make_theme
-
-    started = time.perf_counter()
-    project = load(opts.data, opts.report)
-    if opts.countries:
-        unknown = [c for c in opts.countries if c not in project.report.countries]
-        if unknown:
-            raise UsageError(
-                f"--countries: {', '.join(unknown)} not among the report's countries "
-                f"({', '.join(project.report.countries)})"
-            )
-    if opts.paper:
-        project = project.model_copy(
-            update={"report": project.report.model_copy(update={"paper": opts.paper})}
-        )
-    theme = make_theme(project.theme, opts.report)
-    doc = compose(project, opts.countries, _epoch())
-    _step(log, "load and validate", started, f"{len(project.countries)} countries")
-    checkpoint()
-
-    versions = _versions()
-    theme_key = theme.fingerprint_parts()
-    writers = {fmt: importlib.import_module(WRITERS[fmt][1]) for fmt in opts.formats()}
-    requests_of = {fmt: module.image_requests(doc) for fmt, module in writers.items()}
-    charts = _charts(opts, requests_of, theme, theme_key, versions, log, result)
-
-    from digibrief.writers.contract import Options
-
-    options = Options(paper=project.report.paper, template=opts.template)  # type: ignore[arg-type]
-    template_digest = file_digest(opts.template) if opts.template else None
-    rendered: dict[str, tuple[bytes, str]] = {}
-    jobs = []
-    for fmt in writers:
-        name = WRITERS[fmt][0]
-        requests = requests_of[fmt]
-        key = fingerprint(
-            doc,
-            theme_key,
-            options,
-            template_digest,
-            versions,
-            sorted(charts["keys"][r.key] for r in requests),
-            fmt,
-        )
-        entry = manifest.get("outputs", {}).get(name, {})
-        target = opts.out / name
-        if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
-            result.unchanged.append(target)
-            continue
-        images = {r.key: charts["bytes"][r.key] for r in requests}
-        jobs.append((fmt, name, key, images))
-    # the first writer (the PDF, which keeps a per-process cache for watch) runs here; the others
-    # run meanwhile in a forked worker on the second core
-    with parallel.pool(workers=len(jobs) - 1, min_workers=1) as background:
-        futures = {
-            job[0]: background.submit(_render, WRITERS[job[0]][1], doc, job[3], theme, options)
-            for job in jobs[1:]
-        }
-        for fmt, name, key, images in jobs:
-            try:
-                if fmt in futures:
-                    out, seconds = futures[fmt].result()
-                else:
-                    out, seconds = _render(WRITERS[fmt][1], doc, images, theme, options)
-            except (RenderError, UsageError):
-                raise
-            except Exception as exc:  # a writer bug must not damage the last good output
-                checkpoint()  # an error caused by an interrupt is reported as the interrupt
-                raise RenderError(f"{fmt} writer failed: {type(exc).__name__}: {exc}") from exc
-            checkpoint()
-            result.warnings += [f"{name}: {w}" for w in out.warnings]
-            rendered[name] = (out.data, key)
-            unit = "pages" if fmt == "pdf" else "slides"
-            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}")
-
-    if opts.strict and result.warnings:
-        for w in result.warnings:
-            log(f"warning: {w}", always=True)
-        result.exit_code = EXIT_WARNINGS
-        log("--strict: warnings are errors; nothing was written", always=True)
-        return result
-
-    checkpoint()
-    started = time.perf_counter()
-    outputs = dict(manifest.get("outputs", {}))
-    try:
-        write_all_atomic({opts.out / name: data for name, (data, _) in rendered.items()})
-    except OSError as exc:
-        raise RenderError(
-            f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-        ) from exc
-    for name, (data, key) in rendered.items():
-        outputs[name] = {"key": key, "sha256": digest(data)}
-        result.written.append(opts.out / name)
-    snapshot = _snapshot(project)
-    result.changes = _diff(manifest.get("values", {}), snapshot) if manifest else []
-    try:
-        _write_chart_files(opts.out / "charts", charts)
-        write_manifest(
-            manifest_path,
-            {"inputs": input_key, "outputs": outputs, "charts": charts["manifest"], "values": snapshot},
-        )
-    except OSError as exc:
-        raise RenderError(
-            f"outputs written, but the cache could not be updated: {exc.strerror or exc}"
-        ) from exc
-    _step(log, "write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
-    return result
-
-
-def _render(module_name: str, doc, images, theme, options):
-    """One writer's render, timed where it runs (here or in a worker)."""
-    started = time.perf_counter()
-    out = importlib.import_module(module_name).render(doc, images, theme, options)
-    return out, time.perf_counter() - started
-
-
-def _draw_chart(spec, theme, medium: str, fmt: str) -> bytes:
-    from digibrief import charts
-
-    return charts.render(spec, theme, charts.MEDIA[medium], fmt)
-
-
-def _charts(opts, requests_of, theme, theme_key, versions, log, result) -> dict[str, Any]:
-    """Draw every requested chart whose key is new; reuse the cached bytes of the others."""
-    cache_dir = opts.cache or opts.out / ".cache" / "charts"
-    requests = {r.key: r for reqs in requests_of.values() for r in reqs}
-    keys, data, files = {}, {}, {}
-    todo = []
-    for k, r in requests.items():
-        key = fingerprint(r.chart, r.medium, r.fmt, theme_key, versions)
-        keys[k] = key
-        path = cache_dir / f"{key}.{r.fmt}"
-        if not opts.force and path.is_file():
-            data[k] = path.read_bytes()
-            result.charts_cached += 1
-        else:
-            todo.append((k, r, path))
-    if todo:
-        started = time.perf_counter()
-        from digibrief import charts
-
-        charts.prepare(theme)
-        futures = {}
-        with parallel.pool() as workers:
-            for k, r, path in todo:
-                futures[workers.submit(_draw_chart, r.chart, theme, r.medium, r.fmt)] = (k, r, path)
-            for done, future in enumerate(as_completed(futures), 1):
-                k, r, path = futures[future]
-                if _STOP.is_set():
-                    for f in futures:
-                        f.cancel()
-                    checkpoint()
-                data[k] = future.result()
-                write_atomic(path, data[k])
-                if opts.verbose:
-                    log(f"    [{done}/{len(todo)}] {r.chart.id} ({r.medium}, {r.fmt})")
-                elif len(todo) >= 8 and done in {len(todo) // 2, len(todo)}:
-                    bar = "█" * (20 * done // len(todo))
-                    log(f"    charts {done:>3}/{len(todo)} ▕{bar:<20}▏")
-        result.charts_drawn = len(todo)
-        _step(log, "draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
-    else:
-        log(f"  charts: all {len(requests)} from cache")
-    for k, r in sorted(requests.items()):
-        name = f"{r.chart.id}.{r.fmt}"
-        files[name if name not in files else f"{r.chart.id}-{r.medium}.{r.fmt}"] = data[k]
-    manifest_part = {f"{k[0]}@{k[1]}": keys[k] for k in sorted(keys)}
-    return {"keys": keys, "bytes": data, "files": files, "manifest": manifest_part}
-
-
-def _write_chart_files(folder: Path, charts: dict[str, Any]) -> None:
-    """Stable, human-named copies of the charts (SVG for print, PNG for slides) for reuse elsewhere."""
-    for name, data in sorted(charts["files"].items()):
-        path = folder / name
-        if file_digest(path) != digest(data):
-            write_atomic(path, data)
-
-
-def _snapshot(project) -> dict[str, float]:
+def _snapshot(project: Project) -> dict[str, float]:
     values: dict[str, float] = {}
     for c in project.countries.values():
         for iid, series in c.indicators.items():
@@ -410,4 +497,4 @@ def _diff(before: dict[str, float], after: dict[str, float], limit: int = 8) -> 
     return changes
 
 
-__all__ = ["WRITERS", "BuildOptions", "BuildResult", "build", "check", "request_stop"]
+__all__ = ["WRITERS", "BuildOptions", "BuildResult", "build", "check", "request_stop", "resolve"]

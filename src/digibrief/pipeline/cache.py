@@ -25,6 +25,8 @@ def _plain(obj: Any) -> Any:
         return [_plain(v) for v in obj]
     if isinstance(obj, Path):
         return str(obj)
+    if isinstance(obj, bytes):  # e.g. a template: its hash stands for its content
+        return {"sha256": digest(obj)}
     if hasattr(obj, "model_dump"):
         return _plain(obj.model_dump(mode="json"))
     return obj

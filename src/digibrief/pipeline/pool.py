@@ -1,8 +1,9 @@
-"""Independent work on both cores: forked workers that inherit what the parent already imported.
+"""The one worker pool: charts, the deck and any other independent work on every core, on any platform.
 
-Charts and writers are pure functions of their arguments, so running them in another process
-changes nothing but the wall-clock time. Forking is used only where it is safe (Linux, no other
-Python thread); elsewhere, or with DIGIBRIEF_WORKERS=1, everything runs in this process.
+Charts and writers are pure functions of picklable arguments, so running them in another process
+changes nothing but the wall-clock time. The pool uses the platform's start method (fork on Linux,
+spawn on macOS and Windows); it honours DIGIBRIEF_WORKERS (1 = everything in this process). Forking
+a process that runs other Python threads is unsafe, so there the work runs here instead.
 """
 
 from __future__ import annotations
@@ -10,40 +11,42 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
+WORKERS_ENV = "DIGIBRIEF_WORKERS"
 
-def _worker_signals() -> None:
+
+def worker_count() -> int:
+    """DIGIBRIEF_WORKERS when it is a whole number above 0, else the cores, at most two."""
+    raw = os.environ.get(WORKERS_ENV, "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return min(2, os.cpu_count() or 1)
+
+
+def start_method() -> str:
+    return multiprocessing.get_start_method(allow_none=False)
+
+
+def _can_start_workers() -> bool:
+    return start_method() != "fork" or threading.active_count() == 1
+
+
+def _worker_init() -> None:
     """The parent owns Ctrl-C and SIGTERM; a worker ignores Ctrl-C and dies quietly on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def worker_count() -> int:
-    raw = os.environ.get("DIGIBRIEF_WORKERS")
-    if raw and raw.isdigit():
-        return max(1, int(raw))
-    return min(2, os.cpu_count() or 1)
+class Serial(Executor):
+    """The Executor interface, run in this process: one worker, or no safe way to start more."""
 
-
-def can_fork() -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and worker_count() > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
-class _Serial(Executor):
-    """The same interface, run in this process (no fork available or wanted)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except BaseException as exc:
@@ -51,14 +54,21 @@ class _Serial(Executor):
         return future
 
 
-def pool(workers: int | None = None, min_workers: int = 2) -> Executor:
-    """A process pool when forking is safe and worth it (at least min_workers), else a serial stand-in.
+@contextmanager
+def pool(tasks: int | None = None, *, beside_caller: bool = False) -> Iterator[Executor]:
+    """Workers for up to `tasks` jobs (None = as many as allowed); a Serial stand-in when one is enough.
 
-    min_workers=1 gives one background worker: the caller works on the other core meanwhile.
+    beside_caller: the caller keeps one core busy itself, so the pool takes one worker fewer, and a
+    single worker is worth starting.
     """
-    n = min(worker_count() if workers is None else workers, worker_count())
-    if n >= max(min_workers, 1) and can_fork():
-        return ProcessPoolExecutor(
-            max_workers=n, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals
-        )
-    return _Serial()
+    cores = worker_count() - (1 if beside_caller else 0)
+    n = cores if tasks is None else min(tasks, cores)
+    if n < (1 if beside_caller else 2) or not _can_start_workers():
+        yield Serial()
+        return
+    context = multiprocessing.get_context(start_method())
+    executor = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_worker_init)
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)

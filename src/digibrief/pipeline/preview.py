@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import UsageError
-from digibrief.pipeline.build import WRITERS, BuildOptions, build
+from digibrief.pipeline.build import WRITERS, BuildOptions, Log, build, resolve
 
 
 def _tool(name: str, package: str) -> str:
@@ -59,8 +57,7 @@ def sheet(images: list[Path], columns: int, width: int = 2400, gap: int = 24) ->
     return out.getvalue()
 
 
-def preview(args: argparse.Namespace, log: Callable[..., None]) -> list[Path]:
-    opts = BuildOptions.from_args(args)
+def preview(opts: BuildOptions, log: Log) -> list[Path]:
     build(opts, log=log)
     folder = opts.out / "preview"
     folder.mkdir(parents=True, exist_ok=True)
@@ -71,11 +68,11 @@ def preview(args: argparse.Namespace, log: Callable[..., None]) -> list[Path]:
             pages = tmpdir / "pages"
             pages.mkdir()
             path = folder / "pages.png"
-            path.write_bytes(sheet(_rasterise(opts.out / WRITERS["pdf"][0], pages, 50), columns=4))
+            path.write_bytes(sheet(_rasterise(opts.out / WRITERS["pdf"].filename, pages, 50), columns=4))
             written.append(path)
         if "deck" in opts.formats():
             soffice = _tool("soffice", "libreoffice-impress")
-            deck = opts.out / WRITERS["deck"][0]
+            deck = opts.out / WRITERS["deck"].filename
             subprocess.run(
                 [
                     soffice,
@@ -105,10 +102,6 @@ def preview(args: argparse.Namespace, log: Callable[..., None]) -> list[Path]:
 def _chart_sheet(opts: BuildOptions) -> bytes:
     """Every chart at its print size, labelled with its title, subtitle and source line."""
     from digibrief import charts
-    from digibrief.document.compose import compose
-    from digibrief.project.load import load
-    from digibrief.project.theming import make_theme
 
-    project = load(opts.data, opts.report)
-    doc = compose(project, opts.countries)
-    return charts.contact_sheet([f.chart for f in doc.figures()], make_theme(project.theme, opts.report))
+    resolved = resolve(opts)
+    return charts.contact_sheet([f.chart for f in resolved.doc.figures()], resolved.theme)

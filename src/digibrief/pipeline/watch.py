@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
-from digibrief.pipeline.build import BuildOptions, build
+from digibrief.pipeline.build import BuildOptions, Log, build
 
 DEBOUNCE_MS = 300
 
@@ -18,12 +17,8 @@ def _relevant(change: object, path: str) -> bool:
     return not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp")))
 
 
-def watch(
-    args: argparse.Namespace, log: Callable[..., None], report: Callable[[DigibriefError], None]
-) -> int:
+def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
     from watchfiles import watch as watch_files
-
-    opts = BuildOptions.from_args(args)
 
     def once() -> None:
         started = time.perf_counter()

@@ -1,8 +1,10 @@
-"""What every writer shares: the image it asks for and the result it returns.
+"""What every writer shares with the pipeline: the images it asks for, the choices it reads, its result.
 
-A writer is a module with two functions (see render_pdf.py and render_pptx.py):
-  image_requests(doc) -> list[ImageRequest]     the charts it needs, in which size and format
-  render(doc, images, theme, options) -> Rendered   bytes plus warnings; writers never touch the disk
+A writer is a module with two functions (see writers/pdf/brief.py and writers/pptx/deck.py):
+  image_requests(doc) -> list[ImageRequest]              the charts it needs, in which medium and format
+  render(doc, images, theme, options) -> Rendered          bytes plus warnings; writers never touch the disk
+and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is
+drawn, so a bad option fails fast. Each writer's cache key holds only its own options.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 from digibrief.document.types import ChartSpec
+from digibrief.vocabulary import MediumName
 
-MediumName = Literal["print", "print_tall", "slide_wide", "slide_half"]
+Paper = Literal["a4", "letter"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,10 @@ Images = dict[tuple[str, str], bytes]  # (chart id, medium) -> SVG or PNG bytes
 
 
 @dataclass(frozen=True)
-class Options:
-    paper: Literal["a4", "letter"] = "a4"
+class Choices:
+    """What the user chose for the outputs (command line over report.yaml); each writer reads its part."""
+
+    paper: Paper = "a4"
     template: Path | None = None
 
 

@@ -9,6 +9,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from digibrief.document import types as d
+from digibrief.vocabulary import print_medium
 from digibrief.writers.pdf.flowables import Float, Gap, Heading
 from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
@@ -18,11 +19,6 @@ STATUS_NOTES = {
     "reported": "reported by a single source and not cross-checked",
     "unverified": "unverified: conflicts with another source or could not be confirmed (see Methodology)",
 }
-TALL_KINDS = frozenset({"timeline", "heatmap"})
-
-
-def medium_for(chart: d.ChartSpec) -> str:
-    return "print_tall" if chart.kind in TALL_KINDS else "print"
 
 
 @dataclass
@@ -290,7 +286,7 @@ def figure(b: d.Figure, ctx: Ctx) -> list[Flowable]:
     parts: list[Flowable] = [ctx.heading(c.title, st.fig_title)]
     if c.subtitle:
         parts.append(Paragraph(m.plain(c.subtitle), st.fig_sub))
-    parts.append(ctx.charts[(c.id, medium_for(c))])
+    parts.append(ctx.charts[(c.id, print_medium(c.kind))])
     source = m.plain(c.source_line) + (m.cite(b.cite) if b.cite else "")
     if source:
         parts.append(Paragraph(source, st.source))

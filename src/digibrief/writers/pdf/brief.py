@@ -34,12 +34,14 @@ from reportlab.platypus.doctemplate import LayoutError
 from digibrief.document import types as d
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
-from digibrief.writers.contract import ImageRequest, Images, Options, Rendered
-from digibrief.writers.pdf.blocks import Ctx, build_blocks, medium_for
+from digibrief.vocabulary import print_medium
+from digibrief.writers.contract import ImageRequest, Images, Rendered
+from digibrief.writers.pdf.blocks import Ctx, build_blocks
 from digibrief.writers.pdf.flowables import BriefTemplate, Contents, Heading, NewPage, SectionMarker, TocEntry
 from digibrief.writers.pdf.fonts import Glyphs, register
 from digibrief.writers.pdf.images import chart_flowables
 from digibrief.writers.pdf.markup import Markup
+from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.page import PageDecor, body_frame, cover_title_space
 from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
 
@@ -52,12 +54,12 @@ def image_requests(doc: d.Document) -> list[ImageRequest]:
     """One SVG per figure: tall charts (timeline, heatmap) in the taller print size."""
     out: dict[tuple[str, str], ImageRequest] = {}
     for fig in doc.figures():
-        req = ImageRequest(fig.chart, medium_for(fig.chart), "svg")  # type: ignore[arg-type]
+        req = ImageRequest(fig.chart, print_medium(fig.chart.kind), "svg")
         out.setdefault(req.key, req)
     return list(out.values())
 
 
-def render(doc: d.Document, images: Images, theme: Theme, options: Options) -> Rendered:
+def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -> Rendered:
     fonts = register(theme.fonts)
     glyphs = Glyphs(fonts)
     pal = Palette.from_theme(theme)

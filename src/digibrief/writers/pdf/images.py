@@ -1,9 +1,8 @@
 """Chart images → flowables: SVG stays vector (svglib), scaled to the measure; PNG is placed as an image.
 
 Parsing SVG is most of the writer's time (svglib rebuilds every glyph outline), so each image is parsed
-once, on two cores when that is safe (a forked helper takes every other image), and kept for the next
-render in this process (watch mode re-renders the same charts). Charts are drawn only in the passes that
-can be the last one. A missing or unreadable image becomes a framed placeholder of the chart's size plus
+once and kept for the next render in this process (watch mode re-renders the same charts). Charts are
+drawn only in the passes that can be the last one. A missing or unreadable image becomes a framed placeholder of the chart's size plus
 a warning, never a failed build.
 """
 
@@ -12,14 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import multiprocessing
-import os
-import pickle
 import re
-import signal
-import sys
 import threading
-import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
@@ -29,12 +22,10 @@ from reportlab.platypus import Flowable, Image, Paragraph
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
+from digibrief.vocabulary import MEDIA
 from digibrief.writers.contract import ImageRequest, Images
 from digibrief.writers.pdf.styles import Grid, Styles
 
-ASPECT = {"print": 3.3 / 6.7, "print_tall": 4.4 / 6.7}  # height / width of each print medium
-PARALLEL_FROM = 4  # images to parse before a second process pays off
-HELPER_TIMEOUT = 60.0  # seconds; after that the images are parsed here
 _PNG = b"\x89PNG\r\n\x1a\n"
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[str, float, str], Flowable] = OrderedDict()
@@ -85,7 +76,7 @@ def chart_flowables(
             warn(f"PDF: no image for chart '{req.chart.id}' ({req.medium}); a placeholder is shown")
         elif image is None:
             warn(f"PDF: chart '{req.chart.id}' ({req.medium}) could not be read; a placeholder is shown")
-        out[req.key] = image or _placeholder(width, width * ASPECT.get(req.medium, 0.5), styles)
+        out[req.key] = image or _placeholder(width, width * MEDIA[req.medium].aspect, styles)
     return out
 
 
@@ -120,73 +111,7 @@ def _cache_key(data: bytes, width: float, font: str) -> tuple[str, float, str]:
 def _read_all(
     todo: dict[tuple[str, str], bytes], width: float, font: str
 ) -> dict[tuple[str, str], Chart | None]:
-    """Parse every image; with enough of them, a forked helper parses every other one meanwhile."""
-    keys = list(todo)
-    theirs = keys[1::2] if len(keys) >= PARALLEL_FROM and _can_fork() else []
-    helper = _start_helper([todo[k] for k in theirs], width, font) if theirs else None
-    out = {k: _read(todo[k], width, font) for k in keys if k not in theirs}
-    results = _join_helper(helper, len(theirs)) if helper else None
-    if results is None:  # no helper, or it failed: parse its share here
-        results = [_read(todo[k], width, font) for k in theirs]
-    out.update(zip(theirs, results, strict=True))
-    return out
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with no other Python thread (one might hold a lock the child needs)."""
-    return (
-        sys.platform.startswith("linux")
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
-def _start_helper(datas: list[bytes], width: float, font: str) -> tuple[object, object] | None:
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_helper, args=(sender, datas, width, font), daemon=True)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with native threads (3.12+)
-            proc.start()
-    except OSError:
-        receiver.close()
-        return None
-    finally:
-        sender.close()
-    return proc, receiver
-
-
-def _helper(sender: object, datas: list[bytes], width: float, font: str) -> None:
-    """In the forked process: parse, send the pickled charts back (nothing on any failure)."""
-    # the parent owns Ctrl-C and SIGTERM; the helper just stops quietly when told to
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        results = [_read(data, width, font) for data in datas]
-        sender.send_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))  # type: ignore[attr-defined]
-    except Exception:
-        pass
-    finally:
-        sender.close()  # type: ignore[attr-defined]
-
-
-def _join_helper(helper: tuple[object, object], n: int) -> list[Chart | None] | None:
-    proc, receiver = helper
-    try:
-        if not receiver.poll(HELPER_TIMEOUT):  # type: ignore[attr-defined]
-            return None
-        results = pickle.loads(receiver.recv_bytes())  # type: ignore[attr-defined]
-        return results if isinstance(results, list) and len(results) == n else None
-    except (EOFError, OSError, pickle.UnpicklingError):
-        return None
-    finally:
-        receiver.close()  # type: ignore[attr-defined]
-        proc.join(5)  # type: ignore[attr-defined]
-        if proc.is_alive():  # type: ignore[attr-defined]
-            proc.kill()  # type: ignore[attr-defined]
-            proc.join()  # type: ignore[attr-defined]
+    return {k: _read(data, width, font) for k, data in todo.items()}
 
 
 def _read(data: bytes, width: float, font: str) -> Chart | None:

@@ -14,8 +14,9 @@ from PIL import Image, UnidentifiedImageError
 from digibrief.document.types import Document
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
-from digibrief.writers.contract import ImageRequest, Images, Options, Rendered
+from digibrief.writers.contract import ImageRequest, Images, Rendered
 from digibrief.writers.pptx.draw import Drawer
+from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.package import builtin, from_template, set_properties, stable_bytes
 from digibrief.writers.pptx.plan import Planner, figure_media
 
@@ -32,7 +33,7 @@ def image_requests(doc: Document) -> list[ImageRequest]:
     return out
 
 
-def render(doc: Document, images: Images, theme: Theme, options: Options) -> Rendered:
+def render(doc: Document, images: Images, theme: Theme, options: DeckOptions) -> Rendered:
     """The deck as .pptx bytes, with warnings (text split or left out) and the slide count."""
     if options.template is None:
         prs, layouts, geo = builtin(theme)

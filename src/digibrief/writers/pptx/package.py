@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from io import BytesIO
-from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
@@ -20,6 +19,7 @@ from digibrief.errors import UsageError
 from digibrief.theme import Theme
 from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
 from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
+from digibrief.writers.pptx.options import Template
 from digibrief.writers.pptx.text import clean
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -102,10 +102,11 @@ def _retheme(prs: PresentationT, theme: Theme) -> None:
 # --- templates -------------------------------------------------------------------------------------
 
 
-def from_template(path: Path) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
+def from_template(template: Template) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
     """The organisation's template: its layouts by name, its placeholders by type, no slides of its own."""
+    path = template.name
     try:
-        prs = Presentation(str(path))
+        prs = Presentation(BytesIO(template.data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
         raise UsageError(f"template {path}: cannot be read as a PowerPoint file ({e})") from e
     layouts, missing = pick_layouts(prs)
@@ -118,7 +119,7 @@ def from_template(path: Path) -> tuple[PresentationT, dict[str, SlideLayout], Ge
     warnings = []
     dropped = _drop_slides(prs)
     if dropped:
-        warnings.append(f"template {path.name}: its {dropped} slide(s) were left out of the deck")
+        warnings.append(f"template {path}: its {dropped} slide(s) were left out of the deck")
 
     def box(key: str, slot: str, required: bool = True) -> Box | None:
         ph = layout_placeholder(layouts[key], slot)

@@ -1,0 +1,43 @@
+"""The deck writer's options: the template's bytes, read and checked when the build starts.
+
+A template that cannot be read, or lacks a layout or placeholder the deck needs, is a usage error
+before any chart is drawn. python-pptx is imported only when a template is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from digibrief.errors import UsageError
+from digibrief.writers.contract import Choices
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str  # the file's name, for messages
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DeckOptions:
+    template: Template | None = None
+
+
+def resolve(choices: Choices) -> DeckOptions:
+    return DeckOptions(read_template(choices.template) if choices.template is not None else None)
+
+
+def read_template(path: Path) -> Template:
+    """The template's bytes, after checking that the deck can be built on it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"template not found: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"template {path}: cannot be read ({exc.strerror or exc})") from None
+    template = Template(path.name, data)
+    from digibrief.writers.pptx.package import from_template
+
+    from_template(template)
+    return template
