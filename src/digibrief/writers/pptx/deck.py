@@ -39,7 +39,7 @@ def render(doc: Document, images: Images, theme: Theme, options: DeckOptions) ->
         prs, layouts, geo = builtin(theme)
         warnings: list[str] = []
     else:
-        prs, layouts, geo, warnings = from_template(options.template)
+        prs, layouts, geo, warnings = from_template(options.template.data, options.template.name)
     aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc)}
     plan = Planner(doc, theme, geo, aspects).plan()
     Drawer(prs, layouts, theme.fonts.family, images).draw(plan)

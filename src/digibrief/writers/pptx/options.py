@@ -39,5 +39,5 @@ def read_template(path: Path) -> Template:
     template = Template(path.name, data)
     from digibrief.writers.pptx.package import from_template
 
-    from_template(template)
+    from_template(template.data, template.name)
     return template

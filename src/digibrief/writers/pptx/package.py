@@ -19,7 +19,6 @@ from digibrief.errors import UsageError
 from digibrief.theme import Theme
 from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
 from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
-from digibrief.writers.pptx.options import Template
 from digibrief.writers.pptx.text import clean
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -102,11 +101,12 @@ def _retheme(prs: PresentationT, theme: Theme) -> None:
 # --- templates -------------------------------------------------------------------------------------
 
 
-def from_template(template: Template) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
+def from_template(
+    data: bytes, path: str
+) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
     """The organisation's template: its layouts by name, its placeholders by type, no slides of its own."""
-    path = template.name
     try:
-        prs = Presentation(BytesIO(template.data))
+        prs = Presentation(BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
         raise UsageError(f"template {path}: cannot be read as a PowerPoint file ({e})") from e
     layouts, missing = pick_layouts(prs)

@@ -1,0 +1,81 @@
+"""The folder listing is the pipeline: no import cycles, each module says its job, no platform-only imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "digibrief"
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), i.e. import cycles."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+
+    def visit(v: str) -> None:
+        nonlocal counter
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.find_modules_directly_imported_by(v):
+            if not w.startswith("digibrief"):
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(m for m in graph.modules if m.startswith("digibrief")):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = grimp.build_graph("digibrief", include_external_packages=False)
+    assert _cycles(graph) == []
+
+
+def test_writers_and_charts_never_reach_the_project_layer_pydantic_or_yaml() -> None:
+    graph = grimp.build_graph("digibrief", include_external_packages=True)
+    for source in ("digibrief.writers", "digibrief.charts"):
+        for forbidden in ("digibrief.project", "pydantic", "yaml"):
+            chains = graph.find_shortest_chains(importer=source, imported=forbidden, as_packages=True)
+            assert not chains, f"{source} reaches {forbidden}: {sorted(chains)[:3]}"
+
+
+def test_every_module_opens_with_a_one_sentence_statement_of_its_job() -> None:
+    for path in sorted(SRC.rglob("*.py")):
+        if path.name == "__main__.py":
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert doc, f"{path.relative_to(SRC)} has no docstring"
+        first = " ".join(doc.strip().split("\n\n")[0].split())
+        assert first.endswith((".", ":", ")")), f"{path.relative_to(SRC)}: {first!r}"
+
+
+def test_no_platform_only_module_is_imported() -> None:
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not names & {"fcntl", "msvcrt", "termios"}, path
