@@ -1,18 +1,24 @@
-"""The only reader of data/ and report/: YAML in, a validated Project out, every problem located."""
+"""The only reader of data/ and report/: YAML in, a validated Project out, every problem located.
+
+It gathers every problem before raising, so one run of `digibrief check` lists them all: YAML
+errors, pydantic's errors retold in the words of someone editing the file, then the cross-file
+rules of rules.py.
+"""
 
 from __future__ import annotations
 
-import difflib
 import os
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
+from digibrief.project.files import YamlFile, closest
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -22,67 +28,65 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.rules import check_references
-from digibrief.project.yamlsource import KeyPath, dotted
+from digibrief.project.rules import Inputs, check_references
 
 MAX_COUNTRY_FILES = 500
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def display_path(path: Path) -> str:
     """Path as the user will recognise it: relative to the working folder when inside it."""
     try:
         rel = os.path.relpath(path)
-    except ValueError:
+    except ValueError:  # another drive, on Windows
         return str(path)
     return rel if not rel.startswith("..") else str(path)
 
 
-class _File:
-    """One YAML file being validated: its name, its located content and its problems."""
+def _read(path: Path, problems: list[Problem]) -> YamlFile:
+    """Read one YAML file, adding any problem with reading or parsing it to problems."""
+    name = display_path(path)
+    located, found = yamlsource.read(path, name)
+    problems.extend(found)
+    return YamlFile(name, located, problems)
 
-    def __init__(self, path: Path, problems: list[Problem]):
-        self.name = display_path(path)
-        self.located, found = yamlsource.read(path, self.name)
-        problems.extend(found)
-        self.problems = problems
 
-    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> None:
-        line, col = self.located.where(path, key=key) if self.located else (0, 0)
-        self.problems.append(Problem(self.name, line, col, dotted(path), message))
+def _validate(file: YamlFile, model: type[M]) -> M | None:
+    """The file's content as model, or None after recording each validation error, located."""
+    if file.located is None:
+        return None
+    value = file.located.value
+    if not isinstance(value, dict):
+        file.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
+        return None
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report(file, model, error)
+        return None
 
-    def validate(self, model: type[BaseModel]) -> Any:
-        if self.located is None:
-            return None
-        value = self.located.value
-        if not isinstance(value, dict):
-            self.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
-            return None
-        try:
-            return model.model_validate(value)
-        except ValidationError as exc:
-            for error in exc.errors():
-                self._report(model, error)
-            return None
 
-    def _report(self, model: type[BaseModel], error: Any) -> None:
-        loc = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "[key]")))
-        )
-        kind = error["type"]
-        if "[key]" in error["loc"]:
-            self.problem(loc, _describe(error, key=True), key=True)
-        elif kind == "missing":
-            self.problem(loc[:-1], f"missing required key '{loc[-1]}'")
-        elif kind == "extra_forbidden":
-            allowed = _fields_at(model, loc[:-1])
-            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-            expected = f"did you mean '{hint[0]}'?" if hint else "expected one of: " + ", ".join(allowed)
-            self.problem(loc, f"unknown key '{loc[-1]}'; {expected}", key=True)
-        else:
-            self.problem(loc, _describe(error))
+def _report(file: YamlFile, model: type[BaseModel], error: ErrorDetails) -> None:
+    """Record one pydantic error as a problem at its key path, in the user's words."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "[key]"))))
+    kind = error["type"]
+    if "[key]" in error["loc"]:
+        file.problem(loc, _describe(error, key=True), key=True)
+    elif kind == "missing":
+        file.problem(loc[:-1], f"missing required key '{loc[-1]}'")
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = closest(str(loc[-1]), allowed)
+        expected = f"did you mean '{hint}'?" if hint else "expected one of: " + ", ".join(allowed)
+        file.problem(loc, f"unknown key '{loc[-1]}'; {expected}", key=True)
+    else:
+        file.problem(loc, _describe(error))
 
 
 def _kind(value: Any) -> str:
+    """A YAML value as a message shows it: its kind, or a short repr."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -106,7 +110,8 @@ _PATTERNS = {
 }
 
 
-def _describe(error: Any, key: bool = False) -> str:
+def _describe(error: ErrorDetails, key: bool = False) -> str:
+    """What a pydantic error means, in the words of someone editing the YAML."""
     kind, ctx, got = error["type"], error.get("ctx") or {}, _kind(error.get("input"))
     what = "key" if key else "value"
     if kind in ("float_type", "float_parsing", "int_parsing"):
@@ -186,16 +191,16 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     if problems:
         raise InputError(problems)
 
-    sources_f = _File(data_dir / "sources.yaml", problems)
-    indicators_f = _File(data_dir / "indicators.yaml", problems)
-    risks_f = _File(data_dir / "risks.yaml", problems)
-    report_f = _File(report_dir / "report.yaml", problems)
-    theme_f = _File(report_dir / "theme.yaml", problems)
-    sources = sources_f.validate(SourcesFile)
-    indicators = indicators_f.validate(IndicatorsFile)
-    risks = risks_f.validate(RisksFile)
-    report = report_f.validate(ReportFile)
-    theme = theme_f.validate(ThemeFile)
+    sources_f = _read(data_dir / "sources.yaml", problems)
+    indicators_f = _read(data_dir / "indicators.yaml", problems)
+    risks_f = _read(data_dir / "risks.yaml", problems)
+    report_f = _read(report_dir / "report.yaml", problems)
+    theme_f = _read(report_dir / "theme.yaml", problems)
+    sources = _validate(sources_f, SourcesFile)
+    indicators = _validate(indicators_f, IndicatorsFile)
+    risks = _validate(risks_f, RisksFile)
+    report = _validate(report_f, ReportFile)
+    theme = _validate(theme_f, ThemeFile)
 
     country_files = (
         sorted((data_dir / "countries").glob("*.yaml")) if (data_dir / "countries").is_dir() else []
@@ -215,10 +220,10 @@ def load(data_dir: Path, report_dir: Path) -> Project:
             )
         )
         country_files = []
-    countries: dict[str, tuple[Country, _File]] = {}
+    countries: dict[str, tuple[Country, YamlFile]] = {}
     for path in country_files:
-        cf = _File(path, problems)
-        country = cf.validate(Country)
+        cf = _read(path, problems)
+        country = _validate(cf, Country)
         if country is None:
             continue
         if country.id.lower() != path.stem.lower():
@@ -228,10 +233,18 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         else:
             countries[country.id] = (country, cf)
 
-    known_ids = {path.stem.upper() for path in country_files}
-    check_references(
-        sources, indicators, risks, report, countries, known_ids, sources_f, indicators_f, risks_f, report_f
+    inputs = Inputs(
+        sources=sources,
+        indicators=indicators,
+        risks=risks,
+        report=report,
+        countries=countries,
+        country_ids={path.stem.upper() for path in country_files},
+        indicators_file=indicators_f,
+        risks_file=risks_f,
+        report_file=report_f,
     )
+    problems += check_references(inputs)
     if problems or not (sources and indicators and risks and report and theme):
         raise InputError(problems)
     return Project(
