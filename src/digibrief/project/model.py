@@ -1,9 +1,9 @@
-"""The validated domain: sources, indicators, countries, risks and the report definition.
+"""The validated domain types: sources, indicators, countries, risks, the report and the theme.
 
 pydantic v2 was chosen over dataclasses plus a validator because it gives typed, frozen objects,
 per-field errors with a key path (which the loader maps back to file:line:col) and JSON Schema
-generation for editors from the same declarations. Cross-file rules (ids that must exist, values
-inside an indicator's range) live in load.py, which knows where each value came from.
+generation for editors from the same declarations. Each type checks only itself; the rules that
+span files (ids that must exist, values inside an indicator's range) live in rules.py.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from digibrief.vocabulary import ChartKind, Status
+
 # --- scalar types -------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
-def _text(max_len: int, multiline: bool = False):
+def _text(max_len: int, multiline: bool = False) -> AfterValidator:
+    """A validator for printable text: no control characters, NFC, stripped, not blank, at most max_len."""
+
     def check(value: str) -> str:
         bad = _CONTROL.search(value)
         if bad:
@@ -51,6 +55,7 @@ DateText = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\
 
 
 def _finite(value: float) -> float:
+    """Refuse nan and inf, which YAML reads as floats but no chart or table can show."""
     if not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {value}")
     return value
@@ -60,6 +65,7 @@ Number = Annotated[float, Field(strict=False), AfterValidator(_finite)]
 
 
 def _url(value: str) -> str:
+    """Accept only absolute http(s) addresses, the only kind a source may link to."""
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
         raise ValueError(f"expected an http:// or https:// address, got {value!r}")
     return value
@@ -67,10 +73,11 @@ def _url(value: str) -> str:
 
 Url = Annotated[str, AfterValidator(_url)]
 Unit = Literal["percent", "rank", "score", "count", "usd", "per100", "index"]
-Status = Literal["verified", "reported", "unverified"]
 
 
 class Strict(BaseModel):
+    """Base of every file type: unknown keys are errors, "1" is not 1, and values never change."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -234,10 +241,6 @@ class RisksFile(Strict):
 
 
 # --- report/ ------------------------------------------------------------------------------------
-
-ChartKind = Literal[
-    "index_by_year", "trend", "timeline", "heatmap", "peer_bar", "rank_path", "online_offline"
-]
 
 
 class ChartDef(Strict):
