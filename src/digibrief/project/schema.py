@@ -20,6 +20,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 
 
 def schema_text(model: type[BaseModel]) -> str:
+    """The JSON Schema of model as stable text: sorted keys, so a regenerated file diffs cleanly."""
     return (
         json.dumps(model.model_json_schema(mode="validation"), indent=2, sort_keys=True, ensure_ascii=False)
         + "\n"
@@ -27,8 +28,9 @@ def schema_text(model: type[BaseModel]) -> str:
 
 
 def write_schemas(out: Path) -> list[Path]:
+    """Write <name>.schema.json for every kind of data file into out; return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for name, model in SCHEMAS.items():
         path = out / f"{name}.schema.json"
         path.write_text(schema_text(model), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The validated theme file turned into the plain Theme the charts and writers use, fonts found on disk."""
+"""Turns the validated theme file into the plain Theme that the charts and writers use, fonts found on disk."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def _find_font(name: str, report_dir: Path) -> Path:
 
 
 def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
+    """The Theme spec describes; raise UsageError for a font file that is missing or outside report_dir."""
     f = spec.fonts
     fonts = FontFiles(
         family=f.family,

@@ -48,7 +48,7 @@ class _Loader(yaml.SafeLoader):
 
     node_count = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
@@ -71,6 +71,7 @@ _SCALAR_TAGS_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary
 
 
 def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text without a byte-order mark, or None and the line and column of the first bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -137,7 +138,7 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
     located = Located(None)
     problems = []
     try:
-        located.value = _convert(node, (), located, problems, name, loader)  # type: ignore[arg-type]
+        located.value = _convert(node, (), located, problems, name, loader)
     except RecursionError:
         return None, [Problem(name, 0, 0, "", "nested too deeply")]
     return located, problems
@@ -150,11 +151,12 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def _convert(
     node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem], name: str, loader: _Loader
 ) -> Any:
+    """The Python value of node, recording where each value and key is; duplicate keys and tags are problems."""
     located.values[path] = _mark(node)
     if node.tag not in loader.yaml_constructors:
         line, col = _mark(node)
         problems.append(
-            Problem(name, line, col, _dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
+            Problem(name, line, col, dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
         )
         return None
     if isinstance(node, yaml.MappingNode):
@@ -171,7 +173,7 @@ def _convert(
                         name,
                         line,
                         col,
-                        _dotted((*path, key)),
+                        dotted((*path, key)),
                         f"duplicate key (first defined at line {first[0]})",
                     )
                 )
@@ -190,16 +192,17 @@ def _convert(
     except (yaml.YAMLError, ValueError, TypeError):
         line, col = _mark(node)
         tag = node.tag.rsplit(":", 1)[-1]
-        problems.append(Problem(name, line, col, _dotted(path), f"'{node.value}' cannot be read as {tag}"))
+        problems.append(Problem(name, line, col, dotted(path), f"'{node.value}' cannot be read as {tag}"))
         return None
 
 
 def _convert_key(
     node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: _Loader
 ) -> Key | None:
+    """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a plain scalar."""
     if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
         line, col = _mark(node)
-        problems.append(Problem(name, line, col, _dotted(path), "a key must be a plain word or number"))
+        problems.append(Problem(name, line, col, dotted(path), "a key must be a plain word or number"))
         return None
     try:
         value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
@@ -210,8 +213,6 @@ def _convert_key(
     return value
 
 
-def _dotted(path: KeyPath) -> str:
+def dotted(path: KeyPath) -> str:
+    """A key path as messages print it: indicators.internet_users.2022."""
     return ".".join(str(p) for p in path)
-
-
-dotted = _dotted
