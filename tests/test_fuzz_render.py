@@ -22,10 +22,10 @@ from digibrief.errors import InputError
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
 from digibrief.syntax import cited_ids
-from digibrief.writers.pdf.options import PdfOptions
-from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pdf import brief as render_pdf
+from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pptx import deck as render_pptx
+from digibrief.writers.pptx.options import DeckOptions
 
 from .conftest import DATA, REPORT, deck_text
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from digibrief.document.markup import cited_ids, format_numbers, parse
+from digibrief.document.citations import label as format_numbers
+from digibrief.document.markup import parse
+from digibrief.syntax import cited_ids
 
 
 def numbering():

@@ -23,8 +23,8 @@ from digibrief.project.load import load
 from digibrief.project.theming import make_theme
 from digibrief.theme import Theme
 from digibrief.writers.contract import Images
-from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf import brief as render_pdf
+from digibrief.writers.pdf.options import PdfOptions
 
 from .conftest import require_tool
 
@@ -126,7 +126,7 @@ def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped
         d.Run(" safe", href="https://example.org/?a=1&b=2"),
     )
     sections = list(doc.sections)
-    i = next(i for i, s in enumerate(sections) if s.kind == "overview")
+    i = next(i for i, s in enumerate(sections) if s.id == "overview")
     s = sections[i]
     sections[i] = dataclasses.replace(
         s,
@@ -138,7 +138,9 @@ def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped
             *s.blocks,
         ),
     )
-    rendered = render_pdf.render(dataclasses.replace(doc, sections=tuple(sections)), images, theme, PdfOptions())
+    rendered = render_pdf.render(
+        dataclasses.replace(doc, sections=tuple(sections)), images, theme, PdfOptions()
+    )
     return rendered, PdfReader(io.BytesIO(rendered.data))
 
 
@@ -178,7 +180,7 @@ def test_outline_has_every_section_and_country_at_level_0(built, reader) -> None
     top = [title for level, title, _ in entries if level == 0]
     assert top == [s.title for s in doc.sections]
     for s in doc.sections:
-        if s.kind == "country":
+        if s.id.startswith("country-"):
             assert s.title in top
     assert "References" in [t for lvl, t, _ in entries if lvl == 1]
     levels = [lvl for lvl, _, _ in entries]
@@ -194,7 +196,7 @@ def test_contents_page_numbers_are_the_pages_the_headings_land_on(built, reader)
     listed = {
         text: int(numbers[round(y)]) for x, y, text in frags if round(y) in numbers and not text.isdigit()
     }
-    after = [s for s in doc.sections[[s.kind for s in doc.sections].index("contents") + 1 :]]
+    after = [s for s in doc.sections[[s.id for s in doc.sections].index("contents") + 1 :]]
     assert [s.title for s in after] == [t for t in listed if t in pages]
     for s in after:
         assert listed[s.title] == pages[s.title], s.title
@@ -221,7 +223,7 @@ def test_citation_markers_link_to_their_numbered_reference(built, reader) -> Non
                 refs[int(m.group(1))] = (i, y)
     assert set(refs) == {r.number for r in doc.references}
 
-    takeaways = next(s for s in doc.sections if s.kind == "takeaways")
+    takeaways = next(s for s in doc.sections if s.id == "takeaways")
     cited = [
         int(n)
         for b in takeaways.blocks
@@ -316,10 +318,11 @@ def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type
     word = "x" * 3000
     prose = ("lorem ipsum dolor sit amet " * 400).strip()
     sections = list(doc.sections)
-    i = next(i for i, s in enumerate(sections) if s.kind == "country")
+    i = next(i for i, s in enumerate(sections) if s.id.startswith("country-"))
     blocks = (
         d.KeyFigures(
-            (d.KeyFigure("L" * 400, word, "p" * 200, (1,), "unverified", prose),) * 4, facts=(("F", prose),)
+            (d.KeyFigure("L" * 400, d.Fact(None, "score", word, "p" * 200, (1,), "unverified"), prose),) * 4,
+            facts=(("F", prose),),
         ),
         d.Paragraph((d.Run(word),)),
         d.Callout("C" * 400, (d.Run(prose),)),

@@ -58,7 +58,7 @@ def test_a_template_missing_a_layout_fails_before_any_chart_is_drawn(tmp_path: P
 def test_an_unreadable_template_is_a_usage_error_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "notes.pptx"
     bad.write_text("not a zip")
-    with pytest.raises(UsageError, match="notes.pptx: cannot be read as a PowerPoint file"):
+    with pytest.raises(UsageError, match=r"notes\.pptx: cannot be read as a PowerPoint file"):
         build(
             BuildOptions(data=DATA, report=REPORT, out=tmp_path / "out", cache=tmp_path / "c", template=bad)
         )

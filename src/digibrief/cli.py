@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from digibrief import __version__
 from digibrief.errors import EXIT_OK, EXIT_USAGE, DigibriefError, InputError, UsageError
@@ -33,7 +33,7 @@ exit status: 0 ok, 1 invalid data, 2 usage error, 3 warnings under --strict, 4 r
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2 without a traceback
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 without a traceback
         self.print_usage(sys.stderr)
         raise UsageError(message)
 

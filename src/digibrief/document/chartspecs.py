@@ -9,9 +9,9 @@ from dataclasses import replace
 from digibrief.document.numbers import fmt, ordinal
 from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
 from digibrief.project.model import ChartDef, Country, Indicator, Project
+from digibrief.vocabulary import HOLLOW_NOTE
 
 MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
-UNVERIFIED_NOTE = "Hollow markers: reported by a single source or unverified; see Methodology."
 
 
 def ordered_countries(project: Project) -> list[Country]:
@@ -59,6 +59,15 @@ class SpecBuilder:
         self.p = project
         self.cite = cite
         self.last_year = int(project.report.edition[:4])
+        self.kinds: dict[str, Callable[[str, ChartDef, str | None], tuple[ChartSpec, list[str]]]] = {
+            "index_by_year": self._index_by_year,
+            "trend": self._trend,
+            "peer_bar": self._peer_bar,
+            "rank_path": self._rank_path,
+            "online_offline": self._online_offline,
+            "timeline": self._timeline,
+            "heatmap": self._heatmap,
+        }
 
     def build(
         self, chart_id: str, d: ChartDef, country: str | None = None
@@ -67,8 +76,7 @@ class SpecBuilder:
         spec_id = (f"{country.lower()}-" if country and d.country is None else "") + chart_id.replace(
             "_", "-"
         )
-        make = getattr(self, f"_{d.kind}")
-        spec, sources = make(spec_id, d, country)
+        spec, sources = self.kinds[d.kind](spec_id, d, country)
         return spec, self.cite(sorted(set(sources), key=list(self.p.sources).index))
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -119,7 +127,7 @@ class SpecBuilder:
         **kw: object,
     ) -> ChartSpec:
         notes = (
-            (UNVERIFIED_NOTE,)
+            (HOLLOW_NOTE,)
             if any(p.status != "verified" and p.value is not None for s in series for p in s.points)
             else ()
         )
@@ -150,14 +158,14 @@ class SpecBuilder:
 
     # --- kinds -----------------------------------------------------------------------------------
 
-    def _index_by_year(self, spec_id: str, d: ChartDef, country: str | None):
+    def _index_by_year(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind, years = self._indicator(d), self._years(d)
         series, sources = self._series(d, years, country)
         alt = f"{ind.name} for {len(series)} countries in {_join([str(y) for y in years])}."
         alt += self._extremes(ind, series)
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
-    def _trend(self, spec_id: str, d: ChartDef, country: str | None):
+    def _trend(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind, years = self._indicator(d), self._years(d)
         series, sources = self._series(d, years, country)
         alt = f"Line chart of {ind.name.lower()} ({ind.unit_label}) for {len(series)} countries, {_span(years)}."
@@ -166,7 +174,7 @@ class SpecBuilder:
         alt += self._extremes(ind, series)
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
-    def _peer_bar(self, spec_id: str, d: ChartDef, country: str | None):
+    def _peer_bar(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind = self._indicator(d)
         series_out, sources, years = [], [], []
         for c in ordered_countries(self.p):
@@ -222,7 +230,7 @@ class SpecBuilder:
         pt = self.p.countries[s.key].indicators.get(d.indicator or "", {}).get(point.year)
         return [pt.source] if pt is not None and point.value is not None else []
 
-    def _rank_path(self, spec_id: str, d: ChartDef, country: str | None):
+    def _rank_path(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind = self._indicator(d)
         c = self.p.countries[country] if country else None
         data = c.indicators.get(d.indicator or "", {}) if c else {}
@@ -247,7 +255,7 @@ class SpecBuilder:
             alt = f"{ind.name}: no data."
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
-    def _online_offline(self, spec_id: str, d: ChartDef, country: str | None):
+    def _online_offline(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind = self._indicator(d)
         c = self.p.countries[country] if country else None
         data = c.indicators.get(d.indicator or "", {}) if c else {}
@@ -268,7 +276,7 @@ class SpecBuilder:
             alt = "Online and offline population: no data."
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
-    def _timeline(self, spec_id: str, d: ChartDef, country: str | None):
+    def _timeline(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         lanes, sources, years = [], [], []
         for c in ordered_countries(self.p):
             if (country and c.id != country) or not c.milestones:
@@ -298,7 +306,7 @@ class SpecBuilder:
         )
         return self._with_source(spec, sources), sources
 
-    def _heatmap(self, spec_id: str, d: ChartDef, country: str | None):
+    def _heatmap(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         risks = self.p.risks
         rows, cells, sources = [], [], []
         cats = list(risks.categories)
@@ -339,7 +347,7 @@ class SpecBuilder:
         latest = [(s, p) for s in series if (p := _latest(s)) is not None]
         if not latest:
             return " No values are available."
-        better = (lambda sp: sp[1].value) if ind.higher_is_better else (lambda sp: -sp[1].value)  # type: ignore[operator]
+        better = (lambda sp: sp[1].value) if ind.higher_is_better else (lambda sp: -sp[1].value)
         top = max(latest, key=better)
         low = min(latest, key=better)
         text = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from digibrief.document import markup
+from digibrief.document import citations, markup
 from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher
 from digibrief.document.numbers import date_label, edition_label, fmt, period
 from digibrief.document.types import (
@@ -15,6 +15,7 @@ from digibrief.document.types import (
     Bullets,
     Callout,
     Document,
+    Fact,
     Figure,
     KeyFigure,
     KeyFigures,
@@ -24,13 +25,20 @@ from digibrief.document.types import (
     References,
     Run,
     Section,
+    SectionRole,
     Table,
     Text,
     plain,
 )
-from digibrief.project.model import Country, Project
+from digibrief.project.model import Country, Project, SectionDef
 
-STATUS_WORD = {"verified": "", "reported": "reported", "unverified": "unverified"}
+# how writers lay out a section made from a report section of this kind (others are chapters)
+ROLES: dict[str, SectionRole] = {"cover": "cover", "contents": "contents", "context": "profile"}
+
+
+def cite_run(numbers: tuple[int, ...]) -> Run:
+    """A citation marker: the reference numbers and their label."""
+    return Run(citations.label(numbers), cite=numbers)
 
 
 def key_figure_decimals(unit: str, value: float) -> int:
@@ -61,7 +69,9 @@ class Citations:
         refs = []
         for sid, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
             s = self.project.sources[sid]
-            refs.append(Reference(n, sid, f"{s.publisher}. {s.title}. {s.date}.", s.url, s.note or ""))
+            refs.append(
+                Reference(n, s.publisher, short_publisher(s.publisher), s.title, s.date, s.url, s.note or "")
+            )
         return tuple(refs)
 
 
@@ -77,6 +87,15 @@ class Composer:
         self.specs = SpecBuilder(project, self.cite)
         self.focus = [c for c in project.report.countries if countries is None or c in countries]
         self.epoch = epoch
+        self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
+            "cover": self._cover,
+            "contents": self._contents,
+            "takeaways": self._takeaways,
+            "overview": self._overview,
+            "risks": self._risks,
+            "context": self._context,
+            "methodology": self._methodology,
+        }
 
     def text(self, s: str) -> Text:
         return markup.parse(s, self.cite)
@@ -85,34 +104,40 @@ class Composer:
         chunks = [" ".join(part.split()) for part in prose.split("\n\n")]
         return [Paragraph(self.text(c), style) for c in chunks if c]  # type: ignore[arg-type]
 
-    def figure(self, chart_id: str, country: str | None = None) -> Figure:
+    def figure(self, chart_id: str, country: str | None = None, lead: bool = False) -> Figure:
         spec, numbers = self.specs.build(chart_id, self.p.report.charts[chart_id], country)
         caption = self.p.report.charts[chart_id].caption or ""
-        return Figure(spec, caption, numbers)
+        return Figure(spec, caption, numbers, lead=lead)
 
     # --- sections --------------------------------------------------------------------------------
 
     def document(self) -> Document:
         r = self.p.report
         sections: list[Section] = []
+        seen_contents = False  # only sections after the contents are listed in it
+        with_references: set[str] = set()
         for i, sd in enumerate(r.sections):
             if sd.kind == "countries":
-                sections += [self.country(self.p.countries[cid]) for cid in self.focus]
+                sections += [self.country(self.p.countries[cid], seen_contents) for cid in self.focus]
                 continue
             title = sd.title or {"cover": r.title}.get(sd.kind, sd.kind.title())
             sid = f"{sd.kind}" if sd.kind != "context" else f"context-{(sd.country or '').lower()}"
-            maker = getattr(self, f"_{sd.kind}")
-            blocks, notes = maker(sd)
+            blocks, notes = self.makers[sd.kind](sd)
+            sid = sid if sid not in {s.id for s in sections} else f"{sid}-{i}"
+            if sd.kind == "methodology":
+                with_references.add(sid)
             sections.append(
                 Section(
-                    sid if sid not in {s.id for s in sections} else f"{sid}-{i}",
-                    sd.kind,
+                    sid,
+                    ROLES.get(sd.kind, "chapter"),
                     title,
                     tuple(blocks),
                     tuple(notes),
+                    in_contents=sd.kind not in ("cover", "contents") and seen_contents,
                 )
             )
-        sections = self._with_methodology_references(sections)
+            seen_contents = seen_contents or sd.kind == "contents"
+        sections = self._with_references(sections, with_references)
         meta = Meta(
             title=r.title,
             subtitle=r.subtitle,
@@ -122,7 +147,7 @@ class Composer:
             author=r.author,
             language=r.language,
             keywords=tuple(r.keywords),
-            paper=r.paper,
+            countries=tuple(self.p.countries[cid].name for cid in self.focus),
             epoch=self.epoch if self.epoch is not None else edition_epoch(r.edition),
         )
         return Document(meta, tuple(sections), self.cite.references())
@@ -135,16 +160,13 @@ class Composer:
 
     def _takeaways(self, sd) -> tuple[list[Block], list[str]]:
         items = [self.text(t) for t in self.p.report.takeaways]
-        return [Bullets(tuple(items))], [plain(t) for t in items]
+        return [Bullets(tuple(items), numbered=True)], [plain(t) for t in items]
 
     def _overview(self, sd) -> tuple[list[Block], list[str]]:
-        blocks: list[Block] = self.paragraphs(sd.intro or "", "lead")
+        blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         table = self._comparison_table()
-        for chart in sd.charts:
-            fig = self.figure(chart)
-            blocks.append(fig)
-            notes.append(fig.chart.alt)
+        blocks += [self.figure(chart) for chart in sd.charts]
         blocks.append(table)
         return blocks, notes
 
@@ -169,18 +191,15 @@ class Composer:
                 pt = verified[y]
                 ind = self.p.indicators[iid]
                 n = self.cite([pt.source])
-                row.append(
-                    (
-                        Run(f"{fmt(pt.value, ind.unit, ind.decimals)} ({y})"),
-                        Run(markup.format_numbers(n), cite=n),
-                    )
-                )
+                fact = Fact(pt.value, ind.unit, fmt(pt.value, ind.unit, ind.decimals), str(y), n, pt.status)
+                row.append((Run(f"{fact.display} ({y})", fact=fact), cite_run(n)))
             rows.append(tuple(row))
         return Table(
             columns,
             tuple(rows),
             caption="Latest available value of each indicator, with its year.",
             widths=(1.4, *([1.0] * len(wanted))),
+            on_slide="full",
         )
 
     def key_figures(self, c: Country) -> KeyFigures:
@@ -188,44 +207,37 @@ class Composer:
         for k in c.key_figures:
             value = k.display or fmt(k.value, k.unit, key_figure_decimals(k.unit, k.value))
             reported = self.p.sources[k.source].date[:4]
-            items.append(
-                KeyFigure(
-                    k.label,
-                    value,
-                    period(k.year, k.year_end, reported),
-                    self.cite([k.source]),
-                    k.status,
-                    k.note or "",
-                )
-            )
+            when = period(k.year, k.year_end, reported)
+            fact = Fact(k.value, k.unit, value, when, self.cite([k.source]), k.status)
+            items.append(KeyFigure(k.label, fact, k.note or ""))
         pop = c.population
         n = self.cite([pop.source])
-        items.insert(0, KeyFigure("Population", fmt(pop.value, "count"), str(pop.year), n, pop.status))
+        population = Fact(pop.value, "count", fmt(pop.value, "count"), str(pop.year), n, pop.status)
+        items.insert(0, KeyFigure("Population", population))
         facts = [("Capital", c.capital)]
         if c.local_names:
             facts.append(("Local names", " · ".join(dict.fromkeys(ln.name for ln in c.local_names))))
         return KeyFigures(tuple(items), "At a glance", tuple(facts))
 
-    def country(self, c: Country) -> Section:
+    def country(self, c: Country, in_contents: bool) -> Section:
         blocks: list[Block] = [self.key_figures(c)]
         blocks += self.paragraphs(c.profile)
         highlights = [self.text(h.text + " [" + "; ".join(h.sources) + "]") for h in c.highlights]
         blocks.append(Bullets(tuple(highlights), "Highlights"))
         charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
-        figures = [self.figure(ch, c.id) for ch in charts]
-        blocks += figures
+        blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(charts)]
         if c.milestones:
             blocks.append(self._milestones(c))
         blocks += self._discrepancy_callouts(c)
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
-        notes += [f.chart.alt for f in figures]
         return Section(
             f"country-{c.id.lower()}",
-            "country",
+            "profile",
             c.name,
             tuple(blocks),
             tuple(notes),
             kicker="Country profile",
+            in_contents=in_contents,
             country=c.id,
         )
 
@@ -237,7 +249,7 @@ class Composer:
                 (
                     (Run(date_label(m.year, m.month)),),
                     (Run(m.title, bold=True),),
-                    (Run(m.detail + " "), Run(markup.format_numbers(n), cite=n)),
+                    (Run(m.detail + " "), cite_run(n)),
                 )
             )
         return Table(
@@ -255,7 +267,7 @@ class Composer:
                 n = self.cite([v.source])
                 value = f"{v.value:g}" + (f" ({v.year})" if v.year else "")
                 label = f"{v.note.rstrip('.')}: {value}" if v.note else value
-                parts += [Run(label), Run(markup.format_numbers(n), cite=n), Run("; ")]
+                parts += [Run(label), cite_run(n), Run("; ")]
             parts[-1] = Run(". ")
             shown = short_publisher(self.p.sources[d.shown].publisher)
             parts.append(Run(f"This brief uses the value reported by {shown}. "))
@@ -264,12 +276,9 @@ class Composer:
         return out
 
     def _risks(self, sd) -> tuple[list[Block], list[str]]:
-        blocks: list[Block] = self.paragraphs(sd.intro or "", "lead")
+        blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
-        for chart in sd.charts:
-            fig = self.figure(chart)
-            blocks.append(fig)
-            notes.append(fig.chart.alt)
+        blocks += [self.figure(chart) for chart in sd.charts]
         risks = self.p.risks
         rows = []
         for c in ordered_countries(self.p):
@@ -289,7 +298,7 @@ class Composer:
                         (
                             Run(inc.title, bold=True),
                             Run(". " + inc.detail + " "),
-                            Run(markup.format_numbers(n), cite=n),
+                            cite_run(n),
                         ),
                     )
                 )
@@ -300,6 +309,7 @@ class Composer:
                     tuple(rows),
                     caption="Incidents and evidence behind the ratings",
                     widths=(1.0, 0.7, 1.1, 3.7),
+                    on_slide="condensed",
                 )
             )
         rationale = []
@@ -313,7 +323,7 @@ class Composer:
                         (Run(c.name),),
                         (Run(risks.categories[cat].name),),
                         (Run(f"{a.level} {risks.levels.get(a.level, '')}".strip()),),
-                        (Run(a.rationale + " "), Run(markup.format_numbers(n), cite=n)),
+                        (Run(a.rationale + " "), cite_run(n)),
                     )
                 )
         blocks.append(
@@ -340,14 +350,13 @@ class Composer:
                 "Highlights",
             )
         )
-        figures = [self.figure(ch, c.id) for ch in sd.charts]
-        blocks += figures
+        blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(sd.charts)]
         blocks += self._discrepancy_callouts(c)
-        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)] + [f.chart.alt for f in figures]
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         return blocks, notes
 
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
-        blocks: list[Block] = self.paragraphs(self.p.report.methodology)
+        blocks: list[Block] = [*self.paragraphs(self.p.report.methodology)]
         rows = []
         for c in ordered_countries(self.p):
             for d in c.discrepancies:
@@ -356,7 +365,7 @@ class Composer:
                     n = self.cite([v.source])
                     values += [
                         Run(f"{v.value:g}" + (f" ({v.year})" if v.year else "") + " "),
-                        Run(markup.format_numbers(n), cite=n),
+                        cite_run(n),
                         Run("; "),
                     ]
                 values[-1] = Run("")
@@ -365,7 +374,7 @@ class Composer:
                     (
                         (Run(f"{c.name}: {d.topic}"),),
                         tuple(r for r in values if r.text),
-                        (Run(self.p.sources[d.shown].publisher + " "), Run(markup.format_numbers(n), cite=n)),
+                        (Run(self.p.sources[d.shown].publisher + " "), cite_run(n)),
                         (Run(d.reason),),
                     )
                 )
@@ -381,11 +390,11 @@ class Composer:
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         return blocks, notes
 
-    def _with_methodology_references(self, sections: list[Section]) -> list[Section]:
+    def _with_references(self, sections: list[Section], ids: set[str]) -> list[Section]:
         """Append the numbered sources to the methodology section, once all citations are known."""
         out = []
         for s in sections:
-            if s.kind == "methodology":
+            if s.id in ids:
                 s = replace(s, blocks=(*s.blocks, References(self.cite.references())))
             out.append(s)
         return out

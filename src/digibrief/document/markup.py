@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from digibrief.document import citations
 from digibrief.document.types import Run, Text
 from digibrief.syntax import TOKEN
 from digibrief.vocabulary import safe_url
@@ -22,7 +23,7 @@ def parse(text: str, cite: Callable[[list[str]], tuple[int, ...]]) -> Text:
             if runs and runs[-1].text.endswith(" ") and not runs[-1].cite:
                 last = runs[-1]
                 runs[-1] = Run(last.text.rstrip(" "), last.bold, last.italic, last.href)
-            runs.append(Run(format_numbers(numbers), cite=numbers))
+            runs.append(Run(citations.label(numbers), cite=numbers))
         elif m.group("link"):
             url = m.group("url")
             if safe_url(url):
@@ -37,23 +38,3 @@ def parse(text: str, cite: Callable[[list[str]], tuple[int, ...]]) -> Text:
     if pos < len(text):
         runs.append(Run(text[pos:]))
     return tuple(r for r in runs if r.text)
-
-
-def format_numbers(numbers: tuple[int, ...]) -> str:
-    """[1, 2, 3, 5] -> "1-3,5" (an en dash in print)."""
-    ordered = sorted(set(numbers))
-    parts: list[str] = []
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        parts.append(
-            str(ordered[i])
-            if j == i
-            else f"{ordered[i]}\u2013{ordered[j]}"
-            if j > i + 1
-            else f"{ordered[i]},{ordered[j]}"
-        )
-        i = j + 1
-    return ",".join(parts)

@@ -9,18 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from digibrief.vocabulary import ChartKind, Status
+
 # --- inline text ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A sourced figure with the one display string the formatting policy gives it."""
+
+    value: float | None  # None = no value: shown as "n/a", never as zero
+    unit: str  # the indicator's unit word: percent, rank, score, count, usd, ...
+    display: str  # e.g. "79.8%", "24th", "US$230 million"
+    period: str  # e.g. "2022", "2018\u20132020", "reported 2024"
+    cite: tuple[int, ...]  # reference numbers of its sources
+    status: Status = "verified"
+
+
+@dataclass(frozen=True)
 class Run:
-    """A stretch of literal text with at most one link and/or one citation number."""
+    """A stretch of literal text with at most one link, one citation or one fact."""
 
     text: str
     bold: bool = False
     italic: bool = False
     href: str | None = None  # only http, https or mailto; checked in compose
-    cite: tuple[int, ...] = ()  # reference numbers; text is then the rendered marker, e.g. "3" or "3,5"
+    cite: tuple[int, ...] = ()  # reference numbers; text is then their label, e.g. "3" or "1\u20133,5"
+    fact: Fact | None = None  # the figure this run shows; text is then its display string
 
 
 Text = tuple[Run, ...]
@@ -32,11 +47,6 @@ def plain(text: Text) -> str:
 
 
 # --- charts --------------------------------------------------------------------------------------
-
-ChartKind = Literal[
-    "index_by_year", "trend", "timeline", "heatmap", "peer_bar", "rank_path", "online_offline"
-]
-Status = Literal["verified", "reported", "unverified"]
 
 
 @dataclass(frozen=True)
@@ -104,15 +114,13 @@ class Paragraph:
 class Bullets:
     items: tuple[Text, ...]
     title: str = ""
+    numbered: bool = False  # key takeaways: numbered, set larger, one per hairline
 
 
 @dataclass(frozen=True)
 class KeyFigure:
     label: str
-    value: str  # formatted for display, e.g. "28th", "80%", "US$230 million"
-    period: str  # e.g. "2022", "2018-2020", "reported 2024"
-    cite: tuple[int, ...]
-    status: Status = "verified"
+    fact: Fact
     note: str = ""
 
 
@@ -129,6 +137,7 @@ class Table:
     rows: tuple[tuple[Text, ...], ...]
     caption: str = ""
     widths: tuple[float, ...] = ()  # relative column widths; empty = equal
+    on_slide: Literal["full", "condensed", "omit"] = "omit"  # the deck: all columns, text only, or not at all
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ class Figure:
     chart: ChartSpec
     caption: str
     cite: tuple[int, ...] = ()
+    lead: bool = False  # a profile's main chart, shown beside its key figures and highlights
 
 
 @dataclass(frozen=True)
@@ -147,10 +157,17 @@ class Callout:
 @dataclass(frozen=True)
 class Reference:
     number: int
-    source_id: str
-    text: str  # "Publisher. Title. Date."
+    publisher: str  # as the source names itself, e.g. "UN DESA (data); UNU-EGOV (CSV compilation)"
+    short_publisher: str  # the name a source line needs, e.g. "UN DESA"
+    title: str
+    date: str  # as published: "2024", "2024-09" or "2024-09-17"
     url: str | None = None
     note: str = ""
+
+    @property
+    def full(self) -> str:
+        """'Publisher. Title. Date.' as a reference list prints it."""
+        return f"{self.publisher}. {self.title}. {self.date}."
 
 
 @dataclass(frozen=True)
@@ -163,20 +180,20 @@ Block = Paragraph | Bullets | KeyFigures | Table | Figure | Callout | References
 
 # --- sections and the document -------------------------------------------------------------------
 
-SectionKind = Literal[
-    "cover", "takeaways", "contents", "overview", "country", "risks", "context", "methodology"
-]
+SectionRole = Literal["cover", "contents", "chapter", "profile"]
 
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the brief; its role says how writers lay it out, so no writer guesses from its name."""
+
     id: str  # stable anchor, e.g. "country-kaz"
-    kind: SectionKind
+    role: SectionRole  # profile = key figures, highlights and a lead chart (one slide in the deck)
     title: str
     blocks: tuple[Block, ...] = ()
     notes: tuple[str, ...] = ()  # speaker notes: full sentences; the PDF ignores them
     kicker: str = ""  # small line above the title, e.g. "Country profile"
-    level: int = 0  # 0 = chapter; 1 = a country inside a chapter
+    in_contents: bool = True  # listed in the table of contents and the deck's agenda
     country: str | None = None
 
 
@@ -190,7 +207,7 @@ class Meta:
     author: str
     language: str = "en"
     keywords: tuple[str, ...] = ()
-    paper: Literal["a4", "letter"] = "a4"
+    countries: tuple[str, ...] = ()  # the focus countries' names, in report order (the cover lists them)
     epoch: int = 0  # seconds since 1970 used for every embedded date (SOURCE_DATE_EPOCH or the edition)
 
 

@@ -34,7 +34,7 @@ from digibrief.pipeline.pool import pool
 from digibrief.vocabulary import MEDIA
 
 if TYPE_CHECKING:
-    from digibrief.document.types import ChartSpec, Document
+    from digibrief.document.types import Document
     from digibrief.project.model import Project
     from digibrief.theme import Theme
     from digibrief.writers.contract import ImageRequest, Rendered
@@ -267,8 +267,7 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
         charts.prepare(r.theme)  # imported and fonts registered once, before workers fork
         with pool(len(todo)) as workers:
             futures: dict[Future[bytes], tuple[tuple[str, str], ImageRequest, Path]] = {
-                workers.submit(draw_chart, req.chart, r.theme, req.medium, req.fmt): (k, req, path)
-                for k, req, path in todo
+                workers.submit(draw_chart, req, r.theme): (k, req, path) for k, req, path in todo
             }
             for done, future in enumerate(as_completed(futures), 1):
                 k, req, path = futures[future]
@@ -290,11 +289,11 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
     return ChartSet(keys, data, files)
 
 
-def draw_chart(spec: ChartSpec, theme: Theme, medium: str, fmt: str) -> bytes:
+def draw_chart(req: ImageRequest, theme: Theme) -> bytes:
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    return charts.render(spec, theme, MEDIA[medium], fmt)  # type: ignore[index]
+    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt)
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:

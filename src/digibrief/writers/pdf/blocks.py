@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,7 +30,6 @@ class Ctx:
     m: Markup
     page: Page
     charts: dict[tuple[str, str], Flowable]  # parsed and scaled images, by request key
-    level: int = 0  # outline level of the current section; its sub-headings go one deeper
     anchored: set[int] = field(default_factory=set)  # reference numbers whose anchor is placed
     _keys: set[str] = field(default_factory=set)
 
@@ -48,30 +48,14 @@ class Ctx:
         return key
 
     def heading(self, text: str, style: object) -> Heading:
-        """A sub-heading of the current section, with its outline entry one level down."""
+        """A sub-heading of the current section, with its outline entry one level below the section's."""
         markup = self.m.plain(text, bold=True)
         outline = self.m.glyphs.clean(text, bold=True)
-        return Heading(markup, style, key=self.key("h-" + text), outline=outline, level=self.level + 1)
+        return Heading(markup, style, key=self.key("h-" + text), outline=outline, level=1)
 
 
 def build_blocks(section: d.Section, ctx: Ctx) -> list[Flowable]:
-    out: list[Flowable] = []
-    for block in section.blocks:
-        if isinstance(block, d.Paragraph):
-            out += paragraph(block, ctx)
-        elif isinstance(block, d.Bullets):
-            out += takeaways(block, ctx) if section.kind == "takeaways" else bullets(block, ctx)
-        elif isinstance(block, d.KeyFigures):
-            out += key_figures(block, ctx)
-        elif isinstance(block, d.Table):
-            out += table(block, ctx)
-        elif isinstance(block, d.Figure):
-            out += figure(block, ctx)
-        elif isinstance(block, d.Callout):
-            out += callout(block, ctx)
-        elif isinstance(block, d.References):
-            out += references(block, ctx)
-    return out
+    return [f for block in section.blocks for f in BUILDERS[type(block)](block, ctx)]
 
 
 def paragraph(b: d.Paragraph, ctx: Ctx) -> list[Flowable]:
@@ -81,6 +65,8 @@ def paragraph(b: d.Paragraph, ctx: Ctx) -> list[Flowable]:
 
 
 def bullets(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
+    if b.numbered:
+        return takeaways(b, ctx)
     out: list[Flowable] = []
     if b.title:
         out.append(ctx.heading(b.title, ctx.styles.h3))
@@ -140,16 +126,17 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
     notes: dict[str, str] = {}  # note text -> letter; identical notes share one letter
     cards: list[list[Flowable]] = []
     for kf in b.items:
-        mark = STATUS_MARKS.get(kf.status, "")
-        if mark and kf.status not in used:
-            used.append(kf.status)
-        meta = m.plain(kf.period) + (f"\u2009{mark}" if mark else "")
+        fact = kf.fact
+        mark = STATUS_MARKS.get(fact.status, "")
+        if mark and fact.status not in used:
+            used.append(fact.status)
+        meta = m.plain(fact.period) + (f"\u2009{mark}" if mark else "")
         if kf.note:
             letter = notes.setdefault(kf.note, _letter(len(notes)))
             meta += f"<super>\u2009{letter}</super>"
-        cite = m.cite(kf.cite) if kf.cite else ""
+        cite = m.cite(fact.cite) if fact.cite else ""
         card: list[Flowable] = [
-            Paragraph(m.plain(kf.value, bold=True), st.kf_value),
+            Paragraph(m.plain(fact.display, bold=True), st.kf_value),
             Paragraph(m.plain(kf.label) + cite, st.kf_label),
         ]
         if meta:
@@ -325,10 +312,22 @@ def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     for ref in b.items:
         anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
         ctx.anchored.add(ref.number)
-        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.plain(ref.text)
+        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.plain(ref.full)
         if ref.url:  # on a line of its own, so that it breaks only when longer than the line
             text += "<br/>" + m.link(ref.url)
         if ref.note:
             text += f'<br/><font color="{muted}">{m.plain(ref.note)}</font>'
         out.append(KeepTogether([Paragraph(text, st.ref, bulletText=f"[{ref.number}]")]))
     return out
+
+
+# one builder per block kind of the document
+BUILDERS: dict[type, Callable[..., list[Flowable]]] = {
+    d.Paragraph: paragraph,
+    d.Bullets: bullets,
+    d.KeyFigures: key_figures,
+    d.Table: table,
+    d.Figure: figure,
+    d.Callout: callout,
+    d.References: references,
+}

@@ -45,7 +45,6 @@ from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.page import PageDecor, body_frame, cover_title_space
 from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
 
-NOT_IN_CONTENTS = frozenset({"cover", "contents"})
 CONTINUE_BELOW = 0.55  # a section starts on the current page only if this share of it is still free
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
 
@@ -103,7 +102,7 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
             onPageEnd=decor.page_end,
         ),
     ]
-    if not any(s.kind == "cover" for s in doc.sections):
+    if not any(s.role == "cover" for s in doc.sections):
         templates.reverse()
     tmpl.addPageTemplates(templates)
     try:
@@ -142,23 +141,18 @@ def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
     """The flowables, and the height of the cover's title block (its frame is made to fit it)."""
     st, m = ctx.styles, ctx.m
     keys = {s.id: ctx.key("sec-" + s.id) for s in doc.sections}
-    after_contents = False
-    seed: list[TocEntry] = []
-    for s in doc.sections:
-        if s.kind == "contents":
-            after_contents = True
-        elif after_contents and s.kind not in NOT_IN_CONTENTS:
-            seed.append(TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), 0))
+    seed = [
+        TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), 0)
+        for s in doc.sections
+        if s.in_contents
+    ]
     in_toc = {e.key for e in seed}
 
     story: list[Flowable] = []
     title_height = 0.0
     prev: d.Section | None = None
-    level = -1
     for s in doc.sections:
-        level = max(0, min(s.level, level + 1))
-        ctx.level = level
-        if s.kind == "cover":
+        if s.role == "cover":
             flowables, title_height = _cover(doc, s, ctx, keys[s.id])
             story += flowables
             prev = s
@@ -172,8 +166,8 @@ def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
             h1 = st.h1_after_kicker
         key = keys[s.id]
         toc = (_kicker(s, ctx), m.plain(s.title, bold=True)) if key in in_toc else None
-        story.append(Heading(m.plain(s.title, bold=True), h1, key=key, outline=title, level=level, toc=toc))
-        if s.kind == "contents":
+        story.append(Heading(m.plain(s.title, bold=True), h1, key=key, outline=title, level=0, toc=toc))
+        if s.role == "contents":
             story.append(Contents(st, seed))
         story += build_blocks(s, ctx)
         prev = s
@@ -186,10 +180,10 @@ def _kicker(s: d.Section, ctx: Ctx) -> str:
 
 def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: int) -> Flowable:
     """A section opens a new page unless the current one is less than about half full."""
-    if prev is None or prev.kind == "cover":
+    if prev is None or prev.role == "cover":
         return NewPage()
     st = ctx.styles
-    if s.kind == "contents":
+    if s.role == "contents":
         entry = st.toc_entry.leading + 12
         return CondPageBreak(
             st.h1.leading + st.h1.spaceBefore + st.h1.spaceAfter + entry * (toc_entries + 0.5)
@@ -225,9 +219,8 @@ def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flow
             break
         scale *= 0.9
     out += [*block, FrameBreak()]
-    countries = [x.title for x in doc.sections if x.kind == "country"]
-    if countries:
-        out.append(Paragraph(m.plain("  \u00b7  ".join(countries)), st.cover_countries))
+    if meta.countries:
+        out.append(Paragraph(m.plain("  \u00b7  ".join(meta.countries)), st.cover_countries))
     out.append(FrameBreak())
     if meta.publisher:
         out.append(Paragraph(m.plain(meta.publisher, bold=True), st.cover_pub))

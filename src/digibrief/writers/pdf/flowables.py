@@ -67,7 +67,7 @@ class Gap(Spacer):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         frame = getattr(self, "_frame", None)
-        if frame is not None and getattr(frame, "_atTop", 0):
+        if frame is not None and getattr(frame, "_atTop", False):
             return (availWidth, 0)
         return super().wrap(availWidth, availHeight)
 

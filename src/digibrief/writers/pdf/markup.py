@@ -8,11 +8,11 @@ markers link to the '#ref-N' anchors that the References block defines.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
 
+from digibrief.document import citations
 from digibrief.document.types import Run, Text
 from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
 from digibrief.writers.pdf.fonts import Glyphs
@@ -56,7 +56,7 @@ class Markup:
 
     def run(self, r: Run) -> str:
         if r.cite:
-            return self.cite(r.cite, r.text)
+            return self.cite(r.cite, compact=True)
         out = self.plain(r.text, r.bold, r.italic)
         if r.href is not None:
             url = safe_url(r.href)
@@ -72,16 +72,14 @@ class Markup:
             out = f"<b>{out}</b>"
         return out
 
-    def cite(self, numbers: tuple[int, ...], label: str | None = None) -> str:
-        """A superscript citation marker. When the label lists the numbers ("1,3,4") each links to its
-        reference; otherwise (a range such as "5–7") the whole label links to the first one."""
-        label = label if label is not None else ",".join(map(str, sorted(numbers)))
-        parts = [p.strip() for p in label.split(",")]
-        if all(p.isdigit() for p in parts) and {int(p) for p in parts} == set(numbers):
-            inner = ",".join(self._cite_link(int(p), p) for p in parts)
+    def cite(self, numbers: tuple[int, ...], compact: bool = False) -> str:
+        """A superscript citation marker. Listed numbers ("1,3,4") each link to their reference; a
+        compact label with a range ("1\u20133,5") links as a whole to the first one."""
+        if compact and any(last - first >= 2 for first, last in citations.groups(numbers)):
+            inner = self._cite_link(min(numbers), citations.label(numbers))
         else:
-            first = re.match(r"\d+", label.strip())
-            inner = self._cite_link(int(first.group()) if first else numbers[0], label)
+            ordered = sorted(set(numbers)) if compact else sorted(numbers)
+            inner = ",".join(self._cite_link(n, str(n)) for n in ordered)
         return f"<super>{inner}</super>"
 
     def _cite_link(self, number: int, label: str) -> str:

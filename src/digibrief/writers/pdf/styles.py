@@ -101,7 +101,7 @@ class Styles:
 
         def ps(name: str, **kw: object) -> ParagraphStyle:
             if "parent" in kw:  # inherit everything not given here
-                return ParagraphStyle(name, **kw)  # type: ignore[arg-type]
+                return ParagraphStyle(name, **kw)
             base = {
                 "fontName": reg,
                 "fontSize": body,
@@ -114,7 +114,7 @@ class Styles:
                 "splitLongWords": 1,
             }
             base.update(kw)
-            return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+            return ParagraphStyle(name, **base)
 
         self.body = ps("body", spaceAfter=body * 0.75)
         self.lead = ps("lead", fontSize=body + 1.5, leading=(body + 1.5) * 1.45, spaceAfter=body)
@@ -222,6 +222,6 @@ class Grid(Table):
     the PDF then references, unembedded."""
 
     def __init__(self, data: list[list[object]], *args: object, font: str | None = None, **kw: object):
-        super().__init__(data, *args, **kw)  # type: ignore[arg-type]
+        super().__init__(data, *args, **kw)
         if font is not None:  # parts made by split() inherit the cell styles instead
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])

@@ -11,6 +11,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationT
+from pptx.shapes.placeholder import LayoutPlaceholder
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
@@ -41,9 +42,9 @@ def rgb(hex_colour: str) -> str:
     return hex_colour.lstrip("#").upper()
 
 
-def layout_placeholder(layout: SlideLayout, slot: str):
+def layout_placeholder(layout: SlideLayout, slot: str) -> LayoutPlaceholder | None:
     """The layout's placeholder for a slot (title, subtitle, body, footer, number), or None."""
-    for ph in layout.placeholders:
+    for ph in layout.placeholders:  # type: ignore[misc]  # python-pptx's stubs mistype __iter__
         if ph.placeholder_format.type in SLOT_TYPES[slot]:
             return ph
     return None
@@ -113,9 +114,6 @@ class Drawer:
         if place:
             shape.left, shape.top = emu(el.box.x), emu(el.box.y)
             shape.width, shape.height = emu(el.box.w), emu(el.box.h)
-        if el.fill:
-            shape.fill.solid()
-            shape.fill.fore_color.rgb = _rgb(el.fill)
         tf = shape.text_frame
         tf.clear()
         tf.word_wrap = True
@@ -215,6 +213,7 @@ class Drawer:
         frame.name = el.name
         table = frame.table
         tbl_pr = table._tbl.tblPr
+        assert tbl_pr is not None  # python-pptx always writes a:tblPr for a new table
         for flag in ("firstRow", "bandRow"):
             tbl_pr.set(flag, "0")
         style = tbl_pr.find(qn("a:tableStyleId"))

@@ -38,7 +38,6 @@ class TextEl:
     slot: str = ""  # "" = a text box; title, subtitle, body, footer, number = the layout's placeholder
     anchor: str = "t"  # t, m, b
     inset: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # left, top, right, bottom
-    fill: str | None = None
 
 
 @dataclass(frozen=True)

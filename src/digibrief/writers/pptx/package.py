@@ -121,14 +121,20 @@ def from_template(
     if dropped:
         warnings.append(f"template {path}: its {dropped} slide(s) were left out of the deck")
 
-    def box(key: str, slot: str, required: bool = True) -> Box | None:
+    def optional_box(key: str, slot: str) -> Box | None:
         ph = layout_placeholder(layouts[key], slot)
-        if ph is None or None in (ph.left, ph.top, ph.width, ph.height):
-            if not required:
-                return None
-            raise UsageError(f"template {path}: layout '{LAYOUTS[key]}' has no {slot} placeholder")
+        if ph is None or ph.left is None or ph.top is None or ph.width is None or ph.height is None:
+            return None
         return Box(ph.left / EMU_PER_PT, ph.top / EMU_PER_PT, ph.width / EMU_PER_PT, ph.height / EMU_PER_PT)
 
+    def box(key: str, slot: str) -> Box:
+        found = optional_box(key, slot)
+        if found is None:
+            raise UsageError(f"template {path}: layout '{LAYOUTS[key]}' has no {slot} placeholder")
+        return found
+
+    if prs.slide_width is None or prs.slide_height is None:
+        raise UsageError(f"template {path}: it does not state its slide size")
     geo = Geometry(
         width=prs.slide_width / EMU_PER_PT,
         height=prs.slide_height / EMU_PER_PT,
@@ -136,8 +142,8 @@ def from_template(
         body=box("content", "body"),
         cover_title=box("cover", "title"),
         cover_subtitle=box("cover", "subtitle"),
-        footer=box("title_only", "footer", required=False),
-        number=box("title_only", "number", required=False),
+        footer=optional_box("title_only", "footer"),
+        number=optional_box("title_only", "number"),
     )
     return prs, layouts, geo, warnings
 

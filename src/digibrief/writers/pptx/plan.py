@@ -25,22 +25,22 @@ class Planner(SlideMaker):
     def plan(self) -> Plan:
         groups: list[tuple[Section, list[SlidePlan]]] = []
         for s in self.doc.sections:
-            groups.append((s, [] if s.kind == "contents" else self.section(s)))
-        groups = [(s, slides) for s, slides in groups if slides or s.kind == "contents"]
+            groups.append((s, [] if s.role == "contents" else self.section(s)))
+        groups = [(s, slides) for s, slides in groups if slides or s.role == "contents"]
         agenda_pages = 1
         for _ in range(3):  # the agenda's own length shifts the numbers it lists
             firsts, n = {}, 1
             for s, slides in groups:
                 firsts[s.id] = n
-                n += agenda_pages if s.kind == "contents" else len(slides)
-            agenda = {s.id: self.agenda(s, groups, firsts) for s, _ in groups if s.kind == "contents"}
+                n += agenda_pages if s.role == "contents" else len(slides)
+            agenda = {s.id: self.agenda(s, groups, firsts) for s, _ in groups if s.role == "contents"}
             if all(len(a) == agenda_pages for a in agenda.values()):
                 break
             agenda_pages = max(len(a) for a in agenda.values())
         for s, _ in groups:
-            if s.kind == "contents" and len(agenda[s.id]) > 1:
+            if s.role == "contents" and len(agenda[s.id]) > 1:
                 self.warnings.append(f"text split: {clean(s.title)} continued on a second slide")
-        slides = [sl for s, group in groups for sl in (agenda[s.id] if s.kind == "contents" else group)]
+        slides = [sl for s, group in groups for sl in (agenda[s.id] if s.role == "contents" else group)]
         slides.append(self.closing())
         slides = [sl if sl.notes else replace(sl, notes=(f"{sl.title}.",)) for sl in slides]
         slides = [sl if sl.layout == "cover" else self.furnish(sl, i) for i, sl in enumerate(slides, 1)]
@@ -60,12 +60,11 @@ class Planner(SlideMaker):
         return replace(sl, elements=(*sl.elements, *els))
 
     def section(self, s: Section) -> list[SlidePlan]:
-        if s.kind == "cover":
+        if s.role == "cover":
             return [self.cover(s)]
-        if s.kind in ("country", "context"):
+        if s.role == "profile":
             return self.profile(s)
         slides: list[SlidePlan] = []
-        tables = 0
         for b in s.blocks:
             if isinstance(b, Figure):
                 slides.append(self.chart_slide(s, b))
@@ -73,11 +72,8 @@ class Planner(SlideMaker):
                 slides += self.bullet_slides(s, b)
             elif isinstance(b, References):
                 slides += self.reference_slides(s, b)
-            elif isinstance(b, Table) and s.kind == "overview":
-                slides += self.table_slides(s, b, condensed=False)
-            elif isinstance(b, Table) and s.kind == "risks" and tables == 0:
-                tables += 1
-                slides += self.table_slides(s, b, condensed=True)
+            elif isinstance(b, Table) and b.on_slide != "omit":
+                slides += self.table_slides(s, b, condensed=b.on_slide == "condensed")
         if not slides:
             slides = self.text_slides(s)
         general = self.general_notes(s)
@@ -128,7 +124,7 @@ class Planner(SlideMaker):
     def agenda(self, s: Section, groups, firsts: dict[str, int]) -> list[SlidePlan]:
         """Section titles with the number of each section's first slide, right-aligned beside them."""
         st, body, m = self.st, self.geo.body, self.m
-        entries = [(x.title, firsts[x.id]) for x, _ in groups if x.kind not in ("cover", "contents")]
+        entries = [(x.title, firsts[x.id]) for x, _ in groups if x.role not in ("cover", "contents")]
         items = [self.line_item(t, st.ink) for t, _ in entries]
         numw = 0.9 * PT_PER_IN
         colw = min(body.w, 6.5 * PT_PER_IN)

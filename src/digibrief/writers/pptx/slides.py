@@ -7,7 +7,6 @@ the split is recorded in self.warnings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -19,6 +18,7 @@ from digibrief.document.types import (
     KeyFigure,
     KeyFigures,
     Paragraph,
+    Reference,
     References,
     Section,
     Table,
@@ -49,13 +49,10 @@ TILE_GAP = 0.15 * PT_PER_IN
 
 
 def figure_media(doc: Document) -> dict[str, MediumName]:
-    """The image medium of every chart: the main chart of a profile slide is half-width, others wide."""
+    """The image medium of every chart: a profile's lead chart is half-width, others slide-wide."""
     out: dict[str, MediumName] = {}
-    for s in doc.sections:
-        figs = [b for b in s.blocks if isinstance(b, Figure)]
-        for i, f in enumerate(figs):
-            half = s.kind in ("country", "context") and i == 0
-            out.setdefault(f.chart.id, "slide_half" if half else "slide_wide")
+    for f in doc.figures():
+        out.setdefault(f.chart.id, "slide_half" if f.lead else "slide_wide")
     return out
 
 
@@ -71,16 +68,9 @@ def cites(text: Text) -> list[int]:
     return [n for r in text for n in r.cite]
 
 
-def short_reference(text: str) -> tuple[str, str]:
-    """'UN DESA (data); UNU-EGOV (CSV compilation). Title. 2018.' -> ('UN DESA. Title.', '2018.')."""
-    publisher, sep, rest = text.partition(". ")
-    if sep:
-        short = re.split(r"\s*[(;]", publisher, maxsplit=1)[0].strip() or publisher
-        text = f"{short}. {rest}"
-    head, sep, date = text.rstrip().rstrip(".").rpartition(". ")
-    if not sep or len(date) > 12:
-        return text, ""
-    return head + ".", date + "."
+def short_reference(r: Reference) -> tuple[str, str]:
+    """('UN DESA. Title.', '2018.'): the short publisher and title, and the date kept with it."""
+    return f"{r.short_publisher}. {r.title}.", f"{r.date}."
 
 
 def page_items(pages: list[list[list[Para]]]) -> list[list[int]]:
@@ -116,14 +106,13 @@ class SlideMaker:
         self.warnings: list[str] = []
 
     def general_notes(self, s: Section) -> tuple[str, ...]:
-        alts = {b.chart.alt for b in s.blocks if isinstance(b, Figure)}
-        return tuple(clean(n) for n in s.notes if n not in alts)
+        return tuple(clean(n) for n in s.notes)
 
     def sources(self, numbers: Sequence[int]) -> tuple[str, ...]:
         nums = sorted({n for n in numbers if n in self.refs})
         if not nums:
             return ()
-        return ("Sources: " + " ".join(f"[{n}] {clean(self.refs[n].text)}" for n in nums),)
+        return ("Sources: " + " ".join(f"[{n}] {clean(self.refs[n].full)}" for n in nums),)
 
     # --- slide furniture -------------------------------------------------------------------------
 
@@ -183,7 +172,7 @@ class SlideMaker:
         st, body = self.st, self.geo.body
         items = [self.bullet(t) for t in b.items]
         pages = paginate(self.m, items, [(body.w, body.h)], st.body + 2, st.body_min, (st.body + 2) * 0.75)
-        title = b.title if b.title and b.title != s.title and s.kind not in ("takeaways",) else s.title
+        title = b.title if b.title and b.title != s.title else s.title
         out = []
         for i, (page, idx) in enumerate(zip(pages, page_items(pages), strict=True)):
             notes = self.sources([n for k in idx for n in cites(b.items[k])])
@@ -198,8 +187,8 @@ class SlideMaker:
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
         st, body = self.st, self.geo.body
 
-        def item(n: int, text: str):
-            head, date = short_reference(text)
+        def item(n: int, ref: Reference):
+            head, date = short_reference(ref)
 
             def make(size: float) -> list[Para]:
                 p = para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)
@@ -208,13 +197,13 @@ class SlideMaker:
             return make
 
         half = (body.w - 0.5 * PT_PER_IN) / 2
-        items = [item(r.number, r.text) for r in b.items]
+        items = [item(r.number, r) for r in b.items]
         pages = paginate(self.m, items, [(half, body.h)] * 2, st.refs, st.refs_min, st.refs * 0.5)
         title = s.title
         out = []
         for i, (page, idx) in enumerate(zip(pages, page_items(pages), strict=True)):
             shown = [b.items[k] for k in idx]
-            notes = [f"[{r.number}] {clean(r.text)}" + (f" {clean(r.url)}" if r.url else "") for r in shown]
+            notes = [f"[{r.number}] {clean(r.full)}" + (f" {clean(r.url)}" if r.url else "") for r in shown]
             t = title + (" (continued)" if i else "")
             out.append(self.slide("content", t, "", s, self.columns(page, body, 2), notes))
         return out
@@ -337,7 +326,7 @@ class SlideMaker:
         if pages[0][0]:
             els.append(TextEl(col, tuple(pages[0][0]), "Highlights", slot="body"))
         rest = [p for pg in pages[1:] for c in pg for p in c]
-        cited = [n for k in figures for n in k.cite] + [n for t in shown for n in cites(t)]
+        cited = [n for k in figures for n in k.fact.cite] + [n for t in shown for n in cites(t)]
         cited += main.cite if main else ()
         notes = list(self.general_notes(s))
         if main is not None:
@@ -378,16 +367,16 @@ class SlideMaker:
         inner = tw - bar - 2 * pad
         size = st.value
         while size > st.body and any(
-            len(m.lines(para(k.value, size, st.focus, bold=True), inner)) > 1 for k in items
+            len(m.lines(para(k.fact.display, size, st.focus, bold=True), inner)) > 1 for k in items
         ):
             size -= 1
         blocks = []
         for k in items:
-            when = k.period
-            if k.status != "verified" and k.status not in when:
-                when = f"{when} \u00b7 {k.status}" if when else k.status
+            when, status = k.fact.period, k.fact.status
+            if status != "verified" and status not in when:
+                when = f"{when} \u00b7 {status}" if when else status
             ps = [
-                shorten(m, para(k.value, size, st.focus, bold=True), inner, 2),
+                shorten(m, para(k.fact.display, size, st.focus, bold=True), inner, 2),
                 shorten(m, para(k.label, st.label, st.ink, bold=True, space_before=3), inner, 4),
             ]
             if when:
