@@ -20,22 +20,21 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digibrief.charts import (
-    MEDIA,
-    PRINT,
-    PRINT_TALL,
-    SLIDE_HALF,
-    SLIDE_WIDE,
-    Medium,
-    contact_sheet,
-    draw,
-    medium_for,
-    render,
-)
+from digibrief.charts import MEDIA, Medium, contact_sheet, draw, render
 from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
 from digibrief.project.model import ThemeFile
 from digibrief.project.theming import make_theme
 from digibrief.theme import Theme
+from digibrief.vocabulary import print_medium
+
+PRINT, PRINT_TALL = MEDIA["print"], MEDIA["print_tall"]
+SLIDE_WIDE, SLIDE_HALF = MEDIA["slide_wide"], MEDIA["slide_half"]
+
+
+def medium_for(kind: str, medium: Medium) -> Medium:
+    """The medium a writer asks for: its tall print box for the kinds that need height."""
+    return MEDIA[print_medium(kind)] if medium is PRINT else medium
+
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = {
@@ -430,9 +429,9 @@ def test_every_kind_has_no_overlapping_or_clipped_text(kind, medium):
 def test_output_is_identical_in_another_process_with_another_hash_seed():
     code = (
         "import sys, hashlib; sys.path.insert(0, 'tests'); import test_charts as t;"
-        "from digibrief.charts import render, PRINT, SLIDE_HALF;"
-        "print(hashlib.sha256(render(t.trend_spec(extra=True), t.theme(), PRINT, 'svg')"
-        " + render(t.timeline_spec(), t.theme(), SLIDE_HALF, 'png')).hexdigest())"
+        "from digibrief.charts import render, MEDIA;"
+        "print(hashlib.sha256(render(t.trend_spec(extra=True), t.theme(), MEDIA['print'], 'svg')"
+        " + render(t.timeline_spec(), t.theme(), MEDIA['slide_half'], 'png')).hexdigest())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT / "src")}
     out = subprocess.run(
@@ -470,11 +469,10 @@ def test_chart_text_uses_the_theme_font_size_for_the_medium():
 
 
 def test_media_match_the_writers_names_and_tall_kinds_get_the_tall_print_box():
-    assert MEDIA["print"] is PRINT and MEDIA["print_tall"] is PRINT_TALL
-    assert medium_for("timeline", PRINT) is PRINT_TALL
-    assert medium_for("heatmap", PRINT) is PRINT_TALL
-    assert medium_for("trend", PRINT) is PRINT
-    assert medium_for("timeline", SLIDE_WIDE) is SLIDE_WIDE
+    assert all(MEDIA[name].name == name for name in ("print", "print_tall", "slide_wide", "slide_half"))
+    assert print_medium("timeline") == print_medium("heatmap") == "print_tall"
+    assert print_medium("trend") == "print"
+    assert PRINT_TALL.width_in == PRINT.width_in and PRINT_TALL.height_in > PRINT.height_in
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -717,7 +715,7 @@ def test_import_is_lazy_and_matplotlib_gets_a_writable_config_dir(tmp_path):
         "import os, sys; import digibrief.charts as c;"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported at import time';"
         "sys.path.insert(0, 'tests'); import test_charts as t;"
-        "c.render(t.peer_spec(), t.theme(), c.PRINT, 'png');"
+        "c.render(t.peer_spec(), t.theme(), c.MEDIA['print'], 'png');"
         "print(os.environ['MPLCONFIGDIR'])"
     )
     env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}

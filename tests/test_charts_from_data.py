@@ -10,6 +10,7 @@ from digibrief import charts
 from digibrief.document.compose import compose
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
+from digibrief.vocabulary import print_medium
 
 from .conftest import DATA, REPORT
 
@@ -59,11 +60,11 @@ def test_every_kind_draws_from_data_with_alt_text_source_line_and_stable_bytes(k
     assert spec.alt.endswith(".") and len(spec.alt) > 40
     assert spec.source_line.startswith(("Source: ", "Sources: "))
     assert fig.cite
-    medium = charts.medium_for(kind, charts.PRINT)
+    medium = charts.MEDIA[print_medium(kind)]
     svg = charts.render(spec, theme(), medium, "svg")
     assert svg == charts.render(spec, theme(), medium, "svg")
-    png = charts.render(spec, theme(), charts.SLIDE_WIDE, "png")
-    assert png == charts.render(spec, theme(), charts.SLIDE_WIDE, "png")
+    png = charts.render(spec, theme(), charts.MEDIA["slide_wide"], "png")
+    assert png == charts.render(spec, theme(), charts.MEDIA["slide_wide"], "png")
 
 
 def test_the_variant_shows_the_new_country_and_a_gap_not_a_zero():
@@ -76,7 +77,7 @@ def test_the_variant_shows_the_new_country_and_a_gap_not_a_zero():
     assert {p.year: p.value for p in kaz.points}[2022] is None
     heat = figures("variant")["heatmap"].chart
     assert "Azerbaijan" in heat.rows
-    svg = charts.render(trend, theme(), charts.PRINT, "svg")
+    svg = charts.render(trend, theme(), charts.MEDIA["print"], "svg")
     assert b"Azerbaijan" in svg
 
 

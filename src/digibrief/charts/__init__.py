@@ -14,12 +14,13 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from digibrief.document.types import ChartSpec
 from digibrief.theme import Theme
+from digibrief.vocabulary import MEDIA, TALL_KINDS, Medium, print_medium
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,42 +29,17 @@ __all__ = [
     "MEDIA",
     "PRINT",
     "PRINT_TALL",
-    "SLIDE_HALF",
-    "SLIDE_WIDE",
+    "TALL_KINDS",
     "Medium",
     "contact_sheet",
     "draw",
-    "medium_for",
+    "prepare",
     "render",
 ]
 
-
-@dataclass(frozen=True)
-class Medium:
-    name: str  # "print", "slide_wide", "slide_half"
-    width_in: float
-    height_in: float  # the box the chart must fit; some kinds return a shorter figure, never taller
-    font_pt: float | None = None  # None = theme: chart_print for print, chart_slide for slides
-    dpi: int = 220  # PNG only
-
-
-PRINT = Medium("print", 6.7, 3.3)  # full text width of an A4/Letter page
-PRINT_TALL = Medium("print", 6.7, 4.4)  # for timeline / heatmap in print
-SLIDE_WIDE = Medium("slide_wide", 12.3, 5.2)
-SLIDE_HALF = Medium("slide_half", 7.4, 5.0)
-# the writers' medium names (writer.ImageRequest.medium) -> Medium
-MEDIA = {
-    "print": PRINT,
-    "print_tall": PRINT_TALL,
-    "slide_wide": SLIDE_WIDE,
-    "slide_half": SLIDE_HALF,
-}
-TALL_KINDS = frozenset({"timeline", "heatmap"})
-
-
-def medium_for(kind: str, medium: Medium) -> Medium:
-    """PRINT becomes PRINT_TALL for the kinds that need height (timeline, heatmap)."""
-    return PRINT_TALL if medium == PRINT and kind in TALL_KINDS else medium
+# Kept for tests/test_render_pdf.py; new code looks media up by name in MEDIA.
+PRINT = MEDIA["print"]
+PRINT_TALL = MEDIA["print_tall"]
 
 
 # --- matplotlib, set up once ---------------------------------------------------------------------
@@ -132,7 +108,7 @@ def prepare(theme: Theme) -> None:
 def _font_pt(theme: Theme, medium: Medium) -> float:
     if medium.font_pt is not None:
         return medium.font_pt
-    return theme.size("chart_print" if medium.name.startswith("print") else "chart_slide")
+    return theme.size("chart_print" if medium.for_print else "chart_slide")
 
 
 def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
@@ -223,8 +199,8 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
 
         tiles = []
         for spec in specs:
-            m = medium_for(spec.kind, medium)
-            png = render(spec, theme, Medium(m.name, m.width_in, m.height_in, m.font_pt, dpi), "png")
+            m = MEDIA[print_medium(spec.kind)] if medium == PRINT else medium
+            png = render(spec, theme, replace(m, dpi=dpi), "png")
             head = [(t, "title") for t in lines(spec.title, "title")]
             head += [(t, "subtitle") for t in lines(spec.subtitle, "subtitle")]
             foot = [(t, "source") for t in lines(spec.source_line or "(no source line)", "source")]

@@ -10,7 +10,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,11 +23,8 @@ from matplotlib.transforms import Bbox
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
 from digibrief.theme import Theme
+from digibrief.vocabulary import HOLLOW_NOTE, Medium
 
-if TYPE_CHECKING:
-    from . import Medium
-
-HOLLOW_NOTE = "Hollow markers: figure reported by a single source, not verified."
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 # Once the palette runs out, colours repeat with a different dash so no two series look alike.
 DASHES: tuple[str | tuple[float, tuple[float, float]], ...] = (
