@@ -78,9 +78,9 @@ def _rc(family: str) -> dict[str, object]:
 
 
 def _kinds() -> dict[str, Callable]:  # type: ignore[type-arg]
-    from ._bars import draw_online_offline, draw_peer_bar
-    from ._grid import draw_heatmap, draw_timeline
-    from ._lines import draw_lines, draw_rank_path
+    from .bars import draw_online_offline, draw_peer_bar
+    from .timeline import draw_heatmap, draw_timeline
+    from .lines import draw_lines, draw_rank_path
 
     return {
         "index_by_year": draw_lines,
@@ -99,7 +99,7 @@ def prepare(theme: Theme) -> None:
     import matplotlib.backends.backend_agg
     import matplotlib.backends.backend_svg  # noqa: F401
 
-    from ._base import register_fonts
+    from .base import register_fonts
 
     register_fonts(theme)
     _kinds()
@@ -112,7 +112,7 @@ def _font_pt(theme: Theme, medium: Medium) -> float:
 
 
 def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
-    from ._base import Ctx
+    from .base import Ctx
 
     ctx = Ctx(spec, theme, medium, _font_pt(theme, medium))
     _kinds()[spec.kind](ctx, spec)
@@ -124,7 +124,7 @@ def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
     _config_dir()
     import matplotlib
 
-    from ._base import register_fonts
+    from .base import register_fonts
 
     family = register_fonts(theme)
     with matplotlib.rc_context(_rc(family)):
@@ -138,7 +138,7 @@ def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "p
     _config_dir()
     import matplotlib
 
-    from ._base import register_fonts
+    from .base import register_fonts
 
     family = register_fonts(theme)
     with matplotlib.rc_context(_rc(family)):
@@ -165,7 +165,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
     from matplotlib.image import imread
     from matplotlib.patches import Rectangle
 
-    from ._base import register_fonts
+    from .base import register_fonts
 
     family = register_fonts(theme)
     dpi = min(medium.dpi, 150)

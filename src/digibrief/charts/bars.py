@@ -8,7 +8,7 @@ from matplotlib.transforms import offset_copy
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, SeriesPoint
 
-from ._base import (
+from .base import (
     WHITE,
     Ctx,
     chart_notes,

@@ -11,7 +11,7 @@ from matplotlib.transforms import offset_copy
 
 from digibrief.document.types import ChartSpec, Event
 
-from ._base import WHITE, Ctx, chart_notes, text_on
+from .base import WHITE, Ctx, chart_notes, text_on
 
 # --- heatmap -------------------------------------------------------------------------------------
 

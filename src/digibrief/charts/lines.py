@@ -15,7 +15,7 @@ from matplotlib.transforms import Bbox
 from digibrief.document.numbers import ordinal
 from digibrief.document.types import ChartSpec, Series
 
-from ._base import (
+from .base import (
     WHITE,
     Ctx,
     Obstacles,
