@@ -34,6 +34,8 @@ from digibrief.project.model import Country, Project, SectionDef
 
 # how writers lay out a section made from a report section of this kind (others are chapters)
 ROLES: dict[str, SectionRole] = {"cover": "cover", "contents": "contents", "context": "profile"}
+# report sections that are reference material rather than part of a talk
+BACKUP = frozenset({"contents", "methodology"})
 
 
 def cite_run(numbers: tuple[int, ...]) -> Run:
@@ -107,7 +109,8 @@ class Composer:
     def figure(self, chart_id: str, country: str | None = None, lead: bool = False) -> Figure:
         spec, numbers = self.specs.build(chart_id, self.p.report.charts[chart_id], country)
         caption = self.p.report.charts[chart_id].caption or ""
-        return Figure(spec, caption, numbers, lead=lead)
+        headline = self.p.report.charts[chart_id].headline_for(country)
+        return Figure(spec, caption, numbers, lead=lead, headline=self.text(headline) if headline else ())
 
     # --- sections --------------------------------------------------------------------------------
 
@@ -134,6 +137,7 @@ class Composer:
                     tuple(blocks),
                     tuple(notes),
                     in_contents=sd.kind not in ("cover", "contents") and seen_contents,
+                    backup=sd.kind in BACKUP,
                 )
             )
             seen_contents = seen_contents or sd.kind == "contents"

@@ -146,6 +146,7 @@ class Figure:
     caption: str
     cite: tuple[int, ...] = ()
     lead: bool = False  # a profile's main chart, shown beside its key figures and highlights
+    headline: Text = ()  # the chart's finding in a sentence: the slide title and the PDF's chart title
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class Section:
     kicker: str = ""  # small line above the title, e.g. "Country profile"
     in_contents: bool = True  # listed in the table of contents and the deck's agenda
     country: str | None = None
+    backup: bool = False  # reference material: the deck shows it after the talk, behind a Backup divider
 
 
 @dataclass(frozen=True)

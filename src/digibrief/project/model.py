@@ -255,6 +255,15 @@ class ChartDef(Strict):
     year: Year | None = None
     country: CountryId | None = None
     caption: Sentence | None = None
+    # the finding, written with data references: the slide title and the PDF's chart title; a chart
+    # listed in each_country gives one per country ({KAZ: ..., UZB: ...})
+    headline: Line | dict[CountryId, Line] | None = None
+
+    def headline_for(self, country: str | None) -> str | None:
+        """The headline of this chart as drawn for country (None for a regional chart)."""
+        if isinstance(self.headline, dict):
+            return self.headline.get(country or "")
+        return self.headline
 
     @model_validator(mode="after")
     def _needs_indicator(self) -> ChartDef:

@@ -270,7 +270,7 @@ def figure(b: d.Figure, ctx: Ctx) -> list[Flowable]:
     """Title, subtitle, the chart scaled to the measure, then the source line with its markers."""
     st, m = ctx.styles, ctx.m
     c = b.chart
-    parts: list[Flowable] = [ctx.heading(c.title, st.fig_title)]
+    parts: list[Flowable] = [ctx.heading(d.plain(b.headline).strip() or c.title, st.fig_title)]
     if c.subtitle:
         parts.append(Paragraph(m.plain(c.subtitle), st.fig_sub))
     parts.append(ctx.charts[(c.id, print_medium(c.kind))])
