@@ -13,9 +13,19 @@ DEFAULT_SIZES = {
     "h3": 10.5,
     "cover_title": 30.0,
     "chart_print": 7.5,
-    "chart_slide": 13.0,
+    "chart_slide": 14.0,
+    # the deck's type scale: fixed steps, never shrunk to fit (what does not fit goes to the notes)
     "slide_title": 28.0,
-    "slide_body": 18.0,
+    "slide_body": 20.0,
+    "slide_lead": 24.0,  # list slides such as the key takeaways
+    "slide_subtitle": 18.0,  # a chart's unit and period, the kicker above a title
+    "slide_label": 14.0,  # chart labels and axes at slide size
+    "slide_source": 12.0,  # source lines and chart notes
+    "slide_footer": 10.0,
+    "slide_figure": 40.0,  # key-figure values
+    "slide_cover": 40.0,
+    "slide_backup": 16.0,  # text on backup slides (methodology), read up close rather than presented
+    "slide_table": 14.0,  # tables and references on backup slides
 }
 
 
