@@ -321,7 +321,12 @@ def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type
     i = next(i for i, s in enumerate(sections) if s.id.startswith("country-"))
     blocks = (
         d.KeyFigures(
-            (d.KeyFigure("L" * 400, d.Fact(None, "score", word, "p" * 200, (1,), "unverified"), prose),) * 4,
+            (
+                d.KeyFigure(
+                    "L" * 400, d.Fact(None, "score", word, "p" * 200, (1,), "unverified"), (d.Run(prose),)
+                ),
+            )
+            * 4,
             facts=(("F", prose),),
         ),
         d.Paragraph((d.Run(word),)),

@@ -310,7 +310,7 @@ def test_slides_carry_footer_and_a_slide_number_field(deck):
 def test_profile_slides_show_a_chart_key_figures_and_at_most_five_bullets(deck, rendered):
     kaz = next(s for s in deck.slides if title(s) == "Kazakhstan")
     values = [s.text_frame.paragraphs[0].text for s in kaz.shapes if s.name == "Key figure"]
-    assert values == ["19.2 million", "80%", "14 million+"]
+    assert values == ["19.2 million", "80%", "more than 14 million"]
     bullets = kaz.placeholders[1].text_frame.paragraphs
     assert 3 <= len(bullets) <= 5
     assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in kaz.shapes) == 1

@@ -35,9 +35,9 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
     ),
     "indicators_are_defined": (
         "data/countries/kgz.yaml",
-        "  gci_score:\n    2020:",
-        "  gci_scores:\n    2020:",
-        "indicators.gci_scores: unknown indicator 'gci_scores'; did you mean 'gci_score'?",
+        "  mobile_subs:\n    2010:",
+        "  mobile_sub:\n    2010:",
+        "indicators.mobile_sub: unknown indicator 'mobile_sub'; did you mean 'mobile_subs'?",
     ),
     "values_within_range": (
         "data/countries/kgz.yaml",
@@ -57,16 +57,43 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "category: connectivity_gap\n    title: Cost",
         "incidents.0.category: unknown risk category 'connectivity_gap'; did you mean 'connectivity_gaps'?",
     ),
+    "references_read_data": (
+        "data/countries/kgz.yaml",
+        "note: Cumulative by 2021, as reported.",
+        "note: Cumulative by {KGZ egdi_rank 2030}.",
+        "key_figures.0.note: {KGZ egdi_rank 2030}: KGZ has no egdi_rank value for 2030 "
+        "(it has 2016, 2018, 2020, 2022, 2024)",
+    ),
+    "key_figures_read_data": (
+        "data/countries/kgz.yaml",
+        "  - indicator: egdi_rank\n    year: 2024",
+        "  - indicator: egdi_rank\n    year: 2023",
+        "key_figures.4.indicator: KGZ has no egdi_rank value for 2023 (it has 2016, 2018, 2020, 2022, 2024)",
+    ),
+    "discrepancies_point_at_the_data": (
+        "data/countries/kgz.yaml",
+        "      - {year: 2022}\n    shown",
+        "      - {value: 79.7703, year: 2022, source: OWID_ITU_INTERNET_2025}\n    shown",
+        "discrepancies.0.values.1.value: copies the internet_users value for 2022 from OWID_ITU_INTERNET_2025; "
+        "write `year: 2022` without value and source, so the note follows the data",
+    ),
+    "highlights_are_sourced": (
+        "data/countries/kgz.yaml",
+        "\nhighlights:\n",
+        "\nhighlights:\n  - text: Nothing here says where it comes from.\n",
+        "highlights.0: a highlight needs a source: list it under sources or cite it as [ID]",
+    ),
     "discrepancies_show_a_listed_value": (
         "data/countries/kgz.yaml",
         "shown: OWID_ITU_INTERNET_2025",
         "shown: OWID_ITU_BROADBAND_2024",
-        "discrepancies.0.shown: 'OWID_ITU_BROADBAND_2024' is not the source of any of the values listed",
+        "discrepancies.0.shown: 'OWID_ITU_BROADBAND_2024' is not the source of any of the values listed "
+        "(OWID_ITU_INTERNET_2025, SEED_GNV_2024)",
     ),
     "assessed_countries_exist": (
         "data/risks.yaml",
-        "  TJK:\n    surveillance",
-        "  TJX:\n    surveillance",
+        "assessments:\n",
+        "assessments:\n  TJX: {}\n",
         "assessments.TJX: unknown country 'TJX'; did you mean 'TJK'?",
     ),
     "assessed_categories_are_defined": (
@@ -82,10 +109,38 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "levels: missing a label for level(s) [3]",
     ),
     "report_countries_are_focus": (
+        "data/countries/kgz.yaml",
+        "role: focus",
+        "role: context",
+        "countries.2: 'KGZ' has role 'context'; only focus countries get a section",
+    ),
+    "report_countries_are_listed_once": (
         "report/report.yaml",
-        "countries: [KAZ, UZB, KGZ, TJK]",
-        "countries: [KAZ, UZB, KGZ, TJK, TKM]",
-        "countries.4: 'TKM' has role 'context'; only focus countries get a section",
+        "TJK]   # order",
+        "TJK, KAZ]   # order",
+        "countries.4: 'KAZ' is listed twice (also item 1); list it once",
+    ),
+    "focus_countries_are_in_the_report": (
+        "data/countries/tkm.yaml",
+        "role: context",
+        "role: focus",
+        "role: TKM is a focus country but is not listed under countries: in report.yaml, so it would get no "
+        "section; add it there, or set role: context",
+    ),
+    "focus_countries_are_assessed": (
+        "data/risks.yaml",
+        "    internet_shutdowns: {level: 3, rationale: Authorities imposed a full information blackout in "
+        "Karakalpakstan during the 2022 protests., sources: [SEED_GNV_2024]}\n",
+        "",
+        "assessments.UZB: no level for internet_shutdowns; give each category a level "
+        "(level: null where the sources say nothing)",
+    ),
+    "country_files_are_not_copies": (
+        "data/countries/mng.yaml",
+        "",  # a new file: a copy of kaz.yaml with only its id, name and role changed
+        "data/countries/kaz.yaml",
+        "population: population, profile, highlights, key_figures, indicators are the same as in kaz.yaml "
+        "(Kazakhstan); was this file copied from kaz.yaml? Rewrite them for Mongolia",
     ),
     "country_chart_countries_exist": (
         "report/report.yaml",
@@ -117,6 +172,12 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
 def break_rule(root: Path, rule: str) -> None:
     file, old, new, _ = BREAKS[rule]
     path = root / file
+    if not old:  # a break that copies the file named by new, as a user copying a country file would
+        text = (root / new).read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^id: .*", f"id: {path.stem.upper()}", text)
+        text = re.sub(r"(?m)^name: .*", "name: Mongolia", re.sub(r"(?m)^role: .*", "role: context", text))
+        path.write_text(text, encoding="utf-8")
+        return
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= 1, f"{old!r} not in {file}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from digibrief.document import citations, markup
 from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher
-from digibrief.document.numbers import date_label, edition_label, fmt, period
+from digibrief.document.numbers import Policy, change, date_label, edition_label, fmt, ordinal, period, show
 from digibrief.document.types import (
     Block,
     Bullets,
@@ -30,7 +30,10 @@ from digibrief.document.types import (
     Text,
     plain,
 )
-from digibrief.project.model import Country, Project, SectionDef
+from digibrief.project.model import Country, Discrepancy, Project, SectionDef
+from digibrief.project.model import KeyFigure as KeyFigureDef
+from digibrief.project.readings import Reading, read, read_disputed
+from digibrief.syntax import Ref
 
 # how writers lay out a section made from a report section of this kind (others are chapters)
 ROLES: dict[str, SectionRole] = {"cover": "cover", "contents": "contents", "context": "profile"}
@@ -41,15 +44,6 @@ BACKUP = frozenset({"contents", "methodology"})
 def cite_run(numbers: tuple[int, ...]) -> Run:
     """A citation marker: the reference numbers and their label."""
     return Run(citations.label(numbers), cite=numbers)
-
-
-def key_figure_decimals(unit: str, value: float) -> int:
-    """Enough digits to tell values apart: 0.951 stays 0.951, 92.88% becomes 92.9%."""
-    if unit in ("count", "usd", "rank"):
-        return 0
-    if abs(value) < 1:
-        return 3
-    return 1 if unit == "percent" or abs(value) < 100 else 0
 
 
 class Citations:
@@ -100,7 +94,39 @@ class Composer:
         }
 
     def text(self, s: str) -> Text:
-        return markup.parse(s, self.cite)
+        return markup.parse(s, self.cite, self.resolve)
+
+    def resolve(self, ref: Ref) -> tuple[Run, tuple[str, ...]]:
+        """A data reference as the run a reader sees, and the sources it read."""
+        reading = read(ref, self.p.countries, self.p.indicators)
+        fact = self.fact_of(reading)
+        return Run(fact.display, fact=fact), reading.sources
+
+    def fact_of(self, r: Reading, scale: bool = False) -> Fact:
+        """What was read, formatted by its display policy (one policy for every output)."""
+        policy = Policy(r.unit, r.decimals, r.of)
+        value: float | None = r.values[0]
+        if r.ref.form == "change":
+            display = change(r.values[0], r.values[1], policy)
+            value = r.values[1] - r.values[0]
+        elif r.ref.form == "position":
+            display = f"{ordinal(round(r.values[0]))} of {round(r.values[1])}"
+        elif r.ref.form == "year":
+            display = str(round(r.values[0]))
+        else:
+            display = show(r.values[0], policy, scale=scale or r.ref.form == "of")
+        if r.qualifier:
+            display = f"{r.qualifier} {display}"
+        when = (
+            period(r.years[0], r.years[-1])
+            if r.years
+            else f"reported {self.p.sources[r.sources[0]].date[:4]}"
+        )
+        return Fact(value, r.unit, display, when, self.cite(list(r.sources)), r.status)
+
+    def cited_text(self, text: str, sources: Sequence[str]) -> Text:
+        """Text with its listed sources cited at the end (references cite their own)."""
+        return self.text(text + (" [" + "; ".join(sources) + "]" if sources else ""))
 
     def paragraphs(self, prose: str, style: str = "body") -> list[Paragraph]:
         chunks = [" ".join(part.split()) for part in prose.split("\n\n")]
@@ -209,24 +235,48 @@ class Composer:
     def key_figures(self, c: Country) -> KeyFigures:
         items = []
         for k in c.key_figures:
-            value = k.display or fmt(k.value, k.unit, key_figure_decimals(k.unit, k.value))
-            reported = self.p.sources[k.source].date[:4]
-            when = period(k.year, k.year_end, reported)
-            fact = Fact(k.value, k.unit, value, when, self.cite([k.source]), k.status)
-            items.append(KeyFigure(k.label, fact, k.note or ""))
+            name = k.fact if k.fact is not None else k.indicator
+            assert name is not None  # the model requires one of them
+            reading = read(Ref(c.id, name, k.year), self.p.countries, self.p.indicators)
+            fact = self.fact_of(reading, scale=True)
+            note = self.text(k.note) if k.note else ()
+            disputed = self.disputes(c, k)
+            items.append(KeyFigure(k.label or reading.label, fact, note + disputed))
         pop = c.population
         n = self.cite([pop.source])
         population = Fact(pop.value, "count", fmt(pop.value, "count"), str(pop.year), n, pop.status)
         items.insert(0, KeyFigure("Population", population))
-        facts = [("Capital", c.capital)]
+        facts: list[tuple[str, str | Text]] = [("Capital", c.capital)]
         if c.local_names:
-            facts.append(("Local names", " · ".join(dict.fromkeys(ln.name for ln in c.local_names))))
+            langs: dict[str, str] = {}  # each name once, in the language it is first given in
+            for ln in c.local_names:
+                langs.setdefault(ln.name, ln.lang)
+            names = [Run(name, lang=lang) for name, lang in langs.items()]
+            facts.append(("Local names", tuple(r for n in names for r in (Run(" · "), n))[1:]))
         return KeyFigures(tuple(items), "At a glance", tuple(facts))
+
+    def disputes(self, c: Country, k: KeyFigureDef) -> Text:
+        """When another source disagrees with a key figure, say so in its note (derived, never typed)."""
+        for d in c.discrepancies:
+            for v in d.values:
+                same_fact = k.fact is not None and v.fact == k.fact
+                same_point = (
+                    k.indicator is not None
+                    and k.indicator == d.indicator
+                    and v.year is not None
+                    and (
+                        v.value is None
+                        and v.year == (k.year or max(c.indicators.get(k.indicator, {0: None})))
+                    )
+                )
+                if same_fact or same_point:
+                    return ((Run(" ") if k.note else Run("")), *self.disagreement(c, d, short=True))
+        return ()
 
     def country(self, c: Country, in_contents: bool) -> Section:
         blocks: list[Block] = [self.key_figures(c)]
         blocks += self.paragraphs(c.profile)
-        highlights = [self.text(h.text + " [" + "; ".join(h.sources) + "]") for h in c.highlights]
+        highlights = [self.cited_text(h.text, h.sources) for h in c.highlights]
         blocks.append(Bullets(tuple(highlights), "Highlights"))
         charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
         blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(charts)]
@@ -264,20 +314,33 @@ class Composer:
         )
 
     def _discrepancy_callouts(self, c: Country) -> list[Block]:
-        out: list[Block] = []
-        for d in c.discrepancies:
-            parts: list[Run] = []
-            for v in d.values:
-                n = self.cite([v.source])
-                value = f"{v.value:g}" + (f" ({v.year})" if v.year else "")
-                label = f"{v.note.rstrip('.')}: {value}" if v.note else value
-                parts += [Run(label), cite_run(n), Run("; ")]
-            parts[-1] = Run(". ")
-            shown = short_publisher(self.p.sources[d.shown].publisher)
-            parts.append(Run(f"This brief uses the value reported by {shown}. "))
-            parts.append(Run(d.reason))
-            out.append(Callout(f"Sources disagree: {d.topic}", tuple(parts)))
+        return [Callout(f"Sources disagree: {d.topic}", self.disagreement(c, d)) for d in c.discrepancies]
+
+    def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
+        """Each disputed value as (publisher, fact), read from the data it points at."""
+        out = []
+        for v in d.values:
+            reading = read_disputed(c, d, v, self.p.indicators)
+            publisher = short_publisher(self.p.sources[reading.sources[0]].publisher)
+            out.append((publisher, self.fact_of(reading, scale=True)))
         return out
+
+    def disagreement(self, c: Country, d: Discrepancy, short: bool = False) -> Text:
+        """'GNV gives 78% for 2023; ITU gives 79.8% for 2022. This brief uses ITU.' and the reason."""
+        parts: list[Run] = []
+        for i, (publisher, fact) in enumerate(self.disputed(c, d)):
+            when = f" for {fact.period}" if fact.period != "undated" else ""
+            parts += [
+                Run(("; " if i else "") + f"{publisher} gives "),
+                Run(fact.display, fact=fact),
+                Run(when),
+                cite_run(fact.cite),
+            ]
+        shown = short_publisher(self.p.sources[d.shown].publisher)
+        parts.append(Run(f". This brief uses {shown}."))
+        if not short:
+            parts += [Run(" "), *self.text(d.reason)]
+        return tuple(parts)
 
     def _risks(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
@@ -350,7 +413,7 @@ class Composer:
         blocks += self.paragraphs(c.profile)
         blocks.append(
             Bullets(
-                tuple(self.text(h.text + " [" + "; ".join(h.sources) + "]") for h in c.highlights),
+                tuple(self.cited_text(h.text, h.sources) for h in c.highlights),
                 "Highlights",
             )
         )
@@ -365,21 +428,21 @@ class Composer:
         for c in ordered_countries(self.p):
             for d in c.discrepancies:
                 values: list[Run] = []
-                for v in d.values:
-                    n = self.cite([v.source])
+                for i, (publisher, fact) in enumerate(self.disputed(c, d)):
+                    when = f" ({fact.period})" if fact.period != "undated" else ""
                     values += [
-                        Run(f"{v.value:g}" + (f" ({v.year})" if v.year else "") + " "),
-                        cite_run(n),
-                        Run("; "),
+                        Run(("; " if i else "") + f"{publisher}: "),
+                        Run(fact.display, fact=fact),
+                        Run(when),
+                        cite_run(fact.cite),
                     ]
-                values[-1] = Run("")
                 n = self.cite([d.shown])
                 rows.append(
                     (
                         (Run(f"{c.name}: {d.topic}"),),
-                        tuple(r for r in values if r.text),
+                        tuple(values),
                         (Run(self.p.sources[d.shown].publisher + " "), cite_run(n)),
-                        (Run(d.reason),),
+                        self.text(d.reason),
                     )
                 )
         if rows:

@@ -1,6 +1,13 @@
-"""How numbers are shown to readers: one place, so the brief and the deck print them alike."""
+"""How numbers are shown to readers: one display policy, so every output prints a value alike.
+
+An indicator's policy is its unit, its digits and, for ranks, how many were ranked. Text, tables,
+charts, key figures, slides, notes and the change summary all format through `show` and `change`,
+so no number anywhere has more digits than its policy allows.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 def ordinal(n: int) -> str:
@@ -20,6 +27,39 @@ def big(value: float) -> str:
             text = f"{scaled:,.1f}".removesuffix(".0")
             return f"{text} {word}"
     return f"{value:,.0f}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How one indicator's (or fact's) values are shown."""
+
+    unit: str
+    decimals: int = 1
+    of: int | None = None  # ranks: how many were ranked, shown by show(..., scale=True)
+
+
+def show(value: float | None, policy: Policy, *, scale: bool = False, of: int | None = None) -> str:
+    """A value as a reader sees it. With scale, a value standing alone says what it counts: a rank
+    or a count how many there were ("24th of 193", "105 of 363"), a rate its base ("4.5 per 100")."""
+    text = fmt(value, policy.unit, policy.decimals)
+    total = of or policy.of
+    if scale and value is not None:
+        if policy.unit in ("rank", "count") and total:
+            text += f" of {total:,}"
+        elif policy.unit == "per100":
+            text += " per 100"
+    return text
+
+
+def change(before: float, after: float, policy: Policy) -> str:
+    """The size of a change, without its direction (the prose says rose or fell): "19 places"."""
+    size = abs(after - before)
+    if policy.unit == "rank":
+        n = round(size)
+        return f"{n} place" + ("" if n == 1 else "s")
+    if policy.unit == "percent":
+        return f"{_decimal(size, policy.decimals)} percentage points"
+    return fmt(size, policy.unit, policy.decimals)
 
 
 def fmt(value: float | None, unit: str, decimals: int = 1) -> str:

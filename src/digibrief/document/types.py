@@ -36,6 +36,7 @@ class Run:
     href: str | None = None  # only http, https or mailto; checked in compose
     cite: tuple[int, ...] = ()  # reference numbers; text is then their label, e.g. "3" or "1\u20133,5"
     fact: Fact | None = None  # the figure this run shows; text is then its display string
+    lang: str = ""  # the run's language when it is not the document's, e.g. "kk" for a local name
 
 
 Text = tuple[Run, ...]
@@ -121,14 +122,15 @@ class Bullets:
 class KeyFigure:
     label: str
     fact: Fact
-    note: str = ""
+    note: Text = ()  # what a reader should know about the figure, e.g. that another source disagrees
 
 
 @dataclass(frozen=True)
 class KeyFigures:
     items: tuple[KeyFigure, ...]
     title: str = "At a glance"
-    facts: tuple[tuple[str, str], ...] = ()  # label/value lines without a number, e.g. ("Capital", "Astana")
+    # label/value lines without a number, e.g. ("Capital", "Astana"); a value in other languages is Text
+    facts: tuple[tuple[str, str | Text], ...] = ()
 
 
 @dataclass(frozen=True)

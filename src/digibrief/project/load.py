@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from pydantic_core import ErrorDetails
 
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
-from digibrief.project.files import YamlFile, closest
+from digibrief.project.files import YamlFile, closest, is_placeholder, missing_folders
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -28,7 +29,9 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.rules import Inputs, check_references
+from digibrief.project.figures import figure_warnings
+from digibrief.project.rules import Inputs, check_references, prose_fields
+from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
 
@@ -53,24 +56,50 @@ def _read(path: Path, problems: list[Problem]) -> YamlFile:
 
 
 def _validate(file: YamlFile, model: type[M]) -> M | None:
-    """The file's content as model, or None after recording each validation error, located."""
+    """The file's content as model, or None after recording each validation error, located.
+
+    A file with placeholders left by `digibrief new` is reported at each placeholder and counts as
+    not valid, so the cross-file rules do not repeat its "TODO" source ids as unknown.
+    """
     if file.located is None:
         return None
     value = file.located.value
     if not isinstance(value, dict):
         file.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
         return None
+    holes = list(_placeholders(value, ()))
+    for path, text in holes:
+        file.problem(path, f"fill in this placeholder: {_kind(text)}")
     try:
-        return model.model_validate(value)
+        validated = model.model_validate(value)
     except ValidationError as exc:
         for error in exc.errors():
-            _report(file, model, error)
+            if not any(_clean_loc(error)[: len(path)] == path for path, _ in holes):
+                _report(file, model, error)
         return None
+    return None if holes else validated
+
+
+def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every "TODO: ..." text under value, with its key path."""
+    if is_placeholder(value):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _placeholders(item, (*path, i))
+
+
+def _clean_loc(error: ErrorDetails) -> tuple[Any, ...]:
+    """A pydantic error's location as a key path, without pydantic's own validator steps."""
+    return tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "[key]"))))
 
 
 def _report(file: YamlFile, model: type[BaseModel], error: ErrorDetails) -> None:
     """Record one pydantic error as a problem at its key path, in the user's words."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "[key]"))))
+    loc = _clean_loc(error)
     kind = error["type"]
     if "[key]" in error["loc"]:
         file.problem(loc, _describe(error, key=True), key=True)
@@ -182,12 +211,28 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
+def _misnamed_country_files(folder: Path) -> list[Problem]:
+    """A country file the loader would skip because its name does not end in exactly '.yaml'."""
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    display_path(path),
+                    0,
+                    0,
+                    "",
+                    f"country files must end in '.yaml', so this one is skipped; rename it to {path.stem}.yaml",
+                )
+            )
+    return problems
+
+
 def load(data_dir: Path, report_dir: Path) -> Project:
     """Read and validate data_dir and report_dir; raise InputError with every problem found."""
-    problems: list[Problem] = []
-    for folder, label in ((data_dir, "data"), (report_dir, "report")):
-        if not folder.is_dir():
-            problems.append(Problem(display_path(folder), 0, 0, "", f"{label} folder not found"))
+    problems = missing_folders(data_dir, report_dir)
     if problems:
         raise InputError(problems)
 
@@ -221,6 +266,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         )
         country_files = []
     countries: dict[str, tuple[Country, YamlFile]] = {}
+    problems += _misnamed_country_files(data_dir / "countries")
     for path in country_files:
         cf = _read(path, problems)
         country = _validate(cf, Country)
@@ -247,6 +293,9 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     problems += check_references(inputs)
     if problems or not (sources and indicators and risks and report and theme):
         raise InputError(problems)
+    country_of = {f.name: cid for cid, (_, f) in countries.items()}
+    all_countries = {cid: c for cid, (c, _) in countries.items()}
+    warnings = figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of)
     return Project(
         sources=sources.sources,
         indicators=indicators.indicators,
@@ -254,4 +303,16 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         risks=risks,
         report=report,
         theme=theme,
+        warnings=tuple(sorted(set(warnings))),
     )
+
+
+def load_file(path: Path, model: type[M]) -> tuple[M, YamlFile]:
+    """Read and validate one YAML file that is not part of the project (an edition snapshot);
+    return it with the file, to locate further problems; raise InputError with every problem found."""
+    problems: list[Problem] = []
+    file = _read(path, problems)
+    value = _validate(file, model)
+    if problems or value is None:
+        raise InputError(problems)
+    return value, file

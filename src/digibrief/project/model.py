@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from digibrief.errors import Problem
 from digibrief.vocabulary import ChartKind, Status
 
 # --- scalar types -------------------------------------------------------------------------------
@@ -102,7 +103,8 @@ class Indicator(Strict):
     unit_label: Line
     range: Annotated[list[Number], Field(min_length=2, max_length=2)]
     higher_is_better: bool
-    decimals: Annotated[int, Field(ge=0, le=6)] = 1
+    decimals: Annotated[int, Field(ge=0, le=6)] = 1  # the display policy: digits after the point
+    of: Annotated[int, Field(ge=2)] | None = None  # ranks: how many were ranked ("24th of 193")
     definition: Sentence
     source: SourceId
 
@@ -121,6 +123,7 @@ class Point(Strict):
     value: Number
     source: SourceId
     status: Status = "verified"
+    of: Annotated[int, Field(ge=2)] | None = None  # ranks: how many were ranked that year, if not the indicator's
     note: Sentence | None = None
 
 
@@ -139,14 +142,25 @@ class Population(Strict):
 
 class Highlight(Strict):
     text: Sentence
-    sources: Annotated[list[SourceId], Field(min_length=1)]
+    sources: list[SourceId] = []  # cited at the end; references in the text cite their own sources
 
 
-class KeyFigure(Strict):
+def _qualifier(value: str) -> str:
+    """Words before a value ("more than"), never digits: a figure is a value, not text."""
+    if any(ch.isdigit() for ch in value):
+        raise ValueError(f"a qualifier is words such as 'more than', without digits; got {value!r}")
+    return value
+
+
+class Fact(Strict):
+    """A sourced figure that is not part of an indicator series (a count, an amount, a share)."""
+
     label: Line
     value: Number
     unit: Unit
-    display: Annotated[str, _text(40)] | None = None
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = None  # None = the unit's usual digits
+    qualifier: Annotated[Line, AfterValidator(_qualifier)] | None = None  # e.g. "more than"
+    of: Annotated[int, Field(ge=2)] | None = None  # a count out of a total ("105 of 363")
     year: Year | None = None
     year_end: Year | None = None
     source: SourceId
@@ -154,9 +168,27 @@ class KeyFigure(Strict):
     status: Status = "verified"
 
     @model_validator(mode="after")
-    def _period(self) -> KeyFigure:
+    def _period(self) -> Fact:
         if self.year_end is not None and (self.year is None or self.year_end < self.year):
             raise ValueError("year_end needs a year that is not after it")
+        return self
+
+
+class KeyFigure(Strict):
+    """One tile of the at-a-glance panel: a fact of the country or an indicator's value, by reference."""
+
+    fact: Id | None = None  # a fact of this country file (facts:)
+    indicator: Id | None = None  # or an indicator: its latest value, or the value in `year`
+    year: Year | None = None
+    label: Line | None = None  # default: the fact's label or the indicator's name
+    note: Sentence | None = None
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> KeyFigure:
+        if (self.fact is None) == (self.indicator is None):
+            raise ValueError("a key figure names either a fact (fact: ID) or an indicator (indicator: ID)")
+        if self.fact is not None and self.year is not None:
+            raise ValueError("year goes with indicator: a fact has its own year")
         return self
 
 
@@ -178,17 +210,45 @@ class Incident(Strict):
 
 
 class DiscrepancyValue(Strict):
-    value: Number
+    """One side of a disagreement, pointing at the data it disputes so the note follows the data:
+    a value of the discrepancy's indicator (by year), a fact of the country, or - for a figure used
+    nowhere else - the value itself with its year and source."""
+
     year: Year | None = None
-    source: SourceId
-    note: Sentence | None = None
+    fact: Id | None = None
+    value: Number | None = None
+    source: SourceId | None = None
+    change: bool = False  # value is a change (e.g. places gained), not a level
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> DiscrepancyValue:
+        if self.fact is not None:
+            if self.year is not None or self.value is not None or self.source is not None:
+                raise ValueError("a fact brings its own value, year and source")
+        elif self.value is None:
+            if self.year is None or self.source is not None:
+                raise ValueError(
+                    "write `year: Y` for the indicator's value in that year (its source comes from the data), "
+                    "`fact: ID`, or `value`, `year` and `source` for a figure used nowhere else"
+                )
+        elif self.source is None:
+            raise ValueError("a value needs its source")
+        return self
 
 
 class Discrepancy(Strict):
     topic: Line
+    indicator: Id | None = None  # what is disputed; gives the values their display policy
+    unit: Unit | None = None  # for a measure with no indicator (e.g. a rank the data does not hold)
     values: Annotated[list[DiscrepancyValue], Field(min_length=2)]
     shown: SourceId
     reason: Sentence
+
+    @model_validator(mode="after")
+    def _measure(self) -> Discrepancy:
+        if (self.indicator is None) == (self.unit is None):
+            raise ValueError("a discrepancy names the indicator it disputes, or the unit of its values")
+        return self
 
 
 class Country(Strict):
@@ -200,6 +260,7 @@ class Country(Strict):
     population: Population
     profile: Prose
     highlights: Annotated[list[Highlight], Field(min_length=1, max_length=6)]
+    facts: dict[Id, Fact] = {}
     key_figures: Annotated[list[KeyFigure], Field(max_length=6)] = []
     indicators: dict[Id, dict[Year, Point]] = {}
     milestones: list[Milestone] = []
@@ -344,3 +405,4 @@ class Project(Strict):
     risks: RisksFile
     report: ReportFile
     theme: ThemeFile
+    warnings: tuple[Problem, ...] = ()  # located advice, e.g. a figure typed by hand in prose

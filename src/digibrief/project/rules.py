@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from digibrief.errors import Problem
 from digibrief.project.files import YamlFile, unknown
@@ -21,8 +22,9 @@ from digibrief.project.model import (
     RisksFile,
     SourcesFile,
 )
+from digibrief.project.readings import Unreadable, read, read_disputed
 from digibrief.project.yamlsource import KeyPath
-from digibrief.syntax import cited_ids
+from digibrief.syntax import Ref, cited_ids, references
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
         for i, h in enumerate(c.highlights):
             for j, sid in enumerate(h.sources):
                 yield f, ("highlights", i, "sources", j), sid
-        for i, k in enumerate(c.key_figures):
-            yield f, ("key_figures", i, "source"), k.source
+        for fid, fact in c.facts.items():
+            yield f, ("facts", fid, "source"), fact.source
         for iid, series in c.indicators.items():
             for year, point in series.items():
                 yield f, ("indicators", iid, year, "source"), point.source
@@ -67,7 +69,8 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
             yield f, ("incidents", i, "source"), inc.source
         for i, d in enumerate(c.discrepancies):
             for j, v in enumerate(d.values):
-                yield f, ("discrepancies", i, "values", j, "source"), v.source
+                if v.source is not None:
+                    yield f, ("discrepancies", i, "values", j, "source"), v.source
     if p.risks:
         for cid, row in p.risks.assessments.items():
             for cat, a in row.items():
@@ -75,26 +78,43 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
                     yield p.risks_file, ("assessments", cid, cat, "sources", j), sid
 
 
-def _prose(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
-    """Every text that may cite sources as [ID], with its file and key path."""
+def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
+    """Every text a reader sees that may cite sources as [ID] or read data, with its file and key path."""
     for c, f in p.countries.values():
         yield f, ("profile",), c.profile
         for i, h in enumerate(c.highlights):
             yield f, ("highlights", i, "text"), h.text
+        for i, k in enumerate(c.key_figures):
+            if k.note:
+                yield f, ("key_figures", i, "note"), k.note
+        for i, m in enumerate(c.milestones):
+            yield f, ("milestones", i, "detail"), m.detail
+        for i, inc in enumerate(c.incidents):
+            yield f, ("incidents", i, "detail"), inc.detail
+        for i, d in enumerate(c.discrepancies):
+            yield f, ("discrepancies", i, "reason"), d.reason
+    if p.risks:
+        yield p.risks_file, ("note",), p.risks.note
+        for cid, row in p.risks.assessments.items():
+            for cat, a in row.items():
+                yield p.risks_file, ("assessments", cid, cat, "rationale"), a.rationale
     if p.report:
         for i, t in enumerate(p.report.takeaways):
             yield p.report_file, ("takeaways", i), t
         for i, sd in enumerate(p.report.sections):
             yield p.report_file, ("sections", i, "intro"), sd.intro or ""
         yield p.report_file, ("methodology",), p.report.methodology
+        for name, chart in p.report.charts.items():
+            if chart.caption:
+                yield p.report_file, ("charts", name, "caption"), chart.caption
 
 
 def _years(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, int | None]]:
     """Every year a country figure is dated by, with its file and key path."""
     for c, f in p.countries.values():
         yield f, ("population", "year"), c.population.year
-        for i, k in enumerate(c.key_figures):
-            yield f, ("key_figures", i, "year"), k.year_end or k.year
+        for fid, fact in c.facts.items():
+            yield f, ("facts", fid, "year"), fact.year_end or fact.year
         for iid, series in c.indicators.items():
             for year in series:
                 yield f, ("indicators", iid, year), year
@@ -131,7 +151,7 @@ def sources_are_defined(p: Inputs) -> Iterator[Problem]:
 def citations_are_defined(p: Inputs) -> Iterator[Problem]:
     """Every [ID] cited in prose names a defined source."""
     if p.sources:
-        for f, path, text in _prose(p):
+        for f, path, text in prose_fields(p):
             for sid in cited_ids(text):
                 if sid not in p.sources.sources:
                     yield f.at(path, unknown("source id", sid, p.sources.sources) + " in a citation [ID]")
@@ -182,15 +202,87 @@ def incident_categories_are_defined(p: Inputs) -> Iterator[Problem]:
                     yield f.at(("incidents", i, "category"), why)
 
 
-def discrepancies_show_a_listed_value(p: Inputs) -> Iterator[Problem]:
-    """The source a discrepancy shows is the source of one of its values."""
+def references_read_data(p: Inputs) -> Iterator[Problem]:
+    """Every data reference in a text ({KGZ egdi_rank 2016}) reads a value that exists."""
+    if not p.indicators:
+        return
+    countries = {cid: c for cid, (c, _) in p.countries.items()}
+    for f, path, text in prose_fields(p):
+        for ref in references(text):
+            try:
+                read(ref, countries, p.indicators.indicators)
+            except Unreadable as e:
+                yield f.at(path, str(e))
+
+
+def key_figures_read_data(p: Inputs) -> Iterator[Problem]:
+    """Every key figure names a fact of its country, or an indicator value that exists."""
+    if not p.indicators:
+        return
+    countries = {cid: c for cid, (c, _) in p.countries.items()}
+    for c, f in p.countries.values():
+        for i, k in enumerate(c.key_figures):
+            name = k.fact or k.indicator or ""
+            try:
+                read(Ref(c.id, name, k.year), countries, p.indicators.indicators)
+            except Unreadable as e:
+                yield f.at(("key_figures", i, "fact" if k.fact else "indicator"), str(e).split(": ", 1)[1])
+
+
+def discrepancies_point_at_the_data(p: Inputs) -> Iterator[Problem]:
+    """A disputed value points at the data it disputes; a typed copy of a series value is refused,
+    since it would go stale when the series is updated."""
+    if not p.indicators:
+        return
+    indicators = p.indicators.indicators
     for c, f in p.countries.values():
         for i, d in enumerate(c.discrepancies):
-            if d.shown not in {v.source for v in d.values}:
+            if d.indicator is not None and d.indicator not in indicators:
+                yield f.at(("discrepancies", i, "indicator"), unknown("indicator", d.indicator, indicators))
+                continue
+            series = c.indicators.get(d.indicator or "", {})
+            for j, v in enumerate(d.values):
+                at = ("discrepancies", i, "values", j)
+                point = series.get(v.year) if v.year is not None else None
+                if v.value is not None and point is not None and point.source == v.source:
+                    state = "copies" if point.value == v.value else f"no longer matches ({point.value:g} in the data)"
+                    yield f.at(
+                        (*at, "value"),
+                        f"{state} the {d.indicator} value for {v.year} from {v.source}; write `year: {v.year}` "
+                        "without value and source, so the note follows the data",
+                    )
+                    continue
+                try:
+                    read_disputed(c, d, v, indicators)
+                except Unreadable as e:
+                    yield f.at(at, str(e))
+
+
+def discrepancies_show_a_listed_value(p: Inputs) -> Iterator[Problem]:
+    """The source a discrepancy shows is the source of one of its values."""
+    if not p.indicators:
+        return
+    for c, f in p.countries.values():
+        for i, d in enumerate(c.discrepancies):
+            sources = set()
+            for v in d.values:
+                try:
+                    sources.update(read_disputed(c, d, v, p.indicators.indicators).sources)
+                except Unreadable:
+                    continue
+            if sources and d.shown not in sources:
                 yield f.at(
                     ("discrepancies", i, "shown"),
-                    f"'{d.shown}' is not the source of any of the values listed",
+                    f"'{d.shown}' is not the source of any of the values listed ({', '.join(sorted(sources))})",
                 )
+
+
+def highlights_are_sourced(p: Inputs) -> Iterator[Problem]:
+    """Every highlight cites a source: in its sources list, as [ID], or through a data reference."""
+    for c, f in p.countries.values():
+        for i, h in enumerate(c.highlights):
+            if not (h.sources or cited_ids(h.text) or references(h.text)):
+                yield f.at(("highlights", i), "a highlight needs a source: list it under sources or cite it as [ID]")
 
 
 def assessed_countries_exist(p: Inputs) -> Iterator[Problem]:
@@ -232,6 +324,74 @@ def report_countries_are_focus(p: Inputs) -> Iterator[Problem]:
                 yield p.report_file.at(
                     ("countries", i), f"'{cid}' has role 'context'; only focus countries get a section"
                 )
+
+
+def report_countries_are_listed_once(p: Inputs) -> Iterator[Problem]:
+    """No country is listed twice under the report's countries:, which would print its section twice."""
+    if p.report:
+        first: dict[str, int] = {}
+        for i, cid in enumerate(p.report.countries):
+            if cid in first:
+                yield p.report_file.at(
+                    ("countries", i), f"'{cid}' is listed twice (also item {first[cid] + 1}); list it once"
+                )
+            first.setdefault(cid, i)
+
+
+def focus_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
+    """Every country file with role 'focus' is listed under the report's countries:, or it gets no section."""
+    if p.report:
+        report = Path(p.report_file.name).name
+        for cid, (c, f) in sorted(p.countries.items()):
+            if c.role == "focus" and cid not in p.report.countries:
+                yield f.at(
+                    ("role",),
+                    f"{cid} is a focus country but is not listed under countries: in {report}, "
+                    "so it would get no section; add it there, or set role: context",
+                )
+
+
+def focus_countries_are_assessed(p: Inputs) -> Iterator[Problem]:
+    """Every country of the report has a row in data/risks.yaml with a level for each category."""
+    if not (p.report and p.risks):
+        return
+    for cid in dict.fromkeys(p.report.countries):
+        row = p.risks.assessments.get(cid)
+        if row is None:
+            yield p.risks_file.at(
+                ("assessments",),
+                f"no row for {cid}, a country of the report, so the risk matrix would leave it out; add "
+                f"'{cid}:' with a level for each category (level: null where the sources say nothing)",
+                key=True,
+            )
+            continue
+        missing = [cat for cat in p.risks.categories if cat not in row]
+        if missing:
+            yield p.risks_file.at(
+                ("assessments", cid),
+                f"no level for {', '.join(missing)}; give each category a level "
+                "(level: null where the sources say nothing)",
+                key=True,
+            )
+
+
+def country_files_are_not_copies(p: Inputs) -> Iterator[Problem]:
+    """No country file repeats another's figures and prose, as a file copied and renamed would."""
+    fields = ("population", "profile", "highlights", "key_figures", "indicators")
+    for a, (ca, fa) in sorted(p.countries.items()):
+        for b, (cb, fb) in sorted(p.countries.items()):
+            same = [name for name in fields if getattr(ca, name) and getattr(ca, name) == getattr(cb, name)]
+            if a == b or len(same) < 2:
+                continue
+            # when the shared profile names only one of the two, the other file is the copy
+            if ca.name in ca.profile and cb.name not in ca.profile:
+                continue
+            other = f"{Path(fb.name).name} ({cb.name})"
+            if cb.name in ca.profile and ca.name not in ca.profile:
+                why = f"was this file copied from {Path(fb.name).name}? Rewrite them for {ca.name}"
+            else:
+                why = "one of the two files looks copied from the other; rewrite the copy for its own country"
+            yield fa.at((same[0],), f"{', '.join(same)} are the same as in {other}; {why}", key=True)
 
 
 def country_chart_countries_exist(p: Inputs) -> Iterator[Problem]:
@@ -290,11 +450,19 @@ RULES: tuple[Rule, ...] = (
     values_within_range,
     ranks_are_whole,
     incident_categories_are_defined,
+    references_read_data,
+    key_figures_read_data,
+    discrepancies_point_at_the_data,
     discrepancies_show_a_listed_value,
+    highlights_are_sourced,
     assessed_countries_exist,
     assessed_categories_are_defined,
     levels_are_labelled,
     report_countries_are_focus,
+    report_countries_are_listed_once,
+    focus_countries_are_in_the_report,
+    focus_countries_are_assessed,
+    country_files_are_not_copies,
     country_chart_countries_exist,
     context_sections_name_a_country,
     listed_charts_are_defined,

@@ -123,7 +123,7 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
             )
         )
     used: list[str] = []  # statuses shown, explained under the cards
-    notes: dict[str, str] = {}  # note text -> letter; identical notes share one letter
+    notes: dict[d.Text, str] = {}  # note -> letter; identical notes share one letter
     cards: list[list[Flowable]] = []
     for kf in b.items:
         fact = kf.fact
@@ -157,7 +157,7 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         Paragraph(f"{STATUS_MARKS[s]}\u2002{STATUS_NOTES[s].capitalize()}.", st.kf_foot) for s in used
     ]
     foot += [
-        Paragraph(f"<super>{letter}</super>\u2002{m.plain(note)}", st.kf_foot)
+        Paragraph(f"<super>{letter}</super>\u2002{m.text(note)}", st.kf_foot)
         for note, letter in notes.items()
     ]
     if foot:
