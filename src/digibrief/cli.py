@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from digibrief import __version__
-from digibrief.errors import EXIT_OK, EXIT_USAGE, DigibriefError, InputError, UsageError
+from digibrief.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_WARNINGS,
+    DigibriefError,
+    InputError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from digibrief.pipeline.build import BuildOptions
@@ -27,8 +35,15 @@ commands:
            example: digibrief preview
   schema   write a JSON Schema for each kind of data file (for editor completion)
            example: digibrief schema --out schemas/
+  import   merge one indicator from a CSV download into the country files (prints first; --write writes)
+           example: digibrief import owid.csv --indicator internet_users --source OWID_ITU_INTERNET_2025
+  diff     what changed between two editions: values, statuses, risk levels, countries, sentences to re-read
+           example: digibrief diff data/editions/2026-11-29.yaml data
+  edition  record the published edition's figures (snapshot) or list the recorded editions (list)
+           example: digibrief edition snapshot
 
-exit status: 0 ok, 1 invalid data, 2 usage error, 3 warnings under --strict, 4 render or write failure
+exit status: 0 ok, 1 invalid data, 2 usage error, 3 warnings under --strict, 4 render or write failure,
+             130 interrupted
 """
 
 
@@ -93,13 +108,16 @@ def parser() -> argparse.ArgumentParser:
             ),
         )
     )
-    _common(
-        sub.add_parser(
-            "check",
-            help="validate data/ and report/ only",
-            description=("Validate without writing anything. Example: digibrief check --data data/"),
-        )
+    cp = sub.add_parser(
+        "check",
+        help="validate data/ and report/ only",
+        description=(
+            "Validate without writing anything; warn about figures typed by hand in prose. "
+            "Example: digibrief check --strict"
+        ),
     )
+    _common(cp)
+    cp.add_argument("--strict", action="store_true", help="exit 3 when there are warnings")
     _build_options(
         sub.add_parser(
             "watch",
@@ -124,7 +142,50 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder (default: schemas)"
     )
+    _commands_for_editions(sub)
     return p
+
+
+def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
+    ip = sub.add_parser(
+        "import",
+        help="merge a CSV download into the country files",
+        description=(
+            "Merge one indicator from an Our World in Data download (Entity,Code,Year,<value>), a World Bank "
+            "WDI download or a country,year,value file into data/countries/, keeping every comment. Prints "
+            "what would change; --write writes it. Bad rows are listed as file:line:col and nothing is written. "
+            "Example: digibrief import owid.csv --indicator internet_users --source OWID_ITU_INTERNET_2025"
+        ),
+    )
+    ip.add_argument("csv", type=Path, metavar="FILE.csv", help="the downloaded CSV")
+    ip.add_argument("--indicator", required=True, metavar="ID", help="the indicator the values are")
+    ip.add_argument("--source", required=True, metavar="SOURCE_ID", help="the source of the values")
+    ip.add_argument("--write", action="store_true", help="write the changes (default: only print them)")
+    _common(ip)
+    dp = sub.add_parser(
+        "diff",
+        help="what changed between two editions",
+        description=(
+            "Compare two editions: each an edition snapshot (data/editions/<date>.yaml), a data folder with "
+            "its report folder beside it, or a folder holding data/ and report/. Lists changed, new and removed "
+            "values, statuses, risk levels and countries, then the sentences of NEW whose referenced figures "
+            "changed. Example: digibrief diff data/editions/2026-11-29.yaml data"
+        ),
+    )
+    dp.add_argument("old", type=Path, metavar="OLD", help="the earlier edition")
+    dp.add_argument("new", type=Path, metavar="NEW", help="the later edition")
+    dp.add_argument("--format", choices=("text", "csv"), default="text", help="text (default) or csv")
+    ep = sub.add_parser(
+        "edition",
+        help="record or list edition snapshots",
+        description=(
+            "snapshot: write data/editions/<edition>.yaml with every figure, risk level and country of the "
+            "edition in report.yaml; commit it when the edition is published. The next edition's brief then "
+            "lists what changed since it. list: the recorded editions. Example: digibrief edition snapshot"
+        ),
+    )
+    ep.add_argument("action", choices=("snapshot", "list"), help="snapshot or list")
+    _common(ep)
 
 
 def _print_problems(err: InputError) -> None:
@@ -136,8 +197,15 @@ def _print_problems(err: InputError) -> None:
 def _check(args: argparse.Namespace) -> int:
     from digibrief.pipeline.build import check
 
-    summary = check(args.data, args.report)
-    print(summary)
+    checked = check(args.data, args.report)
+    for warning in checked.warnings:
+        print(warning, file=sys.stderr)
+    if checked.warnings:
+        print(f"{len(checked.warnings)} warning(s).", file=sys.stderr)
+    print(checked.summary)
+    if args.strict and checked.warnings:
+        print("--strict: warnings are errors.", file=sys.stderr)
+        return EXIT_WARNINGS
     return EXIT_OK
 
 
@@ -192,6 +260,10 @@ def _summarise(result, log) -> None:
     drawn = f"{result.charts_drawn} chart(s) redrawn, {result.charts_cached} from cache"
     changes = "; ".join(result.changes)
     log(f"changes: {changes}; {drawn}" if changes else drawn, always=True)
+    if result.rereads:
+        log("re-read these sentences: a figure they refer to changed", always=True)
+        for sentence in result.rereads:
+            log(f"  {sentence}", always=True)
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -225,24 +297,78 @@ def _report_error(err: DigibriefError) -> None:
         print(f"digibrief: error: {err}", file=sys.stderr)
 
 
-COMMANDS = {"build": _build, "check": _check, "schema": _schema, "watch": _watch, "preview": _preview}
+def _import(args: argparse.Namespace) -> int:
+    from digibrief.pipeline.importing import import_csv, report
+
+    plan = import_csv(args.csv, args.indicator, args.source, args.data, args.report, args.write)
+    for line in report(plan, args.write):
+        print(line)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from digibrief.document.changes import CSV_COLUMNS, lines, rows
+    from digibrief.pipeline.editions import diff
+
+    changes, rereads = diff(args.old, args.new)
+    if args.format == "csv":
+        import csv
+
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(CSV_COLUMNS)
+        out.writerows(rows(changes, rereads))
+    else:
+        for line in lines(changes, rereads):
+            print(line)
+    return EXIT_OK
+
+
+def _edition(args: argparse.Namespace) -> int:
+    from digibrief.document.changes import lines
+    from digibrief.pipeline.editions import listing, record
+
+    if args.action == "list":
+        for line in listing(args.data, args.report):
+            print(line)
+        return EXIT_OK
+    path, replaced = record(args.data, args.report)
+    if replaced is None:
+        print(f"wrote {path}: commit it with the data of this edition")
+    elif replaced.items:
+        print(f"updated {path}; it differed from the data in:")
+        for line in lines(replaced)[1:]:
+            print(line)
+    else:
+        print(f"{path} already matches the data")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "build": _build,
+    "check": _check,
+    "schema": _schema,
+    "watch": _watch,
+    "preview": _preview,
+    "import": _import,
+    "diff": _diff,
+    "edition": _edition,
+}
 
 
 def _stop_gracefully(command: str | None) -> None:
     """Ctrl-C or SIGTERM asks a build to stop at its next checkpoint, before anything is written;
     a second signal stops at once. Either way the previous outputs stay as they were.
 
-    A watch keeps Python's own Ctrl-C (it must stop while waiting for changes).
+    A watch that is waiting for changes (no build running) stops at the first signal.
     """
-    from digibrief.pipeline.build import request_stop
+    from digibrief.pipeline.build import build_running, request_stop
 
     def handler(signum: int, frame: object) -> None:
-        if request_stop():
+        if request_stop() or (command == "watch" and not build_running()):
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
-    if command != "watch":
-        signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,4 +387,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         print("digibrief: interrupted; previous outputs are unchanged.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

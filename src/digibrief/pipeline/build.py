@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
-from digibrief.errors import EXIT_OK, EXIT_WARNINGS, Interrupted, RenderError, UsageError
+from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
 from digibrief.pipeline.cache import (
     digest,
     file_digest,
@@ -31,6 +31,7 @@ from digibrief.pipeline.cache import (
 )
 from digibrief.pipeline.lock import build_lock
 from digibrief.pipeline.pool import pool
+from digibrief.project.files import missing_folders
 from digibrief.vocabulary import MEDIA
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class Log(Protocol):
 
 
 _STOP = threading.Event()
+_RUNNING = threading.Event()
 
 
 def request_stop() -> bool:
@@ -69,6 +71,11 @@ def request_stop() -> bool:
     already = _STOP.is_set()
     _STOP.set()
     return already
+
+
+def stop_requested() -> bool:
+    """True once Ctrl-C or SIGTERM asked the running build (or watch) to stop."""
+    return _STOP.is_set()
 
 
 def checkpoint() -> None:
@@ -109,7 +116,8 @@ class BuildResult:
     charts_drawn: int = 0
     charts_cached: int = 0
     warnings: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # values changed since the last build
+    rereads: list[str] = field(default_factory=list)  # file:line: sentences whose referenced figures changed
     exit_code: int = EXIT_OK
     up_to_date: bool = False
 
@@ -146,19 +154,33 @@ class ChartSet:
     files: dict[str, bytes]  # human-named copies for output/charts/
 
 
-def check(data_dir: Path, report_dir: Path) -> str:
-    """Validate and compose without writing (Sphinx's dummy builder); return a one-line summary."""
+@dataclass(frozen=True)
+class Checked:
+    """What `check` found in valid input: a one-line summary and the located warnings."""
+
+    summary: str
+    warnings: tuple[str, ...]
+
+
+def check(data_dir: Path, report_dir: Path) -> Checked:
+    """Validate and compose without writing (Sphinx's dummy builder)."""
     from digibrief.document.compose import compose
     from digibrief.project.load import load
 
     project = load(data_dir, report_dir)
     doc = compose(project)
     points = sum(len(s) for c in project.countries.values() for s in c.indicators.values())
-    return (
+    summary = (
         f"data valid: {len(project.countries)} countries, {len(project.indicators)} indicators, "
         f"{points} values, {len(project.sources)} sources; {len(doc.sections)} sections, "
         f"{len(doc.figures())} charts"
     )
+    return Checked(summary, tuple(str(w) for w in project.warnings))
+
+
+def build_running() -> bool:
+    """True while a build holds its output folder (a watch stops at once when none does)."""
+    return _RUNNING.is_set()
 
 
 def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
@@ -166,20 +188,45 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     _STOP.clear()
     if opts.only is not None and opts.only not in WRITERS:
         raise UsageError(f"--only: unknown output {opts.only!r} (choose from {', '.join(WRITERS)})")
-    try:
-        opts.out.mkdir(parents=True, exist_ok=True)
-        probe = opts.out / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"output folder {opts.out} is not writable: {exc.strerror or exc}") from None
+    missing = missing_folders(opts.data, opts.report)
+    if missing:  # before the output folder or its lock is created, wherever digibrief was run
+        raise InputError(missing)
+    prepare_output(opts.out)
     with build_lock(opts.out):
+        _RUNNING.set()
         try:
             return _build_locked(opts, log)
         except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
             raise RenderError(
                 f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
             ) from exc
+        finally:
+            _RUNNING.clear()
+
+
+def prepare_output(out: Path) -> None:
+    """Create the output folder and prove it writable, or say why not: a write failure, exit 4."""
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"--out {out} is a file, not a folder; name a folder. Nothing was written")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), out)
+        raise RenderError(
+            f"cannot create the output folder {out}: {blocker} is a file, not a folder. Nothing was written"
+        ) from None
+    except PermissionError:
+        raise RenderError(
+            f"the output folder {out} is not writable (permission denied); choose another with --out. "
+            "Nothing was written"
+        ) from None
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write to the output folder {out}: {exc.strerror or exc}. Nothing was written"
+        ) from None
 
 
 def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
@@ -197,6 +244,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
         return result
 
     resolved = resolve(opts, log)
+    result.warnings += [str(w) for w in resolved.project.warnings]
     checkpoint()
     charts = draw_charts(resolved, opts, log, result)
     rendered = render(resolved, charts, manifest, opts, log, result)
@@ -215,6 +263,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
 def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     """Load and compose the input and settle every writer's options: all that can fail fast."""
     from digibrief.document.compose import compose
+    from digibrief.pipeline.editions import since_previous, with_section
     from digibrief.project.load import load
     from digibrief.project.theming import make_theme
     from digibrief.writers.contract import Choices
@@ -234,7 +283,7 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     choices = Choices(paper=paper, template=opts.template)  # type: ignore[arg-type]
     options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
     theme = make_theme(project.theme, opts.report)
-    doc = compose(project, opts.countries, _epoch())
+    doc = with_section(compose(project, opts.countries, _epoch()), since_previous(project, opts.data))
     jobs = []
     for fmt in opts.formats():
         module = importlib.import_module(WRITERS[fmt].writer)
@@ -384,6 +433,8 @@ def commit(
     result: BuildResult,
 ) -> None:
     """Move every rendered output into place at once, then the chart copies and the manifest."""
+    from digibrief.pipeline.editions import since_last_build
+
     started = time.perf_counter()
     outputs = dict(manifest.get("outputs", {}))
     try:
@@ -395,14 +446,14 @@ def commit(
     for name, (data, key) in rendered.items():
         outputs[name] = {"key": key, "sha256": digest(data)}
         result.written.append(opts.out / name)
-    snapshot = _snapshot(r.project)
-    result.changes = _diff(manifest.get("values", {}), snapshot) if manifest else []
+    summary = since_last_build(manifest.get("edition"), r.project, opts.data, opts.report)
+    result.changes, result.rereads = summary.changes, summary.rereads
     chart_manifest = {f"{k[0]}@{k[1]}": charts.keys[k] for k in sorted(charts.keys)}
     try:
         _write_chart_files(opts.out / "charts", charts.files)
         write_manifest(
             opts.out / ".cache" / "manifest.json",
-            {"inputs": input_key, "outputs": outputs, "charts": chart_manifest, "values": snapshot},
+            {"inputs": input_key, "outputs": outputs, "charts": chart_manifest, "edition": summary.record},
         )
     except OSError as exc:
         raise RenderError(
@@ -468,32 +519,15 @@ def _step(log: Log, label: str, started: float, detail: str = "") -> None:
     log(f"  {label:<22} {time.perf_counter() - started:6.2f} s{('  ' + detail) if detail else ''}")
 
 
-def _snapshot(project: Project) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for c in project.countries.values():
-        for iid, series in c.indicators.items():
-            for year, point in series.items():
-                values[f"{c.id.lower()}: {project.indicators[iid].name.lower()} {year}"] = point.value
-        for k in c.key_figures:
-            values[f"{c.id.lower()}: {k.label.lower()}"] = k.value
-    return values
-
-
-def _diff(before: dict[str, float], after: dict[str, float], limit: int = 8) -> list[str]:
-    changes = []
-    for key in sorted(set(before) | set(after)):
-        a, b = before.get(key), after.get(key)
-        if a == b:
-            continue
-        if a is None:
-            changes.append(f"{key} added ({b:g})")
-        elif b is None:
-            changes.append(f"{key} removed (was {a:g})")
-        else:
-            changes.append(f"{key} {a:g} → {b:g}")
-    if len(changes) > limit:
-        changes = [*changes[:limit], f"… and {len(changes) - limit} more value changes"]
-    return changes
-
-
-__all__ = ["WRITERS", "BuildOptions", "BuildResult", "build", "check", "request_stop", "resolve"]
+__all__ = [
+    "WRITERS",
+    "BuildOptions",
+    "BuildResult",
+    "build",
+    "build_running",
+    "check",
+    "prepare_output",
+    "request_stop",
+    "resolve",
+    "stop_requested",
+]
