@@ -1,0 +1,60 @@
+"""`digibrief import`: plan the merge of a CSV into the country files, word it, and write it all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digibrief.errors import RenderError
+from digibrief.pipeline.cache import write_all_atomic
+from digibrief.project.importer import LAYOUT_NAMES, ImportPlan, plan_import
+
+
+def import_csv(
+    csv_path: Path, indicator: str, source: str, data_dir: Path, report_dir: Path, write: bool
+) -> ImportPlan:
+    """Plan the import and, with write, replace every changed country file at once (or none)."""
+    plan = plan_import(csv_path, indicator, source, data_dir, report_dir)
+    if write and plan.files:
+        try:
+            write_all_atomic({f.path: f.text.encode("utf-8") for f in plan.files})
+        except OSError as exc:
+            raise RenderError(
+                f"{exc.filename or data_dir}: {exc.strerror or exc}; no file was changed"
+            ) from exc
+    return plan
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def report(plan: ImportPlan, written: bool) -> list[str]:
+    """What the import changes (or would), file by file, as the editor reads it."""
+
+    def show(value: float) -> str:  # as the file holds it: the editor checks what is written
+        return str(int(value)) if value.is_integer() else repr(value)
+
+    out = [f"{plan.indicator.name} from {LAYOUT_NAMES[plan.layout]}; source: {plan.source}"]
+    for f in plan.files:
+        out.append(f.name)
+        for u in f.updates:
+            where = f"  {f.name}:{u.line}: {u.year}: "
+            if u.before is None:
+                out.append(where + f"new {show(u.value)}")
+            elif u.before == u.value:
+                out.append(where + f"{show(u.value)}, source changed")
+            else:
+                out.append(where + f"{show(u.before)} \u2192 {show(u.value)}")
+    verb = ("changed", "added") if written else ("to change", "to add")
+    counts = (
+        f"{_plural(plan.changed, 'value')} {verb[0]} and {plan.added:,} {verb[1]} "
+        f"in {_plural(len(plan.files), 'file')}; {plan.unchanged:,} already as in the file"
+    )
+    if plan.skipped_rows:
+        counts += f"; skipped {_plural(plan.skipped_rows, 'row')} for {_plural(len(plan.skipped_places), 'place')} not in the data"
+    if plan.empty:
+        counts += f"; {_plural(plan.empty, 'empty cell')}"
+    out.append(counts + ".")
+    if not written and plan.files:
+        out.append("Nothing was written: run again with --write to write these values.")
+    return out
