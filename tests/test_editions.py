@@ -192,6 +192,7 @@ def test_the_section_is_ordinary_blocks_a_deck_shows_as_a_condensed_table():
     new = _edition("2026-11-29", KGZ=_country("Kyrgyzstan", {2022: Value(value=81.3, source="ITU")}))
     s = section(compare(old, new))
     assert s.title == "What changed since November 2025"
+    assert s.backup  # the deck shows it behind the talk
     lead, table = s.blocks
     assert (
         isinstance(lead, Paragraph)

@@ -374,7 +374,8 @@ def section(changes: Changes) -> Section:
         if names:
             blocks.append(Paragraph((Run(f"{verb} since {changes.label}: {', '.join(names)}."),)))
     notes = (summary,)
-    return Section("changes", "chapter", title, tuple(blocks), notes)
+    # the brief's last page; in the deck a backup slide, behind the talk
+    return Section("changes", "chapter", title, tuple(blocks), notes, backup=True)
 
 
 def _source_cell(c: Change) -> Text:
