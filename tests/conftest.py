@@ -1,17 +1,35 @@
-"""Shared fixtures: the shipped project, copies of it to break, and real-client helpers."""
+"""Shared fixtures: the shipped project, one build of it per session, copies to break, real-client helpers.
+
+Speed: every build the suite runs passes one session-wide chart cache (`--cache`, `BuildOptions.cache`),
+so each chart is drawn once per run; the tests that only read outputs share one build of the shipped
+project (`shipped`), and the writer tests share one composed document, theme and set of chart images.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import queue
 import shutil
 import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 REPORT = ROOT / "report"
+
+# commands that build, and so take --cache
+BUILDING = frozenset({"build", "watch", "preview"})
+# set by the session fixture chart_cache: the one chart cache every build of the run shares
+_SESSION: dict[str, Path] = {}
 
 
 def require_tool(name: str) -> str:
@@ -24,6 +42,63 @@ def require_tool(name: str) -> str:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The chart cache folder of the whole run: pass it to every build (run_cli does so by itself)."""
+    path = tmp_path_factory.mktemp("chart-cache")
+    _SESSION["chart_cache"] = path
+    return path
+
+
+def cli_argv(*args: str, shared_cache: bool = True) -> list[str]:
+    """`python -m digibrief ARGS`; build, watch and preview get the session's chart cache unless
+    the arguments name one or shared_cache is False."""
+    argv = list(args)
+    cache = _SESSION.get("chart_cache")
+    if shared_cache and cache is not None and argv and argv[0] in BUILDING and "--cache" not in argv:
+        argv[1:1] = ["--cache", str(cache)]
+    return [sys.executable, "-m", "digibrief", *argv]
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    shared_cache: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m digibrief` in a subprocess, as a user would (with the session's chart cache)."""
+    return subprocess.run(
+        cli_argv(*args, shared_cache=shared_cache),
+        cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def file_states(folder: Path) -> dict[str, tuple[str, int]]:
+    """(sha256, inode) of every file directly in folder: equal states mean nothing was rewritten or replaced."""
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_ino)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def temp_files(folder: Path) -> list[Path]:
+    """Staged or half-written files left anywhere under folder."""
+    return sorted(p for p in folder.rglob("*") if p.name.endswith(".tmp"))
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a data file: old must occur; its first occurrence becomes new."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ and report/ under tmp_path (returned folder holds both)."""
@@ -32,19 +107,120 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120):
-    """Run `python -m digibrief` in a subprocess, as a user would."""
-    import sys
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory, chart_cache: Path) -> Iterator[Any]:
+    """ONE build of a snapshot of the shipped project, through the CLI with TZ=UTC, shared by every test
+    that only reads outputs. Never write into it: a test that changes files uses shipped_copy.
 
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "digibrief", *args],
-        cwd=cwd or ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+    Returns the BuildOptions that rebuild it (with the session's chart cache)."""
+    from digibrief.pipeline.build import BuildOptions
+
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(REPORT, root / "report")
+    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "output", cache=chart_cache)
+    done = run_cli(
+        "build",
+        *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out)),
+        "-q",
+        env={"TZ": "UTC"},
+        timeout=300,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {p.name for p in opts.out.iterdir() if p.is_file()} == {"brief.pdf", "deck.pptx"}
+    before = file_states(opts.out)
+    yield opts
+    assert file_states(opts.out) == before, "a test wrote into the shared build; use shipped_copy"
+
+
+@pytest.fixture
+def shipped_copy(shipped: Any, tmp_path: Path) -> Any:
+    """A private copy of the shared build (data, report and output with its manifest), to edit and rebuild."""
+    import dataclasses
+
+    root = tmp_path / "project"
+    shutil.copytree(shipped.data.parent, root, symlinks=True)
+    return dataclasses.replace(
+        shipped, data=root / "data", report=root / "report", out=root / "output", cache=shipped.cache
+    )
+
+
+# --- the writer tests' inputs: composed once per session ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shipped_project() -> Any:
+    """The shipped data and report, loaded and validated once per session (treat as read-only)."""
+    from digibrief.project.load import load
+
+    return load(DATA, REPORT)
+
+
+@pytest.fixture(scope="session")
+def shipped_theme(shipped_project: Any) -> Any:
+    from digibrief.project.theming import make_theme
+
+    return make_theme(shipped_project.theme, REPORT)
+
+
+@pytest.fixture(scope="session")
+def shipped_doc(shipped_project: Any) -> Any:
+    """The whole brief's document, composed once per session."""
+    from digibrief.document.compose import compose
+
+    return compose(shipped_project)
+
+
+def _draw(request: Any, theme: Any) -> bytes:
+    from digibrief import charts
+
+    return charts.render(request.chart, theme, charts.MEDIA[request.medium], request.fmt)
+
+
+class ChartImages:
+    """Chart images for writer tests, each drawn once per session whichever test asks first.
+
+    Keyed by the chart's content (spec, medium, format), so a changed chart is drawn again."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[bytes, bytes] = {}
+
+    def __call__(self, requests: Iterable[Any], theme: Any) -> dict[tuple[str, str], bytes]:
+        requests = list(requests)
+        keys = {r.key: pickle.dumps((r.chart, r.medium, r.fmt, theme)) for r in requests}
+        todo = {keys[r.key]: r for r in requests if keys[r.key] not in self._drawn}
+        if len(todo) > 2 and _can_fork():
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from digibrief import charts
+
+            charts.prepare(theme)  # matplotlib imported and fonts registered once, before the fork
+            with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as workers:
+                futures = {key: workers.submit(_draw, r, theme) for key, r in todo.items()}
+                self._drawn.update({key: f.result() for key, f in futures.items()})
+        else:
+            self._drawn.update({key: _draw(r, theme) for key, r in todo.items()})
+        return {r.key: self._drawn[keys[r.key]] for r in requests}
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and (os.cpu_count() or 1) > 1
+    )
+
+
+@pytest.fixture(scope="session")
+def chart_images() -> Callable[..., dict[tuple[str, str], bytes]]:
+    """chart_images(requests, theme) -> {request key: bytes}: every chart drawn once per session."""
+    return ChartImages()
+
+
+# --- reading outputs back -----------------------------------------------------------------------------
 
 
 def deck_text(source: Path | bytes) -> str:
@@ -64,3 +240,89 @@ def deck_text(source: Path | bytes) -> str:
         if slide.has_notes_slide:
             out.append(slide.notes_slide.notes_text_frame.text)
     return "\n".join(out)
+
+
+class OutputEnded(AssertionError):
+    """The child closed its output before printing what a test waited for."""
+
+
+class Lines:
+    """A child's stdout, read line by line on a thread so that every wait has a deadline."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.seen: list[str] = []
+        self.ended = False
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, needle: str, timeout: float) -> str:
+        """The first new line holding needle; fails after timeout seconds or when the child stops talking."""
+        deadline = time.monotonic() + timeout
+        while not self.ended and (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                self.ended = True
+                break
+            self.seen.append(line)
+            if needle in line:
+                return line
+        if self.ended:
+            raise OutputEnded(f"{needle!r} not seen before the output ended:\n{self.text}")
+        raise AssertionError(f"{needle!r} not seen within {timeout} s; output so far:\n{self.text}")
+
+    def rest(self, timeout: float) -> None:
+        """Every line until the child closes its output."""
+        deadline = time.monotonic() + timeout
+        while not self.ended and (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                self.ended = True
+                break
+            self.seen.append(line)
+        if self.ended:
+            return
+        raise AssertionError(f"output did not end within {timeout} s:\n{self.text}")
+
+    def close(self) -> None:
+        """After the child has exited: let the reader reach the end of the pipe, then close it."""
+        self._thread.join(timeout=10)
+        if self.proc.stdout is not None and not self._thread.is_alive():
+            self.proc.stdout.close()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.seen)
+
+
+def libreoffice_pdf(soffice: str, decks: Iterable[Path], outdir: Path, timeout: float = 180) -> None:
+    """Convert decks to PDF in one LibreOffice run (its start-up is most of the cost of a small deck)."""
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *(str(p) for p in decks),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )

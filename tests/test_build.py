@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from digibrief.errors import BuildLocked, InputError, RenderError
+from digibrief.errors import EXIT_OK, EXIT_RENDER, BuildLocked, InputError, RenderError
 from digibrief.pipeline.build import BuildOptions, build
 from digibrief.pipeline.lock import build_lock
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, Lines, OutputEnded, cli_argv, file_states, replace_in, run_cli, temp_files
 
 
 def outputs(out: Path) -> list[Path]:
@@ -27,34 +25,18 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, BuildOptions]:
-    """One full build of a copy of the shipped project, shared by the tests that only read it."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copytree(ROOT / "report", root / "report")
-    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "output")
-    result = build(opts)
-    assert {p.name for p in result.written} == {"brief.pdf", "deck.pptx"}
-    return root, opts
-
-
-def test_second_build_is_up_to_date_and_rewrites_nothing(built):
-    _, opts = built
-    before = {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(opts.out)}
-    result = build(opts)
+def test_second_build_is_up_to_date_and_rewrites_nothing(shipped):
+    before = {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(shipped.out)}
+    result = build(shipped)
     assert result.up_to_date and not result.written
-    assert before == {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(opts.out)}
+    assert before == {p: (digest(p), p.stat().st_mtime_ns) for p in outputs(shipped.out)}
 
 
-def test_up_to_date_does_not_import_heavy_libraries(built):
-    _, opts = built
+def test_up_to_date_does_not_import_heavy_libraries(shipped):
     code = (
         "import sys; from pathlib import Path; from digibrief.pipeline.build import BuildOptions, build; "
-        f"r = build(BuildOptions(data=Path({str(opts.data)!r}), report=Path({str(opts.report)!r}), "
-        f"out=Path({str(opts.out)!r}))); assert r.up_to_date; "
+        f"r = build(BuildOptions(data=Path({str(shipped.data)!r}), report=Path({str(shipped.report)!r}), "
+        f"out=Path({str(shipped.out)!r}))); assert r.up_to_date; "
         "heavy = [m for m in ('matplotlib', 'reportlab', 'pptx', 'pydantic') if m in sys.modules]; "
         "print(heavy); assert not heavy, heavy"
     )
@@ -62,62 +44,67 @@ def test_up_to_date_does_not_import_heavy_libraries(built):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_editing_one_country_redraws_only_the_charts_that_read_it(tmp_path, project_copy):
-    opts = BuildOptions(data=project_copy / "data", report=project_copy / "report", out=tmp_path / "out")
-    first = build(opts)
-    assert first.charts_drawn > 0 and first.charts_cached == 0
-    path = opts.data / "countries" / "tjk.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "2022: {value: 36.0872" in text
-    path.write_text(text.replace("2022: {value: 36.0872", "2022: {value: 36.5"), encoding="utf-8")
+def test_editing_one_country_redraws_only_the_charts_that_read_it(shipped_copy):
+    opts = shipped_copy
+    settled = build(opts)  # the copy's folders moved: every chart is still in the shared cache
+    total = settled.charts_drawn + settled.charts_cached
+    assert settled.charts_drawn == 0 and total > 0
+    replace_in(opts.data / "countries" / "tjk.yaml", "2022: {value: 36.0872", "2022: {value: 36.5")
     second = build(opts)
     # TJK's internet users feed: the regional trend (print + slide), KGZ's trend (reads all), TJK online/offline,
     # and TKM's peer bar (latest values of all countries); EGDI charts and the heatmap come from cache.
-    assert 0 < second.charts_drawn < first.charts_drawn
-    assert second.charts_cached >= first.charts_drawn - second.charts_drawn
+    assert 0 < second.charts_drawn < total
+    assert second.charts_drawn + second.charts_cached == total
+    assert {p.name for p in second.written} == {"brief.pdf", "deck.pptx"}
     assert "Tajikistan: Internet users, 2022: 36.1% → 36.5%" in second.changes, second.changes
 
 
-def test_a_comment_only_edit_rewrites_no_output(tmp_path, project_copy):
-    opts = BuildOptions(data=project_copy / "data", report=project_copy / "report", out=tmp_path / "out")
-    build(opts)
+def test_a_comment_only_edit_rewrites_no_output(shipped_copy):
+    opts = shipped_copy
+    build(opts)  # settle the copy (its folders moved)
     before = {p.name: p.stat().st_mtime_ns for p in outputs(opts.out)}
     path = opts.data / "countries" / "kaz.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
     result = build(opts)
+    assert not result.up_to_date  # the input did change: the build looked, and found nothing to redo
     assert not result.written and result.charts_drawn == 0
     assert before == {p.name: p.stat().st_mtime_ns for p in outputs(opts.out)}
 
 
-def test_invalid_data_leaves_previous_outputs_byte_identical(built, tmp_path):
-    import shutil
-
-    _, opts = built
-    data = tmp_path / "data"
-    shutil.copytree(opts.data, data)
-    before = {p.name: digest(p) for p in outputs(opts.out)}
-    path = data / "countries" / "kaz.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("capital: Astana", "capital: [Astana"), encoding="utf-8"
-    )
-    with pytest.raises(InputError):
-        build(BuildOptions(data=data, report=opts.report, out=opts.out))
-    assert before == {p.name: digest(p) for p in outputs(opts.out)}
+def edit_a_value_both_outputs_show(data: Path, new: str) -> None:
+    """A change that a successful build would write into both outputs (and into some charts)."""
+    replace_in(data / "countries" / "tjk.yaml", "2022: {value: 36.0872", f"2022: {{value: {new}")
 
 
-def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(built, monkeypatch):
-    _, opts = built
-    before = {p.name: digest(p) for p in outputs(opts.out)}
+def test_invalid_data_leaves_previous_outputs_byte_identical(shipped_copy):
+    opts = shipped_copy
+    before = file_states(opts.out)
+    edit_a_value_both_outputs_show(opts.data, "37.25")
+    replace_in(opts.data / "countries" / "kaz.yaml", "capital: Astana", "capital: [Astana")
+    with pytest.raises(InputError) as info:
+        build(opts)
+    assert any("kaz.yaml" in p.file and p.line for p in info.value.problems), info.value.problems
+    assert file_states(opts.out) == before
+    assert not temp_files(opts.out)
+
+
+def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(shipped_copy, monkeypatch):
+    opts = shipped_copy
+    before = file_states(opts.out)
+    edit_a_value_both_outputs_show(opts.data, "37.5")
     import digibrief.writers.pptx.deck as deck
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("injected")
 
     monkeypatch.setattr(deck, "render", boom)
-    with pytest.raises(RenderError, match="deck writer failed: ZeroDivisionError"):
-        build(BuildOptions(data=opts.data, report=opts.report, out=opts.out, force=True))
-    assert before == {p.name: digest(p) for p in outputs(opts.out)}
-    assert not list(opts.out.glob(".*.tmp"))
+    monkeypatch.setenv("DIGIBRIEF_WORKERS", "1")  # every writer in this process, where the patch is
+    with pytest.raises(RenderError, match="deck writer failed: ZeroDivisionError") as info:
+        build(opts)
+    assert info.value.exit_code == EXIT_RENDER
+    # the PDF rendered fine, with the new value; it must not have been written on its own
+    assert file_states(opts.out) == before
+    assert not temp_files(opts.out)
 
 
 def test_a_second_concurrent_build_is_refused_with_a_clear_message(tmp_path):
@@ -126,15 +113,19 @@ def test_a_second_concurrent_build_is_refused_with_a_clear_message(tmp_path):
         build(BuildOptions(out=out, data=ROOT / "data", report=ROOT / "report"))
 
 
-def test_builds_are_byte_identical_across_timezones(tmp_path):
-    outs = []
-    for tz in ("UTC", "Asia/Almaty"):
-        out = tmp_path / tz.replace("/", "-")
-        result = run_cli("build", "--out", str(out), "-q", env={"TZ": tz}, timeout=300)
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
+def test_builds_are_byte_identical_across_timezones(shipped, tmp_path):
+    # the shared build ran under TZ=UTC; build the same project again under another zone
+    out = tmp_path / "almaty"
+    result = run_cli(
+        "build",
+        *("--data", str(shipped.data), "--report", str(shipped.report), "--out", str(out)),
+        "-q",
+        env={"TZ": "Asia/Almaty"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
     for name in ("brief.pdf", "deck.pptx"):
-        assert digest(outs[0] / name) == digest(outs[1] / name), name
+        assert digest(shipped.out / name) == digest(out / name), name
 
 
 def test_only_countries_and_paper_options(tmp_path):
@@ -168,60 +159,51 @@ def test_only_countries_and_paper_options(tmp_path):
     assert bad.returncode == 2 and "XXX" in bad.stderr
 
 
-def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(project_copy, tmp_path):
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "digibrief",
-            "watch",
-            "--data",
-            str(project_copy / "data"),
-            "--report",
-            str(project_copy / "report"),
-            "--out",
-            str(out),
-            "--only",
-            "pdf",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(shipped_copy):
+    opts = shipped_copy
+    argv = cli_argv(
+        "watch",
+        *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out)),
+        "--only",
+        "pdf",
     )
-    lines: list[str] = []
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = Lines(proc)
+    path = opts.data / "countries" / "kaz.yaml"
+    good = path.read_text(encoding="utf-8")
 
-    def wait_for(needle: str, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        assert proc.stdout is not None
-        os.set_blocking(proc.stdout.fileno(), False)
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if line:
-                lines.append(line)
-                if needle in line:
-                    return
-            else:
-                time.sleep(0.05)
-        raise AssertionError(f"{needle!r} not seen; output so far:\n{''.join(lines)}")
+    def save(text: str, expect: str, timeout: float) -> None:
+        """Save the file and wait for the watch to say expect. A save made while the watcher was still
+        starting may go unseen, so save again (at most a few times) until the watch reports a change."""
+        for _ in range(5):
+            path.write_text(text, encoding="utf-8")
+            try:
+                out.wait_for("changed: kaz.yaml", timeout=5)
+                break
+            except OutputEnded:
+                raise
+            except AssertionError:
+                continue
+        out.wait_for(expect, timeout)
 
     try:
-        wait_for("watching")
-        path = project_copy / "data" / "countries" / "kaz.yaml"
-        good = path.read_text(encoding="utf-8")
-        path.write_text(good.replace("capital: Astana", "capital: [Astana"), encoding="utf-8")
-        wait_for("build failed")
-        assert any("kaz.yaml:" in line for line in lines)
-        path.write_text(good.replace("2022: {value: 92.2969", "2022: {value: 92.3"), encoding="utf-8")
-        wait_for("built in")
-    finally:
+        out.wait_for("watching", timeout=60)
+        assert "capital: Astana" in good and "2022: {value: 92.2969" in good
+        save(good.replace("capital: Astana", "capital: [Astana"), "build failed", timeout=60)
+        assert any("kaz.yaml:" in line for line in out.seen), out.text
+        save(good.replace("2022: {value: 92.2969", "2022: {value: 92.3"), "built in", timeout=120)
+        assert proc.poll() is None, out.text  # still watching
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=20)
+            code = proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
+            pytest.fail(f"watch did not stop within 30 s of Ctrl-C; output:\n{out.text}")
+        out.rest(timeout=10)
+    finally:
+        if proc.poll() is None:
             proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-    assert "Traceback" not in "".join(lines)
+            proc.wait(timeout=30)
+        out.close()
+    assert code == EXIT_OK, out.text
+    assert out.seen[-1].strip() == "stopped watching", out.text
+    assert "Traceback" not in out.text

@@ -6,23 +6,33 @@ Each test here is an entry of docs/robustness.md.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import signal
 import subprocess
-import sys
 import time
+import traceback
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from digibrief.errors import InputError, RenderError, UsageError
+from digibrief.errors import EXIT_INTERRUPTED, EXIT_RENDER, InputError, RenderError, UsageError
 from digibrief.pipeline.build import BuildOptions, build
 from digibrief.project.load import load
 
-from .conftest import ROOT, deck_text, require_tool, run_cli
+from .conftest import (
+    ROOT,
+    Lines,
+    cli_argv,
+    deck_text,
+    file_states,
+    libreoffice_pdf,
+    replace_in,
+    require_tool,
+    run_cli,
+    temp_files,
+)
 
 HOSTILE = [
     "AT&T",
@@ -38,20 +48,10 @@ HOSTILE = [
 ]
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def problems(root: Path) -> str:
     with pytest.raises(InputError) as info:
         load(root / "data", root / "report")
     return "\n".join(str(p) for p in info.value.problems)
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def yaml_quote(text: str) -> str:
@@ -59,7 +59,7 @@ def yaml_quote(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory):
+def hostile_build(tmp_path_factory, chart_cache):
     """KGZ only, with every hostile string as a highlight and the first as a milestone title."""
     import shutil
 
@@ -72,7 +72,9 @@ def hostile_build(tmp_path_factory):
     text = re.sub(r"(?ms)^highlights:\n.*?(?=^key_figures:)", "highlights:\n" + items, text)
     text = text.replace("capital: Bishkek", f"capital: {yaml_quote(' / '.join(HOSTILE[6:]) + ' 🚀')}")
     kgz.write_text(text, encoding="utf-8")
-    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "out", countries=("KGZ",))
+    opts = BuildOptions(
+        data=root / "data", report=root / "report", out=root / "out", cache=chart_cache, countries=("KGZ",)
+    )
     result = build(opts)
     return opts, result
 
@@ -143,22 +145,7 @@ def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path):
     )
     for line in listing.stdout.splitlines()[2:]:
         assert " yes " in line.split("Identity")[-1] or "yes" in line.split()[-5], line
-    soffice = require_tool("soffice")
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(opts.out / "deck.pptx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice_pdf(require_tool("soffice"), [opts.out / "deck.pptx"], tmp_path)
     assert (tmp_path / "deck.pdf").stat().st_size > 1000
     assert zipfile.ZipFile(opts.out / "deck.pptx").testzip() is None
 
@@ -224,13 +211,20 @@ def test_a_font_path_that_leaves_the_project_is_refused(project_copy: Path):
     assert "a plain .ttf file name (no folders)" in problems(project_copy)
 
 
-def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_path: Path):
+def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_path: Path, chart_cache: Path):
     outside = tmp_path / "outside.ttf"
     outside.write_bytes(b"not a font")
     (project_copy / "report" / "Evil.ttf").symlink_to(outside)
     replace_in(project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: Evil.ttf")
     with pytest.raises(UsageError, match="outside"):
-        build(BuildOptions(data=project_copy / "data", report=project_copy / "report", out=tmp_path / "o"))
+        build(
+            BuildOptions(
+                data=project_copy / "data",
+                report=project_copy / "report",
+                out=tmp_path / "o",
+                cache=chart_cache,
+            )
+        )
 
 
 def test_an_output_folder_that_cannot_be_created_is_a_usage_error(tmp_path: Path):
@@ -248,46 +242,89 @@ def test_a_missing_output_folder_is_created(tmp_path: Path):
     assert (tmp_path / "a" / "b" / "brief.pdf").exists()
 
 
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("good") / "out"
-    opts = BuildOptions(data=ROOT / "data", report=ROOT / "report", out=out)
-    build(opts)
-    return opts
+def edit_text_both_outputs_show(data: Path) -> None:
+    """A change to a highlight: a successful build rewrites the brief and the deck, and draws no chart."""
+    replace_in(
+        data / "countries" / "kaz.yaml",
+        "Best EGDI performer in the region",
+        "Strongest EGDI performer in the region",
+    )
 
 
-def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(good_build, monkeypatch):
-    before = {p.name: digest(p) for p in good_build.out.iterdir() if p.is_file()}
+def _fd_path(fd: int) -> Path | None:
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
+
+
+def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(shipped_copy, monkeypatch):
+    if _fd_path(0) is None:
+        pytest.skip("needs /proc/self/fd to tell which file is being written")
+    opts = shipped_copy
+    before = file_states(opts.out)
+    edit_text_both_outputs_show(opts.data)
+    charts_before = sorted(opts.cache.iterdir())
     real_fsync = os.fsync
-    calls = {"n": 0}
+    staged: list[Path] = []
 
     def failing_fsync(fd: int) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:  # the second output: the first is staged but not yet in place
-            raise OSError(errno.ENOSPC, "No space left on device")
+        path = _fd_path(fd)
+        if (
+            path is not None and path.parent == opts.out
+        ):  # an output being staged, not a chart or the manifest
+            staged.append(path)
+            if len(staged) == 2:  # the first output is staged but not yet in place
+                raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(RenderError, match="No space left on device"):
-        build(BuildOptions(data=good_build.data, report=good_build.report, out=good_build.out, force=True))
+    with pytest.raises(RenderError, match="No space left on device") as info:
+        build(opts)
     monkeypatch.undo()
-    assert before == {p.name: digest(p) for p in good_build.out.iterdir() if p.is_file()}
-    assert not list(good_build.out.glob(".*.tmp"))
+    assert info.value.exit_code == EXIT_RENDER
+    assert "the previous outputs are unchanged" in str(info.value)
+    # it failed while staging the outputs, in the atomic multi-file write
+    assert len(staged) == 2 and all(p.name.endswith(".tmp") for p in staged), staged
+    frames = [f.name for f in traceback.extract_tb(info.value.__cause__.__traceback__)]
+    assert "write_all_atomic" in frames, frames
+    assert sorted(opts.cache.iterdir()) == charts_before  # no chart was drawn or written
+    assert file_states(opts.out) == before  # nothing replaced
+    assert not temp_files(opts.out)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupting_a_build_leaves_previous_outputs_byte_identical(good_build, sig):
-    before = {p.name: digest(p) for p in good_build.out.iterdir() if p.is_file()}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "digibrief", "build", "--force", "--out", str(good_build.out)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+@pytest.mark.parametrize(
+    ("sig", "value"), [(signal.SIGINT, "38.25"), (signal.SIGTERM, "38.75")], ids=["SIGINT", "SIGTERM"]
+)
+def test_interrupting_a_build_leaves_previous_outputs_byte_identical(shipped_copy, sig, value):
+    opts = shipped_copy
+    before = file_states(opts.out)
+    replace_in(opts.data / "countries" / "tjk.yaml", "2022: {value: 36.0872", f"2022: {{value: {value}")
+    argv = cli_argv(
+        "build", *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out))
     )
-    time.sleep(1.5)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=120)
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = Lines(proc)
+    try:
+        # the build has provably started once it has loaded the changed data; charts and writers follow
+        out.wait_for("load and validate", timeout=60)
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the build did not stop within 60 s of {sig.name}; output:\n{out.text}")
+        out.rest(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        out.close()
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.returncode == EXIT_INTERRUPTED, out.text + err
+    assert "interrupted" in err and "previous outputs are unchanged" in err, err
     assert "Traceback" not in err
-    assert before == {p.name: digest(p) for p in good_build.out.iterdir() if p.is_file()}
-    assert not list(good_build.out.glob(".*.tmp"))
+    assert not any(line.startswith("wrote ") for line in out.seen), out.text
+    assert file_states(opts.out) == before
+    assert not temp_files(opts.out)
