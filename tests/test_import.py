@@ -177,3 +177,18 @@ def test_an_unknown_indicator_or_source_is_a_usage_error(project_copy):
         "--data", str(project_copy / "data"), "--report", str(project_copy / "report"),
     )  # fmt: skip
     assert done.returncode == 2 and "--source: unknown source 'NOPE'" in done.stderr
+
+
+def test_a_value_with_a_note_or_status_keeps_them_and_says_so(project_copy):
+    (project_copy / "ranks.csv").write_text("country,year,value\nKGZ,2020,82\n", encoding="utf-8")
+    kgz = project_copy / "data" / "countries" / "kgz.yaml"
+    before = kgz.read_text(encoding="utf-8")
+    done = run_cli(
+        "import", "ranks.csv", "--indicator", "egdi_rank", "--source", "UNDESA_EGDI_2022_CSV", "--write",
+        cwd=project_copy,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2020: 83 \u2192 82 (keeps its note: check it still holds)" in done.stdout
+    removed, added = changed_lines(before, kgz.read_text(encoding="utf-8"))
+    assert [r.split("note:")[1] for r in removed] == [a.split("note:")[1] for a in added]
+    assert added[0].startswith("    2020: {value: 82, source: UNDESA_EGDI_2022_CSV, note: ")

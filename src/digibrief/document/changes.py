@@ -343,10 +343,7 @@ def section(changes: Changes) -> Section:
         parts = [_counted(n, one, many) for n, one, many in counts if n]
         listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
         summary = f"Since the edition of {changes.label}, {listed}."
-        if any(
-            c.status_before != c.status_after or c.status_before not in ("", "verified")
-            for c in changes.items
-        ):
+        if any({c.status_before, c.status_after} & {"reported", "unverified"} for c in changes.items):
             summary += " A figure marked reported comes from a single source; one marked unverified could not be confirmed."
     blocks: list[Paragraph | Table] = [Paragraph((Run(summary),), "lead")]
     table_rows = [

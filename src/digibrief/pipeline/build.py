@@ -46,7 +46,7 @@ class Output:
     """One output format: its file, its writer module and the module that resolves its options."""
 
     filename: str
-    writer: str  # image_requests(doc) and render(doc, images, theme, options)
+    writer: str  # image_requests(doc, options) and render(doc, images, theme, options)
     options: str  # resolve(choices) -> that writer's options
 
 
@@ -97,6 +97,7 @@ class BuildOptions:
     countries: tuple[str, ...] | None = None
     paper: str | None = None
     template: Path | None = None
+    deck_charts: str = "native"  # native (editable) or picture charts in the deck
     force: bool = False
     strict: bool = False
     verbose: bool = False
@@ -280,14 +281,14 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     paper = opts.paper or project.report.paper
     if paper not in ("a4", "letter"):
         raise UsageError(f"--paper: expected a4 or letter, got {paper!r}")
-    choices = Choices(paper=paper, template=opts.template)  # type: ignore[arg-type]
+    choices = Choices(paper=paper, template=opts.template, deck_charts=opts.deck_charts)  # type: ignore[arg-type]
     options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
     theme = make_theme(project.theme, opts.report)
     doc = with_section(compose(project, opts.countries, _epoch()), since_previous(project, opts.data))
     jobs = []
     for fmt in opts.formats():
         module = importlib.import_module(WRITERS[fmt].writer)
-        jobs.append(WriterJob(fmt, WRITERS[fmt], module, options[fmt], tuple(module.image_requests(doc))))
+        jobs.append(WriterJob(fmt, WRITERS[fmt], module, options[fmt], tuple(module.image_requests(doc, options[fmt]))))
     _step(log, "load and validate", started, f"{len(project.countries)} countries")
     return Resolved(project, doc, theme, theme.fingerprint_parts(), _versions(), tuple(jobs))
 
@@ -498,7 +499,7 @@ def _input_key(opts: BuildOptions) -> str:
     template = file_digest(opts.template) if opts.template else None
     return fingerprint(
         tree_fingerprint(opts.data, opts.report),
-        [opts.only, opts.countries, opts.paper, str(opts.template), template, opts.strict],
+        [opts.only, opts.countries, opts.paper, str(opts.template), template, opts.deck_charts, opts.strict],
         os.environ.get("SOURCE_DATE_EPOCH"),
         _versions(),
     )

@@ -45,6 +45,8 @@ def report(plan: ImportPlan, written: bool) -> list[str]:
                 out.append(where + f"{show(u.value)}, source changed")
             else:
                 out.append(where + f"{show(u.before)} \u2192 {show(u.value)}")
+            if u.kept:
+                out[-1] += f" (keeps {' and '.join(u.kept)}: check it still holds)"
     verb = ("changed", "added") if written else ("to change", "to add")
     counts = (
         f"{_plural(plan.changed, 'value')} {verb[0]} and {plan.added:,} {verb[1]} "

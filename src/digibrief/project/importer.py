@@ -31,7 +31,7 @@ from digibrief.errors import InputError, Problem, RenderError, UsageError
 from digibrief.project import yamlsource
 from digibrief.project.files import unknown
 from digibrief.project.load import display_path, load
-from digibrief.project.model import Country, Indicator, Project
+from digibrief.project.model import Country, Indicator, Point, Project
 
 Layout = Literal["owid", "wdi", "plain"]
 LAYOUT_NAMES = {
@@ -65,6 +65,7 @@ class Update:
     before: float | None
     source_before: str | None
     line: int  # in the new text
+    kept: tuple[str, ...] = ()  # what the existing point also says and the merge leaves as it was
 
 
 @dataclass(frozen=True)
@@ -489,6 +490,16 @@ def _verify(
 # --- the plan -------------------------------------------------------------------------------------------
 
 
+def _kept(point: Point) -> tuple[str, ...]:
+    """What an existing point says besides its value and source: the editor should check it still holds."""
+    out = []
+    if point.status != "verified":
+        out.append(f"status: {point.status}")
+    if point.note:
+        out.append("its note")
+    return tuple(out)
+
+
 def _country_files(data_dir: Path) -> dict[str, Path]:
     folder = data_dir / "countries"
     return {p.stem.upper(): p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
@@ -533,6 +544,7 @@ def plan_import(
                 series[year].value if year in series else None,
                 series[year].source if year in series else None,
                 located.keys.get(("indicators", indicator_id, year), (0, 0))[0],
+                _kept(series[year]) if year in series else (),
             )
             for year, value in sorted(by_country[cid].items())
         )

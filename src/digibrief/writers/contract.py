@@ -1,7 +1,7 @@
 """What every writer shares with the pipeline: the images it asks for, the choices it reads, its result.
 
 A writer is a module with two functions (see writers/pdf/brief.py and writers/pptx/deck.py):
-  image_requests(doc) -> list[ImageRequest]              the charts it needs, in which medium and format
+  image_requests(doc, options) -> list[ImageRequest]     the charts it needs, in which medium and format
   render(doc, images, theme, options) -> Rendered          bytes plus warnings; writers never touch the disk
 and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is
 drawn, so a bad option fails fast. Each writer's cache key holds only its own options.
@@ -39,6 +39,7 @@ class Choices:
 
     paper: Paper = "a4"
     template: Path | None = None
+    deck_charts: str = "native"  # native (editable) or picture (PNG) charts in the deck
 
 
 @dataclass

@@ -49,7 +49,7 @@ CONTINUE_BELOW = 0.55  # a section starts on the current page only if this share
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
 
 
-def image_requests(doc: d.Document) -> list[ImageRequest]:
+def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[ImageRequest]:
     """One SVG per figure: tall charts (timeline, heatmap) in the taller print size."""
     out: dict[tuple[str, str], ImageRequest] = {}
     for fig in doc.figures():
