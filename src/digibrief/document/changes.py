@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from digibrief.document.numbers import edition_label, fmt
+from digibrief.document.numbers import Policy, edition_label, show
 from digibrief.document.types import Paragraph, Run, Section, Table, Text
 from digibrief.project.editions import CountryRecord, Dated, Edition, Value
 from digibrief.syntax import Ref
@@ -70,12 +70,17 @@ def _exact(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+def _shown(value: float, unit: str, decimals: int) -> str:
+    """A value by the display policy of its indicator or fact, as the brief prints it."""
+    return show(value, Policy(unit, decimals))
+
+
 def _pair(before: float, after: float, unit: str, decimals: int) -> tuple[str, str]:
     """Both values by the display policy, with more digits only where the policy would print them alike."""
-    a, b = fmt(before, unit, decimals), fmt(after, unit, decimals)
+    a, b = _shown(before, unit, decimals), _shown(after, unit, decimals)
     while a == b and before != after and decimals < 6 and unit not in ("rank", "count", "usd"):
         decimals += 1
-        a, b = fmt(before, unit, decimals), fmt(after, unit, decimals)
+        a, b = _shown(before, unit, decimals), _shown(after, unit, decimals)
     return a, b
 
 
@@ -121,10 +126,10 @@ class _Comparer:
             if kind == "status" and a.status == b.status:
                 kind = "source"
         elif a is not None:
-            kind, shown_a, shown_b = "removed", fmt(a.value, unit, decimals), ""
+            kind, shown_a, shown_b = "removed", _shown(a.value, unit, decimals), ""
         else:
             assert b is not None
-            kind, shown_a, shown_b = "new", "", fmt(b.value, unit, decimals)
+            kind, shown_a, shown_b = "new", "", _shown(b.value, unit, decimals)
         self.out.append(
             Change(
                 kind,
