@@ -192,3 +192,14 @@ def test_a_value_with_a_note_or_status_keeps_them_and_says_so(project_copy):
     removed, added = changed_lines(before, kgz.read_text(encoding="utf-8"))
     assert [r.split("note:")[1] for r in removed] == [a.split("note:")[1] for a in added]
     assert added[0].startswith("    2020: {value: 82, source: UNDESA_EGDI_2022_CSV, note: ")
+
+
+def test_a_file_with_crlf_line_ends_keeps_them(project_copy):
+    kgz = project_copy / "data" / "countries" / "kgz.yaml"
+    kgz.write_bytes(kgz.read_bytes().replace(b"\n", b"\r\n"))
+    csv = write_csv(project_copy, OWID)
+    (file,) = plan_import(
+        csv, "internet_users", "OWID_ITU_INTERNET_2025", project_copy / "data", project_copy / "report"
+    ).files
+    raw = file.text.encode("utf-8")
+    assert raw.count(b"\n") == raw.count(b"\r\n") == kgz.read_bytes().count(b"\r\n") + 1

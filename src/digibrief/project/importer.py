@@ -383,8 +383,9 @@ class _Edit:
                 m = _TOKEN.match(lines[i], col)
                 assert m is not None
                 lines[i] = lines[i][: m.start()] + edits[col] + lines[i][m.end() :]
+        end = "\r" if self.lines[0].endswith("\r") else ""  # a file with CRLF line ends keeps them
         for at in sorted(self.insert, reverse=True):
-            lines[at:at] = self.insert[at]
+            lines[at:at] = [line + end for line in self.insert[at]]
         return "\n".join(lines)
 
 
@@ -532,7 +533,7 @@ def plan_import(
     for cid in sorted(by_country, key=lambda c: project.countries[c].name):
         path = files[cid]
         name = display_path(path)
-        before = path.read_text(encoding="utf-8")
+        before = path.read_bytes().decode("utf-8")  # as it is: no newline translation
         after = _merge(before, name, indicator_id, by_country[cid], source_id)
         located = _verify(before, after, name, indicator_id, by_country[cid], source_id)
         series = project.countries[cid].indicators.get(indicator_id, {})
