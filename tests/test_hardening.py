@@ -227,11 +227,12 @@ def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_pa
         )
 
 
-def test_an_output_folder_that_cannot_be_created_is_a_usage_error(tmp_path: Path):
+def test_an_output_folder_that_cannot_be_created_is_a_write_failure(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = run_cli("build", "--out", str(blocker / "out"))
-    assert result.returncode == 2 and "not writable" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 4 and "is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_missing_output_folder_is_created(tmp_path: Path):

@@ -108,7 +108,7 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "}",
         "levels: missing a label for level(s) [3]",
     ),
-    "report_countries_are_focus": (
+    "report_countries_are_focus": (  # reported in report/report.yaml (see REPORTED_IN)
         "data/countries/kgz.yaml",
         "role: focus",
         "role: context",
@@ -169,6 +169,10 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# Where a break's problem is reported when that is not the file the break edits.
+REPORTED_IN = {"report_countries_are_focus": "report/report.yaml"}
+
+
 def break_rule(root: Path, rule: str) -> None:
     file, old, new, _ = BREAKS[rule]
     path = root / file
@@ -203,7 +207,7 @@ def test_breaking_a_rule_once_gives_one_located_problem(project_copy: Path, rule
     break_rule(project_copy, rule)
     [problem] = problems_of(project_copy)
     file, _, _, says = BREAKS[rule]
-    assert problem.file.endswith(file)
+    assert problem.file.endswith(REPORTED_IN.get(rule, file))
     assert problem.line > 0 and problem.col > 0
     assert f"{problem.path}: {problem.message}" == says
 

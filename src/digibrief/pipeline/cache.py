@@ -49,14 +49,23 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+INPUT_SUFFIXES = (".yaml", ".yml", ".ttf")  # data, report, labels and theme fonts (.yml is refused, located)
+
+
+def is_input_file(path: str | Path) -> bool:
+    """A file a build reads, as opposed to an editor's swap, backup or lock file beside it."""
+    name = Path(path).name
+    return not name.startswith((".", "#", "~")) and name.lower().endswith(INPUT_SUFFIXES)
+
+
 def tree_fingerprint(*folders: Path) -> str:
-    """Hash of every file's relative path and bytes under folders (the no-op fast path)."""
+    """Hash of every input file's relative path and bytes under folders (the no-op fast path)."""
     h = hashlib.sha256()
     for folder in folders:
         h.update(str(folder.resolve()).encode())
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and is_input_file(p)):
             h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()

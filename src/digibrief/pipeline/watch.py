@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
-from digibrief.pipeline.build import BuildOptions, Log, build
+from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, stop_requested
+from digibrief.pipeline.cache import is_input_file
 
 DEBOUNCE_MS = 300
 
 
 def _relevant(change: object, path: str) -> bool:
-    name = Path(path).name
-    return not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp")))
+    """Only the files a build reads: an editor's swap, backup or lock file is not a change."""
+    return is_input_file(path)
+
+
+def _built(result: BuildResult, seconds: float) -> str:
+    wrote = ", ".join(str(p) for p in result.written) or "no output changed"
+    changes = "; ".join(result.changes)
+    return f"built in {seconds:.2f} s: {wrote}" + (f" ({changes})" if changes else "")
 
 
 def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
@@ -29,23 +37,21 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
         except DigibriefError as err:
             report(err)
             log("build failed; previous outputs are unchanged. Waiting for the next save…", always=True)
-            return
-        if not result.up_to_date:
-            wrote = ", ".join(str(p) for p in result.written) or "no output changed"
-            changes = "; ".join(result.changes)
-            log(
-                f"built in {time.perf_counter() - started:.2f} s: {wrote}"
-                + (f" ({changes})" if changes else ""),
-                always=True,
-            )
+        else:
+            if not result.up_to_date:
+                log(_built(result, time.perf_counter() - started), always=True)
+        if stop_requested():  # a signal that came after the build's last checkpoint
+            raise KeyboardInterrupt
 
+    # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
         once()
         log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
         for changes in watch_files(
             opts.data, opts.report, debounce=DEBOUNCE_MS, watch_filter=_relevant, raise_interrupt=False
         ):
-            names = sorted({Path(p).name for _, p in changes})
+            names = sorted({Path(path).name for _, path in changes})
             log(f"changed: {', '.join(names)}", always=True)
             once()
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
+from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, is_placeholder, missing_folders
 from digibrief.project.model import (
     Country,
@@ -29,7 +30,6 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.figures import figure_warnings
 from digibrief.project.rules import Inputs, check_references, prose_fields
 from digibrief.project.yamlsource import KeyPath
 
@@ -217,7 +217,8 @@ def _misnamed_country_files(folder: Path) -> list[Problem]:
         return []
     problems = []
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
+        hidden = path.name.startswith((".", "#"))  # an editor's lock or backup file
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml" and not hidden:
             problems.append(
                 Problem(
                     display_path(path),
@@ -248,7 +249,9 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     theme = _validate(theme_f, ThemeFile)
 
     country_files = (
-        sorted((data_dir / "countries").glob("*.yaml")) if (data_dir / "countries").is_dir() else []
+        sorted(p for p in (data_dir / "countries").glob("*.yaml") if not p.name.startswith((".", "#")))
+        if (data_dir / "countries").is_dir()
+        else []
     )
     if not country_files:
         problems.append(
