@@ -1,6 +1,7 @@
 """The pipeline: resolve (load, compose, options) -> charts (cached) -> render -> commit (atomic files).
 
-Only this module writes files; only cli prints. Every output is rendered in memory first and moved
+Only the pipeline writes files (this module the outputs; editions and importing the data files they
+are asked to); only cli prints. Every output is rendered in memory first and moved
 into place at the end, so a failed or interrupted build leaves the previous outputs untouched.
 """
 
@@ -166,10 +167,13 @@ class Checked:
 def check(data_dir: Path, report_dir: Path) -> Checked:
     """Validate and compose without writing (Sphinx's dummy builder)."""
     from digibrief.document.compose import compose
+    from digibrief.pipeline.editions import since_previous, with_section
     from digibrief.project.load import load
 
     project = load(data_dir, report_dir)
-    doc = compose(project)
+    doc = with_section(
+        compose(project), since_previous(project, data_dir)
+    )  # reads the last edition's snapshot
     points = sum(len(s) for c in project.countries.values() for s in c.indicators.values())
     summary = (
         f"data valid: {len(project.countries)} countries, {len(project.indicators)} indicators, "
@@ -288,7 +292,11 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     jobs = []
     for fmt in opts.formats():
         module = importlib.import_module(WRITERS[fmt].writer)
-        jobs.append(WriterJob(fmt, WRITERS[fmt], module, options[fmt], tuple(module.image_requests(doc, options[fmt]))))
+        jobs.append(
+            WriterJob(
+                fmt, WRITERS[fmt], module, options[fmt], tuple(module.image_requests(doc, options[fmt]))
+            )
+        )
     _step(log, "load and validate", started, f"{len(project.countries)} countries")
     return Resolved(project, doc, theme, theme.fingerprint_parts(), _versions(), tuple(jobs))
 
