@@ -669,7 +669,7 @@ def test_crowded_timeline_still_fits_without_overlaps(medium):
 
 
 def test_heatmap_writes_level_labels_with_contrasting_text_and_na_cells():
-    from digibrief.charts.base import contrast
+    from digibrief.charts.colours import contrast
 
     fig = draw(heatmap_spec(), theme(), PRINT_TALL)
     ax = fig.axes[0]

@@ -114,7 +114,7 @@ def test_risk_levels_get_darker_with_each_level():
 
 
 def test_label_colours_derived_from_the_palette_are_readable_as_text():
-    from digibrief.charts.base import contrast, readable
+    from digibrief.charts.colours import contrast, readable
 
     t = theme()
     for colour in (*t.palette, t.focus):

@@ -4,9 +4,11 @@ Design: direct labels instead of legends, the focus country in colour against gr
 colours plus distinct markers otherwise, a light horizontal grid and nothing else. The image holds
 only the plot; titles, subtitles and source lines are set as real text by the writers.
 
-matplotlib is imported lazily (first draw), with MPLCONFIGDIR pointed at a writable cache so the
-font cache is built once. Output is byte-for-byte reproducible: fixed SVG hash salt, text as
-text (set by the PDF in its embedded font), no dates or software names in the metadata, and the object API (no pyplot global state).
+Each kind has a drawing function (lines, bars, heatmap, timeline) on the skeleton in base; the
+table in _kinds() maps a ChartSpec's kind to it. matplotlib is imported lazily (first draw), with
+MPLCONFIGDIR pointed at a writable cache so the font cache is built once. Output is byte-for-byte
+reproducible: fixed SVG hash salt, text as text (set by the PDF in its embedded font), no dates or
+software names in the metadata, and the object API (no pyplot global state).
 """
 
 from __future__ import annotations
@@ -20,22 +22,18 @@ from typing import TYPE_CHECKING, Literal
 
 from digibrief.document.types import ChartSpec
 from digibrief.theme import Theme
-from digibrief.vocabulary import MEDIA, TALL_KINDS, Medium, print_medium
+from digibrief.vocabulary import MEDIA, ChartKind, Medium, print_medium
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.figure import Figure
 
-__all__ = [
-    "MEDIA",
-    "PRINT",
-    "PRINT_TALL",
-    "TALL_KINDS",
-    "Medium",
-    "contact_sheet",
-    "draw",
-    "prepare",
-    "render",
-]
+    from .base import Ctx
+
+    Block = list[tuple[tuple[str, float], str]]  # ((line, height in inches), role), top to bottom
+    Tile = tuple[np.ndarray, Block, Block]  # a chart's image, the lines over it, the lines under it
+
+__all__ = ["MEDIA", "PRINT", "PRINT_TALL", "Medium", "contact_sheet", "draw", "prepare", "render"]
 
 # Kept for tests/test_render_pdf.py; new code looks media up by name in MEDIA.
 PRINT = MEDIA["print"]
@@ -59,28 +57,15 @@ def _config_dir() -> None:
         os.environ["MPLCONFIGDIR"] = str(path)
 
 
-def _rc(family: str) -> dict[str, object]:
-    return {
-        "svg.hashsalt": "digibrief",
-        "svg.fonttype": "none",  # text stays text: the PDF sets it in the embedded font, searchable
-        "svg.image_inline": True,
-        "font.family": [family],
-        "axes.unicode_minus": True,
-        "savefig.facecolor": "white",
-        "savefig.edgecolor": "white",
-        "savefig.transparent": False,
-        "savefig.bbox": "standard",
-        "savefig.pad_inches": 0.0,
-        "path.simplify": False,
-        "lines.antialiased": True,
-        "patch.antialiased": True,
-    }
+Draw = Callable[["Ctx", ChartSpec], None]
 
 
-def _kinds() -> dict[str, Callable]:  # type: ignore[type-arg]
+def _kinds() -> dict[ChartKind, Draw]:
+    """Each chart kind's drawing function; imported here so that matplotlib loads on first use."""
     from .bars import draw_online_offline, draw_peer_bar
-    from .timeline import draw_heatmap, draw_timeline
+    from .heatmap import draw_heatmap
     from .lines import draw_lines, draw_rank_path
+    from .timeline import draw_timeline
 
     return {
         "index_by_year": draw_lines,
@@ -105,18 +90,15 @@ def prepare(theme: Theme) -> None:
     _kinds()
 
 
-def _font_pt(theme: Theme, medium: Medium) -> float:
-    if medium.font_pt is not None:
-        return medium.font_pt
-    return theme.size("chart_print" if medium.for_print else "chart_slide")
-
-
 def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
-    from .base import Ctx
+    from .base import Ctx, font_pt
 
-    ctx = Ctx(spec, theme, medium, _font_pt(theme, medium))
+    ctx = Ctx(spec, theme, medium, font_pt(theme, medium))
     _kinds()[spec.kind](ctx, spec)
     return ctx.fig
+
+
+# --- the public functions ------------------------------------------------------------------------
 
 
 def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
@@ -124,10 +106,10 @@ def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
     _config_dir()
     import matplotlib
 
-    from .base import register_fonts
+    from .base import rc_params, register_fonts
 
     family = register_fonts(theme)
-    with matplotlib.rc_context(_rc(family)):
+    with matplotlib.rc_context(rc_params(family)):
         return _draw(spec, theme, medium)
 
 
@@ -138,24 +120,17 @@ def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "p
     _config_dir()
     import matplotlib
 
-    from .base import register_fonts
+    from .base import rc_params, register_fonts, save
 
     family = register_fonts(theme)
-    with matplotlib.rc_context(_rc(family)):
-        fig = _draw(spec, theme, medium)
-        buf = io.BytesIO()
-        if fmt == "svg":
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            fig.savefig(buf, format="png", dpi=medium.dpi, metadata={"Software": None})
-        fig.clear()
-    return buf.getvalue()
+    with matplotlib.rc_context(rc_params(family)):
+        return save(_draw(spec, theme, medium), fmt, medium.dpi)
 
 
 def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRINT) -> bytes:
     """One PNG with every chart, each under its title and subtitle and over its source line.
 
-    Timelines and heatmaps take PRINT_TALL when medium is PRINT; tiles are drawn at <= 150 dpi."""
+    Timelines and heatmaps take the tall print box when medium is print; tiles are drawn at <= 150 dpi."""
     _config_dir()
     import matplotlib
     import numpy as np
@@ -165,11 +140,11 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
     from matplotlib.image import imread
     from matplotlib.patches import Rectangle
 
-    from .base import register_fonts
+    from .base import font_pt, rc_params, register_fonts, save
 
     family = register_fonts(theme)
     dpi = min(medium.dpi, 150)
-    pt = _font_pt(theme, medium)
+    pt = font_pt(theme, medium)
     fonts = {
         "title": FontProperties(fname=str(theme.fonts.bold), size=pt * 1.3),
         "subtitle": FontProperties(fname=str(theme.fonts.regular), size=pt),
@@ -180,7 +155,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
     cols = 2 if medium.width_in < 9 and len(specs) > 1 else 1
     tile_w = medium.width_in
 
-    with matplotlib.rc_context(_rc(family)):
+    with matplotlib.rc_context(rc_params(family)):
         scratch = Figure(dpi=dpi)
         renderer = FigureCanvasAgg(scratch).get_renderer()
 
@@ -197,7 +172,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
                     cur = trial
             return [(line, prop.get_size_in_points() * 1.3 / 72) for line in [*out, cur] if line]
 
-        tiles = []
+        tiles: list[Tile] = []
         for spec in specs:
             m = MEDIA[print_medium(spec.kind)] if medium == PRINT else medium
             png = render(spec, theme, replace(m, dpi=dpi), "png")
@@ -206,7 +181,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
             foot = [(t, "source") for t in lines(spec.source_line or "(no source line)", "source")]
             tiles.append((imread(io.BytesIO(png), format="png"), head, foot))
 
-        def height(tile: tuple) -> float:  # type: ignore[type-arg]
+        def height(tile: Tile) -> float:
             img, head, foot = tile
             return sum(h for (_, h), _ in head + foot) + img.shape[0] / dpi + 3 * gap
 
@@ -219,7 +194,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
         fig.patch.set_facecolor("#FFFFFF")
         tr = fig.dpi_scale_trans
 
-        def write(x: float, y: float, block: list) -> float:  # type: ignore[type-arg]
+        def write(x: float, y: float, block: Block) -> float:
             for (text, h), role in block:
                 fig.text(x, y, text, fontproperties=fonts[role], color=colours[role], va="top", transform=tr)
                 y -= h
@@ -237,7 +212,4 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
                 )
                 write(x, y - h_img - gap, foot)
             y_top -= rh + gutter
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-        fig.clear()
-    return buf.getvalue()
+        return save(fig, "png", dpi)

@@ -1,4 +1,7 @@
-"""Bar charts: peer_bar (one bar per country) and online_offline (a 100% column per year)."""
+"""Bar charts: peer_bar (one bar per country, best first) and online_offline (a 100% column per year).
+
+Each bar carries its value as text; a hollow bar marks a figure that is reported or unverified.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +11,29 @@ from matplotlib.transforms import offset_copy
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, SeriesPoint
 
-from .base import (
-    WHITE,
-    Ctx,
-    chart_notes,
-    known,
-    latest,
-    no_data,
-    readable,
-    text_on,
-    value_text,
-    year_runs,
-)
+from .base import Ctx, Frame, known, latest, no_data, value_text, year_runs
+from .colours import WHITE, readable, text_on
+
+Row = tuple[str, SeriesPoint | None, bool]  # label, latest point, emphasis
 
 # --- peer_bar ------------------------------------------------------------------------------------
 
 
 def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
+    """Each country's latest value as a horizontal bar, best first, countries without one last."""
     t = ctx.theme
     focus_any = any(s.emphasis for s in spec.series)
-    rows: list[tuple[str, SeriesPoint | None, bool]] = [(s.label, latest(s), s.emphasis) for s in spec.series]
+    rows: list[Row] = [(s.label, latest(s), s.emphasis) for s in spec.series]
     have = [r for r in rows if r[1] is not None]
     missing = [r for r in rows if r[1] is None]
     lower_is_better = spec.invert or spec.unit == "rank"
-    have.sort(key=lambda r: r[1].value if lower_is_better else -r[1].value)  # type: ignore[union-attr,operator]
+
+    def best_first(row: Row) -> float:
+        value = row[1].value if row[1] is not None else None
+        assert value is not None  # latest() returns only points with a value
+        return value if lower_is_better else -value
+
+    have.sort(key=best_first)
     rows = have + missing
     years = {r[1].year for r in have if r[1] is not None}
     show_year = len(years) > 1
@@ -45,14 +47,12 @@ def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
     name_w = max((ctx.width(r[0], ctx.font(r[2])) for r in rows), default=0.3)
     val_w = max((ctx.width(label(r[1]), ctx.font(r[2])) for r in rows), default=0.3)
     gap = ctx.inch(ctx.pt * 0.5)
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec), ctx.W - 0.1)
     n = max(len(rows), 1)
     row_h = ctx.em * 2.3
-    top, bottom = 0.06, notes_h + 0.06
-    h = min(top + bottom + n * row_h, ctx.H)
-    ctx.set_height(h)
-    ax = ctx.add_axes(name_w + gap + 0.04, bottom, val_w + gap + 0.06, top)
-    ctx.draw_notes(wrapped, 0.05)
+    frame = Frame(
+        ctx.notes(spec), left=name_w + gap + 0.04, right=val_w + gap + 0.06, top=0.06, above_notes=0.06
+    )
+    ax = ctx.axes(frame, plot_h=n * row_h)
     ax.spines["bottom"].set_visible(False)
     ax.set_xticks([])
 
@@ -107,6 +107,7 @@ def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
 
 
 def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
+    """The online share of each year as a column on a 100% offline one, both parts labelled."""
     t = ctx.theme
     s = next((x for x in spec.series if x.key == "online"), spec.series[0] if spec.series else None)
     points = sorted(s.points, key=lambda p: p.year) if s else []
@@ -116,16 +117,16 @@ def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
     extra = [f"No data for {year_runs(missing)}; those years are left out."] if missing else []
     if not have:
         extra = ["No data."]
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec, extra), ctx.W - 0.1)
 
     tick_prop = ctx.font()
     words = ("Online", "Offline")
     label_w = max(ctx.width(w, ctx.font(True)) for w in words)
     gap = ctx.inch(ctx.pt * 0.5)
-    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
     head = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.5)  # room for labels above a bar
-    ax = ctx.add_axes(0.08, xtick_h + notes_h + 0.04, label_w + gap + 0.06, 0.04)
-    ctx.draw_notes(wrapped, 0.05)
+    frame = Frame(
+        ctx.notes(spec, extra), left=0.08, right=label_w + gap + 0.06, top=0.04, x_labels=ctx.tick_band
+    )
+    ax = ctx.axes(frame)
     axes_h = ax.bbox.height / ctx.fig.dpi
     # room above the bars only if some offline share is too thin to hold its own label
     thin = any((100 - (p.value or 0)) / 100 * (axes_h - head) < head for p in have)

@@ -1,19 +1,24 @@
-"""What every chart kind shares: the drawing context, colours, text measurement, label placement.
+"""What every chart kind draws on: the figure, axes and notes skeleton, and the series and axis helpers.
+
+A kind module measures its labels, describes its margins as a Frame and asks the Ctx for axes; the
+Ctx fits the figure to the medium, styles the axes and sets the notes under the plot, so the kind
+draws only what is its own.
 
 Geometry is worked out in inches and display pixels on an Agg canvas, then stored in data or inch
-coordinates so that the same layout comes out in the SVG (72 dpi) and in the PNG (medium dpi).
+coordinates, so the same layout comes out in the SVG (72 dpi) and in the PNG (medium dpi).
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Literal
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_hex, to_rgb
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.text import Text
@@ -25,17 +30,42 @@ from digibrief.document.types import ChartSpec, Series, SeriesPoint
 from digibrief.theme import Theme
 from digibrief.vocabulary import HOLLOW_NOTE, Medium
 
+from .colours import WHITE, readable
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 # Once the palette runs out, colours repeat with a different dash so no two series look alike.
-DASHES: tuple[str | tuple[float, tuple[float, float]], ...] = (
+Dash = str | tuple[float, tuple[float, float]]
+DASHES: tuple[Dash, ...] = (
     "-",
     (0, (4.0, 1.6)),
     (0, (1.0, 1.4)),
 )
-WHITE = "#FFFFFF"
 LINESPACING = 1.15
 
-# --- fonts ---------------------------------------------------------------------------------------
+# --- matplotlib settings and fonts ---------------------------------------------------------------
+
+
+def rc_params(family: str) -> dict[RcKeyType, Any]:
+    """Settings that make the bytes reproducible and keep text as text in the theme's font."""
+    return {
+        "svg.hashsalt": "digibrief",
+        "svg.fonttype": "none",  # text stays text: the PDF sets it in the embedded font, searchable
+        "svg.image_inline": True,
+        "font.family": [family],
+        "axes.unicode_minus": True,
+        "savefig.facecolor": "white",
+        "savefig.edgecolor": "white",
+        "savefig.transparent": False,
+        "savefig.bbox": "standard",
+        "savefig.pad_inches": 0.0,
+        "path.simplify": False,
+        "lines.antialiased": True,
+        "patch.antialiased": True,
+    }
+
 
 _registered: set[str] = set()
 
@@ -50,56 +80,66 @@ def register_fonts(theme: Theme) -> str:
     return FontProperties(fname=str(theme.fonts.regular)).get_name()
 
 
-# --- colours -------------------------------------------------------------------------------------
-
-Colour = str | tuple[float, float, float]
-
-
-def luminance(colour: Colour) -> float:
-    """WCAG relative luminance of an sRGB colour."""
-
-    def lin(u: float) -> float:
-        return u / 12.92 if u <= 0.04045 else ((u + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(u) for u in to_rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+def font_pt(theme: Theme, medium: Medium) -> float:
+    """The base type size: the medium's own, else the theme's size for print or for slides."""
+    if medium.font_pt is not None:
+        return medium.font_pt
+    return theme.size("chart_print" if medium.for_print else "chart_slide")
 
 
-def contrast(a: Colour, b: Colour) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
+    """The figure as SVG or PNG without dates or software names, so equal charts give equal bytes."""
+    buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    else:
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    fig.clear()
+    return buf.getvalue()
 
 
-def readable(colour: Colour, background: Colour = WHITE, ratio: float = 4.5) -> str:
-    """The colour, or the least darker shade of it, that small text can be read in on background."""
-    r, g, b = to_rgb(colour)
-    k = 1.0
-    while k > 0 and contrast((r * k, g * k, b * k), background) < ratio:
-        k -= 0.02
-    k = max(k, 0.0)
-    return to_hex((r * k, g * k, b * k))
+# --- the skeleton --------------------------------------------------------------------------------
 
 
-def text_on(fill: Colour, ink: Colour) -> str:
-    """Ink or white, whichever contrasts more with the fill."""
-    return to_hex(ink) if contrast(fill, ink) >= contrast(fill, WHITE) else WHITE
+@dataclass(frozen=True)
+class Notes:
+    """A chart's notes wrapped to the figure's width, and the height they take under the plot."""
+
+    lines: tuple[str, ...]
+    height: float  # inches, including the gap above them; 0 without notes
 
 
-# --- the drawing context -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Frame:
+    """Where the plot sits in the figure: margins in inches, with the notes set under it."""
+
+    notes: Notes
+    left: float
+    right: float
+    top: float
+    x_labels: float = 0.0  # the band under the plot for its x tick labels
+    above_notes: float = 0.04  # between the plot (or its x labels) and the notes
+
+    @property
+    def bottom(self) -> float:
+        return self.x_labels + self.notes.height + self.above_notes
 
 
 @dataclass
 class Ctx:
+    """One chart being drawn: its spec, theme and medium, the figure, and text measured in inches."""
+
     spec: ChartSpec
     theme: Theme
     medium: Medium
     pt: float  # base font size in points
     fig: Figure = field(init=False)
+    canvas: FigureCanvasAgg = field(init=False)
     _sizes: dict[tuple[str, object, float], tuple[float, float]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fig = Figure(figsize=(self.medium.width_in, self.medium.height_in), dpi=self.medium.dpi)
-        FigureCanvasAgg(self.fig)
+        self.canvas = FigureCanvasAgg(self.fig)
         self.fig.patch.set_facecolor(WHITE)
 
     # sizes
@@ -121,7 +161,13 @@ class Ctx:
 
     @property
     def small(self) -> float:
+        """The notes' type size in points: a little smaller than the labels, never below 6 pt."""
         return max(self.pt * 0.88, 6.0)
+
+    @property
+    def tick_band(self) -> float:
+        """The height under the plot that its x tick labels take, with their padding."""
+        return self.line_height(self.font()) + self.inch(self.pt * 0.9)
 
     # fonts
     def font(self, bold: bool = False, size: float | None = None) -> FontProperties:
@@ -130,8 +176,8 @@ class Ctx:
 
     # measuring
     @property
-    def renderer(self):  # type: ignore[no-untyped-def]
-        return self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    def renderer(self) -> RendererAgg:
+        return self.canvas.get_renderer()
 
     def measure(self, s: str, prop: FontProperties) -> tuple[float, float]:
         """Width and height of a (possibly multi-line) string in inches."""
@@ -181,22 +227,60 @@ class Ctx:
         return artist.get_window_extent(self.renderer)
 
     # drawing
-    def text(self, where: Axes | Figure, x: float, y: float, s: str, **kw: object) -> Text:
-        bold = bool(kw.pop("bold", False))
-        size = kw.pop("size", None)
+    def text(
+        self,
+        where: Axes | Figure,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        bold: bool = False,
+        size: float | None = None,
+        **kw: Any,  # passed on to matplotlib's Text
+    ) -> Text:
+        """Text in the theme's font, ink unless a colour is given."""
         kw.setdefault("color", self.theme.ink)
         kw.setdefault("linespacing", LINESPACING)
-        prop = self.font(bold, size)  # type: ignore[arg-type]
-        return where.text(x, y, s, fontproperties=prop, **kw)  # type: ignore[arg-type]
+        return where.text(x, y, s, fontproperties=self.font(bold, size), **kw)
 
-    def inch_text(self, x: float, y: float, s: str, **kw: object) -> Text:
+    def inch_text(self, x: float, y: float, s: str, **kw: Any) -> Text:
         """Text placed in inches from the figure's bottom-left corner."""
         kw.setdefault("transform", self.fig.dpi_scale_trans)
         return self.text(self.fig, x, y, s, **kw)
 
-    def add_axes(self, left: float, bottom: float, right: float, top: float) -> Axes:
-        """Axes with margins in inches, styled: no top/right spines, muted ticks."""
+    def set_height(self, h: float) -> None:
+        """Shrink the figure to h inches: a kind may need less than its medium, never more."""
+        self.fig.set_size_inches(self.W, min(h, self.H))
+
+    # the skeleton: notes, then axes inside the frame
+    def notes(self, spec: ChartSpec, extra: Sequence[str] = ()) -> Notes:
+        """The chart's notes (see chart_notes) wrapped to the figure's width, small and muted."""
+        prop = self.font(size=self.small)
+        wrapped = tuple(self.wrap(n, prop, self.W - 0.1) for n in chart_notes(spec, extra))
+        if not wrapped:
+            return Notes((), 0.0)
+        heights = [self.measure(w, prop)[1] for w in wrapped]
+        gap = self.inch(self.small * 0.35)
+        return Notes(wrapped, sum(heights) + gap * (len(wrapped) - 1) + self.inch(self.pt * 0.6))
+
+    def draw_notes(self, notes: Notes) -> None:
+        """The notes at the foot of the figure, the last one lowest."""
+        prop = self.font(size=self.small)
+        y = 0.04
+        gap = self.inch(self.small * 0.35)
+        for note in reversed(notes.lines):
+            self.inch_text(0.05, y, note, size=self.small, color=self.theme.muted, va="bottom")
+            y += self.measure(note, prop)[1] + gap
+
+    def axes(self, frame: Frame, plot_h: float | None = None) -> Axes:
+        """Styled axes inside the frame's margins, with the notes under them.
+
+        With plot_h (inches) the figure first shrinks to fit a plot that tall. The axes have no top,
+        right or left spine and muted ticks; a kind adds its own grid, limits and labels."""
+        if plot_h is not None:
+            self.set_height(frame.top + frame.bottom + plot_h)
         w, h = self.fig.get_size_inches()
+        left, bottom, right, top = frame.left, frame.bottom, frame.right, frame.top
         ax = self.fig.add_axes(
             (left / w, bottom / h, max(w - left - right, 0.1) / w, max(h - bottom - top, 0.1) / h)
         )
@@ -207,28 +291,8 @@ class Ctx:
         ax.spines["bottom"].set_linewidth(0.6)
         ax.tick_params(colors=self.theme.muted, labelsize=self.pt, length=0, pad=self.pt * 0.5, width=0.6)
         ax.tick_params(axis="x", length=self.pt * 0.3)
+        self.draw_notes(frame.notes)
         return ax
-
-    def set_height(self, h: float) -> None:
-        self.fig.set_size_inches(self.W, min(h, self.H))
-
-    # notes under the plot
-    def prepare_notes(self, notes: Sequence[str], width: float) -> tuple[list[str], float]:
-        prop = self.font(size=self.small)
-        wrapped = [self.wrap(n, prop, width) for n in notes]
-        if not wrapped:
-            return [], 0.0
-        heights = [self.measure(w, prop)[1] for w in wrapped]
-        gap = self.inch(self.small * 0.35)
-        return wrapped, sum(heights) + gap * (len(wrapped) - 1) + self.inch(self.pt * 0.6)
-
-    def draw_notes(self, wrapped: Sequence[str], x: float, bottom: float = 0.04) -> None:
-        prop = self.font(size=self.small)
-        y = bottom
-        gap = self.inch(self.small * 0.35)
-        for note in reversed(wrapped):
-            self.inch_text(x, y, note, size=self.small, color=self.theme.muted, va="bottom")
-            y += self.measure(note, prop)[1] + gap
 
 
 # --- series, values, notes -----------------------------------------------------------------------
@@ -236,10 +300,12 @@ class Ctx:
 
 @dataclass(frozen=True)
 class Style:
+    """How one series is drawn and labelled."""
+
     colour: str
     label_colour: str
     marker: str
-    dash: str | tuple[float, tuple[float, float]]
+    dash: Dash
     lw: float
     ms: float
     z: float
@@ -283,6 +349,7 @@ def known(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
 
 
 def latest(s: Series) -> SeriesPoint | None:
+    """The series' last point with a value."""
     pts = known(s.points)
     return max(pts, key=lambda p: p.year) if pts else None
 
@@ -347,6 +414,7 @@ def value_axis(
 
 
 def tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
+    """Tick labels with as few decimals as keep them apart, a % sign for percent, a true minus."""
     step = min((b - a for a, b in pairwise(ticks)), default=1.0)
     decimals = 0 if step >= 1 else max(0, -math.floor(math.log10(step) + 1e-9))
     while decimals < 6 and len({f"{t:.{decimals}f}" for t in ticks}) < len(ticks):
@@ -361,120 +429,3 @@ def style_value_grid(ctx: Ctx, ax: Axes, ticks: Sequence[float], labels: Sequenc
     ax.yaxis.grid(True, color=ctx.theme.rule, linewidth=0.6)
     ax.xaxis.grid(False)
     ax.set_axisbelow(True)
-
-
-# --- label placement -----------------------------------------------------------------------------
-
-
-def spread(
-    desired: Sequence[float], heights: Sequence[float], lo: float, hi: float, gap: float
-) -> list[float]:
-    """Move label centres apart along one axis (a simple repel) and keep them inside [lo, hi].
-
-    Labels keep their order; each overlapping run is centred on the mean of what it wanted.
-    """
-    n = len(desired)
-    order = sorted(range(n), key=lambda i: (desired[i], i))
-    clusters: list[list[int]] = [[i] for i in order]
-
-    def span(cl: list[int]) -> tuple[float, list[float]]:
-        offs, y = [], 0.0
-        for i in cl:
-            offs.append(y + heights[i] / 2)
-            y += heights[i] + gap
-        total = y - gap
-        bottom = sum(desired[i] - o for i, o in zip(cl, offs, strict=True)) / len(cl)
-        bottom = min(max(bottom, lo), hi - total) if total <= hi - lo else lo
-        return bottom, [bottom + o for o in offs]
-
-    while True:
-        placed = [span(cl) for cl in clusters]
-        for k in range(len(clusters) - 1):
-            top_k = placed[k][1][-1] + heights[clusters[k][-1]] / 2
-            bottom_next = placed[k + 1][0]
-            if top_k + gap > bottom_next + 1e-9:
-                clusters[k : k + 2] = [clusters[k] + clusters[k + 1]]
-                break
-        else:
-            break
-    out = [0.0] * n
-    for cl, (_, centres) in zip(clusters, placed, strict=True):
-        for i, c in zip(cl, centres, strict=True):
-            out[i] = c
-    return out
-
-
-def segment_hits(p: tuple[float, float], q: tuple[float, float], box: Bbox) -> bool:
-    """Whether the segment p-q crosses the box (Liang-Barsky clipping)."""
-    x0, y0 = p
-    dx, dy = q[0] - x0, q[1] - y0
-    t0, t1 = 0.0, 1.0
-    for pk, qk in (
-        (-dx, x0 - box.x0),
-        (dx, box.x1 - x0),
-        (-dy, y0 - box.y0),
-        (dy, box.y1 - y0),
-    ):
-        if pk == 0:
-            if qk < 0:
-                return False
-        else:
-            t = qk / pk
-            if pk < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                return False
-    return True
-
-
-def overlap_area(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-@dataclass
-class Obstacles:
-    """What a new label must not cover, in display pixels."""
-
-    boxes: list[Bbox] = field(default_factory=list)
-    segments: list[tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=list)
-
-    def cost(self, box: Bbox, bounds: Bbox) -> tuple[float, float]:
-        """(hard, soft): covered text, markers or outside the bounds; lines crossed."""
-        hard = sum(overlap_area(box, b) for b in self.boxes)
-        out_x = max(0.0, bounds.x0 - box.x0) + max(0.0, box.x1 - bounds.x1)
-        out_y = max(0.0, bounds.y0 - box.y0) + max(0.0, box.y1 - bounds.y1)
-        soft = sum(1.0 for p, q in self.segments if segment_hits(p, q, box))
-        return hard + (out_x + out_y) * 1e4, soft
-
-
-def place(
-    ctx: Ctx,
-    text: Text,
-    candidates: Sequence[tuple[float, float, str, str]],
-    obstacles: Obstacles,
-    bounds: Bbox,
-    pad: float,
-) -> tuple[Bbox, float, float]:
-    """Put text at the first candidate (x, y, ha, va) that hits nothing, else the least bad one
-    (covering no text if possible); return its box and (hard, soft) cost."""
-    best: tuple[tuple[float, float], int] | None = None
-    for k, (x, y, ha, va) in enumerate(candidates):
-        text.set_position((x, y))
-        text.set_horizontalalignment(ha)
-        text.set_verticalalignment(va)
-        box = ctx.extent(text).padded(pad)
-        cost = obstacles.cost(box, bounds)
-        if cost == (0, 0):
-            return box, 0.0, 0.0
-        if best is None or cost < best[0]:
-            best = (cost, k)
-    assert best is not None
-    x, y, ha, va = candidates[best[1]]
-    text.set_position((x, y))
-    text.set_horizontalalignment(ha)
-    text.set_verticalalignment(va)
-    return ctx.extent(text).padded(pad), best[0][0], best[0][1]

@@ -1,4 +1,8 @@
-"""Line charts: index_by_year (survey scores), trend (a decade of values) and rank_path (ranks)."""
+"""Line charts over years: index_by_year (survey scores), trend (a decade of values), rank_path (ranks).
+
+Series are labelled directly at their right-hand end; a series that stops early is labelled next
+to its last point when there is room, else in the column with the others.
+"""
 
 from __future__ import annotations
 
@@ -16,27 +20,27 @@ from digibrief.document.numbers import ordinal
 from digibrief.document.types import ChartSpec, Series
 
 from .base import (
-    WHITE,
     Ctx,
-    Obstacles,
+    Frame,
     Style,
-    chart_notes,
     join_names,
     known,
     latest,
     no_data,
-    place,
     series_styles,
-    spread,
     style_value_grid,
     tick_text,
     value_axis,
     value_text,
 )
+from .colours import WHITE
+from .placement import Candidate, HAlign, Obstacles, VAlign, place, spread
 
 
 @dataclass
 class EndLabel:
+    """A series' label beside its last point: its name, and its latest value where that helps."""
+
     index: int
     text: str
     x: float  # the last point, data coordinates
@@ -45,7 +49,66 @@ class EndLabel:
     early: bool  # the series stops before the last year on the axis
 
 
+@dataclass(frozen=True)
+class Years:
+    """What both line kinds plot: the series, their styles, and the years any of them covers."""
+
+    series: tuple[Series, ...]
+    styles: list[Style]
+    years: list[int]
+    values: list[float]  # every known value, for the value axis
+    empty: list[str]  # labels of the series without a single value
+    x0: int
+    x1: int
+
+    @classmethod
+    def of(cls, ctx: Ctx, spec: ChartSpec, ms: float) -> Years:
+        series = spec.series
+        years = sorted({p.year for s in series for p in s.points})
+        x0, x1 = (years[0], years[-1]) if years else (0, 1)
+        return cls(
+            series,
+            series_styles(ctx, series, ms),
+            years,
+            [p.value for s in series for p in known(s.points) if p.value is not None],
+            [s.label for s in series if not known(s.points)],
+            x0,
+            x1,
+        )
+
+    def missing(self) -> list[str]:
+        """The note naming the series that have no data, so they are not silently absent."""
+        return [f"No data for {join_names(self.empty)}."] if self.empty else []
+
+
 # --- shared pieces -------------------------------------------------------------------------------
+
+
+def value_margin(ctx: Ctx, labels: Sequence[str], gap: float) -> float:
+    """The left margin: room for the widest value label and a gap."""
+    return max((ctx.width(t, ctx.font()) for t in labels), default=0) + gap + 0.02
+
+
+def year_axis(ctx: Ctx, ax: Axes, d: Years, pad_share: float, every: bool) -> None:
+    """x limits padded by pad_share of the span, with year ticks that fit (see year_ticks)."""
+    span = max(d.x1 - d.x0, 1)
+    pad = span * pad_share
+    ax.set_xlim(d.x0 - pad, d.x1 + pad)
+    axes_w = ax.bbox.width / ctx.fig.dpi
+    xt = year_ticks(ctx, d.years, axes_w * span / (span + 2 * pad), every=every)
+    ax.set_xticks(xt, [str(y) for y in xt], fontproperties=ctx.font())
+
+
+def draw_all(ctx: Ctx, ax: Axes, d: Years) -> None:
+    """Every series, the emphasised ones last so that they sit on top."""
+    for s, st in sorted(zip(d.series, d.styles, strict=True), key=lambda p: p[1].z):
+        draw_series(ctx, ax, s, st)
+
+
+def at(ax: Axes, px: float, py: float, ha: HAlign, va: VAlign) -> Candidate:
+    """A label candidate at display pixel (px, py), in the axes' data coordinates."""
+    x, y = ax.transData.inverted().transform((px, py))
+    return (x, y, ha, va)
 
 
 def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
@@ -73,7 +136,9 @@ def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> li
     return ticks
 
 
-def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style, markers: bool = True) -> None:
+def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style) -> None:
+    """The line through the known values (gaps where a value is missing), and a marker at each:
+    filled when verified, hollow when reported or unverified."""
     pts = sorted(s.points, key=lambda p: p.year)
     xs = [p.year for p in pts]
     ys = [math.nan if p.value is None else p.value for p in pts]
@@ -90,21 +155,6 @@ def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style, markers: bool = True) 
     )
     solid = [(p.year, p.value) for p in pts if p.value is not None and p.status == "verified"]
     hollow = [(p.year, p.value) for p in pts if p.value is not None and p.status != "verified"]
-    # isolated points (no neighbour to draw a line to) always get a marker
-    if not markers:
-        lone = {
-            i
-            for i, p in enumerate(pts)
-            if p.value is not None
-            and (i == 0 or pts[i - 1].value is None)
-            and (i == len(pts) - 1 or pts[i + 1].value is None)
-        }
-        last = latest(s)
-        solid = [
-            (p.year, p.value)
-            for i, p in enumerate(pts)
-            if p.value is not None and p.status == "verified" and (i in lone or p is last)
-        ]
     if solid:
         ax.plot(
             *zip(*solid, strict=True),
@@ -201,6 +251,7 @@ def halo(ctx: Ctx, t: Text) -> None:
 
 
 def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
+    """index_by_year or trend; drawn twice when an early series' label must join the column."""
     forced = _draw_lines(ctx, spec, frozenset())
     if forced:
         ctx.fig.clear()
@@ -210,76 +261,60 @@ def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
 def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
     """Draw; return the series whose inline label found no room (to redo with them in the column)."""
     index = spec.kind == "index_by_year"
-    series = spec.series
-    styles = series_styles(ctx, series, ctx.pt * (0.62 if index else 0.5))
-    years = sorted({p.year for s in series for p in s.points})
-    values = [p.value for s in series for p in known(s.points) if p.value is not None]
-    empty = [s.label for s in series if not known(s.points)]
-    x0, x1 = (years[0], years[-1]) if years else (0, 1)
-    lo, hi, yticks = value_axis(spec, values)
+    d = Years.of(ctx, spec, ctx.pt * (0.62 if index else 0.5))
+    lo, hi, yticks = value_axis(spec, d.values)
     ylabels = tick_text(spec, yticks)
 
     ends: list[EndLabel] = []
-    for i, (s, st) in enumerate(zip(series, styles, strict=True)):
+    for i, (s, st) in enumerate(zip(d.series, d.styles, strict=True)):
         last = latest(s)
         if last is None or last.value is None:
             continue
         text = f"{s.label} {value_text(spec, last.value)}"
-        if last.year != x1:
+        if last.year != d.x1:
             text += f" ({last.year})"
-        ends.append(EndLabel(i, text, last.year, last.value, st, last.year != x1))
+        ends.append(EndLabel(i, text, last.year, last.value, st, last.year != d.x1))
     column = [e for e in ends if not e.early or e.index in forced]
     inline = [e for e in ends if e.early and e.index not in forced]
 
-    tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.55)
-    left = max((ctx.width(t, tick_prop) for t in ylabels), default=0) + gap + 0.02
     label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in column), default=0.0)
-    right = label_w + gap + 0.04 if column else 0.15
-    extra = [f"No data for {join_names(empty)}."] if empty else []
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec, extra), ctx.W - 0.1)
-    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
-    top = ctx.line_height(tick_prop) * 0.7 + 0.04
-    ax = ctx.add_axes(left, xtick_h + notes_h + 0.04, right, top)
-    ctx.draw_notes(wrapped, 0.05)
-
-    span = max(x1 - x0, 1)
-    pad = span * (0.03 if index else 0.02)
-    ax.set_xlim(x0 - pad, x1 + pad)
+    frame = Frame(
+        ctx.notes(spec, d.missing()),
+        left=value_margin(ctx, ylabels, gap),
+        right=label_w + gap + 0.04 if column else 0.15,
+        top=ctx.line_height(ctx.font()) * 0.7 + 0.04,
+        x_labels=ctx.tick_band,
+    )
+    ax = ctx.axes(frame)
+    year_axis(ctx, ax, d, 0.03 if index else 0.02, every=index)
     ax.set_ylim(lo, hi)
     style_value_grid(ctx, ax, yticks, ylabels)
-    axes_w = ax.bbox.width / ctx.fig.dpi
-    xt = year_ticks(ctx, years, axes_w * span / (span + 2 * pad), every=index)
-    ax.set_xticks(xt, [str(y) for y in xt], fontproperties=tick_prop)
-
-    for s, st in sorted(zip(series, styles, strict=True), key=lambda p: p[1].z):
-        draw_series(ctx, ax, s, st, markers=True)
-
-    if not values:
+    draw_all(ctx, ax, d)
+    if not d.values:
         no_data(ctx, ax)
         return frozenset()
 
-    place_column(ctx, ax, column, gap, lo=ax.bbox.y0 - xtick_h * ctx.fig.dpi * 0.4)
+    place_column(ctx, ax, column, gap, lo=ax.bbox.y0 - frame.x_labels * ctx.fig.dpi * 0.4)
 
     # early-ending series: label next to the last point if there is a free spot
-    obs = obstacles_of(ctx, ax, series, styles)
+    obs = obstacles_of(ctx, ax, d.series, d.styles)
     obs.boxes += [ctx.extent(t) for t in ax.texts]
     fb = ctx.fig.bbox
     bounds = Bbox([[ax.bbox.x0, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
     failed: set[int] = set()
     dpi = ctx.fig.dpi
-    inv = ax.transData.inverted().transform
     for e in sorted(inline, key=lambda e: -e.style.z):
         px, py = ax.transData.transform((e.x, e.y))
         off = (e.style.ms / 2 + ctx.pt * 0.35) * dpi / 72
         cands = [
-            (*inv((px + off, py)), "left", "center"),
-            (*inv((px + off * 0.4, py + off * 0.8)), "left", "bottom"),
-            (*inv((px + off * 0.4, py - off * 0.8)), "left", "top"),
-            (*inv((px, py + off)), "center", "bottom"),
-            (*inv((px, py - off)), "center", "top"),
-            (*inv((px - off * 0.4, py + off * 0.8)), "right", "bottom"),
-            (*inv((px - off * 0.4, py - off * 0.8)), "right", "top"),
+            at(ax, px + off, py, "left", "center"),
+            at(ax, px + off * 0.4, py + off * 0.8, "left", "bottom"),
+            at(ax, px + off * 0.4, py - off * 0.8, "left", "top"),
+            at(ax, px, py + off, "center", "bottom"),
+            at(ax, px, py - off, "center", "top"),
+            at(ax, px - off * 0.4, py + off * 0.8, "right", "bottom"),
+            at(ax, px - off * 0.4, py - off * 0.8, "right", "top"),
         ]
         name, _, rest = e.text.partition(" ")
         for text in (e.text, f"{name}\n{rest}"):  # one line, else the name above the value
@@ -331,23 +366,21 @@ def rank_axis(spec: ChartSpec, values: Sequence[float]) -> tuple[float, float, l
 
 
 def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
-    series = spec.series
-    styles = series_styles(ctx, series, ctx.pt * 0.62)
-    years = sorted({p.year for s in series for p in s.points})
-    values = [p.value for s in series for p in known(s.points) if p.value is not None]
-    empty = [s.label for s in series if not known(s.points)]
-    x0, x1 = (years[0], years[-1]) if years else (0, 1)
-    if spec.invert or spec.unit == "rank":
-        lo, hi, yticks = rank_axis(spec, values)
+    """Ranks over the years, 1 at the top, each of the focus country's points labelled."""
+    d = Years.of(ctx, spec, ctx.pt * 0.62)
+    ranks = spec.invert or spec.unit == "rank"
+    if ranks:
+        lo, hi, yticks = rank_axis(spec, d.values)
         ylabels = [f"{t:,.0f}" for t in yticks]
     else:
-        lo, hi, yticks = value_axis(spec, values)
+        lo, hi, yticks = value_axis(spec, d.values)
         ylabels = tick_text(spec, yticks)
 
     def point_text(v: float) -> str:
         return ordinal(round(v)) if spec.unit == "rank" else value_text(spec, v)
 
     # with a focus country, only its points carry their rank; peers get theirs in the end label
+    series, styles = d.series, d.styles
     focus_any = any(s.emphasis for s in series)
     every = [i for i, s in enumerate(series) if s.emphasis or not focus_any]
     many = len([s for s in series if known(s.points)]) > 1
@@ -356,35 +389,26 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
         last = latest(s)
         if many and last is not None and last.value is not None:
             text = s.label if i in every else f"{s.label} {point_text(last.value)}"
-            if i not in every and last.year != x1:
+            if i not in every and last.year != d.x1:
                 text += f" ({last.year})"
-            ends.append(EndLabel(i, text, last.year, last.value, st, last.year != x1))
+            ends.append(EndLabel(i, text, last.year, last.value, st, last.year != d.x1))
 
-    tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.55)
-    left = max((ctx.width(t, tick_prop) for t in ylabels), default=0) + gap + 0.02
     label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in ends), default=0.0)
-    widest = max((ctx.width(point_text(v), tick_prop) for v in values), default=0.0)
-    right = label_w + gap + 0.04 if ends else widest * 0.6 + 0.1
-    extra = [f"No data for {join_names(empty)}."] if empty else []
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec, extra), ctx.W - 0.1)
-    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
-    top = ctx.line_height(tick_prop) * 1.2 + 0.06
-    ax = ctx.add_axes(left, xtick_h + notes_h + 0.04, right, top)
-    ctx.draw_notes(wrapped, 0.05)
-
-    span = max(x1 - x0, 1)
-    pad = span * 0.06
-    ax.set_xlim(x0 - pad, x1 + pad)
-    ax.set_ylim((hi, lo) if spec.invert or spec.unit == "rank" else (lo, hi))
+    widest = max((ctx.width(point_text(v), ctx.font()) for v in d.values), default=0.0)
+    frame = Frame(
+        ctx.notes(spec, d.missing()),
+        left=value_margin(ctx, ylabels, gap),
+        right=label_w + gap + 0.04 if ends else widest * 0.6 + 0.1,
+        top=ctx.line_height(ctx.font()) * 1.2 + 0.06,
+        x_labels=ctx.tick_band,
+    )
+    ax = ctx.axes(frame)
+    year_axis(ctx, ax, d, 0.06, every=True)
+    ax.set_ylim((hi, lo) if ranks else (lo, hi))
     style_value_grid(ctx, ax, yticks, ylabels)
-    axes_w = ax.bbox.width / ctx.fig.dpi
-    xt = year_ticks(ctx, years, axes_w * span / (span + 2 * pad), every=True)
-    ax.set_xticks(xt, [str(y) for y in xt], fontproperties=tick_prop)
-
-    for s, st in sorted(zip(series, styles, strict=True), key=lambda p: p[1].z):
-        draw_series(ctx, ax, s, st)
-    if not values:
+    draw_all(ctx, ax, d)
+    if not d.values:
         no_data(ctx, ax)
         return
 
@@ -396,7 +420,6 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
     bounds = Bbox([[ax.bbox.x0 - gap * dpi, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
     if ends:
         bounds = Bbox([[bounds.x0, bounds.y0], [ax.bbox.x1 + gap * dpi * 0.5, bounds.y1]])
-    inv = ax.transData.inverted().transform
     for i in sorted(every, key=lambda i: -styles[i].z):
         s, st = series[i], styles[i]
         for p in sorted(known(s.points), key=lambda p: p.year):
@@ -414,16 +437,16 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
             px, py = ax.transData.transform((p.year, p.value))
             off = (st.ms / 2 + ctx.pt * 0.3) * dpi / 72
             cands = [
-                (*inv((px, py + off)), "center", "bottom"),
-                (*inv((px, py - off)), "center", "top"),
-                (*inv((px + off, py)), "left", "center"),
-                (*inv((px - off, py)), "right", "center"),
-                (*inv((px + off * 0.7, py + off * 0.7)), "left", "bottom"),
-                (*inv((px + off * 0.7, py - off * 0.7)), "left", "top"),
-                (*inv((px - off * 0.7, py + off * 0.7)), "right", "bottom"),
-                (*inv((px - off * 0.7, py - off * 0.7)), "right", "top"),
-                (*inv((px, py + off * 2)), "center", "bottom"),
-                (*inv((px, py - off * 2)), "center", "top"),
+                at(ax, px, py + off, "center", "bottom"),
+                at(ax, px, py - off, "center", "top"),
+                at(ax, px + off, py, "left", "center"),
+                at(ax, px - off, py, "right", "center"),
+                at(ax, px + off * 0.7, py + off * 0.7, "left", "bottom"),
+                at(ax, px + off * 0.7, py - off * 0.7, "left", "top"),
+                at(ax, px - off * 0.7, py + off * 0.7, "right", "bottom"),
+                at(ax, px - off * 0.7, py - off * 0.7, "right", "top"),
+                at(ax, px, py + off * 2, "center", "bottom"),
+                at(ax, px, py - off * 2, "center", "top"),
             ]
             box, hard, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.1 * dpi / 72)
             if soft:

@@ -1,163 +1,20 @@
-"""Charts laid out on a grid: heatmap (countries x risk categories) and timeline (lanes of events)."""
+"""The timeline: one lane of dated events per country, each label set in a row above or below its lane.
+
+Labels are placed greedily so that no label covers another and no leader line crosses a label;
+the type shrinks, then labels are cut short, before the chart may outgrow its medium.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
 from digibrief.document.types import ChartSpec, Event
 
-from .base import WHITE, Ctx, chart_notes, text_on
-
-# --- heatmap -------------------------------------------------------------------------------------
-
-
-def hatch_segments(
-    j: float, i: float, cw: float, ch: float, step: float, inset: float
-) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """45-degree hatch lines for cell (column j, row i) of cw x ch inches, in data coordinates."""
-    out = []
-    w, h = cw - 2 * inset, ch - 2 * inset
-    c = -h
-    while c < w:
-        s0, s1 = max(0.0, -c), min(h, w - c)
-        if s1 > s0:
-            (xa, ya), (xb, yb) = (c + s0, s0), (c + s1, s1)
-            out.append(
-                (
-                    (j + (inset + xa) / cw, i + 1 - (inset + ya) / ch),
-                    (j + (inset + xb) / cw, i + 1 - (inset + yb) / ch),
-                )
-            )
-        c += step
-    return out
-
-
-def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
-    t = ctx.theme
-    rows, cols = list(spec.rows), list(spec.columns)
-    n, m = len(rows), len(cols)
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec), ctx.W - 0.1)
-    if not n or not m:
-        ctx.set_height(min(ctx.H, 1.0 + notes_h))
-        ctx.draw_notes(wrapped, 0.05)
-        ctx.inch_text(ctx.W / 2, ctx.fig.get_size_inches()[1] / 2, "No data", ha="center")
-        return
-
-    def level(i: int, j: int) -> int | None:
-        row = spec.cells[i] if i < len(spec.cells) else ()
-        v = row[j] if j < len(row) else None
-        return None if v is None else max(0, min(len(t.risk_levels) - 1, int(v)))
-
-    def level_text(v: int) -> str:
-        return spec.level_labels[v] if v < len(spec.level_labels) else str(v)
-
-    gap = ctx.inch(ctx.pt * 0.6)
-    prop = ctx.font()
-    left = max(ctx.width(r, prop) for r in rows) + gap + 0.04
-    right = 0.04
-    cell_w = (ctx.W - left - right) / m
-    room = cell_w - ctx.inch(ctx.pt * 0.45)  # text width a cell (or its column head) can take
-    floor = 6.0 if ctx.pt < 10 else 8.5  # smallest type for heads and cell labels, points
-    scales = [sc for sc in (1.0, 0.92, 0.85, 0.78, 0.72, 0.66) if sc == 1.0 or ctx.pt * sc >= floor]
-
-    def fit(texts: list[str], most_lines: int) -> tuple[FontProperties, list[str]] | None:
-        """The largest type at which every text wraps into at most most_lines lines."""
-        for scale in scales:
-            prop = ctx.font(size=ctx.pt * scale)
-            out = [ctx.wrap(t, prop, room) for t in texts]
-            if all(o.count("\n") < most_lines and ctx.width(o, prop) <= room for o in out):
-                return prop, out
-        return None
-
-    def hyphenated(texts: list[str]) -> tuple[FontProperties, list[str]]:
-        prop = ctx.font(size=ctx.pt * scales[-1])
-        return prop, [ctx.wrap(t, prop, room, hyphenate=True) for t in texts]
-
-    # column heads: two lines at the largest type that allows it, else three; a word is split
-    # with a hyphen only if it cannot fit even at the smallest type
-    head_prop, heads = fit(cols, 2) or fit(cols, 3) or hyphenated(cols)
-    head_h = max(ctx.measure(h, head_prop)[1] for h in heads)
-
-    # cell labels: one line if a smaller type allows it, else two, else hyphenated
-    used = sorted(v for v in {level(i, j) for i in range(n) for j in range(m)} if v is not None)
-    labels = [level_text(v) for v in used]
-    cell_prop, cell_texts = fit(labels, 1) or fit(labels, 2) or hyphenated(labels)
-    texts = dict(zip(used, cell_texts, strict=True))
-    text_h = max([ctx.measure(s, cell_prop)[1] for s in texts.values()] + [ctx.line_height(prop)])
-    cell_h = max(ctx.em * 2.5, text_h + ctx.em * 0.9)
-    top = head_h + gap + 0.04
-    bottom = notes_h + 0.06
-    if top + bottom + n * cell_h > ctx.H:
-        cell_h = max((ctx.H - top - bottom) / n, text_h + ctx.em * 0.3)
-    ctx.set_height(top + bottom + n * cell_h)
-    ax = ctx.add_axes(left, bottom, right, top)
-    ctx.draw_notes(wrapped, 0.05)
-    ax.set_xlim(0, m)
-    ax.set_ylim(n, 0)
-    ax.set_axis_off()
-
-    sep = 1.6 if ctx.pt < 10 else 2.5  # white gutter between cells, points
-    hatch: list[tuple[tuple[float, float], tuple[float, float]]] = []
-    for i in range(n):
-        for j in range(m):
-            v = level(i, j)
-            fill = WHITE if v is None else t.risk_levels[v]
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=fill, edgecolor=WHITE, lw=sep, zorder=1))
-            if v is None:
-                hatch += hatch_segments(j, i, cell_w, cell_h, ctx.inch(ctx.pt * 0.55), ctx.inch(sep * 0.75))
-                ctx.text(
-                    ax,
-                    j + 0.5,
-                    i + 0.5,
-                    "n/a",
-                    ha="center",
-                    va="center_baseline",
-                    color=t.muted,
-                    zorder=4,
-                    size=cell_prop.get_size_in_points(),
-                    bbox={"boxstyle": "square,pad=0.25", "fc": WHITE, "ec": "none"},
-                )
-            else:
-                ctx.text(
-                    ax,
-                    j + 0.5,
-                    i + 0.5,
-                    texts[v],
-                    ha="center",
-                    va="center" if "\n" in texts[v] else "center_baseline",
-                    zorder=4,
-                    color=text_on(fill, t.ink),
-                    multialignment="center",
-                    size=cell_prop.get_size_in_points(),
-                )
-    if hatch:
-        ax.add_collection(LineCollection(hatch, colors=t.rule, linewidths=0.7, zorder=2))
-
-    row_tr = offset_copy(ax.transData, fig=ctx.fig, x=-gap * 72, y=0, units="points")
-    for i, r in enumerate(rows):
-        ctx.text(ax, 0, i + 0.5, r, ha="right", va="center", transform=row_tr)
-    head_tr = offset_copy(ax.transData, fig=ctx.fig, x=0, y=gap * 72 * 0.6, units="points")
-    for j, h in enumerate(heads):
-        ctx.text(
-            ax,
-            j + 0.5,
-            0,
-            h,
-            ha="center",
-            va="bottom",
-            transform=head_tr,
-            color=t.ink,
-            size=head_prop.get_size_in_points(),
-            multialignment="center",
-        )
-
-
-# --- timeline ------------------------------------------------------------------------------------
+from .base import Ctx, Frame
+from .colours import WHITE
 
 
 def event_x(e: Event) -> float:
@@ -311,24 +168,22 @@ def plan_lane(
 
 
 def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
+    """Lanes of events over the years, at the largest type and fullest labels that fit the medium."""
     t = ctx.theme
     lanes = spec.lanes
     events = [e for lane in lanes for e in lane.events]
-    wrapped, notes_h = ctx.prepare_notes(chart_notes(spec), ctx.W - 0.1)
     lane_prop = ctx.font(True)
     tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.8)
     left = max((ctx.width(lane.label, lane_prop) for lane in lanes), default=0.2) + gap + 0.04
-    right = 0.08
-    axes_w = ctx.W - left - right
+    frame = Frame(ctx.notes(spec), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band)
+    axes_w = ctx.W - frame.left - frame.right
     if events:
         x0, x1 = min(e.year for e in events), max(e.year for e in events) + 1
     else:
         x0, x1 = 0, 1
     per_year = axes_w / (x1 - x0)
-    xtick_h = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.9)
-    bottom, top = xtick_h + notes_h + 0.04, 0.04
-    room = ctx.H - bottom - top
+    room = ctx.H - frame.bottom - frame.top
     g = ctx.inch(ctx.pt * 0.45)  # lane line to the nearest label row
     sep = ctx.inch(ctx.pt * 0.7)  # between lanes
 
@@ -338,11 +193,11 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
     # each as wide (least cut) as fits, shrinking the type before cutting further.
     scales = [sc for sc in (1.0, 0.93, 0.86, 0.8, 0.77) if sc == 1.0 or ctx.pt * sc >= floor]
     # Within each, strict placement first, then without the rules that only avoid ambiguity.
-    attempts = [(sc, fr, 0, top) for top in (3, 1) for sc in scales for fr in (0.4, 0.3, 0.23, 0.17)]
+    attempts = [(sc, fr, 0, rules) for rules in (3, 1) for sc in scales for fr in (0.4, 0.3, 0.23, 0.17)]
     attempts += [
-        (sc, fr, lines, top)
+        (sc, fr, lines, rules)
         for lines in (2, 1)
-        for top in (3, 1)
+        for rules in (3, 1)
         for fr in (0.4, 0.3, 0.23, 0.17, *((0.12, 0.08) if lines == 1 else ()))
         for sc in scales
     ]
@@ -365,9 +220,7 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
     _, scale, plans, total = best
     size = ctx.pt * scale
 
-    ctx.set_height(top + bottom + max(total, ctx.em * 2))
-    ax = ctx.add_axes(left, bottom, right, top)
-    ctx.draw_notes(wrapped, 0.05)
+    ax = ctx.axes(frame, plot_h=max(total, ctx.em * 2))
     axes_h = ax.bbox.height / ctx.fig.dpi
     ax.set_xlim(x0, x1)
     ax.set_ylim(0, axes_h)
