@@ -49,7 +49,6 @@ class Cell:
     """One value of the CSV with where it stands."""
 
     line: int
-    col: int
     country: str  # the data's country id
     year: int
     value: float
@@ -63,7 +62,6 @@ class Update:
     year: int
     value: float
     before: float | None
-    source_before: str | None
     line: int  # in the new text
     kept: tuple[str, ...] = ()  # what the existing point also says and the merge leaves as it was
 
@@ -299,7 +297,7 @@ def read_cells(path: Path, project: Project, indicator: Indicator, plan: ImportP
         if indicator.unit == "rank" and value != int(value):
             reader.problem(raw.line, raw.value_index, f"a rank is a whole number, got {raw.value}")
             continue
-        cell = Cell(raw.line, reader.col(raw.line, raw.value_index), cid, int(raw.year), value)
+        cell = Cell(raw.line, cid, int(raw.year), value)
         first = seen.get((cid, cell.year))
         if first is None:
             seen[(cid, cell.year)] = cell
@@ -543,7 +541,6 @@ def plan_import(
                 year,
                 value,
                 series[year].value if year in series else None,
-                series[year].source if year in series else None,
                 located.keys.get(("indicators", indicator_id, year), (0, 0))[0],
                 _kept(series[year]) if year in series else (),
             )
