@@ -41,6 +41,8 @@ commands:
            example: digibrief diff data/editions/2026-11-29.yaml data
   edition  record the published edition's figures (snapshot) or list the recorded editions (list)
            example: digibrief edition snapshot
+  new      scaffold a country or an indicator: every required value a TODO that check refuses until filled
+           example: digibrief new country MNG --name Mongolia
 
 exit status: 0 ok, 1 invalid data, 2 usage error, 3 warnings under --strict, 4 render or write failure,
              130 interrupted
@@ -143,7 +145,50 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder (default: schemas)"
     )
     _commands_for_editions(sub)
+    _commands_for_scaffolds(sub)
     return p
+
+
+def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
+    np_ = sub.add_parser(
+        "new",
+        help="scaffold a country or an indicator",
+        description=(
+            "Write a new country file or indicator entry with a TODO placeholder for every required value "
+            "(check refuses each until it is filled in) and add it where it must be listed. "
+            "Example: digibrief new country MNG --name Mongolia"
+        ),
+    )
+    kinds = np_.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser, required=True)
+    cp = kinds.add_parser(
+        "country",
+        help="data/countries/<iso3>.yaml, added to report.yaml and risks.yaml",
+        description=(
+            "Write data/countries/<iso3>.yaml; a focus country is also added to countries: in report.yaml "
+            "and given a row in data/risks.yaml. Example: digibrief new country MNG --name Mongolia"
+        ),
+    )
+    cp.add_argument("id", metavar="ISO3", help="the country's ISO 3166 alpha-3 code, e.g. MNG")
+    cp.add_argument("--name", required=True, help="the country's name as the brief prints it")
+    cp.add_argument(
+        "--role",
+        choices=("focus", "context"),
+        default="focus",
+        help="focus: a section of its own (default); context: comparisons only",
+    )
+    _common(cp)
+    ip = kinds.add_parser(
+        "indicator",
+        help="an entry in data/indicators.yaml",
+        description=(
+            "Add an indicator to data/indicators.yaml. "
+            "Example: digibrief new indicator mobile_broadband --name 'Mobile broadband' --unit per100"
+        ),
+    )
+    ip.add_argument("id", metavar="ID", help="the indicator id: a letter, then letters, digits or _")
+    ip.add_argument("--name", help="its name, as charts title it")
+    ip.add_argument("--unit", metavar="UNIT", help="percent, rank, score, count, usd, per100 or index")
+    _common(ip)
 
 
 def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
@@ -343,6 +388,24 @@ def _edition(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    from digibrief.pipeline.scaffold import new_country, new_indicator
+
+    if args.kind == "country":
+        done = new_country(args.id, args.name, args.role, args.data, args.report)
+    else:
+        done = new_indicator(args.id, args.name, args.unit, args.data)
+    for line in done.written:
+        print(f"wrote {line}")
+    if done.by_hand:
+        print("add by hand (the file's layout could not be extended safely):")
+        for line in done.by_hand:
+            print(f"  {line}")
+    for step in done.next_steps:
+        print(f"next: {step}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "build": _build,
     "check": _check,
@@ -352,6 +415,7 @@ COMMANDS = {
     "import": _import,
     "diff": _diff,
     "edition": _edition,
+    "new": _new,
 }
 
 

@@ -1,0 +1,124 @@
+"""`digibrief new country|indicator`: write the scaffold and add it to the files that list it, all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digibrief.errors import RenderError, UsageError
+from digibrief.pipeline.cache import write_all_atomic
+from digibrief.project.files import missing_folders
+from digibrief.project.load import display_path
+from digibrief.project.scaffold import (
+    COUNTRY_ID,
+    INDICATOR_ID,
+    UNITS,
+    Edit,
+    add_country_to_report,
+    add_country_to_risks,
+    add_indicator,
+    country_text,
+    parse,
+)
+
+
+@dataclass
+class Scaffold:
+    """What `new` wrote, and what the user must add by hand where a file's layout could not be extended."""
+
+    written: list[str] = field(default_factory=list)
+    by_hand: list[str] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{display_path(path)}: cannot be read ({exc}); nothing was written") from None
+
+
+def _write(files: dict[Path, str]) -> None:
+    try:
+        write_all_atomic({path: text.encode("utf-8") for path, text in files.items()})
+    except OSError as exc:
+        raise RenderError(
+            f"{exc.filename or next(iter(files))}: {exc.strerror or exc}; nothing was written"
+        ) from exc
+
+
+def _apply(edit: Edit, path: Path, files: dict[Path, str], done: Scaffold, what: str) -> None:
+    if edit.text is None:
+        done.by_hand += edit.by_hand
+    else:
+        files[path] = edit.text
+        done.written.append(f"{display_path(path)}: {what}")
+
+
+def new_country(cid: str, name: str, role: str, data_dir: Path, report_dir: Path) -> Scaffold:
+    """data/countries/<cid>.yaml with placeholders; a focus country is added to report.yaml and risks.yaml."""
+    if not COUNTRY_ID.match(cid):
+        raise UsageError(f"country id {cid!r}: expected three letters (ISO 3166 alpha-3), e.g. MNG")
+    cid = cid.upper()
+    if not name.strip():
+        raise UsageError("--name: expected the country's name, e.g. --name Mongolia")
+    missing = missing_folders(data_dir, report_dir)
+    if missing:
+        raise UsageError(missing[0].message)
+    path = data_dir / "countries" / f"{cid.lower()}.yaml"
+    if path.exists():
+        raise UsageError(f"{display_path(path)} already exists; nothing was written")
+    done = Scaffold()
+    files = {path: country_text(cid, name.strip(), role)}
+    done.written.append(f"{display_path(path)}: every required value as a TODO placeholder")
+    if role == "focus":
+        report, risks = report_dir / "report.yaml", data_dir / "risks.yaml"
+        _apply(
+            add_country_to_report(_read(report), display_path(report), cid),
+            report,
+            files,
+            done,
+            f"{cid} added at the end of countries:",
+        )
+        _apply(
+            add_country_to_risks(_read(risks), display_path(risks), cid),
+            risks,
+            files,
+            done,
+            f"a row for {cid} under assessments:, one TODO rationale per risk category",
+        )
+    _write(files)
+    done.next_steps = [
+        "replace every TODO; `digibrief check` lists those left, with their lines",
+        "add its indicator values under indicators: (or with `digibrief import`)",
+    ]
+    if role == "context":
+        done.next_steps.append("to give it a context section, add one under sections: in report.yaml")
+    return done
+
+
+def new_indicator(iid: str, name: str | None, unit: str | None, data_dir: Path) -> Scaffold:
+    """An entry in data/indicators.yaml with placeholders for what the command line did not give."""
+    if not INDICATOR_ID.match(iid):
+        raise UsageError(f"indicator id {iid!r}: expected a letter, then letters, digits or _")
+    if unit is not None and unit not in UNITS:
+        raise UsageError(f"--unit: expected one of {', '.join(UNITS)}, got {unit!r}")
+    path = data_dir / "indicators.yaml"
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)} not found; run in the project folder or pass --data DIR")
+    text = _read(path)
+    located = parse(text, display_path(path))
+    if located and isinstance(located.value, dict) and iid in (located.value.get("indicators") or {}):
+        raise UsageError(f"indicator '{iid}' is already defined in {display_path(path)}; nothing was written")
+    edit = add_indicator(text, display_path(path), iid, name, unit)
+    done = Scaffold()
+    files: dict[Path, str] = {}
+    _apply(edit, path, files, done, f"'{iid}' added at the end of indicators:, TODO placeholders to fill in")
+    if files:
+        _write(files)
+    done.next_steps = [
+        "replace every TODO; `digibrief check` lists those left, with their lines",
+        f"add values under indicators: {iid}: in the country files (or with `digibrief import`)",
+        "to show it, chart it under charts: in report.yaml, or list it under comparison:",
+    ]
+    return done
