@@ -83,6 +83,12 @@ def _build_options(p: argparse.ArgumentParser) -> None:
         "--paper", choices=("a4", "letter"), help="paper size of the brief (default: from report.yaml)"
     )
     p.add_argument("--template", type=Path, metavar="FILE", help="a .pptx whose layouts the deck uses")
+    p.add_argument(
+        "--deck-charts",
+        choices=("native", "picture"),
+        default="native",
+        help="charts in the deck as editable PowerPoint charts (default) or as pictures",
+    )
     p.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     p.add_argument(
         "--strict", action="store_true", help="treat warnings (text split, missing glyphs) as errors"
@@ -277,6 +283,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         countries=countries,
         paper=args.paper,
         template=args.template,
+        deck_charts=args.deck_charts,
         force=args.force,
         strict=args.strict,
         verbose=args.verbose,

@@ -1,12 +1,15 @@
 """The slide-deck writer: document -> 16:9 .pptx bytes (python-pptx), never touching the disk.
 
-Split like pandoc's PowerPoint writer: pptx_plan decides the slides and measures their text (pure);
-pptx_draw and pptx_package turn the plan into a presentation built on the built-in design or on the
-layouts of options.template.
+Split like pandoc's PowerPoint writer: plan.py decides the slides and measures their text (pure);
+draw.py, charts.py and package.py turn the plan into a presentation built on the built-in design or
+on the layouts of options.template. Charts are native PowerPoint charts built from the same ChartSpec
+the PDF draws; only the kinds PowerPoint cannot draw (the timeline) are asked for as pictures, unless
+options.charts is "picture".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 from PIL import Image, UnidentifiedImageError
@@ -18,31 +21,35 @@ from digibrief.writers.contract import ImageRequest, Images, Rendered
 from digibrief.writers.pptx.draw import Drawer
 from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.package import builtin, from_template, set_properties, stable_bytes
-from digibrief.writers.pptx.plan import Planner, figure_media
+from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media
 
 
-def image_requests(doc: Document) -> list[ImageRequest]:
-    """One PNG per chart: half-width for a profile slide's main chart, slide-wide otherwise."""
+def image_requests(doc: Document, options: DeckOptions | None = None) -> list[ImageRequest]:
+    """One slide-wide PNG per chart the deck shows as a picture; none for native charts."""
+    mode = (options or DeckOptions()).charts
     media = figure_media(doc)
-    seen: set[str] = set()
-    out = []
+    out: dict[str, ImageRequest] = {}
     for f in doc.figures():
-        if f.chart.id not in seen:
-            seen.add(f.chart.id)
-            out.append(ImageRequest(f.chart, media[f.chart.id], "png"))
-    return out
+        if drawn_as_picture(f.chart, mode):
+            out.setdefault(f.chart.id, ImageRequest(f.chart, media[f.chart.id], "png"))
+    return list(out.values())
 
 
 def render(doc: Document, images: Images, theme: Theme, options: DeckOptions) -> Rendered:
-    """The deck as .pptx bytes, with warnings (text split or left out) and the slide count."""
+    """The deck as .pptx bytes, with warnings (text moved to the notes or continued) and the slide count."""
     if options.template is None:
-        prs, layouts, geo = builtin(theme)
+        prs, layouts, geo, colours = builtin(theme)
         warnings: list[str] = []
     else:
-        prs, layouts, geo, warnings = from_template(options.template.data, options.template.name)
-    aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc)}
-    plan = Planner(doc, theme, geo, aspects).plan()
-    Drawer(prs, layouts, theme.fonts.family, images).draw(plan)
+        prs, layouts, geo, found, warnings = from_template(
+            options.template.data, options.template.name, theme
+        )
+        assert found is not None  # a theme was given
+        colours = found
+    aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc, options)}
+    plan = Planner(doc, theme, geo, colours, aspects, options.charts).plan()
+    created = dt.datetime.fromtimestamp(doc.meta.epoch, dt.UTC).replace(tzinfo=None)
+    Drawer(prs, layouts, theme.fonts.family, images, created, colours.peer).draw(plan)
     set_properties(prs, doc.meta)
     return Rendered(stable_bytes(prs), [*warnings, *plan.warnings], len(plan.slides))
 

@@ -1,12 +1,15 @@
-"""Slide plan -> python-pptx shapes: placeholders filled, text boxes, pictures with alt text, tables, notes."""
+"""Slide plan -> python-pptx shapes: placeholders filled, text boxes, native charts and pictures with alt
+text, tables, notes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from io import BytesIO
 
 from lxml import etree
+from pptx.enum.dml import MSO_PATTERN
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -17,7 +20,17 @@ from pptx.util import Emu, Pt
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import Images
-from digibrief.writers.pptx.layout import LAYOUTS, PictureEl, Plan, RectEl, SlidePlan, TableEl, TextEl
+from digibrief.writers.pptx.charts import ChartDrawer
+from digibrief.writers.pptx.layout import (
+    LAYOUTS,
+    ChartEl,
+    PictureEl,
+    Plan,
+    RectEl,
+    SlidePlan,
+    TableEl,
+    TextEl,
+)
 from digibrief.writers.pptx.text import Para
 
 EMU_PER_PT = 12700
@@ -51,11 +64,21 @@ def layout_placeholder(layout: SlideLayout, slot: str) -> LayoutPlaceholder | No
 
 
 class Drawer:
-    def __init__(self, prs: PresentationT, layouts: dict[str, SlideLayout], family: str, images: Images):
+    def __init__(
+        self,
+        prs: PresentationT,
+        layouts: dict[str, SlideLayout],
+        family: str,
+        images: Images,
+        created: dt.datetime,
+        hatch: str = "#9AA3AD",
+    ):
         self.prs = prs
         self.layouts = layouts
         self.family = family
         self.images = images
+        self.charts = ChartDrawer(created)
+        self.hatch = hatch  # the pattern of "not assessed" table cells
 
     def draw(self, plan: Plan) -> None:
         for n, sp in enumerate(plan.slides, start=1):
@@ -64,6 +87,7 @@ class Drawer:
     def slide(self, sp: SlidePlan, number: int) -> Slide:
         layout = self.layouts[sp.layout]
         slide = self.prs.slides.add_slide(layout)
+        self._back = 2  # where the next background shape goes in the shape tree (behind the text)
         used: set[int] = set()
         for el in sp.elements:
             if isinstance(el, TextEl) and el.slot in ("footer", "number"):
@@ -84,6 +108,8 @@ class Drawer:
                 self.text(shape, el, place=False)
             elif isinstance(el, PictureEl):
                 self.picture(slide, el)
+            elif isinstance(el, ChartEl):
+                self.charts.draw(slide, el)
             elif isinstance(el, RectEl):
                 self.rect(slide, el)
             elif isinstance(el, TableEl):
@@ -199,6 +225,10 @@ class Drawer:
             MSO_SHAPE.RECTANGLE, emu(el.box.x), emu(el.box.y), emu(el.box.w), emu(el.box.h)
         )
         shape.name = el.name
+        tree = slide.shapes._spTree
+        tree.remove(shape._element)  # behind every text, in the order the plan lists them
+        tree.insert(self._back, shape._element)
+        self._back += 1
         style = shape._element.find(qn("p:style"))
         if style is not None:  # no theme shadow or outline
             shape._element.remove(style)
@@ -211,6 +241,9 @@ class Drawer:
         b = el.box
         frame = slide.shapes.add_table(rows, cols, emu(b.x), emu(b.y), emu(b.w), emu(b.h))
         frame.name = el.name
+        if el.alt:
+            frame._element.nvGraphicFramePr.cNvPr.set("descr", el.alt)
+        hatched = set(el.patterned)
         table = frame.table
         tbl_pr = table._tbl.tblPr
         assert tbl_pr is not None  # python-pptx always writes a:tblPr for a new table
@@ -226,18 +259,40 @@ class Drawer:
             table.rows[i].height = emu(h)
         left, top, right, bottom = el.inset
         for i, row in enumerate(el.cells):
-            fill = el.header_fill if i == 0 else (el.band_fill if i % 2 == 0 else "#FFFFFF")
+            fill = el.header_fill if i == 0 else (el.band_fill if i % 2 == 0 else el.body_fill)
             for j, paras in enumerate(row):
                 cell = table.cell(i, j)
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = _rgb(fill)
+                own = el.fills[i][j] if i < len(el.fills) and j < len(el.fills[i]) else None
+                if (i, j) in hatched:  # not assessed: a neutral hatch, never a colour of the scale
+                    cell.fill.patterned()
+                    cell.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+                    cell.fill.fore_color.rgb = _rgb(self.hatch)
+                    cell.fill.back_color.rgb = _rgb(fill)
+                else:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = _rgb(own or fill)
+                if el.grid:
+                    _borders(cell, el.grid, 2.0)
                 cell.margin_left, cell.margin_top = emu(left), emu(top)
                 cell.margin_right, cell.margin_bottom = emu(right), emu(bottom)
-                cell.vertical_anchor = MSO_ANCHOR.TOP
+                cell.vertical_anchor = ANCHOR[el.anchor]
                 tf = cell.text_frame
                 tf.word_wrap = True
                 for k, p in enumerate(paras):
                     self.paragraph(tf.paragraphs[0] if k == 0 else tf.add_paragraph(), p)
+
+
+def _borders(cell, colour: str, width: float) -> None:
+    """Lines on all four sides of a table cell (python-pptx has no API for cell borders)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for i, side in enumerate(("a:lnL", "a:lnR", "a:lnT", "a:lnB")):
+        old = tc_pr.find(qn(side))
+        if old is not None:
+            tc_pr.remove(old)
+        ln = etree.Element(qn(side), w=str(emu(width)), cap="flat", cmpd="sng", algn="ctr")
+        fill = etree.SubElement(ln, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=rgb(colour))
+        tc_pr.insert(i, ln)
 
 
 def _rgb(hex_colour: str):

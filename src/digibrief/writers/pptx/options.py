@@ -1,4 +1,5 @@
-"""The deck writer's options: the template's bytes, read and checked when the build starts.
+"""The deck writer's options: the template's bytes, read and checked when the build starts, and whether
+charts are native (editable) or pictures.
 
 A template that cannot be read, or lacks a layout or placeholder the deck needs, is a usage error
 before any chart is drawn. python-pptx is imported only when a template is given.
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 from digibrief.errors import UsageError
 from digibrief.writers.contract import Choices
+
+ChartMode = Literal["native", "picture"]
+CHART_MODES: tuple[ChartMode, ...] = get_args(ChartMode)
 
 
 @dataclass(frozen=True)
@@ -22,10 +27,14 @@ class Template:
 @dataclass(frozen=True)
 class DeckOptions:
     template: Template | None = None
+    charts: ChartMode = "native"  # native: editable PowerPoint charts; picture: today's PNGs
 
 
 def resolve(choices: Choices) -> DeckOptions:
-    return DeckOptions(read_template(choices.template) if choices.template is not None else None)
+    if choices.deck_charts not in CHART_MODES:
+        raise UsageError(f"--deck-charts: expected native or picture, got {choices.deck_charts!r}")
+    template = read_template(choices.template) if choices.template is not None else None
+    return DeckOptions(template, choices.deck_charts)
 
 
 def read_template(path: Path) -> Template:

@@ -1,4 +1,5 @@
-"""The presentation around the slides: the built-in 16:9 design or a template, properties, stable bytes."""
+"""The presentation around the slides: the built-in 16:9 design or a template (its layouts, geometry and
+colours), properties, stable bytes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from digibrief.errors import UsageError
 from digibrief.theme import Theme
 from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
 from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
+from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.text import clean
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -29,8 +31,9 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # --- built-in design -------------------------------------------------------------------------------
 
 
-def builtin(theme: Theme) -> tuple[PresentationT, dict[str, SlideLayout], Geometry]:
+def builtin(theme: Theme) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, Colours]:
     """python-pptx's default template made 16:9, with the theme's fonts and colours and our positions."""
+    colours = Colours.of_theme(theme)
     prs = Presentation()
     k = 12192000 / prs.slide_width
     prs.slide_width, prs.slide_height = emu(960), emu(540)
@@ -39,7 +42,7 @@ def builtin(theme: Theme) -> tuple[PresentationT, dict[str, SlideLayout], Geomet
         for shape in owner.shapes:
             if shape._element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}") is not None:
                 shape.left, shape.width = round(shape.left * k), round(shape.width * k)
-    geo = builtin_geometry()
+    geo = builtin_geometry(Style.of(theme, colours))
     layouts, _ = pick_layouts(prs)
     boxes = {
         "cover": {"title": geo.cover_title, "subtitle": geo.cover_subtitle},
@@ -56,7 +59,7 @@ def builtin(theme: Theme) -> tuple[PresentationT, dict[str, SlideLayout], Geomet
         if box is not None:
             _place(ph, box)
     _retheme(prs, theme)
-    return prs, layouts, geo
+    return prs, layouts, geo, colours
 
 
 def _place(shape, box: Box) -> None:
@@ -74,7 +77,7 @@ def _retheme(prs: PresentationT, theme: Theme) -> None:
     palette = [*theme.palette[1:], theme.muted, theme.muted, theme.muted, theme.muted][:4]
     colours = {
         "dk2": theme.ink,
-        "lt2": Style.of(theme).band,
+        "lt2": Colours.of_theme(theme).band,
         "accent1": theme.focus,
         "accent2": theme.accent,
         **{f"accent{i + 3}": c for i, c in enumerate(palette)},
@@ -102,9 +105,10 @@ def _retheme(prs: PresentationT, theme: Theme) -> None:
 
 
 def from_template(
-    data: bytes, path: str
-) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, list[str]]:
-    """The organisation's template: its layouts by name, its placeholders by type, no slides of its own."""
+    data: bytes, path: str, theme: Theme | None = None
+) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, Colours | None, list[str]]:
+    """The organisation's template: its layouts by name, its placeholders by type, its colours (when a
+    theme is given to fall back on), no slides of its own."""
     try:
         prs = Presentation(BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
@@ -135,17 +139,98 @@ def from_template(
 
     if prs.slide_width is None or prs.slide_height is None:
         raise UsageError(f"template {path}: it does not state its slide size")
+    title, body = box("title_only", "title"), box("content", "body")
+    if theme is not None:
+        title, body, more = content_area(title, body, Style.of(theme), path)
+        warnings += more
     geo = Geometry(
         width=prs.slide_width / EMU_PER_PT,
         height=prs.slide_height / EMU_PER_PT,
-        title=box("title_only", "title"),
-        body=box("content", "body"),
+        title=title,
+        body=body,
         cover_title=box("cover", "title"),
         cover_subtitle=box("cover", "subtitle"),
         footer=optional_box("title_only", "footer"),
         number=optional_box("title_only", "number"),
     )
-    return prs, layouts, geo, warnings
+    colours = template_colours(prs, layouts["content"], theme) if theme is not None else None
+    return prs, layouts, geo, colours, warnings
+
+
+def content_area(title: Box, body: Box, st: Style, path: str) -> tuple[Box, Box, list[str]]:
+    """The title box made tall enough for a two-line headline and the content area below it, both from
+    the template's placeholders; a title that overlaps the body is reported."""
+    warnings = []
+    gap = 0.1 * 72
+    if title.bottom > body.y + 1 and title.y < body.bottom:
+        warnings.append(
+            f"template {path}: the title placeholder overlaps the body placeholder by "
+            f"{title.bottom - body.y:.0f} pt; content starts below the title instead"
+        )
+    need = 2 * st.title * 1.2 + 2
+    if title.h < need:
+        title = Box(title.x, title.y, title.w, need)
+    top = max(body.y, title.bottom + gap) if title.y <= body.y else body.y
+    if top != body.y:
+        body = Box(body.x, top, body.w, max(body.bottom - top, 2 * st.body))
+    return title, body, warnings
+
+
+# --- a template's colours ---------------------------------------------------------------------------
+
+SCHEME = ("dk1", "lt1", "dk2", "lt2", *(f"accent{i}" for i in range(1, 7)), "hlink", "folHlink")
+
+
+def scheme_colours(prs: PresentationT) -> dict[str, str]:
+    """The master theme's colour scheme: slot name -> '#RRGGBB'."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    out: dict[str, str] = {}
+    scheme = root.find(f".//{{{A_NS}}}clrScheme")
+    if scheme is None:
+        return out
+    for slot in scheme:
+        name = etree.QName(slot).localname
+        for colour in slot:
+            value = colour.get("val") if etree.QName(colour).localname == "srgbClr" else colour.get("lastClr")
+            if value:
+                out[name] = "#" + value.upper()
+    return out
+
+
+def _resolve(el, scheme: dict[str, str], mapping: dict[str, str]) -> str | None:
+    """The colour of a DrawingML colour element (srgbClr, schemeClr through the colour map, sysClr)."""
+    kind = etree.QName(el).localname
+    if kind == "srgbClr":
+        return "#" + el.get("val", "").upper()
+    if kind == "sysClr":
+        last = el.get("lastClr")
+        return "#" + last.upper() if last else None
+    if kind == "schemeClr":
+        name = el.get("val", "")
+        return scheme.get(mapping.get(name, name))
+    return None
+
+
+def template_colours(prs: PresentationT, layout: SlideLayout, theme: Theme) -> Colours:
+    """Colours for a deck on this template: its scheme and the background its content layout shows."""
+    scheme = scheme_colours(prs)
+    master = prs.slide_master._element
+    cmap = master.find(qn("p:clrMap"))
+    mapping = dict(cmap.attrib) if cmap is not None else {}
+    background = None
+    for owner in (layout._element, master):
+        bg = owner.find(f"{qn('p:cSld')}/{qn('p:bg')}")
+        if bg is None:
+            continue
+        for el in bg.iter():
+            if etree.QName(el).localname in ("srgbClr", "schemeClr", "sysClr"):
+                background = _resolve(el, scheme, mapping)
+                break
+        if background:
+            break
+    background = background or scheme.get(mapping.get("bg1", "lt1"), "#FFFFFF")
+    return Colours.of_scheme(scheme, background, theme)
 
 
 def _drop_slides(prs: PresentationT) -> int:

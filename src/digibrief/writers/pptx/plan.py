@@ -1,7 +1,8 @@
-"""Document -> slide plan: which slides, in which order, with what. Pure: no python-pptx.
+"""Document -> slide plan in a talk's order: title slide, the talk, questions, then a Backup divider with
+contents, methodology, sources and the detailed tables. Pure: no python-pptx.
 
 Like pandoc's PowerPoint writer, planning is separate from drawing: the plan is a value, its warnings
-are values, and sections map to slides in document order (pptx_slides builds each kind of slide).
+are values (slides.py builds each kind of slide).
 """
 
 from __future__ import annotations
@@ -9,40 +10,55 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from digibrief.document.types import Bullets, Figure, References, Section, Table
+from digibrief.document.types import (
+    Bullets,
+    Callout,
+    Figure,
+    KeyFigures,
+    Paragraph,
+    References,
+    Section,
+    Table,
+    plain,
+)
 from digibrief.writers.pptx.layout import PT_PER_IN, Box, Element, Plan, RectEl, SlidePlan, TextEl
-from digibrief.writers.pptx.slides import SlideMaker, figure_media
-from digibrief.writers.pptx.text import Para, clean, fit, paginate, para, shorten
+from digibrief.writers.pptx.notes import said, sentence
+from digibrief.writers.pptx.palette import blend
+from digibrief.writers.pptx.slides import SlideMaker, drawn_as_picture, figure_media
+from digibrief.writers.pptx.text import LINE, Para, clean, fixed, paginate, para, shorten
 
-__all__ = ["Planner", "figure_media"]
+__all__ = ["Planner", "drawn_as_picture", "figure_media"]
+
+BACKUP = "Backup"
 
 
 class Planner(SlideMaker):
-    """The whole deck: cover, agenda, every section, closing slide; footers and slide numbers."""
-
-    # --- the whole deck --------------------------------------------------------------------------
+    """The whole deck, numbered, with a footer on every slide but the title-style ones."""
 
     def plan(self) -> Plan:
-        groups: list[tuple[Section, list[SlidePlan]]] = []
+        talk: list[SlidePlan] = []
+        backup_text: list[SlidePlan] = []
+        backup_tables: list[SlidePlan] = []
+        contents: Section | None = None
         for s in self.doc.sections:
-            groups.append((s, [] if s.role == "contents" else self.section(s)))
-        groups = [(s, slides) for s, slides in groups if slides or s.role == "contents"]
-        agenda_pages = 1
-        for _ in range(3):  # the agenda's own length shifts the numbers it lists
-            firsts, n = {}, 1
-            for s, slides in groups:
-                firsts[s.id] = n
-                n += agenda_pages if s.role == "contents" else len(slides)
-            agenda = {s.id: self.agenda(s, groups, firsts) for s, _ in groups if s.role == "contents"}
-            if all(len(a) == agenda_pages for a in agenda.values()):
-                break
-            agenda_pages = max(len(a) for a in agenda.values())
-        for s, _ in groups:
-            if s.role == "contents" and len(agenda[s.id]) > 1:
-                self.warnings.append(f"text split: {clean(s.title)} continued on a second slide")
-        slides = [sl for s, group in groups for sl in (agenda[s.id] if s.role == "contents" else group)]
-        slides.append(self.closing())
-        slides = [sl if sl.notes else replace(sl, notes=(f"{sl.title}.",)) for sl in slides]
+            if s.role == "cover":
+                talk.append(self.cover(s))
+            elif s.role == "contents":
+                contents = s
+            elif s.backup:
+                backup_text += self.backup_section(s)
+            else:
+                main, tables = self.section(s)
+                talk += main
+                backup_tables += tables
+        talk.append(self.closing())
+        backup = backup_text + backup_tables
+        slides = talk
+        if backup or contents is not None:
+            agenda = self.agenda_pages(contents, talk, backup)
+            divider = self.divider([*agenda, *backup])
+            slides = [*talk, divider, *agenda, *backup]
+        slides = [sl if sl.notes else replace(sl, notes=(sentence(sl.title),)) for sl in slides]
         slides = [sl if sl.layout == "cover" else self.furnish(sl, i) for i, sl in enumerate(slides, 1)]
         return Plan(slides, self.warnings)
 
@@ -59,79 +75,209 @@ class Planner(SlideMaker):
             els.append(TextEl(g.number, (p,), "Slide number", slot="number", anchor="m"))
         return replace(sl, elements=(*sl.elements, *els))
 
-    def section(self, s: Section) -> list[SlidePlan]:
-        if s.role == "cover":
-            return [self.cover(s)]
-        if s.role == "profile":
-            return self.profile(s)
-        slides: list[SlidePlan] = []
-        for b in s.blocks:
-            if isinstance(b, Figure):
-                slides.append(self.chart_slide(s, b))
-            elif isinstance(b, Bullets):
-                slides += self.bullet_slides(s, b)
-            elif isinstance(b, References):
-                slides += self.reference_slides(s, b)
-            elif isinstance(b, Table) and b.on_slide != "omit":
-                slides += self.table_slides(s, b, condensed=b.on_slide == "condensed")
-        if not slides:
-            slides = self.text_slides(s)
-        general = self.general_notes(s)
-        if slides and general:
-            slides[0] = replace(slides[0], notes=(*general, *slides[0].notes))
-        return slides
+    # --- the talk --------------------------------------------------------------------------------
 
-    # --- cover, agenda, closing ------------------------------------------------------------------
+    def talking_points(self, s: Section) -> list[str]:
+        """The section's narrative (its notes) and paragraphs, as sentences to say."""
+        points = [sentence(n) for n in s.notes if n.strip()]
+        points += [said(b.text) for b in s.blocks if isinstance(b, Paragraph)]
+        return list(dict.fromkeys(points))
+
+    def if_asked(self, s: Section) -> list[str]:
+        """What to know when asked: where sources disagree."""
+        return [f"If asked. {clean(b.title)}: {said(b.text)}" for b in s.blocks if isinstance(b, Callout)]
+
+    def section(self, s: Section) -> tuple[list[SlidePlan], list[SlidePlan]]:
+        """A section of the talk (its slides) and the detailed tables it sends to the backup."""
+        talk = self.talking_points(s)
+        figures = [b for b in s.blocks if isinstance(b, Figure)]
+        key = next((b for b in s.blocks if isinstance(b, KeyFigures)), None)
+        lists = [b for b in s.blocks if isinstance(b, Bullets)]
+        slides: list[SlidePlan] = []
+        closing = self.if_asked(s)  # said on the section's last slide
+        if s.role == "profile":  # the story on the key figures, the highlights with the last chart
+            highlights = [said(t) for b in lists for t in b.items]
+            if highlights:
+                closing.insert(0, "Points to make: " + " ".join(highlights))
+            if key is not None and key.items:
+                slides.append(self.key_figure_slide(s, key, talk))
+                talk = []
+            for f in figures:
+                slides.append(self.chart_slide(s, f, talk))
+                talk = []
+        else:
+            for b in lists:
+                slides += self.list_slides(s, b, talk)
+                talk = []
+            for f in figures:
+                slides.append(self.chart_slide(s, f, talk))
+                talk = []
+        if not slides:
+            slides.append(self.statement_slide(s, talk))
+        elif talk:  # nothing took the talking points: the section's first slide says them
+            slides[0] = replace(slides[0], notes=(*talk, *slides[0].notes))
+        if closing:  # before the sources, which stay the last line of the notes
+            last = slides[-1]
+            slides[-1] = replace(last, notes=(*last.notes[:-1], *closing, *last.notes[-1:]))
+        tables = [
+            t
+            for b in s.blocks
+            if isinstance(b, Table) and b.on_slide != "omit"
+            for t in self.table_slides(s, b)
+        ]
+        return slides, tables
+
+    def backup_section(self, s: Section) -> list[SlidePlan]:
+        out = self.text_slides(s)
+        for b in s.blocks:
+            if isinstance(b, References):
+                out += self.reference_slides(s, b)
+            elif isinstance(b, Table) and b.on_slide != "omit":
+                out += self.table_slides(s, b)
+        return out
+
+    # --- title-style slides: cover, questions, the Backup divider ------------------------------------
 
     def cover(self, s: Section) -> SlidePlan:
         meta = self.doc.meta
-        notes = self.general_notes(s)
-        return self.title_slide(meta.title, s.id, notes, [meta.subtitle])
+        notes = [sentence(n) for n in s.notes] or [sentence(f"{meta.title}: {meta.subtitle}")]
+        return self.title_slide(meta.title, meta.subtitle, s.id, notes, label=meta.edition_label, cover=True)
 
     def closing(self) -> SlidePlan:
         meta = self.doc.meta
         return self.title_slide(
             "Questions and discussion",
+            meta.title,
             "",
-            ("Thank the audience; the printed brief has every figure with its numbered source.",),
-            [meta.title],
+            [
+                "Thank the audience; the backup slides hold the methodology, the sources and the detailed tables."
+            ],
         )
 
-    def title_slide(self, title: str, sid: str, notes: Sequence[str], lines: list[str]) -> SlidePlan:
-        st, g, meta = self.st, self.geo, self.doc.meta
+    def divider(self, backup: Sequence[SlidePlan]) -> SlidePlan:
+        parts = list(dict.fromkeys(sl.title.removesuffix(" (continued)") for sl in backup))
+        line = " \u00b7 ".join(parts)
+        notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
+        return self.title_slide(BACKUP, line, "", notes, backup=True)
+
+    def title_slide(
+        self,
+        title: str,
+        subtitle: str,
+        sid: str,
+        notes: Sequence[str],
+        label: str = "",
+        cover: bool = False,
+        backup: bool = False,
+    ) -> SlidePlan:
+        """A title-style slide. On the built-in design it matches the PDF cover: a dark band with the
+        title at its foot, a stripe of the chart palette under it, and the imprint below."""
+        st, g, meta, c = self.st, self.geo, self.doc.meta, self.c
         tb, sb = g.cover_title, g.cover_subtitle
-        got = fit(self.m, lambda s: [para(title, s, st.ink, bold=True)], tb.w, tb.h, st.cover, st.title_min)
-        tparas = got[1] if got else [shorten(self.m, para(title, st.title_min, st.ink, bold=True), tb.w, 2)]
-        edition = " \u00b7 ".join(x for x in (meta.edition_label, meta.publisher) if x)
-
-        def sub(size: float) -> list[Para]:
-            ps = [para(t, size, st.muted) for t in lines if t]
-            ps.append(para(edition, size * 0.85, st.focus, bold=True, space_before=size * 1.2))
-            return ps
-
-        got2 = fit(self.m, sub, sb.w, sb.h, st.body + 4, st.body_min)
-        sparas = got2[1] if got2 else [shorten(self.m, p, sb.w, 2) for p in sub(st.body_min)]
         els: list[Element] = []
+        on_band = "#FFFFFF" if g.builtin else st.ink
+        tp = para(title, st.cover, on_band, bold=True)
+        room = max(int(tb.h // (st.cover * LINE)), 1)
+        if len(self.m.lines(tp, tb.w)) > room:
+            tp = shorten(self.m, tp, tb.w, room)
+            self.warnings.append(f"cover title shortened to fit: {clean(title)[:60]!r}")
+        sub_colour = blend(c.rule, "#FFFFFF", 0.3) if g.builtin else st.muted
+        sps = [shorten(self.m, para(subtitle, st.body, sub_colour), sb.w, 3)] if subtitle else []
         if g.builtin:
-            els.append(RectEl(Box(0, 0, 0.32 * PT_PER_IN, g.height), st.focus, "Accent band"))
-            els.append(RectEl(Box(tb.x, tb.y - 0.3 * PT_PER_IN, 1.2 * PT_PER_IN, 5), st.accent, "Accent"))
-        els += [
-            TextEl(tb, tuple(tparas), "Title", slot="title", anchor="b"),
-            TextEl(sb, tuple(sparas), "Subtitle", slot="subtitle"),
-        ]
-        return SlidePlan("cover", clean(title), sid, tuple(els), tuple(notes))
+            band = g.height * 0.58
+            els.append(
+                RectEl(
+                    Box(0, 0, g.width, band),
+                    c.ink if not c.dark else blend(c.ink, "#000000", 0.8),
+                    "Cover band",
+                )
+            )
+            seg = g.width / len(c.series)
+            for i, colour in enumerate(c.series):
+                els.append(RectEl(Box(i * seg, band, seg + 0.5, 4), colour, "Palette stripe"))
+            if label:
+                lp = para(label.upper(), st.subtitle, blend(c.accent, "#FFFFFF", 0.35), bold=True)
+                els.append(TextEl(Box(tb.x, 0.5 * PT_PER_IN, tb.w, st.subtitle * LINE + 2), (lp,), "Kicker"))
+            els.append(TextEl(tb, (tp,), "Title", slot="title", anchor="b"))
+            if sps:
+                els.append(TextEl(sb, tuple(sps), "Subtitle", slot="subtitle"))
+            below = Box(tb.x, band + 0.35 * PT_PER_IN, tb.w, st.body * LINE * 2)
+            if cover and meta.countries:
+                cp = shorten(self.m, para("  \u00b7  ".join(meta.countries), st.body, st.ink), below.w, 2)
+                els.append(TextEl(below, (cp,), "Countries"))
+            imprint = [
+                x
+                for x in (meta.publisher, " \u00b7 ".join(y for y in (meta.author, meta.edition_label) if y))
+                if x
+            ]
+            if cover and imprint:
+                rule_y = g.height - 1.25 * PT_PER_IN
+                els.append(RectEl(Box(tb.x, rule_y, tb.w, 0.75), st.ink, "Rule"))
+                ips = [para(imprint[0], st.subtitle, st.ink, bold=True)]
+                ips += [para(x, st.subtitle, st.muted) for x in imprint[1:]]
+                box = Box(tb.x, rule_y + 8, tb.w, self.m.height(ips, tb.w) + 2)
+                els.append(TextEl(box, tuple(ips), "Imprint"))
+        else:
+            els.append(TextEl(tb, (tp,), "Title", slot="title", anchor="b"))
+            lines = [*sps]
+            if cover:
+                edition = " \u00b7 ".join(x for x in (meta.edition_label, meta.publisher) if x)
+                lines.append(para(edition, st.subtitle, c.focus_text, bold=True, space_before=st.body * 0.8))
+            fitted = self._fit_lines(lines, sb)
+            if fitted:
+                els.append(TextEl(sb, tuple(fitted), "Subtitle", slot="subtitle"))
+        return SlidePlan("cover", clean(title), sid, tuple(els), tuple(notes), backup)
 
-    def agenda(self, s: Section, groups, firsts: dict[str, int]) -> list[SlidePlan]:
-        """Section titles with the number of each section's first slide, right-aligned beside them."""
+    def _fit_lines(self, lines: list[Para], box: Box) -> list[Para]:
+        """As many of lines as the box holds at their size (a template's subtitle may be small)."""
+        out: list[Para] = []
+        for p in lines:
+            if self.m.fits([*out, p], box.w, box.h):
+                out.append(p)
+        return out
+
+    # --- contents (in the backup) ----------------------------------------------------------------------
+
+    def agenda_pages(
+        self, contents: Section | None, talk: list[SlidePlan], backup: list[SlidePlan]
+    ) -> list[SlidePlan]:
+        """Every part of the deck with the number of its first slide, right-aligned beside it."""
+        title = contents.title if contents is not None else "Contents"
+        firsts: dict[str, int] = {}
+        for i, sl in enumerate(talk, 1):
+            if sl.section and sl.layout != "cover":
+                firsts.setdefault(sl.section, i)
+        names = {s.id: s.title for s in self.doc.sections}
+        n = 1
+        pages: list[SlidePlan] = []
+        for _ in range(3):  # the contents' own length shifts the numbers after it
+            divider = len(talk) + 1
+            start = divider + 1 + max(len(pages), 1)
+            entries = [(names[sid], k) for sid, k in firsts.items()]
+            entries += [(talk[-1].title, len(talk)), (BACKUP, divider)]
+            seen: set[str] = set()
+            for i, sl in enumerate(backup, start):
+                name = sl.title.removesuffix(" (continued)")
+                if name not in seen:
+                    seen.add(name)
+                    entries.append((name, i))
+            made = self.agenda(title, contents, entries)
+            if len(made) == n:
+                pages = made
+                break
+            n, pages = len(made), made
+        return pages
+
+    def agenda(self, title: str, contents: Section | None, entries: list[tuple[str, int]]) -> list[SlidePlan]:
         st, body, m = self.st, self.geo.body, self.m
-        entries = [(x.title, firsts[x.id]) for x, _ in groups if x.role not in ("cover", "contents")]
-        items = [self.line_item(t, st.ink) for t, _ in entries]
+        size = st.body
         numw = 0.9 * PT_PER_IN
-        colw = min(body.w, 6.5 * PT_PER_IN)
-        pages = paginate(m, items, [(colw - numw, body.h)], st.body + 2, st.body_min, (st.body + 2) * 0.6)
-        if len(pages) > 1 or (pages[0][0] and pages[0][0][0].size < st.body):
-            colw = (body.w - 0.6 * PT_PER_IN) / 2
-            pages = paginate(m, items, [(colw - numw, body.h)] * 2, st.body, st.body_min, st.body * 0.6)
+        colw = (body.w - 0.6 * PT_PER_IN) / 2
+        # one line each (shortened if need be), so that each number stays level with its entry
+        items = [
+            fixed(shorten(m, para(t, size, st.ink, bold=t == BACKUP), colw - numw, 1)) for t, _ in entries
+        ]
+        pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)
         out, k = [], 0
         for i, page in enumerate(pages):
             els: list[Element] = []
@@ -141,7 +287,8 @@ class Planner(SlideMaker):
                 x = body.x + j * (colw + 0.6 * PT_PER_IN)
                 slot = "body" if j == 0 else ""
                 els.append(TextEl(Box(x, body.y, colw - numw, body.h), tuple(col), f"Contents {j + 1}", slot))
-                nums, prev = [], None
+                nums: list[Para] = []
+                prev: Para | None = None
                 for p in col:
                     before = p.space_before + (
                         (len(m.lines(prev, colw - numw)) - 1) * prev.pitch if prev else 0
@@ -149,8 +296,13 @@ class Planner(SlideMaker):
                     nums.append(para(str(entries[k][1]), p.size, st.muted, align="r", space_before=before))
                     prev, k = p, k + 1
                 els.append(TextEl(Box(x + colw - numw, body.y, numw, body.h), tuple(nums), "Slide numbers"))
-            title = s.title + (" (continued)" if i else "")
-            notes = self.general_notes(s) if i == 0 else ()
-            notes = notes or ("This talk covers: " + "; ".join(clean(t) for t, _ in entries) + ".",)
-            out.append(self.slide("content", title, "", s, els, notes))
+            t = title + (" (continued)" if i else "")
+            notes = [
+                "The deck in order, with the number of each part's first slide: the talk, then the backup."
+            ]
+            out.append(self.slide("content", t, BACKUP, contents, els, notes, backup=True))
         return out
+
+
+def headline_text(f: Figure) -> str:
+    return plain(f.headline).strip() or f.chart.title

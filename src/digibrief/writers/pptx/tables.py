@@ -1,4 +1,5 @@
-"""Tables on slides: cell text measured, columns sized to their content, pages cut between rows."""
+"""Tables on backup slides: cell text measured at the table size, columns sized to their content, pages
+cut between rows (never a smaller font)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import math
 
 from digibrief.document.types import Run, Table, Text
 from digibrief.writers.pptx.layout import PT_PER_IN, Box, Style, TableEl
-from digibrief.writers.pptx.text import SLACK, Metrics, Para, Span, clean, sizes
+from digibrief.writers.pptx.palette import on
+from digibrief.writers.pptx.text import SLACK, Metrics, Para, Span, clean
 
 INSET = (0.08 * PT_PER_IN, 0.045 * PT_PER_IN, 0.08 * PT_PER_IN, 0.045 * PT_PER_IN)
-WHITE = "#FFFFFF"
 
 Page = tuple[TableEl, list[tuple[Text, ...]]]  # the drawn page and the document rows it shows
 
@@ -32,30 +33,27 @@ class Tables:
         self.st = st
 
     def pages(self, t: Table, box: Box, condensed: bool) -> list[Page] | None:
-        """The table cut into slide-sized pages at the largest size that needs the fewest pages.
+        """The table cut into slide-sized pages at the table size.
 
-        None when the header or a row does not fit the box at the smallest size without cutting words.
+        None when the header or a row does not fit the box without cutting words.
         """
         if not t.columns or not t.rows:
             return None
         rows = [tuple(spans(condense(c) if condensed else c) for c in row) for row in t.rows]
         head = [(Span(clean(c), bold=True),) for c in t.columns]
-        options = {}
-        for size in sizes(self.st.table, self.st.table_min):
-            widths = self._widths(head, rows, t.widths, box.w, size)
-            cut = self._cut(head, rows, widths, box.h, size)
-            if cut is not None:
-                options[size] = (widths, cut)
-        if not options:
+        size = self.st.table
+        widths = self._widths(head, rows, t.widths, box.w, size)
+        cut = self._cut(head, rows, widths, box.h, size)
+        if cut is None:
             return None
-        fewest = min(len(c) for _, c in options.values())
-        size = max(s for s, (_, c) in options.items() if len(c) == fewest)
-        widths, cut = options[size]
+        c = self.st.c
         out = []
         for page in cut:
             cells, heights = self._cells(head, [rows[i] for i in page], widths, size, condensed)
             box_ = Box(box.x, box.y, box.w, sum(heights))
-            el = TableEl(box_, widths, tuple(heights), cells, INSET, self.st.focus, self.st.band, "Table")
+            el = TableEl(
+                box_, widths, tuple(heights), cells, INSET, c.focus, c.band, "Table", body_fill=c.background
+            )
             out.append((el, [t.rows[i] for i in page]))
         return out
 
@@ -96,11 +94,11 @@ class Tables:
         return self.m.width(text, size, bold)
 
     def _head_size(self, size: float) -> float:
-        return max(size - 2, self.st.table_min)
+        return size
 
     def _cut(self, head, rows, widths, height, size) -> list[list[int]] | None:
         """Row indices per page, balanced across the fewest pages; None if a row cannot fit."""
-        header = tuple((Para(h, self._head_size(size), WHITE),) for h in head)
+        header = tuple((Para(h, self._head_size(size), on(self.st.c.focus)),) for h in head)
         if not self._words_fit(header, widths):
             return None
         top = self._row_height(header, widths)
@@ -119,7 +117,7 @@ class Tables:
 
     def _cells(self, head, rows, widths, size, condensed):
         """Cell paragraphs and row heights for one page; a group name repeated down column 1 is blanked."""
-        cells = [tuple((Para(h, self._head_size(size), WHITE),) for h in head)]
+        cells = [tuple((Para(h, self._head_size(size), on(self.st.c.focus)),) for h in head)]
         heights = [self._row_height(cells[0], widths)]
         prev = None
         for row in rows:

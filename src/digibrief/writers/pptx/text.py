@@ -215,6 +215,11 @@ def shorten(m: Metrics, p: Para, width: float, max_lines: int, keep: str = "") -
 Item = Callable[[float], list[Para]]  # one unit of a list (a bullet, a reference) at a given size
 
 
+def fixed(*paras: Para) -> Item:
+    """An item at the size its paragraphs already have: the deck sets text at fixed sizes."""
+    return lambda size: list(paras)
+
+
 def paginate(
     m: Metrics,
     items: Sequence[Item],

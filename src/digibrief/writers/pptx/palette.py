@@ -1,0 +1,116 @@
+"""Slide colours by role: the theme's on the built-in design, the template theme's on a template.
+
+A template's colours are read from its master: the scheme (dk1, lt1, accent1-6), the colour map and
+the background, so that a dark master gets light text and charts drawn in its own accents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digibrief.theme import Theme, hex_colour, mix, rgb
+
+WHITE = "#FFFFFF"
+BLACK = "#000000"
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance."""
+
+    def lin(u: float) -> float:
+        return u / 12.92 if u <= 0.04045 else ((u + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(u) for u in rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def blend(colour: str, towards: str, t: float) -> str:
+    return hex_colour(mix(colour, towards, t))
+
+
+def legible(colour: str, background: str, ratio: float = 4.5) -> str:
+    """colour, moved towards black or white (whichever the background is not) until text in it reads."""
+    target = BLACK if luminance(background) > 0.18 else WHITE
+    t = 0.0
+    out = colour
+    while contrast(out, background) < ratio and t < 1.0:
+        t += 0.05
+        out = blend(colour, target, t)
+    return out
+
+
+def on(fill: str) -> str:
+    """Black or white text, whichever reads better on fill."""
+    return WHITE if contrast(WHITE, fill) >= contrast(BLACK, fill) else BLACK
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: str
+    ink: str  # text
+    muted: str  # secondary text: kickers, subtitles, sources, axes
+    focus: str  # the country in focus, key figures, accents
+    accent: str
+    peer: str  # other countries, in grey
+    rule: str  # gridlines and hairlines
+    panel: str  # key-figure tiles
+    band: str  # alternate table rows
+    series: tuple[str, ...]  # countries' own colours when no country is in focus
+    risk: tuple[str, ...]  # risk levels 0..3
+    dark: bool  # light text on a dark background
+
+    @property
+    def focus_text(self) -> str:
+        """The focus colour as text can use it on the background (big numbers, labels)."""
+        return legible(self.focus, self.background, 3.0)
+
+    @classmethod
+    def of_theme(cls, theme: Theme) -> Colours:
+        """The built-in design: white slides in the brief's own colours."""
+        return cls(
+            background=WHITE,
+            ink=theme.ink,
+            muted=theme.muted,
+            focus=theme.focus,
+            accent=theme.accent,
+            peer=theme.peer,
+            rule=theme.rule,
+            panel=blend(WHITE, theme.rule, 0.35),
+            band=blend(WHITE, theme.rule, 0.25),
+            series=tuple(theme.palette),
+            risk=tuple(theme.risk_levels),
+            dark=False,
+        )
+
+    @classmethod
+    def of_scheme(cls, scheme: dict[str, str], background: str, theme: Theme) -> Colours:
+        """A template's colours: scheme slots (dk1, lt1, accent1..6) and the resolved background."""
+        dark = luminance(background) < 0.18
+        candidates = [
+            c for c in (scheme.get("dk1"), scheme.get("lt1"), scheme.get("dk2"), scheme.get("lt2")) if c
+        ]
+        ink = max(candidates, key=lambda c: contrast(c, background)) if candidates else on(background)
+        if contrast(ink, background) < 4.5:
+            ink = on(background)
+        accents = [scheme[f"accent{i}"] for i in range(1, 7) if f"accent{i}" in scheme]
+        usable = [a for a in accents if contrast(a, background) >= 1.5] or [theme.focus]
+        focus = usable[0]
+        return cls(
+            background=background,
+            ink=ink,
+            muted=blend(ink, background, 0.32),
+            focus=focus,
+            accent=usable[1] if len(usable) > 1 else theme.accent,
+            peer=blend(ink, background, 0.62),
+            rule=blend(ink, background, 0.82),
+            panel=blend(background, ink, 0.07),
+            band=blend(background, ink, 0.05),
+            series=tuple(usable[:4]) if len(usable) >= 2 else tuple(theme.palette),
+            risk=tuple(theme.risk_levels),
+            dark=dark,
+        )
