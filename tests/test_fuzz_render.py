@@ -8,26 +8,23 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from digibrief import charts
 from digibrief.document import markup
 from digibrief.document.compose import compose
 from digibrief.document.types import plain
 from digibrief.errors import InputError
 from digibrief.project.load import load
-from digibrief.project.theming import make_theme
 from digibrief.syntax import cited_ids
 from digibrief.writers.pdf import brief as render_pdf
 from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.options import DeckOptions
 
-from .conftest import DATA, REPORT, deck_text
+from .conftest import deck_text
 
 LONG = os.environ.get("DIGIBRIEF_FUZZ") == "long"
 PROFILE = settings(
@@ -50,14 +47,13 @@ TEXT = st.text(ALPHABET, min_size=1, max_size=80)
 FIELDS = ["capital", "highlight", "milestone"]
 
 
-@cache
-def base():
-    project = load(DATA, REPORT)
-    theme = make_theme(project.theme, REPORT)
-    doc = compose(project, ["KGZ"])
+@pytest.fixture(scope="module")
+def base(shipped_project, shipped_theme, chart_images):
+    """The shipped project and theme (loaded once per session) and the images of Kyrgyzstan's brief
+    and deck (each chart drawn once per session, shared with the writer tests)."""
+    doc = compose(shipped_project, ["KGZ"])
     requests = render_pdf.image_requests(doc) + render_pptx.image_requests(doc)
-    images = {r.key: charts.render(r.chart, theme, charts.MEDIA[r.medium], r.fmt) for r in requests}
-    return project, theme, images
+    return shipped_project, shipped_theme, chart_images(requests, shipped_theme)
 
 
 def _with(project, field: str, text: str):
@@ -88,8 +84,8 @@ def _pdf_text(data: bytes) -> str:
 @pytest.mark.fuzz
 @PROFILE
 @given(field=st.sampled_from(FIELDS), text=TEXT)
-def test_any_text_renders_literally_or_is_a_located_error(field: str, text: str):
-    project, theme, images = base()
+def test_any_text_renders_literally_or_is_a_located_error(base, field: str, text: str):
+    project, theme, images = base
     from pydantic import ValidationError
 
     try:

@@ -16,11 +16,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
 
-from digibrief import charts
 from digibrief.document import types as d
-from digibrief.document.compose import compose
-from digibrief.project.load import load
-from digibrief.project.theming import make_theme
 from digibrief.theme import Theme
 from digibrief.writers.contract import Images
 from digibrief.writers.pdf import brief as render_pdf
@@ -29,7 +25,6 @@ from digibrief.writers.pdf.options import PdfOptions
 from .conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
-MEDIUMS = {"print": charts.PRINT, "print_tall": charts.PRINT_TALL}
 HOSTILE = (
     "AT&T",
     "a < b",
@@ -42,13 +37,6 @@ HOSTILE = (
 
 
 # --- helpers and fixtures ------------------------------------------------------------------------
-
-
-def images_for(doc: d.Document, theme: Theme) -> Images:
-    """Every image the PDF writer asks for, drawn by the real chart module."""
-    return {
-        r.key: charts.render(r.chart, theme, MEDIUMS[r.medium], r.fmt) for r in render_pdf.image_requests(doc)
-    }
 
 
 def run_tool(*args: str, data: bytes | None = None) -> str:
@@ -97,11 +85,9 @@ def all_text(reader: PdfReader) -> str:
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[d.Document, Theme, Images]:
-    project = load(ROOT / "data", ROOT / "report")
-    doc = compose(project)
-    theme = make_theme(project.theme, ROOT / "report")
-    return doc, theme, images_for(doc, theme)
+def built(shipped_doc, shipped_theme, chart_images) -> tuple[d.Document, Theme, Images]:  # type: ignore[no-untyped-def]
+    """The shipped document and theme (composed once per session) and the PDF's images (drawn once)."""
+    return shipped_doc, shipped_theme, chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
 
 
 @pytest.fixture(scope="module")
