@@ -352,7 +352,7 @@ def test_list_points_have_at_most_twelve_words_and_five_a_slide(deck):
 
 
 def test_slide_titles_are_findings_on_at_most_two_lines(project, deck):
-    doc, theme = project
+    _, theme = project
     for slide in main_slides(deck):
         shape = slide.shapes.title
         if shape is None or slide.slide_layout.name == "Title Slide":

@@ -96,10 +96,12 @@ class Drawer:
                     continue
                 slide.shapes.clone_placeholder(ph)
                 shape = slide.shapes[-1]
+                shape.name = el.name
                 self.text(shape, el, place=False, number=number if el.slot == "number" else None)
                 used.add(shape.shape_id)
             elif isinstance(el, TextEl) and el.slot:
                 shape = self.placeholder(slide, layout, el.slot)
+                shape.name = el.name  # its role ("Title", "Body"), as for every other shape
                 self.text(shape, el, place=el.slot == "body")
                 used.add(shape.shape_id)
             elif isinstance(el, TextEl):

@@ -373,7 +373,7 @@ class SlideMaker:
                 shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2),
             ]
             if t.when:
-                ps.append(shorten(m, para(t.when, st.subtitle, st.muted, space_before=2), inner, 1))
+                ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
             blocks.append(ps)
         th = max(m.height(ps, inner) for ps in blocks) + 2 * pad + 1 if blocks else 0.0
         th = min(th, (body.h - TILE_GAP * (rows - 1)) / max(rows, 1))
@@ -414,12 +414,14 @@ class SlideMaker:
         st, body, m = self.st, self.geo.body, self.m
         size = st.lead
         items: list[tuple[int, Text]] = []
+        unshown: list[str] = []  # points too long for a slide, said on the first slide instead
         for i, t in enumerate(b.items):
             form = slide_form(t)
             if words(plain(form)) > MAX_WORDS_ITEM:
                 self.warnings.append(
                     f"{clean(s.title)}: point {i + 1} has more than {MAX_WORDS_ITEM} words; it is said in the notes"
                 )
+                unshown.append(said(t))
                 continue
             items.append((i, form))
         title = b.title if b.title and b.title != s.title else s.title
@@ -434,10 +436,12 @@ class SlideMaker:
             groups[-1].append((i, form))
             used += n
 
+        widest = max((m.width(f"{i + 1}.", size) for i, _ in items), default=0.0) if b.numbered else size
+        indent = widest + size * 0.6  # the number hangs in the indent
+
         def maker(k: int, form: Text) -> Callable[[float], list[Para]]:
             marker = f"{k + 1}." if b.numbered else "\u2022"
-            sp = spans(form)
-            return lambda sz: [Para(sp, sz, st.ink, marker=marker, indent=sz * 1.5)]
+            return fixed(Para(spans(form), size, st.ink, marker=marker, indent=indent))
 
         out: list[SlidePlan] = []
         for g, group in enumerate(groups):
@@ -445,7 +449,7 @@ class SlideMaker:
             pages = paginate(m, made, [(body.w, body.h)], size, size, size * 0.7)
             for p, page in enumerate(pages):
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
-                notes = [*([] if g or p else talk), *(said(b.items[i]) for i, _ in shown)]
+                notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + (" (continued)" if g or p else "")
                 els = self.columns(page, body, 1)
