@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +213,33 @@ def _can_fork() -> bool:
         and threading.active_count() == 1
         and (os.cpu_count() or 1) > 1
     )
+
+
+class Inline(Executor):
+    """The Executor interface, run in this process (no second process to be had)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+@pytest.fixture(scope="module")
+def second_core() -> Iterator[Executor]:
+    """One worker process for pure work a test runs beside its own (the deck while it renders the PDF).
+
+    Module-scoped: a live pool keeps a thread in this process, and builds run serially while one does."""
+    if not _can_fork():
+        yield Inline()
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as workers:
+        yield workers
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,7 @@ def _pdf_text(data: bytes) -> str:
 @pytest.mark.fuzz
 @PROFILE
 @given(field=st.sampled_from(FIELDS), text=TEXT)
-def test_any_text_renders_literally_or_is_a_located_error(base, field: str, text: str):
+def test_any_text_renders_literally_or_is_a_located_error(base, second_core, field: str, text: str):
     project, theme, images = base
     from pydantic import ValidationError
 
@@ -100,8 +100,9 @@ def test_any_text_renders_literally_or_is_a_located_error(base, field: str, text
         "highlight": plain(markup.parse(text.strip(), lambda ids: (1,))),
         "milestone": unicodedata.normalize("NFC", text.strip()),
     }[field]
+    deck_job = second_core.submit(render_pptx.render, doc, images, theme, DeckOptions())  # on the other core
     pdf = render_pdf.render(doc, images, theme, PdfOptions())
-    deck = render_pptx.render(doc, images, theme, DeckOptions())
+    deck = deck_job.result()
     # characters the font lacks are replaced by a visible substitute and named in a warning
     warned = " ".join(pdf.warnings)
     pieces = re.split(
