@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,11 @@ def refer_to_internet_use(data: Path) -> int:
 
 
 def record_then_change(root: Path) -> Path:
-    """Snapshot the copy's edition, then change Kyrgyzstan's 2022 internet use; return the snapshot."""
+    """Record the copy's edition, then change Kyrgyzstan's 2022 internet use; return the snapshot."""
     done = run_cli("edition", "snapshot", "--data", str(root / "data"), "--report", str(root / "report"))
     assert done.returncode == 0, done.stderr
     path = root / "data" / "editions" / "2026-11-29.yaml"
-    assert path.is_file() and done.stdout.startswith("wrote ") and "2026-11-29.yaml" in done.stdout
+    assert path.is_file()
     replace_in(root / "data" / "countries" / "kgz.yaml", OLD_LINE, NEW_LINE)
     return path
 
@@ -89,6 +90,24 @@ def test_a_snapshot_named_after_another_edition_is_a_located_error(tmp_path):
         read_snapshot(folder / "2025-01-01.yaml")
     assert "2025-01-01.yaml:1:" in str(err.value.problems[0])
     assert "must be named 2026-11-29.yaml" in str(err.value.problems[0])
+
+
+def test_edition_snapshot_writes_the_file_named_after_the_edition_and_says_what_it_replaced(project_copy):
+    data, report = project_copy / "data", project_copy / "report"
+    path = data / "editions" / "2026-11-29.yaml"
+    shipped = path.read_bytes()
+    shutil.rmtree(data / "editions")
+    args = ("edition", "snapshot", "--data", str(data), "--report", str(report))
+    done = run_cli(*args)
+    assert done.returncode == 0 and done.stdout.startswith("wrote ") and "2026-11-29.yaml" in done.stdout
+    assert path.read_bytes() == shipped  # the same data gives the same bytes
+    assert run_cli(*args).stdout.endswith("already matches the data\n")
+    replace_in(data / "countries" / "kgz.yaml", OLD_LINE, NEW_LINE)
+    done = run_cli(*args)
+    assert "it differed from the data in:" in done.stdout
+    assert "  Kyrgyzstan: Internet users, 2022: 79.8% \u2192 81.3%" in done.stdout
+    listed = run_cli("edition", "list", "--data", str(data), "--report", str(report)).stdout
+    assert "2026-11-29.yaml  (this edition)" in listed
 
 
 def test_no_page_while_no_older_edition_was_recorded():
@@ -289,3 +308,12 @@ def test_a_new_edition_brief_has_a_what_changed_page_with_old_and_new(project_co
     found = [p for p in pages if "What changed since November 2026" in p and "Internet users, 2022" in p]
     assert found, "no 'What changed since' page listing the changed value"
     assert "79.8%" in found[0] and "81.3%" in found[0] and "Kyrgyzstan" in found[0]
+
+
+def test_check_reports_a_broken_snapshot_of_the_previous_edition(project_copy):
+    replace_in(project_copy / "report" / "report.yaml", EDITION, LATER)
+    snapshot_file = project_copy / "data" / "editions" / "2026-11-29.yaml"
+    replace_in(snapshot_file, "2022: {value: 79.7703,", "2022: {value: many,")
+    done = run_cli("check", "--data", str(project_copy / "data"), "--report", str(project_copy / "report"))
+    assert done.returncode == 1
+    assert "2026-11-29.yaml:" in done.stderr and "expected a number, got 'many'" in done.stderr
