@@ -41,15 +41,22 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
     ),
     "values_within_range": (
         "data/countries/kgz.yaml",
-        "2022: {value: 79.7703",
-        "2022: {value: 120",
-        "indicators.internet_users.2022.value: expected a number between 0 and 100, got 120",
+        "2021: {value: 74.6424",
+        "2021: {value: 120",
+        "indicators.internet_users.2021.value: expected a number between 0 and 100, got 120",
     ),
     "ranks_are_whole": (
         "data/countries/kgz.yaml",
         "2024: {value: 78, source: UNDESA_EGDI_2024_CSV}",
         "2024: {value: 78.5, source: UNDESA_EGDI_2024_CSV}",
         "indicators.egdi_rank.2024.value: a rank is a whole number, got 78.5",
+    ),
+    "status_follows_source_kind": (
+        "data/countries/kgz.yaml",
+        "2020: {value: 49.64, source: NEWS_PIVOT_GCI2020, status: reported}",
+        "2020: {value: 49.64, source: NEWS_PIVOT_GCI2020}",
+        "indicators.gci_score.2020: NEWS_PIVOT_GCI2020 is a news source (kind: news in data/sources.yaml), so a "
+        "figure taken from it is at best reported: write status: reported, or unverified if sources conflict",
     ),
     "incident_categories_are_defined": (
         "data/countries/kgz.yaml",
@@ -108,6 +115,15 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "}",
         "levels: missing a label for level(s) [3]",
     ),
+    "assessments_follow_the_method": (
+        "data/risks.yaml",
+        "    surveillance: {level: null, rationale: The sources used hold no evidence on this risk for Kyrgyzstan., "
+        "sources: []}",
+        "    surveillance: {level: null, rationale: The sources used hold no evidence on this risk for Kyrgyzstan., "
+        "sources: [SEED_GNV_2024]}",
+        "assessments.KGZ.surveillance.level: 'Not assessed' (level: null) means the sources hold no evidence, "
+        "but this cell cites some: rate it by the method, or remove the sources",
+    ),
     "report_countries_are_focus": (  # reported in report/report.yaml (see REPORTED_IN)
         "data/countries/kgz.yaml",
         "role: focus",
@@ -129,10 +145,10 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
     ),
     "focus_countries_are_assessed": (
         "data/risks.yaml",
-        "    internet_shutdowns: {level: 3, rationale: Authorities imposed a full information blackout in "
-        "Karakalpakstan during the 2022 protests., sources: [SEED_GNV_2024]}\n",
+        "    data_leaks: {level: null, rationale: The sources used hold no evidence on this risk for Kyrgyzstan., "
+        "sources: []}\n",
         "",
-        "assessments.UZB: no level for internet_shutdowns; give each category a level "
+        "assessments.KGZ: no level for data_leaks; give each category a level "
         "(level: null where the sources say nothing)",
     ),
     "country_files_are_not_copies": (

@@ -250,7 +250,7 @@ class SpecBuilder:
             )
             if any(data[y].status != "verified" for y in years):
                 odd = [str(y) for y in years if data[y].status != "verified"]
-                alt += f" Values for {_join(odd)} are unverified."
+                alt += f" Values for {_join(odd)} are reported by a single source or unverified."
         else:
             alt = f"{ind.name}: no data."
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
@@ -318,26 +318,28 @@ class SpecBuilder:
             cells.append(tuple(row[k].level if k in row else None for k in cats))
             sources += [s for a in row.values() for s in a.sources]
         labels = tuple(f"{lvl} {risks.levels.get(lvl, '')}".strip() for lvl in range(4))
+        lowest, highest = labels[0], labels[-1]
         flat = [(r, cats[j], v) for r, row in zip(rows, cells, strict=True) for j, v in enumerate(row)]
         high = [f"{r} ({risks.categories[k].name.lower()})" for r, k, v in flat if v == 3]
         missing = sum(1 for *_, v in flat if v is None)
-        alt = f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, rated 0 (none found) to 3 (high)."
+        alt = f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, from {lowest} to {highest}."
         if high:
             shown = high[:5] + ([f"{len(high) - 5} more"] if len(high) > 5 else [])
-            alt += f" Rated high: {_join(shown)}."
+            alt += f" Rated {risks.levels.get(3, 'high').lower()}: {_join(shown)}."
         if missing:
-            alt += f" {missing} cells are not assessed for lack of evidence."
+            alt += f" {missing} cells are marked {risks.not_assessed.lower()}: the sources used hold no evidence."
         spec = ChartSpec(
             id=spec_id,
             kind="heatmap",
             title=d.title,
-            subtitle="Editorial rating from 0 (none found) to 3 (high), by risk category",
+            subtitle=f"Editorial rating from {lowest} to {highest} by the method in the methodology; higher is worse",
             source_line="",
             alt=alt,
             rows=tuple(rows),
             columns=tuple(risks.categories[k].name for k in cats),
             cells=tuple(cells),
             level_labels=labels,
+            level_missing=risks.not_assessed,
         )
         return self._with_source(spec, sources), sources
 

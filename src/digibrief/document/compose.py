@@ -30,15 +30,22 @@ from digibrief.document.types import (
     Text,
     plain,
 )
-from digibrief.project.model import Country, Discrepancy, Project, SectionDef
+from digibrief.project.model import Country, Discrepancy, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
 from digibrief.project.readings import Reading, read, read_disputed
-from digibrief.syntax import Ref
+from digibrief.syntax import Ref, cited_ids, references
 
 # how writers lay out a section made from a report section of this kind (others are chapters)
 ROLES: dict[str, SectionRole] = {"cover": "cover", "contents": "contents", "context": "profile"}
 # report sections that are reference material rather than part of a talk
 BACKUP = frozenset({"contents", "methodology"})
+
+
+def level_label(risks: RisksFile, level: int | None) -> str:
+    """A risk level as readers see it, from the one table of level words in data/risks.yaml."""
+    if level is None:
+        return risks.not_assessed
+    return f"{level} {risks.levels.get(level, '')}".strip()
 
 
 def cite_run(numbers: tuple[int, ...]) -> Run:
@@ -125,8 +132,11 @@ class Composer:
         return Fact(value, r.unit, display, when, self.cite(list(r.sources)), r.status)
 
     def cited_text(self, text: str, sources: Sequence[str]) -> Text:
-        """Text with its listed sources cited at the end (references cite their own)."""
-        return self.text(text + (" [" + "; ".join(sources) + "]" if sources else ""))
+        """Text with its listed sources cited at the end; a source that a data reference in the text
+        already cites (at the end of its sentence) is not cited twice."""
+        cited = {sid for ref in references(text) for sid in self.resolve(ref)[1]} | set(cited_ids(text))
+        rest = [sid for sid in dict.fromkeys(sources) if sid not in cited]
+        return self.text(text + (" [" + "; ".join(rest) + "]" if rest else ""))
 
     def paragraphs(self, prose: str, style: str = "body") -> list[Paragraph]:
         chunks = [" ".join(part.split()) for part in prose.split("\n\n")]
@@ -213,21 +223,23 @@ class Composer:
             row: list[Text] = [(Run(c.name),)]
             for iid in wanted:
                 data = c.indicators.get(iid, {})
-                verified = {y: pt for y, pt in data.items() if pt.status == "verified"}
-                if not verified:
+                # unverified values appear only where the text explains them; a reported one says so
+                shown = {y: pt for y, pt in data.items() if pt.status != "unverified"}
+                if not shown:
                     row.append((Run("n/a"),))
                     continue
-                y = max(verified)
-                pt = verified[y]
+                y = max(shown)
+                pt = shown[y]
                 ind = self.p.indicators[iid]
                 n = self.cite([pt.source])
                 fact = Fact(pt.value, ind.unit, fmt(pt.value, ind.unit, ind.decimals), str(y), n, pt.status)
-                row.append((Run(f"{fact.display} ({y})", fact=fact), cite_run(n)))
+                when = f"{y}" if pt.status == "verified" else f"{y}, {pt.status}"
+                row.append((Run(f"{fact.display} ({when})", fact=fact), cite_run(n)))
             rows.append(tuple(row))
         return Table(
             columns,
             tuple(rows),
-            caption="Latest available value of each indicator, with its year.",
+            caption="Latest available value of each indicator, with its year; a value from a single secondary or news source is marked reported.",
             widths=(1.4, *([1.0] * len(wanted))),
             on_slide="full",
         )
@@ -298,12 +310,11 @@ class Composer:
     def _milestones(self, c: Country) -> Table:
         rows = []
         for m in sorted(c.milestones, key=lambda m: (m.year, m.month or 0)):
-            n = self.cite([m.source])
             rows.append(
                 (
                     (Run(date_label(m.year, m.month)),),
                     (Run(m.title, bold=True),),
-                    (Run(m.detail + " "), cite_run(n)),
+                    self.cited_text(m.detail, [m.source]),
                 )
             )
         return Table(
@@ -350,13 +361,16 @@ class Composer:
         rows = []
         for c in ordered_countries(self.p):
             for inc in sorted(c.incidents, key=lambda i: (i.year or 0, i.month or 0)):
-                n = self.cite([inc.source])
                 rows.append(
                     (
                         (Run(c.name),),
                         (
                             Run(
-                                date_label(inc.year, inc.month)
+                                (
+                                    period(inc.year, inc.year_end)
+                                    if inc.year_end
+                                    else date_label(inc.year, inc.month)
+                                )
                                 if inc.year
                                 else "reported " + self.p.sources[inc.source].date[:4]
                             ),
@@ -364,8 +378,8 @@ class Composer:
                         (Run(risks.categories[inc.category].name),),
                         (
                             Run(inc.title, bold=True),
-                            Run(". " + inc.detail + " "),
-                            cite_run(n),
+                            Run(". "),
+                            *self.cited_text(inc.detail, [inc.source]),
                         ),
                     )
                 )
@@ -384,13 +398,12 @@ class Composer:
             for cat, a in risks.assessments.get(c.id, {}).items():
                 if a.level is None:
                     continue
-                n = self.cite(a.sources)
                 rationale.append(
                     (
                         (Run(c.name),),
                         (Run(risks.categories[cat].name),),
-                        (Run(f"{a.level} {risks.levels.get(a.level, '')}".strip()),),
-                        (Run(a.rationale + " "), cite_run(n)),
+                        (Run(level_label(risks, a.level)),),
+                        self.cited_text(a.rationale, a.sources),
                     )
                 )
         blocks.append(
@@ -401,8 +414,9 @@ class Composer:
                 widths=(1.0, 1.1, 0.7, 3.7),
             )
         )
-        blocks.append(Paragraph((Run(risks.note),), "note"))
-        notes.append(risks.note)
+        note = self.text(risks.note)
+        blocks.append(Paragraph(note, "note"))
+        notes.append(plain(note))
         return blocks, notes
 
     def _context(self, sd) -> tuple[list[Block], list[str]]:
@@ -424,6 +438,9 @@ class Composer:
 
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(self.p.report.methodology)]
+        method = self._risk_method()
+        if method is not None:
+            blocks.append(method)
         rows = []
         for c in ordered_countries(self.p):
             for d in c.discrepancies:
@@ -456,6 +473,28 @@ class Composer:
             )
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         return blocks, notes
+
+    def _risk_method(self) -> Table | None:
+        """What each risk level requires, category by category: the method, from data/risks.yaml."""
+        risks = self.p.risks
+        levels = sorted(risks.levels)
+        rows = [
+            ((Run(cat.name, bold=True),), *((Run(cat.criteria.get(lvl, "–")),) for lvl in levels))
+            for cat in risks.categories.values()
+            if cat.criteria
+        ]
+        if not rows:
+            return None
+        return Table(
+            ("Risk", *(level_label(risks, lvl) for lvl in levels)),
+            tuple(rows),
+            caption=(
+                "How each risk level is rated; a cell is marked "
+                f"{risks.not_assessed.lower()} when the sources used hold no evidence either way"
+            ),
+            widths=(1.1, *([1.5] * len(levels))),
+            on_slide="full",
+        )
 
     def _with_references(self, sections: list[Section], ids: set[str]) -> list[Section]:
         """Append the numbered sources to the methodology section, once all citations are known."""

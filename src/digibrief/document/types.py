@@ -99,6 +99,7 @@ class ChartSpec:
     columns: tuple[str, ...] = ()  # heatmap column labels (categories)
     cells: tuple[tuple[int | None, ...], ...] = ()  # heatmap levels, None = not assessed
     level_labels: tuple[str, ...] = ()  # heatmap: label of level 0..3
+    level_missing: str = ""  # heatmap: the word for a cell without a level, from the same table
     notes: tuple[str, ...] = ()  # footnotes drawn under the chart, e.g. what a hollow marker means
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from digibrief.errors import Problem
+from digibrief.syntax import references
 from digibrief.vocabulary import ChartKind, Status
 
 # --- scalar types -------------------------------------------------------------------------------
@@ -85,10 +86,18 @@ class Strict(BaseModel):
 # --- data/ --------------------------------------------------------------------------------------
 
 
+# What a source is, which decides the status of the figures taken from it (rules.py): a primary
+# statistical release (the publisher's own data, or a faithful copy of it) gives verified figures;
+# a secondary report (a publication quoting others' figures) or a news item gives figures that are
+# at best "reported".
+SourceKind = Literal["primary", "secondary", "news"]
+
+
 class Source(Strict):
     publisher: Line
     title: Line
     date: DateText
+    kind: SourceKind
     url: Url | None = None
     note: Sentence | None = None
 
@@ -204,9 +213,16 @@ class Incident(Strict):
     category: Id
     year: Year | None = None
     month: Month | None = None
+    year_end: Year | None = None  # an event that spans years (a leak over 2018-2020, a months-long cut)
     title: Line
     detail: Sentence
     source: SourceId
+
+    @model_validator(mode="after")
+    def _period(self) -> Incident:
+        if self.year_end is not None and (self.year is None or self.year_end < self.year):
+            raise ValueError("year_end needs a year that is not after it")
+        return self
 
 
 class DiscrepancyValue(Strict):
@@ -278,25 +294,30 @@ class Country(Strict):
 
 
 class RiskCategory(Strict):
-    name: Line
+    name: Line  # worded so that a higher level reads as worse ("Weak cyber defences", not "Cyber readiness")
     description: Sentence
+    # the method: what the evidence must show for each level in this category; printed in the methodology
+    criteria: dict[Annotated[int, Field(ge=0, le=3)], Sentence] = {}
 
 
 class Assessment(Strict):
     level: Annotated[int, Field(ge=0, le=3)] | None
     rationale: Sentence
-    sources: list[SourceId]
+    sources: list[SourceId] = []  # cited at the end; data references in the rationale cite their own
 
     @model_validator(mode="after")
     def _evidence(self) -> Assessment:
-        if self.level is not None and not self.sources:
-            raise ValueError("an assessed level needs at least one source as evidence")
+        if self.level is not None and not (self.sources or references(self.rationale)):
+            raise ValueError(
+                "an assessed level needs evidence: at least one source, or a data reference in the rationale"
+            )
         return self
 
 
 class RisksFile(Strict):
     note: Sentence
-    levels: dict[Annotated[int, Field(ge=0, le=3)], Line]
+    levels: dict[Annotated[int, Field(ge=0, le=3)], Line]  # the one table of level words
+    not_assessed: Line = "Not assessed"  # the word for a cell without evidence (level: null)
     categories: Annotated[dict[Id, RiskCategory], Field(min_length=1)]
     assessments: dict[CountryId, dict[Id, Assessment]]
 

@@ -15,9 +15,11 @@ from digibrief.errors import Problem
 from digibrief.project.files import YamlFile, unknown
 from digibrief.project.model import (
     Country,
+    Fact,
     Indicator,
     IndicatorsFile,
     Point,
+    Population,
     ReportFile,
     RisksFile,
     SourcesFile,
@@ -121,7 +123,7 @@ def _years(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, int | None]]:
         for i, m in enumerate(c.milestones):
             yield f, ("milestones", i, "year"), m.year
         for i, inc in enumerate(c.incidents):
-            yield f, ("incidents", i, "year"), inc.year
+            yield f, ("incidents", i, "year_end" if inc.year_end else "year"), inc.year_end or inc.year
 
 
 def _points(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, Point, Indicator]]:
@@ -192,6 +194,41 @@ def ranks_are_whole(p: Inputs) -> Iterator[Problem]:
             yield f.at(path, f"a rank is a whole number, got {point.value:g}")
 
 
+def _statused(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, Population | Fact | Point]]:
+    """Every figure that carries a status (population, facts, indicator values), with its key path."""
+    for c, f in p.countries.values():
+        yield f, ("population",), c.population
+        for fid, fact in c.facts.items():
+            yield f, ("facts", fid), fact
+        for iid, series in c.indicators.items():
+            for year, point in series.items():
+                yield f, ("indicators", iid, year), point
+
+
+def status_follows_source_kind(p: Inputs) -> Iterator[Problem]:
+    """A figure from a secondary report or news item is at best 'reported'; 'reported' is never a primary release's."""
+    if not p.sources:
+        return
+    for f, path, figure in _statused(p):
+        source = p.sources.sources.get(figure.source)
+        if source is None:
+            continue  # reported by sources_are_defined
+        written = "status" in figure.model_fields_set
+        at = (*path, "status") if written else path
+        if source.kind != "primary" and figure.status == "verified":
+            yield f.at(
+                at,
+                f"{figure.source} is a {source.kind} source (kind: {source.kind} in data/sources.yaml), so a "
+                "figure taken from it is at best reported: write status: reported, or unverified if sources conflict",
+            )
+        elif source.kind == "primary" and figure.status == "reported":
+            yield f.at(
+                at,
+                f"'reported' marks a figure from a single secondary or news source, but {figure.source} is a "
+                "primary release: remove the status, or write unverified if another source conflicts",
+            )
+
+
 def incident_categories_are_defined(p: Inputs) -> Iterator[Problem]:
     """Every incident's category is a risk category in data/risks.yaml."""
     if p.risks:
@@ -230,8 +267,7 @@ def key_figures_read_data(p: Inputs) -> Iterator[Problem]:
 
 
 def discrepancies_point_at_the_data(p: Inputs) -> Iterator[Problem]:
-    """A disputed value points at the data it disputes; a typed copy of a series value is refused,
-    since it would go stale when the series is updated."""
+    """A disputed value points at the data it disputes; a typed copy of a series value, which would go stale, is refused."""
     if not p.indicators:
         return
     indicators = p.indicators.indicators
@@ -309,6 +345,29 @@ def levels_are_labelled(p: Inputs) -> Iterator[Problem]:
         missing = {0, 1, 2, 3} - set(p.risks.levels)
         if missing:
             yield p.risks_file.at(("levels",), f"missing a label for level(s) {sorted(missing)}")
+
+
+def assessments_follow_the_method(p: Inputs) -> Iterator[Problem]:
+    """A level not assessed cites no evidence, and an assessed level has its criterion written for its category."""
+    if not p.risks:
+        return
+    for cid, row in p.risks.assessments.items():
+        for cat, a in row.items():
+            category = p.risks.categories.get(cat)
+            if category is None:
+                continue  # reported by assessed_categories_are_defined
+            if a.level is None and (a.sources or references(a.rationale)):
+                yield p.risks_file.at(
+                    ("assessments", cid, cat, "level"),
+                    f"'{p.risks.not_assessed}' (level: null) means the sources hold no evidence, but this cell "
+                    "cites some: rate it by the method, or remove the sources",
+                )
+            elif a.level is not None and a.level not in category.criteria:
+                yield p.risks_file.at(
+                    ("assessments", cid, cat, "level"),
+                    f"level {a.level} has no criterion for {cat}: write what it requires under "
+                    f"categories.{cat}.criteria.{a.level}, so the rating follows a written method",
+                )
 
 
 # --- report/ -----------------------------------------------------------------------------------------
@@ -449,6 +508,7 @@ RULES: tuple[Rule, ...] = (
     indicators_are_defined,
     values_within_range,
     ranks_are_whole,
+    status_follows_source_kind,
     incident_categories_are_defined,
     references_read_data,
     key_figures_read_data,
@@ -458,6 +518,7 @@ RULES: tuple[Rule, ...] = (
     assessed_countries_exist,
     assessed_categories_are_defined,
     levels_are_labelled,
+    assessments_follow_the_method,
     report_countries_are_focus,
     report_countries_are_listed_once,
     focus_countries_are_in_the_report,
