@@ -73,7 +73,12 @@ def hostile_build(tmp_path_factory, chart_cache):
     text = text.replace("capital: Bishkek", f"capital: {yaml_quote(' / '.join(HOSTILE[6:]) + ' 🚀')}")
     kgz.write_text(text, encoding="utf-8")
     opts = BuildOptions(
-        data=root / "data", report=root / "report", out=root / "out", cache=chart_cache, countries=("KGZ",)
+        data=root / "data",
+        report=root / "report",
+        out=root / "out",
+        cache=chart_cache,
+        countries=("KGZ",),
+        one_country=True,  # a brief of KGZ alone, named brief.pdf and deck.pptx
     )
     result = build(opts)
     return opts, result
@@ -240,7 +245,7 @@ def test_a_missing_output_folder_is_created(tmp_path: Path):
         "build", "--out", str(tmp_path / "a" / "b"), "--only", "pdf", "--countries", "TJK", "-q", timeout=300
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "a" / "b" / "brief.pdf").exists()
+    assert (tmp_path / "a" / "b" / "brief-tjk.pdf").exists()
 
 
 def edit_text_both_outputs_show(data: Path) -> None:

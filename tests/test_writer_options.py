@@ -21,7 +21,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_paper_letter_rewrites_the_brief_and_leaves_the_deck_untouched(tmp_path: Path) -> None:
+def test_paper_letter_writes_a_letter_brief_and_leaves_the_deck_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(BuildOptions(data=DATA, report=REPORT, out=out))
     deck, brief = out / "deck.pptx", out / "brief.pdf"
@@ -30,9 +30,10 @@ def test_paper_letter_rewrites_the_brief_and_leaves_the_deck_untouched(tmp_path:
 
     result = build(BuildOptions(data=DATA, report=REPORT, out=out, paper="letter"))
 
-    assert brief in result.written and deck in result.unchanged
+    letter = out / "brief-letter.pdf"
+    assert letter in result.written and deck in result.unchanged
     assert (_sha(deck), deck.stat().st_mtime_ns, deck.stat().st_ino) == deck_before
-    assert _sha(brief) != brief_before
+    assert _sha(brief) == brief_before and _sha(letter) != brief_before
 
 
 def _template_without_title_only(path: Path) -> Path:

@@ -43,6 +43,8 @@ commands:
            example: digibrief edition snapshot
   new      scaffold a country or an indicator: every required value a TODO that check refuses until filled
            example: digibrief new country MNG --name Mongolia
+  clean    remove the chart copies and cache entries that no build of the output folder uses
+           example: digibrief clean --out output
 
 exit status: 0 ok, 1 invalid data, 2 usage error, 3 warnings under --strict, 4 render or write failure,
              130 interrupted
@@ -152,6 +154,20 @@ def parser() -> argparse.ArgumentParser:
     )
     _commands_for_editions(sub)
     _commands_for_scaffolds(sub)
+    clp = sub.add_parser(
+        "clean",
+        help="remove charts and cache entries no build uses",
+        description=(
+            "Remove the chart copies in OUT/charts/ and the cache entries in OUT/.cache/charts/ that no "
+            "recorded build still uses; a variant whose outputs were deleted is forgotten. Builds prune "
+            "the same way after writing; a shared --cache folder is never pruned. "
+            "Example: digibrief clean --out output"
+        ),
+    )
+    clp.add_argument(
+        "--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)"
+    )
+    clp.add_argument("-v", "--verbose", action="store_true", help="list every file removed")
     return p
 
 
@@ -395,6 +411,19 @@ def _edition(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clean(args: argparse.Namespace) -> int:
+    from digibrief.pipeline.prune import clean
+
+    pruned = clean(args.out)
+    for path in pruned.removed if args.verbose else []:
+        print(f"removed {path}")
+    print(
+        f"removed {len(pruned.removed)} file(s) no build of {args.out} uses "
+        f"({pruned.freed / 1e6:.1f} MB); the outputs are untouched"
+    )
+    return EXIT_OK
+
+
 def _new(args: argparse.Namespace) -> int:
     from digibrief.pipeline.scaffold import new_country, new_indicator
 
@@ -423,6 +452,7 @@ COMMANDS = {
     "diff": _diff,
     "edition": _edition,
     "new": _new,
+    "clean": _clean,
 }
 
 

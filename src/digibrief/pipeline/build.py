@@ -32,6 +32,8 @@ from digibrief.pipeline.cache import (
 )
 from digibrief.pipeline.lock import build_lock
 from digibrief.pipeline.pool import pool
+from digibrief.pipeline.prune import live_builds, prune
+from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.files import missing_folders
 from digibrief.vocabulary import MEDIA
 
@@ -46,15 +48,24 @@ if TYPE_CHECKING:
 class Output:
     """One output format: its file, its writer module and the module that resolves its options."""
 
-    filename: str
+    filename: str  # the name a build without naming options gives it
     writer: str  # image_requests(doc, options) and render(doc, images, theme, options)
     options: str  # resolve(choices) -> that writer's options
+    named_by: tuple[str, ...] = ()  # the options that change it, so name its variants (see variants.py)
+    stem: str = ""  # the part of filename a variant's suffixes follow (default: up to the first '.')
+
+    def name(self, parts: list[str]) -> str:
+        return output_name(self.filename, self.stem or self.filename.split(".")[0], parts)
 
 
 # adding a format is adding a line here and a writer package
 WRITERS: dict[str, Output] = {
-    "pdf": Output("brief.pdf", "digibrief.writers.pdf.brief", "digibrief.writers.pdf.options"),
-    "deck": Output("deck.pptx", "digibrief.writers.pptx.deck", "digibrief.writers.pptx.options"),
+    "pdf": Output(
+        "brief.pdf", "digibrief.writers.pdf.brief", "digibrief.writers.pdf.options", ("countries", "paper")
+    ),
+    "deck": Output(
+        "deck.pptx", "digibrief.writers.pptx.deck", "digibrief.writers.pptx.options", ("countries", "template")
+    ),
 }
 LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow")
 
@@ -102,9 +113,22 @@ class BuildOptions:
     force: bool = False
     strict: bool = False
     verbose: bool = False
+    one_country: bool = False  # a brief of countries[0] in a folder of its own (build --per-country)
 
     def formats(self) -> list[str]:
         return [self.only] if self.only else list(WRITERS)
+
+    def filename(self, fmt: str) -> str:
+        """The file this build writes for fmt: its default name plus each naming option given."""
+        output = WRITERS[fmt]
+        countries = None if self.one_country else self.countries
+        return output.name(suffixes(output.named_by, countries, self.paper, self.template))
+
+    @property
+    def entry(self) -> str:
+        """This build's record in the manifest: its variant and the formats it writes."""
+        countries = None if self.one_country else self.countries
+        return f"{variant(countries, self.paper, self.template)}|{'+'.join(self.formats())}"
 
     @property
     def chart_cache(self) -> Path:
@@ -240,9 +264,10 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     manifest = read_manifest(manifest_path)
     started = time.perf_counter()
     input_key = _input_key(opts)
-    if not opts.force and manifest.get("inputs") == input_key and _outputs_intact(opts, manifest):
+    recorded = manifest.get("builds", {}).get(opts.entry, {})
+    if not opts.force and recorded.get("inputs") == input_key and _outputs_intact(opts, manifest):
         result.up_to_date = True
-        result.unchanged = [opts.out / WRITERS[f].filename for f in opts.formats()]
+        result.unchanged = [opts.out / opts.filename(f) for f in opts.formats()]
         log(
             f"up to date: nothing changed in {opts.data} or {opts.report} ({time.perf_counter() - started:.2f} s)"
         )
@@ -379,8 +404,8 @@ def render(
             sorted(charts.keys[q.key] for q in job.requests),
             job.fmt,
         )
-        entry = manifest.get("outputs", {}).get(job.output.filename, {})
-        target = opts.out / job.output.filename
+        entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
+        target = opts.out / opts.filename(job.fmt)
         if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
             result.unchanged.append(target)
         else:
@@ -407,7 +432,7 @@ def render(
                 checkpoint()  # an error caused by an interrupt is reported as the interrupt
                 raise RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}") from exc
             checkpoint()
-            name = job.output.filename
+            name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key)
             unit = "pages" if job.fmt == "pdf" else "slides"
@@ -457,17 +482,31 @@ def commit(
         result.written.append(opts.out / name)
     summary = since_last_build(manifest.get("edition"), r.project, opts.data, opts.report)
     result.changes, result.rereads = summary.changes, summary.rereads
-    chart_manifest = {f"{k[0]}@{k[1]}": charts.keys[k] for k in sorted(charts.keys)}
+    names = sorted(opts.filename(f) for f in opts.formats())
+    builds = {  # another variant no longer owns a file this build wrote
+        k: {**b, "outputs": [n for n in b.get("outputs", []) if n not in names]}
+        for k, b in manifest.get("builds", {}).items()
+        if k != opts.entry
+    }
+    builds[opts.entry] = {
+        "inputs": input_key,
+        "outputs": names,
+        "charts": sorted(set(charts.keys.values())),
+        "files": sorted(charts.files),
+    }
     try:
         _write_chart_files(opts.out / "charts", charts.files)
         write_manifest(
             opts.out / ".cache" / "manifest.json",
-            {"inputs": input_key, "outputs": outputs, "charts": chart_manifest, "edition": summary.record},
+            {"builds": live_builds(opts.out, builds), "outputs": outputs, "edition": summary.record},
         )
+        pruned = prune(opts.out)
     except OSError as exc:
         raise RenderError(
             f"outputs written, but the cache could not be updated: {exc.strerror or exc}"
         ) from exc
+    if pruned.removed:
+        log(f"  removed {len(pruned.removed)} chart file(s) no build uses ({pruned.freed / 1e6:.1f} MB)")
     _step(log, "write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
 
 
@@ -516,7 +555,7 @@ def _input_key(opts: BuildOptions) -> str:
 def _outputs_intact(opts: BuildOptions, manifest: dict[str, Any]) -> bool:
     recorded = manifest.get("outputs", {})
     for fmt in opts.formats():
-        name = WRITERS[fmt].filename
+        name = opts.filename(fmt)
         entry = recorded.get(name)
         if not entry or file_digest(opts.out / name) != entry.get("sha256"):
             return False

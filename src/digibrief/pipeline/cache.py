@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: one record per variant ("builds"), for naming and pruning
 
 
 def _plain(obj: Any) -> Any:

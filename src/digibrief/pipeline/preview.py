@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from digibrief.errors import UsageError
-from digibrief.pipeline.build import WRITERS, BuildOptions, Log, build, resolve
+from digibrief.pipeline.build import BuildOptions, Log, build, resolve
 
 
 def _tool(name: str, package: str) -> str:
@@ -68,11 +68,11 @@ def preview(opts: BuildOptions, log: Log) -> list[Path]:
             pages = tmpdir / "pages"
             pages.mkdir()
             path = folder / "pages.png"
-            path.write_bytes(sheet(_rasterise(opts.out / WRITERS["pdf"].filename, pages, 50), columns=4))
+            path.write_bytes(sheet(_rasterise(opts.out / opts.filename("pdf"), pages, 50), columns=4))
             written.append(path)
         if "deck" in opts.formats():
             soffice = _tool("soffice", "libreoffice-impress")
-            deck = opts.out / WRITERS["deck"].filename
+            deck = opts.out / opts.filename("deck")
             subprocess.run(
                 [
                     soffice,
