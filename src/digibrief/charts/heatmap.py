@@ -87,9 +87,10 @@ def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
 
     # cell labels: one line if a smaller type allows it, else two, else hyphenated
     used = sorted(v for v in {level(i, j) for i in range(n) for j in range(m)} if v is not None)
-    labels = [level_text(v) for v in used]
+    # the word for an unassessed cell comes from the same table as the level words, and fits alike
+    labels = [level_text(v) for v in used] + [spec.level_missing or "n/a"]
     cell_prop, cell_texts = fit(labels, 1) or fit(labels, 2) or hyphenated(labels)
-    texts = dict(zip(used, cell_texts, strict=True))
+    texts: dict[int | None, str] = dict(zip([*used, None], cell_texts, strict=True))
     text_h = max([ctx.measure(s, cell_prop)[1] for s in texts.values()] + [ctx.line_height(prop)])
     cell_h = max(ctx.em * 2.5, text_h + ctx.em * 0.9)
     frame = Frame(notes, left=left, right=right, top=head_h + gap + 0.04, above_notes=0.06)
@@ -113,9 +114,10 @@ def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
                     ax,
                     j + 0.5,
                     i + 0.5,
-                    "n/a",
+                    texts[None],
                     ha="center",
-                    va="center_baseline",
+                    va="center" if "\n" in texts[None] else "center_baseline",
+                    multialignment="center",
                     color=t.muted,
                     zorder=4,
                     size=cell_prop.get_size_in_points(),

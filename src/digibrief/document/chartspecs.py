@@ -332,7 +332,7 @@ class SpecBuilder:
             id=spec_id,
             kind="heatmap",
             title=d.title,
-            subtitle=f"Editorial rating from {lowest} to {highest} by the method in the methodology; higher is worse",
+            subtitle=f"Editorial rating by the method in the methodology, from {lowest} to {highest}; higher is worse",
             source_line="",
             alt=alt,
             rows=tuple(rows),

@@ -84,12 +84,17 @@ def edition_epoch(iso: str) -> int:
 
 
 class Composer:
-    def __init__(self, project: Project, countries: Sequence[str] | None, epoch: int | None):
+    def __init__(
+        self, project: Project, countries: Sequence[str] | None, epoch: int | None, one_country: bool = False
+    ):
         self.p = project
         self.cite = Citations(project)
         self.specs = SpecBuilder(project, self.cite)
         self.focus = [c for c in project.report.countries if countries is None or c in countries]
         self.epoch = epoch
+        self.title = project.report.title  # a brief of one country is titled for it
+        if one_country and len(self.focus) == 1:
+            self.title = f"{project.report.title}: {project.countries[self.focus[0]].name}"
         self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
             "cover": self._cover,
             "contents": self._contents,
@@ -136,7 +141,14 @@ class Composer:
         already cites (at the end of its sentence) is not cited twice."""
         cited = {sid for ref in references(text) for sid in self.resolve(ref)[1]} | set(cited_ids(text))
         rest = [sid for sid in dict.fromkeys(sources) if sid not in cited]
-        return self.text(text + (" [" + "; ".join(rest) + "]" if rest else ""))
+        if not rest:
+            return self.text(text)
+        citation = " [" + "; ".join(rest) + "]"
+        # before the closing full stop, so that it merges with what the last sentence's references cite
+        end = text.rstrip()
+        if end.endswith((".", "!", "?")):
+            return self.text(end[:-1] + citation + end[-1])
+        return self.text(end + citation)
 
     def paragraphs(self, prose: str, style: str = "body") -> list[Paragraph]:
         chunks = [" ".join(part.split()) for part in prose.split("\n\n")]
@@ -159,7 +171,7 @@ class Composer:
             if sd.kind == "countries":
                 sections += [self.country(self.p.countries[cid], seen_contents) for cid in self.focus]
                 continue
-            title = sd.title or {"cover": r.title}.get(sd.kind, sd.kind.title())
+            title = sd.title or {"cover": self.title}.get(sd.kind, sd.kind.title())
             sid = f"{sd.kind}" if sd.kind != "context" else f"context-{(sd.country or '').lower()}"
             blocks, notes = self.makers[sd.kind](sd)
             sid = sid if sid not in {s.id for s in sections} else f"{sid}-{i}"
@@ -179,7 +191,7 @@ class Composer:
             seen_contents = seen_contents or sd.kind == "contents"
         sections = self._with_references(sections, with_references)
         meta = Meta(
-            title=r.title,
+            title=self.title,
             subtitle=r.subtitle,
             edition=r.edition,
             edition_label=edition_label(r.edition),
@@ -239,7 +251,7 @@ class Composer:
         return Table(
             columns,
             tuple(rows),
-            caption="Latest available value of each indicator, with its year; a value from a single secondary or news source is marked reported.",
+            caption="Latest available value of each indicator, with its year.",
             widths=(1.4, *([1.0] * len(wanted))),
             on_slide="full",
         )
@@ -488,10 +500,7 @@ class Composer:
         return Table(
             ("Risk", *(level_label(risks, lvl) for lvl in levels)),
             tuple(rows),
-            caption=(
-                "How each risk level is rated; a cell is marked "
-                f"{risks.not_assessed.lower()} when the sources used hold no evidence either way"
-            ),
+            caption="How each risk level is rated",
             widths=(1.1, *([1.5] * len(levels))),
             on_slide="full",
         )
@@ -506,6 +515,9 @@ class Composer:
         return out
 
 
-def compose(project: Project, countries: Sequence[str] | None = None, epoch: int | None = None) -> Document:
-    """The document for project; countries limits the country sections (None = all in report)."""
-    return Composer(project, countries, epoch).document()
+def compose(
+    project: Project, countries: Sequence[str] | None = None, epoch: int | None = None, one_country: bool = False
+) -> Document:
+    """The document for project; countries limits the country sections (None = all in report);
+    one_country titles the brief for its one country (build --per-country)."""
+    return Composer(project, countries, epoch, one_country).document()
