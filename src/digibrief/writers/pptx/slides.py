@@ -298,7 +298,7 @@ class SlideMaker:
         name_size = st.label + 2
         pad = HEAT_INSET[0] + HEAT_INSET[2]
         levels = c.level_labels
-        missing = "Not assessed"
+        missing = c.level_missing or "Not assessed"  # the word from the risk table, as in the PDF
 
         def text_of(v: int | None) -> str:
             return levels[v] if v is not None and v < len(levels) else missing
