@@ -108,15 +108,19 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"digibrief {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _build_options(
-        sub.add_parser(
-            "build",
-            help="validate and write the brief and the deck",
-            description=(
-                "Validate data/ and report/, draw the charts (cached) and write output/brief.pdf and output/deck.pptx. "
-                "Example: digibrief build --only pdf --paper letter"
-            ),
-        )
+    bp = sub.add_parser(
+        "build",
+        help="validate and write the brief and the deck",
+        description=(
+            "Validate data/ and report/, draw the charts (cached) and write output/brief.pdf and output/deck.pptx. "
+            "Example: digibrief build --only pdf --paper letter"
+        ),
+    )
+    _build_options(bp)
+    bp.add_argument(
+        "--per-country",
+        action="store_true",
+        help="one brief and deck per focus country (or per --countries), in OUT/<iso3>/, sharing one chart cache",
     )
     cp = sub.add_parser(
         "check",
@@ -310,9 +314,24 @@ def _build(args: argparse.Namespace) -> int:
     from digibrief.pipeline.build import build
 
     log = _logger(args)
+    if args.per_country:
+        return _build_per_country(args, log)
     result = build(_options(args), log=log)
     _summarise(result, log)
     return result.exit_code
+
+
+def _build_per_country(args: argparse.Namespace, log) -> int:
+    from digibrief.pipeline.percountry import build_per_country
+
+    results = build_per_country(_options(args), log=log)
+    for cid, result in results:
+        if result.up_to_date:
+            log(f"{cid}: up to date", always=True)
+        else:
+            log(f"{cid}:", always=True)
+            _summarise(result, log)
+    return max((result.exit_code for _, result in results), default=EXIT_OK)
 
 
 def _summarise(result, log) -> None:

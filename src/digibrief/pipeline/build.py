@@ -313,7 +313,8 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     choices = Choices(paper=paper, template=opts.template, deck_charts=opts.deck_charts)  # type: ignore[arg-type]
     options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
     theme = make_theme(project.theme, opts.report)
-    doc = with_section(compose(project, opts.countries, _epoch()), since_previous(project, opts.data))
+    doc = compose(project, opts.countries, _epoch(), one_country=opts.one_country)
+    doc = with_section(doc, since_previous(project, opts.data))
     jobs = []
     for fmt in opts.formats():
         module = importlib.import_module(WRITERS[fmt].writer)
