@@ -128,7 +128,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, chart_cache: Path) -> Iter
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {p.name for p in opts.out.iterdir() if p.is_file()} == {"brief.pdf", "deck.pptx"}
+    assert {p.name for p in opts.out.iterdir() if p.is_file()} == {"brief.pdf", "deck.pptx", "brief-data.xlsx"}
     before = file_states(opts.out)
     yield opts
     assert file_states(opts.out) == before, "a test wrote into the shared build; use shipped_copy"

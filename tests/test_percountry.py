@@ -27,6 +27,7 @@ def test_per_country_writes_a_brief_and_deck_per_country_sharing_one_cache(
         titles = [o.title for o in reader.outline if not isinstance(o, list)]
         assert name in titles and other not in titles and "Regional overview" in titles
         assert f"Digital Central Asia: {name}" in deck_text(out / cid / "deck.pptx")
+        assert (out / cid / "brief-data.xlsx").is_file()
 
     # one cache for both, holding exactly what their builds use
     assert not any((out / cid / ".cache" / "charts").exists() for cid in ("kaz", "tjk"))

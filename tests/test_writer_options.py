@@ -87,7 +87,7 @@ def test_a_spawn_method_build_gives_the_same_bytes_as_the_default(tmp_path: Path
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         digests[method] = {p.name: _sha(p) for p in sorted(out.glob("*.*")) if p.is_file()}
-    assert set(digests["spawn"]) == {"brief.pdf", "deck.pptx"}
+    assert set(digests["spawn"]) == {"brief.pdf", "deck.pptx", "brief-data.xlsx"}
     assert digests["spawn"] == digests["default"]
 
 

@@ -77,7 +77,11 @@ def _build_options(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="chart cache folder, shareable between builds and output folders (default: OUT/.cache/charts)",
     )
-    p.add_argument("--only", choices=("pdf", "deck"), help="build only the brief (pdf) or only the deck")
+    p.add_argument(
+        "--only",
+        choices=("pdf", "deck", "data"),
+        help="build only the brief (pdf), the deck or the data pack (data: brief-data.xlsx)",
+    )
     p.add_argument(
         "--countries", metavar="KAZ,UZB", help="only these country sections (ISO alpha-3, comma-separated)"
     )

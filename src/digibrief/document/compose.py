@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from digibrief.document import citations, markup
 from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher
+from digibrief.document.datapack import data_sheets
 from digibrief.document.numbers import Policy, change, date_label, edition_label, fmt, ordinal, period, show
 from digibrief.document.types import (
     Block,
@@ -85,9 +86,16 @@ def edition_epoch(iso: str) -> int:
 
 class Composer:
     def __init__(
-        self, project: Project, countries: Sequence[str] | None, epoch: int | None, one_country: bool = False
+        self,
+        project: Project,
+        countries: Sequence[str] | None,
+        epoch: int | None,
+        one_country: bool = False,
+        datapack: str | None = None,
     ):
         self.p = project
+        self.datapack = datapack  # the data pack's file name, which the methodology points to
+        self.charted: dict[str, str] = {}  # chart spec id -> the chart definition it was made from
         self.cite = Citations(project)
         self.specs = SpecBuilder(project, self.cite)
         self.focus = [c for c in project.report.countries if countries is None or c in countries]
@@ -156,6 +164,7 @@ class Composer:
 
     def figure(self, chart_id: str, country: str | None = None, lead: bool = False) -> Figure:
         spec, numbers = self.specs.build(chart_id, self.p.report.charts[chart_id], country)
+        self.charted[spec.id] = chart_id
         caption = self.p.report.charts[chart_id].caption or ""
         headline = self.p.report.charts[chart_id].headline_for(country)
         return Figure(spec, caption, numbers, lead=lead, headline=self.text(headline) if headline else ())
@@ -202,7 +211,8 @@ class Composer:
             countries=tuple(self.p.countries[cid].name for cid in self.focus),
             epoch=self.epoch if self.epoch is not None else edition_epoch(r.edition),
         )
-        return Document(meta, tuple(sections), self.cite.references())
+        doc = Document(meta, tuple(sections), self.cite.references())
+        return replace(doc, datapack=data_sheets(self.p, doc, self.charted, self.cite.numbers))
 
     def _cover(self, sd) -> tuple[list[Block], list[str]]:
         return [], [f"{self.p.report.title}: {self.p.report.subtitle}."]
@@ -450,6 +460,19 @@ class Composer:
 
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(self.p.report.methodology)]
+        if self.datapack:
+            blocks.append(
+                Paragraph(
+                    (
+                        Run(
+                            "The numbers behind every chart, table and key figure, each with its unit, year, "
+                            "status and source, are in the data pack "
+                        ),
+                        Run(self.datapack, bold=True),
+                        Run(", published with this brief."),
+                    )
+                )
+            )
         method = self._risk_method()
         if method is not None:
             blocks.append(method)
@@ -516,8 +539,13 @@ class Composer:
 
 
 def compose(
-    project: Project, countries: Sequence[str] | None = None, epoch: int | None = None, one_country: bool = False
+    project: Project,
+    countries: Sequence[str] | None = None,
+    epoch: int | None = None,
+    one_country: bool = False,
+    datapack: str | None = None,
 ) -> Document:
     """The document for project; countries limits the country sections (None = all in report);
-    one_country titles the brief for its one country (build --per-country)."""
-    return Composer(project, countries, epoch, one_country).document()
+    one_country titles the brief for its one country (build --per-country); datapack names the
+    data pack file the methodology points to."""
+    return Composer(project, countries, epoch, one_country, datapack).document()

@@ -217,10 +217,23 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class DataSheet:
+    """One sheet of the data pack: the values a chart, table or panel shows, one row each."""
+
+    name: str  # at most 31 characters, unique in the pack
+    title: str  # as the brief titles what the sheet shows
+    note: str  # unit, period and sources of a chart; empty for a table
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | float | None, ...], ...]
+    where: str = ""  # the title of the section it comes from
+
+
+@dataclass(frozen=True)
 class Document:
     meta: Meta
     sections: tuple[Section, ...]
     references: tuple[Reference, ...] = field(default=())
+    datapack: tuple[DataSheet, ...] = ()  # the data pack's sheets (writers/xlsx); the brief and deck ignore them
 
     def figures(self) -> list[Figure]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]

@@ -66,8 +66,15 @@ WRITERS: dict[str, Output] = {
     "deck": Output(
         "deck.pptx", "digibrief.writers.pptx.deck", "digibrief.writers.pptx.options", ("countries", "template")
     ),
+    "data": Output(  # the data pack: named after the brief it goes with
+        "brief-data.xlsx",
+        "digibrief.writers.xlsx.datapack",
+        "digibrief.writers.xlsx.options",
+        ("countries",),
+        stem="brief",
+    ),
 }
-LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow")
+LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow", "XlsxWriter")
 
 
 class Log(Protocol):
@@ -313,7 +320,9 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     choices = Choices(paper=paper, template=opts.template, deck_charts=opts.deck_charts)  # type: ignore[arg-type]
     options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
     theme = make_theme(project.theme, opts.report)
-    doc = compose(project, opts.countries, _epoch(), one_country=opts.one_country)
+    doc = compose(
+        project, opts.countries, _epoch(), one_country=opts.one_country, datapack=opts.filename("data")
+    )
     doc = with_section(doc, since_previous(project, opts.data))
     jobs = []
     for fmt in opts.formats():
@@ -436,7 +445,7 @@ def render(
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key)
-            unit = "pages" if job.fmt == "pdf" else "slides"
+            unit = {"pdf": "pages", "deck": "slides"}.get(job.fmt, "sheets")
             log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}")
     return rendered
 

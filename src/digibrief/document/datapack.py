@@ -1,0 +1,275 @@
+"""The data pack: every value a chart, table or key-figure panel of the brief shows, as sheets.
+
+One sheet per chart, table and panel, in the order of the brief, each row one value with its unit,
+year, status, source and the text the brief prints for it; then a sheet of the sources. The first
+sheet says what the pack is and lists the others. Composed here, from the same document and data as
+the brief, so the pack never disagrees with it; the xlsx writer only lays the sheets out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from digibrief.document.chartspecs import ordered_countries
+from digibrief.document.numbers import fmt
+from digibrief.document.types import (
+    ChartSpec,
+    DataSheet,
+    Document,
+    Fact,
+    Figure,
+    KeyFigures,
+    Reference,
+    Section,
+    Table,
+    Text,
+    plain,
+)
+from digibrief.project.model import Project
+
+Cell = str | float | None
+
+MAX_NAME = 31  # characters in an Excel sheet name
+
+WORDS = {
+    "about": "About",
+    "sources": "Sources",
+    "country": "Country",
+    "year": "Year",
+    "month": "Month",
+    "value": "Value",
+    "unit": "Unit",
+    "status": "Status",
+    "source": "Source",
+    "shown": "Shown as",
+    "row": "Row",
+    "column": "Column",
+    "figure": "Figure",
+    "period": "Period",
+    "milestone": "Milestone",
+    "risk": "Risk",
+    "level": "Level",
+    "level_label": "Rating",
+    "number": "No.",
+    "publisher": "Publisher",
+    "title": "Title",
+    "date": "Date",
+    "url": "Address",
+    "note": "Note",
+    "sheet": "Sheet",
+    "shows": "What it shows",
+    "section": "Section",
+    "edition": "Edition",
+    "about_text": (
+        "The values behind every chart, table and key-figure panel of the brief, one row each, "
+        "with its unit, year, status and source, as the brief shows them."
+    ),
+    "status_text": (
+        "Status: verified = taken from its source; reported = from a single secondary or news source, "
+        "not cross-checked; unverified = conflicts with another source or could not be confirmed."
+    ),
+}
+
+
+class _Names:
+    """Sheet names: at most 31 characters, unique, in the order the brief shows them."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, wanted: str) -> str:
+        base = wanted[:MAX_NAME].strip("-") or "sheet"
+        name, n = base, 2
+        while name.lower() in self.used:
+            suffix = f"-{n}"
+            name, n = base[: MAX_NAME - len(suffix)] + suffix, n + 1
+        self.used.add(name.lower())
+        return name
+
+
+class _Sources:
+    """Reference numbers as a cell: '[3] UN DESA 2024'."""
+
+    def __init__(self, refs: Sequence[Reference], numbers: dict[str, int]):
+        self.refs = {r.number: r for r in refs}
+        self.numbers = numbers
+
+    def of(self, numbers: Sequence[int]) -> str:
+        return "; ".join(
+            f"[{n}] {self.refs[n].short_publisher} {self.refs[n].date[:4]}" if n in self.refs else f"[{n}]"
+            for n in dict.fromkeys(numbers)
+        )
+
+    def by_id(self, sid: str) -> str:
+        return self.of([self.numbers[sid]]) if sid in self.numbers else sid
+
+
+def data_sheets(
+    project: Project,
+    doc: Document,
+    charted: dict[str, str],
+    numbers: dict[str, int],
+    words: dict[str, str] = WORDS,
+) -> tuple[DataSheet, ...]:
+    """The pack for doc: an about sheet, one sheet per chart, table and panel, then the sources.
+
+    charted maps each chart's spec id to the chart definition it was made from; numbers maps each
+    cited source id to its reference number."""
+    names = _Names()
+    sources = _Sources(doc.references, numbers)
+    about = names(words["about"])
+    body: list[DataSheet] = []
+    for section in doc.sections:
+        body += _section_sheets(project, section, charted, sources, names, words)
+    refs = DataSheet(
+        names(words["sources"]),
+        words["sources"],
+        "",
+        tuple(words[w] for w in ("number", "publisher", "title", "date", "url", "note")),
+        tuple((r.number, r.publisher, r.title, r.date, r.url or "", r.note) for r in doc.references),
+    )
+    body.append(refs)
+    meta = doc.meta
+    index = tuple((s.name, s.title, s.where) for s in body)
+    first = DataSheet(
+        about,
+        meta.title,
+        f"{words['edition']}: {meta.edition_label}. {words['about_text']} {words['status_text']}",
+        (words["sheet"], words["shows"], words["section"]),
+        index,
+    )
+    return (first, *body)
+
+
+def _section_sheets(
+    project: Project,
+    section: Section,
+    charted: dict[str, str],
+    sources: _Sources,
+    names: _Names,
+    words: dict[str, str],
+) -> Iterator[DataSheet]:
+    tables = 0
+    for block in section.blocks:
+        if isinstance(block, Figure):
+            chart = block.chart
+            columns, rows = _chart_rows(project, chart, charted.get(chart.id), sources, words)
+            note = " ".join(part for part in (chart.subtitle, chart.source_line) if part)
+            yield DataSheet(names(chart.id), chart.title, note, columns, tuple(rows), section.title)
+        elif isinstance(block, Table):
+            tables += 1
+            suffix = "-table" if tables == 1 else f"-table{tables}"
+            columns, rows = _table_rows(block, sources, words)
+            title = block.caption or section.title
+            yield DataSheet(names(section.id + suffix), title, "", columns, tuple(rows), section.title)
+        elif isinstance(block, KeyFigures):
+            columns, rows = _panel_rows(block, sources, words)
+            title = f"{section.title}: {block.title}"
+            yield DataSheet(names(section.id + "-glance"), title, "", columns, tuple(rows), section.title)
+
+
+# --- charts --------------------------------------------------------------------------------------------
+
+
+def _chart_rows(
+    project: Project, chart: ChartSpec, chart_id: str | None, sources: _Sources, words: dict[str, str]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    definition = project.report.charts.get(chart_id or "")
+    if chart.kind == "timeline":
+        return _timeline_rows(project, chart, sources, words)
+    if chart.kind == "heatmap":
+        return _heatmap_rows(project, sources, words)
+    indicator = definition.indicator if definition else None
+    columns = tuple(words[w] for w in ("country", "year", "value", "unit", "status", "source", "shown"))
+    rows: list[tuple[Cell, ...]] = []
+    for series in chart.series:
+        country = project.countries.get(series.key)
+        for point in series.points:
+            if point.value is None:
+                continue  # a gap in the chart, not a value
+            data = country.indicators.get(indicator or "", {}).get(point.year) if country else None
+            source = sources.by_id(data.source) if data else ""
+            shown = fmt(point.value, chart.unit, chart.decimals) if chart.unit else f"{point.value:g}"
+            rows.append(
+                (series.label, point.year, point.value, chart.unit_label, point.status, source, shown)
+            )
+    return columns, rows
+
+
+def _timeline_rows(
+    project: Project, chart: ChartSpec, sources: _Sources, words: dict[str, str]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    shown = {lane.label for lane in chart.lanes}
+    columns = tuple(words[w] for w in ("country", "year", "month", "milestone", "source"))
+    rows: list[tuple[Cell, ...]] = []
+    for c in ordered_countries(project):
+        if c.name in shown:
+            for m in sorted(c.milestones, key=lambda m: (m.year, m.month or 0)):
+                rows.append((c.name, m.year, m.month, m.title, sources.by_id(m.source)))
+    return columns, rows
+
+
+def _heatmap_rows(
+    project: Project, sources: _Sources, words: dict[str, str]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    risks = project.risks
+    columns = tuple(words[w] for w in ("country", "risk", "level", "level_label", "source"))
+    rows: list[tuple[Cell, ...]] = []
+    for c in ordered_countries(project):
+        row = risks.assessments.get(c.id)
+        for cat, category in risks.categories.items() if row is not None else ():
+            a = row.get(cat) if row else None
+            level = a.level if a else None
+            label = risks.levels.get(level, "") if level is not None else risks.not_assessed
+            cited = "; ".join(sources.by_id(s) for s in a.sources) if a else ""
+            rows.append((c.name, category.name, level, label, cited))
+    return columns, rows
+
+
+# --- tables and panels ---------------------------------------------------------------------------------
+
+
+def _cites(text: Text) -> list[int]:
+    return [n for run in text for n in run.cite]
+
+
+def _facts(text: Text) -> list[Fact]:
+    return [run.fact for run in text if run.fact is not None]
+
+
+def _table_rows(
+    table: Table, sources: _Sources, words: dict[str, str]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """A table of figures as one row per figure; a table of text as it is, with its sources."""
+    if any(_facts(cell) for row in table.rows for cell in row[1:]):
+        columns = tuple(
+            words[w] for w in ("row", "column", "value", "unit", "period", "status", "source", "shown")
+        )
+        rows: list[tuple[Cell, ...]] = []
+        for row in table.rows:
+            label = plain(row[0])
+            for name, cell in zip(table.columns[1:], row[1:], strict=False):
+                for fact in _facts(cell):
+                    rows.append(_fact_row((label, name), fact, sources))
+        return columns, rows
+    out: list[tuple[Cell, ...]] = [
+        (*(plain(cell).strip() for cell in row), sources.of([n for cell in row for n in _cites(cell)]))
+        for row in table.rows
+    ]
+    return (*table.columns, words["source"]), out
+
+
+def _fact_row(label: tuple[str, ...], fact: Fact, sources: _Sources) -> tuple[Cell, ...]:
+    return (*label, fact.value, fact.unit, fact.period, fact.status, sources.of(fact.cite), fact.display)
+
+
+def _panel_rows(
+    panel: KeyFigures, sources: _Sources, words: dict[str, str]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    columns = tuple(words[w] for w in ("figure", "value", "unit", "period", "status", "source", "shown"))
+    rows = [_fact_row((item.label,), item.fact, sources) for item in panel.items]
+    rows += [
+        (label, None, "", "", "", "", value if isinstance(value, str) else plain(value))
+        for label, value in panel.facts
+    ]
+    return columns, rows

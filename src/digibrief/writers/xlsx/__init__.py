@@ -1,0 +1,1 @@
+"""The data pack writer: the document's data sheets as one .xlsx workbook (XlsxWriter)."""
