@@ -176,6 +176,12 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "each_country: [peer_egdx]",
         "each_country.0: unknown chart 'peer_egdx'; did you mean 'peer_egdi'?",
     ),
+    "comparison_indicators_are_defined": (
+        "report/report.yaml",
+        "comparison: [egdi_rank,",
+        "comparison: [egdi_rnk,",
+        "comparison.0: unknown indicator 'egdi_rnk'; did you mean 'egdi_rank'?",
+    ),
     "chart_indicators_are_defined": (
         "report/report.yaml",
         "indicator: ai_readiness_rank",

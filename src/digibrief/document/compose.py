@@ -227,18 +227,14 @@ class Composer:
     def _overview(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
-        table = self._comparison_table()
+        table = self._comparison_table() if self.p.report.comparison else None
         blocks += [self.figure(chart) for chart in sd.charts]
-        blocks.append(table)
+        blocks += [table] if table else []
         return blocks, notes
 
     def _comparison_table(self) -> Table:
-        """Latest value of each charted indicator per country: the numbers behind the overview."""
-        wanted = [
-            i
-            for i in ("egdi_rank", "egdi_score", "internet_users", "fixed_broadband", "gci_score")
-            if i in self.p.indicators
-        ]
+        """Latest value of each indicator of report.yaml's comparison per country, in its order."""
+        wanted = list(self.p.report.comparison)
         columns = ("Country", *(self.p.indicators[i].name for i in wanted))
         rows = []
         for c in ordered_countries(self.p):

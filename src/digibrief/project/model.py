@@ -382,6 +382,7 @@ class ReportFile(Strict):
     charts: dict[Id, ChartDef] = {}
     each_country: list[Id] = []
     country_charts: dict[CountryId, list[Id]] = {}
+    comparison: list[Id] = []  # the overview's table: these indicators' latest values, in this order
     methodology: Prose
 
 

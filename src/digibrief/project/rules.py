@@ -501,6 +501,18 @@ def chart_indicators_are_defined(p: Inputs) -> Iterator[Problem]:
                 yield p.report_file.at(("charts", name, "indicator"), why)
 
 
+def comparison_indicators_are_defined(p: Inputs) -> Iterator[Problem]:
+    """Every indicator of the comparison table is defined in data/indicators.yaml and listed once."""
+    if p.report and p.indicators:
+        seen: set[str] = set()
+        for i, iid in enumerate(p.report.comparison):
+            if iid not in p.indicators.indicators:
+                yield p.report_file.at(("comparison", i), unknown("indicator", iid, p.indicators.indicators))
+            elif iid in seen:
+                yield p.report_file.at(("comparison", i), f"'{iid}' is listed twice; list it once")
+            seen.add(iid)
+
+
 RULES: tuple[Rule, ...] = (
     sources_are_defined,
     citations_are_defined,
@@ -528,6 +540,7 @@ RULES: tuple[Rule, ...] = (
     context_sections_name_a_country,
     listed_charts_are_defined,
     chart_indicators_are_defined,
+    comparison_indicators_are_defined,
 )
 
 
