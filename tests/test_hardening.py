@@ -69,7 +69,8 @@ def hostile_build(tmp_path_factory, chart_cache):
     kgz = root / "data" / "countries" / "kgz.yaml"
     text = kgz.read_text(encoding="utf-8")
     items = "".join(f"  - text: {yaml_quote(h)}\n    sources: [SEED_GNV_2024]\n" for h in HOSTILE[:6])
-    text = re.sub(r"(?ms)^highlights:\n.*?(?=^key_figures:)", "highlights:\n" + items, text)
+    # the highlights list, up to the next top-level key
+    text = re.sub(r"(?ms)^highlights:\n.*?(?=^\S)", "highlights:\n" + items, text)
     text = text.replace("capital: Bishkek", f"capital: {yaml_quote(' / '.join(HOSTILE[6:]) + ' 🚀')}")
     kgz.write_text(text, encoding="utf-8")
     opts = BuildOptions(
