@@ -11,7 +11,7 @@ from digibrief.errors import InputError, UsageError
 from digibrief.project.importer import plan_import
 from digibrief.project.load import load
 
-from .conftest import run_cli
+from .conftest import replace_in, run_cli
 
 OWID = """Entity,Code,Year,Individuals using the Internet (% of population)
 Africa,,2022,40.2
@@ -179,20 +179,39 @@ def test_an_unknown_indicator_or_source_is_a_usage_error(project_copy):
     assert done.returncode == 2 and "--source: unknown source 'NOPE'" in done.stderr
 
 
-def test_a_value_with_a_note_or_status_keeps_them_and_says_so(project_copy):
+def test_the_status_follows_the_source_and_a_note_is_kept(project_copy):
+    """A primary release makes a value verified, any other source at best reported; notes stay."""
+    data, report = project_copy / "data", project_copy / "report"
     (project_copy / "ranks.csv").write_text("country,year,value\nKGZ,2020,82\n", encoding="utf-8")
-    kgz = project_copy / "data" / "countries" / "kgz.yaml"
+    kgz = data / "countries" / "kgz.yaml"
     before = kgz.read_text(encoding="utf-8")
+    (old,) = [
+        line for line in before.splitlines() if line.startswith("    2020: {value: 83, source: NEWS_24KG")
+    ]
+    assert "status: reported" in old and 'note: "Rank as reported' in old
     done = run_cli(
         "import", "ranks.csv", "--indicator", "egdi_rank", "--source", "UNDESA_EGDI_2022_CSV", "--write",
         cwd=project_copy,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    (said,) = [line for line in done.stdout.splitlines() if "2020: 83 \u2192 82" in line]
-    assert said.endswith("its note: check it still holds)") and "(keeps " in said
+    assert "2020: 83 \u2192 82, now verified (keeps its note: check it still holds)" in done.stdout
     removed, added = changed_lines(before, kgz.read_text(encoding="utf-8"))
-    assert [r.split("note:")[1] for r in removed] == [a.split("note:")[1] for a in added]
-    assert added[0].startswith("    2020: {value: 82, source: UNDESA_EGDI_2022_CSV, ")
+    assert removed == [old + "\n"]
+    assert added == [
+        '    2020: {value: 82, source: UNDESA_EGDI_2022_CSV, note: "Rank as reported in the press; no 2020 score was found."}\n'
+    ]
+    (project_copy / "news.csv").write_text("country,year,value\nKGZ,2025,75\n", encoding="utf-8")
+    done = run_cli(
+        "import", "news.csv", "--indicator", "egdi_rank", "--source", "NEWS_24KG_EGDI2020", "--write",
+        cwd=project_copy,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2025: new 75 (reported)" in done.stdout
+    assert "    2025: {value: 75, source: NEWS_24KG_EGDI2020, status: reported}\n" in kgz.read_text(
+        encoding="utf-8"
+    )
+    series = load(data, report).countries["KGZ"].indicators["egdi_rank"]  # the merged data is valid
+    assert (series[2020].status, series[2025].status) == ("verified", "reported")
 
 
 def test_a_file_with_crlf_line_ends_keeps_them(project_copy):
@@ -204,3 +223,45 @@ def test_a_file_with_crlf_line_ends_keeps_them(project_copy):
     ).files
     raw = file.text.encode("utf-8")
     assert raw.count(b"\n") == raw.count(b"\r\n") == kgz.read_bytes().count(b"\r\n") + 1
+
+
+def test_a_point_written_as_a_block_gains_and_loses_its_status_line(project_copy):
+    data, report = project_copy / "data", project_copy / "report"
+    kgz = data / "countries" / "kgz.yaml"
+    replace_in(
+        kgz,
+        "    2021: {value: 74.6424, source: OWID_ITU_INTERNET_2025}\n",
+        "    2021:\n      value: 74.6424  # ITU, 2025 vintage\n      source: OWID_ITU_INTERNET_2025\n",
+    )
+    block = kgz.read_text(encoding="utf-8")
+    csv = write_csv(project_copy, "country,year,value\nKGZ,2021,80.1\n")
+    (file,) = plan_import(csv, "internet_users", "SEED_GNV_2024", data, report).files
+    assert changed_lines(block, file.text) == (
+        ["      value: 74.6424  # ITU, 2025 vintage\n", "      source: OWID_ITU_INTERNET_2025\n"],
+        [
+            "      value: 80.1  # ITU, 2025 vintage\n",
+            "      source: SEED_GNV_2024\n",
+            "      status: reported\n",
+        ],
+    )
+    kgz.write_text(file.text, encoding="utf-8")
+    (file,) = plan_import(csv, "internet_users", "OWID_ITU_INTERNET_2025", data, report).files
+    assert changed_lines(file.text, block) == (
+        ["      value: 80.1  # ITU, 2025 vintage\n"],
+        ["      value: 74.6424  # ITU, 2025 vintage\n"],
+    )
+
+
+def test_values_that_would_break_a_rule_elsewhere_are_refused_with_its_location(project_copy):
+    """Kyrgyzstan's disagreement shows the ITU value for 2022; taking that year from another source breaks it."""
+    kgz = project_copy / "data" / "countries" / "kgz.yaml"
+    before = kgz.read_bytes()
+    write_csv(project_copy, "country,year,value\nKGZ,2022,80.1\n")
+    done = run_cli(
+        "import", "new.csv", "--indicator", "internet_users", "--source", "SEED_GNV_2024", "--write",
+        cwd=project_copy,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("data/countries/kgz.yaml:"), done.stderr
+    assert "discrepancies." in done.stderr and "(after importing new.csv)" in done.stderr
+    assert kgz.read_bytes() == before

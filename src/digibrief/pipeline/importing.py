@@ -40,13 +40,18 @@ def report(plan: ImportPlan, written: bool) -> list[str]:
         for u in f.updates:
             where = f"  {f.name}:{u.line}: {u.year}: "
             if u.before is None:
-                out.append(where + f"new {show(u.value)}")
-            elif u.before == u.value:
-                out.append(where + f"{show(u.value)}, source changed")
+                said = f"new {show(u.value)}" + ("" if u.status == "verified" else f" ({u.status})")
             else:
-                out.append(where + f"{show(u.before)} \u2192 {show(u.value)}")
+                said = (
+                    f"{show(u.before)} \u2192 {show(u.value)}" if u.before != u.value else f"{show(u.value)}"
+                )
+                if u.status != u.status_before:
+                    said += f", now {u.status}"
+                if u.before == u.value and u.status == u.status_before:
+                    said += ", source changed"
             if u.kept:
-                out[-1] += f" (keeps {' and '.join(u.kept)}: check it still holds)"
+                said += f" (keeps {' and '.join(u.kept)}: check it still holds)"
+            out.append(where + said)
     verb = ("changed", "added") if written else ("to change", "to add")
     counts = (
         f"{_plural(plan.changed, 'value')} {verb[0]} and {plan.added:,} {verb[1]} "

@@ -16,8 +16,10 @@ import csv
 import io
 import math
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +33,8 @@ from digibrief.errors import InputError, Problem, RenderError, UsageError
 from digibrief.project import yamlsource
 from digibrief.project.files import unknown
 from digibrief.project.load import display_path, load
-from digibrief.project.model import Country, Indicator, Point, Project
+from digibrief.project.model import Country, Indicator, Point, Project, Source
+from digibrief.vocabulary import Status
 
 Layout = Literal["owid", "wdi", "plain"]
 LAYOUT_NAMES = {
@@ -61,7 +64,9 @@ class Update:
     country: str
     year: int
     value: float
+    status: Status
     before: float | None
+    status_before: Status | None
     line: int  # in the new text
     kept: tuple[str, ...] = ()  # what the existing point also says and the merge leaves as it was
 
@@ -359,40 +364,102 @@ def _above_comments(lines: list[str], index: int) -> int:
 
 
 class _Edit:
-    """Edits to one file's lines: values replaced in place, lines inserted before a line."""
+    """Edits to one file's lines: stretches of a line replaced, lines removed, lines inserted before a line."""
 
     def __init__(self, text: str):
         self.lines = text.split("\n")
-        self.tokens: dict[int, dict[int, str]] = {}  # line -> column -> new text of the value there
+        self.spans: dict[int, list[tuple[int, int, str]]] = {}  # line -> (start, end, new text)
+        self.removed: set[int] = set()
         self.insert: dict[int, list[str]] = {}
 
-    def token(self, line: int, col: int, new: str) -> None:
-        if _TOKEN.match(self.lines[line], col) is None:
+    def _token_end(self, line: int, col: int) -> int:
+        m = _TOKEN.match(self.lines[line], col)
+        if m is None:
             raise RenderError(f"cannot find the value at line {line + 1}, column {col + 1}")
-        self.tokens.setdefault(line, {})[col] = new
+        return m.end()
+
+    def token(self, line: int, col: int, new: str) -> None:
+        """Replace the scalar that starts at (line, col)."""
+        self.spans.setdefault(line, []).append((col, self._token_end(line, col), new))
+
+    def after_token(self, line: int, col: int, new: str) -> None:
+        """Write new right after the scalar that starts at (line, col)."""
+        end = self._token_end(line, col)
+        self.spans.setdefault(line, []).append((end, end, new))
+
+    def drop_pair(self, line: int, key_col: int, value_col: int, flow: bool) -> None:
+        """Remove `key: value`: its line in a block mapping, the pair and one comma in a flow mapping."""
+        if not flow:
+            self.removed.add(line)
+            return
+        text, end = self.lines[line], self._token_end(line, value_col)
+        before = text[:key_col].rstrip()
+        if before.endswith(","):  # `, key: value`
+            start = len(before) - 1
+        else:  # `{key: value, ` - take the comma after it
+            rest = re.match(r"\s*,\s*", text[end:])
+            end += rest.end() if rest else 0
+            start = key_col
+        self.spans.setdefault(line, []).append((start, end, ""))
 
     def before(self, line: int, new: list[str]) -> None:
         self.insert.setdefault(line, []).extend(new)
 
     def text(self) -> str:
         lines = list(self.lines)
-        for i, edits in self.tokens.items():
-            for col in sorted(edits, reverse=True):  # right to left, so each column still holds
-                m = _TOKEN.match(lines[i], col)
-                assert m is not None
-                lines[i] = lines[i][: m.start()] + edits[col] + lines[i][m.end() :]
-        end = "\r" if self.lines[0].endswith("\r") else ""  # a file with CRLF line ends keeps them
-        for at in sorted(self.insert, reverse=True):
-            lines[at:at] = [line + end for line in self.insert[at]]
+        for i, spans in self.spans.items():
+            for start, end, new in sorted(spans, reverse=True):  # right to left, so each column still holds
+                lines[i] = lines[i][:start] + new + lines[i][end:]
+        crlf = "\r" if self.lines[0].endswith("\r") else ""  # a file with CRLF line ends keeps them
+        for at in sorted({*self.insert, *self.removed}, reverse=True):
+            if at in self.removed:
+                del lines[at]
+            lines[at:at] = [line + crlf for line in self.insert.get(at, [])]
         return "\n".join(lines)
 
 
-def _point(year: int, value: float, source: str) -> str:
-    return f"{year}: {{value: {_yaml_text(value)}, source: {_yaml_text(source)}}}"
+@dataclass(frozen=True)
+class Wanted:
+    """What one year's point must hold after the merge."""
+
+    value: float
+    status: Status  # "verified" is written by leaving the key out
 
 
-def _merge(text: str, name: str, iid: str, values: dict[int, float], source: str) -> str:
-    """text with indicators.<iid>.<year> set to {value, source} for each year of values."""
+def _point(year: int, want: Wanted, source: str) -> str:
+    status = "" if want.status == "verified" else f", status: {want.status}"
+    return f"{year}: {{value: {_yaml_text(want.value)}, source: {_yaml_text(source)}{status}}}"
+
+
+def _set_point(edit: _Edit, point: CommentedMap, want: Wanted, source: str, name: str, where: str) -> None:
+    """Edit one existing point in place: its value, its source, and its status key as want says."""
+    for key in ("value", "source"):
+        if key not in point:
+            raise RenderError(f"{name}: {where} has no {key}")
+    flow = bool(point.fa.flow_style())
+    line, col = point.lc.value("value")
+    edit.token(line, col, _yaml_text(want.value))
+    line, col = point.lc.value("source")
+    edit.token(line, col, _yaml_text(source))
+    if "status" in point:
+        kline, kcol = point.lc.key("status")
+        vline, vcol = point.lc.value("status")
+        if want.status == "verified":
+            if kline != vline:
+                raise RenderError(f"{name}: {where}.status is not on one line")
+            edit.drop_pair(kline, kcol, vcol, flow)
+        elif point["status"] != want.status:
+            edit.token(vline, vcol, want.status)
+    elif want.status != "verified":
+        if flow:
+            edit.after_token(line, col, f", status: {want.status}")
+        else:
+            kline, kcol = point.lc.key("source")
+            edit.before(kline + 1, [" " * kcol + f"status: {want.status}"])
+
+
+def _merge(text: str, name: str, iid: str, wanted: dict[int, Wanted], source: str) -> str:
+    """text with indicators.<iid>.<year> set to value, source and status for each year wanted."""
     try:
         doc = YAML(typ="rt").load(text)
     except YAMLError as exc:
@@ -402,7 +469,7 @@ def _merge(text: str, name: str, iid: str, values: dict[int, float], source: str
     top = doc.get("indicators") if isinstance(doc, CommentedMap) else None
     if not isinstance(doc, CommentedMap) or (top is not None and not isinstance(top, CommentedMap)):
         raise RenderError(f"{name}: expected indicators: to be a mapping")
-    new_years = sorted(values)
+    new_years = sorted(wanted)
     if top is None or len(top) == 0:
         if top is None:
             at, col = len(lines), 0
@@ -412,12 +479,14 @@ def _merge(text: str, name: str, iid: str, values: dict[int, float], source: str
         else:
             kline, kcol = doc.lc.key("indicators")
             _, vcol = doc.lc.value("indicators")
-            edit.lines[kline] = (
-                lines[kline][:vcol].rstrip() + lines[kline][vcol:].replace("{}", "", 1).rstrip()
-            )
+            if lines[kline][vcol : vcol + 2] != "{}":
+                raise RenderError(f"{name}: expected indicators: to be a mapping")
+            edit.spans[kline] = [
+                (len(lines[kline][:vcol].rstrip()), vcol + 2, "")
+            ]  # `indicators: {}` -> `indicators:`
             at, col, header = kline + 1, kcol, []
         block = [*header, " " * (col + 2) + f"{iid}:"]
-        block += [" " * (col + 4) + _point(y, values[y], source) for y in new_years]
+        block += [" " * (col + 4) + _point(y, wanted[y], source) for y in new_years]
         edit.before(at, block)
         return edit.text()
     if top.fa.flow_style():
@@ -435,9 +504,8 @@ def _merge(text: str, name: str, iid: str, values: dict[int, float], source: str
                 step = s.lc.key(next(iter(s)))[1] - top.lc.key(k)[1]
                 break
         at = _end_of_entry(lines, last_line, icol)
-        block = [" " * icol + f"{iid}:"] + [
-            " " * (icol + step) + _point(y, values[y], source) for y in new_years
-        ]
+        block = [" " * icol + f"{iid}:"]
+        block += [" " * (icol + step) + _point(y, wanted[y], source) for y in new_years]
         edit.before(at, block)
         return edit.text()
     if not isinstance(series, CommentedMap) or series.fa.flow_style() or len(series) == 0:
@@ -450,36 +518,32 @@ def _merge(text: str, name: str, iid: str, values: dict[int, float], source: str
             point = series[year]
             if not isinstance(point, CommentedMap):
                 raise RenderError(f"{name}: indicators.{iid}.{year} is not a mapping of value and source")
-            line, col = point.lc.value("value")
-            edit.token(line, col, _yaml_text(values[year]))
-            line, col = point.lc.value("source")
-            edit.token(line, col, _yaml_text(source))
+            _set_point(edit, point, wanted[year], source, name, f"indicators.{iid}.{year}")
             continue
         later = [y for y in years if y > year]
-        if later:
-            line, col = series.lc.key(later[0])
-            edit.before(_above_comments(lines, line), [" " * col + _point(year, values[year], source)])
-        else:
-            line, col = series.lc.key(years[-1])
-            edit.before(_end_of_entry(lines, line, col), [" " * col + _point(year, values[year], source)])
+        line, col = series.lc.key(later[0] if later else years[-1])
+        at = _above_comments(lines, line) if later else _end_of_entry(lines, line, col)
+        edit.before(at, [" " * col + _point(year, wanted[year], source)])
     return edit.text()
 
 
 def _verify(
-    before: str, after: str, name: str, iid: str, values: dict[int, float], source: str
+    before: str, after: str, name: str, iid: str, wanted: dict[int, Wanted], source: str
 ) -> yamlsource.Located:
-    """Parse the merged text again: it must hold the old data with exactly these values set."""
+    """Parse the merged text again: it must hold the old data with exactly these points set."""
     old, _ = yamlsource.parse(before.encode("utf-8"), name)
     new, problems = yamlsource.parse(after.encode("utf-8"), name)
     if old is None or new is None or problems:
         raise RenderError(f"{name}: merging would make the file unreadable; nothing was written")
     expected = old.value
-    series = expected.setdefault("indicators", {}) or {}
+    series = expected.get("indicators") or {}
     expected["indicators"] = series
     points = series.setdefault(iid, {})
-    for year, value in values.items():
+    for year, want in wanted.items():
         point = dict(points.get(year) or {})
-        point.update(value=value, source=source)
+        point.update(value=want.value, source=source, status=want.status)
+        if want.status == "verified":
+            del point["status"]
         points[year] = point
     if new.value != expected:
         raise RenderError(f"{name}: cannot merge without changing other values; nothing was written")
@@ -489,11 +553,19 @@ def _verify(
 # --- the plan -------------------------------------------------------------------------------------------
 
 
+def status_for(source: Source, old: Point | None) -> Status:
+    """The status an imported value takes: its source's (a primary release is verified, any other
+    source at best reported), unless the editor marked the old value unverified: a conflict stays flagged."""
+    if old is not None and old.status == "unverified":
+        return "unverified"
+    return "verified" if source.kind == "primary" else "reported"
+
+
 def _kept(point: Point) -> tuple[str, ...]:
-    """What an existing point says besides its value and source: the editor should check it still holds."""
+    """What an existing point says besides its value and source that the merge keeps: check it still holds."""
     out = []
-    if point.status != "verified":
-        out.append(f"status: {point.status}")
+    if point.status == "unverified":
+        out.append("status: unverified")
     if point.note:
         out.append("its note")
     return tuple(out)
@@ -520,14 +592,15 @@ def plan_import(
     plan = ImportPlan(indicator, indicator_id, f"{src.publisher}, {src.title}", "plain")
     cells = read_cells(csv_path, project, indicator, plan)
     files = _country_files(data_dir)
-    by_country: dict[str, dict[int, float]] = {}
+    by_country: dict[str, dict[int, Wanted]] = {}
     for cell in cells:
         country: Country = project.countries[cell.country]
         old = country.indicators.get(indicator_id, {}).get(cell.year)
-        if old is not None and old.value == cell.value and old.source == source_id:
+        want = Wanted(cell.value, status_for(src, old))
+        if old is not None and (old.value, old.source, old.status) == (want.value, source_id, want.status):
             plan.unchanged += 1
             continue
-        by_country.setdefault(cell.country, {})[cell.year] = cell.value
+        by_country.setdefault(cell.country, {})[cell.year] = want
     for cid in sorted(by_country, key=lambda c: project.countries[c].name):
         path = files[cid]
         name = display_path(path)
@@ -539,12 +612,39 @@ def plan_import(
             Update(
                 cid,
                 year,
-                value,
+                want.value,
+                want.status,
                 series[year].value if year in series else None,
+                series[year].status if year in series else None,
                 located.keys.get(("indicators", indicator_id, year), (0, 0))[0],
                 _kept(series[year]) if year in series else (),
             )
-            for year, value in sorted(by_country[cid].items())
+            for year, want in sorted(by_country[cid].items())
         )
         plan.files.append(FilePlan(path, name, after, updates))
+    _validate_merged(plan, data_dir, report_dir, display_path(csv_path))
     return plan
+
+
+def _validate_merged(plan: ImportPlan, data_dir: Path, report_dir: Path, csv_name: str) -> None:
+    """Load the data as it would be after the import (in a temporary copy): a rule that the new values
+    break, such as a disagreement whose shown source no longer gives a value, is a located problem."""
+    if not plan.files:
+        return
+    with tempfile.TemporaryDirectory(prefix="digibrief-import-") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(data_dir, copy)
+        for f in plan.files:
+            (copy / f.path.relative_to(data_dir)).write_bytes(f.text.encode("utf-8"))
+        names = {display_path(p): display_path(data_dir / p.relative_to(copy)) for p in copy.rglob("*.yaml")}
+        try:
+            load(copy, report_dir)
+        except InputError as err:
+            raise InputError(
+                [
+                    replace(
+                        p, file=names.get(p.file, p.file), message=f"{p.message} (after importing {csv_name})"
+                    )
+                    for p in err.problems
+                ]
+            ) from None
