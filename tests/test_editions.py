@@ -17,6 +17,7 @@ from digibrief.project.editions import (
     CountryRecord,
     Dated,
     Edition,
+    FactValue,
     IndicatorName,
     SourceName,
     Value,
@@ -317,3 +318,17 @@ def test_check_reports_a_broken_snapshot_of_the_previous_edition(project_copy):
     done = run_cli("check", "--data", str(project_copy / "data"), "--report", str(project_copy / "report"))
     assert done.returncode == 1
     assert "2026-11-29.yaml:" in done.stderr and "expected a number, got 'many'" in done.stderr
+
+
+def test_large_counts_that_round_alike_show_every_digit_never_an_exponent():
+    def tunduk(value: float) -> CountryRecord:
+        c = _country("Kyrgyzstan", {})
+        fact = FactValue(
+            label="Data transactions", value=value, unit="count", decimals=0, year=2021, source="UN"
+        )
+        return c.model_copy(update={"facts": {"tunduk": fact}})
+
+    (change,) = compare(
+        _edition("2025", KGZ=tunduk(165_000_000)), _edition("2026", KGZ=tunduk(165_040_000))
+    ).items
+    assert (change.before, change.after) == ("165,000,000 (2021)", "165,040,000 (2021)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from digibrief.document.numbers import Policy, edition_label, show
@@ -81,7 +82,15 @@ def _pair(before: float, after: float, unit: str, decimals: int) -> tuple[str, s
     while a == b and before != after and decimals < 6 and unit not in ("rank", "count", "usd"):
         decimals += 1
         a, b = _shown(before, unit, decimals), _shown(after, unit, decimals)
+    if a == b and before != after:  # "165 million" both: the whole numbers tell them apart
+        a, b = _digits(before), _digits(after)
     return a, b
+
+
+def _digits(value: float) -> str:
+    """Every digit, grouped by thousands and never in exponent form: 165,040,000 or 0.0000001."""
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{Decimal(repr(value)):,f}"
 
 
 def _status(text: str, status: str) -> str:
