@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,27 +109,41 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@contextmanager
+def time_zone(name: str) -> Iterator[None]:
+    """Run in the time zone name (TZ), then restore the previous one."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory: pytest.TempPathFactory, chart_cache: Path) -> Iterator[Any]:
-    """ONE build of a snapshot of the shipped project, through the CLI with TZ=UTC, shared by every test
+    """ONE build of a snapshot of the shipped project, in this process with TZ=UTC, shared by every test
     that only reads outputs. Never write into it: a test that changes files uses shipped_copy.
 
     Returns the BuildOptions that rebuild it (with the session's chart cache)."""
-    from digibrief.pipeline.build import BuildOptions
+    from digibrief.pipeline.build import BuildOptions, build
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(DATA, root / "data")
     shutil.copytree(REPORT, root / "report")
     opts = BuildOptions(data=root / "data", report=root / "report", out=root / "output", cache=chart_cache)
-    done = run_cli(
-        "build",
-        *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out)),
-        "-q",
-        env={"TZ": "UTC"},
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert {p.name for p in opts.out.iterdir() if p.is_file()} == {"brief.pdf", "deck.pptx", "brief-data.xlsx"}
+    with time_zone("UTC"):  # test_builds_are_byte_identical_across_timezones builds it again elsewhere
+        build(opts)
+    assert {p.name for p in opts.out.iterdir() if p.is_file()} == {
+        "brief.pdf",
+        "deck.pptx",
+        "brief-data.xlsx",
+    }
     before = file_states(opts.out)
     yield opts
     assert file_states(opts.out) == before, "a test wrote into the shared build; use shipped_copy"

@@ -114,7 +114,8 @@ def test_a_second_concurrent_build_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_builds_are_byte_identical_across_timezones(shipped, tmp_path):
-    # the shared build ran under TZ=UTC; build the same project again under another zone
+    # the shared build ran in this process under TZ=UTC; build the same project again, from the command
+    # line, under another zone
     out = tmp_path / "almaty"
     result = run_cli(
         "build",
