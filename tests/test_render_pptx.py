@@ -11,11 +11,13 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import ImageFont
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
+from pptx.util import Emu
 from pypdf import PdfReader
 
 from digibrief import charts
@@ -310,7 +312,7 @@ def test_main_slides_carry_at_most_sixty_words(deck):
         texts = [
             s.text_frame.text
             for s in slide.shapes
-            if s.has_text_frame and s.name not in ("Footer", "Slide number")
+            if s.has_text_frame and s.name not in SMALL  # furniture and source lines are not the message
         ]
         words = sum(len(t.split()) for t in texts)
         assert words <= 60, f"slide {n} ({title(slide)!r}) carries {words} words"
@@ -618,6 +620,122 @@ def test_a_libreoffice_style_template_keeps_titles_and_bodies_apart(project, ima
     takeaways = next(s for s in deck.slides if title(s) == "Key takeaways")
     bodies = [s for s in takeaways.placeholders if s.placeholder_format.type != PP_PLACEHOLDER.TITLE]
     assert any("Kazakhstan leads" in s.text_frame.text for s in bodies)
+
+
+def dark_template(path: Path) -> Path:
+    """A 16:9 template whose master maps the background to its dark colour (bg1 = dk1) and the text to
+    its light one, with light accents: how dark corporate templates are usually built."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    cmap = prs.slide_master._element.find(qn("p:clrMap"))
+    for slot, colour in {"bg1": "dk1", "tx1": "lt1", "bg2": "dk2", "tx2": "lt2"}.items():
+        cmap.set(slot, colour)
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    blob = part.blob.decode()
+    for old, new in {
+        '<a:sysClr val="windowText" lastClr="000000"/>': '<a:srgbClr val="14171F"/>',
+        '<a:srgbClr val="4F81BD"/>': '<a:srgbClr val="4FC3F7"/>',  # accent1
+        '<a:srgbClr val="C0504D"/>': '<a:srgbClr val="FFB74D"/>',  # accent2
+    }.items():
+        blob = blob.replace(old, new)
+    part._blob = blob.encode()
+    k = 12192000 / 9144000
+    for owner in [prs.slide_master, *prs.slide_master.slide_layouts]:
+        for shape in owner.shapes:
+            if shape._element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}") is not None:
+                shape.left, shape.width = round(shape.left * k), round(shape.width * k)
+    prs.save(path)
+    return path
+
+
+def luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_a_dark_template_gets_light_text_and_charts_in_its_own_colours(project, images, tmp_path):
+    doc, theme = project
+    out = render_pptx.render(
+        doc, images, theme, DeckOptions(read_template(dark_template(tmp_path / "dark.pptx")))
+    )
+    prs = Presentation(BytesIO(out.data))
+    colours = [
+        r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val")
+        for slide in main_slides(prs)
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.name in ("Title", "Body", "Kicker")
+        for r in shape._element.iter(qn("a:rPr"))
+    ]
+    assert colours and min(luminance(c) for c in colours if c) > 0.45, "light text on the dark master"
+    spaces = [
+        s.chart._chartSpace
+        for slide in prs.slides
+        for s in slide.shapes
+        if getattr(s, "has_chart", False) and s.has_chart
+    ]
+    assert spaces
+    xml = b"".join(etree.tostring(space) for space in spaces)
+    assert b'val="4FC3F7"' in xml, "the focus country in the template's first accent"
+    assert b'val="0072B2"' not in xml, "not in the built-in design's blue"
+    assert all(space.find(f"{qn('c:spPr')}/{qn('a:noFill')}") is not None for space in spaces), (
+        "the slide shows through"
+    )
+    with_picture = [sl for sl in prs.slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in sl.shapes)]
+    assert with_picture and all(any(s.name == "Chart card" for s in sl.shapes) for sl in with_picture), (
+        "a picture drawn on white sits on a white card"
+    )
+
+
+def test_a_template_whose_title_overlaps_its_body_is_reported_and_content_goes_below_the_title(
+    project, images, tmp_path
+):
+    doc, theme = project
+    prs = Presentation()
+    for layout in prs.slide_layouts:
+        if layout.name in ("Title Only", "Title and Content"):
+            for ph in layout.placeholders:
+                if ph.placeholder_format.type == PP_PLACEHOLDER.TITLE:
+                    ph.left, ph.width = Emu(457200), Emu(8229600)
+                    ph.top, ph.height = Emu(274638), Emu(1600200)  # to 1.9 in; the body starts at 1.75 in
+    prs.save(tmp_path / "overlap.pptx")
+    out = render_pptx.render(doc, images, theme, DeckOptions(read_template(tmp_path / "overlap.pptx")))
+    assert any("title placeholder overlaps the body placeholder" in w for w in out.warnings), out.warnings
+    deck = Presentation(BytesIO(out.data))
+    for slide in main_slides(deck):
+        if slide.slide_layout.name == "Title Slide":
+            continue
+        title_bottom = slide.shapes.title.top + slide.shapes.title.height
+        content = [
+            s
+            for s in slide.shapes
+            if s.name not in ("Title", "Footer", "Slide number") and not s.name.startswith("Footer")
+        ]
+        assert all(s.top >= title_bottom - 12700 for s in content), title(slide)
+
+
+def test_a_template_saved_by_libreoffice_builds_a_deck_libreoffice_opens_slide_for_slide(
+    project, images, tmp_path
+):
+    soffice = require_tool("soffice")
+    doc, theme = project
+    Presentation().save(tmp_path / "plain.pptx")
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+
+    def convert(src: Path, to: str, outdir: Path) -> Path:
+        subprocess.run(
+            [soffice, profile, "--headless", "--convert-to", to, "--outdir", str(outdir), str(src)],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+        return outdir / f"{src.stem}.{to}"
+
+    odp = convert(tmp_path / "plain.pptx", "odp", tmp_path)
+    template = convert(odp, "pptx", tmp_path / "lo")
+    out = render_pptx.render(doc, images, theme, DeckOptions(read_template(template)))
+    (tmp_path / "deck.pptx").write_bytes(out.data)
+    pdf = convert(tmp_path / "deck.pptx", "pdf", tmp_path / "pdf")
+    assert len(PdfReader(pdf).pages) == out.pages == len(Presentation(BytesIO(out.data)).slides)
 
 
 # --- a real client -----------------------------------------------------------------------------------

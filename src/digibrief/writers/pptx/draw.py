@@ -102,7 +102,7 @@ class Drawer:
             elif isinstance(el, TextEl) and el.slot:
                 shape = self.placeholder(slide, layout, el.slot)
                 shape.name = el.name  # its role ("Title", "Body"), as for every other shape
-                self.text(shape, el, place=el.slot == "body")
+                self.text(shape, el, place=el.slot in ("body", "title"))
                 used.add(shape.shape_id)
             elif isinstance(el, TextEl):
                 shape = slide.shapes.add_textbox(emu(el.box.x), emu(el.box.y), emu(el.box.w), emu(el.box.h))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from digibrief.document.types import (
     Bullets,
@@ -45,9 +46,10 @@ from digibrief.writers.pptx.layout import (
 )
 from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
-from digibrief.writers.pptx.palette import Colours, on
+from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
 from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
+from digibrief.document.words import word
 
 MAX_FIGURES = 4  # key-figure tiles on a slide
 MAX_ITEMS = 5  # points on a list slide
@@ -108,11 +110,12 @@ def page_items(pages: list[list[list[Para]]]) -> list[list[int]]:
 
 
 def slide_words(els: Sequence[Element]) -> int:
-    """Words a reader sees on a slide: every text box but the footer and the slide number."""
+    """Words of a slide's message: every text box but the furniture (footer, slide number) and the
+    attribution under a chart (its source line and notes), which the audience does not read out."""
     return sum(
         words("".join(s.text for p in e.paras for s in (*p.spans, Span(" "))))
         for e in els
-        if isinstance(e, TextEl) and e.name not in ("Footer", "Slide number")
+        if isinstance(e, TextEl) and e.name not in ("Footer", "Slide number", "Source")
     )
 
 
@@ -156,34 +159,50 @@ class SlideMaker:
 
     # --- slide furniture -------------------------------------------------------------------------
 
-    def head(self, title: str, kicker: str) -> tuple[list[Element], bool]:
-        """The title at the title size in as many lines as its box holds, and the kicker above it;
-        True when the title had to be shortened (the caller says it in full in the notes)."""
+    def title_lines(self, title: str) -> tuple[int, int]:
+        """(lines the title takes, lines its box holds) at the title size."""
         st, box = self.st, self.geo.title
-        p = para(title, st.title, st.ink, bold=True)
         room = max(int((box.h + 0.5) // (st.title * LINE)), 1)
-        cut = len(self.m.lines(p, box.w)) > room
+        return len(self.m.lines(para(title, st.title, st.ink, bold=True), box.w)), room
+
+    def extra(self, title: str) -> float:
+        """Height a long title takes below its box: one more line at most, never a smaller size."""
+        need, room = self.title_lines(title)
+        return self.st.title * LINE if need > room else 0.0
+
+    def content(self, title: str) -> Box:
+        """The content area of a slide with this title: below the title, however many lines it takes."""
+        body, extra = self.geo.body, self.extra(title)
+        return Box(body.x, body.y + extra, body.w, body.h - extra)
+
+    def head(self, title: str, kicker: str) -> tuple[list[Element], bool]:
+        """The title at the title size (one line more than its box holds at most, pushing the content
+        down), and the kicker above it; True when even so the title had to be shortened (the caller
+        says it in full in the notes)."""
+        st, box = self.st, self.geo.title
+        pitch = st.title * LINE
+        p = para(title, st.title, st.ink, bold=True)
+        need, room = self.title_lines(title)
+        extra = self.extra(title)
+        cut = need > room + 1
         if cut:
-            p = shorten(self.m, p, box.w, room)
+            p = shorten(self.m, p, box.w, room + 1)
             self.warnings.append(
-                f"title shortened to fit {room} line(s); in full in the notes: {clean(title)[:70]!r}"
+                f"title shortened to fit {room + 1} line(s); in full in the notes: {clean(title)[:70]!r}"
             )
+        lines = min(need, room + 1)
+        tbox = Box(box.x, box.y, box.w, box.h + extra)
         els: list[Element] = [
-            TextEl(box, (p,), "Title", slot="title", anchor="b" if self.geo.builtin else "t")
+            TextEl(tbox, (p,), "Title", slot="title", anchor="b" if self.geo.builtin else "t")
         ]
-        lines = min(len(self.m.lines(p, box.w)), room)
         if self.geo.kicker is not None and kicker:  # just above the title's first line
             k = self.geo.kicker
-            y = box.bottom - lines * st.title * LINE - k.h if self.geo.builtin else k.y
+            y = tbox.bottom - lines * pitch - k.h if self.geo.builtin else k.y
             kp = shorten(self.m, para(kicker, st.subtitle, st.focus, bold=True), k.w, 1)
             els.append(TextEl(Box(k.x, max(k.y, y), k.w, k.h), (kp,), "Kicker", anchor="b"))
-        if self.geo.builtin:
-            bar = Box(
-                self.geo.body.x - 0.3 * PT_PER_IN,
-                box.bottom - st.title * LINE + 5,
-                0.07 * PT_PER_IN,
-                st.title * LINE - 10,
-            )
+        if self.geo.builtin:  # a bar beside the title's lines
+            n = lines * pitch
+            bar = Box(self.geo.body.x - 0.3 * PT_PER_IN, tbox.bottom - n + 6, 0.07 * PT_PER_IN, n - 10)
             els.append(RectEl(bar, self.c.focus, "Accent"))
         return els, cut
 
@@ -219,43 +238,76 @@ class SlideMaker:
 
     # --- talk: charts ----------------------------------------------------------------------------
 
-    def chart_slide(self, s: Section, f: Figure, talk: Sequence[str] = ()) -> SlidePlan:
+    def chart_slides(self, s: Section, f: Figure, talk: Sequence[str] = ()) -> list[SlidePlan]:
         """The headline as title, the unit and period under it, the chart as large as the slide allows,
         its source under it; notes say what the chart shows, the talking points and the sources."""
-        st, c, m, body = self.st, f.chart, self.m, self.geo.body
+        st, c, m = self.st, f.chart, self.m
         title = plain(f.headline).strip() or c.title
+        body = self.content(title)
         if not plain(f.headline).strip():
             self.warnings.append(f"chart {c.id!r} has no headline: its label {c.title!r} is the slide title")
-        els: list[Element] = []
-        y = body.y
-        if c.subtitle:
-            sub = shorten(m, para(c.subtitle, st.subtitle, st.muted), body.w, 1)
-            h = m.height([sub], body.w) + 1
-            els.append(TextEl(Box(body.x, y, body.w, h), (sub,), "Subtitle"))
-            y += h + GAP * 0.5
         native = None if drawn_as_picture(c, self.mode) else c.kind
         foot_lines = [c.source_line] if c.source_line else []
-        chart_box = Box(body.x, y, body.w, body.bottom - y)
-        drawn: list[Element]
+        more: list[TableEl] = []  # the rest of a table split over continuation slides
+        drawn: list[Element] = []
         extra_notes: tuple[str, ...] = ()
-        if native in TABLE_KINDS:
-            drawn, bottom = self.heatmap(c, chart_box, self._foot_height(foot_lines, body.w))
-        elif native is not None:
-            drawn, bottom, extra_notes = self.native_chart(c, chart_box, foot_lines, body.w)
-        else:
-            drawn, bottom = self.picture(c, chart_box, self._foot_height(foot_lines + list(c.notes), body.w))
-        els += drawn
+        for with_subtitle in (True, False):  # a chart that does not fit says its subtitle in the notes
+            els: list[Element] = []
+            y = body.y
+            if c.subtitle and with_subtitle:
+                full = para(c.subtitle, st.subtitle, st.muted)
+                sub = shorten(m, full, body.w, 2)
+                if sub != full:
+                    self.warnings.append(
+                        f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes"
+                    )
+                    talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+                h = m.height([sub], body.w) + 1
+                els.append(TextEl(Box(body.x, y, body.w, h), (sub,), "Subtitle"))
+                y += h + GAP * 0.5
+            chart_box = Box(body.x, y, body.w, body.bottom - y)
+            fits = True
+            if native in TABLE_KINDS:
+                tables, fits = self.heatmap(c, chart_box, self._foot_height(foot_lines, body.w))
+                drawn, bottom, more = [tables[0]], tables[0].box.bottom, tables[1:]
+            elif native is not None:
+                drawn, bottom, extra_notes = self.native_chart(c, chart_box, foot_lines, body.w)
+            else:
+                drawn, bottom = self.picture(
+                    c, chart_box, self._foot_height(foot_lines + list(c.notes), body.w)
+                )
+            if fits or not c.subtitle or not with_subtitle:
+                if not fits:
+                    self.warnings.append(
+                        f"{clean(c.title)}: the table does not fit the slide at {st.label:g} pt"
+                    )
+                break
+            self.warnings.append(
+                f"{clean(c.title)}: the chart needs the subtitle's room; the subtitle is in the notes"
+            )
+            talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
         lines = foot_lines + list(extra_notes)
+        foot: list[Element] = []
         if lines:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
-            els.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
+            foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
         notes = [sentence(c.alt)]
         if f.caption:
             notes.append(sentence(f.caption))
         notes += talk
         notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
-        return self.slide("title_only", title, self.kicker_for(s, title), s, els, notes)
+        kicker = self.kicker_for(s, title)
+        out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]
+        for table in more:
+            shift = bottom - table.box.bottom
+            rest = [_shift(e, -shift) for e in foot]
+            out.append(
+                self.slide("title_only", title + " " + word("continued"), kicker, s, [*els, table, *rest], notes[-1:])
+            )
+        if more:
+            self.warnings.append(f"{clean(c.title)}: the table continues on {len(more)} more slide(s)")
+        return out
 
     def _foot_height(self, lines: Sequence[str], width: float) -> float:
         if not lines:
@@ -272,7 +324,7 @@ class SlideMaker:
         room = box.h - self._foot_height([*foot, *notes], width)
         chart = self.native.build(c, box.w, room)
         if chart is None:
-            p = para("No data", self.st.body, self.st.muted)
+            p = para(word("no_data"), self.st.body, self.st.muted)
             return (
                 [TextEl(Box(box.x, box.y, box.w, self.st.body * LINE), (p,), "No data")],
                 box.y + self.st.body * LINE,
@@ -283,51 +335,89 @@ class SlideMaker:
         return [el], box.y + h, chart.notes
 
     def picture(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[Element], float]:
+        """The chart's PNG scaled to fit; on a coloured or dark background, on a white card of its own
+        (the picture is drawn on white)."""
         key = (c.id, self.media[c.id])
         aspect = self.aspects.get(key, 2.0)
-        room_h = box.h - foot_h
-        w = min(box.w, room_h * aspect)
+        card = 0.0 if luminance(self.c.background) > 0.9 else 0.1 * PT_PER_IN
+        room_w, room_h = box.w - 2 * card, box.h - foot_h - 2 * card
+        w = min(room_w, room_h * aspect)
         h = w / aspect
         x = box.x + (box.w - w) / 2
-        return [PictureEl(Box(x, box.y, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}")], box.y + h
+        els: list[Element] = []
+        if card:
+            els.append(RectEl(Box(x - card, box.y, w + 2 * card, h + 2 * card), "#FFFFFF", "Chart card"))
+        els.append(PictureEl(Box(x, box.y + card, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}"))
+        return els, box.y + h + 2 * card
 
-    def heatmap(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[Element], float]:
-        """The risk matrix as a native table: one row per country, each cell filled by its level."""
+    def heatmap(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[TableEl], bool]:
+        """The risk matrix as native tables, each cell filled by its level: one row per country, or one
+        per category when the categories' names do not fit as column heads at the label size; on a
+        narrow slide its categories are split over continuation slides. False when nothing fits."""
+        for transpose in (False, True):
+            table, ok = self._heat_table(c, box, foot_h, transpose)
+            if ok:
+                return [table], True
+        n = len(c.columns)
+        for k in (2, 3):  # the categories in k parts of (nearly) equal size
+            cuts = [round(i * n / k) for i in range(k + 1)]
+            parts = [self._heat_table(c, box, foot_h, False, (a, b)) for a, b in pairwise(cuts)]
+            if all(ok for _, ok in parts):
+                return [t for t, _ in parts], True
+        return [self._heat_table(c, box, foot_h, False)[0]], False
+
+    def _heat_table(
+        self, c: ChartSpec, box: Box, foot_h: float, transpose: bool, part: tuple[int, int] | None = None
+    ) -> tuple[TableEl, bool]:
+        """The table in one orientation (with only the categories in part), and whether every word
+        fits its cell and the table its room."""
         st, m = self.st, self.m
-        size = st.label
-        name_size = st.label + 2
-        pad = HEAT_INSET[0] + HEAT_INSET[2]
+        size, name_size = st.label, st.label + 2
+        pad, vpad = HEAT_INSET[0] + HEAT_INSET[2], HEAT_INSET[1] + HEAT_INSET[3]
         levels = c.level_labels
-        missing = c.level_missing or "Not assessed"  # the word from the risk table, as in the PDF
+        start, end = part or (0, len(c.columns))
+        rows, cols = (c.columns, c.rows) if transpose else (c.rows, c.columns[start:end])
+
+        def level(i: int, j: int) -> int | None:
+            return c.cells[j][i] if transpose else c.cells[i][start + j]
 
         def text_of(v: int | None) -> str:
-            return levels[v] if v is not None and v < len(levels) else missing
+            return levels[v] if v is not None and v < len(levels) else (c.level_missing or word("not_assessed"))
 
-        name_w = max(m.width(r, name_size, True) for r in c.rows) + pad + 4
-        col_w = (box.w - name_w) / max(len(c.columns), 1)
-        head = [para(h, size, st.ink) for h in c.columns]
-        head_h = max(m.height([p], col_w - pad) for p in head) + HEAT_INSET[1] + HEAT_INSET[3] + 2
-        room = box.h - foot_h - head_h
-        row_h = min(
-            max(name_size * LINE + HEAT_INSET[1] + HEAT_INSET[3] + 4, room / max(len(c.rows), 1)), 48.0
+        names = [para(r, name_size, st.ink, bold=True) for r in rows]
+        name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
+        col_w = (box.w - name_w) / max(len(cols), 1)
+        head = [para(h, size, st.ink) for h in cols]
+        ok = all(m.words_fit(p, name_w - pad) for p in names) and all(
+            m.words_fit(p, col_w - pad) for p in head
         )
+        head_h = max(m.height([p], col_w - pad) for p in head) + vpad + 2
         cells: list[tuple[tuple[Para, ...], ...]] = [((para("", size, st.ink),), *((p,) for p in head))]
-        fills: list[tuple[str | None, ...]] = [(None,) * (len(c.columns) + 1)]
+        fills: list[tuple[str | None, ...]] = [(None,) * (len(cols) + 1)]
         hatched: list[tuple[int, int]] = []
-        for i, (name, row) in enumerate(zip(c.rows, c.cells, strict=True), start=1):
-            out: list[tuple[Para, ...]] = [(para(name, name_size, st.ink, bold=True),)]
+        needs: list[float] = []
+        for i, name in enumerate(names):
+            out: list[tuple[Para, ...]] = [(name,)]
             fill_row: list[str | None] = [None]
-            for j, v in enumerate(row, start=1):
+            need = m.height([name], name_w - pad)
+            for j in range(len(cols)):
+                v = level(i, j)
                 fill = self.c.risk[v] if v is not None and v < len(self.c.risk) else None
-                colour = on(fill) if fill else st.muted
-                out.append((para(text_of(v), size, colour, align="c"),))
+                p = para(text_of(v), size, on(fill) if fill else st.muted, align="c")
+                ok = ok and m.words_fit(p, col_w - pad)
+                need = max(need, m.height([p], col_w - pad))
+                out.append((p,))
                 fill_row.append(fill)
                 if fill is None:
-                    hatched.append((i, j))
+                    hatched.append((i + 1, j + 1))
             cells.append(tuple(out))
             fills.append(tuple(fill_row))
-        heights = (head_h, *([row_h] * len(c.rows)))
-        widths = (name_w, *([col_w] * len(c.columns)))
+            needs.append(need + vpad + 4)
+        room = box.h - foot_h - head_h
+        spare = max(room - sum(needs), 0.0) / max(len(needs), 1)
+        heights = (head_h, *(min(h + spare, max(h, 48.0)) for h in needs))
+        ok = ok and sum(heights) <= box.h - foot_h + 0.5
+        widths = (name_w, *([col_w] * len(cols)))
         table = TableEl(
             Box(box.x, box.y, box.w, sum(heights)),
             widths,
@@ -344,7 +434,7 @@ class SlideMaker:
             anchor="m",
             grid=self.c.background,
         )
-        return [table], box.y + sum(heights)
+        return table, ok
 
     # --- talk: key figures --------------------------------------------------------------------------
 
@@ -359,28 +449,38 @@ class SlideMaker:
 
     def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
-        st, m, body = self.st, self.m, self.geo.body
-        shown, rest = list(kf.items[:MAX_FIGURES]), list(kf.items[MAX_FIGURES:])
-        cols = 1 if len(shown) == 1 else 2
-        rows = math.ceil(len(shown) / cols)
-        tw = (body.w - TILE_GAP * (cols - 1)) / cols
+        st, m, body = self.st, self.m, self.content(s.title)
         pad, bar = 0.14 * PT_PER_IN, 5.0
-        inner = tw - bar - 2 * pad
-        blocks = []
-        for t in self.tiles(shown):
-            ps = [
-                shorten(m, para(t.value, st.figure, st.focus, bold=True), inner, 2),
-                shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2),
+        for n in range(min(MAX_FIGURES, len(kf.items)), 0, -1):  # as many as fit, at the fixed sizes
+            shown, rest = list(kf.items[:n]), list(kf.items[n:])
+            cols = 1 if n == 1 else 2
+            rows = math.ceil(n / cols)
+            tw = (body.w - TILE_GAP * (cols - 1)) / cols
+            inner = tw - bar - 2 * pad
+            blocks = []
+            for t in self.tiles(shown):
+                ps = [
+                    shorten(m, para(t.value, st.figure, st.focus, bold=True), inner, 2),
+                    shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2),
+                ]
+                if t.when:
+                    ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
+                blocks.append(ps)
+            heights = [  # each row as tall as its tallest tile
+                max(m.height(ps, inner) for ps in blocks[r * cols : (r + 1) * cols]) + 2 * pad + 1
+                for r in range(rows)
             ]
-            if t.when:
-                ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
-            blocks.append(ps)
-        th = max(m.height(ps, inner) for ps in blocks) + 2 * pad + 1 if blocks else 0.0
-        th = min(th, (body.h - TILE_GAP * (rows - 1)) / max(rows, 1))
+            if sum(heights) + TILE_GAP * (rows - 1) <= body.h:
+                break
+        if len(shown) < min(MAX_FIGURES, len(kf.items)):
+            self.warnings.append(
+                f"{clean(s.title)}: {len(shown)} key figures fit the slide; the rest are in its notes"
+            )
         els: list[Element] = []
         for i, ps in enumerate(blocks):
             x = body.x + (i % cols) * (tw + TILE_GAP)
-            y = body.y + (i // cols) * (th + TILE_GAP)
+            y = body.y + sum(heights[: i // cols]) + (i // cols) * TILE_GAP
+            th = heights[i // cols]
             els.append(RectEl(Box(x, y, tw, th), self.c.panel, "Key figure panel"))
             els.append(RectEl(Box(x, y, bar, th), self.c.focus, "Key figure accent"))
             els.append(
@@ -411,7 +511,7 @@ class SlideMaker:
     def list_slides(self, s: Section, b: Bullets, talk: Sequence[str]) -> list[SlidePlan]:
         """Points of at most 12 words, at most five and 60 words a slide; a longer point is said in the
         notes instead, and what does not fit one slide continues on the next."""
-        st, body, m = self.st, self.geo.body, self.m
+        st, m = self.st, self.m
         size = st.lead
         items: list[tuple[int, Text]] = []
         unshown: list[str] = []  # points too long for a slide, said on the first slide instead
@@ -425,6 +525,7 @@ class SlideMaker:
                 continue
             items.append((i, form))
         title = b.title if b.title and b.title != s.title else s.title
+        body = self.content(title + (" " + word("continued")))
         budget = MAX_WORDS_SLIDE - words(title) - words(self.kicker_for(s, title))
         groups: list[list[tuple[int, Text]]] = [[]]
         used = 0
@@ -451,7 +552,7 @@ class SlideMaker:
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
                 notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
-                heading = title + (" (continued)" if g or p else "")
+                heading = title + ((" " + word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
                 out.append(self.slide("content", heading, self.kicker_for(s, title), s, els, notes))
         if len(out) > 1:
@@ -478,7 +579,7 @@ class SlideMaker:
 
     def text_slides(self, s: Section) -> list[SlidePlan]:
         """Paragraphs at the backup size, continued on further slides (reference material)."""
-        st, body = self.st, self.geo.body
+        st, body = self.st, self.content(s.title + (" " + word("continued")))
         texts = [b.text for b in s.blocks if isinstance(b, Paragraph | Callout)]
         if not texts:
             return []
@@ -487,14 +588,14 @@ class SlideMaker:
         pages = paginate(self.m, items, [(body.w, body.h)], st.backup, st.backup, st.backup * 0.6)
         out = []
         for i, page in enumerate(pages):
-            t = s.title + (" (continued)" if i else "")
+            t = s.title + ((" " + word("continued")) if i else "")
             notes = [f"Reference material for questions: {clean(s.title).lower()}."]
             notes.append(self.sources.line(n for x in texts for n in cites(x)))
-            out.append(self.slide("content", t, "Backup", s, self.columns(page, body, 1), notes, backup=True))
+            out.append(self.slide("content", t, word("backup"), s, self.columns(page, body, 1), notes, backup=True))
         return out
 
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
-        st, body = self.st, self.geo.body
+        st, body = self.st, self.content(word("sources_title") + " " + word("continued"))
         half = (body.w - 0.5 * PT_PER_IN) / 2
 
         def item(n: int, ref: Reference):
@@ -514,14 +615,14 @@ class SlideMaker:
             notes = [
                 f"Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
             ]
-            t = "Sources" + (" (continued)" if i else "")
-            out.append(self.slide("content", t, "Backup", s, self.columns(page, body, 2), notes, backup=True))
+            t = word("sources_title") + ((" " + word("continued")) if i else "")
+            out.append(self.slide("content", t, word("backup"), s, self.columns(page, body, 2), notes, backup=True))
         return out
 
     def table_slides(self, s: Section, t: Table) -> list[SlidePlan]:
         title = (t.caption or s.title).rstrip(". ")
         condensed = t.on_slide == "condensed"
-        pages = self.tables.pages(t, self.geo.body, condensed)
+        pages = self.tables.pages(t, self.content(title + (" " + word("continued"))), condensed)
         if pages is None:
             self.warnings.append(
                 f"table skipped: {clean(title)} does not fit a slide legibly (it is in the PDF)"
@@ -531,6 +632,11 @@ class SlideMaker:
         for i, (el, rows) in enumerate(pages):
             notes = [f"Detailed table for questions: {clean(title)}."]
             notes.append(self.sources.line(n for row in rows for c in row for n in cites(c)))
-            tt = title + (" (continued)" if i else "")
-            out.append(self.slide("title_only", tt, "Backup", s, [el], notes, backup=True))
+            tt = title + ((" " + word("continued")) if i else "")
+            out.append(self.slide("title_only", tt, word("backup"), s, [el], notes, backup=True))
         return out
+
+
+def _shift(e: Element, dy: float) -> Element:
+    """e moved down by dy points."""
+    return replace(e, box=replace(e.box, y=e.box.y + dy))
