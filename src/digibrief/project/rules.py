@@ -300,7 +300,7 @@ def discrepancies_show_a_listed_value(p: Inputs) -> Iterator[Problem]:
         return
     for c, f in p.countries.values():
         for i, d in enumerate(c.discrepancies):
-            sources = set()
+            sources: set[str] = set()
             for v in d.values:
                 try:
                     sources.update(read_disputed(c, d, v, p.indicators.indicators).sources)
