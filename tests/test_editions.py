@@ -332,3 +332,24 @@ def test_large_counts_that_round_alike_show_every_digit_never_an_exponent():
         _edition("2025", KGZ=tunduk(165_000_000)), _edition("2026", KGZ=tunduk(165_040_000))
     ).items
     assert (change.before, change.after) == ("165,000,000 (2021)", "165,040,000 (2021)")
+
+
+def test_a_sentence_is_located_at_the_line_where_it_starts(tmp_path):
+    from digibrief.project.texts import sentences_in
+
+    path = tmp_path / "kgz.yaml"
+    path.write_text(
+        "id: KGZ\n"
+        "profile: >-\n"
+        "  Access has widened. ITU puts internet use\n"
+        "  at {KGZ internet_users 2022}, up from\n"
+        "  {KGZ internet_users 2010}. No figure here.\n"
+        "highlights:\n"
+        '  - text: "Tunduk handled {KGZ tunduk_transactions}."\n',
+        encoding="utf-8",
+    )
+    found = [(s.line, s.text, len(s.refs)) for s in sentences_in(path)]
+    assert found == [
+        (3, "ITU puts internet use at {KGZ internet_users 2022}, up from {KGZ internet_users 2010}.", 2),
+        (7, "Tunduk handled {KGZ tunduk_transactions}.", 1),
+    ]

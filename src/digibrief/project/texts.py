@@ -47,9 +47,9 @@ def _strings(value: Any, path: yamlsource.KeyPath = ()) -> Iterator[tuple[yamlso
         yield path, value
 
 
-def _as_written(token: str) -> re.Pattern[str]:
-    """token as it may stand in the file: a folded or plain scalar may break a line at any space."""
-    return re.compile(r"\s+".join(re.escape(part) for part in token.split(" ")))
+def _as_written(text: str) -> re.Pattern[str]:
+    """text as it may stand in the file: a folded or plain scalar may break a line at any space."""
+    return re.compile(r"\s+".join(re.escape(part) for part in text.split()))
 
 
 def sentences_in(path: Path) -> list[Sentence]:
@@ -70,7 +70,10 @@ def sentences_in(path: Path) -> list[Sentence]:
             matches = list(REFERENCE.finditer(sentence))
             if not matches:
                 continue
-            found = _as_written(matches[0].group(0)).search(raw, offset)
+            # where the sentence starts; failing that (an escape in a quoted string), its first reference
+            found = _as_written(sentence[: matches[0].end()]).search(raw, offset) or _as_written(
+                matches[0].group(0)
+            ).search(raw, offset)
             if found:
                 offset = found.end()
                 line = raw.count("\n", 0, found.start()) + 1
