@@ -353,3 +353,26 @@ def test_a_sentence_is_located_at_the_line_where_it_starts(tmp_path):
         (3, "ITU puts internet use at {KGZ internet_users 2022}, up from {KGZ internet_users 2010}.", 2),
         (7, "Tunduk handled {KGZ tunduk_transactions}.", 1),
     ]
+
+
+def test_diff_compares_two_snapshots_without_their_data(project_copy):
+    data, report = project_copy / "data", project_copy / "report"
+    old = record_then_change(project_copy)
+    replace_in(report / "report.yaml", EDITION, LATER)
+    assert run_cli("edition", "snapshot", "--data", str(data), "--report", str(report)).returncode == 0
+    new = data / "editions" / "2027-05-31.yaml"
+    listed = run_cli("edition", "list", "--data", str(data), "--report", str(report)).stdout
+    assert "2026-11-29.yaml  (the brief of 2027-05-31 lists what changed since it)" in listed
+    assert "2027-05-31.yaml  (this edition)" in listed
+    shutil.rmtree(project_copy / "data" / "countries")  # a snapshot stands on its own
+    done = run_cli("diff", str(old), str(new))
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout.splitlines()[0]
+        == "What changed since November 2026 (edition 2026-11-29 \u2192 2027-05-31)"
+    )
+    assert any(
+        x.startswith("  Kyrgyzstan: Internet users, 2022: 79.8% \u2192 81.3%")
+        for x in done.stdout.splitlines()
+    )
+    assert "re-read" not in done.stdout  # a snapshot holds figures, not sentences
