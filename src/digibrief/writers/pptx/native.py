@@ -22,22 +22,16 @@ from digibrief.writers.pptx.text import LINE, Metrics
 Kind = Literal["line", "bar", "stacked"]
 Position = Literal["r", "t", "ctr", "outEnd", "inEnd"]
 
-NATIVE_KINDS = frozenset(
-    {"index_by_year", "trend", "rank_path", "peer_bar", "online_offline"}
-)
+NATIVE_KINDS = frozenset({"index_by_year", "trend", "rank_path", "peer_bar", "online_offline"})
 TABLE_KINDS = frozenset({"heatmap"})  # drawn as a native table with filled cells
 # kinds that stay pictures: a timeline is dozens of positioned labels with no data sheet behind them
 PICTURE_KINDS = frozenset({"timeline"})
 
 MARKERS = ("circle", "square", "triangle", "diamond", "x", "star")
 DASHES = ("solid", "dash", "sysDot")
-UNVERIFIED = (
-    "reported or unverified"  # the name of a series of open markers, in Edit Data
-)
+UNVERIFIED = "reported or unverified"  # the name of a series of open markers, in Edit Data
 GAP_COLUMNS = 40  # space between 100% columns, as a percentage of a column's width
-MAX_BAR_ROW = (
-    52.0  # points per bar row: a chart of few bars is not stretched to the full height
-)
+MAX_BAR_ROW = 52.0  # points per bar row: a chart of few bars is not stretched to the full height
 
 
 @dataclass(frozen=True)
@@ -61,13 +55,9 @@ class NSeries:
     marker_size: int = 7
     dash: str = "solid"
     hollow: tuple[int, ...] = ()  # points reported by one source or unverified
-    point_colours: tuple[
-        tuple[int, str], ...
-    ] = ()  # bars that differ from the series colour
+    point_colours: tuple[tuple[int, str], ...] = ()  # bars that differ from the series colour
     labels: tuple[Label, ...] = ()
-    overlay: bool = (
-        False  # open markers over the points of another series: no line, no labels
-    )
+    overlay: bool = False  # open markers over the points of another series: no line, no labels
 
 
 @dataclass(frozen=True)
@@ -84,15 +74,11 @@ class Axis:
 @dataclass(frozen=True)
 class NativeChart:
     kind: Kind
-    categories: tuple[
-        int | str, ...
-    ]  # years (on a time axis when dates) or country names
+    categories: tuple[int | str, ...]  # years (on a time axis when dates) or country names
     series: tuple[NSeries, ...]
     values: Axis
     number_format: str  # of the cells in Edit Data
-    plot: tuple[
-        float, float, float, float
-    ]  # inner plot area x, y, w, h as shares of the frame
+    plot: tuple[float, float, float, float]  # inner plot area x, y, w, h as shares of the frame
     size: tuple[float, float]  # the frame, points
     label_size: float
     text: str  # axis text
@@ -104,9 +90,7 @@ class NativeChart:
     year_step: int = 1
     gap_width: int = 60
     categories_reversed: bool = False  # bars: the first category at the top
-    notes: tuple[
-        str, ...
-    ] = ()  # printed under the chart, e.g. what a hollow marker means
+    notes: tuple[str, ...] = ()  # printed under the chart, e.g. what a hollow marker means
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -141,9 +125,7 @@ def excel_format(unit: str, decimals: int, step: float | None = None) -> str:
     if unit in ("count", "usd"):
         return "#,##0"
     if unit == "rank":
-        return (
-            "0" if step is None else "#"
-        )  # '#' leaves the zero at the end of a rank axis blank
+        return "0" if step is None else "#"  # '#' leaves the zero at the end of a rank axis blank
     return number
 
 
@@ -165,11 +147,7 @@ def value_axis(spec: ChartSpec, values: list[float]) -> Axis:
         step = nice_step(hi)
         top = math.ceil(hi * 1.08 / step) * step
         return Axis(0.0, top, step, excel_format(spec.unit, 0, step), reverse=True)
-    if (
-        spec.value_range is not None
-        and spec.value_range[0] <= lo
-        and hi <= spec.value_range[1]
-    ):
+    if spec.value_range is not None and spec.value_range[0] <= lo and hi <= spec.value_range[1]:
         low, high = spec.value_range
         if hi - min(lo, 0) >= 0.4 * (high - low):
             step = nice_step(high - low)
@@ -177,12 +155,7 @@ def value_axis(spec: ChartSpec, values: list[float]) -> Axis:
     low = min(0.0, lo)
     step = nice_step(hi - low)
     high = math.ceil(hi / step) * step if hi > 0 else step
-    return Axis(
-        math.floor(low / step) * step,
-        high,
-        step,
-        excel_format(spec.unit, spec.decimals, step),
-    )
+    return Axis(math.floor(low / step) * step, high, step, excel_format(spec.unit, spec.decimals, step))
 
 
 def one_line(text: str) -> str:
@@ -194,14 +167,9 @@ def text_of(spec: ChartSpec, value: float | None) -> str:
     return fmt(value, spec.unit, spec.decimals)
 
 
-def chart_notes(
-    spec: ChartSpec, bars: bool, extra: Sequence[str] = ()
-) -> tuple[str, ...]:
+def chart_notes(spec: ChartSpec, bars: bool, extra: Sequence[str] = ()) -> tuple[str, ...]:
     """spec.notes (the hollow-marker note says 'bars' under bars), then extra notes."""
-    notes = [
-        n.replace("markers", "bars") if bars and n == HOLLOW_NOTE else n
-        for n in spec.notes
-    ]
+    notes = [n.replace("markers", "bars") if bars and n == HOLLOW_NOTE else n for n in spec.notes]
     return tuple(notes + [e for e in extra if e not in notes])
 
 
@@ -261,9 +229,7 @@ class Builder:
 
     # --- lines: index_by_year, trend, rank_path ----------------------------------------------------
 
-    def styles(
-        self, series: Sequence[Series]
-    ) -> list[tuple[str, str, float, str, str, int]]:
+    def styles(self, series: Sequence[Series]) -> list[tuple[str, str, float, str, str, int]]:
         """(line colour, label colour, width, marker, dash, marker size) per series: the focus country
         in colour against grey peers, or each country in its own colour with its own marker."""
         c = self.c
@@ -303,24 +269,14 @@ class Builder:
         left = tick_w + 10
         bottom = pitch + 8
         top = pitch + 4 if single else pitch / 2 + 4
-        ends: list[
-            tuple[int, int, str, str, bool]
-        ] = []  # series, point index, text, colour, bold
+        ends: list[tuple[int, int, str, str, bool]] = []  # series, point index, text, colour, bold
         for i, s in enumerate(spec.series):
-            have = [
-                k
-                for k, y in enumerate(years)
-                if by_year[i].get(y) and by_year[i][y].value is not None
-            ]
+            have = [k for k, y in enumerate(years) if by_year[i].get(y) and by_year[i][y].value is not None]
             if not have:
                 continue
             last = have[-1]
             value = by_year[i][years[last]].value
-            text = (
-                text_of(spec, value)
-                if single
-                else one_line(f"{s.label} {text_of(spec, value)}")
-            )
+            text = text_of(spec, value) if single else one_line(f"{s.label} {text_of(spec, value)}")
             ends.append((i, last, text, styles[i][1], s.emphasis))
         right = (
             max(self._width(t, b) for *_, t, _, b in ends) + 14
@@ -342,57 +298,30 @@ class Builder:
             for k, y in enumerate(years):
                 p = by_year[0].get(y)
                 if p is not None and p.value is not None:
-                    labels[0].append(
-                        Label(k, text_of(spec, p.value), styles[0][1], "t", bold=True)
-                    )
+                    labels[0].append(Label(k, text_of(spec, p.value), styles[0][1], "t", bold=True))
         else:
             wanted = [y_of(by_year[i][years[k]].value or 0.0) for i, k, *_ in ends]
             placed = spread(wanted, pitch, top - pitch / 2, top + plot_h + pitch / 2)
-            for (i, k, text, colour, bold), want, got in zip(
-                ends, wanted, placed, strict=True
-            ):
+            for (i, k, text, colour, bold), want, got in zip(ends, wanted, placed, strict=True):
                 labels[i].append(Label(k, text, colour, "r", bold=bold, dy=got - want))
         overlays: list[NSeries] = []
         for i, s in enumerate(spec.series):
             colour, _, width, marker, dash, msize = styles[i]
-            vals = tuple(
-                by_year[i][y].value if y in by_year[i] else None for y in years
-            )
+            vals = tuple(by_year[i][y].value if y in by_year[i] else None for y in years)
             hollow = tuple(
                 k
                 for k, y in enumerate(years)
-                if y in by_year[i]
-                and by_year[i][y].value is not None
-                and by_year[i][y].status != "verified"
+                if y in by_year[i] and by_year[i][y].value is not None and by_year[i][y].status != "verified"
             )
             series_out.append(
-                NSeries(
-                    s.label,
-                    vals,
-                    colour,
-                    width,
-                    marker,
-                    msize,
-                    dash,
-                    hollow,
-                    (),
-                    tuple(labels[i]),
-                )
+                NSeries(s.label, vals, colour, width, marker, msize, dash, hollow, (), tuple(labels[i]))
             )
             if hollow:  # open markers as a ring: a disc in the series colour under one in the background's,
                 # each a series of its own, since LibreOffice draws neither point styles nor marker outlines
                 marks = tuple(v if k in hollow else None for k, v in enumerate(vals))
                 ring = max(msize, 7)
                 overlays.append(
-                    NSeries(
-                        f"{s.label}: {UNVERIFIED}",
-                        marks,
-                        colour,
-                        0.0,
-                        "circle",
-                        ring + 4,
-                        overlay=True,
-                    )
+                    NSeries(f"{s.label}: {UNVERIFIED}", marks, colour, 0.0, "circle", ring + 4, overlay=True)
                 )
                 overlays.append(
                     NSeries(
@@ -426,9 +355,7 @@ class Builder:
     def bars(self, spec: ChartSpec, w: float, h: float) -> NativeChart:
         c = self.c
         focus_any = any(s.emphasis for s in spec.series)
-        rows = [
-            (s, known(s.points)[-1] if known(s.points) else None) for s in spec.series
-        ]
+        rows = [(s, known(s.points)[-1] if known(s.points) else None) for s in spec.series]
         have = [r for r in rows if r[1] is not None]
         missing = [r for r in rows if r[1] is None]
         have.sort(key=lambda r: (r[1].value or 0.0) * (1 if spec.invert else -1))  # type: ignore[union-attr]
@@ -438,36 +365,20 @@ class Builder:
         def label(p: SeriesPoint | None) -> str:
             if p is None:
                 return "n/a"
-            return (
-                f"{text_of(spec, p.value)} ({p.year})"
-                if show_year
-                else text_of(spec, p.value)
-            )
+            return f"{text_of(spec, p.value)} ({p.year})" if show_year else text_of(spec, p.value)
 
-        names = tuple(
-            s.label + ("" if p is not None else " (no data)") for s, p in rows
-        )
+        names = tuple(s.label + ("" if p is not None else " (no data)") for s, p in rows)
         values = tuple(p.value if p is not None else None for _, p in rows)
         colours = [c.focus if s.emphasis or not focus_any else c.peer for s, _ in rows]
         base = c.focus if not focus_any else c.peer
         labels = tuple(
-            Label(
-                k,
-                label(p),
-                c.focus_text if s.emphasis else c.ink,
-                "outEnd",
-                bold=s.emphasis,
-            )
+            Label(k, label(p), c.focus_text if s.emphasis else c.ink, "outEnd", bold=s.emphasis)
             for k, (s, p) in enumerate(rows)
             if p is not None
         )
         known_values = [v for v in values if v is not None]
         hi = max(known_values, default=1.0)
-        if (
-            spec.value_range is not None
-            and spec.value_range[1] >= hi
-            and hi >= 0.4 * spec.value_range[1]
-        ):
+        if spec.value_range is not None and spec.value_range[1] >= hi and hi >= 0.4 * spec.value_range[1]:
             hi = spec.value_range[1]
         lo = min(0.0, *known_values)
         axis = Axis(
@@ -482,19 +393,13 @@ class Builder:
         right = max((self._width(lb.text, lb.bold) for lb in labels), default=0.0) + 12
         n = max(len(rows), 1)
         height = min(h, n * MAX_BAR_ROW + 8)
-        hollow = tuple(
-            k
-            for k, (_, p) in enumerate(rows)
-            if p is not None and p.status != "verified"
-        )
+        hollow = tuple(k for k, (_, p) in enumerate(rows) if p is not None and p.status != "verified")
         series = NSeries(
             spec.subtitle or spec.unit_label or "value",
             values,
             base,
             hollow=hollow,
-            point_colours=tuple(
-                (k, col) for k, col in enumerate(colours) if col != base
-            ),
+            point_colours=tuple((k, col) for k, col in enumerate(colours) if col != base),
             labels=labels,
         )
         return self._chart(
@@ -525,11 +430,7 @@ class Builder:
         offline = tuple(None if v is None else 100.0 - v for v in online)
         pitch = self.size * LINE
         last = len(years) - 1
-        hollow = tuple(
-            k
-            for k, y in enumerate(years)
-            if y in have and by_year[y].status != "verified"
-        )
+        hollow = tuple(k for k, y in enumerate(years) if y in have and by_year[y].status != "verified")
         end_on = one_line(f"{text_of(spec, online[last])} online")
         end_off = one_line(f"{text_of(spec, offline[last])} offline")
         w_on, w_off = self._width(end_on, True), self._width(end_off)
@@ -539,13 +440,7 @@ class Builder:
         bar_w = plot_w / len(years) / (1 + GAP_COLUMNS / 100)
         fill_off = blend(c.rule, c.background, 0.35)
         on_labels = [
-            Label(
-                k,
-                text_of(spec, v),
-                c.focus_text if k in hollow else on(c.focus),
-                "ctr",
-                bold=True,
-            )
+            Label(k, text_of(spec, v), c.focus_text if k in hollow else on(c.focus), "ctr", bold=True)
             for k, v in enumerate(online)
             if v is not None and k != last
         ]
@@ -555,30 +450,15 @@ class Builder:
             if v is not None and k != last
         ]
         # the last column names its two parts, to its right, instead of a legend
-        on_labels.append(
-            Label(
-                last,
-                end_on,
-                c.focus_text,
-                "ctr",
-                bold=True,
-                dx=bar_w / 2 + w_on / 2 + 6,
-            )
-        )
-        off_labels.append(
-            Label(last, end_off, c.muted, "ctr", dx=bar_w / 2 + w_off / 2 + 6)
-        )
-        extra = (
-            [f"No data for {', '.join(str(y) for y in missing)}."] if missing else []
-        )
+        on_labels.append(Label(last, end_on, c.focus_text, "ctr", bold=True, dx=bar_w / 2 + w_on / 2 + 6))
+        off_labels.append(Label(last, end_off, c.muted, "ctr", dx=bar_w / 2 + w_off / 2 + 6))
+        extra = [f"No data for {', '.join(str(y) for y in missing)}."] if missing else []
         return self._chart(
             "stacked",
             spec,
             categories=tuple(str(y) for y in years),
             series=(
-                NSeries(
-                    "Online", online, c.focus, hollow=hollow, labels=tuple(on_labels)
-                ),
+                NSeries("Online", online, c.focus, hollow=hollow, labels=tuple(on_labels)),
                 NSeries("Offline", offline, fill_off, labels=tuple(off_labels)),
             ),
             values=Axis(

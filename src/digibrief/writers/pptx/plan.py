@@ -21,32 +21,11 @@ from digibrief.document.types import (
     Table,
     plain,
 )
-from digibrief.writers.pptx.layout import (
-    PT_PER_IN,
-    Box,
-    Element,
-    Plan,
-    RectEl,
-    SlidePlan,
-    TextEl,
-)
+from digibrief.writers.pptx.layout import PT_PER_IN, Box, Element, Plan, RectEl, SlidePlan, TextEl
 from digibrief.writers.pptx.notes import said, sentence
 from digibrief.writers.pptx.palette import blend
-from digibrief.writers.pptx.slides import (
-    BACKUP,
-    SlideMaker,
-    drawn_as_picture,
-    figure_media,
-)
-from digibrief.writers.pptx.text import (
-    LINE,
-    Para,
-    clean,
-    fixed,
-    paginate,
-    para,
-    shorten,
-)
+from digibrief.writers.pptx.slides import BACKUP, SlideMaker, drawn_as_picture, figure_media
+from digibrief.writers.pptx.text import LINE, Para, clean, fixed, paginate, para, shorten
 
 __all__ = ["Planner", "drawn_as_picture", "figure_media"]
 
@@ -77,14 +56,8 @@ class Planner(SlideMaker):
             agenda = self.agenda_pages(contents, talk, backup)
             divider = self.divider([*agenda, *backup])
             slides = [*talk, divider, *agenda, *backup]
-        slides = [
-            sl if sl.notes else replace(sl, notes=(sentence(sl.title),))
-            for sl in slides
-        ]
-        slides = [
-            sl if sl.layout == "cover" else self.furnish(sl, i)
-            for i, sl in enumerate(slides, 1)
-        ]
+        slides = [sl if sl.notes else replace(sl, notes=(sentence(sl.title),)) for sl in slides]
+        slides = [sl if sl.layout == "cover" else self.furnish(sl, i) for i, sl in enumerate(slides, 1)]
         return Plan(slides, self.warnings)
 
     def furnish(self, sl: SlidePlan, number: int) -> SlidePlan:
@@ -97,9 +70,7 @@ class Planner(SlideMaker):
             els.append(TextEl(g.footer, (p,), "Footer", slot="footer", anchor="m"))
         if g.number is not None:
             p = para(str(number), st.footer, st.muted, align="r")
-            els.append(
-                TextEl(g.number, (p,), "Slide number", slot="number", anchor="m")
-            )
+            els.append(TextEl(g.number, (p,), "Slide number", slot="number", anchor="m"))
         return replace(sl, elements=(*sl.elements, *els))
 
     # --- the talk --------------------------------------------------------------------------------
@@ -112,11 +83,7 @@ class Planner(SlideMaker):
 
     def if_asked(self, s: Section) -> list[str]:
         """What to know when asked: where sources disagree."""
-        return [
-            f"If asked. {clean(b.title)}: {said(b.text)}"
-            for b in s.blocks
-            if isinstance(b, Callout)
-        ]
+        return [f"If asked. {clean(b.title)}: {said(b.text)}" for b in s.blocks if isinstance(b, Callout)]
 
     def section(self, s: Section) -> tuple[list[SlidePlan], list[SlidePlan]]:
         """A section of the talk (its slides) and the detailed tables it sends to the backup."""
@@ -126,9 +93,7 @@ class Planner(SlideMaker):
         lists = [b for b in s.blocks if isinstance(b, Bullets)]
         slides: list[SlidePlan] = []
         closing = self.if_asked(s)  # said on the section's last slide
-        if (
-            s.role == "profile"
-        ):  # the story on the key figures, the highlights with the last chart
+        if s.role == "profile":  # the story on the key figures, the highlights with the last chart
             highlights = [said(t) for b in lists for t in b.items]
             if highlights:
                 closing.insert(0, "Points to make: " + " ".join(highlights))
@@ -147,15 +112,11 @@ class Planner(SlideMaker):
                 talk = []
         if not slides:
             slides.append(self.statement_slide(s, talk))
-        elif (
-            talk
-        ):  # nothing took the talking points: the section's first slide says them
+        elif talk:  # nothing took the talking points: the section's first slide says them
             slides[0] = replace(slides[0], notes=(*talk, *slides[0].notes))
         if closing:  # before the sources, which stay the last line of the notes
             last = slides[-1]
-            slides[-1] = replace(
-                last, notes=(*last.notes[:-1], *closing, *last.notes[-1:])
-            )
+            slides[-1] = replace(last, notes=(*last.notes[:-1], *closing, *last.notes[-1:]))
         tables = [
             t
             for b in s.blocks
@@ -177,12 +138,8 @@ class Planner(SlideMaker):
 
     def cover(self, s: Section) -> SlidePlan:
         meta = self.doc.meta
-        notes = [sentence(n) for n in s.notes] or [
-            sentence(f"{meta.title}: {meta.subtitle}")
-        ]
-        return self.title_slide(
-            meta.title, meta.subtitle, s.id, notes, label=meta.edition_label, cover=True
-        )
+        notes = [sentence(n) for n in s.notes] or [sentence(f"{meta.title}: {meta.subtitle}")]
+        return self.title_slide(meta.title, meta.subtitle, s.id, notes, label=meta.edition_label, cover=True)
 
     def closing(self) -> SlidePlan:
         meta = self.doc.meta
@@ -196,15 +153,9 @@ class Planner(SlideMaker):
         )
 
     def divider(self, backup: Sequence[SlidePlan]) -> SlidePlan:
-        parts = list(
-            dict.fromkeys(sl.title.removesuffix(" (continued)") for sl in backup)
-        )
+        parts = list(dict.fromkeys(sl.title.removesuffix(" (continued)") for sl in backup))
         line = " \u00b7 ".join(parts)
-        notes = [
-            "Reference material for questions, after the talk: "
-            + "; ".join(parts)
-            + "."
-        ]
+        notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
         return self.title_slide(BACKUP, line, "", notes, backup=True)
 
     def title_slide(
@@ -229,11 +180,7 @@ class Planner(SlideMaker):
             tp = shorten(self.m, tp, tb.w, room)
             self.warnings.append(f"cover title shortened to fit: {clean(title)[:60]!r}")
         sub_colour = blend(c.rule, "#FFFFFF", 0.3) if g.builtin else st.muted
-        sps = (
-            [shorten(self.m, para(subtitle, st.body, sub_colour), sb.w, 3)]
-            if subtitle
-            else []
-        )
+        sps = [shorten(self.m, para(subtitle, st.body, sub_colour), sb.w, 3)] if subtitle else []
         if g.builtin:
             band = g.height * 0.58
             els.append(
@@ -245,41 +192,20 @@ class Planner(SlideMaker):
             )
             seg = g.width / len(c.series)
             for i, colour in enumerate(c.series):
-                els.append(
-                    RectEl(Box(i * seg, band, seg + 0.5, 4), colour, "Palette stripe")
-                )
+                els.append(RectEl(Box(i * seg, band, seg + 0.5, 4), colour, "Palette stripe"))
             if label:
-                lp = para(
-                    label.upper(),
-                    st.subtitle,
-                    blend(c.accent, "#FFFFFF", 0.35),
-                    bold=True,
-                )
-                els.append(
-                    TextEl(
-                        Box(tb.x, 0.5 * PT_PER_IN, tb.w, st.subtitle * LINE + 2),
-                        (lp,),
-                        "Kicker",
-                    )
-                )
+                lp = para(label.upper(), st.subtitle, blend(c.accent, "#FFFFFF", 0.35), bold=True)
+                els.append(TextEl(Box(tb.x, 0.5 * PT_PER_IN, tb.w, st.subtitle * LINE + 2), (lp,), "Kicker"))
             els.append(TextEl(tb, (tp,), "Title", slot="title", anchor="b"))
             if sps:
                 els.append(TextEl(sb, tuple(sps), "Subtitle", slot="subtitle"))
             below = Box(tb.x, band + 0.35 * PT_PER_IN, tb.w, st.body * LINE * 2)
             if cover and meta.countries:
-                cp = shorten(
-                    self.m,
-                    para("  \u00b7  ".join(meta.countries), st.body, st.ink),
-                    below.w,
-                    2,
-                )
+                cp = shorten(self.m, para("  \u00b7  ".join(meta.countries), st.body, st.ink), below.w, 2)
                 els.append(TextEl(below, (cp,), "Countries"))
             imprint = [
                 x
-                for x in (
-                    meta.publisher,
-                    " \u00b7 ".join(y for y in (meta.author, meta.edition_label) if y),
-                )
+                for x in (meta.publisher, " \u00b7 ".join(y for y in (meta.author, meta.edition_label) if y))
                 if x
             ]
             if cover and imprint:
@@ -293,18 +219,8 @@ class Planner(SlideMaker):
             els.append(TextEl(tb, (tp,), "Title", slot="title", anchor="b"))
             lines = [*sps]
             if cover:
-                edition = " \u00b7 ".join(
-                    x for x in (meta.edition_label, meta.publisher) if x
-                )
-                lines.append(
-                    para(
-                        edition,
-                        st.subtitle,
-                        c.focus_text,
-                        bold=True,
-                        space_before=st.body * 0.8,
-                    )
-                )
+                edition = " \u00b7 ".join(x for x in (meta.edition_label, meta.publisher) if x)
+                lines.append(para(edition, st.subtitle, c.focus_text, bold=True, space_before=st.body * 0.8))
             fitted = self._fit_lines(lines, sb)
             if fitted:
                 els.append(TextEl(sb, tuple(fitted), "Subtitle", slot="subtitle"))
@@ -350,17 +266,14 @@ class Planner(SlideMaker):
             n, pages = len(made), made
         return pages
 
-    def agenda(
-        self, title: str, contents: Section | None, entries: list[tuple[str, int]]
-    ) -> list[SlidePlan]:
+    def agenda(self, title: str, contents: Section | None, entries: list[tuple[str, int]]) -> list[SlidePlan]:
         st, body, m = self.st, self.content(title + " (continued)"), self.m
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
         # one line each (shortened if need be), so that each number stays level with its entry
         items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == BACKUP), colw - numw, 1))
-            for t, _ in entries
+            fixed(shorten(m, para(t, size, st.ink, bold=t == BACKUP), colw - numw, 1)) for t, _ in entries
         ]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)
         out, k = [], 0
@@ -371,46 +284,21 @@ class Planner(SlideMaker):
                     continue
                 x = body.x + j * (colw + 0.6 * PT_PER_IN)
                 slot = "body" if j == 0 else ""
-                els.append(
-                    TextEl(
-                        Box(x, body.y, colw - numw, body.h),
-                        tuple(col),
-                        f"Contents {j + 1}",
-                        slot,
-                    )
-                )
+                els.append(TextEl(Box(x, body.y, colw - numw, body.h), tuple(col), f"Contents {j + 1}", slot))
                 nums: list[Para] = []
                 prev: Para | None = None
                 for p in col:
                     before = p.space_before + (
-                        (len(m.lines(prev, colw - numw)) - 1) * prev.pitch
-                        if prev
-                        else 0
+                        (len(m.lines(prev, colw - numw)) - 1) * prev.pitch if prev else 0
                     )
-                    nums.append(
-                        para(
-                            str(entries[k][1]),
-                            p.size,
-                            st.muted,
-                            align="r",
-                            space_before=before,
-                        )
-                    )
+                    nums.append(para(str(entries[k][1]), p.size, st.muted, align="r", space_before=before))
                     prev, k = p, k + 1
-                els.append(
-                    TextEl(
-                        Box(x + colw - numw, body.y, numw, body.h),
-                        tuple(nums),
-                        "Slide numbers",
-                    )
-                )
+                els.append(TextEl(Box(x + colw - numw, body.y, numw, body.h), tuple(nums), "Slide numbers"))
             t = title + (" (continued)" if i else "")
             notes = [
                 "The deck in order, with the number of each part's first slide: the talk, then the backup."
             ]
-            out.append(
-                self.slide("content", t, BACKUP, contents, els, notes, backup=True)
-            )
+            out.append(self.slide("content", t, BACKUP, contents, els, notes, backup=True))
         return out
 
 

@@ -48,19 +48,9 @@ from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
 from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
-from digibrief.writers.pptx.text import (
-    LINE,
-    Metrics,
-    Para,
-    Span,
-    clean,
-    fixed,
-    paginate,
-    para,
-    shorten,
-)
+from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
 
-BACKUP = "Backup"  # the kicker of every slide behind the divider
+BACKUP = "Backup"  # the divider's title and the kicker of every slide behind it
 MAX_FIGURES = 4  # key-figure tiles on a slide
 MAX_ITEMS = 5  # points on a list slide
 MAX_WORDS_ITEM = 12  # words in one bullet
@@ -80,16 +70,12 @@ def figure_media(doc: Document) -> dict[str, MediumName]:
 def drawn_as_picture(spec: ChartSpec, mode: Mode) -> bool:
     """Whether the deck shows this chart as a PNG: every chart with --deck-charts picture, else only
     the kinds PowerPoint cannot draw natively."""
-    return mode == "picture" or (
-        spec.kind not in NATIVE_KINDS and spec.kind not in TABLE_KINDS
-    )
+    return mode == "picture" or (spec.kind not in NATIVE_KINDS and spec.kind not in TABLE_KINDS)
 
 
 def spans(text: Text) -> tuple[Span, ...]:
     """Runs as slide text: citation markers dropped (sources go to the notes), styles kept."""
-    out = tuple(
-        Span(clean(r.text), r.bold, r.italic) for r in text if not r.cite and r.text
-    )
+    out = tuple(Span(clean(r.text), r.bold, r.italic) for r in text if not r.cite and r.text)
     if out:
         out = (*out[:-1], replace(out[-1], text=out[-1].text.rstrip()))
     return out
@@ -207,29 +193,16 @@ class SlideMaker:
         lines = min(need, room + 1)
         tbox = Box(box.x, box.y, box.w, box.h + extra)
         els: list[Element] = [
-            TextEl(
-                tbox,
-                (p,),
-                "Title",
-                slot="title",
-                anchor="b" if self.geo.builtin else "t",
-            )
+            TextEl(tbox, (p,), "Title", slot="title", anchor="b" if self.geo.builtin else "t")
         ]
         if self.geo.kicker is not None and kicker:  # just above the title's first line
             k = self.geo.kicker
             y = tbox.bottom - lines * pitch - k.h if self.geo.builtin else k.y
             kp = shorten(self.m, para(kicker, st.subtitle, st.focus, bold=True), k.w, 1)
-            els.append(
-                TextEl(Box(k.x, max(k.y, y), k.w, k.h), (kp,), "Kicker", anchor="b")
-            )
+            els.append(TextEl(Box(k.x, max(k.y, y), k.w, k.h), (kp,), "Kicker", anchor="b"))
         if self.geo.builtin:  # a bar beside the title's lines
             n = lines * pitch
-            bar = Box(
-                self.geo.body.x - 0.3 * PT_PER_IN,
-                tbox.bottom - n + 6,
-                0.07 * PT_PER_IN,
-                n - 10,
-            )
+            bar = Box(self.geo.body.x - 0.3 * PT_PER_IN, tbox.bottom - n + 6, 0.07 * PT_PER_IN, n - 10)
             els.append(RectEl(bar, self.c.focus, "Accent"))
         return els, cut
 
@@ -248,12 +221,7 @@ class SlideMaker:
         if cut:
             said_notes.insert(0, f"Title: {sentence(title)}")
         plan = SlidePlan(
-            layout,
-            clean(title),
-            s.id if s else "",
-            tuple(head + els),
-            tuple(said_notes),
-            backup,
+            layout, clean(title), s.id if s else "", tuple(head + els), tuple(said_notes), backup
         )
         n = slide_words(plan.elements)
         if not backup and n > MAX_WORDS_SLIDE:
@@ -265,34 +233,25 @@ class SlideMaker:
     def kicker_for(self, s: Section, title: str) -> str:
         return (s.kicker if title == s.title else s.title) or ""
 
-    def text_box(
-        self, box: Box, paras: Sequence[Para], name: str, slot: str = ""
-    ) -> TextEl:
+    def text_box(self, box: Box, paras: Sequence[Para], name: str, slot: str = "") -> TextEl:
         return TextEl(box, tuple(paras), name, slot)
 
     # --- talk: charts ----------------------------------------------------------------------------
 
-    def chart_slides(
-        self, s: Section, f: Figure, talk: Sequence[str] = ()
-    ) -> list[SlidePlan]:
+    def chart_slides(self, s: Section, f: Figure, talk: Sequence[str] = ()) -> list[SlidePlan]:
         """The headline as title, the unit and period under it, the chart as large as the slide allows,
         its source under it; notes say what the chart shows, the talking points and the sources."""
         st, c, m = self.st, f.chart, self.m
         title = plain(f.headline).strip() or c.title
         body = self.content(title)
         if not plain(f.headline).strip():
-            self.warnings.append(
-                f"chart {c.id!r} has no headline: its label {c.title!r} is the slide title"
-            )
+            self.warnings.append(f"chart {c.id!r} has no headline: its label {c.title!r} is the slide title")
         native = None if drawn_as_picture(c, self.mode) else c.kind
         foot_lines = [c.source_line] if c.source_line else []
         more: list[TableEl] = []  # the rest of a table split over continuation slides
         drawn: list[Element] = []
         extra_notes: tuple[str, ...] = ()
-        for with_subtitle in (
-            True,
-            False,
-        ):  # a chart that does not fit says its subtitle in the notes
+        for with_subtitle in (True, False):  # a chart that does not fit says its subtitle in the notes
             els: list[Element] = []
             y = body.y
             if c.subtitle and with_subtitle:
@@ -309,14 +268,10 @@ class SlideMaker:
             chart_box = Box(body.x, y, body.w, body.bottom - y)
             fits = True
             if native in TABLE_KINDS:
-                tables, fits = self.heatmap(
-                    c, chart_box, self._foot_height(foot_lines, body.w)
-                )
+                tables, fits = self.heatmap(c, chart_box, self._foot_height(foot_lines, body.w))
                 drawn, bottom, more = [tables[0]], tables[0].box.bottom, tables[1:]
             elif native is not None:
-                drawn, bottom, extra_notes = self.native_chart(
-                    c, chart_box, foot_lines, body.w
-                )
+                drawn, bottom, extra_notes = self.native_chart(c, chart_box, foot_lines, body.w)
             else:
                 drawn, bottom = self.picture(
                     c, chart_box, self._foot_height(foot_lines + list(c.notes), body.w)
@@ -336,48 +291,28 @@ class SlideMaker:
         if lines:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
-            foot.append(
-                TextEl(
-                    Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"
-                )
-            )
+            foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
         notes = [sentence(c.alt)]
         if f.caption:
             notes.append(sentence(f.caption))
         notes += talk
-        notes.append(
-            self.sources.line(
-                f.cite, lead=sentence(c.source_line) if c.source_line else ""
-            )
-        )
+        notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
         kicker = self.kicker_for(s, title)
         out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]
         for table in more:
             shift = bottom - table.box.bottom
             rest = [_shift(e, -shift) for e in foot]
             out.append(
-                self.slide(
-                    "title_only",
-                    title + " (continued)",
-                    kicker,
-                    s,
-                    [*els, table, *rest],
-                    notes[-1:],
-                )
+                self.slide("title_only", title + " (continued)", kicker, s, [*els, table, *rest], notes[-1:])
             )
         if more:
-            self.warnings.append(
-                f"{clean(c.title)}: the table continues on {len(more)} more slide(s)"
-            )
+            self.warnings.append(f"{clean(c.title)}: the table continues on {len(more)} more slide(s)")
         return out
 
     def _foot_height(self, lines: Sequence[str], width: float) -> float:
         if not lines:
             return 0.0
-        paras = [
-            shorten(self.m, para(t, self.st.source, self.st.muted), width, 2)
-            for t in lines
-        ]
+        paras = [shorten(self.m, para(t, self.st.source, self.st.muted), width, 2) for t in lines]
         return self.m.height(paras, width) + 1 + GAP * 0.5
 
     def native_chart(
@@ -391,23 +326,15 @@ class SlideMaker:
         if chart is None:
             p = para("No data", self.st.body, self.st.muted)
             return (
-                [
-                    TextEl(
-                        Box(box.x, box.y, box.w, self.st.body * LINE), (p,), "No data"
-                    )
-                ],
+                [TextEl(Box(box.x, box.y, box.w, self.st.body * LINE), (p,), "No data")],
                 box.y + self.st.body * LINE,
                 (),
             )
         w, h = chart.size
-        el = ChartEl(
-            Box(box.x, box.y, w, h), chart, clean(c.alt), f"Chart: {clean(c.title)}"
-        )
+        el = ChartEl(Box(box.x, box.y, w, h), chart, clean(c.alt), f"Chart: {clean(c.title)}")
         return [el], box.y + h, chart.notes
 
-    def picture(
-        self, c: ChartSpec, box: Box, foot_h: float
-    ) -> tuple[list[Element], float]:
+    def picture(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[Element], float]:
         """The chart's PNG scaled to fit; on a coloured or dark background, on a white card of its own
         (the picture is drawn on white)."""
         key = (c.id, self.media[c.id])
@@ -419,26 +346,11 @@ class SlideMaker:
         x = box.x + (box.w - w) / 2
         els: list[Element] = []
         if card:
-            els.append(
-                RectEl(
-                    Box(x - card, box.y, w + 2 * card, h + 2 * card),
-                    "#FFFFFF",
-                    "Chart card",
-                )
-            )
-        els.append(
-            PictureEl(
-                Box(x, box.y + card, w, h),
-                key,
-                clean(c.alt),
-                f"Chart: {clean(c.title)}",
-            )
-        )
+            els.append(RectEl(Box(x - card, box.y, w + 2 * card, h + 2 * card), "#FFFFFF", "Chart card"))
+        els.append(PictureEl(Box(x, box.y + card, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}"))
         return els, box.y + h + 2 * card
 
-    def heatmap(
-        self, c: ChartSpec, box: Box, foot_h: float
-    ) -> tuple[list[TableEl], bool]:
+    def heatmap(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[TableEl], bool]:
         """The risk matrix as native tables, each cell filled by its level: one row per country, or one
         per category when the categories' names do not fit as column heads at the label size; on a
         narrow slide its categories are split over continuation slides. False when nothing fits."""
@@ -449,21 +361,13 @@ class SlideMaker:
         n = len(c.columns)
         for k in (2, 3):  # the categories in k parts of (nearly) equal size
             cuts = [round(i * n / k) for i in range(k + 1)]
-            parts = [
-                self._heat_table(c, box, foot_h, False, (a, b))
-                for a, b in pairwise(cuts)
-            ]
+            parts = [self._heat_table(c, box, foot_h, False, (a, b)) for a, b in pairwise(cuts)]
             if all(ok for _, ok in parts):
                 return [t for t, _ in parts], True
         return [self._heat_table(c, box, foot_h, False)[0]], False
 
     def _heat_table(
-        self,
-        c: ChartSpec,
-        box: Box,
-        foot_h: float,
-        transpose: bool,
-        part: tuple[int, int] | None = None,
+        self, c: ChartSpec, box: Box, foot_h: float, transpose: bool, part: tuple[int, int] | None = None
     ) -> tuple[TableEl, bool]:
         """The table in one orientation (with only the categories in part), and whether every word
         fits its cell and the table its room."""
@@ -472,33 +376,23 @@ class SlideMaker:
         pad, vpad = HEAT_INSET[0] + HEAT_INSET[2], HEAT_INSET[1] + HEAT_INSET[3]
         levels = c.level_labels
         start, end = part or (0, len(c.columns))
-        rows, cols = (
-            (c.columns, c.rows) if transpose else (c.rows, c.columns[start:end])
-        )
+        rows, cols = (c.columns, c.rows) if transpose else (c.rows, c.columns[start:end])
 
         def level(i: int, j: int) -> int | None:
             return c.cells[j][i] if transpose else c.cells[i][start + j]
 
         def text_of(v: int | None) -> str:
-            return (
-                levels[v]
-                if v is not None and v < len(levels)
-                else (c.level_missing or "Not assessed")
-            )
+            return levels[v] if v is not None and v < len(levels) else (c.level_missing or "Not assessed")
 
         names = [para(r, name_size, st.ink, bold=True) for r in rows]
-        name_w = min(
-            max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3
-        )
+        name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
         col_w = (box.w - name_w) / max(len(cols), 1)
         head = [para(h, size, st.ink) for h in cols]
         ok = all(m.words_fit(p, name_w - pad) for p in names) and all(
             m.words_fit(p, col_w - pad) for p in head
         )
         head_h = max(m.height([p], col_w - pad) for p in head) + vpad + 2
-        cells: list[tuple[tuple[Para, ...], ...]] = [
-            ((para("", size, st.ink),), *((p,) for p in head))
-        ]
+        cells: list[tuple[tuple[Para, ...], ...]] = [((para("", size, st.ink),), *((p,) for p in head))]
         fills: list[tuple[str | None, ...]] = [(None,) * (len(cols) + 1)]
         hatched: list[tuple[int, int]] = []
         needs: list[float] = []
@@ -508,9 +402,7 @@ class SlideMaker:
             need = m.height([name], name_w - pad)
             for j in range(len(cols)):
                 v = level(i, j)
-                fill = (
-                    self.c.risk[v] if v is not None and v < len(self.c.risk) else None
-                )
+                fill = self.c.risk[v] if v is not None and v < len(self.c.risk) else None
                 p = para(text_of(v), size, on(fill) if fill else st.muted, align="c")
                 ok = ok and m.words_fit(p, col_w - pad)
                 need = max(need, m.height([p], col_w - pad))
@@ -555,15 +447,11 @@ class SlideMaker:
             out.append(Tile(k.fact.display, k.label, when))
         return out
 
-    def key_figure_slide(
-        self, s: Section, kf: KeyFigures, talk: Sequence[str]
-    ) -> SlidePlan:
+    def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
         st, m, body = self.st, self.m, self.content(s.title)
         pad, bar = 0.14 * PT_PER_IN, 5.0
-        for n in range(
-            min(MAX_FIGURES, len(kf.items)), 0, -1
-        ):  # as many as fit, at the fixed sizes
+        for n in range(min(MAX_FIGURES, len(kf.items)), 0, -1):  # as many as fit, at the fixed sizes
             shown, rest = list(kf.items[:n]), list(kf.items[n:])
             cols = 1 if n == 1 else 2
             rows = math.ceil(n / cols)
@@ -573,21 +461,13 @@ class SlideMaker:
             for t in self.tiles(shown):
                 ps = [
                     shorten(m, para(t.value, st.figure, st.focus, bold=True), inner, 2),
-                    shorten(
-                        m, para(t.label, st.body, st.ink, space_before=4), inner, 2
-                    ),
+                    shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2),
                 ]
                 if t.when:
-                    ps.append(
-                        shorten(
-                            m, para(t.when, st.body, st.muted, space_before=2), inner, 1
-                        )
-                    )
+                    ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
                 blocks.append(ps)
             heights = [  # each row as tall as its tallest tile
-                max(m.height(ps, inner) for ps in blocks[r * cols : (r + 1) * cols])
-                + 2 * pad
-                + 1
+                max(m.height(ps, inner) for ps in blocks[r * cols : (r + 1) * cols]) + 2 * pad + 1
                 for r in range(rows)
             ]
             if sum(heights) + TILE_GAP * (rows - 1) <= body.h:
@@ -618,8 +498,7 @@ class SlideMaker:
                 notes.append(f"{clean(k.label)}: {said(k.note)}")
         if rest:
             also = "; ".join(
-                f"{clean(k.label)}, {clean(k.fact.display)} ({clean(k.fact.period)})"
-                for k in rest
+                f"{clean(k.label)}, {clean(k.fact.display)} ({clean(k.fact.period)})" for k in rest
             )
             notes.append(sentence(f"Also worth saying: {also}"))
         cited = [n for k in kf.items for n in k.fact.cite]
@@ -629,17 +508,13 @@ class SlideMaker:
 
     # --- talk: short lists -------------------------------------------------------------------------
 
-    def list_slides(
-        self, s: Section, b: Bullets, talk: Sequence[str]
-    ) -> list[SlidePlan]:
+    def list_slides(self, s: Section, b: Bullets, talk: Sequence[str]) -> list[SlidePlan]:
         """Points of at most 12 words, at most five and 60 words a slide; a longer point is said in the
         notes instead, and what does not fit one slide continues on the next."""
         st, m = self.st, self.m
         size = st.lead
         items: list[tuple[int, Text]] = []
-        unshown: list[
-            str
-        ] = []  # points too long for a slide, said on the first slide instead
+        unshown: list[str] = []  # points too long for a slide, said on the first slide instead
         for i, t in enumerate(b.items):
             form = slide_form(t)
             if words(plain(form)) > MAX_WORDS_ITEM:
@@ -662,11 +537,7 @@ class SlideMaker:
             groups[-1].append((i, form))
             used += n
 
-        widest = (
-            max((m.width(f"{i + 1}.", size) for i, _ in items), default=0.0)
-            if b.numbered
-            else size
-        )
+        widest = max((m.width(f"{i + 1}.", size) for i, _ in items), default=0.0) if b.numbered else size
         indent = widest + size * 0.6  # the number hangs in the indent
 
         def maker(k: int, form: Text) -> Callable[[float], list[Para]]:
@@ -679,24 +550,13 @@ class SlideMaker:
             pages = paginate(m, made, [(body.w, body.h)], size, size, size * 0.7)
             for p, page in enumerate(pages):
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
-                notes = [
-                    *([] if g or p else [*talk, *unshown]),
-                    *(said(b.items[i]) for i, _ in shown),
-                ]
-                notes.append(
-                    self.sources.line(n for i, _ in shown for n in cites(b.items[i]))
-                )
+                notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
+                notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + (" (continued)" if g or p else "")
                 els = self.columns(page, body, 1)
-                out.append(
-                    self.slide(
-                        "content", heading, self.kicker_for(s, title), s, els, notes
-                    )
-                )
+                out.append(self.slide("content", heading, self.kicker_for(s, title), s, els, notes))
         if len(out) > 1:
-            self.warnings.append(
-                f"text split: {clean(title)} continued on a second slide"
-            )
+            self.warnings.append(f"text split: {clean(title)} continued on a second slide")
         return out
 
     def columns(self, page: list[list[Para]], box: Box, n: int) -> list[Element]:
@@ -713,9 +573,7 @@ class SlideMaker:
 
     def statement_slide(self, s: Section, talk: Sequence[str]) -> SlidePlan:
         """A section of the talk with nothing slide-shaped: its title, and its text in the notes."""
-        return self.slide(
-            "title_only", s.title, s.kicker, s, [], [*talk] or [sentence(s.title)]
-        )
+        return self.slide("title_only", s.title, s.kicker, s, [], [*talk] or [sentence(s.title)])
 
     # --- backup --------------------------------------------------------------------------------------
 
@@ -727,25 +585,13 @@ class SlideMaker:
             return []
         sp = [spans(t) for t in texts]
         items = [fixed(Para(x, st.backup, st.ink)) for x in sp]
-        pages = paginate(
-            self.m, items, [(body.w, body.h)], st.backup, st.backup, st.backup * 0.6
-        )
+        pages = paginate(self.m, items, [(body.w, body.h)], st.backup, st.backup, st.backup * 0.6)
         out = []
         for i, page in enumerate(pages):
             t = s.title + (" (continued)" if i else "")
             notes = [f"Reference material for questions: {clean(s.title).lower()}."]
             notes.append(self.sources.line(n for x in texts for n in cites(x)))
-            out.append(
-                self.slide(
-                    "content",
-                    t,
-                    BACKUP,
-                    s,
-                    self.columns(page, body, 1),
-                    notes,
-                    backup=True,
-                )
-            )
+            out.append(self.slide("content", t, BACKUP, s, self.columns(page, body, 1), notes, backup=True))
         return out
 
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
@@ -756,21 +602,13 @@ class SlideMaker:
             head, date = short_reference(ref)
 
             def make(size: float) -> list[Para]:
-                p = para(
-                    f"{head} {date}".strip(),
-                    size,
-                    st.ink,
-                    marker=f"{n}.",
-                    indent=size * 2.3,
-                )
+                p = para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)
                 return [shorten(self.m, p, half, 2, keep=date)]
 
             return make
 
         items = [item(r.number, r) for r in b.items]
-        pages = paginate(
-            self.m, items, [(half, body.h)] * 2, st.table, st.table, st.table * 0.5
-        )
+        pages = paginate(self.m, items, [(half, body.h)] * 2, st.table, st.table, st.table * 0.5)
         out = []
         for i, (page, idx) in enumerate(zip(pages, page_items(pages), strict=True)):
             first, last = b.items[idx[0]].number, b.items[idx[-1]].number
@@ -778,17 +616,7 @@ class SlideMaker:
                 f"Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
             ]
             t = "Sources" + (" (continued)" if i else "")
-            out.append(
-                self.slide(
-                    "content",
-                    t,
-                    BACKUP,
-                    s,
-                    self.columns(page, body, 2),
-                    notes,
-                    backup=True,
-                )
-            )
+            out.append(self.slide("content", t, BACKUP, s, self.columns(page, body, 2), notes, backup=True))
         return out
 
     def table_slides(self, s: Section, t: Table) -> list[SlidePlan]:
@@ -803,13 +631,9 @@ class SlideMaker:
         out = []
         for i, (el, rows) in enumerate(pages):
             notes = [f"Detailed table for questions: {clean(title)}."]
-            notes.append(
-                self.sources.line(n for row in rows for c in row for n in cites(c))
-            )
+            notes.append(self.sources.line(n for row in rows for c in row for n in cites(c)))
             tt = title + (" (continued)" if i else "")
-            out.append(
-                self.slide("title_only", tt, BACKUP, s, [el], notes, backup=True)
-            )
+            out.append(self.slide("title_only", tt, BACKUP, s, [el], notes, backup=True))
         return out
 
 
