@@ -80,3 +80,131 @@ def safe_url(url: str | None) -> str | None:
     if scheme not in LINK_SCHEMES or (scheme != "mailto" and not parts.netloc):
         return None
     return url
+
+
+# --- the fixed words of the outputs (report/labels.yaml overrides them) --------------------------------
+# Every word the brief, the deck and the data pack print that is not the user's data, in English.
+# A template's {fields} are filled in where it is used; a labels table must keep the same fields.
+
+MONTHS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+MONTHS_SHORT: tuple[str, ...] = tuple(m[:3] for m in MONTHS)
+ORDINAL: dict[str, str] = {
+    "one": "{n}st",
+    "two": "{n}nd",
+    "few": "{n}rd",
+    "other": "{n}th",
+}  # Unicode plural categories
+
+WORDS: dict[str, str] = {
+    # numbers and dates
+    "not_available": "n/a",
+    "undated": "undated",
+    "reported_in": "reported {year}",
+    "percent": "{value}%",
+    "usd": "US${value}",
+    "million": "{value} million",
+    "billion": "{value} billion",
+    "of_total": "{value} of {total}",
+    "per_100": "{value} per 100",
+    "place": "{n} place",
+    "places": "{n} places",
+    "points": "{value} percentage points",
+    "month_year": "{month} {year}",
+    "status_verified": "verified",
+    "status_reported": "reported",
+    "status_unverified": "unverified",
+    # the document: section furniture, tables, callouts
+    "country_profile": "Country profile",
+    "at_a_glance": "At a glance",
+    "highlights": "Highlights",
+    "population": "Population",
+    "capital": "Capital",
+    "local_names": "Local names",
+    "country": "Country",
+    "date": "Date",
+    "milestone": "Milestone",
+    "what_happened": "What happened",
+    "milestones_of": "Milestones: {country}",
+    "risk": "Risk",
+    "incident": "Incident",
+    "level": "Level",
+    "why": "Why",
+    "topic": "Topic",
+    "values_reported": "Values reported",
+    "shown": "Shown",
+    "sources_disagree": "Sources disagree: {topic}",
+    "gives": "{publisher} gives ",
+    "for_period": " for {period}",
+    "brief_uses": ". This brief uses {publisher}.",
+    "comparison_caption": "Latest available value of each indicator, with its year.",
+    "incidents_caption": "Incidents and evidence behind the ratings",
+    "rationale_caption": "Rationale for each rating",
+    "disagreement_caption": "Where sources disagree",
+    "method_caption": "How each risk level is rated",
+    "datapack_pointer": (
+        "The numbers behind every chart, table and key figure, each with its unit, year, status and "
+        "source, are in the data pack {file}, published with this brief."
+    ),
+    "contents_note": "The brief moves from the regional picture to each country, then to the risks.",
+    "one_country_title": "{title}: {country}",
+    # charts
+    "source_line": "Source: {sources}.",
+    "sources_line": "Sources: {sources}.",
+    "rank_best": "{unit} (1 = best)",
+    "timeline_subtitle": "Dated milestones by country, {years}",
+    "heatmap_subtitle": "Editorial rating by the method in the methodology, from {lowest} to {highest}; higher is worse",
+    "none": "none",
+    "hollow_note": "Hollow markers: reported by a single source or unverified; see Methodology.",
+    "hollow_note_bars": "Hollow bars: reported by a single source or unverified; see Methodology.",
+    "no_data": "No data",
+    "no_data_for": "No data for {years}.",
+    "no_data_left_out": "No data for {years}; those years are left out.",
+    "no_events": "No events",
+    "online": "Online",
+    "offline": "Offline",
+    # the brief's pages and the deck's slides
+    "page_of": "page {page} of {total}",
+    "contents": "Contents",
+    "chart_missing": "Chart not available",
+    "backup": "Backup",
+    "questions": "Questions and discussion",
+    "sources_title": "Sources",
+    "continued": "(continued)",
+    "not_assessed": "Not assessed",
+    # the data pack
+    "pack_about": "About",
+    "pack_sources": "Sources",
+    "pack_year": "Year",
+    "pack_month": "Month",
+    "pack_value": "Value",
+    "pack_unit": "Unit",
+    "pack_status": "Status",
+    "pack_source": "Source",
+    "pack_shown": "Shown as",
+    "pack_row": "Row",
+    "pack_column": "Column",
+    "pack_figure": "Figure",
+    "pack_period": "Period",
+    "pack_rating": "Rating",
+    "pack_number": "No.",
+    "pack_publisher": "Publisher",
+    "pack_title": "Title",
+    "pack_date": "Date",
+    "pack_url": "Address",
+    "pack_note": "Note",
+    "pack_sheet": "Sheet",
+    "pack_shows": "What it shows",
+    "pack_section": "Section",
+    "pack_edition": "Edition: {edition}.",
+    "pack_about_text": (
+        "The values behind every chart, table and key-figure panel of the brief, one row each, with "
+        "its unit, year, status and source, as the brief shows them."
+    ),
+    "pack_status_text": (
+        "Status: verified = taken from its source; reported = from a single secondary or news source, "
+        "not cross-checked; unverified = conflicts with another source or could not be confirmed."
+    ),
+}

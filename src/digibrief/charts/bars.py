@@ -10,6 +10,7 @@ from matplotlib.transforms import offset_copy
 
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, SeriesPoint
+from digibrief.document.words import word
 
 from .base import Ctx, Frame, known, latest, no_data, value_text, year_runs
 from .colours import WHITE, readable, text_on
@@ -40,7 +41,7 @@ def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
 
     def label(p: SeriesPoint | None) -> str:
         if p is None:
-            return "n/a"
+            return word("not_available")
         text = value_text(spec, p.value)
         return f"{text} ({p.year})" if show_year else text
 
@@ -76,7 +77,7 @@ def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
     for i, (_, p, emph) in enumerate(rows):
         colour = t.focus if emph or not focus_any else t.peer
         if p is None or p.value is None:
-            ctx.text(ax, 0, i, "n/a", va="center", ha="left", color=t.muted, transform=after)
+            ctx.text(ax, 0, i, word("not_available"), va="center", ha="left", color=t.muted, transform=after)
             continue
         hollow = p.status != "verified"
         ax.add_patch(
@@ -114,12 +115,12 @@ def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
     have = known(points)
     missing = [p.year for p in points if p.value is None]
     online_c, offline_c = t.focus, t.rule
-    extra = [f"No data for {year_runs(missing)}; those years are left out."] if missing else []
+    extra = [word("no_data_left_out", years=year_runs(missing))] if missing else []
     if not have:
-        extra = ["No data."]
+        extra = [word("no_data") + "."]
 
     tick_prop = ctx.font()
-    words = ("Online", "Offline")
+    words = (word("online"), word("offline"))
     label_w = max(ctx.width(w, ctx.font(True)) for w in words)
     gap = ctx.inch(ctx.pt * 0.5)
     head = ctx.line_height(tick_prop) + ctx.inch(ctx.pt * 0.5)  # room for labels above a bar
@@ -202,5 +203,5 @@ def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
     last = max(have, key=lambda p: p.year)
     v = max(0.0, min(100.0, last.value or 0.0))
     xl = last.year + width / 2 + gap / per_unit_x
-    ctx.text(ax, xl, v / 2, "Online", bold=True, color=readable(online_c), va="center")
-    ctx.text(ax, xl, (v + 100) / 2, "Offline", bold=True, color=t.muted, va="center")
+    ctx.text(ax, xl, v / 2, word("online"), bold=True, color=readable(online_c), va="center")
+    ctx.text(ax, xl, (v + 100) / 2, word("offline"), bold=True, color=t.muted, va="center")

@@ -27,8 +27,10 @@ from matplotlib.transforms import Bbox
 
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
+from digibrief.document.words import decimal
+from digibrief.document.words import word as fixed_word
 from digibrief.theme import Theme
-from digibrief.vocabulary import HOLLOW_NOTE, Medium
+from digibrief.vocabulary import Medium
 
 from .colours import WHITE, readable
 
@@ -341,7 +343,16 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
 
 def no_data(ctx: Ctx, ax: Axes) -> None:
     """The whole plot says so when a chart has nothing to draw (never an empty frame or a zero)."""
-    ctx.text(ax, 0.5, 0.5, "No data", transform=ax.transAxes, ha="center", va="center", color=ctx.theme.muted)
+    ctx.text(
+        ax,
+        0.5,
+        0.5,
+        fixed_word("no_data"),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color=ctx.theme.muted,
+    )
 
 
 def known(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
@@ -367,7 +378,7 @@ def chart_notes(spec: ChartSpec, extra: Sequence[str] = ()) -> list[str]:
     notes = list(spec.notes)
     if not notes and unverified(spec):
         bars = spec.kind in ("peer_bar", "online_offline")
-        notes.append(HOLLOW_NOTE.replace("markers", "bars") if bars else HOLLOW_NOTE)
+        notes.append(fixed_word("hollow_note_bars") if bars else fixed_word("hollow_note"))
     return notes + [e for e in extra if e not in notes]
 
 
@@ -419,8 +430,10 @@ def tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
     decimals = 0 if step >= 1 else max(0, -math.floor(math.log10(step) + 1e-9))
     while decimals < 6 and len({f"{t:.{decimals}f}" for t in ticks}) < len(ticks):
         decimals += 1
-    suffix = "%" if spec.unit == "percent" else ""
-    return [f"{t:,.{decimals}f}{suffix}".replace("-", "\u2212") for t in ticks]
+    texts = [decimal(t, decimals) for t in ticks]
+    if spec.unit == "percent":
+        texts = [fixed_word("percent", value=t) for t in texts]
+    return [t.replace("-", "\u2212") for t in texts]
 
 
 def style_value_grid(ctx: Ctx, ax: Axes, ticks: Sequence[float], labels: Sequence[str]) -> None:

@@ -18,6 +18,7 @@ from matplotlib.transforms import Bbox
 
 from digibrief.document.numbers import ordinal
 from digibrief.document.types import ChartSpec, Series
+from digibrief.document.words import decimal, word
 
 from .base import (
     Ctx,
@@ -78,7 +79,7 @@ class Years:
 
     def missing(self) -> list[str]:
         """The note naming the series that have no data, so they are not silently absent."""
-        return [f"No data for {join_names(self.empty)}."] if self.empty else []
+        return [word("no_data_for", years=join_names(self.empty))] if self.empty else []
 
 
 # --- shared pieces -------------------------------------------------------------------------------
@@ -371,7 +372,7 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
     ranks = spec.invert or spec.unit == "rank"
     if ranks:
         lo, hi, yticks = rank_axis(spec, d.values)
-        ylabels = [f"{t:,.0f}" for t in yticks]
+        ylabels = [decimal(t, 0) for t in yticks]
     else:
         lo, hi, yticks = value_axis(spec, d.values)
         ylabels = tick_text(spec, yticks)

@@ -12,6 +12,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
 
 from digibrief.document.types import ChartSpec, Event
+from digibrief.document.words import word
 
 from .base import Ctx, Frame
 from .colours import WHITE
@@ -278,4 +279,4 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
                 zorder=4,
             )
     if not events:
-        ctx.text(ax, 0.5, 0.5, "No events", transform=ax.transAxes, ha="center", va="center")
+        ctx.text(ax, 0.5, 0.5, word("no_events"), transform=ax.transAxes, ha="center", va="center")

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from digibrief.document.numbers import fmt, ordinal
 from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
+from digibrief.document.words import word
 from digibrief.project.model import ChartDef, Country, Indicator, Project
-from digibrief.vocabulary import HOLLOW_NOTE
 
 MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
 
@@ -35,7 +35,7 @@ def source_line(project: Project, source_ids: Iterable[str]) -> str:
     if not by_publisher:
         return ""
     parts = [f"{pub} ({', '.join(sorted(years))})" for pub, years in by_publisher.items()]
-    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+    return word("sources_line" if len(parts) > 1 else "source_line", sources="; ".join(parts))
 
 
 def short_publisher(publisher: str) -> str:
@@ -113,8 +113,8 @@ class SpecBuilder:
         return list(range(lo, hi + 1))
 
     def _subtitle(self, ind: Indicator, years: list[int]) -> str:
-        extra = " (1 = best)" if ind.unit == "rank" else ""
-        return f"{ind.unit_label}{extra}, {_span(years)}" if years else ind.unit_label
+        unit = word("rank_best", unit=ind.unit_label) if ind.unit == "rank" else ind.unit_label
+        return f"{unit}, {_span(years)}" if years else unit
 
     def _base(
         self,
@@ -127,7 +127,7 @@ class SpecBuilder:
         **kw: object,
     ) -> ChartSpec:
         notes = (
-            (HOLLOW_NOTE,)
+            (word("hollow_note"),)
             if any(p.status != "verified" and p.value is not None for s in series for p in s.points)
             else ()
         )
@@ -299,7 +299,7 @@ class SpecBuilder:
             id=spec_id,
             kind="timeline",
             title=d.title,
-            subtitle=f"Dated milestones by country, {_span(years) if years else 'none'}",
+            subtitle=word("timeline_subtitle", years=_span(years) if years else word("none")),
             source_line="",
             alt=alt,
             lanes=tuple(lanes),
@@ -332,7 +332,7 @@ class SpecBuilder:
             id=spec_id,
             kind="heatmap",
             title=d.title,
-            subtitle=f"Editorial rating by the method in the methodology, from {lowest} to {highest}; higher is worse",
+            subtitle=word("heatmap_subtitle", lowest=lowest, highest=highest),
             source_line="",
             alt=alt,
             rows=tuple(rows),

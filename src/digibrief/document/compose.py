@@ -31,6 +31,7 @@ from digibrief.document.types import (
     Text,
     plain,
 )
+from digibrief.document.words import Speech, speaking, word
 from digibrief.project.model import Country, Discrepancy, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
 from digibrief.project.readings import Reading, read, read_disputed
@@ -102,7 +103,9 @@ class Composer:
         self.epoch = epoch
         self.title = project.report.title  # a brief of one country is titled for it
         if one_country and len(self.focus) == 1:
-            self.title = f"{project.report.title}: {project.countries[self.focus[0]].name}"
+            self.title = word(
+                "one_country_title", title=project.report.title, country=project.countries[self.focus[0]].name
+            )
         self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
             "cover": self._cover,
             "contents": self._contents,
@@ -140,7 +143,7 @@ class Composer:
         when = (
             period(r.years[0], r.years[-1])
             if r.years
-            else f"reported {self.p.sources[r.sources[0]].date[:4]}"
+            else word("reported_in", year=self.p.sources[r.sources[0]].date[:4])
         )
         return Fact(value, r.unit, display, when, self.cite(list(r.sources)), r.status)
 
@@ -218,7 +221,7 @@ class Composer:
         return [], [f"{self.p.report.title}: {self.p.report.subtitle}."]
 
     def _contents(self, sd) -> tuple[list[Block], list[str]]:
-        return [], ["The brief moves from the regional picture to each country, then to the risks."]
+        return [], [word("contents_note")]
 
     def _takeaways(self, sd) -> tuple[list[Block], list[str]]:
         items = [self.text(t) for t in self.p.report.takeaways]
@@ -235,7 +238,7 @@ class Composer:
     def _comparison_table(self) -> Table:
         """Latest value of each indicator of report.yaml's comparison per country, in its order."""
         wanted = list(self.p.report.comparison)
-        columns = ("Country", *(self.p.indicators[i].name for i in wanted))
+        columns = (word("country"), *(self.p.indicators[i].name for i in wanted))
         rows = []
         for c in ordered_countries(self.p):
             row: list[Text] = [(Run(c.name),)]
@@ -244,20 +247,20 @@ class Composer:
                 # unverified values appear only where the text explains them; a reported one says so
                 shown = {y: pt for y, pt in data.items() if pt.status != "unverified"}
                 if not shown:
-                    row.append((Run("n/a"),))
+                    row.append((Run(word("not_available")),))
                     continue
                 y = max(shown)
                 pt = shown[y]
                 ind = self.p.indicators[iid]
                 n = self.cite([pt.source])
                 fact = Fact(pt.value, ind.unit, fmt(pt.value, ind.unit, ind.decimals), str(y), n, pt.status)
-                when = f"{y}" if pt.status == "verified" else f"{y}, {pt.status}"
+                when = f"{y}" if pt.status == "verified" else f"{y}, {word('status_' + pt.status)}"
                 row.append((Run(f"{fact.display} ({when})", fact=fact), cite_run(n)))
             rows.append(tuple(row))
         return Table(
             columns,
             tuple(rows),
-            caption="Latest available value of each indicator, with its year.",
+            caption=word("comparison_caption"),
             widths=(1.4, *([1.0] * len(wanted))),
             on_slide="full",
         )
@@ -275,15 +278,15 @@ class Composer:
         pop = c.population
         n = self.cite([pop.source])
         population = Fact(pop.value, "count", fmt(pop.value, "count"), str(pop.year), n, pop.status)
-        items.insert(0, KeyFigure("Population", population))
-        facts: list[tuple[str, str | Text]] = [("Capital", c.capital)]
+        items.insert(0, KeyFigure(word("population"), population))
+        facts: list[tuple[str, str | Text]] = [(word("capital"), c.capital)]
         if c.local_names:
             langs: dict[str, str] = {}  # each name once, in the language it is first given in
             for ln in c.local_names:
                 langs.setdefault(ln.name, ln.lang)
             names = [Run(name, lang=lang) for name, lang in langs.items()]
-            facts.append(("Local names", tuple(r for n in names for r in (Run(" · "), n))[1:]))
-        return KeyFigures(tuple(items), "At a glance", tuple(facts))
+            facts.append((word("local_names"), tuple(r for n in names for r in (Run(" · "), n))[1:]))
+        return KeyFigures(tuple(items), word("at_a_glance"), tuple(facts))
 
     def disputes(self, c: Country, k: KeyFigureDef) -> Text:
         """When another source disagrees with a key figure, say so in its note (derived, never typed)."""
@@ -307,7 +310,7 @@ class Composer:
         blocks: list[Block] = [self.key_figures(c)]
         blocks += self.paragraphs(c.profile)
         highlights = [self.cited_text(h.text, h.sources) for h in c.highlights]
-        blocks.append(Bullets(tuple(highlights), "Highlights"))
+        blocks.append(Bullets(tuple(highlights), word("highlights")))
         charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
         blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(charts)]
         if c.milestones:
@@ -320,7 +323,7 @@ class Composer:
             c.name,
             tuple(blocks),
             tuple(notes),
-            kicker="Country profile",
+            kicker=word("country_profile"),
             in_contents=in_contents,
             country=c.id,
         )
@@ -336,14 +339,16 @@ class Composer:
                 )
             )
         return Table(
-            ("Date", "Milestone", "What happened"),
+            (word("date"), word("milestone"), word("what_happened")),
             tuple(rows),
-            caption=f"Milestones: {c.name}",
+            caption=word("milestones_of", country=c.name),
             widths=(0.8, 1.6, 3.6),
         )
 
     def _discrepancy_callouts(self, c: Country) -> list[Block]:
-        return [Callout(f"Sources disagree: {d.topic}", self.disagreement(c, d)) for d in c.discrepancies]
+        return [
+            Callout(word("sources_disagree", topic=d.topic), self.disagreement(c, d)) for d in c.discrepancies
+        ]
 
     def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
         """Each disputed value as (publisher, fact), read from the data it points at."""
@@ -358,15 +363,15 @@ class Composer:
         """'GNV gives 78% for 2023; ITU gives 79.8% for 2022. This brief uses ITU.' and the reason."""
         parts: list[Run] = []
         for i, (publisher, fact) in enumerate(self.disputed(c, d)):
-            when = f" for {fact.period}" if fact.period != "undated" else ""
+            when = word("for_period", period=fact.period) if fact.period != word("undated") else ""
             parts += [
-                Run(("; " if i else "") + f"{publisher} gives "),
+                Run(("; " if i else "") + word("gives", publisher=publisher)),
                 Run(fact.display, fact=fact),
                 Run(when),
                 cite_run(fact.cite),
             ]
         shown = short_publisher(self.p.sources[d.shown].publisher)
-        parts.append(Run(f". This brief uses {shown}."))
+        parts.append(Run(word("brief_uses", publisher=shown)))
         if not short:
             parts += [Run(" "), *self.text(d.reason)]
         return tuple(parts)
@@ -390,7 +395,7 @@ class Composer:
                                     else date_label(inc.year, inc.month)
                                 )
                                 if inc.year
-                                else "reported " + self.p.sources[inc.source].date[:4]
+                                else word("reported_in", year=self.p.sources[inc.source].date[:4])
                             ),
                         ),
                         (Run(risks.categories[inc.category].name),),
@@ -404,9 +409,9 @@ class Composer:
         if rows:
             blocks.append(
                 Table(
-                    ("Country", "Date", "Risk", "Incident"),
+                    (word("country"), word("date"), word("risk"), word("incident")),
                     tuple(rows),
-                    caption="Incidents and evidence behind the ratings",
+                    caption=word("incidents_caption"),
                     widths=(1.0, 0.7, 1.1, 3.7),
                     on_slide="condensed",
                 )
@@ -426,9 +431,9 @@ class Composer:
                 )
         blocks.append(
             Table(
-                ("Country", "Risk", "Level", "Why"),
+                (word("country"), word("risk"), word("level"), word("why")),
                 tuple(rationale),
-                caption="Rationale for each rating",
+                caption=word("rationale_caption"),
                 widths=(1.0, 1.1, 0.7, 3.7),
             )
         )
@@ -446,7 +451,7 @@ class Composer:
         blocks.append(
             Bullets(
                 tuple(self.cited_text(h.text, h.sources) for h in c.highlights),
-                "Highlights",
+                word("highlights"),
             )
         )
         blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(sd.charts)]
@@ -454,21 +459,15 @@ class Composer:
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         return blocks, notes
 
+    def _pointer(self, file: str) -> list[Run]:
+        """The data pack sentence with the file name set in bold."""
+        before, _, after = word("datapack_pointer", file="\0").partition("\0")
+        return [r for r in (Run(before), Run(file, bold=True), Run(after)) if r.text]
+
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(self.p.report.methodology)]
         if self.datapack:
-            blocks.append(
-                Paragraph(
-                    (
-                        Run(
-                            "The numbers behind every chart, table and key figure, each with its unit, year, "
-                            "status and source, are in the data pack "
-                        ),
-                        Run(self.datapack, bold=True),
-                        Run(", published with this brief."),
-                    )
-                )
-            )
+            blocks.append(Paragraph(tuple(self._pointer(self.datapack))))
         method = self._risk_method()
         if method is not None:
             blocks.append(method)
@@ -477,7 +476,7 @@ class Composer:
             for d in c.discrepancies:
                 values: list[Run] = []
                 for i, (publisher, fact) in enumerate(self.disputed(c, d)):
-                    when = f" ({fact.period})" if fact.period != "undated" else ""
+                    when = f" ({fact.period})" if fact.period != word("undated") else ""
                     values += [
                         Run(("; " if i else "") + f"{publisher}: "),
                         Run(fact.display, fact=fact),
@@ -496,9 +495,9 @@ class Composer:
         if rows:
             blocks.append(
                 Table(
-                    ("Topic", "Values reported", "Shown", "Why"),
+                    (word("topic"), word("values_reported"), word("shown"), word("why")),
                     tuple(rows),
-                    caption="Where sources disagree",
+                    caption=word("disagreement_caption"),
                     widths=(1.5, 1.5, 1.3, 2.7),
                 )
             )
@@ -517,9 +516,9 @@ class Composer:
         if not rows:
             return None
         return Table(
-            ("Risk", *(level_label(risks, lvl) for lvl in levels)),
+            (word("risk"), *(level_label(risks, lvl) for lvl in levels)),
             tuple(rows),
-            caption="How each risk level is rated",
+            caption=word("method_caption"),
             widths=(1.1, *([1.5] * len(levels))),
             on_slide="full",
         )
@@ -543,5 +542,16 @@ def compose(
 ) -> Document:
     """The document for project; countries limits the country sections (None = all in report);
     one_country titles the brief for its one country (build --per-country); datapack names the
-    data pack file the methodology points to."""
-    return Composer(project, countries, epoch, one_country, datapack).document()
+    data pack file the methodology points to. The document speaks the report's language and labels."""
+    speech = speech_of(project)
+    with speaking(speech):
+        doc = Composer(project, countries, epoch, one_country, datapack).document()
+    return replace(doc, speech=speech)
+
+
+def speech_of(project: Project) -> Speech:
+    """The report's language and its labels table (report/labels.yaml), as every stage uses them."""
+    labels = project.labels
+    return Speech.of(
+        project.report.language, labels.words, labels.months, labels.months_short, labels.ordinal
+    )

@@ -25,50 +25,19 @@ from digibrief.document.types import (
     Text,
     plain,
 )
+from digibrief.document.words import word
 from digibrief.project.model import Project
 
 Cell = str | float | None
 
 MAX_NAME = 31  # characters in an Excel sheet name
 
-WORDS = {
-    "about": "About",
-    "sources": "Sources",
-    "country": "Country",
-    "year": "Year",
-    "month": "Month",
-    "value": "Value",
-    "unit": "Unit",
-    "status": "Status",
-    "source": "Source",
-    "shown": "Shown as",
-    "row": "Row",
-    "column": "Column",
-    "figure": "Figure",
-    "period": "Period",
-    "milestone": "Milestone",
-    "risk": "Risk",
-    "level": "Level",
-    "level_label": "Rating",
-    "number": "No.",
-    "publisher": "Publisher",
-    "title": "Title",
-    "date": "Date",
-    "url": "Address",
-    "note": "Note",
-    "sheet": "Sheet",
-    "shows": "What it shows",
-    "section": "Section",
-    "edition": "Edition",
-    "about_text": (
-        "The values behind every chart, table and key-figure panel of the brief, one row each, "
-        "with its unit, year, status and source, as the brief shows them."
-    ),
-    "status_text": (
-        "Status: verified = taken from its source; reported = from a single secondary or news source, "
-        "not cross-checked; unverified = conflicts with another source or could not be confirmed."
-    ),
-}
+
+class _Words(dict):
+    """The data pack's words in the report's language: "country" -> word("country"), "year" -> word("pack_year")."""
+
+    def __missing__(self, key: str) -> str:
+        return word(key) if key in ("country", "risk", "level", "milestone") else word("pack_" + key)
 
 
 class _Names:
@@ -109,12 +78,12 @@ def data_sheets(
     doc: Document,
     charted: dict[str, str],
     numbers: dict[str, int],
-    words: dict[str, str] = WORDS,
 ) -> tuple[DataSheet, ...]:
     """The pack for doc: an about sheet, one sheet per chart, table and panel, then the sources.
 
     charted maps each chart's spec id to the chart definition it was made from; numbers maps each
     cited source id to its reference number."""
+    words: dict[str, str] = _Words()
     names = _Names()
     sources = _Sources(doc.references, numbers)
     about = names(words["about"])
@@ -134,7 +103,9 @@ def data_sheets(
     first = DataSheet(
         about,
         meta.title,
-        f"{words['edition']}: {meta.edition_label}. {words['about_text']} {words['status_text']}",
+        " ".join(
+            (word("pack_edition", edition=meta.edition_label), words["about_text"], words["status_text"])
+        ),
         (words["sheet"], words["shows"], words["section"]),
         index,
     )
@@ -191,7 +162,15 @@ def _chart_rows(
             source = sources.by_id(data.source) if data else ""
             shown = fmt(point.value, chart.unit, chart.decimals) if chart.unit else f"{point.value:g}"
             rows.append(
-                (series.label, point.year, point.value, chart.unit_label, point.status, source, shown)
+                (
+                    series.label,
+                    point.year,
+                    point.value,
+                    chart.unit_label,
+                    word("status_" + point.status),
+                    source,
+                    shown,
+                )
             )
     return columns, rows
 
@@ -213,7 +192,7 @@ def _heatmap_rows(
     project: Project, sources: _Sources, words: dict[str, str]
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     risks = project.risks
-    columns = tuple(words[w] for w in ("country", "risk", "level", "level_label", "source"))
+    columns = tuple(words[w] for w in ("country", "risk", "level", "rating", "source"))
     rows: list[tuple[Cell, ...]] = []
     for c in ordered_countries(project):
         row = risks.assessments.get(c.id)
@@ -260,7 +239,8 @@ def _table_rows(
 
 
 def _fact_row(label: tuple[str, ...], fact: Fact, sources: _Sources) -> tuple[Cell, ...]:
-    return (*label, fact.value, fact.unit, fact.period, fact.status, sources.of(fact.cite), fact.display)
+    status = word("status_" + fact.status)
+    return (*label, fact.value, fact.unit, fact.period, status, sources.of(fact.cite), fact.display)
 
 
 def _panel_rows(

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from digibrief.document import words
+from digibrief.document.words import word
+
 
 def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """24 -> "24th": the ordinal form of the report's language (labels.yaml's ordinal)."""
+    return words.ordinal(n)
 
 
 def _decimal(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+    return words.decimal(value, decimals)
 
 
 def big(value: float) -> str:
-    """165000000 -> "165 million"; 13000 -> "13,000"."""
-    for size, word in ((1e9, "billion"), (1e6, "million")):
+    """165000000 -> "165 million"; 13000 -> "13,000" (in the report's language)."""
+    for size, key in ((1e9, "billion"), (1e6, "million")):
         if abs(value) >= size:
             scaled = value / size
-            text = f"{scaled:,.1f}".removesuffix(".0")
-            return f"{text} {word}"
-    return f"{value:,.0f}"
+            digits = 0 if round(scaled, 1) == round(scaled) else 1
+            return word(key, value=_decimal(scaled, digits))
+    return _decimal(value, 0)
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,9 @@ def show(value: float | None, policy: Policy, *, scale: bool = False, of: int | 
     total = of or policy.of
     if scale and value is not None:
         if policy.unit in ("rank", "count") and total:
-            text += f" of {total:,}"
+            text = word("of_total", value=text, total=_decimal(total, 0))
         elif policy.unit == "per100":
-            text += " per 100"
+            text = word("per_100", value=text)
     return text
 
 
@@ -56,22 +59,22 @@ def change(before: float, after: float, policy: Policy) -> str:
     size = abs(after - before)
     if policy.unit == "rank":
         n = round(size)
-        return f"{n} place" + ("" if n == 1 else "s")
+        return word("place" if n == 1 else "places", n=n)
     if policy.unit == "percent":
-        return f"{_decimal(size, policy.decimals)} percentage points"
+        return word("points", value=_decimal(size, policy.decimals))
     return fmt(size, policy.unit, policy.decimals)
 
 
 def fmt(value: float | None, unit: str, decimals: int = 1) -> str:
     """A value with its unit as a reader expects it: 92.9%, 24th, 0.901, US$230 million."""
     if value is None:
-        return "n/a"
+        return word("not_available")
     if unit == "rank":
         return ordinal(round(value))
     if unit == "percent":
-        return f"{_decimal(value, decimals)}%"
+        return word("percent", value=_decimal(value, decimals))
     if unit == "usd":
-        return f"US${big(value)}" if abs(value) >= 1e6 else f"US${value:,.0f}"
+        return word("usd", value=big(value) if abs(value) >= 1e6 else _decimal(value, 0))
     if unit == "count":
         return big(value)
     return _decimal(value, decimals)
@@ -79,35 +82,19 @@ def fmt(value: float | None, unit: str, decimals: int = 1) -> str:
 
 def period(year: int | None, year_end: int | None = None, reported: str | None = None) -> str:
     if year is None:
-        return f"reported {reported}" if reported else "undated"
+        return word("reported_in", year=reported) if reported else word("undated")
     if year_end and year_end != year:
         return f"{year}\u2013{year_end}"
     return str(year)
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def date_label(year: int | None, month: int | None = None) -> str:
     if year is None:
-        return "undated"
-    return f"{MONTHS[month - 1][:3]} {year}" if month else str(year)
+        return word("undated")
+    return word("month_year", month=words.month(month, short=True), year=year) if month else str(year)
 
 
 def edition_label(iso: str) -> str:
     """ "2026-11-29" -> "November 2026"."""
     parts = iso.split("-")
-    return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 else parts[0]
+    return word("month_year", month=words.month(int(parts[1])), year=parts[0]) if len(parts) > 1 else parts[0]

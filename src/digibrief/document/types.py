@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from digibrief.document.words import Speech
 from digibrief.vocabulary import ChartKind, Status
 
 # --- inline text ---------------------------------------------------------------------------------
@@ -233,7 +234,12 @@ class Document:
     meta: Meta
     sections: tuple[Section, ...]
     references: tuple[Reference, ...] = field(default=())
-    datapack: tuple[DataSheet, ...] = ()  # the data pack's sheets (writers/xlsx); the brief and deck ignore them
+    datapack: tuple[
+        DataSheet, ...
+    ] = ()  # the data pack's sheets (writers/xlsx); the brief and deck ignore them
+    speech: Speech = field(
+        default_factory=Speech
+    )  # the report's language and labels: charts and writers run in it
 
     def figures(self) -> list[Figure]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]

@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
+from digibrief.document.words import Speech, speaking
 from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
 from digibrief.pipeline.cache import (
     digest,
@@ -346,7 +347,7 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
     data: dict[tuple[str, str], bytes] = {}
     todo: list[tuple[tuple[str, str], ImageRequest, Path]] = []
     for k, req in requests.items():
-        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions)
+        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
         if not opts.force and path.is_file():
             data[k] = path.read_bytes()
@@ -360,7 +361,7 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
         charts.prepare(r.theme)  # imported and fonts registered once, before workers fork
         with pool(len(todo)) as workers:
             futures: dict[Future[bytes], tuple[tuple[str, str], ImageRequest, Path]] = {
-                workers.submit(draw_chart, req, r.theme): (k, req, path) for k, req, path in todo
+                workers.submit(draw_chart, req, r.theme, r.doc.speech): (k, req, path) for k, req, path in todo
             }
             for done, future in enumerate(as_completed(futures), 1):
                 k, req, path = futures[future]
@@ -382,11 +383,12 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
     return ChartSet(keys, data, files)
 
 
-def draw_chart(req: ImageRequest, theme: Theme) -> bytes:
+def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt)
+    with speaking(speech or Speech()):  # the chart's numbers and words in the report's language
+        return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt)
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
@@ -459,7 +461,8 @@ def render_one(
 ) -> tuple[Rendered, float]:
     """One writer's render, timed where it runs (here or in a worker)."""
     started = time.perf_counter()
-    out = importlib.import_module(module_name).render(doc, images, theme, options)
+    with speaking(doc.speech):  # the writer's fixed words and numbers in the report's language
+        out = importlib.import_module(module_name).render(doc, images, theme, options)
     return out, time.perf_counter() - started
 
 

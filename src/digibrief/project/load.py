@@ -24,6 +24,7 @@ from digibrief.project.files import YamlFile, closest, is_placeholder, missing_f
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
+    LabelsFile,
     Project,
     ReportFile,
     RisksFile,
@@ -247,6 +248,8 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     risks = _validate(risks_f, RisksFile)
     report = _validate(report_f, ReportFile)
     theme = _validate(theme_f, ThemeFile)
+    labels_path = report_dir / "labels.yaml"  # optional: without it the outputs speak English
+    labels = _validate(_read(labels_path, problems), LabelsFile) if labels_path.exists() else LabelsFile()
 
     country_files = (
         sorted(p for p in (data_dir / "countries").glob("*.yaml") if not p.name.startswith((".", "#")))
@@ -294,7 +297,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         report_file=report_f,
     )
     problems += check_references(inputs)
-    if problems or not (sources and indicators and risks and report and theme):
+    if problems or not (sources and indicators and risks and report and theme and labels):
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
     all_countries = {cid: c for cid, (c, _) in countries.items()}
@@ -306,6 +309,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         risks=risks,
         report=report,
         theme=theme,
+        labels=labels,
         warnings=tuple(sorted(set(warnings))),
     )
 

@@ -8,8 +8,10 @@ span files (ids that must exist, values inside an indicator's range) live in rul
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import string
 import unicodedata
 from typing import Annotated, Literal
 
@@ -17,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from digibrief.errors import Problem
 from digibrief.syntax import references
-from digibrief.vocabulary import ChartKind, Status
+from digibrief.vocabulary import MONTHS, MONTHS_SHORT, ORDINAL, WORDS, ChartKind, Status
 
 # --- scalar types -------------------------------------------------------------------------------
 
@@ -415,6 +417,55 @@ class ThemeFile(Strict):
     sizes: dict[Id, Annotated[float, Field(strict=False, gt=0, le=96)]] = {}
 
 
+# --- report/labels.yaml -------------------------------------------------------------------------
+
+PluralCategory = Literal["zero", "one", "two", "few", "many", "other"]
+
+
+def _twelve(names: list[str]) -> list[str]:
+    if len(names) != 12:
+        raise ValueError(f"expected the 12 month names, January first, got {len(names)}")
+    return names
+
+
+def _words(words: dict[str, str]) -> dict[str, str]:
+    """Every key is a known word, and a template keeps the {fields} its use fills in."""
+    for key, text in words.items():
+        if key not in WORDS:
+            hint = difflib.get_close_matches(key, WORDS, n=1, cutoff=0.6)
+            raise ValueError(f"unknown word '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        wanted, got = _fields(WORDS[key]), _fields(text)
+        if wanted != got:
+            shown = ", ".join("{" + f + "}" for f in sorted(wanted)) or "none"
+            raise ValueError(f"'{key}' must keep the fields {shown}, got {text!r}")
+    return words
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _ordinal(forms: dict[str, str]) -> dict[str, str]:
+    if "other" not in forms:
+        raise ValueError("expected at least the form 'other', e.g. other: \"{n}th\"")
+    for category, text in forms.items():
+        if _fields(text) != {"n"}:
+            raise ValueError(f"'{category}' must hold the field {{n}}, got {text!r}")
+    return forms
+
+
+class LabelsFile(Strict):
+    """report/labels.yaml: the fixed words of the outputs, in the report's language (English if absent).
+
+    A word left out keeps its English default; number and date formats follow report.yaml's language.
+    """
+
+    months: Annotated[list[Line], AfterValidator(_twelve)] = list(MONTHS)
+    months_short: Annotated[list[Annotated[str, _text(12)]], AfterValidator(_twelve)] = list(MONTHS_SHORT)
+    ordinal: Annotated[dict[PluralCategory, Line], AfterValidator(_ordinal)] = dict(ORDINAL)  # type: ignore[assignment]
+    words: Annotated[dict[str, Annotated[str, _text(400)]], AfterValidator(_words)] = {}
+
+
 # --- the whole validated input ------------------------------------------------------------------
 
 
@@ -427,4 +478,5 @@ class Project(Strict):
     risks: RisksFile
     report: ReportFile
     theme: ThemeFile
+    labels: LabelsFile = LabelsFile()
     warnings: tuple[Problem, ...] = ()  # located advice, e.g. a figure typed by hand in prose

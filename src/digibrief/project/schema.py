@@ -7,7 +7,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from digibrief.project.model import Country, IndicatorsFile, ReportFile, RisksFile, SourcesFile, ThemeFile
+from digibrief.project.model import (
+    Country,
+    IndicatorsFile,
+    LabelsFile,
+    ReportFile,
+    RisksFile,
+    SourcesFile,
+    ThemeFile,
+)
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "sources": SourcesFile,
@@ -16,6 +24,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "risks": RisksFile,
     "report": ReportFile,
     "theme": ThemeFile,
+    "labels": LabelsFile,
 }
 
 

@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Image, Paragraph
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
+from digibrief.document.words import word
 from digibrief.vocabulary import MEDIA
 from digibrief.writers.contract import ImageRequest, Images
 from digibrief.writers.pdf.styles import Grid, Styles
@@ -145,7 +146,7 @@ def _read(data: bytes, width: float, font: str) -> Chart | None:
 
 def _placeholder(width: float, height: float, styles: Styles) -> Flowable:
     box = Grid(
-        [[Paragraph("Chart not available", styles.placeholder)]],
+        [[Paragraph(word("chart_missing"), styles.placeholder)]],
         font=styles.fonts.regular,
         colWidths=[width],
         rowHeights=[height],

@@ -8,6 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
 from digibrief.document.types import Meta
+from digibrief.document.words import word
 from digibrief.writers.pdf.flowables import BriefTemplate
 from digibrief.writers.pdf.fonts import Glyphs
 from digibrief.writers.pdf.styles import Page, Styles
@@ -89,7 +90,7 @@ class PageDecor:
         yf = p.bottom - 10 * mm
         c.drawString(p.left, yf, _fit(self.footer, f.regular, size, p.frame_width * 0.6))
         total = max(doc.total_pages, doc.page)
-        c.drawRightString(p.width - p.right, yf, f"page {doc.page} of {total}")
+        c.drawRightString(p.width - p.right, yf, word("page_of", page=doc.page, total=total))
         c.restoreState()
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
-from digibrief.vocabulary import HOLLOW_NOTE
+from digibrief.document.words import word
 from digibrief.writers.pptx.palette import Colours, blend, legible, on
 from digibrief.writers.pptx.text import LINE, Metrics
 
@@ -169,7 +169,7 @@ def text_of(spec: ChartSpec, value: float | None) -> str:
 
 def chart_notes(spec: ChartSpec, bars: bool, extra: Sequence[str] = ()) -> tuple[str, ...]:
     """spec.notes (the hollow-marker note says 'bars' under bars), then extra notes."""
-    notes = [n.replace("markers", "bars") if bars and n == HOLLOW_NOTE else n for n in spec.notes]
+    notes = [word("hollow_note_bars") if bars and n == word("hollow_note") else n for n in spec.notes]
     return tuple(notes + [e for e in extra if e not in notes])
 
 
@@ -364,7 +364,7 @@ class Builder:
 
         def label(p: SeriesPoint | None) -> str:
             if p is None:
-                return "n/a"
+                return word("not_available")
             return f"{text_of(spec, p.value)} ({p.year})" if show_year else text_of(spec, p.value)
 
         names = tuple(s.label + ("" if p is not None else " (no data)") for s, p in rows)
@@ -452,14 +452,14 @@ class Builder:
         # the last column names its two parts, to its right, instead of a legend
         on_labels.append(Label(last, end_on, c.focus_text, "ctr", bold=True, dx=bar_w / 2 + w_on / 2 + 6))
         off_labels.append(Label(last, end_off, c.muted, "ctr", dx=bar_w / 2 + w_off / 2 + 6))
-        extra = [f"No data for {', '.join(str(y) for y in missing)}."] if missing else []
+        extra = [word("no_data_for", years=", ".join(str(y) for y in missing))] if missing else []
         return self._chart(
             "stacked",
             spec,
             categories=tuple(str(y) for y in years),
             series=(
-                NSeries("Online", online, c.focus, hollow=hollow, labels=tuple(on_labels)),
-                NSeries("Offline", offline, fill_off, labels=tuple(off_labels)),
+                NSeries(word("online"), online, c.focus, hollow=hollow, labels=tuple(on_labels)),
+                NSeries(word("offline"), offline, fill_off, labels=tuple(off_labels)),
             ),
             values=Axis(
                 0.0, 1.0, 0.25, "0%", visible=False, gridlines=False

@@ -29,6 +29,7 @@ from digibrief.document.types import (
     Text,
     plain,
 )
+from digibrief.document.words import word
 from digibrief.theme import Theme
 from digibrief.vocabulary import MediumName
 from digibrief.writers.pptx.layout import (
@@ -50,7 +51,6 @@ from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
 from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
 
-BACKUP = "Backup"  # the divider's title and the kicker of every slide behind it
 MAX_FIGURES = 4  # key-figure tiles on a slide
 MAX_ITEMS = 5  # points on a list slide
 MAX_WORDS_ITEM = 12  # words in one bullet
@@ -303,7 +303,14 @@ class SlideMaker:
             shift = bottom - table.box.bottom
             rest = [_shift(e, -shift) for e in foot]
             out.append(
-                self.slide("title_only", title + " (continued)", kicker, s, [*els, table, *rest], notes[-1:])
+                self.slide(
+                    "title_only",
+                    title + (" " + word("continued")),
+                    kicker,
+                    s,
+                    [*els, table, *rest],
+                    notes[-1:],
+                )
             )
         if more:
             self.warnings.append(f"{clean(c.title)}: the table continues on {len(more)} more slide(s)")
@@ -324,7 +331,7 @@ class SlideMaker:
         room = box.h - self._foot_height([*foot, *notes], width)
         chart = self.native.build(c, box.w, room)
         if chart is None:
-            p = para("No data", self.st.body, self.st.muted)
+            p = para(word("no_data"), self.st.body, self.st.muted)
             return (
                 [TextEl(Box(box.x, box.y, box.w, self.st.body * LINE), (p,), "No data")],
                 box.y + self.st.body * LINE,
@@ -382,7 +389,9 @@ class SlideMaker:
             return c.cells[j][i] if transpose else c.cells[i][start + j]
 
         def text_of(v: int | None) -> str:
-            return levels[v] if v is not None and v < len(levels) else (c.level_missing or "Not assessed")
+            return (
+                levels[v] if v is not None and v < len(levels) else (c.level_missing or word("not_assessed"))
+            )
 
         names = [para(r, name_size, st.ink, bold=True) for r in rows]
         name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
@@ -525,7 +534,7 @@ class SlideMaker:
                 continue
             items.append((i, form))
         title = b.title if b.title and b.title != s.title else s.title
-        body = self.content(title + " (continued)")
+        body = self.content(title + (" " + word("continued")))
         budget = MAX_WORDS_SLIDE - words(title) - words(self.kicker_for(s, title))
         groups: list[list[tuple[int, Text]]] = [[]]
         used = 0
@@ -552,7 +561,7 @@ class SlideMaker:
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
                 notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
-                heading = title + (" (continued)" if g or p else "")
+                heading = title + ((" " + word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
                 out.append(self.slide("content", heading, self.kicker_for(s, title), s, els, notes))
         if len(out) > 1:
@@ -579,7 +588,7 @@ class SlideMaker:
 
     def text_slides(self, s: Section) -> list[SlidePlan]:
         """Paragraphs at the backup size, continued on further slides (reference material)."""
-        st, body = self.st, self.content(s.title + " (continued)")
+        st, body = self.st, self.content(s.title + (" " + word("continued")))
         texts = [b.text for b in s.blocks if isinstance(b, Paragraph | Callout)]
         if not texts:
             return []
@@ -588,14 +597,16 @@ class SlideMaker:
         pages = paginate(self.m, items, [(body.w, body.h)], st.backup, st.backup, st.backup * 0.6)
         out = []
         for i, page in enumerate(pages):
-            t = s.title + (" (continued)" if i else "")
+            t = s.title + ((" " + word("continued")) if i else "")
             notes = [f"Reference material for questions: {clean(s.title).lower()}."]
             notes.append(self.sources.line(n for x in texts for n in cites(x)))
-            out.append(self.slide("content", t, BACKUP, s, self.columns(page, body, 1), notes, backup=True))
+            out.append(
+                self.slide("content", t, word("backup"), s, self.columns(page, body, 1), notes, backup=True)
+            )
         return out
 
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
-        st, body = self.st, self.content("Sources" + " (continued)")
+        st, body = self.st, self.content("Sources" + (" " + word("continued")))
         half = (body.w - 0.5 * PT_PER_IN) / 2
 
         def item(n: int, ref: Reference):
@@ -615,14 +626,16 @@ class SlideMaker:
             notes = [
                 f"Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
             ]
-            t = "Sources" + (" (continued)" if i else "")
-            out.append(self.slide("content", t, BACKUP, s, self.columns(page, body, 2), notes, backup=True))
+            t = word("sources_title") + ((" " + word("continued")) if i else "")
+            out.append(
+                self.slide("content", t, word("backup"), s, self.columns(page, body, 2), notes, backup=True)
+            )
         return out
 
     def table_slides(self, s: Section, t: Table) -> list[SlidePlan]:
         title = (t.caption or s.title).rstrip(". ")
         condensed = t.on_slide == "condensed"
-        pages = self.tables.pages(t, self.content(title + " (continued)"), condensed)
+        pages = self.tables.pages(t, self.content(title + (" " + word("continued"))), condensed)
         if pages is None:
             self.warnings.append(
                 f"table skipped: {clean(title)} does not fit a slide legibly (it is in the PDF)"
@@ -632,8 +645,8 @@ class SlideMaker:
         for i, (el, rows) in enumerate(pages):
             notes = [f"Detailed table for questions: {clean(title)}."]
             notes.append(self.sources.line(n for row in rows for c in row for n in cites(c)))
-            tt = title + (" (continued)" if i else "")
-            out.append(self.slide("title_only", tt, BACKUP, s, [el], notes, backup=True))
+            tt = title + ((" " + word("continued")) if i else "")
+            out.append(self.slide("title_only", tt, word("backup"), s, [el], notes, backup=True))
         return out
 
 

@@ -1,0 +1,119 @@
+"""The outputs' fixed words and number symbols, in the report's language: a context every stage runs in.
+
+report/labels.yaml gives the words (section furniture, table headers, "page N of M", month names,
+"n/a", ordinals); report.yaml's `language` gives the number symbols through Babel's locale data
+(decimal mark, digit grouping, which ordinal form a number takes). compose() builds the document
+inside `speaking(speech)`, and the pipeline draws the charts and runs the writers inside the same
+speech, which the document carries, so every stage prints the same words. Outside any context the
+outputs speak English.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from digibrief.vocabulary import MONTHS, MONTHS_SHORT, ORDINAL, WORDS
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The language and the labels table of one report."""
+
+    language: str = "en"
+    words: tuple[tuple[str, str], ...] = ()  # only those that differ from the English defaults
+    months: tuple[str, ...] = MONTHS
+    months_short: tuple[str, ...] = MONTHS_SHORT
+    ordinal: tuple[tuple[str, str], ...] = field(default=tuple(ORDINAL.items()))
+
+    @staticmethod
+    def of(
+        language: str,
+        words: Mapping[str, str],
+        months: Sequence[str],
+        months_short: Sequence[str],
+        ordinal: Mapping[Any, str],
+    ) -> Speech:
+        return Speech(
+            language,
+            tuple(sorted((k, v) for k, v in words.items() if WORDS.get(k) != v)),
+            tuple(months),
+            tuple(months_short),
+            tuple(sorted((str(k), v) for k, v in ordinal.items())),
+        )
+
+    @functools.cached_property
+    def table(self) -> dict[str, str]:
+        return {**WORDS, **dict(self.words)}
+
+
+ENGLISH = Speech()
+_SPEECH: ContextVar[Speech | None] = ContextVar("speech", default=None)
+
+
+@contextmanager
+def speaking(speech: Speech) -> Iterator[None]:
+    """Run the block in speech: every word() and number format inside it uses its words and symbols."""
+    token = _SPEECH.set(speech)
+    try:
+        yield
+    finally:
+        _SPEECH.reset(token)
+
+
+def current() -> Speech:
+    return _SPEECH.get() or ENGLISH
+
+
+def word(key: str, **fields: object) -> str:
+    """The fixed word key in the current language, its {fields} filled in."""
+    text = current().table[key]
+    return text.format(**fields) if fields else text
+
+
+def month(number: int, short: bool = False) -> str:
+    speech = current()
+    return (speech.months_short if short else speech.months)[number - 1]
+
+
+def ordinal(n: int) -> str:
+    """24 -> '24th' in English, '24e' with a French labels table: the form Babel's plural rules pick."""
+    speech = current()
+    forms = dict(speech.ordinal)
+    return forms.get(_ordinal_form(speech.language, n), forms["other"]).format(n=n)
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(language: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def _ordinal_form(language: str, n: int) -> str:
+    return str(_locale(language).ordinal_form(n))
+
+
+@functools.lru_cache(maxsize=64)
+def _symbols(language: str) -> tuple[str, str]:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _locale(language)
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def decimal(value: float, decimals: int) -> str:
+    """value with digit grouping and decimal mark of the current language: 1,234.5 / 1 234,5."""
+    text = f"{value:,.{decimals}f}"
+    language = current().language
+    if language.startswith("en"):
+        return text
+    point, group = _symbols(language)
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)

@@ -1,0 +1,135 @@
+"""Labels in any language: every fixed word of the outputs comes from report/labels.yaml (shipped in
+English), and numbers and dates follow report.yaml's language."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from digibrief.document.numbers import big, edition_label, fmt, ordinal
+from digibrief.document.words import Speech, decimal, speaking
+from digibrief.vocabulary import MONTHS, ORDINAL, WORDS
+
+from .conftest import REPORT, ROOT, replace_in, run_cli
+from .test_datapack import read_workbook
+
+FRENCH = ROOT / "tests" / "labels_fr.yaml"
+
+# words the outputs print that are not the user's data: none may survive a French labels table
+FURNITURE = (
+    "Country profile",
+    "At a glance",
+    "Highlights",
+    "page 2 of",
+    "Latest available value of each indicator",
+    "What happened",
+    "Rationale for each rating",
+    "Sources disagree:",
+    "Source:",
+    "Sources:",
+    "November 2026",
+    "(1 = best)",
+    "Dated milestones by country",
+    "Hollow markers",
+)  # "n/a" and "Where sources disagree" also occur in the shipped data's own words, so are not listed
+DECK_FURNITURE = (*FURNITURE, "Backup", "Questions and discussion", "(continued)", "No data")
+PACK_FURNITURE = ("Country", "Year", "Value", "Unit", "Status", "Shown as", "About", "What it shows")
+
+
+def french() -> Speech:
+    table = yaml.safe_load(FRENCH.read_text(encoding="utf-8"))
+    return Speech.of("fr", table["words"], table["months"], table["months_short"], table["ordinal"])
+
+
+def test_the_shipped_labels_are_the_english_defaults():
+    shipped = yaml.safe_load((REPORT / "labels.yaml").read_text(encoding="utf-8"))
+    assert shipped["words"] == WORDS
+    assert shipped["months"] == list(MONTHS) and shipped["ordinal"] == ORDINAL
+
+
+def test_numbers_and_dates_follow_the_language():
+    with speaking(french()):
+        assert fmt(92.93, "percent", 1) == "92,9 %"
+        assert decimal(1234.5, 1) == "1\u202f234,5"  # Babel's French grouping: a narrow no-break space
+        assert (ordinal(1), ordinal(24)) == ("1er", "24e")
+        assert big(165_000_000) == "165 millions"
+        assert fmt(None, "score") == "n.d."
+        assert edition_label("2026-11-29") == "novembre 2026"
+    assert (fmt(92.93, "percent", 1), ordinal(22), edition_label("2026-11-29")) == (
+        "92.9%",
+        "22nd",
+        "November 2026",
+    )
+
+
+def slide_text(path: Path) -> str:
+    """The text on the slides (shapes, tables, chart titles), without the speaker notes."""
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                out += [c.text_frame.text for row in shape.table.rows for c in row.cells]
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                chart = shape.chart
+                out += [s.name for s in chart.plots[0].series] if chart.plots else []
+    return "\n".join(out)
+
+
+def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, tmp_path: Path):
+    shutil.copy(FRENCH, project_copy / "report" / "labels.yaml")
+    report = project_copy / "report" / "report.yaml"
+    replace_in(report, "language: en", "language: fr")
+    for english, french_title in (
+        ("title: Key takeaways", "title: Points clés"),
+        ("title: Contents", "title: Sommaire"),
+        ("title: Regional overview", "title: Vue régionale"),
+        ("title: Risks", "title: Risques"),
+        ("title: Methodology and sources", "title: Méthode et sources"),
+    ):
+        replace_in(report, english, french_title)
+    out = tmp_path / "out"
+    done = run_cli(
+        "build",
+        *("--data", str(project_copy / "data"), "--report", str(project_copy / "report"), "--out", str(out)),
+        "-q",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    from pypdf import PdfReader
+
+    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "brief.pdf").pages)
+    deck = " ".join(slide_text(out / "deck.pptx").split())
+    pack = [
+        cell for rows in read_workbook(out / "brief-data.xlsx").values() for row in rows[:4] for cell in row
+    ]
+    left = {
+        "brief.pdf": [w for w in FURNITURE if w.lower() in pdf.lower()],
+        "deck.pptx": [w for w in DECK_FURNITURE if w in deck],
+        "brief-data.xlsx": [w for w in PACK_FURNITURE if w in pack],
+    }
+    assert left == {"brief.pdf": [], "deck.pptx": [], "brief-data.xlsx": []}
+    french_words = ("page 2 sur", "profil de pays", "en bref", "novembre 2026", "24e", "92,9 %", "source :")
+    for expected in (*french_words, "divergences entre sources"):
+        assert expected in pdf.lower(), expected
+    assert "Annexe" in deck and "Pays" in pack
+
+
+def test_a_template_that_drops_a_field_is_refused_at_its_place(project_copy: Path):
+    labels = project_copy / "report" / "labels.yaml"
+    replace_in(labels, 'page_of: "page {page} of {total}"', 'page_of: "page {page}"')
+    done = run_cli("check", cwd=project_copy)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "report/labels.yaml:" in done.stderr
+    assert "'page_of' must keep the fields {page}, {total}, got 'page {page}'" in done.stderr
+
+
+def test_without_a_labels_file_the_outputs_speak_english(project_copy: Path):
+    (project_copy / "report" / "labels.yaml").unlink()
+    done = run_cli("check", cwd=project_copy)
+    assert done.returncode == 0, done.stderr
