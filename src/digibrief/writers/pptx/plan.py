@@ -19,7 +19,6 @@ from digibrief.document.types import (
     References,
     Section,
     Table,
-    plain,
 )
 from digibrief.document.words import word
 from digibrief.writers.pptx.layout import PT_PER_IN, Box, Element, Plan, RectEl, SlidePlan, TextEl
@@ -302,7 +301,3 @@ class Planner(SlideMaker):
             ]
             out.append(self.slide("content", t, word("backup"), contents, els, notes, backup=True))
         return out
-
-
-def headline_text(f: Figure) -> str:
-    return plain(f.headline).strip() or f.chart.title

@@ -233,9 +233,6 @@ class SlideMaker:
     def kicker_for(self, s: Section, title: str) -> str:
         return (s.kicker if title == s.title else s.title) or ""
 
-    def text_box(self, box: Box, paras: Sequence[Para], name: str, slot: str = "") -> TextEl:
-        return TextEl(box, tuple(paras), name, slot)
-
     # --- talk: charts ----------------------------------------------------------------------------
 
     def chart_slides(self, s: Section, f: Figure, talk: Sequence[str] = ()) -> list[SlidePlan]:
