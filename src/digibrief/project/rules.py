@@ -109,6 +109,11 @@ def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
         for name, chart in p.report.charts.items():
             if chart.caption:
                 yield p.report_file, ("charts", name, "caption"), chart.caption
+            if isinstance(chart.headline, dict):
+                for cid, text in chart.headline.items():
+                    yield p.report_file, ("charts", name, "headline", cid), text
+            elif chart.headline:
+                yield p.report_file, ("charts", name, "headline"), chart.headline
 
 
 def _years(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, int | None]]:
