@@ -571,6 +571,17 @@ def test_picture_charts_keep_the_slides_and_their_alt_text(project, images, rend
     )
 
 
+def test_the_chart_option_is_the_deck_s_alone_so_the_brief_s_cache_key_ignores_it():
+    from digibrief.writers.contract import Choices
+    from digibrief.writers.pdf import options as pdf_options
+    from digibrief.writers.pptx import options as deck_options
+
+    assert pdf_options.resolve(Choices(deck_charts="picture")) == pdf_options.resolve(Choices())
+    assert deck_options.resolve(Choices(deck_charts="picture")).charts == "picture"
+    with pytest.raises(UsageError, match="--deck-charts"):
+        deck_options.resolve(Choices(deck_charts="svg"))
+
+
 # --- templates ---------------------------------------------------------------------------------------
 
 
