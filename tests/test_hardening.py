@@ -270,6 +270,7 @@ def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(shipped_
         pytest.skip("needs /proc/self/fd to tell which file is being written")
     opts = shipped_copy
     before = file_states(opts.out)
+    assert "Best EGDI performer in the region" in deck_text(opts.out / "deck.pptx")  # so the edit shows
     edit_text_both_outputs_show(opts.data)
     charts_before = sorted(opts.cache.iterdir())
     real_fsync = os.fsync
