@@ -20,17 +20,13 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from digibrief import charts
-from digibrief.document.compose import compose
 from digibrief.document.types import Bullets, Document, Figure, References, Run, Table, plain
 from digibrief.errors import UsageError
-from digibrief.project.load import load
-from digibrief.project.theming import make_theme
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import PICTURE_KINDS
 from digibrief.writers.pptx.options import DeckOptions, read_template
 
-from .conftest import DATA, REPORT, deck_text, require_tool
+from .conftest import deck_text, require_tool
 
 EMU_PER_PT = 12700
 HOSTILE = ("<img src=x>", "AT&T", "a < b", "<script>alert(1)</script>")
@@ -43,20 +39,16 @@ SUBTITLES = {"Kicker", "Subtitle", "Imprint"}
 
 
 @pytest.fixture(scope="module")
-def project():
-    p = load(DATA, REPORT)
-    return compose(p), make_theme(p.theme, REPORT)
-
-
-def draw(doc: Document, theme, options: DeckOptions | None = None):
-    reqs = render_pptx.image_requests(doc, options)
-    return {r.key: charts.render(r.chart, theme, charts.MEDIA[r.medium], r.fmt) for r in reqs}
+def project(shipped_doc, shipped_theme):
+    """The shipped document and theme, composed once per session."""
+    return shipped_doc, shipped_theme
 
 
 @pytest.fixture(scope="module")
-def images(project):
+def images(project, chart_images):
     doc, theme = project
-    return draw(doc, theme, DeckOptions(charts="picture"))  # every chart: enough for either mode
+    # every chart (enough for either mode), each drawn once per session
+    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme)
 
 
 @pytest.fixture(scope="module")
