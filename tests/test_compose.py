@@ -8,14 +8,12 @@ import pytest
 
 from digibrief.document.compose import compose
 from digibrief.document.types import Figure, KeyFigures, References, Table
-from digibrief.project.load import load
-
-from .conftest import DATA, REPORT
 
 
 @pytest.fixture(scope="module")
-def project():
-    return load(DATA, REPORT)
+def project(shipped_project):
+    """The shipped project, loaded once per session."""
+    return shipped_project
 
 
 def test_sections_follow_the_report_order_with_one_per_focus_country(project):
