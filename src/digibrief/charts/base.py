@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from digibrief.document.numbers import fmt
-from digibrief.document.types import ChartSpec, Series, SeriesPoint
+from digibrief.document.types import ChartSpec, Series, SeriesPoint, colour_slots
 from digibrief.document.words import decimal
 from digibrief.document.words import word as fixed_word
 from digibrief.theme import Theme
@@ -326,6 +326,7 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
             for s in series
         ]
     n = len(t.palette)
+    slots = colour_slots(series)
     return [
         Style(
             t.palette[i % n],
@@ -337,7 +338,9 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
             3,
             False,
         )
-        for i in range(len(series))
+        if i >= 0
+        else Style(t.muted, readable(t.muted), MARKERS[i], DASHES[1], lw * 0.85, ms * 0.9, 2.5, False)
+        for i in slots
     ]
 
 

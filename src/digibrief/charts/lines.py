@@ -360,10 +360,7 @@ def rank_axis(spec: ChartSpec, values: Sequence[float]) -> tuple[float, float, l
     if lo == 1 and 1 not in ticks:
         ticks = [t for t in ticks if t - 1 >= step * 0.4]
         ticks.insert(0, 1.0)
-    if vr is not None and hi == vr[1] and hi not in ticks:
-        ticks = [t for t in ticks if hi - t >= step * 0.4]
-        ticks.append(hi)
-    return lo, hi, ticks
+    return lo, hi, ticks  # round ticks only: the range's end (e.g. 193) is the axis, unlabelled
 
 
 def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:

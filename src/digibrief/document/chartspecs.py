@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from itertools import pairwise
 
 from digibrief.document.numbers import fmt, ordinal
 from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
@@ -18,6 +19,13 @@ def ordered_countries(project: Project) -> list[Country]:
     """Focus countries in report order, then the others (context) by name."""
     order = {cid: i for i, cid in enumerate(project.report.countries)}
     return sorted(project.countries.values(), key=lambda c: (order.get(c.id, len(order)), c.name))
+
+
+def country_colours(project: Project) -> dict[str, int]:
+    """Each focus country's palette index, decided once for the edition from the report's order, so
+    that a country has one colour in every chart of both outputs; context countries have none."""
+    focus = [c.id for c in ordered_countries(project) if c.role == "focus"]
+    return {cid: i for i, cid in enumerate(focus)}
 
 
 def _join(words: list[str]) -> str:
@@ -43,6 +51,17 @@ def short_publisher(publisher: str) -> str:
     return re.split(r"\s*[(;]", publisher, maxsplit=1)[0].strip() or publisher
 
 
+def dashed(text: str) -> str:
+    """Ranges of numbers with the one dash titles and subtitles use: '2016-2024' -> '2016\u20132024'."""
+    return re.sub(r"(?<=\d)\s*[-\u2012\u2013\u2014]\s*(?=\d)", "\u2013", text)
+
+
+def says_years(title: str, years: list[int]) -> bool:
+    """Whether a title already gives the period (its first and last year), so a subtitle need not."""
+    found = set(re.findall(r"(?<!\d)(\d{4})(?!\d)", title))
+    return {str(min(years)), str(max(years))} <= found
+
+
 def _span(years: list[int]) -> str:
     return str(years[0]) if len(set(years)) == 1 else f"{min(years)}\u2013{max(years)}"
 
@@ -59,6 +78,7 @@ class SpecBuilder:
         self.p = project
         self.cite = cite
         self.last_year = int(project.report.edition[:4])
+        self.colours = country_colours(project)
         self.kinds: dict[str, Callable[[str, ChartDef, str | None], tuple[ChartSpec, list[str]]]] = {
             "index_by_year": self._index_by_year,
             "trend": self._trend,
@@ -100,7 +120,9 @@ class SpecBuilder:
                 points.append(SeriesPoint(y, pt.value if pt else None, pt.status if pt else "verified"))
                 if pt:
                     sources.append(pt.source)
-            out.append(Series(c.id, c.name, tuple(points), emphasis=(c.id == focus)))
+            out.append(
+                Series(c.id, c.name, tuple(points), emphasis=(c.id == focus), colour=self.colours.get(c.id))
+            )
         return out, sources
 
     def _years(self, d: ChartDef) -> list[int]:
@@ -112,9 +134,10 @@ class SpecBuilder:
         hi = d.to_year or (max(seen) if seen else self.last_year)
         return list(range(lo, hi + 1))
 
-    def _subtitle(self, ind: Indicator, years: list[int]) -> str:
+    def _subtitle(self, ind: Indicator, years: list[int], title: str = "") -> str:
+        """Unit and period, with the one dash of ranges; the period left out when the title says it."""
         unit = word("rank_best", unit=ind.unit_label) if ind.unit == "rank" else ind.unit_label
-        return f"{unit}, {_span(years)}" if years else unit
+        return dashed(f"{unit}, {_span(years)}" if years and not says_years(title, years) else unit)
 
     def _base(
         self,
@@ -126,6 +149,7 @@ class SpecBuilder:
         alt: str,
         **kw: object,
     ) -> ChartSpec:
+        focus = next((s.key for s in series if s.emphasis), None)
         notes = (
             (word("hollow_note"),)
             if any(p.status != "verified" and p.value is not None for s in series for p in s.points)
@@ -134,8 +158,8 @@ class SpecBuilder:
         return ChartSpec(
             id=spec_id,
             kind=d.kind,
-            title=d.title,
-            subtitle=self._subtitle(ind, years),
+            title=dashed(d.title),
+            subtitle=self._subtitle(ind, years, d.headline_for(focus) or d.title),
             source_line="",
             alt=alt,
             unit=ind.unit,
@@ -183,7 +207,11 @@ class SpecBuilder:
             if not candidates:
                 series_out.append(
                     Series(
-                        c.id, c.name, (SeriesPoint(d.year or self.last_year, None),), emphasis=c.id == country
+                        c.id,
+                        c.name,
+                        (SeriesPoint(d.year or self.last_year, None),),
+                        emphasis=c.id == country,
+                        colour=self.colours.get(c.id),
                     )
                 )
                 continue
@@ -192,7 +220,13 @@ class SpecBuilder:
             years.append(y)
             sources.append(pt.source)
             series_out.append(
-                Series(c.id, c.name, (SeriesPoint(y, pt.value, pt.status),), emphasis=c.id == country)
+                Series(
+                    c.id,
+                    c.name,
+                    (SeriesPoint(y, pt.value, pt.status),),
+                    emphasis=c.id == country,
+                    colour=self.colours.get(c.id),
+                )
             )
         known = [s for s in series_out if s.points[0].value is not None]
         known.sort(key=lambda s: s.points[0].value or 0, reverse=ind.higher_is_better)
@@ -235,7 +269,7 @@ class SpecBuilder:
         c = self.p.countries[country] if country else None
         data = c.indicators.get(d.indicator or "", {}) if c else {}
         years = sorted(data)
-        series, sources = self._series(d, years, country, [c] if c else [])
+        series, sources = self._series(d, self._cadence_years(d, years), country, [c] if c else [])
         if c and years:
             first, last = data[years[0]], data[years[-1]]
             best_year = (
@@ -254,6 +288,20 @@ class SpecBuilder:
         else:
             alt = f"{ind.name}: no data."
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
+
+    def _cadence_years(self, d: ChartDef, years: list[int]) -> list[int]:
+        """The years from first to last at the indicator's publication step (the smallest step
+        between two years that any country has), so that a year without a value is a point
+        without one: a gap in the line, never a line bridging it."""
+        if len(years) < 2:
+            return years
+        steps = [
+            b - a
+            for c in self.p.countries.values()
+            for a, b in pairwise(sorted(c.indicators.get(d.indicator or "", {})))
+        ]
+        step = max(min(steps), 1)
+        return sorted(set(range(years[0], years[-1] + 1, step)) | set(years))
 
     def _online_offline(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind = self._indicator(d)
@@ -298,7 +346,7 @@ class SpecBuilder:
         spec = ChartSpec(
             id=spec_id,
             kind="timeline",
-            title=d.title,
+            title=dashed(d.title),
             subtitle=word("timeline_subtitle", years=_span(years) if years else word("none")),
             source_line="",
             alt=alt,
@@ -331,7 +379,7 @@ class SpecBuilder:
         spec = ChartSpec(
             id=spec_id,
             kind="heatmap",
-            title=d.title,
+            title=dashed(d.title),
             subtitle=word("heatmap_subtitle", lowest=lowest, highest=highest),
             source_line="",
             alt=alt,

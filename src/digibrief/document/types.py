@@ -6,6 +6,7 @@ Writers never parse markup: text arrives as runs whose every character is litera
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,6 +65,26 @@ class Series:
     label: str  # what a direct label says
     points: tuple[SeriesPoint, ...]
     emphasis: bool = False  # the country in focus, drawn in colour against grey peers
+    # the country's own colour for the whole edition: an index into the theme's palette (focus
+    # countries in report order), or None for a context country (outlined or dashed, never a
+    # focus colour); charts in both outputs read it, so a country looks the same everywhere
+    colour: int | None = None
+
+
+def colour_slots(series: Sequence[Series]) -> list[int]:
+    """Each series' colour: its country's palette index (the same in every chart), or a negative
+    number for a context country, drawn dashed in a neutral colour with a marker counted from the
+    end of the list; series without any colour (not countries) take their position."""
+    if all(s.colour is None for s in series):
+        return list(range(len(series)))
+    out, context = [], 0
+    for s in series:
+        if s.colour is not None:
+            out.append(s.colour)
+        else:
+            context += 1
+            out.append(-context)
+    return out
 
 
 @dataclass(frozen=True)

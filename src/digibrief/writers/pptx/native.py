@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from digibrief.document.numbers import fmt
-from digibrief.document.types import ChartSpec, Series, SeriesPoint
+from digibrief.document.types import ChartSpec, Series, SeriesPoint, colour_slots
 from digibrief.document.words import word
 from digibrief.writers.pptx.palette import Colours, blend, legible, on
 from digibrief.writers.pptx.text import LINE, Metrics
@@ -250,7 +250,9 @@ class Builder:
                 DASHES[(i // n) % len(DASHES)],
                 7,
             )
-            for i in range(len(series))
+            if i >= 0  # the country's own colour (document.types.colour_slots); a context country is grey
+            else (c.muted, legible(c.muted, c.background), 2.0, MARKERS[i], DASHES[1], 6)
+            for i in colour_slots(series)
         ]
 
     def lines(self, spec: ChartSpec, w: float, h: float) -> NativeChart:

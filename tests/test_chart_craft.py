@@ -1,0 +1,172 @@
+"""Page craft of the charts drawn from the shipped data (issue 13): one colour per country in every
+chart of both outputs, line-end labels apart, rank axes with round ticks and gaps at missing years,
+one dash in titles and subtitles and no period repeated from the title."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from itertools import combinations
+
+import pytest
+
+from digibrief import charts
+from digibrief.charts.colours import readable
+from digibrief.document.compose import compose
+from digibrief.document.types import ChartSpec, Series, SeriesPoint, colour_slots
+from digibrief.project.load import load
+from digibrief.project.theming import make_theme
+from digibrief.vocabulary import print_medium
+from digibrief.writers.pptx.native import Builder
+from digibrief.writers.pptx.palette import Colours
+
+from .conftest import DATA, REPORT
+
+
+@cache
+def project():
+    return load(DATA, REPORT)
+
+
+@cache
+def specs() -> tuple[ChartSpec, ...]:
+    return tuple({f.chart.id: f.chart for f in compose(project()).figures()}.values())
+
+
+@cache
+def theme():
+    return make_theme(project().theme, REPORT)
+
+
+def spec(spec_id: str) -> ChartSpec:
+    return next(s for s in specs() if s.id == spec_id)
+
+
+def drawn(s: ChartSpec, medium: str = "print"):
+    m = charts.MEDIA[print_medium(s.kind)] if medium == "print" else charts.MEDIA[medium]
+    fig = charts.draw(s, theme(), m)
+    fig.canvas.draw()
+    return fig
+
+
+def test_each_country_keeps_one_colour_in_every_chart_and_the_context_country_none():
+    seen: dict[str, set[int | None]] = {}
+    for s in specs():
+        for series in s.series:
+            seen.setdefault(series.key, set()).add(series.colour)
+    assert all(len(v) == 1 for v in seen.values()), seen
+    focus = {k: next(iter(v)) for k, v in seen.items() if project().countries[k].role == "focus"}
+    assert sorted(focus.values()) == list(range(len(focus)))  # distinct, from the report's order
+    assert focus["KAZ"] == 0 and seen["TKM"] == {None}  # Turkmenistan is context: no focus colour
+
+
+def end_label_colours(s: ChartSpec) -> dict[str, str]:
+    from matplotlib.colors import to_hex
+
+    fig = drawn(s)
+    names = {series.label for series in s.series}
+    return {
+        t.get_text().split(" ")[0]: to_hex(t.get_color())
+        for t in fig.axes[0].texts
+        if t.get_text().split(" ")[0] in names
+    }
+
+
+def test_the_pdf_charts_draw_a_country_in_the_same_colour_and_turkmenistan_not_in_a_focus_colour():
+    a, b = end_label_colours(spec("egdi-score")), end_label_colours(spec("internet-users"))
+    assert set(a) == set(b) == {s.label for s in spec("egdi-score").series}
+    assert a == b
+    palette = {readable(c) for c in theme().palette}
+    assert a["Kazakhstan"] == readable(theme().palette[0])
+    assert a["Turkmenistan"] not in palette
+    assert len(set(a.values())) == len(a)
+
+
+def test_the_deck_reads_the_same_colour_field():
+    c = Colours.of_theme(theme())
+    s = spec("internet-users")
+    layout = Builder.__new__(Builder)
+    layout.c = c
+    styles = layout.styles(s.series)
+    for series, slot, style in zip(s.series, colour_slots(s.series), styles, strict=True):
+        if series.colour is None:
+            assert style[0] not in c.series and style[4] != "solid"
+        else:
+            assert style[0] == c.series[slot]
+
+
+@pytest.mark.parametrize("medium", ["print", "slide_wide", "slide_half"])
+@pytest.mark.parametrize("spec_id", ["egdi-score", "internet-users", "kgz-internet"])
+def test_line_end_labels_never_collide(spec_id, medium):
+    fig = drawn(spec(spec_id), medium)
+    r = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(r)) for t in fig.axes[0].texts if t.get_text().strip()]
+    for (ta, a), (tb, b) in combinations(boxes, 2):
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        assert not (w > 0.5 and h > 0.5), f"{ta!r} overlaps {tb!r}"
+
+
+def test_close_line_ends_are_spread_apart():
+    """Tajikistan and Turkmenistan ending a thousandth apart still get separate labels."""
+    years = [2016, 2018, 2022, 2024]
+
+    def s(key: str, label: str, vals: list[float], colour: int | None) -> Series:
+        return Series(
+            key, label, tuple(SeriesPoint(y, v) for y, v in zip(years, vals, strict=True)), colour=colour
+        )
+
+    close = ChartSpec(
+        id="close",
+        kind="index_by_year",
+        title="t",
+        subtitle="s",
+        source_line="",
+        alt="a",
+        unit="score",
+        decimals=3,
+        value_range=(0, 1),
+        series=(
+            s("TJK", "Tajikistan", [0.34, 0.42, 0.50, 0.561], 3),
+            s("TKM", "Turkmenistan", [0.33, 0.37, 0.48, 0.560], None),
+        ),
+    )
+    for medium in ("print", "slide_wide"):
+        fig = drawn(close, medium)
+        r = fig.canvas.get_renderer()
+        a, b = (t.get_window_extent(r) for t in fig.axes[0].texts if t.get_text().startswith("T"))
+        assert min(a.y1, b.y1) - max(a.y0, b.y0) <= 0.5
+
+
+def test_a_rank_path_breaks_its_line_at_missing_years():
+    s = spec("uzb-ai-rank")
+    years = [p.year for p in s.series[0].points]
+    assert years == list(range(2019, 2025))  # the index is yearly: 2020-2022 are points without a value
+    assert [p.value is None for p in s.series[0].points] == [False, True, True, True, False, False]
+    fig = drawn(s)
+    line = max(fig.axes[0].lines, key=lambda ln: len(ln.get_xdata()))
+    xs, ys = list(line.get_xdata()), list(line.get_ydata())
+    assert xs == years and all(math.isnan(ys[xs.index(y)]) for y in (2020, 2021, 2022))
+    # a biennial survey stays joined: a gap is a missing publication, not the step between them
+    egdi = [p.year for p in spec("kaz-egdi-rank").series[0].points]
+    assert egdi == list(range(2014, 2025, 2))
+
+
+@pytest.mark.parametrize("spec_id", ["uzb-ai-rank", "kaz-egdi-rank"])
+def test_rank_axes_have_round_ticks(spec_id):
+    fig = drawn(spec(spec_id))
+    ticks = [
+        t for t in fig.axes[0].get_yticks() if fig.axes[0].get_ylim()[1] <= t <= fig.axes[0].get_ylim()[0]
+    ]
+    assert ticks[0] == 1
+    assert all(t % 5 == 0 for t in ticks[1:]), ticks
+
+
+def test_titles_and_subtitles_use_one_dash_and_do_not_repeat_the_period():
+    for s in specs():
+        for text in (s.title, s.subtitle):
+            assert not re.search(r"\d\s*[-\u2014]\s*\d", text), text
+    # a title that gives the years leaves them out of the subtitle
+    assert spec("egdi-score").subtitle == "score (0\u20131)"
+    assert spec("internet-users").subtitle.endswith("2010\u20132023")
