@@ -170,3 +170,106 @@ def test_titles_and_subtitles_use_one_dash_and_do_not_repeat_the_period():
     # a title that gives the years leaves them out of the subtitle
     assert spec("egdi-score").subtitle == "score (0\u20131)"
     assert spec("internet-users").subtitle.endswith("2010\u20132023")
+
+
+# --- the locator map -------------------------------------------------------------------------------
+
+
+def locator(country: str | None = None) -> ChartSpec:
+    from digibrief.document.chartspecs import SpecBuilder
+
+    return SpecBuilder(project(), lambda ids: (1,)).locator_map(country)[0]
+
+
+def test_the_boundaries_file_is_small_sourced_and_holds_the_region():
+    path = DATA / "geo" / "central-asia.geojson"
+    assert path.stat().st_size < 200_000
+    geo = project().geo
+    assert geo is not None and geo.source == "NATURAL_EARTH_110M"
+    assert project().sources[geo.source].kind == "primary"
+    ids = {s.id for s in geo.shapes}
+    assert set(project().countries) <= ids
+    assert {"RUS", "CHN", "AFG", "IRN"} <= ids
+
+
+def test_the_locator_map_fills_focus_countries_in_their_chart_colours_and_outlines_the_context():
+    spec = locator()
+    roles = {s.key: (s.role, s.colour) for s in spec.shapes}
+    for series in spec_of_region().series:
+        assert roles[series.key] == ("focus" if series.colour is not None else "context", series.colour)
+    assert roles["RUS"] == ("neighbour", None)
+    assert spec.source_line == "Source: Natural Earth (2018)."
+    fig = drawn(spec)
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Polygon
+
+    fills = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches if isinstance(p, Polygon)}
+    assert {c.lower() for c in theme().palette} <= fills
+
+
+def spec_of_region() -> ChartSpec:
+    return spec("egdi-score")
+
+
+@pytest.mark.parametrize("medium", ["print", "slide_half", "slide_wide"])
+@pytest.mark.parametrize("country", [None, "TJK", "KGZ"])
+def test_the_locator_map_names_countries_without_overlaps_or_clipping(country, medium):
+    fig = drawn(locator(country), medium)
+    r = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(r)) for t in fig.axes[0].texts if t.get_text().strip()]
+    names = {text for text, _ in boxes}
+    if country is None:
+        assert {"Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"} <= names
+    else:
+        assert names == {project().countries[country].name}
+    frame = fig.axes[0].bbox
+    for text, box in boxes:
+        assert frame.x0 - 0.5 <= box.x0 and box.x1 <= frame.x1 + 0.5, f"{text!r} clipped"
+        assert frame.y0 - 0.5 <= box.y0 and box.y1 <= frame.y1 + 0.5, f"{text!r} clipped"
+    for (ta, a), (tb, b) in combinations(boxes, 2):
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        assert not (w > 0.5 and h > 0.5), f"{ta!r} overlaps {tb!r}"
+
+
+def test_a_country_page_map_highlights_that_country_alone():
+    spec = locator("TJK")
+    assert [s.key for s in spec.shapes if s.emphasis] == ["TJK"]
+    fig = drawn(spec)
+    from matplotlib.colors import to_hex
+
+    fills = [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    palette = [c.lower() for c in theme().palette]
+    tjk = palette[next(s.colour for s in spec.shapes if s.key == "TJK")]
+    assert tjk in fills and not (set(palette) - {tjk}) & set(fills)
+
+
+def test_the_map_bytes_are_reproducible():
+    spec = locator()
+    m = charts.MEDIA["print"]
+    assert charts.render(spec, theme(), m, "svg") == charts.render(spec, theme(), m, "svg")
+
+
+def test_bad_boundaries_are_located_errors(tmp_path):
+    from digibrief.project.geo import load_geo
+
+    def problems(text: str) -> list[str]:
+        path = tmp_path / "g.geojson"
+        path.write_text(text, encoding="utf-8")
+        out: list = []
+        assert load_geo(path, "data/geo/g.geojson", out) is None
+        return [str(p) for p in out]
+
+    assert problems('{"type": "FeatureCollection",\n "features": [}')[0].startswith("data/geo/g.geojson:2:")
+    ring = "[[60,40],[61,40],[61,41],[60,40]]"
+    bad_id = (
+        '{"type":"FeatureCollection","source":"X","frame":[44,33,90,56],"features":['
+        '{"type":"Feature","properties":{"id":"kaz","name":"K"},"geometry":{"type":"Polygon","coordinates":['
+        + ring
+        + "]}}]}"
+    )
+    assert any("features[0].properties.id" in p for p in problems(bad_id))
+    bad_point = bad_id.replace('"kaz"', '"KAZ"').replace("[60,40],[61,40]", "[60,40],[200,40]")
+    assert any("features[0].geometry.coordinates[0]" in p and "outside" in p for p in problems(bad_point))
+    no_frame = bad_id.replace('"kaz"', '"KAZ"').replace('"frame":[44,33,90,56],', "")
+    assert any("frame" in p for p in problems(no_frame))

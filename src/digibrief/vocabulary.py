@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 # --- chart kinds and statuses ----------------------------------------------------------------------
 
 ChartKind = Literal[
-    "index_by_year", "trend", "timeline", "heatmap", "peer_bar", "rank_path", "online_offline"
+    "index_by_year",
+    "trend",
+    "timeline",
+    "heatmap",
+    "peer_bar",
+    "rank_path",
+    "online_offline",
+    "locator_map",
 ]
 CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
 
@@ -155,6 +162,8 @@ WORDS: dict[str, str] = {
     "sources_line": "Sources: {sources}.",
     "rank_best": "{unit} (1 = best)",
     "timeline_subtitle": "Dated milestones by country, {years}",
+    "locator_title": "Central Asia",
+    "caspian_sea": "Caspian Sea",
     "heatmap_subtitle": "Editorial rating by the method in the methodology, from {lowest} to {highest}; higher is worse",
     "none": "none",
     "hollow_note": "Hollow markers: reported by a single source or unverified; see Methodology.",

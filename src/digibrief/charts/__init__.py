@@ -65,6 +65,7 @@ def _kinds() -> dict[ChartKind, Draw]:
     from .bars import draw_online_offline, draw_peer_bar
     from .heatmap import draw_heatmap
     from .lines import draw_lines, draw_rank_path
+    from .locator import draw_locator_map
     from .timeline import draw_timeline
 
     return {
@@ -75,6 +76,7 @@ def _kinds() -> dict[ChartKind, Draw]:
         "online_offline": draw_online_offline,
         "heatmap": draw_heatmap,
         "timeline": draw_timeline,
+        "locator_map": draw_locator_map,
     }
 
 

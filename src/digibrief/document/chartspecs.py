@@ -8,7 +8,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from digibrief.document.numbers import fmt, ordinal
-from digibrief.document.types import ChartSpec, Event, Lane, Series, SeriesPoint
+from digibrief.document.types import ChartSpec, Event, Lane, MapShape, Series, SeriesPoint
 from digibrief.document.words import word
 from digibrief.project.model import ChartDef, Country, Indicator, Project
 
@@ -87,6 +87,7 @@ class SpecBuilder:
             "online_offline": self._online_offline,
             "timeline": self._timeline,
             "heatmap": self._heatmap,
+            "locator_map": self._locator_map,
         }
 
     def build(
@@ -390,6 +391,60 @@ class SpecBuilder:
             level_missing=risks.not_assessed,
         )
         return self._with_source(spec, sources), sources
+
+    def _locator_map(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
+        spec = self.locator(spec_id, d.title, country)
+        sources = [self.p.geo.source] if self.p.geo is not None else []
+        return self._with_source(spec, sources), sources
+
+    def locator(self, spec_id: str, title: str, country: str | None = None) -> ChartSpec:
+        """The region on a map: focus countries in their colours (or country alone in its colour),
+        context countries outlined, neighbours in light grey; names as direct labels."""
+        geo = self.p.geo
+        region = ordered_countries(self.p)
+        if geo is None:
+            return ChartSpec(spec_id, "locator_map", dashed(title), "", "", f"{title}: no boundaries.")
+        by_id = {s.id: s for s in geo.shapes}
+        shapes = [
+            MapShape(
+                c.id,
+                c.name,
+                by_id[c.id].rings,
+                "focus" if c.role == "focus" else "context",
+                self.colours.get(c.id),
+                emphasis=c.id == country,
+            )
+            for c in region
+            if c.id in by_id
+        ]
+        mine = {c.id for c in region}
+        shapes += [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
+        focus = [c.name for c in region if c.role == "focus" and c.id in by_id]
+        context = [c.name for c in region if c.role != "focus" and c.id in by_id]
+        if country and country in self.p.countries:
+            alt = f"Map of Central Asia with {self.p.countries[country].name} highlighted among its neighbours."
+        else:
+            alt = f"Map of Central Asia: {_join(focus)} in colour" if focus else "Map of Central Asia"
+            alt += f", {_join(context)} outlined for context" if context else ""
+            alt += ", between Russia, China, Afghanistan, Iran and the Caspian Sea."
+        return ChartSpec(
+            id=spec_id,
+            kind="locator_map",
+            title=dashed(title),
+            subtitle="",
+            source_line="",
+            alt=alt,
+            shapes=tuple(shapes),
+            frame=geo.frame,
+        )
+
+    def locator_map(self, country: str | None = None) -> tuple[ChartSpec, tuple[int, ...]]:
+        """The locator map for the cover (no country) or a country's first page, with its citation."""
+        spec_id = f"{country.lower()}-locator-map" if country else "locator-map"
+        name = self.p.countries[country].name if country else ""
+        spec = self.locator(spec_id, name or word("locator_title"), country)
+        sources = [self.p.geo.source] if self.p.geo is not None else []
+        return self._with_source(spec, sources), self.cite(sources)
 
     # --- alt-text findings -------------------------------------------------------------------------
 

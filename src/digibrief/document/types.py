@@ -100,6 +100,21 @@ class Lane:
     events: tuple[Event, ...]
 
 
+Ring = tuple[tuple[float, float], ...]  # (lon, lat) points of a closed outline
+
+
+@dataclass(frozen=True)
+class MapShape:
+    """A country on the locator map: its outline, and the role that decides how it is drawn."""
+
+    key: str  # country code
+    label: str  # its name as the brief writes it
+    rings: tuple[Ring, ...]
+    role: Literal["focus", "context", "neighbour"]  # filled in its colour, outlined, or light grey
+    colour: int | None = None  # a focus country's palette index, as Series.colour
+    emphasis: bool = False  # the country a page is about; the others of the region then turn grey
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     """Everything a chart draws, so that its cache key is a hash of this object and the theme."""
@@ -123,6 +138,8 @@ class ChartSpec:
     level_labels: tuple[str, ...] = ()  # heatmap: label of level 0..3
     level_missing: str = ""  # heatmap: the word for a cell without a level, from the same table
     notes: tuple[str, ...] = ()  # footnotes drawn under the chart, e.g. what a hollow marker means
+    shapes: tuple[MapShape, ...] = ()  # locator map: countries, the region's first
+    frame: tuple[float, float, float, float] | None = None  # locator map: west, south, east, north
 
 
 # --- blocks --------------------------------------------------------------------------------------
@@ -222,6 +239,7 @@ class Section:
     in_contents: bool = True  # listed in the table of contents and the deck's agenda
     country: str | None = None
     backup: bool = False  # reference material: the deck shows it after the talk, behind a Backup divider
+    new_page: bool = False  # always opens a page (a country's section); otherwise a writer may run it on
 
 
 @dataclass(frozen=True)

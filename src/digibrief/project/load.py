@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
+from digibrief.project.geo import GEO_FILE, load_geo
 from digibrief.project.files import YamlFile, closest, is_placeholder, missing_folders
 from digibrief.project.model import (
     Country,
@@ -297,6 +298,19 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         report_file=report_f,
     )
     problems += check_references(inputs)
+    geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map
+    geo = load_geo(geo_path, display_path(geo_path), problems) if geo_path.exists() else None
+    if geo is not None and sources is not None and geo.source not in sources.sources:
+        known = closest(geo.source, list(sources.sources))
+        problems.append(
+            Problem(
+                display_path(geo_path),
+                0,
+                0,
+                "source",
+                f"source '{geo.source}' is not in sources.yaml" + (f"; did you mean '{known}'?" if known else ""),
+            )
+        )
     if problems or not (sources and indicators and risks and report and theme and labels):
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
@@ -311,6 +325,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         theme=theme,
         labels=labels,
         warnings=tuple(sorted(set(warnings))),
+        geo=geo,
     )
 
 

@@ -351,7 +351,7 @@ class ChartDef(Strict):
 
     @model_validator(mode="after")
     def _needs_indicator(self) -> ChartDef:
-        if self.kind not in ("timeline", "heatmap") and self.indicator is None:
+        if self.kind not in ("timeline", "heatmap", "locator_map") and self.indicator is None:
             raise ValueError(f"a {self.kind} chart needs an indicator")
         return self
 
@@ -469,6 +469,22 @@ class LabelsFile(Strict):
 # --- the whole validated input ------------------------------------------------------------------
 
 
+class GeoShape(Strict):
+    """One country's outline on the locator map: outer rings of (lon, lat) points."""
+
+    id: str
+    name: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+
+
+class GeoMap(Strict):
+    """The locator map's boundaries (data/geo/central-asia.geojson, read by project.geo)."""
+
+    source: str  # its entry in sources.yaml
+    frame: tuple[float, float, float, float]  # west, south, east, north in degrees
+    shapes: tuple[GeoShape, ...]
+
+
 class Project(Strict):
     """Everything digibrief knows after loading: data plus the report definition."""
 
@@ -480,3 +496,4 @@ class Project(Strict):
     theme: ThemeFile
     labels: LabelsFile = LabelsFile()
     warnings: tuple[Problem, ...] = ()  # located advice, e.g. a figure typed by hand in prose
+    geo: GeoMap | None = None  # the locator map's boundaries, when data/geo/ has them

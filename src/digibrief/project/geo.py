@@ -1,0 +1,140 @@
+"""The locator map's boundaries: data/geo/central-asia.geojson, read and checked, never downloaded.
+
+The file is a GeoJSON FeatureCollection made by scripts/locator_geojson.py from Natural Earth: each
+feature has properties {id, name} and a Polygon or MultiPolygon of lon/lat rings; the collection
+names its entry in sources.yaml ("source") and the lon/lat box it was clipped to ("frame").
+Problems are reported like any input's, with the file and the place in it (line:col for bad JSON,
+the key path such as features[3].geometry otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from digibrief.errors import Problem
+from digibrief.project.model import GeoMap, GeoShape
+
+GEO_FILE = Path("geo") / "central-asia.geojson"  # under the data folder
+MAX_BYTES = 1_000_000
+MAX_POINTS = 50_000
+
+Ring = tuple[tuple[float, float], ...]
+
+
+def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
+    """The shapes in path (shown as where in problems), or None with the problems added to problems."""
+    found: list[Problem] = []
+
+    def bad(at: str, message: str, line: int = 0, col: int = 0) -> None:
+        found.append(Problem(where, line, col, at, message))
+
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(where, 0, 0, "", f"cannot read the map's boundaries: {e.strerror or e}"))
+        return None
+    if len(raw) > MAX_BYTES:
+        problems.append(
+            Problem(where, 0, 0, "", f"{len(raw)} bytes; a locator map needs far less (limit {MAX_BYTES})")
+        )
+        return None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        problems.append(Problem(where, 0, 0, "", f"not UTF-8 text: {e.reason} at byte {e.start}"))
+        return None
+    except json.JSONDecodeError as e:
+        problems.append(Problem(where, e.lineno, e.colno, "", f"not valid JSON: {e.msg}"))
+        return None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        bad("type", "expected a GeoJSON FeatureCollection")
+        problems += found
+        return None
+    source = doc.get("source")
+    if not isinstance(source, str) or not source:
+        bad("source", 'name the boundaries\' entry in sources.yaml, e.g. "source": "NATURAL_EARTH_110M"')
+    frame = _frame(doc.get("frame"), bad)
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        bad("features", "expected a non-empty list of features")
+        features = []
+    shapes: list[GeoShape] = []
+    seen: set[str] = set()
+    points = 0
+    for i, f in enumerate(features):
+        at = f"features[{i}]"
+        props = f.get("properties") if isinstance(f, dict) else None
+        if not isinstance(props, dict):
+            bad(at, "expected a feature with properties {id, name}")
+            continue
+        fid, name = props.get("id"), props.get("name")
+        if not (isinstance(fid, str) and len(fid) == 3 and fid.isalpha() and fid.isupper()):
+            bad(f"{at}.properties.id", f"expected a three-letter upper-case country code, not {fid!r}")
+            continue
+        if fid in seen:
+            bad(f"{at}.properties.id", f"country {fid!r} appears twice")
+            continue
+        seen.add(fid)
+        if not isinstance(name, str) or not name.strip():
+            bad(f"{at}.properties.name", "expected the country's name")
+            continue
+        rings = _rings(f.get("geometry"), f"{at}.geometry", bad)
+        if rings is None:
+            continue
+        points += sum(len(r) for r in rings)
+        shapes.append(GeoShape(id=fid, name=name.strip(), rings=rings))
+    if points > MAX_POINTS:
+        bad("features", f"{points} points; simplify the boundaries (limit {MAX_POINTS})")
+    problems += found
+    if found or frame is None or not isinstance(source, str):
+        return None
+    return GeoMap(source=source, frame=frame, shapes=tuple(shapes))
+
+
+def _frame(value: Any, bad: Any) -> tuple[float, float, float, float] | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(_number(v) for v in value)
+        and -180 <= value[0] < value[2] <= 180
+        and -90 <= value[1] < value[3] <= 90
+    ):
+        return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
+    bad("frame", "expected [west, south, east, north] in degrees, west < east and south < north")
+    return None
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _rings(geom: Any, at: str, bad: Any) -> tuple[Ring, ...] | None:
+    """The outer rings of a Polygon or MultiPolygon (holes are not drawn on a locator map)."""
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        bad(at, "expected a Polygon or MultiPolygon geometry")
+        return None
+    coords = geom.get("coordinates")
+    polys = coords if geom["type"] == "MultiPolygon" else [coords]
+    if not isinstance(polys, list) or not polys:
+        bad(f"{at}.coordinates", "expected a list of polygons")
+        return None
+    out: list[Ring] = []
+    for j, poly in enumerate(polys):
+        here = f"{at}.coordinates[{j}]" if geom["type"] == "MultiPolygon" else f"{at}.coordinates"
+        if not isinstance(poly, list) or not poly or not isinstance(poly[0], list):
+            bad(here, "expected a polygon: a list of rings")
+            return None
+        ring = poly[0]
+        if len(ring) < 4 or not all(
+            isinstance(p, list) and len(p) >= 2 and _number(p[0]) and _number(p[1]) for p in ring
+        ):
+            bad(f"{here}[0]", "expected a ring of at least four [lon, lat] points")
+            return None
+        if any(not (-180 <= p[0] <= 180 and -90 <= p[1] <= 90) for p in ring):
+            bad(f"{here}[0]", "a point lies outside -180..180 longitude or -90..90 latitude")
+            return None
+        out.append(tuple((float(p[0]), float(p[1])) for p in ring))
+    return tuple(out)
