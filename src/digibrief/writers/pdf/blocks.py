@@ -1,4 +1,7 @@
-"""Blocks of the neutral document → reportlab flowables (one function per block kind)."""
+"""Blocks of the neutral document → reportlab flowables (one function per block kind), each flowable
+with the structure element its content belongs to (tagging.py), made in the document's order under the
+current section's element: paragraphs P, lists L > LI > Lbl + LBody, tables Table > TR > TH/TD, figures
+Div > H, P, Figure (with the chart's alt text), Caption."""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from digibrief.document import types as d
 from digibrief.vocabulary import print_medium
 from digibrief.writers.pdf.flowables import Float, Gap, Heading
+from digibrief.writers.pdf.images import Chart
 from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
+from digibrief.writers.pdf.tagging import DataTable, ListTable, Node, Para, Tagged
 
 STATUS_MARKS = {"reported": "\u2020", "unverified": "\u2021"}  # † ‡
 STATUS_NOTES = {
@@ -30,6 +35,8 @@ class Ctx:
     m: Markup
     page: Page
     charts: dict[tuple[str, str], Flowable]  # parsed and scaled images, by request key
+    node: Node = field(default_factory=lambda: Node("Sect"))  # the element blocks are added to
+    level: int = 3  # the heading level of sub-headings (H1 is the title, H2 a section's)
     anchored: set[int] = field(default_factory=set)  # reference numbers whose anchor is placed
     _keys: set[str] = field(default_factory=set)
 
@@ -51,7 +58,12 @@ class Ctx:
         """A sub-heading of the current section, with its outline entry one level below the section's."""
         markup = self.m.plain(text, bold=True)
         outline = self.m.glyphs.clean(text, bold=True)
-        return Heading(markup, style, key=self.key("h-" + text), outline=outline, level=1)
+        tag = self.node.add(f"H{self.level}")
+        return Heading(markup, style, key=self.key("h-" + text), outline=outline, level=1, tag=tag)
+
+    def para(self, markup: str, style: object, role: str = "P", parent: Node | None = None) -> Para:
+        """A paragraph that is an element of its own (by default a P of the current section)."""
+        return Para(markup, style, tag=(parent or self.node).add(role))
 
 
 def build_blocks(section: d.Section, ctx: Ctx) -> list[Flowable]:
@@ -61,7 +73,7 @@ def build_blocks(section: d.Section, ctx: Ctx) -> list[Flowable]:
 def paragraph(b: d.Paragraph, ctx: Ctx) -> list[Flowable]:
     st = ctx.styles
     style = {"lead": st.lead, "note": st.note}.get(b.style, st.body)
-    return [Paragraph(ctx.m.text(b.text), style)]
+    return [ctx.para(ctx.m.text(b.text), style)]
 
 
 def bullets(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
@@ -70,7 +82,11 @@ def bullets(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
     out: list[Flowable] = []
     if b.title:
         out.append(ctx.heading(b.title, ctx.styles.h3))
-    out += [Paragraph(ctx.m.text(item), ctx.styles.bullet, bulletText="\u2022") for item in b.items]
+    items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Disc"}})
+    for item in b.items:
+        li = items.add("LI")
+        label, body = li.add("Lbl"), li.add("LBody")
+        out.append(Para(ctx.m.text(item), ctx.styles.bullet, bulletText="\u2022", tag=body, label=label))
     out.append(Gap(1, 4))
     return out
 
@@ -82,11 +98,11 @@ def takeaways(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
     if b.title:
         out.append(ctx.heading(b.title, st.h3))
     rows = [
-        [Paragraph(str(i), st.take_num), Paragraph(ctx.m.text(item), st.take_text)]
-        for i, item in enumerate(b.items, 1)
+        [Para(str(i), st.take_num), Para(ctx.m.text(item), st.take_text)] for i, item in enumerate(b.items, 1)
     ]
     if rows:
-        t = Grid(rows, font=st.fonts.regular, colWidths=[30, ctx.width - 30], hAlign="LEFT")
+        tags = ListTable(ctx.node, len(rows))  # the number cell is the item's label, the text its body
+        t = Grid(rows, font=st.fonts.regular, colWidths=[30, ctx.width - 30], hAlign="LEFT", tags=tags)
         t.setStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -112,16 +128,14 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
     def span_row(content: object) -> list[object]:
         return ["", content] + [""] * (ncols - 2)
 
-    rows: list[list[object]] = [span_row(Paragraph(m.plain(b.title.upper(), bold=True), st.panel_title))]
+    panel = ctx.node.add("Div")
+    title = ctx.para(m.plain(b.title.upper(), bold=True), st.panel_title, f"H{ctx.level}", panel)
+    rows: list[list[object]] = [span_row(title)]
     for label, value in b.facts:
-        rows.append(
-            span_row(
-                Paragraph(
-                    f'<font color="{hexstr(pal.muted)}">{m.plain(label)}</font>\u2002{m.plain(value)}',
-                    st.fact,
-                )
-            )
-        )
+        shown = m.plain(value) if isinstance(value, str) else m.text(value)
+        muted = f'<font color="{hexstr(pal.muted)}">{m.plain(label)}</font>'
+        rows.append(span_row(ctx.para(f"{muted}\u2002{shown}", st.fact, parent=panel)))
+    cards_list = panel.add("L", attrs={"List": {"ListNumbering": "None"}})  # the cards, one item each
     used: list[str] = []  # statuses shown, explained under the cards
     notes: dict[d.Text, str] = {}  # note -> letter; identical notes share one letter
     cards: list[list[Flowable]] = []
@@ -135,12 +149,13 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
             letter = notes.setdefault(kf.note, _letter(len(notes)))
             meta += f"<super>\u2009{letter}</super>"
         cite = m.cite(fact.cite) if fact.cite else ""
+        body = cards_list.add("LI").add("LBody")
         card: list[Flowable] = [
-            Paragraph(m.plain(fact.display, bold=True), st.kf_value),
-            Paragraph(m.plain(kf.label) + cite, st.kf_label),
+            ctx.para(m.plain(fact.display, bold=True), st.kf_value, parent=body),
+            ctx.para(m.plain(kf.label) + cite, st.kf_label, parent=body),
         ]
         if meta:
-            card.append(Paragraph(meta, st.kf_meta))
+            card.append(ctx.para(meta, st.kf_meta, parent=body))
         cards.append(card)
     first_card_row = len(rows)
     for i in range(0, len(cards), ncol):
@@ -154,10 +169,11 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         rows.append(row)
     last_card_row = len(rows) - 1
     foot: list[Flowable] = [
-        Paragraph(f"{STATUS_MARKS[s]}\u2002{STATUS_NOTES[s].capitalize()}.", st.kf_foot) for s in used
+        ctx.para(f"{STATUS_MARKS[s]}\u2002{STATUS_NOTES[s].capitalize()}.", st.kf_foot, parent=panel)
+        for s in used
     ]
     foot += [
-        Paragraph(f"<super>{letter}</super>\u2002{m.text(note)}", st.kf_foot)
+        ctx.para(f"<super>{letter}</super>\u2002{m.text(note)}", st.kf_foot, parent=panel)
         for note, letter in notes.items()
     ]
     if foot:
@@ -202,8 +218,9 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
         return []
     rel = list(b.widths) if len(b.widths) == n and all(w > 0 for w in b.widths) else [1.0] * n
     widths = _fit_widths([ctx.width * w / sum(rel) for w in rel], _needed_widths(b, st, ctx.width), 10.0)
-    head = [Paragraph(m.plain(c, bold=True), st.cell_head) for c in b.columns]
-    body = [[Paragraph(m.text(cell), st.cell) for cell in row[:n]] + [""] * (n - len(row)) for row in b.rows]
+    head = [Para(m.plain(c, bold=True), st.cell_head) for c in b.columns]
+    body = [[Para(m.text(cell), st.cell) for cell in row[:n]] + [""] * (n - len(row)) for row in b.rows]
+    caption = ctx.heading(b.caption, st.h3 if len(b.rows) <= 8 else st.h3_loose) if b.caption else None
     t = Grid(
         [head, *body],
         font=st.fonts.regular,
@@ -212,6 +229,7 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
         splitByRow=1,
         splitInRow=1,
         hAlign="LEFT",
+        tags=DataTable(ctx.node, 1 + len(body), n),  # the header row's cells are TH, scoped to their column
     )
     style: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -232,12 +250,12 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
             if firsts[i] != firsts[i - 1]:
                 style.append(("LINEABOVE", (0, i + 1), (-1, i + 1), 0.6, pal.muted))
     t.setStyle(style)
-    if not b.caption:
+    if caption is None:
         return [Gap(1, 4), t, Gap(1, 10)]
     if len(b.rows) <= 8:
-        return [KeepTogether([ctx.heading(b.caption, st.h3), t]), Gap(1, 10)]
+        return [KeepTogether([caption, t]), Gap(1, 10)]
     # a long table may split: keep its caption with the header and a few rows, not with the whole table
-    return [CondPageBreak(st.body_size * 14), ctx.heading(b.caption, st.h3_loose), t, Gap(1, 10)]
+    return [CondPageBreak(st.body_size * 14), caption, t, Gap(1, 10)]
 
 
 def _needed_widths(b: d.Table, st: Styles, total: float) -> list[float]:
@@ -270,23 +288,31 @@ def figure(b: d.Figure, ctx: Ctx) -> list[Flowable]:
     """Title, subtitle, the chart scaled to the measure, then the source line with its markers."""
     st, m = ctx.styles, ctx.m
     c = b.chart
+    section, ctx.node = ctx.node, ctx.node.add("Div")  # the figure's title, chart and caption together
     parts: list[Flowable] = [ctx.heading(d.plain(b.headline).strip() or c.title, st.fig_title)]
     if c.subtitle:
-        parts.append(Paragraph(m.plain(c.subtitle), st.fig_sub))
-    parts.append(ctx.charts[(c.id, print_medium(c.kind))])
+        parts.append(ctx.para(m.plain(c.subtitle), st.fig_sub))
+    chart = ctx.charts[(c.id, print_medium(c.kind))]
+    # the chart is the Figure, its meaning in the alt text; a placeholder's own text is tagged instead
+    figure = ctx.node.add("Figure", alt=" ".join(c.alt.split()) or c.title)
+    parts.append(Tagged(chart, figure, mark=isinstance(chart, Chart)))
     source = m.plain(c.source_line) + (m.cite(b.cite) if b.cite else "")
-    if source:
-        parts.append(Paragraph(source, st.source))
-    if b.caption:
-        parts.append(Paragraph(m.plain(b.caption, italic=True), st.caption))
+    if source or b.caption:  # the source line and the caption make up the figure's Caption
+        caption = ctx.node.add("Caption")
+        if source:
+            parts.append(ctx.para(source, st.source, parent=caption))
+        if b.caption:
+            parts.append(ctx.para(m.plain(b.caption, italic=True), st.caption, parent=caption))
+    ctx.node = section
     return [Float(parts)]
 
 
 def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
     st, pal = ctx.styles, ctx.styles.pal
+    box = ctx.node.add("Div")
     rows = [
-        [Paragraph(ctx.m.plain(b.title, bold=True), st.callout_title)],
-        [Paragraph(ctx.m.text(b.text), st.callout_text)],
+        [ctx.para(ctx.m.plain(b.title, bold=True), st.callout_title, parent=box)],
+        [ctx.para(ctx.m.text(b.text), st.callout_text, parent=box)],
     ]
     t = Grid(rows, font=st.fonts.regular, colWidths=[ctx.width], hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(
@@ -308,16 +334,19 @@ def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     """Numbered sources, each with an anchor that citation markers link to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
     out: list[Flowable] = [CondPageBreak(st.body_size * 10), ctx.heading("References", st.h2)]
-    muted = hexstr(pal.muted)
+    muted, ink = hexstr(pal.muted), hexstr(pal.ink)
+    items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Decimal"}})
     for ref in b.items:
         anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
         ctx.anchored.add(ref.number)
-        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.plain(ref.full)
+        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.linked(ref.full, ink)
         if ref.url:  # on a line of its own, so that it breaks only when longer than the line
             text += "<br/>" + m.link(ref.url)
         if ref.note:
-            text += f'<br/><font color="{muted}">{m.plain(ref.note)}</font>'
-        out.append(KeepTogether([Paragraph(text, st.ref, bulletText=f"[{ref.number}]")]))
+            text += f'<br/><font color="{muted}">{m.linked(ref.note, muted)}</font>'
+        li = items.add("LI")
+        label, body = li.add("Lbl"), li.add("LBody")
+        out.append(KeepTogether([Para(text, st.ref, bulletText=f"[{ref.number}]", tag=body, label=label)]))
     return out
 
 

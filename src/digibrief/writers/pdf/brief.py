@@ -8,6 +8,9 @@ The contents and M come from a multi-pass build. Headings become PDF outline ent
 destinations; citation markers link to the numbered references. Nothing is read from disk except the
 theme's font files, nothing is written, and the bytes depend only on the inputs (doc.meta.epoch is the
 only date embedded).
+
+The PDF is tagged (PDF/UA-1): the story is built with its structure elements (tagging.py), the last
+pass draws them as marked content, and postprocess.py writes the structure tree and metadata.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ import io
 import time
 from functools import partial
 from hashlib import md5
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -27,7 +30,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -43,7 +45,9 @@ from digibrief.writers.pdf.images import chart_flowables
 from digibrief.writers.pdf.markup import Markup
 from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.page import PageDecor, body_frame, cover_title_space
+from digibrief.writers.pdf.postprocess import finish
 from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
+from digibrief.writers.pdf.tagging import Node, Para, TaggedCanvas
 
 CONTINUE_BELOW = 0.55  # a section starts on the current page only if this share of it is still free
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
@@ -64,13 +68,13 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
     pal = Palette.from_theme(theme)
     styles = Styles(theme, fonts, pal)
     page = Page.for_paper(options.paper)
-    anchors = frozenset(
-        r.number for s in doc.sections for b in s.blocks if isinstance(b, d.References) for r in b.items
-    )
-    markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), anchors)
+    # the references this PDF lists: citation markers link to them, and their links say which
+    refs = [r for s in doc.sections for b in s.blocks if isinstance(b, d.References) for r in b.items]
+    listed = {r.number: r.full for r in refs}
+    markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), frozenset(listed), listed)
     charts = chart_flowables(image_requests(doc), images, page.frame_width, styles, glyphs.warn)
     ctx = Ctx(styles, markup, page, charts)
-    story, title_height = _story(doc, ctx)
+    story, title_height, structure = _story(doc, ctx)
 
     buf = io.BytesIO()
     meta = doc.meta
@@ -106,22 +110,34 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
         templates.reverse()
     tmpl.addPageTemplates(templates)
     try:
-        tmpl.multiBuild(story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch))
+        tmpl.multiBuild(
+            story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch, inlines=markup.inlines)
+        )
     except LayoutError as exc:
         raise RenderError(f"PDF layout failed: {str(exc).strip().splitlines()[0]}") from exc
     except IndexError as exc:  # multiBuild: the contents or page count never settled
         raise RenderError(f"PDF layout did not settle: {exc}") from exc
-    return Rendered(buf.getvalue(), warnings=list(glyphs.warnings), pages=tmpl.total_pages)
+    data = finish(
+        buf.getvalue(),
+        structure,
+        tmpl.canv.tagger,  # the last pass's canvas: what the PDF shows
+        title=meta.title,
+        language=meta.language,
+        author=meta.author,
+        subject=meta.subtitle,
+        keywords=", ".join(meta.keywords),
+    )
+    return Rendered(data, warnings=list(glyphs.warnings), pages=tmpl.total_pages)
 
 
-class _EpochCanvas(Canvas):
+class _EpochCanvas(TaggedCanvas):
     """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC.
 
     reportlab reads SOURCE_DATE_EPOCH from the environment; setting the timestamp on this canvas's
     own document keeps the process environment and rl_config untouched.
     """
 
-    def __init__(self, *args: object, epoch: int, **kw: object):
+    def __init__(self, *args: Any, epoch: int, **kw: Any):
         super().__init__(*args, **kw)
         pdf = self._doc
         ts = TimeStamp(invariant=1)
@@ -137,9 +153,13 @@ class _EpochCanvas(Canvas):
         self.showOutline()
 
 
-def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
-    """The flowables, and the height of the cover's title block (its frame is made to fit it)."""
+def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float, Node]:
+    """The flowables, the height of the cover's title block (its frame is made to fit it) and the
+    structure: Document > Sect per section. The cover's title is the H1, section titles are H2 and
+    headings in a section H3 (without a cover, one level higher)."""
     st, m = ctx.styles, ctx.m
+    root = Node("Document")
+    level = 2 if any(s.role == "cover" for s in doc.sections) else 1
     keys = {s.id: ctx.key("sec-" + s.id) for s in doc.sections}
     seed = [
         TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), 0)
@@ -152,6 +172,7 @@ def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
     title_height = 0.0
     prev: d.Section | None = None
     for s in doc.sections:
+        ctx.node, ctx.level = root.add("Sect"), level + 1
         if s.role == "cover":
             flowables, title_height = _cover(doc, s, ctx, keys[s.id])
             story += flowables
@@ -162,16 +183,19 @@ def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float]:
         story.append(SectionMarker(title))
         h1 = st.h1
         if s.kicker:
-            story.append(Paragraph(m.plain(s.kicker.upper(), bold=True), st.kicker))
+            story.append(ctx.para(m.plain(s.kicker.upper(), bold=True), st.kicker))
             h1 = st.h1_after_kicker
         key = keys[s.id]
         toc = (_kicker(s, ctx), m.plain(s.title, bold=True)) if key in in_toc else None
-        story.append(Heading(m.plain(s.title, bold=True), h1, key=key, outline=title, level=0, toc=toc))
+        tag = ctx.node.add(f"H{level}")
+        story.append(
+            Heading(m.plain(s.title, bold=True), h1, key=key, outline=title, level=0, toc=toc, tag=tag)
+        )
         if s.role == "contents":
-            story.append(Contents(st, seed))
+            story.append(Contents(st, seed, tag=ctx.node.add("TOC")))
         story += build_blocks(s, ctx)
         prev = s
-    return story, title_height
+    return story, title_height, root
 
 
 def _kicker(s: d.Section, ctx: Ctx) -> str:
@@ -179,8 +203,9 @@ def _kicker(s: d.Section, ctx: Ctx) -> str:
 
 
 def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: int) -> Flowable:
-    """A section opens a new page unless the current one is less than about half full."""
-    if prev is None or prev.role == "cover":
+    """A section opens a new page when the document says so (a country's), or unless the current one
+    is less than about half full."""
+    if prev is None or prev.role == "cover" or s.new_page:
         return NewPage()
     st = ctx.styles
     if s.role == "contents":
@@ -197,11 +222,13 @@ def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flow
     st, m, meta = ctx.styles, ctx.m, doc.meta
     out: list[Flowable] = []
     if meta.edition_label:
-        out.append(Paragraph(m.plain(meta.edition_label.upper(), bold=True), st.cover_label))
+        out.append(ctx.para(m.plain(meta.edition_label.upper(), bold=True), st.cover_label))
     out.append(FrameBreak())
     title = s.title or meta.title
     width, space = ctx.page.frame_width * COVER_MEASURE, cover_title_space(ctx.page)
     scale = 1.0
+    title_tag = ctx.node.add("H1")  # the document's title
+    subtitle_tag = ctx.node.add("P") if meta.subtitle else None
     while True:  # a long title or subtitle is set smaller until it fits the band
         block: list[Flowable] = [
             Heading(
@@ -210,24 +237,25 @@ def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flow
                 key=key,
                 outline=m.glyphs.clean(title),
                 level=0,
+                tag=title_tag,
             )
         ]
         if meta.subtitle:
-            block.append(Paragraph(m.plain(meta.subtitle), _scaled(st.cover_sub, scale)))
+            block.append(Para(m.plain(meta.subtitle), _scaled(st.cover_sub, scale), tag=subtitle_tag))
         height = sum(f.wrap(width, ctx.page.height)[1] + f.getSpaceBefore() for f in block)
         if height <= space or scale < 0.45:
             break
         scale *= 0.9
     out += [*block, FrameBreak()]
     if meta.countries:
-        out.append(Paragraph(m.plain("  \u00b7  ".join(meta.countries)), st.cover_countries))
+        out.append(ctx.para(m.plain("  \u00b7  ".join(meta.countries)), st.cover_countries))
     out.append(FrameBreak())
     if meta.publisher:
-        out.append(Paragraph(m.plain(meta.publisher, bold=True), st.cover_pub))
+        out.append(ctx.para(m.plain(meta.publisher, bold=True), st.cover_pub))
     if meta.author:
-        out.append(Paragraph(m.plain(meta.author), st.cover_meta))
+        out.append(ctx.para(m.plain(meta.author), st.cover_meta))
     if meta.edition_label:
-        out.append(Paragraph(m.plain(meta.edition_label), st.cover_meta))
+        out.append(ctx.para(m.plain(meta.edition_label), st.cover_meta))
     out += [NextPageTemplate("body"), PageBreak()]
     return out, height + 2
 

@@ -4,15 +4,17 @@ running header, the clickable table of contents, and the document template that 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import unescape
 
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from digibrief.writers.pdf.styles import Grid, Styles
+from digibrief.writers.pdf.tagging import Node, Para, TocTable
 
 
-class Heading(Paragraph):
+class Heading(Para):
     """A heading with a named destination; the template adds it to the outline and the contents.
 
     Not split: a heading that does not fit moves to the next page whole (and, with its keepWithNext
@@ -29,8 +31,9 @@ class Heading(Paragraph):
         outline: str,
         level: int | None,
         toc: tuple[str, str] | None = None,
+        tag: Node | None = None,
     ):
-        super().__init__(markup, style)
+        super().__init__(markup, style, tag=tag)
         self.key = key
         self.outline_title = outline
         self.outline_level = level  # None: no outline entry
@@ -41,7 +44,7 @@ class Heading(Paragraph):
         if frame is None or self.wrap(availWidth, frame._height)[1] <= frame._height:
             return []
         mark = HeadingMark(self.key, self.outline_title, self.outline_level, self.toc)
-        return [mark, *Paragraph(self.text, self.style).split(availWidth, availHeight)]
+        return [mark, *Para(self.text, self.style, tag=self.tag).split(availWidth, availHeight)]
 
     def draw(self) -> None:
         self.canv.bookmarkHorizontal(self.key, 0, self.height + self.style.fontSize * 0.6)
@@ -114,9 +117,10 @@ class Contents(IndexingFlowable):
     entries collected in a pass are drawn in the next, and multiBuild repeats until they agree.
     """
 
-    def __init__(self, styles: Styles, seed: list[TocEntry]):
+    def __init__(self, styles: Styles, seed: list[TocEntry], tag: Node | None = None):
         super().__init__()
         self.styles = styles
+        self.tag = tag  # the TOC element; each entry becomes a TOCI holding one Link
         self._entries: list[TocEntry] = []
         self._last: list[TocEntry] = list(seed)
         self._table: Grid | None = None
@@ -140,7 +144,7 @@ class Contents(IndexingFlowable):
         """Three columns: kicker, title, page. A run of entries with the same kicker (the country
         profiles) is one group: the kicker is shown once, and hairlines under it only end the group."""
         st = self.styles
-        rows = []
+        rows: list[list[object]] = []
         groups: list[tuple[int, int]] = []
         for i, e in enumerate(self._last):
             href = f'href="#{e.key}"'
@@ -151,9 +155,9 @@ class Contents(IndexingFlowable):
                 groups[-1] = (groups[-1][0], i)
             rows.append(
                 [
-                    Paragraph(f"<a {href}>{e.kicker}</a>" if e.kicker and first else "", st.toc_kicker),
-                    Paragraph(f"<a {href}>{e.title}</a>", st.toc_entry),
-                    Paragraph(f"<a {href}>{e.page or ''}</a>", st.toc_page),
+                    Para(f"<a {href}>{e.kicker}</a>" if e.kicker and first else "", st.toc_kicker),
+                    Para(f"<a {href}>{e.title}</a>", st.toc_entry),
+                    Para(f"<a {href}>{e.page or ''}</a>", st.toc_page),
                 ]
             )
         if not rows:
@@ -169,7 +173,9 @@ class Contents(IndexingFlowable):
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, st.pal.ink),
         ]
         style += [("LINEBELOW", (0, end), (0, end), 0.4, st.pal.rule) for _, end in groups]
-        t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT")
+        described = [unescape(e.title) for e in self._last]  # where the entry's link goes
+        tags = TocTable(self.tag, described) if self.tag is not None else None
+        t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT", tags=tags)
         t.setStyle(style)
         return t
 

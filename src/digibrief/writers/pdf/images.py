@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Image, Paragraph
+from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
@@ -26,6 +26,7 @@ from digibrief.document.words import word
 from digibrief.vocabulary import MEDIA
 from digibrief.writers.contract import ImageRequest, Images
 from digibrief.writers.pdf.styles import Grid, Styles
+from digibrief.writers.pdf.tagging import Para
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _CACHE_SIZE = 64
@@ -146,7 +147,7 @@ def _read(data: bytes, width: float, font: str) -> Chart | None:
 
 def _placeholder(width: float, height: float, styles: Styles) -> Flowable:
     box = Grid(
-        [[Paragraph(word("chart_missing"), styles.placeholder)]],
+        [[Para(word("chart_missing"), styles.placeholder)]],  # tagged as the content of its Figure
         font=styles.fonts.regular,
         colWidths=[width],
         rowHeights=[height],

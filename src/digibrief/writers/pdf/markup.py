@@ -4,10 +4,16 @@ Every data string is cleaned of glyphs the font lacks and then escaped with xml.
 '<img src=…>', '&', '<font size=80>' or an unbalanced '<b>' print literally. Tags come only from the
 templates below; a link is made only for an http(s)/mailto URL, quoted with quoteattr, and citation
 markers link to the '#ref-N' anchors that the References block defines.
+
+Links and runs in another language are bracketed by zero-width <onDraw> callbacks that name an entry of
+`inlines`: while drawing, they make the run a Link (with what its annotation says) or a Span with its
+/Lang in the tagged PDF (see tagging.py). They draw nothing and do not change the line breaks.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
@@ -16,6 +22,9 @@ from digibrief.document import citations
 from digibrief.document.types import Run, Text
 from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
 from digibrief.writers.pdf.fonts import Glyphs
+from digibrief.writers.pdf.tagging import CLOSE_CB, OPEN_CB, Inline
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 def readable_url(url: str) -> str:
@@ -36,11 +45,26 @@ def ref_anchor(number: int) -> str:
 class Markup:
     """Builds escaped markup for one render; collects warnings through the shared Glyphs."""
 
-    def __init__(self, glyphs: Glyphs, link_colour: str, cite_colour: str, anchors: frozenset[int]):
+    def __init__(
+        self,
+        glyphs: Glyphs,
+        link_colour: str,
+        cite_colour: str,
+        anchors: frozenset[int],
+        references: Mapping[int, str] | None = None,
+    ):
         self.glyphs = glyphs
         self.link_colour = link_colour
         self.cite_colour = cite_colour
         self.anchors = anchors  # reference numbers that have an anchor in this PDF
+        self.references = references or {}  # number -> "Publisher. Title. Date.", what a marker's link says
+        self.inlines: list[Inline] = []  # the inline elements the markup of this render names
+
+    def inline(self, spec: Inline, markup: str) -> str:
+        """Markup bracketed by the callbacks that tag it as spec's elements."""
+        self.inlines.append(spec)
+        n = len(self.inlines) - 1
+        return f'<onDraw name="{OPEN_CB}" label="{n}"/>{markup}<onDraw name="{CLOSE_CB}" label="{n}"/>'
 
     def plain(self, s: str, bold: bool = False, italic: bool = False) -> str:
         """A data string as literal Paragraph text."""
@@ -58,6 +82,8 @@ class Markup:
         if r.cite:
             return self.cite(r.cite, compact=True)
         out = self.plain(r.text, r.bold, r.italic)
+        roles: tuple[str, ...] = ("Span",) if r.lang else ()
+        described = ""
         if r.href is not None:
             url = safe_url(r.href)
             if url is None:
@@ -66,6 +92,10 @@ class Markup:
                 )
             else:
                 out = f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>{out}</a>"
+                roles += ("Link",)
+                described = _described(r.text, url)
+        if roles:
+            out = self.inline(Inline(roles, contents=described, lang=r.lang), out)
         if r.italic:
             out = f"<i>{out}</i>"
         if r.bold:
@@ -87,9 +117,11 @@ class Markup:
         if number not in self.anchors:
             self.glyphs.warn(f"PDF: citation {number} has no entry in the references; shown without a link")
             return shown
-        return f'<a href="#{ref_anchor(number)}" color={quoteattr(self.cite_colour)}>{shown}</a>'
+        link = f'<a href="#{ref_anchor(number)}" color={quoteattr(self.cite_colour)}>{shown}</a>'
+        described = " ".join(f"[{label}] {self.references.get(number, '')}".split())
+        return self.inline(Inline(("Reference", "Link"), contents=described), link)
 
-    def link(self, url: str, shown: str | None = None) -> str:
+    def link(self, url: str, shown: str | None = None, colour: str | None = None) -> str:
         """A visible link to an external URL, or the URL as plain text when its scheme is not allowed.
 
         The visible text has percent-escapes decoded (a Cyrillic path reads as Cyrillic); the link keeps
@@ -99,4 +131,27 @@ class Markup:
         if safe is None:
             self.glyphs.warn(f"PDF: link target {url!r} shown as text: not a plain http, https or mailto URL")
             return label
-        return f"<a href={quoteattr(safe)} color={quoteattr(self.link_colour)}>{label}</a>"
+        link = f"<a href={quoteattr(safe)} color={quoteattr(colour or self.link_colour)}>{label}</a>"
+        return self.inline(Inline(("Link",), contents=_described(shown or readable_url(url), safe)), link)
+
+    def linked(self, s: str, colour: str) -> str:
+        """Plain text in which every web address is a link, set in the text's colour (so the page looks
+        the same and the address in the text is no longer a dead one)."""
+        out, at = [], 0
+        for found in _URL.finditer(s):
+            url = found.group(0).rstrip(".,;:!?'")
+            while url.endswith(")") and url.count(")") > url.count("("):
+                url = url[:-1].rstrip(".,;:!?'")
+            out.append(self.plain(s[at : found.start()]))
+            out.append(self.link(url, shown=url, colour=colour) if safe_url(url) else self.plain(url))
+            at = found.start() + len(url)
+        out.append(self.plain(s[at:]))
+        return "".join(out)
+
+
+def _described(text: str, url: str) -> str:
+    """What a link's annotation says: its text and, when the text is not the address, the address."""
+    text = " ".join(text.split())
+    if not text or text in (url, readable_url(url)):
+        return url
+    return f"{text} ({url})"

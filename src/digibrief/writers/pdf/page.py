@@ -1,4 +1,5 @@
-"""What is drawn around the text: the cover's colour band, running header and "page N of M" footer."""
+"""What is drawn around the text: the cover's colour band, running header and "page N of M" footer,
+all artifacts in the tagged PDF (pagination artifacts for the header and footer)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from digibrief.document.types import Meta
 from digibrief.document.words import word
 from digibrief.writers.pdf.flowables import BriefTemplate
 from digibrief.writers.pdf.fonts import Glyphs
-from digibrief.writers.pdf.styles import Page, Styles
+from digibrief.writers.pdf.styles import Page, Palette, Styles
+from digibrief.writers.pdf.tagging import artifact
 
 IMPRINT_TOP = 62 * mm  # the rule above the publisher's block on the cover
 _NO_PAD = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
@@ -55,6 +57,10 @@ class PageDecor:
 
     def cover(self, c: Canvas, doc: BriefTemplate) -> None:
         p, pal, band = self.page, self.pal, band_bottom(self.page)
+        with artifact(c):
+            self._cover(c, p, pal, band)
+
+    def _cover(self, c: Canvas, p: Page, pal: Palette, band: float) -> None:
         c.saveState()
         c.setFillColor(pal.cover)
         c.rect(0, band, p.width, p.height - band, stroke=0, fill=1)
@@ -77,20 +83,22 @@ class PageDecor:
         c.saveState()
         y = p.height - p.top + 9 * mm
         title = _fit(self.title, f.bold, size, p.frame_width * 0.6)
-        c.setFillColor(pal.ink)
-        c.setFont(f.bold, size)
-        c.drawString(p.left, y, title)
-        room = p.frame_width - stringWidth(title, f.bold, size) - 24
-        c.setFillColor(pal.muted)
-        c.setFont(f.regular, size)
-        c.drawRightString(p.width - p.right, y, _fit(doc.page_section, f.regular, size, room))
-        c.setStrokeColor(pal.rule)
-        c.setLineWidth(0.5)
-        c.line(p.left, y - 4.5, p.width - p.right, y - 4.5)
+        with artifact(c, "Pagination", "Header"):
+            c.setFillColor(pal.ink)
+            c.setFont(f.bold, size)
+            c.drawString(p.left, y, title)
+            room = p.frame_width - stringWidth(title, f.bold, size) - 24
+            c.setFillColor(pal.muted)
+            c.setFont(f.regular, size)
+            c.drawRightString(p.width - p.right, y, _fit(doc.page_section, f.regular, size, room))
+            c.setStrokeColor(pal.rule)
+            c.setLineWidth(0.5)
+            c.line(p.left, y - 4.5, p.width - p.right, y - 4.5)
         yf = p.bottom - 10 * mm
-        c.drawString(p.left, yf, _fit(self.footer, f.regular, size, p.frame_width * 0.6))
-        total = max(doc.total_pages, doc.page)
-        c.drawRightString(p.width - p.right, yf, word("page_of", page=doc.page, total=total))
+        with artifact(c, "Pagination", "Footer"):
+            c.drawString(p.left, yf, _fit(self.footer, f.regular, size, p.frame_width * 0.6))
+            total = max(doc.total_pages, doc.page)
+            c.drawRightString(p.width - p.right, yf, word("page_of", page=doc.page, total=total))
         c.restoreState()
 
 

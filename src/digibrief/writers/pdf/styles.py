@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, HexColor, white
@@ -10,10 +11,11 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Table
+from reportlab.platypus import Flowable, Table
 
 from digibrief.theme import Theme, mix
 from digibrief.writers.pdf.fonts import FontSet
+from digibrief.writers.pdf.tagging import GridTags, render_cb, split_rows
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -218,10 +220,31 @@ class Styles:
 
 
 class Grid(Table):
-    """A platypus Table in the theme's font: a Table selects Helvetica for every cell otherwise, which
-    the PDF then references, unembedded."""
+    """A platypus Table in the theme's font (a Table selects Helvetica for every cell otherwise, which
+    the PDF then references, unembedded), tagged: its rules and backgrounds are artifacts, its rows and
+    cells the elements its tags say (a layout grid's paragraphs carry their own)."""
 
-    def __init__(self, data: list[list[object]], *args: object, font: str | None = None, **kw: object):
+    def __init__(
+        self,
+        data: Sequence[Sequence[object]],
+        *args: object,
+        font: str | None = None,
+        tags: GridTags | None = None,
+        **kw: object,
+    ):
+        kw.setdefault("renderCB", render_cb)
         super().__init__(data, *args, **kw)
+        if tags is not None:
+            self.tags = tags
         if font is not None:  # parts made by split() inherit the cell styles instead
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        split_rows(self, parts)
+        return parts
+
+    def _drawCell(self, cellval: object, cellstyle: object, pos: object, size: object) -> None:
+        if isinstance(cellval, str) and not cellval.strip():
+            return  # an empty cell: no empty text object that no element or artifact would own
+        super()._drawCell(cellval, cellstyle, pos, size)
