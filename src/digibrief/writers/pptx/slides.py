@@ -301,12 +301,7 @@ class SlideMaker:
             rest = [_shift(e, -shift) for e in foot]
             out.append(
                 self.slide(
-                    "title_only",
-                    title + (" " + word("continued")),
-                    kicker,
-                    s,
-                    [*els, table, *rest],
-                    notes[-1:],
+                    "title_only", title + " " + word("continued"), kicker, s, [*els, table, *rest], notes[-1:]
                 )
             )
         if more:
@@ -603,7 +598,7 @@ class SlideMaker:
         return out
 
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
-        st, body = self.st, self.content("Sources" + (" " + word("continued")))
+        st, body = self.st, self.content(word("sources_title") + " " + word("continued"))
         half = (body.w - 0.5 * PT_PER_IN) / 2
 
         def item(n: int, ref: Reference):
