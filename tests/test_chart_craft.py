@@ -273,3 +273,32 @@ def test_bad_boundaries_are_located_errors(tmp_path):
     assert any("features[0].geometry.coordinates[0]" in p and "outside" in p for p in problems(bad_point))
     no_frame = bad_id.replace('"kaz"', '"KAZ"').replace('"frame":[44,33,90,56],', "")
     assert any("frame" in p for p in problems(no_frame))
+
+
+@pytest.mark.parametrize("medium", ["print", "slide_wide"])
+def test_every_milestone_label_hangs_from_its_event_on_a_leader_clear_of_every_dot(medium):
+    from matplotlib.colors import to_hex
+
+    s = next(x for x in specs() if x.kind == "timeline")
+    fig = drawn(s, medium)
+    ax = fig.axes[0]
+    r = fig.canvas.get_renderer()
+    dots = []
+    leaders = []
+    for line in ax.lines:
+        xs, ys = line.get_xdata(), line.get_ydata()
+        if line.get_marker() == "o":
+            px, py = ax.transData.transform((xs[0], ys[0]))
+            rad = line.get_markersize() * fig.dpi / 72 / 2
+            dots.append((px - rad, py - rad, px + rad, py + rad))
+        elif len(xs) == 2 and xs[0] == xs[1] and to_hex(line.get_color()) != theme().rule.lower():
+            (_, ya), (_, yb) = ax.transData.transform([(xs[0], ys[0]), (xs[1], ys[1])])
+            leaders.append(abs(yb - ya))
+    labels = [t for t in ax.texts if t.get_text() not in {lane.label for lane in s.lanes}]
+    assert len(leaders) == len(labels) == sum(len(lane.events) for lane in s.lanes)
+    radius = max(d[2] - d[0] for d in dots) / 2
+    assert min(leaders) > radius * 1.5  # a leader shows beyond the dot for every label
+    for t in labels:
+        b = t.get_window_extent(r)
+        for x0, y0, x1, y1 in dots:
+            assert not (b.x0 < x1 and x0 < b.x1 and b.y0 < y1 and y0 < b.y1), f"{t.get_text()!r} covers a dot"

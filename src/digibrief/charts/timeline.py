@@ -185,24 +185,32 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
         x0, x1 = 0, 1
     per_year = axes_w / (x1 - x0)
     room = ctx.H - frame.bottom - frame.top
-    g = ctx.inch(ctx.pt * 0.45)  # lane line to the nearest label row
+    # lane line to the nearest label row: a leader clear of the dot, so every label hangs from its
+    # event; a shorter one only where full labels would not fit otherwise
+    g_tall, g_short = ctx.inch(ctx.pt * 0.8), ctx.inch(ctx.pt * 0.45)
     sep = ctx.inch(ctx.pt * 0.7)  # between lanes
 
-    best: tuple[tuple[bool, int, float], float, list[LanePlan], float] | None = None
+    best: tuple[tuple[bool, int, float], float, list[LanePlan], float, float] | None = None
     floor = 6.5 if ctx.pt < 10 else 10.0  # smallest type the labels may shrink to, points
     # First every word, at the largest type that fits; then labels cut to two lines, then to one,
     # each as wide (least cut) as fits, shrinking the type before cutting further.
     scales = [sc for sc in (1.0, 0.93, 0.86, 0.8, 0.77) if sc == 1.0 or ctx.pt * sc >= floor]
     # Within each, strict placement first, then without the rules that only avoid ambiguity.
-    attempts = [(sc, fr, 0, rules) for rules in (3, 1) for sc in scales for fr in (0.4, 0.3, 0.23, 0.17)]
+    attempts = [
+        (sc, fr, 0, rules, g)
+        for g in (g_tall, g_short)
+        for rules in (3, 1)
+        for sc in scales
+        for fr in (0.4, 0.3, 0.23, 0.17)
+    ]
     attempts += [
-        (sc, fr, lines, rules)
+        (sc, fr, lines, rules, g_short)
         for lines in (2, 1)
         for rules in (3, 1)
         for fr in (0.4, 0.3, 0.23, 0.17, *((0.12, 0.08) if lines == 1 else ()))
         for sc in scales
     ]
-    for scale, frac, lines, strictest in attempts:
+    for scale, frac, lines, strictest, g in attempts:
         prop = ctx.font(size=ctx.pt * scale)
         narrowest = ctx.em * 4 if lines == 1 else ctx.width("Digital Kazakhstan", prop)
         wrap_w = max(frac * axes_w, narrowest)
@@ -213,12 +221,12 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
         total = sum(p.height(g, sep) for p in plans)
         crossings = sum(p.crossings for p in plans)
         if crossings == 0 and total <= room:
-            best = ((False, 0, total), scale, plans, total)
+            best = ((False, 0, total), scale, plans, total, g)
             break
         if best is None or (total > room, crossings, total) < best[0]:
-            best = ((total > room, crossings, total), scale, plans, total)
+            best = ((total > room, crossings, total), scale, plans, total, g)
     assert best is not None
-    _, scale, plans, total = best
+    _, scale, plans, total, g = best
     size = ctx.pt * scale
 
     ax = ctx.axes(frame, plot_h=max(total, ctx.em * 2))
