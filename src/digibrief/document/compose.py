@@ -198,6 +198,7 @@ class Composer:
                     tuple(notes),
                     in_contents=sd.kind not in ("cover", "contents") and seen_contents,
                     backup=sd.kind in BACKUP,
+                    new_page=sd.kind == "context",  # a country's section, like the profiles
                 )
             )
             seen_contents = seen_contents or sd.kind == "contents"
@@ -326,6 +327,7 @@ class Composer:
             kicker=word("country_profile"),
             in_contents=in_contents,
             country=c.id,
+            new_page=True,
         )
 
     def _milestones(self, c: Country) -> Table:
