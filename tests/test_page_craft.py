@@ -5,6 +5,7 @@ numbers, and the key-figure panels use one mark system. Read back from the rende
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,8 @@ from digibrief.document import types as d
 from digibrief.writers.pdf import brief as render_pdf
 from digibrief.writers.pdf.options import PdfOptions
 
-from .test_render_pdf import fragments, outline
+from .conftest import require_tool
+from .test_render_pdf import outline
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +31,14 @@ def reader(shipped_doc, shipped_theme, chart_images) -> PdfReader:  # type: igno
 
 
 def lines(reader: PdfReader, page: int) -> list[str]:
-    """The text lines of a 1-based page, top to bottom, without its running head."""
-    rows: dict[int, list[tuple[float, str]]] = {}
-    for x, y, text in fragments(reader.pages[page - 1]):
-        rows.setdefault(round(y), []).append((x, text))
-    ordered = [" ".join(t for _, t in sorted(rows[y])) for y in sorted(rows, reverse=True)]
-    return ordered[1:]  # the first line is the running head
+    """The text lines of a 1-based page, top to bottom, without its running head (pdftotext)."""
+    out = subprocess.run(
+        [require_tool("pdftotext"), "-layout", "-f", str(page), "-l", str(page), "-", "-"],
+        input=reader.stream.getvalue(),  # type: ignore[attr-defined]
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [" ".join(line.split()) for line in out.splitlines() if line.strip()][1:]
 
 
 def section_pages(reader: PdfReader) -> dict[str, int]:
@@ -57,3 +61,41 @@ def test_each_country_heading_is_at_the_top_of_its_page(doc: d.Document, reader:
     for s in countries:
         top = lines(reader, pages[s.title])[:2]
         assert s.title in top, (s.title, top)
+
+
+# --- 2. sources that disagree: one short note at the end of the country ------------------------
+
+
+def section_text(doc: d.Document, reader: PdfReader, s: d.Section) -> list[str]:
+    """The lines of a section's pages, from its first page to the page before the next section's."""
+    pages = section_pages(reader)
+    i = doc.sections.index(s)
+    end = pages.get(doc.sections[i + 1].title, len(reader.pages) + 1) if i + 1 < len(doc.sections) else 0
+    return [line for p in range(pages[s.title], end) for line in lines(reader, p)]
+
+
+def test_a_disagreement_is_one_short_note_after_the_countrys_last_chart(
+    doc: d.Document, reader: PdfReader, shipped_project
+) -> None:  # type: ignore[no-untyped-def]
+    profiles = [s for s in doc.sections if s.role == "profile"]
+    checked = 0
+    for s in profiles:
+        country = shipped_project.countries[s.country or s.id.split("-")[-1].upper()]
+        callouts = [b for b in s.blocks if isinstance(b, d.Callout)]
+        if not country.discrepancies:
+            assert callouts == []
+            continue
+        assert len(callouts) == 1 and s.blocks[-1] is callouts[0]
+        note = d.plain(callouts[0].text)
+        for disc in country.discrepancies:
+            assert (
+                disc.topic in note and " ".join(disc.reason.split())[:40] not in note
+            )  # reasons: methodology
+        text = section_text(doc, reader, s)
+        title = next(i for i, line in enumerate(text) if line.startswith(callouts[0].title))
+        last_chart = max(
+            i for i, line in enumerate(text) if line.startswith(("Source: ", "Sources: "))
+        )  # the last chart's source line
+        assert title > last_chart, s.title
+        checked += 1
+    assert checked >= 2

@@ -348,9 +348,14 @@ class Composer:
         )
 
     def _discrepancy_callouts(self, c: Country) -> list[Block]:
-        return [
-            Callout(word("sources_disagree", topic=d.topic), self.disagreement(c, d)) for d in c.discrepancies
-        ]
+        """One short note at the end of a country's section: per disagreement, what each source gives
+        and which the brief uses; the reasons are in the methodology's table."""
+        if not c.discrepancies:
+            return []
+        text: list[Run] = []
+        for i, d in enumerate(c.discrepancies):
+            text += [Run((" " if i else "") + d.topic + ": ", bold=True), *self.disagreement(c, d, short=True)]
+        return [Callout(word("sources_disagree", topic=c.name), tuple(text))]
 
     def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
         """Each disputed value as (publisher, fact), read from the data it points at."""
@@ -365,11 +370,12 @@ class Composer:
         """'GNV gives 78% for 2023; ITU gives 79.8% for 2022. This brief uses ITU.' and the reason."""
         parts: list[Run] = []
         for i, (publisher, fact) in enumerate(self.disputed(c, d)):
-            when = word("for_period", period=fact.period) if fact.period != word("undated") else ""
+            when = word("for_period", period=fact.period).strip() if fact.period != word("undated") else ""
+            # the labels table trims its words, so the spaces between them are set here
             parts += [
-                Run(("; " if i else "") + word("gives", publisher=publisher)),
+                Run(("; " if i else "") + word("gives", publisher=publisher).strip() + " "),
                 Run(fact.display, fact=fact),
-                Run(when),
+                Run(" " + when if when else ""),
                 cite_run(fact.cite),
             ]
         shown = short_publisher(self.p.sources[d.shown].publisher)
