@@ -136,10 +136,14 @@ def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped
 def test_image_requests_ask_for_print_svg_and_the_tall_size_for_timeline_and_heatmap(built) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
     requests = render_pdf.image_requests(doc)
-    assert {r.chart.id for r in requests} == {f.chart.id for f in doc.figures()}
+    maps = {b.chart.id for s in doc.sections for b in s.blocks if isinstance(b, d.Locator)}
+    assert {r.chart.id for r in requests} == {f.chart.id for f in doc.figures()} | maps
+    countries = {s.country for s in doc.sections if s.role == "profile" and s.country}
+    assert maps == {"locator-map"} | {f"{c.lower()}-locator-map" for c in countries}  # cover, country pages
     assert all(r.fmt == "svg" for r in requests)
     for r in requests:
-        assert r.medium == ("print_tall" if r.chart.kind in ("timeline", "heatmap") else "print")
+        tall = "print_tall" if r.chart.kind in ("timeline", "heatmap") else "print"
+        assert r.medium == ("print_map" if r.chart.id in maps else tall)
 
 
 def test_render_returns_a_pdf_and_its_page_count(brief, reader) -> None:  # type: ignore[no-untyped-def]
@@ -336,12 +340,13 @@ def test_charts_are_vector_drawings_not_images(reader) -> None:  # type: ignore[
 
 
 def test_a_split_table_repeats_its_header_row(reader) -> None:  # type: ignore[no-untyped-def]
-    pages = [i for i, p in enumerate(reader.pages) if "Rationale for each rating" in p.extract_text()]
+    caption = "Incidents and evidence behind the ratings"
+    pages = [i for i, p in enumerate(reader.pages) if caption in p.extract_text()]
     assert pages
     first = pages[0]
     rows = [i for i in range(first, len(reader.pages)) if "Turkmenistan" in reader.pages[i].extract_text()]
     following = reader.pages[first + 1].extract_text()
-    assert rows and "Level" in following and "Why" in following  # the header again on the next page
+    assert rows and "Date" in following and "Incident" in following  # the header again on the next page
 
 
 def test_a_missing_chart_image_gives_a_placeholder_and_a_warning(built) -> None:  # type: ignore[no-untyped-def]

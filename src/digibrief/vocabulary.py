@@ -32,7 +32,7 @@ HOLLOW_NOTE = "Hollow markers: reported by a single source or unverified; see Me
 
 # --- image media -------------------------------------------------------------------------------------
 
-MediumName = Literal["print", "print_tall", "slide_wide", "slide_half"]
+MediumName = Literal["print", "print_tall", "slide_wide", "slide_half", "print_map"]
 TALL_KINDS: frozenset[str] = frozenset({"timeline", "heatmap"})
 
 
@@ -61,11 +61,14 @@ MEDIA: dict[MediumName, Medium] = {
     "print_tall": Medium("print_tall", 6.7, 4.4),  # timeline and heatmap in print
     "slide_wide": Medium("slide_wide", 12.3, 5.2),
     "slide_half": Medium("slide_half", 7.4, 5.0),
+    "print_map": Medium("print_map", 3.4, 2.6),  # the locator map: the cover's, and a country page's
 }
 
 
 def print_medium(kind: str) -> MediumName:
     """The print medium of a chart kind: the kinds that need height get the taller box."""
+    if kind == "locator_map":
+        return "print_map"
     return "print_tall" if kind in TALL_KINDS else "print"
 
 

@@ -143,7 +143,7 @@ def labels(
 ) -> None:
     """Country names set on their countries where they fit, else beside them over a neighbour with a
     leader line; the neighbours' and the sea's in small muted italics where they fit, else left out;
-    on a highlighted map only the highlighted country's. No name touches another."""
+    a highlighted map names nothing (it stands beside the country's title). No name touches another."""
     from matplotlib.axes import Axes
 
     assert isinstance(ax, Axes)
@@ -184,7 +184,8 @@ def labels(
             return None
         return box
 
-    region = [s for s in shapes if s.role != "neighbour" and (s.emphasis or not highlight)]
+    # a highlighted map goes beside its country's name (the page's title): it names nothing itself
+    region = [] if highlight else [s for s in shapes if s.role != "neighbour"]
     far = min(ax.bbox.width, ax.bbox.height) * 0.45
     for s in sorted(region, key=lambda s: sum(ring_area_centroid(r)[0] for r in projected[s.key])):
         x, y = anchor(s, proj)

@@ -20,6 +20,7 @@ from digibrief.document.types import (
     Figure,
     KeyFigure,
     KeyFigures,
+    Locator,
     Meta,
     Paragraph,
     Reference,
@@ -219,7 +220,14 @@ class Composer:
         return replace(doc, datapack=data_sheets(self.p, doc, self.charted, self.cite.numbers))
 
     def _cover(self, sd) -> tuple[list[Block], list[str]]:
-        return [], [f"{self.p.report.title}: {self.p.report.subtitle}."]
+        return self.locator(), [f"{self.p.report.title}: {self.p.report.subtitle}."]
+
+    def locator(self, country: str | None = None) -> list[Block]:
+        """The region's locator map (country highlighted on its own page), when data/geo has one."""
+        if self.p.geo is None:
+            return []
+        spec, cite = self.specs.locator_map(country)
+        return [Locator(spec, cite)]
 
     def _contents(self, sd) -> tuple[list[Block], list[str]]:
         return [], [word("contents_note")]
@@ -308,7 +316,7 @@ class Composer:
         return ()
 
     def country(self, c: Country, in_contents: bool) -> Section:
-        blocks: list[Block] = [self.key_figures(c)]
+        blocks: list[Block] = [*self.locator(c.id), self.key_figures(c)]
         blocks += self.paragraphs(c.profile)
         highlights = [self.cited_text(h.text, h.sources) for h in c.highlights]
         blocks.append(Bullets(tuple(highlights), word("highlights")))

@@ -218,7 +218,16 @@ class References:
     items: tuple[Reference, ...]
 
 
-Block = Paragraph | Bullets | KeyFigures | Table | Figure | Callout | References
+@dataclass(frozen=True)
+class Locator:
+    """A locator map set as a picture (the cover's, or a small one on a country's first page): a chart
+    without a title or source line of its own, its source cited in the references."""
+
+    chart: ChartSpec
+    cite: tuple[int, ...] = ()
+
+
+Block = Paragraph | Bullets | KeyFigures | Table | Figure | Callout | References | Locator
 
 
 # --- sections and the document -------------------------------------------------------------------

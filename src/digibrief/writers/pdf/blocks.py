@@ -307,6 +307,50 @@ def figure(b: d.Figure, ctx: Ctx) -> list[Flowable]:
     return [Float(parts)]
 
 
+SMALL_MAP = 0.25  # a country page's locator map, as a share of the measure
+
+
+def locator(b: d.Locator, ctx: Ctx) -> list[Flowable]:
+    """The locator map as a Figure with its alt text; its source is in the references. On a country's
+    page it is small, at the right beside the kicker and title, taking only the height it needs below."""
+    c = b.chart
+    figure = ctx.node.add("Figure", alt=" ".join(c.alt.split()) or c.title)
+    chart = ctx.charts[(c.id, print_medium(c.kind))]
+    chart.hAlign = "RIGHT"
+    if not any(s.emphasis for s in c.shapes):
+        return [Tagged(chart, figure, mark=isinstance(chart, Chart))]
+    st = ctx.styles
+    lift = (
+        st.kicker.leading + st.kicker.spaceAfter + st.h1_after_kicker.leading + st.h1_after_kicker.spaceAfter
+    )
+    return [Tagged(Beside(chart, ctx.width * SMALL_MAP, lift), figure, mark=isinstance(chart, Chart))]
+
+
+class Beside(Flowable):
+    """A flowable scaled to width at the right of the measure, drawn lift points higher than where it
+    stands (beside the heading above it): it takes only the height that hangs below the heading."""
+
+    def __init__(self, inner: Flowable, width: float, lift: float):
+        super().__init__()
+        self.inner, self.box_w, self.lift = inner, width, lift
+        self.hAlign = "LEFT"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        w, h = self.inner.wrap(availWidth, availHeight)
+        self.scale = self.box_w / w if w else 1.0
+        self.avail, self.drawn_h = availWidth, h * self.scale
+        self.width, self.height = availWidth, max(0.0, self.drawn_h - self.lift)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.translate(self.avail - self.box_w, self.height + self.lift - self.drawn_h)
+        c.scale(self.scale, self.scale)
+        self.inner.drawOn(c, 0, 0)
+        c.restoreState()
+
+
 def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
     st, pal = ctx.styles, ctx.styles.pal
     box = ctx.node.add("Div")
@@ -358,5 +402,6 @@ BUILDERS: dict[type, Callable[..., list[Flowable]]] = {
     d.Table: table,
     d.Figure: figure,
     d.Callout: callout,
+    d.Locator: locator,
     d.References: references,
 }

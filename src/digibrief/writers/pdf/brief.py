@@ -27,6 +27,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     FrameBreak,
+    KeepInFrame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -36,9 +37,9 @@ from reportlab.platypus.doctemplate import LayoutError
 from digibrief.document import types as d
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
-from digibrief.vocabulary import print_medium
+from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered
-from digibrief.writers.pdf.blocks import Ctx, build_blocks
+from digibrief.writers.pdf.blocks import Ctx, build_blocks, locator
 from digibrief.writers.pdf.flowables import BriefTemplate, Contents, Heading, NewPage, SectionMarker, TocEntry
 from digibrief.writers.pdf.fonts import Glyphs, register
 from digibrief.writers.pdf.images import chart_flowables
@@ -59,6 +60,11 @@ def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[I
     for fig in doc.figures():
         req = ImageRequest(fig.chart, print_medium(fig.chart.kind), "svg")
         out.setdefault(req.key, req)
+    for s in doc.sections:  # locator maps: the cover's and each country page's, at their own size
+        for b in s.blocks:
+            if isinstance(b, d.Locator):
+                req = ImageRequest(b.chart, print_medium(b.chart.kind), "svg")
+                out.setdefault(req.key, req)
     return list(out.values())
 
 
@@ -72,7 +78,12 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
     refs = [r for s in doc.sections for b in s.blocks if isinstance(b, d.References) for r in b.items]
     listed = {r.number: r.full for r in refs}
     markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), frozenset(listed), listed)
-    charts = chart_flowables(image_requests(doc), images, page.frame_width, styles, glyphs.warn)
+    requests = image_requests(doc)
+    maps = [r for r in requests if r.medium == "print_map"]  # set at their medium's size, not the measure
+    charts = chart_flowables(
+        [r for r in requests if r not in maps], images, page.frame_width, styles, glyphs.warn
+    )
+    charts |= chart_flowables(maps, images, MEDIA["print_map"].width_in * 72, styles, glyphs.warn)
     ctx = Ctx(styles, markup, page, charts)
     story, title_height, structure = _story(doc, ctx)
 
@@ -223,6 +234,10 @@ def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flow
     out: list[Flowable] = []
     if meta.edition_label:
         out.append(ctx.para(m.plain(meta.edition_label.upper(), bold=True), st.cover_label))
+    out.append(FrameBreak())
+    for b in s.blocks:  # the locator map, in the band above the title, shrunk to the room left
+        if isinstance(b, d.Locator):
+            out.append(KeepInFrame(0, 0, locator(b, ctx), mode="shrink", hAlign="RIGHT"))
     out.append(FrameBreak())
     title = s.title or meta.title
     width, space = ctx.page.frame_width * COVER_MEASURE, cover_title_space(ctx.page)

@@ -48,8 +48,10 @@ class PageDecor:
         """Label at the top of the band, title block at its foot, countries below, imprint at the bottom."""
         p, w, band = self.page, self.page.frame_width, band_bottom(self.page)
         title_y = band + 18 * mm
+        map_y = title_y + min(title_height, cover_title_space(p)) + 6 * mm  # the locator map, if any
         return [
             Frame(p.left, p.height - 50 * mm, w, 20 * mm, id="label", **_NO_PAD),
+            Frame(p.left, map_y, w, max(p.height - 54 * mm - map_y, 1.0), id="map", **_NO_PAD),
             Frame(p.left, title_y, w * 0.9, min(title_height, cover_title_space(p)), id="title", **_NO_PAD),
             Frame(p.left, IMPRINT_TOP + 10 * mm, w, band - 22 * mm - IMPRINT_TOP, id="countries", **_NO_PAD),
             Frame(p.left, p.bottom, w, IMPRINT_TOP - p.bottom - 4 * mm, id="imprint", **_NO_PAD),
