@@ -36,33 +36,52 @@ def figures(text: str) -> Iterator[re.Match[str]]:
     yield from FIGURE.finditer(without_markup(text))
 
 
-def _number(m: re.Match[str]) -> float | None:
+# the units a kind of typed figure can stand for
+_UNITS = {
+    "money": ("usd",),
+    "percent": ("percent",),
+    "ordinal": ("rank",),
+    "scaled": ("count", "usd"),
+    "grouped": ("count", "usd"),
+    "decimal": ("score", "per100", "index", "percent"),
+    "unit": ("count", "per100"),
+}
+
+
+def _number(m: re.Match[str]) -> tuple[float, float] | None:
+    """The value a typed figure says, and how far off a value may be and still read that way."""
     raw = m.group(0)
-    digits = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", raw)
     if digits is None:
         return None
     value = float(digits.group(0).replace(",", ""))
-    scale = re.search(r"thousand|million|billion", raw)
-    return value * _SCALE[scale.group(0)] if scale else value
+    places = len(digits.group(1) or "")
+    scale_word = re.search(r"thousand|million|billion", raw)
+    scale = _SCALE[scale_word.group(0)] if scale_word else 1.0
+    return value * scale, 0.5 * 10**-places * scale + 1e-9
 
 
-def _matches(value: float, data: float) -> bool:
-    """value is data as a writer would round it (to the digits they typed, or a few percent when scaled)."""
-    if data == 0:
-        return value == 0
-    return abs(value - data) <= max(0.051, abs(data) * 0.02) if abs(data) >= 1 else abs(value - data) < 0.0051
-
-
-def matching(value: float, country: Country | None, countries: Mapping[str, Country]) -> str:
-    """A reference that reads a data value equal to value, or "" (the text's own country first)."""
+def matching(
+    figure: tuple[float, float],
+    kind: str,
+    country: Country | None,
+    countries: Mapping[str, Country],
+    indicators: Mapping[str, Indicator],
+) -> str:
+    """A reference that reads a data value the typed figure rounds to (the text's own country first)."""
+    value, slack = figure
+    units = _UNITS.get(kind, ())
     ordered = ([country] if country else []) + [c for c in countries.values() if c is not country]
     for c in ordered:
         for iid, series in c.indicators.items():
+            ind = indicators.get(iid)
+            if ind is None or ind.unit not in units:
+                continue
             for year, point in sorted(series.items()):
-                if _matches(value, point.value):
+                if abs(point.value - value) <= slack:
                     return f"{{{c.id} {iid} {year}}}"
         for fid, fact in c.facts.items():
-            if _matches(value, fact.value):
+            if fact.unit in units and abs(fact.value - value) <= slack:
                 return f"{{{c.id} {fid}}}"
     return ""
 
@@ -78,8 +97,9 @@ def figure_warnings(
         country = countries.get(country_of.get(f.name, ""))
         for m in figures(text):
             shown = " ".join(m.group(0).split())
-            value = _number(m)
-            ref = matching(value, country, countries) if value is not None else ""
+            figure = _number(m)
+            kind = m.lastgroup or ""
+            ref = matching(figure, kind, country, countries, indicators) if figure is not None else ""
             if ref:
                 why = f"figure '{shown}' is typed by hand; it matches {ref}: write that reference, so it follows the data"
             else:
