@@ -302,3 +302,11 @@ def test_every_milestone_label_hangs_from_its_event_on_a_leader_clear_of_every_d
         b = t.get_window_extent(r)
         for x0, y0, x1, y1 in dots:
             assert not (b.x0 < x1 and x0 < b.x1 and b.y0 < y1 and y0 < b.y1), f"{t.get_text()!r} covers a dot"
+
+
+def test_the_context_country_page_map_outlines_it_in_no_focus_colour():
+    from matplotlib.colors import to_hex
+
+    fig = drawn(locator("TKM"))
+    fills = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches}
+    assert not {c.lower() for c in theme().palette} & fills

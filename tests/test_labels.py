@@ -25,7 +25,7 @@ FURNITURE = (
     "page 2 of",
     "Latest available value of each indicator",
     "What happened",
-    "Rationale for each rating",
+    "Incidents and evidence behind the ratings",
     "Sources disagree:",
     "Source:",
     "Sources:",

@@ -5,6 +5,7 @@ numbers, and the key-figure panels use one mark system. Read back from the rende
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
@@ -99,3 +100,26 @@ def test_a_disagreement_is_one_short_note_after_the_countrys_last_chart(
         assert title > last_chart, s.title
         checked += 1
     assert checked >= 2
+
+
+# --- 3. risk evidence once, in date order -------------------------------------------------------
+
+
+def test_risk_evidence_is_listed_once_in_date_order(
+    doc: d.Document, reader: PdfReader, shipped_project
+) -> None:  # type: ignore[no-untyped-def]
+    risks = next(s for s in doc.sections if s.id == "risks")
+    tables = [b for b in risks.blocks if isinstance(b, d.Table)]
+    assert len(tables) == 1  # the evidence; the matrix is a chart, the method is in the methodology
+    assert [b for b in risks.blocks if isinstance(b, d.Figure)]
+    text = " ".join(section_text(doc, reader, risks))
+    incidents = [(c, inc) for c in shipped_project.countries.values() for inc in c.incidents]
+    titles = [inc.title for _, inc in incidents]
+    for title in titles:
+        assert text.count(title) == titles.count(title), title  # once per country that has it
+    # the table's rows: each country's incidents in date order, an undated one at its report's year
+    rows = [(d.plain(r[0]), d.plain(r[1])) for r in tables[0].rows]
+    assert len(rows) == len(incidents)
+    for c in shipped_project.countries.values():
+        years = [int(re.findall(r"\d{4}", when)[0]) for name, when in rows if name == c.name]
+        assert years == sorted(years), (c.id, years)

@@ -139,7 +139,7 @@ def test_image_requests_ask_for_print_svg_and_the_tall_size_for_timeline_and_hea
     maps = {b.chart.id for s in doc.sections for b in s.blocks if isinstance(b, d.Locator)}
     assert {r.chart.id for r in requests} == {f.chart.id for f in doc.figures()} | maps
     countries = {s.country for s in doc.sections if s.role == "profile" and s.country}
-    assert maps == {"locator-map"} | {f"{c.lower()}-locator-map" for c in countries}  # cover, country pages
+    assert {"locator-map"} | {f"{c.lower()}-locator-map" for c in countries} <= maps  # cover, country pages
     assert all(r.fmt == "svg" for r in requests)
     for r in requests:
         tall = "print_tall" if r.chart.kind in ("timeline", "heatmap") else "print"

@@ -95,9 +95,11 @@ def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
                 0.7,
                 2.0,
             )
-        elif s.role == "focus" or s.emphasis:
+        elif s.role == "focus":
             fc = t.palette[s.colour % n] if s.colour is not None else t.focus
             ec, lw, z = WHITE, 0.8, 3.0
+        elif s.emphasis:  # a context country on its own page: outlined in ink, never a focus colour
+            fc, ec, lw, z = WHITE, t.ink, 1.4, 3.0
         else:  # context: outlined, never a focus colour
             fc, ec, lw, z = WHITE, t.muted, 0.9, 2.5
         fills[s.key] = fc

@@ -460,7 +460,7 @@ class Composer:
 
     def _context(self, sd) -> tuple[list[Block], list[str]]:
         c = self.p.countries[sd.country]
-        blocks: list[Block] = []
+        blocks: list[Block] = [*self.locator(c.id)]
         if c.key_figures:
             blocks.append(self.key_figures(c))
         blocks += self.paragraphs(c.profile)

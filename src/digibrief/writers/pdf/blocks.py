@@ -312,17 +312,15 @@ SMALL_MAP = 0.25  # a country page's locator map, as a share of the measure
 
 def locator(b: d.Locator, ctx: Ctx) -> list[Flowable]:
     """The locator map as a Figure with its alt text; its source is in the references. On a country's
-    page it is small, at the right beside the kicker and title, taking only the height it needs below."""
+    page it is small, at the right with its top at the title's, taking only the height it needs below."""
     c = b.chart
     figure = ctx.node.add("Figure", alt=" ".join(c.alt.split()) or c.title)
     chart = ctx.charts[(c.id, print_medium(c.kind))]
     chart.hAlign = "RIGHT"
     if not any(s.emphasis for s in c.shapes):
         return [Tagged(chart, figure, mark=isinstance(chart, Chart))]
-    st = ctx.styles
-    lift = (
-        st.kicker.leading + st.kicker.spaceAfter + st.h1_after_kicker.leading + st.h1_after_kicker.spaceAfter
-    )
+    h1 = ctx.styles.h1_after_kicker  # the title just above (a kicker, where there is one, is higher still)
+    lift = h1.leading + h1.spaceAfter
     return [Tagged(Beside(chart, ctx.width * SMALL_MAP, lift), figure, mark=isinstance(chart, Chart))]
 
 
