@@ -33,7 +33,7 @@ from digibrief.document.types import (
     plain,
 )
 from digibrief.document.words import Speech, speaking, word
-from digibrief.project.model import Country, Discrepancy, Project, RisksFile, SectionDef
+from digibrief.project.model import Country, Discrepancy, Incident, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
 from digibrief.project.readings import Reading, read, read_disputed
 from digibrief.syntax import Ref, cited_ids, references
@@ -362,7 +362,10 @@ class Composer:
             return []
         text: list[Run] = []
         for i, d in enumerate(c.discrepancies):
-            text += [Run((" " if i else "") + d.topic + ": ", bold=True), *self.disagreement(c, d, short=True)]
+            text += [
+                Run((" " if i else "") + d.topic + ": ", bold=True),
+                *self.disagreement(c, d, short=True),
+            ]
         return [Callout(word("sources_disagree", topic=c.name), tuple(text))]
 
     def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
@@ -398,8 +401,9 @@ class Composer:
         blocks += [self.figure(chart) for chart in sd.charts]
         risks = self.p.risks
         rows = []
-        for c in ordered_countries(self.p):
-            for inc in sorted(c.incidents, key=lambda i: (i.year or 0, i.month or 0)):
+        for c in ordered_countries(self.p):  # each country's evidence in date order, an undated
+            # report at the year it was published
+            for inc in sorted(c.incidents, key=self._incident_date):
                 rows.append(
                     (
                         (Run(c.name),),
@@ -432,31 +436,13 @@ class Composer:
                     on_slide="condensed",
                 )
             )
-        rationale = []
-        for c in ordered_countries(self.p):
-            for cat, a in risks.assessments.get(c.id, {}).items():
-                if a.level is None:
-                    continue
-                rationale.append(
-                    (
-                        (Run(c.name),),
-                        (Run(risks.categories[cat].name),),
-                        (Run(level_label(risks, a.level)),),
-                        self.cited_text(a.rationale, a.sources),
-                    )
-                )
-        blocks.append(
-            Table(
-                (word("country"), word("risk"), word("level"), word("why")),
-                tuple(rationale),
-                caption=word("rationale_caption"),
-                widths=(1.0, 1.1, 0.7, 3.7),
-            )
-        )
         note = self.text(risks.note)
         blocks.append(Paragraph(note, "note"))
         notes.append(plain(note))
         return blocks, notes
+
+    def _incident_date(self, inc: Incident) -> tuple[int, int]:
+        return (inc.year or int(self.p.sources[inc.source].date[:4]), inc.month or 0)
 
     def _context(self, sd) -> tuple[list[Block], list[str]]:
         c = self.p.countries[sd.country]
