@@ -92,3 +92,19 @@ def mix(colour: str, towards: str, t: float) -> RGB:
 def hex_colour(value: RGB) -> str:
     """(0.122, 0.467, 0.706) -> '#1F77B4'."""
     return "#" + "".join(f"{round(v * 255):02X}" for v in value)
+
+
+def luminance(colour: str | RGB) -> float:
+    """WCAG relative luminance of an sRGB colour ('#rrggbb' or channels 0..1)."""
+
+    def lin(u: float) -> float:
+        return u / 12.92 if u <= 0.04045 else ((u + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(u) for u in (rgb(colour) if isinstance(colour, str) else colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str | RGB, b: str | RGB) -> float:
+    """WCAG contrast ratio, 1 (none) to 21 (black on white)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

@@ -1,12 +1,15 @@
 """Colour contrast for chart text: WCAG luminance, the readable shade of a colour, ink or white on a fill.
 
-Colour maths shared with the writers (rgb, mix, hex_colour) lives in digibrief.theme; these are the
-checks only the charts make, because only they set text on coloured bars, cells and lines.
+Colour maths shared with the writers (rgb, mix, hex_colour, luminance, contrast) lives in
+digibrief.theme; these apply it to any colour matplotlib understands, and choose text colours, because
+only the charts set text on coloured bars, cells and lines.
 """
 
 from __future__ import annotations
 
 from matplotlib.colors import to_hex, to_rgb
+
+from digibrief import theme
 
 WHITE = "#FFFFFF"
 
@@ -14,19 +17,13 @@ Colour = str | tuple[float, float, float]
 
 
 def luminance(colour: Colour) -> float:
-    """WCAG relative luminance of an sRGB colour."""
-
-    def lin(u: float) -> float:
-        return u / 12.92 if u <= 0.04045 else ((u + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(u) for u in to_rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    """WCAG relative luminance of any colour matplotlib understands."""
+    return theme.luminance(to_rgb(colour))
 
 
 def contrast(a: Colour, b: Colour) -> float:
     """WCAG contrast ratio, 1 (none) to 21 (black on white)."""
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    return theme.contrast(to_rgb(a), to_rgb(b))
 
 
 def readable(colour: Colour, background: Colour = WHITE, ratio: float = 4.5) -> str:

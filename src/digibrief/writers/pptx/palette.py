@@ -8,25 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digibrief.theme import Theme, hex_colour, mix, rgb
+from digibrief.theme import Theme, contrast, hex_colour, luminance, mix
 
 WHITE = "#FFFFFF"
 BLACK = "#000000"
-
-
-def luminance(colour: str) -> float:
-    """WCAG relative luminance."""
-
-    def lin(u: float) -> float:
-        return u / 12.92 if u <= 0.04045 else ((u + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(u) for u in rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def blend(colour: str, towards: str, t: float) -> str:
