@@ -123,3 +123,43 @@ def test_risk_evidence_is_listed_once_in_date_order(
     for c in shipped_project.countries.values():
         years = [int(re.findall(r"\d{4}", when)[0]) for name, when in rows if name == c.name]
         assert years == sorted(years), (c.id, years)
+
+
+# --- 4. tables: units, a source line, numbers right-aligned -------------------------------------
+
+
+def words(reader: PdfReader, page: int) -> list[tuple[float, float, float, str]]:
+    """(xMin, yMin, xMax, word) of each word of a 1-based page (pdftotext -bbox)."""
+    out = subprocess.run(
+        [require_tool("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+        input=reader.stream.getvalue(),  # type: ignore[attr-defined]
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)
+    return [(float(a), float(b), float(c), w) for a, b, c, w in found]
+
+
+def test_the_comparison_table_has_units_a_source_line_and_numbers_set_right(
+    doc: d.Document, reader: PdfReader
+) -> None:
+    table = next(b for s in doc.sections for b in s.blocks if isinstance(b, d.Table) and b.numeric)
+    assert table.numeric == tuple(range(1, len(table.columns)))
+    assert "(% of population)" in " ".join(table.columns)
+    assert table.source.startswith("Sources: UN DESA")
+    page = next(
+        i + 1
+        for i, p in enumerate(reader.pages)
+        if "Kazakhstan" in p.extract_text() and "14.39" in p.extract_text()
+    )
+    assert table.source.split(";")[0] in " ".join(lines(reader, page))
+    ws = words(reader, page)
+
+    def after(value: str) -> tuple[float, float]:
+        """Where a value starts, and where the word after it (its year) ends."""
+        i = next(i for i, w in enumerate(ws) if w[3] == value)
+        return ws[i][0], ws[i + 1][2]
+
+    wide, narrow = after("14.39"), after("4.50")  # the same column, a digit apart
+    assert narrow[0] > wide[0] + 3  # not left-aligned
+    assert abs(narrow[1] - wide[1]) < 0.5  # the years end at the column's right edge

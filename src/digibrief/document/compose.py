@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from digibrief.document import citations, markup
-from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher
+from digibrief.document.chartspecs import SpecBuilder, ordered_countries, short_publisher, source_line
 from digibrief.document.datapack import data_sheets
 from digibrief.document.numbers import Policy, change, date_label, edition_label, fmt, ordinal, period, show
 from digibrief.document.types import (
@@ -247,8 +247,11 @@ class Composer:
     def _comparison_table(self) -> Table:
         """Latest value of each indicator of report.yaml's comparison per country, in its order."""
         wanted = list(self.p.report.comparison)
-        columns = (word("country"), *(self.p.indicators[i].name for i in wanted))
+        # each indicator's unit in its header, e.g. "Internet users (% of population)"
+        inds = [self.p.indicators[i] for i in wanted]
+        columns = (word("country"), *(f"{ind.name} ({ind.unit_label})" for ind in inds))
         rows = []
+        sources: set[str] = set()
         for c in ordered_countries(self.p):
             row: list[Text] = [(Run(c.name),)]
             for iid in wanted:
@@ -262,6 +265,7 @@ class Composer:
                 pt = shown[y]
                 ind = self.p.indicators[iid]
                 n = self.cite([pt.source])
+                sources.add(pt.source)
                 fact = Fact(pt.value, ind.unit, fmt(pt.value, ind.unit, ind.decimals), str(y), n, pt.status)
                 when = f"{y}" if pt.status == "verified" else f"{y}, {word('status_' + pt.status)}"
                 row.append((Run(f"{fact.display} ({when})", fact=fact), cite_run(n)))
@@ -272,7 +276,14 @@ class Composer:
             caption=word("comparison_caption"),
             widths=(1.4, *([1.0] * len(wanted))),
             on_slide="full",
+            numeric=tuple(range(1, len(wanted) + 1)),
+            source=self._source_line(sources),
         )
+
+    def _source_line(self, ids: set[str]) -> str:
+        """'Sources: Publisher (year); ….' for a table, its sources in the order sources.yaml lists them."""
+        order = list(self.p.sources)
+        return source_line(self.p, sorted(ids, key=order.index)) if ids else ""
 
     def key_figures(self, c: Country) -> KeyFigures:
         items = []
@@ -353,6 +364,7 @@ class Composer:
             tuple(rows),
             caption=word("milestones_of", country=c.name),
             widths=(0.8, 1.6, 3.6),
+            source=self._source_line({m.source for m in c.milestones}),
         )
 
     def _discrepancy_callouts(self, c: Country) -> list[Block]:
@@ -434,6 +446,9 @@ class Composer:
                     caption=word("incidents_caption"),
                     widths=(1.0, 0.7, 1.1, 3.7),
                     on_slide="condensed",
+                    source=self._source_line(
+                        {i.source for c in ordered_countries(self.p) for i in c.incidents}
+                    ),
                 )
             )
         note = self.text(risks.note)

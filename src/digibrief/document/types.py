@@ -179,6 +179,8 @@ class Table:
     rows: tuple[tuple[Text, ...], ...]
     caption: str = ""
     widths: tuple[float, ...] = ()  # relative column widths; empty = equal
+    numeric: tuple[int, ...] = ()  # columns of numbers (0-based): set right-aligned, in tabular figures
+    source: str = ""  # the source line under the table: "Sources: UN DESA (2024); ITU (2025)."
     on_slide: Literal["full", "condensed", "omit"] = "omit"  # the deck: all columns, text only, or not at all
 
 

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
@@ -218,8 +220,18 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
         return []
     rel = list(b.widths) if len(b.widths) == n and all(w > 0 for w in b.widths) else [1.0] * n
     widths = _fit_widths([ctx.width * w / sum(rel) for w in rel], _needed_widths(b, st, ctx.width), 10.0)
-    head = [Para(m.plain(c, bold=True), st.cell_head) for c in b.columns]
-    body = [[Para(m.text(cell), st.cell) for cell in row[:n]] + [""] * (n - len(row)) for row in b.rows]
+    # numeric columns right-aligned, header included (DejaVu Sans's digits are tabular)
+    right = ParagraphStyle(f"{st.cell.name}-right", parent=st.cell, alignment=TA_RIGHT)
+    right_head = ParagraphStyle(f"{st.cell_head.name}-right", parent=st.cell_head, alignment=TA_RIGHT)
+    head = [
+        Para(m.plain(c, bold=True), right_head if i in b.numeric else st.cell_head)
+        for i, c in enumerate(b.columns)
+    ]
+    body = [
+        [Para(m.text(cell), right if i in b.numeric else st.cell) for i, cell in enumerate(row[:n])]
+        + [""] * (n - len(row))
+        for row in b.rows
+    ]
     caption = ctx.heading(b.caption, st.h3 if len(b.rows) <= 8 else st.h3_loose) if b.caption else None
     t = Grid(
         [head, *body],
@@ -250,12 +262,13 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
             if firsts[i] != firsts[i - 1]:
                 style.append(("LINEABOVE", (0, i + 1), (-1, i + 1), 0.6, pal.muted))
     t.setStyle(style)
+    source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
     if caption is None:
-        return [Gap(1, 4), t, Gap(1, 10)]
+        return [Gap(1, 4), KeepTogether([t, *source]) if source else t, Gap(1, 10)]
     if len(b.rows) <= 8:
-        return [KeepTogether([caption, t]), Gap(1, 10)]
+        return [KeepTogether([caption, t, *source]), Gap(1, 10)]
     # a long table may split: keep its caption with the header and a few rows, not with the whole table
-    return [CondPageBreak(st.body_size * 14), caption, t, Gap(1, 10)]
+    return [CondPageBreak(st.body_size * 14), caption, t, *source, Gap(1, 10)]
 
 
 def _needed_widths(b: d.Table, st: Styles, total: float) -> list[float]:
