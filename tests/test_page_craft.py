@@ -163,3 +163,27 @@ def test_the_comparison_table_has_units_a_source_line_and_numbers_set_right(
     wide, narrow = after("14.39"), after("4.50")  # the same column, a digit apart
     assert narrow[0] > wide[0] + 3  # not left-aligned
     assert abs(narrow[1] - wide[1]) < 0.5  # the years end at the column's right edge
+
+
+# --- 5. key figures: one mark system ------------------------------------------------------------
+
+
+def test_key_figure_panels_say_status_in_words_and_list_notes_without_marks(
+    doc: d.Document, reader: PdfReader
+) -> None:
+    panels = [b for s in doc.sections for b in s.blocks if isinstance(b, d.KeyFigures)]
+    cards = [kf for p in panels for kf in p.items]
+    reported = [kf for kf in cards if kf.fact.status == "reported"]
+    assert reported and all("reported" in kf.when for kf in reported)
+    assert all(kf.when.count("reported") == 1 for kf in reported)  # "reported 2024", not "… · reported" again
+    pages = section_pages(reader)
+    for s in doc.sections:
+        if not any(isinstance(b, d.KeyFigures) for b in s.blocks):
+            continue
+        text = " ".join(lines(reader, pages[s.title]))
+        assert "\u2020" not in text and "\u2021" not in text, s.title  # no status marks
+        for panel in (b for b in s.blocks if isinstance(b, d.KeyFigures)):
+            for kf in panel.items:
+                if kf.note:  # the note is listed after its card's label, with no letter
+                    note = " ".join(d.plain(kf.note).split())[:12]  # before any citation marker
+                    assert f": {note}" in text, (kf.label, note)  # "Label; other label: note"

@@ -261,10 +261,9 @@ def test_cyrillic_and_uzbek_latin_names_render_as_text(reader) -> None:  # type:
         assert name in text
 
 
-def test_status_marks_are_explained_under_the_panel(reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_figures_status_is_said_in_words_not_marked(reader) -> None:  # type: ignore[no-untyped-def]
     text = all_text(reader)
-    assert "† Reported by a single source" in text
-    assert "‡ Unverified" in text
+    assert "2021 \u00b7 reported" in text and "\u2020" not in text and "\u2021" not in text
 
 
 def test_hostile_strings_print_literally_and_load_nothing(hostile) -> None:  # type: ignore[no-untyped-def]

@@ -294,11 +294,11 @@ class Composer:
             fact = self.fact_of(reading, scale=True)
             note = self.text(k.note) if k.note else ()
             disputed = self.disputes(c, k)
-            items.append(KeyFigure(k.label or reading.label, fact, note + disputed))
+            items.append(KeyFigure(k.label or reading.label, fact, note + disputed, self._when(fact)))
         pop = c.population
         n = self.cite([pop.source])
         population = Fact(pop.value, "count", fmt(pop.value, "count"), str(pop.year), n, pop.status)
-        items.insert(0, KeyFigure(word("population"), population))
+        items.insert(0, KeyFigure(word("population"), population, when=self._when(population)))
         facts: list[tuple[str, str | Text]] = [(word("capital"), c.capital)]
         if c.local_names:
             langs: dict[str, str] = {}  # each name once, in the language it is first given in
@@ -307,6 +307,14 @@ class Composer:
             names = [Run(name, lang=lang) for name, lang in langs.items()]
             facts.append((word("local_names"), tuple(r for n in names for r in (Run(" · "), n))[1:]))
         return KeyFigures(tuple(items), word("at_a_glance"), tuple(facts))
+
+    @staticmethod
+    def _when(fact: Fact) -> str:
+        """A key figure's period with its status in words ("2023 · reported"), unless it says it."""
+        if fact.status == "verified":
+            return fact.period
+        status = word("status_" + fact.status)
+        return fact.period if status in fact.period else f"{fact.period} \u00b7 {status}"
 
     def disputes(self, c: Country, k: KeyFigureDef) -> Text:
         """When another source disagrees with a key figure, say so in its note (derived, never typed)."""

@@ -163,6 +163,9 @@ class KeyFigure:
     label: str
     fact: Fact
     note: Text = ()  # what a reader should know about the figure, e.g. that another source disagrees
+    when: str = (
+        ""  # the card's period line with the status in words, e.g. "2023 · reported"; empty = fact.period
+    )
 
 
 @dataclass(frozen=True)

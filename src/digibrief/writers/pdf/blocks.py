@@ -22,12 +22,6 @@ from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
 from digibrief.writers.pdf.tagging import DataTable, ListTable, Node, Para, Tagged
 
-STATUS_MARKS = {"reported": "\u2020", "unverified": "\u2021"}  # † ‡
-STATUS_NOTES = {
-    "reported": "reported by a single source and not cross-checked",
-    "unverified": "unverified: conflicts with another source or could not be confirmed (see Methodology)",
-}
-
 
 @dataclass
 class Ctx:
@@ -120,7 +114,9 @@ def takeaways(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
 
 
 def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
-    """The at-a-glance panel: facts, then cards of big numbers, three to a row, and the status key."""
+    """The at-a-glance panel: facts, then cards of big numbers, three to a row, and the cards' notes.
+    One mark system: citation numbers. A card's status is said in words in its period line, and its
+    note is listed under the cards after the labels of the cards it belongs to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
     pad, gut, ncol = 12.0, 14.0, 3
     card_w = (ctx.width - 2 * pad - (ncol - 1) * gut) / ncol
@@ -138,18 +134,13 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         muted = f'<font color="{hexstr(pal.muted)}">{m.plain(label)}</font>'
         rows.append(span_row(ctx.para(f"{muted}\u2002{shown}", st.fact, parent=panel)))
     cards_list = panel.add("L", attrs={"List": {"ListNumbering": "None"}})  # the cards, one item each
-    used: list[str] = []  # statuses shown, explained under the cards
-    notes: dict[d.Text, str] = {}  # note -> letter; identical notes share one letter
+    notes: dict[d.Text, list[str]] = {}  # note -> the labels of its cards; identical notes listed once
     cards: list[list[Flowable]] = []
     for kf in b.items:
         fact = kf.fact
-        mark = STATUS_MARKS.get(fact.status, "")
-        if mark and fact.status not in used:
-            used.append(fact.status)
-        meta = m.plain(fact.period) + (f"\u2009{mark}" if mark else "")
+        meta = m.plain(kf.when or fact.period)
         if kf.note:
-            letter = notes.setdefault(kf.note, _letter(len(notes)))
-            meta += f"<super>\u2009{letter}</super>"
+            notes.setdefault(kf.note, []).append(kf.label)
         cite = m.cite(fact.cite) if fact.cite else ""
         body = cards_list.add("LI").add("LBody")
         card: list[Flowable] = [
@@ -171,12 +162,8 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         rows.append(row)
     last_card_row = len(rows) - 1
     foot: list[Flowable] = [
-        ctx.para(f"{STATUS_MARKS[s]}\u2002{STATUS_NOTES[s].capitalize()}.", st.kf_foot, parent=panel)
-        for s in used
-    ]
-    foot += [
-        ctx.para(f"<super>{letter}</super>\u2002{m.text(note)}", st.kf_foot, parent=panel)
-        for note, letter in notes.items()
+        ctx.para(f"{m.plain('; '.join(labels), bold=True)}: {m.text(note)}", st.kf_foot, parent=panel)
+        for note, labels in notes.items()
     ]
     if foot:
         rows.append(span_row(foot))
@@ -206,11 +193,6 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
     t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(style)
     return [t, Gap(1, 14)]
-
-
-def _letter(i: int) -> str:
-    """a, b, …, z, aa, ab, …"""
-    return _letter(i // 26 - 1) + chr(97 + i % 26) if i >= 26 else chr(97 + i)
 
 
 def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
