@@ -187,3 +187,23 @@ def test_key_figure_panels_say_status_in_words_and_list_notes_without_marks(
                 if kf.note:  # the note is listed after its card's label, with no letter
                     note = " ".join(d.plain(kf.note).split())[:12]  # before any citation marker
                     assert f": {note}" in text, (kf.label, note)  # "Label; other label: note"
+
+
+# --- 6. right-to-left text is refused by check, located -----------------------------------------
+
+
+def test_a_right_to_left_label_is_a_located_error(project_copy) -> None:  # type: ignore[no-untyped-def]
+    from digibrief.errors import InputError
+    from digibrief.project.load import load
+
+    path = project_copy / "data" / "countries" / "kaz.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "title: E-government launched" in text
+    path.write_text(
+        text.replace("title: E-government launched", "title: E-government \u05e9\u05dc\u05d5\u05dd", 1)
+    )
+    with pytest.raises(InputError) as info:
+        load(project_copy / "data", project_copy / "report")
+    [problem] = info.value.problems
+    assert problem.file.endswith("kaz.yaml") and problem.line > 0
+    assert problem.path.endswith(".title") and "right-to-left text (Hebrew" in problem.message

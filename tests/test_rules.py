@@ -188,6 +188,13 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "indicator: ai_readiness_rnk",
         "charts.uzb_ai_rank.indicator: unknown indicator 'ai_readiness_rnk'; did you mean 'ai_readiness_rank'?",
     ),
+    "text_is_left_to_right": (
+        "data/countries/tjk.yaml",
+        "capital: Dushanbe",
+        "capital: Dushanbe \u062f\u0648\u0634\u0646\u0628\u0647",
+        "capital: right-to-left text (Arabic '\u062f', U+062F) cannot be set: the PDF has no right-to-left "
+        "layout, so it would print mirrored; give the text in a left-to-right script (e.g. a transliteration)",
+    ),
 }
 
 

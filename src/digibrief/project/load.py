@@ -296,6 +296,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         indicators_file=indicators_f,
         risks_file=risks_f,
         report_file=report_f,
+        sources_file=sources_f,
     )
     problems += check_references(inputs)
     geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map

@@ -7,6 +7,7 @@ a broken file gives its own problems rather than a cascade of unknown ids.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ class Inputs:
     indicators_file: YamlFile
     risks_file: YamlFile
     report_file: YamlFile
+    sources_file: YamlFile | None = None
 
 
 Rule = Callable[[Inputs], Iterator[Problem]]
@@ -116,6 +118,52 @@ def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
                 yield p.report_file, ("charts", name, "headline"), chart.headline
 
 
+def reader_texts(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
+    """Every text a reader sees: the prose fields, and the names, titles and labels the outputs print."""
+    yield from prose_fields(p)
+    if p.sources and p.sources_file:
+        for sid, s in p.sources.sources.items():
+            yield p.sources_file, ("sources", sid, "publisher"), s.publisher
+            yield p.sources_file, ("sources", sid, "title"), s.title
+    if p.indicators:
+        for iid, ind in p.indicators.indicators.items():
+            yield p.indicators_file, ("indicators", iid, "name"), ind.name
+            yield p.indicators_file, ("indicators", iid, "unit_label"), ind.unit_label
+    for c, f in p.countries.values():
+        yield f, ("name",), c.name
+        yield f, ("capital",), c.capital
+        for i, ln in enumerate(c.local_names):
+            yield f, ("local_names", i, "name"), ln.name
+        for fid, fact in c.facts.items():
+            yield f, ("facts", fid, "label"), fact.label
+        for i, k in enumerate(c.key_figures):
+            if k.label:
+                yield f, ("key_figures", i, "label"), k.label
+        for i, m in enumerate(c.milestones):
+            yield f, ("milestones", i, "title"), m.title
+        for i, inc in enumerate(c.incidents):
+            yield f, ("incidents", i, "title"), inc.title
+        for i, d in enumerate(c.discrepancies):
+            yield f, ("discrepancies", i, "topic"), d.topic
+    if p.risks:
+        for level, label in p.risks.levels.items():
+            yield p.risks_file, ("levels", level), label
+        yield p.risks_file, ("not_assessed",), p.risks.not_assessed
+        for cat_id, cat in p.risks.categories.items():
+            yield p.risks_file, ("categories", cat_id, "name"), cat.name
+            yield p.risks_file, ("categories", cat_id, "description"), cat.description
+            for level, text in cat.criteria.items():
+                yield p.risks_file, ("categories", cat_id, "criteria", level), text
+    if p.report:
+        for key in ("title", "subtitle", "publisher", "author"):
+            yield p.report_file, (key,), str(getattr(p.report, key, "") or "")
+        for i, sd in enumerate(p.report.sections):
+            if sd.title:
+                yield p.report_file, ("sections", i, "title"), sd.title
+        for name, chart in p.report.charts.items():
+            yield p.report_file, ("charts", name, "title"), chart.title
+
+
 def _years(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, int | None]]:
     """Every year a country figure is dated by, with its file and key path."""
     for c, f in p.countries.values():
@@ -144,6 +192,23 @@ def _points(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, Point, Indicator]]:
 
 
 # --- data/ -------------------------------------------------------------------------------------------
+
+
+RTL = frozenset({"R", "AL", "RLE", "RLO", "RLI"})  # bidirectional classes of right-to-left text
+
+
+def text_is_left_to_right(p: Inputs) -> Iterator[Problem]:
+    """Text a reader sees has no right-to-left script (Arabic, Hebrew): the PDF cannot shape it."""
+    for f, path, text in reader_texts(p):
+        rtl = next((ch for ch in text if unicodedata.bidirectional(ch) in RTL), None)
+        if rtl is not None:
+            script = unicodedata.name(rtl, "?").split()[0].title()
+            yield f.at(
+                path,
+                f"right-to-left text ({script} '{rtl}', U+{ord(rtl):04X}) cannot be set: the PDF has no "
+                "right-to-left layout, so it would print mirrored; give the text in a left-to-right "
+                "script (e.g. a transliteration)",
+            )
 
 
 def sources_are_defined(p: Inputs) -> Iterator[Problem]:
@@ -286,7 +351,11 @@ def discrepancies_point_at_the_data(p: Inputs) -> Iterator[Problem]:
                 at = ("discrepancies", i, "values", j)
                 point = series.get(v.year) if v.year is not None else None
                 if v.value is not None and point is not None and point.source == v.source:
-                    state = "copies" if point.value == v.value else f"no longer matches ({point.value:g} in the data)"
+                    state = (
+                        "copies"
+                        if point.value == v.value
+                        else f"no longer matches ({point.value:g} in the data)"
+                    )
                     yield f.at(
                         (*at, "value"),
                         f"{state} the {d.indicator} value for {v.year} from {v.source}; write `year: {v.year}` "
@@ -323,7 +392,9 @@ def highlights_are_sourced(p: Inputs) -> Iterator[Problem]:
     for c, f in p.countries.values():
         for i, h in enumerate(c.highlights):
             if not (h.sources or cited_ids(h.text) or references(h.text)):
-                yield f.at(("highlights", i), "a highlight needs a source: list it under sources or cite it as [ID]")
+                yield f.at(
+                    ("highlights", i), "a highlight needs a source: list it under sources or cite it as [ID]"
+                )
 
 
 def assessed_countries_exist(p: Inputs) -> Iterator[Problem]:
@@ -430,7 +501,9 @@ def focus_countries_are_assessed(p: Inputs) -> Iterator[Problem]:
             )
             continue
         missing = [cat for cat in p.risks.categories if cat not in row]
-        if missing and all(cat in p.risks.categories for cat in row):  # else a misspelt one, reported as unknown
+        if missing and all(
+            cat in p.risks.categories for cat in row
+        ):  # else a misspelt one, reported as unknown
             yield p.risks_file.at(
                 ("assessments", cid),
                 f"no level for {', '.join(missing)}; give each category a level "
@@ -546,6 +619,7 @@ RULES: tuple[Rule, ...] = (
     listed_charts_are_defined,
     chart_indicators_are_defined,
     comparison_indicators_are_defined,
+    text_is_left_to_right,
 )
 
 
