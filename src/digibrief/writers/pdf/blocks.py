@@ -245,12 +245,13 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
                 style.append(("LINEABOVE", (0, i + 1), (-1, i + 1), 0.6, pal.muted))
     t.setStyle(style)
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
+    after = [] if source else [Gap(1, 10)]  # a source line ends with its own space
     if caption is None:
-        return [Gap(1, 4), KeepTogether([t, *source]) if source else t, Gap(1, 10)]
+        return [Gap(1, 4), KeepTogether([t, *source]) if source else t, *after]
     if len(b.rows) <= 8:
-        return [KeepTogether([caption, t, *source]), Gap(1, 10)]
+        return [KeepTogether([caption, t, *source]), *after]
     # a long table may split: keep its caption with the header and a few rows, not with the whole table
-    return [CondPageBreak(st.body_size * 14), caption, t, *source, Gap(1, 10)]
+    return [CondPageBreak(st.body_size * 14), caption, t, *source, *after]
 
 
 def _needed_widths(b: d.Table, st: Styles, total: float) -> list[float]:
