@@ -41,7 +41,9 @@ def good(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copytree(DATA, root / "data")
     shutil.copytree(REPORT, root / "report")
     cache = root / "chart-cache"
-    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "output", cache=cache, only="pdf")
+    opts = BuildOptions(
+        data=root / "data", report=root / "report", out=root / "output", cache=cache, only="pdf"
+    )
     build(opts)
     return root, cache
 

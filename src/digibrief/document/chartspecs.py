@@ -371,7 +371,9 @@ class SpecBuilder:
         flat = [(r, cats[j], v) for r, row in zip(rows, cells, strict=True) for j, v in enumerate(row)]
         high = [f"{r} ({risks.categories[k].name.lower()})" for r, k, v in flat if v == 3]
         missing = sum(1 for *_, v in flat if v is None)
-        alt = f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, from {lowest} to {highest}."
+        alt = (
+            f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, from {lowest} to {highest}."
+        )
         if high:
             shown = high[:5] + ([f"{len(high) - 5} more"] if len(high) > 5 else [])
             alt += f" Rated {risks.levels.get(3, 'high').lower()}: {_join(shown)}."
@@ -422,7 +424,9 @@ class SpecBuilder:
         focus = [c.name for c in region if c.role == "focus" and c.id in by_id]
         context = [c.name for c in region if c.role != "focus" and c.id in by_id]
         if country and country in self.p.countries:
-            alt = f"Map of Central Asia with {self.p.countries[country].name} highlighted among its neighbours."
+            alt = (
+                f"Map of Central Asia with {self.p.countries[country].name} highlighted among its neighbours."
+            )
         else:
             alt = f"Map of Central Asia: {_join(focus)} in colour" if focus else "Map of Central Asia"
             alt += f", {_join(context)} outlined for context" if context else ""

@@ -65,7 +65,10 @@ WRITERS: dict[str, Output] = {
         "brief.pdf", "digibrief.writers.pdf.brief", "digibrief.writers.pdf.options", ("countries", "paper")
     ),
     "deck": Output(
-        "deck.pptx", "digibrief.writers.pptx.deck", "digibrief.writers.pptx.options", ("countries", "template")
+        "deck.pptx",
+        "digibrief.writers.pptx.deck",
+        "digibrief.writers.pptx.options",
+        ("countries", "template"),
     ),
     "data": Output(  # the data pack: named after the brief it goes with
         "brief-data.xlsx",
@@ -361,7 +364,8 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
         charts.prepare(r.theme)  # imported and fonts registered once, before workers fork
         with pool(len(todo)) as workers:
             futures: dict[Future[bytes], tuple[tuple[str, str], ImageRequest, Path]] = {
-                workers.submit(draw_chart, req, r.theme, r.doc.speech): (k, req, path) for k, req, path in todo
+                workers.submit(draw_chart, req, r.theme, r.doc.speech): (k, req, path)
+                for k, req, path in todo
             }
             for done, future in enumerate(as_completed(futures), 1):
                 k, req, path = futures[future]

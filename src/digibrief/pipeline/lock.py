@@ -21,8 +21,14 @@ def build_lock(out: Path) -> Iterator[None]:
     except Timeout:
         raise BuildLocked(f"another build is writing to {out}; wait for it to finish and run again") from None
     except OSError as exc:
-        why = "permission denied; is the folder read-only?" if isinstance(exc, PermissionError) else exc.strerror
-        raise RenderError(f"cannot take the build lock {lock_path}: {why or exc}; nothing was written") from None
+        why = (
+            "permission denied; is the folder read-only?"
+            if isinstance(exc, PermissionError)
+            else exc.strerror
+        )
+        raise RenderError(
+            f"cannot take the build lock {lock_path}: {why or exc}; nothing was written"
+        ) from None
     try:
         yield
     finally:

@@ -14,7 +14,6 @@ from pathlib import Path
 from digibrief.errors import Problem
 from digibrief.project.yamlsource import KeyPath, Located, dotted
 
-
 PLACEHOLDER = "TODO"  # how `digibrief new` marks a value still to be filled in; check refuses it
 
 

@@ -20,8 +20,8 @@ from pydantic_core import ErrorDetails
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
-from digibrief.project.geo import GEO_FILE, load_geo
 from digibrief.project.files import YamlFile, closest, is_placeholder, missing_folders
+from digibrief.project.geo import GEO_FILE, load_geo
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -309,7 +309,8 @@ def load(data_dir: Path, report_dir: Path) -> Project:
                 0,
                 0,
                 "source",
-                f"source '{geo.source}' is not in sources.yaml" + (f"; did you mean '{known}'?" if known else ""),
+                f"source '{geo.source}' is not in sources.yaml"
+                + (f"; did you mean '{known}'?" if known else ""),
             )
         )
     if problems or not (sources and indicators and risks and report and theme and labels):

@@ -134,7 +134,9 @@ class Point(Strict):
     value: Number
     source: SourceId
     status: Status = "verified"
-    of: Annotated[int, Field(ge=2)] | None = None  # ranks: how many were ranked that year, if not the indicator's
+    of: Annotated[int, Field(ge=2)] | None = (
+        None  # ranks: how many were ranked that year, if not the indicator's
+    )
     note: Sentence | None = None
 
 
