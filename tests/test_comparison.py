@@ -29,14 +29,18 @@ def test_the_table_shows_the_listed_indicators_in_their_order(shipped_project):
     table = overview_table(with_comparison(shipped_project, ["internet_users", "egdi_rank"]))
     assert table is not None
     names = shipped_project.indicators
-    assert table.columns[1:] == (names["internet_users"].name, names["egdi_rank"].name)
+    # each header names its indicator with its unit
+    assert table.columns[1:] == tuple(
+        f"{names[i].name} ({names[i].unit_label})" for i in ("internet_users", "egdi_rank")
+    )
 
 
 def test_an_indicator_outside_the_charts_can_be_compared(shipped_project):
     charted = {c.indicator for c in shipped_project.report.charts.values()}
     extra = next(i for i in shipped_project.indicators if i not in charted)
     table = overview_table(with_comparison(shipped_project, [extra]))
-    assert table is not None and table.columns[1:] == (shipped_project.indicators[extra].name,)
+    ind = shipped_project.indicators[extra]
+    assert table is not None and table.columns[1:] == (f"{ind.name} ({ind.unit_label})",)
 
 
 def test_no_list_means_no_table(shipped_project):
