@@ -17,12 +17,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from digibrief.pipeline.pool import Serial
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -230,25 +232,13 @@ def _can_fork() -> bool:
     )
 
 
-class Inline(Executor):
-    """The Executor interface, run in this process (no second process to be had)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
-
-
 @pytest.fixture(scope="module")
 def second_core() -> Iterator[Executor]:
     """One worker process for pure work a test runs beside its own (the deck while it renders the PDF).
 
     Module-scoped: a live pool keeps a thread in this process, and builds run serially while one does."""
     if not _can_fork():
-        yield Inline()
+        yield Serial()
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
