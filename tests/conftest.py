@@ -12,6 +12,7 @@ import os
 import pickle
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -296,9 +297,8 @@ class Lines:
             self._queue.put(line)
         self._queue.put(None)
 
-    def wait_for(self, needle: str, timeout: float) -> str:
-        """The first new line holding needle; fails after timeout seconds or when the child stops talking."""
-        deadline = time.monotonic() + timeout
+    def _take(self, deadline: float, needle: str | None) -> str | None:
+        """Lines until one holds needle (None: until the output ends) or the deadline passes."""
         while not self.ended and (left := deadline - time.monotonic()) > 0:
             try:
                 line = self._queue.get(timeout=left)
@@ -308,27 +308,35 @@ class Lines:
                 self.ended = True
                 break
             self.seen.append(line)
-            if needle in line:
+            if needle is not None and needle in line:
                 return line
+        return None
+
+    def wait_for(self, needle: str, timeout: float) -> str:
+        """The first new line holding needle; fails after timeout seconds or when the child stops talking."""
+        line = self._take(time.monotonic() + timeout, needle)
+        if line is not None:
+            return line
         if self.ended:
             raise OutputEnded(f"{needle!r} not seen before the output ended:\n{self.text}")
         raise AssertionError(f"{needle!r} not seen within {timeout} s; output so far:\n{self.text}")
 
     def rest(self, timeout: float) -> None:
         """Every line until the child closes its output."""
-        deadline = time.monotonic() + timeout
-        while not self.ended and (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self._queue.get(timeout=left)
-            except queue.Empty:
-                break
-            if line is None:
-                self.ended = True
-                break
-            self.seen.append(line)
+        self._take(time.monotonic() + timeout, None)
         if self.ended:
             return
         raise AssertionError(f"output did not end within {timeout} s:\n{self.text}")
+
+    def stop(self, sig: signal.Signals, timeout: float) -> int:
+        """Send the child sig, wait for it to exit (failing after timeout) and read the rest of its output."""
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the child did not stop within {timeout:g} s of {sig.name}; output:\n{self.text}")
+        self.rest(timeout=10)
+        return code
 
     def close(self) -> None:
         """After the child has exited: let the reader reach the end of the pipe, then close it."""

@@ -195,12 +195,7 @@ def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(shipped_copy):
         assert any("kaz.yaml:" in line for line in out.seen), out.text
         save(good.replace("2022: {value: 92.2969", "2022: {value: 92.3"), "built in", timeout=120)
         assert proc.poll() is None, out.text  # still watching
-        proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"watch did not stop within 30 s of Ctrl-C; output:\n{out.text}")
-        out.rest(timeout=10)
+        code = out.stop(signal.SIGINT, timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()

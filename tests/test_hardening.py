@@ -315,12 +315,7 @@ def test_interrupting_a_build_leaves_previous_outputs_byte_identical(shipped_cop
     try:
         # the build has provably started once it has loaded the changed data; charts and writers follow
         out.wait_for("load and validate", timeout=60)
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"the build did not stop within 60 s of {sig.name}; output:\n{out.text}")
-        out.rest(timeout=10)
+        out.stop(sig, timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
