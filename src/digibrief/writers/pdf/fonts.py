@@ -67,13 +67,20 @@ def register(files: FontFiles) -> FontSet:
                     raise RenderError(f"font file {path} cannot be used for the PDF: {exc}") from exc
                 _owner[name] = key
         fonts = FontSet(family, *names)
-        # the family's name is also its regular face's name, so Paragraph styles set in the regular face
-        # resolve <b> and <i> to the theme's bold and italic files
-        pdfmetrics.registerFontFamily(
-            family, normal=fonts.regular, bold=fonts.bold, italic=fonts.italic, boldItalic=fonts.bold_italic
-        )
+        map_family(fonts)
         _registered[key] = fonts
         return fonts
+
+
+def map_family(fonts: FontSet) -> None:
+    """Point <b> and <i> in Paragraphs set in the regular face at the theme's bold and italic files.
+
+    The family's name is also its regular face's name. Registering a TrueType face again under that
+    name (as svglib does for fonts it maps) resets these mappings to the regular face, so whoever does
+    so calls this again."""
+    pdfmetrics.registerFontFamily(
+        fonts.family, normal=fonts.regular, bold=fonts.bold, italic=fonts.italic, boldItalic=fonts.bold_italic
+    )
 
 
 def _names(family: str) -> tuple[str, str, str, str]:
