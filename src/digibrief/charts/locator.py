@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
+import numpy
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Bbox
 
@@ -114,14 +116,29 @@ def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
 
 
 def inside(pt: tuple[float, float], rings: Sequence[Ring]) -> bool:
-    """Whether a point lies in any of the rings (even-odd ray casting)."""
+    """Whether a point lies in any of the rings (even-odd ray casting over all their edges at once)."""
     x, y = pt
-    hit = False
+    hits = 0
     for ring in rings:
-        for (xa, ya), (xb, yb) in zip(ring, ring[1:] + ring[:1], strict=True):
-            if (ya > y) != (yb > y) and x < xa + (y - ya) * (xb - xa) / (yb - ya):
-                hit = not hit
-    return hit
+        xa, ya, yb, dx, dy, low, high = _edges(ring)
+        if y < low or y >= high:  # every edge is on one side of the ray: it crosses none
+            continue
+        c = (ya > y) != (yb > y)
+        hits += int(numpy.count_nonzero(x < xa[c] + (y - ya[c]) * dx[c] / dy[c]))
+    return hits % 2 == 1
+
+
+Edges = tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray, float, float]
+
+
+@lru_cache(maxsize=4096)
+def _edges(ring: Ring) -> Edges:
+    """A ring's edges (xa, ya, yb, xb - xa, yb - ya) as arrays, once per ring: the label search tests
+    thousands of points. inside() keeps the scalar formula's order of operations, so it rounds alike."""
+    a = numpy.asarray(ring, dtype=float)
+    b = numpy.roll(a, -1, axis=0)
+    ys = a[:, 1]
+    return a[:, 0], ys, b[:, 1], b[:, 0] - a[:, 0], b[:, 1] - ys, float(ys.min()), float(ys.max())
 
 
 def borders(shape: MapShape, region: Sequence[MapShape], near: float = 0.25) -> bool:
@@ -176,10 +193,11 @@ def labels(
         return [tuple(inv(p)) for p in out]
 
     def fits(txt: object, where: Sequence[Ring], avoid: Sequence[Ring], margin: float = pad) -> Bbox | None:
-        box = ctx.extent(txt).padded(margin)  # type: ignore[arg-type]
+        extent = ctx.extent(txt)  # type: ignore[arg-type]
+        box = extent.padded(margin)
         if obs.cost(box, bounds)[0] > 0:
             return None
-        pts = samples(ctx.extent(txt), inv)  # type: ignore[arg-type]
+        pts = samples(extent, inv)
         if where and not all(inside(p, where) for p in pts):
             return None
         if avoid and any(inside(p, avoid) for p in pts):
