@@ -59,16 +59,23 @@ def para(text: str, size: float, color: str, *, bold: bool = False, **kw) -> Par
     return Para((Span(clean(text), bold=bold),), size, color, **kw)
 
 
+@lru_cache(maxsize=8)
+def _font(path: Path) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), _REF)
+
+
+@lru_cache(maxsize=65536)
+def _length(path: Path, text: str) -> float:
+    """A word's advance at the reference size, kept: fitting and paginating measure the same words
+    again at every candidate size and in every watch rebuild."""
+    return float(_font(path).getlength(text))
+
+
 class Metrics:
     """Widths of text in the theme's four font files."""
 
     def __init__(self, fonts: FontFiles):
         self.fonts = fonts
-
-    @staticmethod
-    @lru_cache(maxsize=8)
-    def _font(path: Path) -> ImageFont.FreeTypeFont:
-        return ImageFont.truetype(str(path), _REF)
 
     def _path(self, bold: bool, italic: bool) -> Path:
         f = self.fonts
@@ -79,7 +86,7 @@ class Metrics:
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
         if not text:
             return 0.0
-        return self._font(self._path(bold, italic)).getlength(text) * size / _REF
+        return _length(self._path(bold, italic), text) * size / _REF
 
     # --- wrapping --------------------------------------------------------------------------------
 
