@@ -7,6 +7,7 @@ charts whose inputs changed and rewrites only the outputs whose document changed
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -16,13 +17,18 @@ from typing import Any
 MANIFEST_VERSION = 2  # 2: one record per variant ("builds"), for naming and pruning
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, _SCALARS):  # most of a document: checked first, since keys hash whole documents
+        return obj
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {name: _plain(getattr(obj, name)) for name in _field_names(type(obj))}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, Path):
         return str(obj)
     if isinstance(obj, bytes):  # e.g. a template: its hash stands for its content
@@ -30,6 +36,11 @@ def _plain(obj: Any) -> Any:
     if hasattr(obj, "model_dump"):
         return _plain(obj.model_dump(mode="json"))
     return obj
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def fingerprint(*parts: Any) -> str:
@@ -124,3 +135,33 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     manifest = {"version": MANIFEST_VERSION, **{k: v for k, v in manifest.items() if k != "version"}}
     write_atomic(path, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+
+
+class DiskStore:
+    """A writer's Store (writers/contract.py) in a folder: one file per key, written atomically, the
+    least recently used removed beyond `keep` files. The files are pickles a writer trusts, so the folder
+    is to be trusted like the project's code (it is inside the output folder, as the chart cache is)."""
+
+    def __init__(self, folder: Path, keep: int = 256):
+        self.folder, self.keep = folder, keep
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.bin"
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # recently used: kept by the trim below
+        except OSError:
+            return None
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            write_atomic(self._path(key), data)
+            entries = sorted(self.folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[self.keep :]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a full or read-only cache costs time next build, never this build
