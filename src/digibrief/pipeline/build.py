@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import inspect
 import os
 import threading
 import time
@@ -22,6 +23,7 @@ from digibrief import __version__
 from digibrief.document.words import Speech, speaking
 from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
 from digibrief.pipeline.cache import (
+    DiskStore,
     digest,
     file_digest,
     fingerprint,
@@ -408,7 +410,7 @@ def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageReq
 
 def render(
     r: Resolved, charts: ChartSet, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
-) -> dict[str, tuple[bytes, str]]:
+) -> dict[str, tuple[bytes, str, Any]]:
     """Render each writer whose key changed: the first here, the others meanwhile on the pool."""
     todo: list[tuple[WriterJob, str]] = []
     for job in r.jobs:
@@ -426,22 +428,21 @@ def render(
             result.unchanged.append(target)
         else:
             todo.append((job, key))
-    rendered: dict[str, tuple[bytes, str]] = {}
+    rendered: dict[str, tuple[bytes, str, Any]] = {}
     with pool(len(todo) - 1, beside_caller=True) as background:
-        futures = {
-            job.fmt: background.submit(
-                render_one, job.output.writer, r.doc, _images(job, charts), r.theme, job.options
-            )
-            for job, _ in todo[1:]
-        }
+
+        def args(job: WriterJob) -> tuple[Any, ...]:
+            hint = manifest.get("outputs", {}).get(opts.filename(job.fmt), {}).get("hint")
+            store = DiskStore(opts.out / ".cache" / job.fmt)
+            return job.output.writer, r.doc, _images(job, charts), r.theme, job.options, hint, store
+
+        futures = {job.fmt: background.submit(render_one, *args(job)) for job, _ in todo[1:]}
         for job, key in todo:
             try:
                 if job.fmt in futures:
                     out, seconds = futures[job.fmt].result()
                 else:
-                    out, seconds = render_one(
-                        job.output.writer, r.doc, _images(job, charts), r.theme, job.options
-                    )
+                    out, seconds = render_one(*args(job))
             except (RenderError, UsageError):
                 raise
             except Exception as exc:  # a writer bug must not damage the last good output
@@ -450,9 +451,10 @@ def render(
             checkpoint()
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
-            rendered[name] = (out.data, key)
+            rendered[name] = (out.data, key, out.hint)
             unit = {"pdf": "pages", "deck": "slides"}.get(job.fmt, "sheets")
-            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}")
+            passes = f", {out.passes} layout passes" if out.passes > 1 else ""
+            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     return rendered
 
 
@@ -461,12 +463,22 @@ def _images(job: WriterJob, charts: ChartSet) -> dict[tuple[str, str], bytes]:
 
 
 def render_one(
-    module_name: str, doc: Document, images: Any, theme: Theme, options: Any
+    module_name: str,
+    doc: Document,
+    images: Any,
+    theme: Theme,
+    options: Any,
+    hint: Any = None,
+    store: DiskStore | None = None,
 ) -> tuple[Rendered, float]:
-    """One writer's render, timed where it runs (here or in a worker)."""
+    """One writer's render, timed where it runs (here or in a worker); the hint its last render left
+    and its store are passed to a writer whose render takes them (see writers/contract.py)."""
     started = time.perf_counter()
+    writer = importlib.import_module(module_name).render
+    takes = inspect.signature(writer).parameters
+    extra = {k: v for k, v in (("hint", hint), ("store", store)) if k in takes and v is not None}
     with speaking(doc.speech):  # the writer's fixed words and numbers in the report's language
-        out = importlib.import_module(module_name).render(doc, images, theme, options)
+        out = writer(doc, images, theme, options, **extra)
     return out, time.perf_counter() - started
 
 
@@ -476,7 +488,7 @@ def render_one(
 def commit(
     r: Resolved,
     charts: ChartSet,
-    rendered: dict[str, tuple[bytes, str]],
+    rendered: dict[str, tuple[bytes, str, Any]],
     manifest: dict[str, Any],
     input_key: str,
     opts: BuildOptions,
@@ -489,13 +501,13 @@ def commit(
     started = time.perf_counter()
     outputs = dict(manifest.get("outputs", {}))
     try:
-        write_all_atomic({opts.out / name: data for name, (data, _) in rendered.items()})
+        write_all_atomic({opts.out / name: data for name, (data, _, _) in rendered.items()})
     except OSError as exc:
         raise RenderError(
             f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
         ) from exc
-    for name, (data, key) in rendered.items():
-        outputs[name] = {"key": key, "sha256": digest(data)}
+    for name, (data, key, hint) in rendered.items():
+        outputs[name] = {"key": key, "sha256": digest(data), **({"hint": hint} if hint else {})}
         result.written.append(opts.out / name)
     summary = since_last_build(manifest.get("edition"), r.project, opts.data, opts.report)
     result.changes, result.rereads = summary.changes, summary.rereads

@@ -3,6 +3,9 @@
 A writer is a module with two functions (see writers/pdf/brief.py and writers/pptx/deck.py):
   image_requests(doc, options) -> list[ImageRequest]     the charts it needs, in which medium and format
   render(doc, images, theme, options) -> Rendered          bytes plus warnings; writers never touch the disk
+A writer may also take, as keyword arguments of render, what saves it work between builds: hint=
+(what its previous render learned, Rendered.hint, kept by the pipeline in the manifest) and store= (a
+Store for its own derived bytes, e.g. parsed charts). Neither may change the bytes (a test checks).
 and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is
 drawn, so a bad option fails fast. Each writer's cache key holds only its own options.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from digibrief.document.types import ChartSpec
 from digibrief.vocabulary import MediumName
@@ -33,6 +36,15 @@ class ImageRequest:
 Images = dict[tuple[str, str], bytes]  # (chart id, medium) -> SVG or PNG bytes
 
 
+class Store(Protocol):
+    """Bytes a writer derives from its inputs and keeps between builds, by a key it makes (content
+    hashes and library versions). The pipeline keeps them in OUT/.cache; a miss only costs time."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+
 @dataclass(frozen=True)
 class Choices:
     """What the user chose for the outputs (command line over report.yaml); each writer reads its part."""
@@ -47,3 +59,5 @@ class Rendered:
     data: bytes
     warnings: list[str] = field(default_factory=list)
     pages: int = 0  # pages or slides written, for the summary
+    hint: dict[str, object] | None = None  # JSON: handed back to the next render (see above)
+    passes: int = 1  # layout passes it took, for -v

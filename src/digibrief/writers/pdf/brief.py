@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass, field
 from functools import partial
 from hashlib import md5
 from typing import Any
@@ -38,7 +39,7 @@ from digibrief.document import types as d
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, print_medium
-from digibrief.writers.contract import ImageRequest, Images, Rendered
+from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
 from digibrief.writers.pdf.blocks import Ctx, build_blocks, locator
 from digibrief.writers.pdf.flowables import BriefTemplate, Contents, Heading, NewPage, SectionMarker, TocEntry
 from digibrief.writers.pdf.fonts import Glyphs, register
@@ -68,7 +69,17 @@ def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[I
     return list(out.values())
 
 
-def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -> Rendered:
+def render(
+    doc: d.Document,
+    images: Images,
+    theme: Theme,
+    options: PdfOptions,
+    hint: dict[str, Any] | None = None,
+    store: Store | None = None,
+) -> Rendered:
+    """hint: the previous render's page count and contents (Rendered.hint). When this render's pages
+    come out the same, the first pass is already the last; otherwise multiBuild goes on as without it.
+    store: parsed charts kept between builds (see images.py)."""
     fonts = register(theme.fonts)
     glyphs = Glyphs(fonts)
     pal = Palette.from_theme(theme)
@@ -81,11 +92,12 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
     requests = image_requests(doc)
     maps = [r for r in requests if r.medium == "print_map"]  # set at their medium's size, not the measure
     charts = chart_flowables(
-        [r for r in requests if r not in maps], images, page.frame_width, styles, glyphs.warn
+        [r for r in requests if r not in maps], images, page.frame_width, styles, glyphs.warn, store
     )
-    charts |= chart_flowables(maps, images, MEDIA["print_map"].width_in * 72, styles, glyphs.warn)
+    charts |= chart_flowables(maps, images, MEDIA["print_map"].width_in * 72, styles, glyphs.warn, store)
     ctx = Ctx(styles, markup, page, charts)
-    story, title_height, structure = _story(doc, ctx)
+    known = _Hint.read(hint)
+    story, title_height, structure = _story(doc, ctx, known.pages)
 
     buf = io.BytesIO()
     meta = doc.meta
@@ -120,8 +132,9 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
     if not any(s.role == "cover" for s in doc.sections):
         templates.reverse()
     tmpl.addPageTemplates(templates)
+    tmpl.total_pages = known.total
     try:
-        tmpl.multiBuild(
+        passes = tmpl.multiBuild(
             story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch, inlines=markup.inlines)
         )
     except LayoutError as exc:
@@ -138,7 +151,40 @@ def render(doc: d.Document, images: Images, theme: Theme, options: PdfOptions) -
         subject=meta.subtitle,
         keywords=", ".join(meta.keywords),
     )
-    return Rendered(data, warnings=list(glyphs.warnings), pages=tmpl.total_pages)
+    return Rendered(
+        data,
+        warnings=list(glyphs.warnings),
+        pages=tmpl.total_pages,
+        hint=_Hint(tmpl.total_pages, {e.key: e.page for e in _contents(story)}).write(),
+        passes=passes,
+    )
+
+
+@dataclass(frozen=True)
+class _Hint:
+    """What a previous layout found: its page count and the page of each contents entry."""
+
+    total: int = 0
+    pages: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, hint: dict[str, Any] | None) -> _Hint:
+        """The hint, or none when there is none or it is not one of ours: lay out from scratch."""
+        total = hint.get("total") if isinstance(hint, dict) else None
+        pages = hint.get("pages") if isinstance(hint, dict) else None
+        if not isinstance(total, int) or not isinstance(pages, dict):
+            return cls()
+        if not all(isinstance(k, str) and isinstance(v, int) for k, v in pages.items()):
+            return cls()
+        return cls(total, pages)
+
+    def write(self) -> dict[str, Any]:
+        return {"total": self.total, "pages": dict(self.pages)}
+
+
+def _contents(story: list[Flowable]) -> list[TocEntry]:
+    """The entries the last pass collected (what its contents page shows)."""
+    return next((f.shown for f in story if isinstance(f, Contents)), [])
 
 
 class _EpochCanvas(TaggedCanvas):
@@ -164,7 +210,7 @@ class _EpochCanvas(TaggedCanvas):
         self.showOutline()
 
 
-def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float, Node]:
+def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowable], float, Node]:
     """The flowables, the height of the cover's title block (its frame is made to fit it) and the
     structure: Document > Sect per section. The cover's title is the H1, section titles are H2 and
     headings in a section H3 (without a cover, one level higher)."""
@@ -172,8 +218,8 @@ def _story(doc: d.Document, ctx: Ctx) -> tuple[list[Flowable], float, Node]:
     root = Node("Document")
     level = 2 if any(s.role == "cover" for s in doc.sections) else 1
     keys = {s.id: ctx.key("sec-" + s.id) for s in doc.sections}
-    seed = [
-        TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), 0)
+    seed = [  # the pages a previous layout found, else 0: the first pass then only measures
+        TocEntry(keys[s.id], _kicker(s, ctx), m.plain(s.title, bold=True), pages.get(keys[s.id], 0))
         for s in doc.sections
         if s.in_contents
     ]

@@ -136,6 +136,11 @@ class Contents(IndexingFlowable):
     def isSatisfied(self) -> bool:
         return self._entries == self._last
 
+    @property
+    def shown(self) -> list[TocEntry]:
+        """The entries the latest pass drew."""
+        return list(self._last)
+
     def notify(self, kind: str, stuff: object) -> None:
         if kind == "TOCEntry" and isinstance(stuff, TocEntry):
             self._entries.append(stuff)
