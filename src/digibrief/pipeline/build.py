@@ -13,7 +13,7 @@ import inspect
 import os
 import threading
 import time
-from concurrent.futures import Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -34,7 +34,7 @@ from digibrief.pipeline.cache import (
     write_manifest,
 )
 from digibrief.pipeline.lock import build_lock
-from digibrief.pipeline.pool import pool
+from digibrief.pipeline.pool import pool, worker_count
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.files import missing_folders
@@ -289,8 +289,7 @@ def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
     resolved = resolve(opts, log)
     result.warnings += [str(w) for w in resolved.project.warnings]
     checkpoint()
-    charts = draw_charts(resolved, opts, log, result)
-    rendered = render(resolved, charts, manifest, opts, log, result)
+    charts, rendered = draw_and_render(resolved, manifest, opts, log, result)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
         log("--strict: warnings are errors; nothing was written", always=True)
@@ -342,15 +341,26 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     return Resolved(project, doc, theme, theme.fingerprint_parts(), _versions(), tuple(jobs))
 
 
-# --- charts --------------------------------------------------------------------------------------
+# --- draw and render ----------------------------------------------------------------------------
 
 
-def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) -> ChartSet:
-    """Draw every requested chart whose key is new, on the worker pool; reuse the cached bytes of the rest."""
+@dataclass
+class _Work:
+    """What a build still has to do once its keys are known: the charts to draw (the ones a background
+    writer needs first) and the writers to render (the first here, the others on the workers)."""
+
+    charts: ChartSet
+    draw: list[tuple[tuple[str, str], ImageRequest, Path]]
+    writers: list[tuple[WriterJob, str]]
+
+
+def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result: BuildResult) -> _Work:
+    """Every chart's and every writer's key, without drawing anything: cached charts are read, and a
+    writer whose key and output are as the manifest records is left alone."""
     requests = {req.key: req for job in r.jobs for req in job.requests}
     keys: dict[tuple[str, str], str] = {}
     data: dict[tuple[str, str], bytes] = {}
-    todo: list[tuple[tuple[str, str], ImageRequest, Path]] = []
+    draw: list[tuple[tuple[str, str], ImageRequest, Path]] = []
     for k, req in requests.items():
         keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
@@ -358,35 +368,123 @@ def draw_charts(r: Resolved, opts: BuildOptions, log: Log, result: BuildResult) 
             data[k] = path.read_bytes()
             result.charts_cached += 1
         else:
-            todo.append((k, req, path))
-    if todo:
-        started = time.perf_counter()
-        from digibrief import charts
+            draw.append((k, req, path))
+    writers: list[tuple[WriterJob, str]] = []
+    for job in r.jobs:
+        key = fingerprint(
+            r.doc, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
+        )
+        entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
+        target = opts.out / opts.filename(job.fmt)
+        if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
+            result.unchanged.append(target)
+        else:
+            writers.append((job, key))
+    background = [job for job, _ in writers[1:]]
+    first_needed = {  # a chart a background writer waits for is drawn before the rest
+        q.key: min((i for i, job in enumerate(background) if q in job.requests), default=len(background))
+        for job in r.jobs
+        for q in job.requests
+    }
+    draw.sort(key=lambda t: first_needed[t[0]])
+    return _Work(ChartSet(keys, data, {}), draw, writers)
 
-        charts.prepare(r.theme)  # imported and fonts registered once, before workers fork
-        with pool(len(todo)) as workers:
-            futures: dict[Future[bytes], tuple[tuple[str, str], ImageRequest, Path]] = {
-                workers.submit(draw_chart, req, r.theme, r.doc.speech): (k, req, path)
-                for k, req, path in todo
-            }
-            for done, future in enumerate(as_completed(futures), 1):
-                k, req, path = futures[future]
+
+def draw_and_render(
+    r: Resolved, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
+) -> tuple[ChartSet, dict[str, tuple[bytes, str, Any]]]:
+    """Draw the new charts and render the changed writers on one pool. A background writer (the deck,
+    the data pack) starts as soon as its own charts are ready, so it renders while the brief's charts
+    are drawn; the first writer (the brief) renders here once the last chart is in."""
+    work = plan_work(r, manifest, opts, result)
+    charts, data = work.charts, work.charts.data
+    waiting = [job for job, _ in work.writers[1:]]
+    outcomes: dict[str, Future[tuple[Rendered, float]]] = {}
+    started = time.perf_counter()
+    if work.draw:
+        from digibrief import charts as drawing
+
+        drawing.prepare(r.theme)  # imported and fonts registered once, before workers fork
+    with pool(len(work.draw) + len(waiting)) as workers:
+        todo = list(work.draw)
+        running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
+
+        def fill() -> None:
+            while len(running) < worker_count():
+                job = next((j for j in waiting if all(q.key in data for q in j.requests)), None)
+                if job is not None:
+                    waiting.remove(job)
+                    future = workers.submit(render_one, *_render_args(job, r, data, manifest, opts))
+                    running[future], outcomes[job.fmt] = job, future
+                elif todo:
+                    k, req, path = todo.pop(0)
+                    running[workers.submit(draw_chart, req, r.theme, r.doc.speech)] = (k, req, path)
+                else:
+                    return
+
+        fill()
+        drawn = 0
+        while todo or any(not isinstance(t, WriterJob) for t in running.values()):
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
                 if _STOP.is_set():
-                    for f in futures:
+                    for f in running:
                         f.cancel()
                     checkpoint()
+                if isinstance(task, WriterJob):
+                    continue  # collected below, in the writers' order
+                k, req, path = task
                 data[k] = future.result()
                 write_atomic(path, data[k])
-                _progress(log, opts, done, len(todo), req)
-        result.charts_drawn = len(todo)
-        _step(log, "draw charts", started, f"{len(todo)} drawn, {result.charts_cached} from cache")
-    else:
-        log(f"  charts: all {len(requests)} from cache")
+                drawn += 1
+                _progress(log, opts, drawn, len(work.draw), req)
+            fill()
+        if work.draw:
+            result.charts_drawn = len(work.draw)
+            _step(log, "draw charts", started, f"{len(work.draw)} drawn, {result.charts_cached} from cache")
+        else:
+            log(f"  charts: all {len(charts.keys)} from cache")
+        for job in waiting:  # background writers whose charts came last
+            outcomes[job.fmt] = workers.submit(render_one, *_render_args(job, r, data, manifest, opts))
+        rendered: dict[str, tuple[bytes, str, Any]] = {}
+        for i, (job, key) in enumerate(work.writers):
+            try:
+                if i == 0:
+                    out, seconds = render_one(*_render_args(job, r, data, manifest, opts))
+                else:
+                    out, seconds = outcomes[job.fmt].result()
+            except (RenderError, UsageError):
+                raise
+            except Exception as exc:  # a writer bug must not damage the last good output
+                checkpoint()  # an error caused by an interrupt is reported as the interrupt
+                raise RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}") from exc
+            checkpoint()
+            name = opts.filename(job.fmt)
+            result.warnings += [f"{name}: {w}" for w in out.warnings]
+            rendered[name] = (out.data, key, out.hint)
+            unit = {"pdf": "pages", "deck": "slides"}.get(job.fmt, "sheets")
+            passes = f", {out.passes} layout passes" if out.passes > 1 else ""
+            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     files: dict[str, bytes] = {}
-    for k, req in sorted(requests.items()):
+    for k, req in sorted({req.key: req for job in r.jobs for req in job.requests}.items()):
         name = f"{req.chart.id}.{req.fmt}"
         files[name if name not in files else f"{req.chart.id}-{req.medium}.{req.fmt}"] = data[k]
-    return ChartSet(keys, data, files)
+    return ChartSet(charts.keys, data, files), rendered
+
+
+def _render_args(
+    job: WriterJob,
+    r: Resolved,
+    data: dict[tuple[str, str], bytes],
+    manifest: dict[str, Any],
+    opts: BuildOptions,
+) -> tuple[Any, ...]:
+    """render_one's arguments: the writer's images, and the hint and store it keeps between builds."""
+    hint = manifest.get("outputs", {}).get(opts.filename(job.fmt), {}).get("hint")
+    store = DiskStore(opts.out / ".cache" / job.fmt)
+    images = {q.key: data[q.key] for q in job.requests}
+    return job.output.writer, r.doc, images, r.theme, job.options, hint, store
 
 
 def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:
@@ -403,63 +501,6 @@ def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageReq
     elif total >= 8 and done in {total // 2, total}:
         bar = "█" * (20 * done // total)
         log(f"    charts {done:>3}/{total} ▕{bar:<20}▏")
-
-
-# --- render --------------------------------------------------------------------------------------
-
-
-def render(
-    r: Resolved, charts: ChartSet, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
-) -> dict[str, tuple[bytes, str, Any]]:
-    """Render each writer whose key changed: the first here, the others meanwhile on the pool."""
-    todo: list[tuple[WriterJob, str]] = []
-    for job in r.jobs:
-        key = fingerprint(
-            r.doc,
-            r.theme_key,
-            job.options,
-            r.versions,
-            sorted(charts.keys[q.key] for q in job.requests),
-            job.fmt,
-        )
-        entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
-        target = opts.out / opts.filename(job.fmt)
-        if not opts.force and entry.get("key") == key and file_digest(target) == entry.get("sha256"):
-            result.unchanged.append(target)
-        else:
-            todo.append((job, key))
-    rendered: dict[str, tuple[bytes, str, Any]] = {}
-    with pool(len(todo) - 1, beside_caller=True) as background:
-
-        def args(job: WriterJob) -> tuple[Any, ...]:
-            hint = manifest.get("outputs", {}).get(opts.filename(job.fmt), {}).get("hint")
-            store = DiskStore(opts.out / ".cache" / job.fmt)
-            return job.output.writer, r.doc, _images(job, charts), r.theme, job.options, hint, store
-
-        futures = {job.fmt: background.submit(render_one, *args(job)) for job, _ in todo[1:]}
-        for job, key in todo:
-            try:
-                if job.fmt in futures:
-                    out, seconds = futures[job.fmt].result()
-                else:
-                    out, seconds = render_one(*args(job))
-            except (RenderError, UsageError):
-                raise
-            except Exception as exc:  # a writer bug must not damage the last good output
-                checkpoint()  # an error caused by an interrupt is reported as the interrupt
-                raise RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}") from exc
-            checkpoint()
-            name = opts.filename(job.fmt)
-            result.warnings += [f"{name}: {w}" for w in out.warnings]
-            rendered[name] = (out.data, key, out.hint)
-            unit = {"pdf": "pages", "deck": "slides"}.get(job.fmt, "sheets")
-            passes = f", {out.passes} layout passes" if out.passes > 1 else ""
-            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
-    return rendered
-
-
-def _images(job: WriterJob, charts: ChartSet) -> dict[tuple[str, str], bytes]:
-    return {q.key: charts.data[q.key] for q in job.requests}
 
 
 def render_one(

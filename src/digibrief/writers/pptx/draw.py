@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from io import BytesIO
 
@@ -158,6 +159,9 @@ class Drawer:
             self.paragraph(tf.paragraphs[0] if i == 0 else tf.add_paragraph(), p, number)
 
     def paragraph(self, para, p: Para, number: int | None = None) -> None:
+        if number is None and not len(para._p) and not para._p.attrib:
+            _fresh_paragraph(para._p, p, self.family)
+            return
         para.alignment = ALIGN[p.align]
         para.line_spacing = Pt(p.pitch)
         para.space_before = Pt(p.space_before)
@@ -329,3 +333,50 @@ def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]
     found = {key: find(name) for key, name in LAYOUTS.items()}
     missing = [LAYOUTS[key] for key, layout in found.items() if layout is None]
     return {key: layout for key, layout in found.items() if layout is not None}, missing
+
+
+# --- the common case, written directly ------------------------------------------------------------
+# python-pptx finds each child's place in the schema sequence on every insertion: for an empty
+# paragraph the order is known, so the elements are appended in it. The XML is the same as
+# Drawer.paragraph's general path writes (the deck's bytes were compared).
+
+_A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "spcPts", "buClr", "srgbClr")}
+_A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
+_A |= {name: qn(f"a:{name}") for name in ("latin", "t", "endParaRPr")}
+_XML_ALIGN = {"l": "l", "c": "ctr", "r": "r"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
+def _centipoints(pt: float) -> str:
+    return str(int(pt * EMU_PER_PT) // 127)  # as pptx.util.Pt(pt).centipoints
+
+
+def _fresh_paragraph(p_el: etree._Element, p: Para, family: str) -> None:
+    sub = etree.SubElement
+    ppr = sub(p_el, _A["pPr"])
+    ppr.set("algn", _XML_ALIGN[p.align])
+    ppr.set("marL", str(emu(p.indent)))
+    ppr.set("indent", str(-emu(p.indent) if p.marker else 0))
+    ppr.set("lvl", "0")
+    for name, value in (("lnSpc", p.pitch), ("spcBef", p.space_before), ("spcAft", 0.0)):
+        sub(sub(ppr, _A[name]), _A["spcPts"]).set("val", _centipoints(value))
+    if p.marker == "\u2022":
+        sub(sub(ppr, _A["buClr"]), _A["srgbClr"]).set("val", rgb(p.color))
+        sub(ppr, _A["buSzPct"]).set("val", "100000")
+        sub(ppr, _A["buFont"]).set("typeface", family)
+        sub(ppr, _A["buChar"]).set("char", "\u2022")
+    else:
+        sub(ppr, _A["buNone"])
+    runs = [(p.marker + "\t", False, False, p.color)] if p.marker and p.marker != "\u2022" else []
+    runs += [(s.text, s.bold, s.italic, s.color or p.color) for s in p.spans]
+    size = _centipoints(p.size)
+    for text, bold, italic, color in runs:
+        r = sub(p_el, _A["r"])
+        rpr = sub(r, _A["rPr"])
+        rpr.set("sz", size)
+        rpr.set("b", "1" if bold else "0")
+        rpr.set("i", "1" if italic else "0")
+        sub(sub(rpr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(color))
+        sub(rpr, _A["latin"]).set("typeface", family)
+        sub(r, _A["t"]).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    sub(p_el, _A["endParaRPr"]).set("sz", str(round(p.size * 100)))
