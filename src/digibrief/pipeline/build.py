@@ -13,6 +13,7 @@ import inspect
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -423,6 +424,11 @@ def draw_and_render(
                     return
 
         fill()
+        warm = _warmer(work.writers[0][0] if work.writers else None, r, opts)
+        ahead = {q.key: q for q in work.writers[0][0].requests} if warm else {}
+        for k, q in ahead.items():  # parse what is cached while the workers draw the rest
+            if k in data and warm:
+                warm(q, data[k])
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -439,6 +445,9 @@ def draw_and_render(
                 write_atomic(path, data[k])
                 drawn += 1
                 _progress(log, opts, drawn, len(work.draw), req)
+                if warm and k in ahead:
+                    fill()  # keep the workers busy first
+                    warm(ahead[k], data[k])
             fill()
         if work.draw:
             result.charts_drawn = len(work.draw)
@@ -482,9 +491,23 @@ def _render_args(
 ) -> tuple[Any, ...]:
     """render_one's arguments: the writer's images, and the hint and store it keeps between builds."""
     hint = manifest.get("outputs", {}).get(opts.filename(job.fmt), {}).get("hint")
-    store = DiskStore(opts.out / ".cache" / job.fmt)
     images = {q.key: data[q.key] for q in job.requests}
-    return job.output.writer, r.doc, images, r.theme, job.options, hint, store
+    return job.output.writer, r.doc, images, r.theme, job.options, hint, _store(job, opts)
+
+
+def _warmer(
+    job: WriterJob | None, r: Resolved, opts: BuildOptions
+) -> Callable[[ImageRequest, bytes], None] | None:
+    """The writer's warm(request, image, ...) bound to this build, if it has one (writers/contract.py)."""
+    warm = getattr(job.module, "warm", None) if job else None
+    if job is None or warm is None:
+        return None
+    store = _store(job, opts)
+    return lambda req, image: warm(req, image, r.theme, job.options, store)
+
+
+def _store(job: WriterJob, opts: BuildOptions) -> DiskStore:
+    return DiskStore(opts.out / ".cache" / job.fmt)
 
 
 def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:

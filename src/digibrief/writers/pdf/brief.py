@@ -69,6 +69,27 @@ def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[I
     return list(out.values())
 
 
+def warm(
+    req: ImageRequest, data: bytes, theme: Theme, options: PdfOptions, store: Store | None = None
+) -> None:
+    """Parse one chart ahead of render, as it arrives: the pipeline calls this in the process that
+    will render the brief while the other charts are still being drawn, and render finds it parsed."""
+    fonts = register(theme.fonts)
+    styles = Styles(theme, fonts, Palette.from_theme(theme))
+    chart_flowables(
+        [req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, _ignore, store
+    )
+
+
+def _width(req: ImageRequest, page: Page) -> float:
+    """A locator map is set at its medium's size, every other chart at the measure."""
+    return MEDIA["print_map"].width_in * 72 if req.medium == "print_map" else page.frame_width
+
+
+def _ignore(warning: str) -> None:
+    pass  # render warns again about a chart it cannot read
+
+
 def render(
     doc: d.Document,
     images: Images,
@@ -90,11 +111,10 @@ def render(
     listed = {r.number: r.full for r in refs}
     markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), frozenset(listed), listed)
     requests = image_requests(doc)
-    maps = [r for r in requests if r.medium == "print_map"]  # set at their medium's size, not the measure
-    charts = chart_flowables(
-        [r for r in requests if r not in maps], images, page.frame_width, styles, glyphs.warn, store
-    )
-    charts |= chart_flowables(maps, images, MEDIA["print_map"].width_in * 72, styles, glyphs.warn, store)
+    charts: dict[tuple[str, str], Flowable] = {}
+    for width in sorted({_width(r, page) for r in requests}):
+        wide = [r for r in requests if _width(r, page) == width]
+        charts |= chart_flowables(wide, images, width, styles, glyphs.warn, store)
     ctx = Ctx(styles, markup, page, charts)
     known = _Hint.read(hint)
     story, title_height, structure = _story(doc, ctx, known.pages)

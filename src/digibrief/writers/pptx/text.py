@@ -21,6 +21,7 @@ SLACK = 0.97  # wrap to this share of the measured width: renderers hint and ker
 _REF = 1000  # fonts are loaded at this pixel size and scaled, so 1 px = 1 pt at size _REF
 
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_WORDS = re.compile(r"\S+|\s+")
 _SPACES = re.compile("[\t\n\r\x0b\x0c\u2028\u2029]")
 
 
@@ -95,7 +96,7 @@ class Metrics:
         room = max(width - p.indent, 1.0) * SLACK
         pieces: list[Span] = []
         for s in p.spans:
-            pieces += [replace(s, text=t) for t in re.findall(r"\S+|\s+", s.text)]
+            pieces += [Span(t, s.bold, s.italic, s.color) for t in _WORDS.findall(s.text)]
         out: list[list[Span]] = [[]]
         used = 0.0
         for piece in pieces:
