@@ -12,8 +12,8 @@ import argparse
 import itertools
 import os
 import platform
+import queue
 import re
-import select
 import shutil
 import signal
 import statistics
@@ -21,6 +21,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -76,26 +77,26 @@ def country_codes():
 
 
 def synthetic(n: int, folder: Path) -> tuple[Path, Path]:
-    """A data set of n focus countries cloned from the shipped four, values nudged so charts differ."""
+    """A data set of n focus countries: the shipped four and n - 4 clones of them (new codes and names,
+    values nudged so that charts differ). The shipped countries stay, since the report's prose refers
+    to them by code."""
     data, report = folder / f"data{n}", folder / f"report{n}"
     shutil.copytree(ROOT / "data", data)
     shutil.copytree(ROOT / "report", report)
     originals = sorted((ROOT / "data" / "countries").glob("*.yaml"))
     focus = [p for p in originals if "role: focus" in p.read_text(encoding="utf-8")]
-    for p in (data / "countries").glob("*.yaml"):
-        if p.name in {f.name for f in focus}:
-            p.unlink()
+    shipped = [re.search(r"^id: ([A-Z]{3})", p.read_text(encoding="utf-8"), re.M).group(1) for p in focus]  # type: ignore[union-attr]
     risks = (ROOT / "data" / "risks.yaml").read_text(encoding="utf-8")
-    block = re.search(r"(?ms)^  KAZ:\n(.*?)(?=^  [A-Z]{3}:|\Z)", risks)
-    assert block
-    codes = [c for c in country_codes() if c not in {"KAZ", "UZB", "KGZ", "TJK", "TKM"}][:n]
+    codes = [c for c in country_codes() if c not in {"KAZ", "UZB", "KGZ", "TJK", "TKM"}][
+        : max(0, n - len(focus))
+    ]
     rows = []
     for i, code in enumerate(codes):
         text = focus[i % len(focus)].read_text(encoding="utf-8")
         src_id = re.search(r"^id: ([A-Z]{3})", text, re.M).group(1)  # type: ignore[union-attr]
         text = re.sub(r"^id: [A-Z]{3}", f"id: {code}", text, count=1, flags=re.M)
         text = re.sub(r"^name: .*", f"name: Country {code}", text, count=1, flags=re.M)
-        text = text.replace("{" + src_id + " ", "{" + code + " ")  # data references read this country
+        text = text.replace("{" + src_id + " ", "{" + code + " ")  # its own data references read itself
         text = re.sub(
             r"(population: \{value: )(\d+)", lambda m, i=i: f"{m.group(1)}{int(m.group(2)) + i + 1}", text
         )
@@ -109,13 +110,15 @@ def synthetic(n: int, folder: Path) -> tuple[Path, Path]:
             text,
         )
         (data / "countries" / f"{code.lower()}.yaml").write_text(text, encoding="utf-8")
-        rows.append(f"  {code}:\n" + block.group(1))
-    risks = re.sub(r"(?ms)^  (KAZ|UZB|KGZ|TJK):\n.*?(?=^  [A-Z]{3}:|\Z)", "", risks)
+        block = re.search(rf"(?ms)^  {src_id}:\n(.*?)(?=^  [A-Z]{{3}}:|\Z)", risks)
+        assert block
+        rows.append(f"  {code}:\n" + block.group(1).replace("{" + src_id + " ", "{" + code + " "))
     risks = risks.rstrip("\n") + "\n" + "".join(rows)
     (data / "risks.yaml").write_text(risks, encoding="utf-8")
     rep = (report / "report.yaml").read_text(encoding="utf-8")
-    rep = re.sub(r"^countries: \[.*\]", "countries: [" + ", ".join(codes) + "]", rep, count=1, flags=re.M)
-    rep = re.sub(r"(?ms)^country_charts:.*?(?=^methodology:)", "country_charts: {}\n\n", rep)
+    rep = re.sub(
+        r"^countries: \[.*\]", "countries: [" + ", ".join([*shipped, *codes]) + "]", rep, count=1, flags=re.M
+    )
     (report / "report.yaml").write_text(rep, encoding="utf-8")
     return data, report
 
@@ -153,16 +156,19 @@ def watch_times(data: Path, report: Path, out: Path, edits: int) -> list[float]:
     kgz = data / "countries" / "kgz.yaml"
     original = kgz.read_text(encoding="utf-8")
 
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()], daemon=True)
+    reader.start()  # select() on the pipe would miss lines already read into the text buffer
+
     def wait_for(prefix: str, limit: float = 180.0) -> str:
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if ready:
-                line = proc.stdout.readline()
-                if not line:
-                    raise SystemExit("watch stopped unexpectedly")
-                if line.startswith(prefix):
-                    return line
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line.startswith(prefix):
+                return line
         proc.kill()
         raise SystemExit(f"watch: no line starting {prefix!r} within {limit:.0f} s")
 
