@@ -8,9 +8,10 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import inspect
 import os
+import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +35,10 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.lock import build_lock
 from digibrief.pipeline.pool import pool, worker_count
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
-from digibrief.project.files import missing_folders
+from digibrief.project.folders import missing_folders
 from digibrief.vocabulary import MEDIA
 
 if TYPE_CHECKING:
@@ -235,10 +235,21 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     if missing:  # before the output folder or its lock is created, wherever digibrief was run
         raise InputError(missing)
     prepare_output(opts.out)
+    started = time.perf_counter()
+    input_key = _input_key(opts)
+    if done := _up_to_date(opts, read_manifest(opts.out / ".cache" / "manifest.json"), input_key):
+        # no lock needed to find nothing to do: a build that is writing meanwhile changes the outputs'
+        # hashes, and this one then waits for the lock and looks again
+        log(
+            f"up to date: nothing changed in {opts.data} or {opts.report} ({time.perf_counter() - started:.2f} s)"
+        )
+        return done
+    from digibrief.pipeline.lock import build_lock
+
     with build_lock(opts.out):
         _RUNNING.set()
         try:
-            return _build_locked(opts, log)
+            return _build_locked(opts, log, input_key)
         except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
             raise RenderError(
                 f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
@@ -272,21 +283,20 @@ def prepare_output(out: Path) -> None:
         ) from None
 
 
-def _build_locked(opts: BuildOptions, log: Log) -> BuildResult:
-    result = BuildResult()
-    manifest_path = opts.out / ".cache" / "manifest.json"
-    manifest = read_manifest(manifest_path)
-    started = time.perf_counter()
-    input_key = _input_key(opts)
+def _up_to_date(opts: BuildOptions, manifest: dict[str, Any], input_key: str) -> BuildResult | None:
+    """The result of a build with nothing to do (inputs and outputs as the manifest records), else None."""
     recorded = manifest.get("builds", {}).get(opts.entry, {})
-    if not opts.force and recorded.get("inputs") == input_key and _outputs_intact(opts, manifest):
-        result.up_to_date = True
-        result.unchanged = [opts.out / opts.filename(f) for f in opts.formats()]
-        log(
-            f"up to date: nothing changed in {opts.data} or {opts.report} ({time.perf_counter() - started:.2f} s)"
-        )
-        return result
+    if opts.force or recorded.get("inputs") != input_key or not _outputs_intact(opts, manifest):
+        return None
+    return BuildResult(unchanged=[opts.out / opts.filename(f) for f in opts.formats()], up_to_date=True)
 
+
+def _build_locked(opts: BuildOptions, log: Log, input_key: str) -> BuildResult:
+    manifest = read_manifest(opts.out / ".cache" / "manifest.json")
+    if (done := _up_to_date(opts, manifest, input_key)) is not None:  # a build finished while we waited
+        log(f"up to date: another build wrote {opts.out} meanwhile")
+        return done
+    result = BuildResult()
     resolved = resolve(opts, log)
     result.warnings += [str(w) for w in resolved.project.warnings]
     checkpoint()
@@ -312,7 +322,7 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     from digibrief.writers.contract import Choices
 
     started = time.perf_counter()
-    project = load(opts.data, opts.report)
+    project = _loaded(opts.data, opts.report, load)
     if opts.countries:
         unknown = [c for c in opts.countries if c not in project.report.countries]
         if unknown:
@@ -340,6 +350,20 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
         )
     _step(log, "load and validate", started, f"{len(project.countries)} countries")
     return Resolved(project, doc, theme, theme.fingerprint_parts(), _versions(), tuple(jobs))
+
+
+_LAST_LOAD: dict[str, Project] = {}
+
+
+def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project]) -> Project:
+    """The project, loaded once per version of its files in this process: --per-country builds every
+    country's brief from the same input (a Project is never changed once loaded)."""
+    key = tree_fingerprint(data, report)
+    if key not in _LAST_LOAD:
+        project = load(data, report)
+        _LAST_LOAD.clear()  # keep one: a watch session's previous versions are garbage
+        _LAST_LOAD[key] = project
+    return _LAST_LOAD[key]
 
 
 # --- draw and render ----------------------------------------------------------------------------
@@ -615,13 +639,39 @@ def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def _versions() -> dict[str, str]:
+    """digibrief's and the drawing libraries' versions, part of every cache key."""
+    found = _installed()
     out = {"digibrief": __version__}
     for name in LIBRARIES:
-        try:
-            out[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            out[name] = "?"
+        version = found.get(_normal(name))
+        if version is None:  # not a plain dist-info folder (an egg, a zip): ask importlib.metadata
+            import importlib.metadata
+
+            try:
+                version = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                version = "?"
+        out[name] = version
     return out
+
+
+def _installed() -> dict[str, str]:
+    """Installed distributions by normalised name, from their NAME-VERSION.dist-info folders on
+    sys.path: what importlib.metadata reads, without importing it (a third of a no-op build's time)."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = [e.name for e in os.scandir(entry or ".") if e.name.endswith(".dist-info")]
+        except OSError:
+            continue
+        for name in names:
+            dist, _, version = name[: -len(".dist-info")].partition("-")
+            found.setdefault(_normal(dist), version)  # the first on sys.path wins, as for imports
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _epoch() -> int | None:

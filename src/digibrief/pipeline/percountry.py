@@ -15,7 +15,7 @@ from digibrief.errors import InputError, UsageError
 from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, prepare_output
 from digibrief.pipeline.lock import build_lock
 from digibrief.pipeline.prune import prune
-from digibrief.project.files import missing_folders
+from digibrief.project.folders import missing_folders
 
 
 def countries_of(opts: BuildOptions) -> list[str]:

@@ -8,12 +8,11 @@ a process that runs other Python threads is unsafe, so there the work runs here 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +28,8 @@ def worker_count() -> int:
 
 
 def start_method() -> str:
+    import multiprocessing  # here, not at the top: a no-op build never starts a worker
+
     return multiprocessing.get_start_method(allow_none=False)
 
 
@@ -66,6 +67,9 @@ def pool(tasks: int | None = None, *, beside_caller: bool = False) -> Iterator[E
     if n < (1 if beside_caller else 2) or not _can_start_workers():
         yield Serial()
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context(start_method())
     executor = ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_worker_init)
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from digibrief.errors import RenderError, UsageError
 from digibrief.pipeline.cache import write_all_atomic
-from digibrief.project.files import missing_folders
+from digibrief.project.folders import missing_folders
 from digibrief.project.load import display_path
 from digibrief.project.scaffold import (
     COUNTRY_ID,

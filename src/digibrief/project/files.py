@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from digibrief.errors import Problem
 from digibrief.project.yamlsource import KeyPath, Located, dotted
@@ -32,24 +31,6 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     """The message for a name that is not defined, with a "did you mean" when a known one is close."""
     hint = closest(name, known)
     return f"unknown {kind} '{name}'" + (f"; did you mean '{hint}'?" if hint else "")
-
-
-def missing_folders(data_dir: Path, report_dir: Path) -> list[Problem]:
-    """A problem for each input folder that does not exist, naming where it looked and how to point elsewhere."""
-    problems = []
-    for folder, label in ((data_dir, "data"), (report_dir, "report")):
-        if not folder.is_dir():
-            problems.append(
-                Problem(
-                    str(folder),
-                    0,
-                    0,
-                    "",
-                    f"{label} folder not found (looked in {folder.resolve()}); run digibrief in the "
-                    f"project folder or pass --{label} DIR",
-                )
-            )
-    return problems
 
 
 @dataclass(eq=False)

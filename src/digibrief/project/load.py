@@ -20,7 +20,8 @@ from pydantic_core import ErrorDetails
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
-from digibrief.project.files import YamlFile, closest, is_placeholder, missing_folders
+from digibrief.project.files import YamlFile, closest, is_placeholder
+from digibrief.project.folders import missing_folders
 from digibrief.project.geo import GEO_FILE, load_geo
 from digibrief.project.model import (
     Country,
