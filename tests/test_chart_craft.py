@@ -310,3 +310,28 @@ def test_the_context_country_page_map_outlines_it_in_no_focus_colour():
     fig = drawn(locator("TKM"))
     fills = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches}
     assert not {c.lower() for c in theme().palette} & fills
+
+
+def test_a_kept_text_layout_measures_exactly_what_matplotlib_measures():
+    from digibrief.charts.base import Ctx, font_pt
+    from digibrief.vocabulary import MEDIA
+
+    ctx = Ctx(specs()[0], theme(), MEDIA["print"], font_pt(theme(), MEDIA["print"]))
+    ax = ctx.fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    text = ctx.text(ax, 1.0, 1.0, "Kyrgyzstan 83.4%\nsecond line", bold=True)
+    for x, y, ha, va in [
+        (1, 1, "left", "baseline"),
+        (3.3, 7.1, "center", "center"),
+        (9.9, 0.2, "right", "top"),
+    ]:
+        text.set_position((x, y))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        for _ in range(2):  # measured, then taken from what was kept
+            assert ctx.extent(text).bounds == text.get_window_extent(ctx.renderer).bounds
+    text.set_fontsize(20)  # a style change is a new layout, not the kept one
+    assert ctx.extent(text).bounds == text.get_window_extent(ctx.renderer).bounds
+    text.set_text("shorter")
+    assert ctx.extent(text).bounds == text.get_window_extent(ctx.renderer).bounds

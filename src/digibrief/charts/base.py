@@ -138,6 +138,7 @@ class Ctx:
     fig: Figure = field(init=False)
     canvas: FigureCanvasAgg = field(init=False)
     _sizes: dict[tuple[str, object, float], tuple[float, float]] = field(init=False, default_factory=dict)
+    _layouts: dict[tuple[object, ...], tuple[Text, Bbox]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fig = Figure(figsize=(self.medium.width_in, self.medium.height_in), dpi=self.medium.dpi)
@@ -226,7 +227,33 @@ class Ctx:
         return "\n".join(lines)
 
     def extent(self, artist: Text) -> Bbox:
-        return artist.get_window_extent(self.renderer)
+        """The text's box in display pixels, as artist.get_window_extent gives it.
+
+        Laying text out is most of a chart's time, and the label searches try many positions for one
+        text. The layout does not depend on the position, so it is kept per text, alignment and style
+        and moved to each position the way matplotlib moves it: the same floats (a test compares)."""
+        if artist.get_wrap() or not artist.get_visible() or not artist.get_text():
+            return artist.get_window_extent(self.renderer)
+        key = (
+            id(artist),
+            artist.get_text(),
+            artist.get_horizontalalignment(),
+            artist.get_verticalalignment(),
+            getattr(artist, "_multialignment", None),
+            artist.get_rotation(),
+            artist.get_rotation_mode(),
+            artist.get_transform_rotates_text(),
+            artist.get_linespacing(),
+            artist.get_usetex(),
+            hash(artist.get_fontproperties()),
+            self.fig.dpi,
+        )
+        kept = self._layouts.get(key)
+        if kept is None or kept[0] is not artist:
+            artist._renderer = self.renderer  # type: ignore[attr-defined]  # as get_window_extent sets it
+            kept = self._layouts[key] = (artist, artist._get_layout(self.renderer)[0])  # type: ignore[attr-defined]
+        x, y = artist.get_transform().transform(artist.get_unitless_position())
+        return kept[1].translated(x, y)
 
     # drawing
     def text(

@@ -465,7 +465,12 @@ def draw_and_render(
                 if isinstance(task, WriterJob):
                     continue  # collected below, in the writers' order
                 k, req, path = task
-                data[k] = future.result()
+                try:
+                    data[k] = future.result()
+                except Exception as exc:  # a drawing bug: exit 4 with what failed, never a traceback
+                    checkpoint()
+                    name = f"chart '{req.chart.id}' ({req.medium})"
+                    raise RenderError(f"{name} could not be drawn: {type(exc).__name__}: {exc}") from exc
                 write_atomic(path, data[k])
                 drawn += 1
                 _progress(log, opts, drawn, len(work.draw), req)
