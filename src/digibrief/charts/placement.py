@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -89,20 +90,61 @@ def overlap_area(a: Bbox, b: Bbox) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+FEW = 48  # obstacles below which testing them one by one is faster than arrays
+
+
 @dataclass
 class Obstacles:
-    """What a new label must not cover, in display pixels."""
+    """What a new label must not cover, in display pixels.
+
+    A label search asks cost() for every candidate against every obstacle, so the obstacles are also
+    kept as arrays and tested all at once; the arithmetic is overlap_area's and segment_hits', term for
+    term, and the areas are added in the same order, so the costs are the same floats."""
 
     boxes: list[Bbox] = field(default_factory=list)
     segments: list[tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=list)
+    _box_array: numpy.ndarray = field(init=False, repr=False, default_factory=lambda: numpy.zeros((0, 4)))
+    _seg_array: numpy.ndarray = field(init=False, repr=False, default_factory=lambda: numpy.zeros((0, 4)))
+
+    def _arrays(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        if len(self._box_array) != len(self.boxes):  # obstacles are only ever added
+            self._box_array = numpy.array([(b.x0, b.y0, b.x1, b.y1) for b in self.boxes], dtype=float)
+        if len(self._seg_array) != len(self.segments):
+            self._seg_array = numpy.array([(*p, *q) for p, q in self.segments], dtype=float)
+        return self._box_array.reshape(-1, 4), self._seg_array.reshape(-1, 4)
 
     def cost(self, box: Bbox, bounds: Bbox) -> tuple[float, float]:
         """(hard, soft): covered text, markers or outside the bounds; lines crossed."""
-        hard = sum(overlap_area(box, b) for b in self.boxes)
         out_x = max(0.0, bounds.x0 - box.x0) + max(0.0, box.x1 - bounds.x1)
         out_y = max(0.0, bounds.y0 - box.y0) + max(0.0, box.y1 - bounds.y1)
-        soft = sum(1.0 for p, q in self.segments if segment_hits(p, q, box))
+        if len(self.boxes) + len(self.segments) < FEW:
+            hard = sum(overlap_area(box, b) for b in self.boxes)
+            soft = sum(1.0 for p, q in self.segments if segment_hits(p, q, box))
+            return hard + (out_x + out_y) * 1e4, soft
+        boxes, segments = self._arrays()
+        w = numpy.minimum(box.x1, boxes[:, 2]) - numpy.maximum(box.x0, boxes[:, 0])
+        h = numpy.minimum(box.y1, boxes[:, 3]) - numpy.maximum(box.y0, boxes[:, 1])
+        covered = (w > 0) & (h > 0)
+        hard = sum((w[covered] * h[covered]).tolist())  # in order, as a sum of overlap_area would add
+        soft = float(numpy.count_nonzero(_segments_hit(segments, box)))
         return hard + (out_x + out_y) * 1e4, soft
+
+
+def _segments_hit(seg: numpy.ndarray, box: Bbox) -> numpy.ndarray:
+    """segment_hits for many segments (rows x0, y0, x1, y1) at once."""
+    x0, y0 = seg[:, 0], seg[:, 1]
+    dx, dy = seg[:, 2] - x0, seg[:, 3] - y0
+    ps = (-dx, dx, -dy, dy)
+    qs = (x0 - box.x0, box.x1 - x0, y0 - box.y0, box.y1 - y0)
+    hit = numpy.ones(len(seg), dtype=bool)
+    t0, t1 = numpy.zeros(len(seg)), numpy.ones(len(seg))
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        for pk, qk in zip(ps, qs, strict=True):
+            hit &= ~((pk == 0) & (qk < 0))
+            t = qk / pk
+            t0 = numpy.where(pk < 0, numpy.maximum(t0, t), t0)
+            t1 = numpy.where(pk > 0, numpy.minimum(t1, t), t1)
+    return hit & (t0 <= t1)
 
 
 def _put(text: Text, candidate: Candidate) -> None:

@@ -223,8 +223,9 @@ class Composer:
         return self.locator(), [f"{self.p.report.title}: {self.p.report.subtitle}."]
 
     def locator(self, country: str | None = None) -> list[Block]:
-        """The region's locator map (country highlighted on its own page), when data/geo has one."""
-        if self.p.geo is None:
+        """The region's locator map (country highlighted on its own page), when data/geo has one; a
+        country with no outline there gets none, since the region's map would not say where it is."""
+        if self.p.geo is None or (country and all(s.id != country for s in self.p.geo.shapes)):
             return []
         spec, cite = self.specs.locator_map(country)
         return [Locator(spec, cite)]
