@@ -90,6 +90,14 @@ class Log(Protocol):
 
 _STOP = threading.Event()
 _RUNNING = threading.Event()
+_WARM = threading.Event()
+
+
+def keep_warm() -> None:
+    """This process builds again and again (watch): import matplotlib here once, so that every build's
+    forked workers inherit it. A one-shot build leaves the import to its workers, which do it side by
+    side, and this process stays 40 MB smaller."""
+    _WARM.set()
 
 
 def request_stop() -> bool:
@@ -426,10 +434,10 @@ def draw_and_render(
     waiting = [job for job, _ in work.writers[1:]]
     outcomes: dict[str, Future[tuple[Rendered, float]]] = {}
     started = time.perf_counter()
-    if work.draw:
+    if work.draw and _WARM.is_set():  # imported and fonts registered once, before workers fork
         from digibrief import charts as drawing
 
-        drawing.prepare(r.theme)  # imported and fonts registered once, before workers fork
+        drawing.prepare(r.theme)
     with pool(len(work.draw) + len(waiting)) as workers:
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}

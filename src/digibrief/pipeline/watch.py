@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
-from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, stop_requested
+from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, keep_warm, stop_requested
 from digibrief.pipeline.cache import is_input_file
 
 DEBOUNCE_MS = 300
@@ -43,6 +43,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
         if stop_requested():  # a signal that came after the build's last checkpoint
             raise KeyboardInterrupt
 
+    keep_warm()
     # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:

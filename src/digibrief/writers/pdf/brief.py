@@ -15,6 +15,7 @@ pass draws them as marked content, and postprocess.py writes the structure tree 
 
 from __future__ import annotations
 
+import gc
 import io
 import time
 from dataclasses import dataclass, field
@@ -161,23 +162,21 @@ def render(
         raise RenderError(f"PDF layout failed: {str(exc).strip().splitlines()[0]}") from exc
     except IndexError as exc:  # multiBuild: the contents or page count never settled
         raise RenderError(f"PDF layout did not settle: {exc}") from exc
+    pages, tagger, laid_out = tmpl.total_pages, tmpl.canv.tagger, buf.getvalue()  # the last pass's
+    hint = _Hint(pages, {e.key: e.page for e in _contents(story)}).write()
+    del tmpl, story, charts, ctx, buf  # the layout: finish needs none of it (60 MB for 64 countries),
+    gc.collect()  # and the canvas and its document refer to each other: free them before pikepdf runs
     data = finish(
-        buf.getvalue(),
+        laid_out,
         structure,
-        tmpl.canv.tagger,  # the last pass's canvas: what the PDF shows
+        tagger,
         title=meta.title,
         language=meta.language,
         author=meta.author,
         subject=meta.subtitle,
         keywords=", ".join(meta.keywords),
     )
-    return Rendered(
-        data,
-        warnings=list(glyphs.warnings),
-        pages=tmpl.total_pages,
-        hint=_Hint(tmpl.total_pages, {e.key: e.page for e in _contents(story)}).write(),
-        passes=passes,
-    )
+    return Rendered(data, warnings=list(glyphs.warnings), pages=pages, hint=hint, passes=passes)
 
 
 @dataclass(frozen=True)

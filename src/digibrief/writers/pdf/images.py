@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from importlib.metadata import version
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
@@ -40,12 +39,13 @@ _cache_lock = threading.Lock()
 
 
 class Chart(Flowable):
-    """A parsed chart; drawn except in a draft pass (the first pass of a multi-pass build, which only
-    measures and can never be the last)."""
+    """A chart, drawn except in a draft pass (the first pass of a multi-pass build, which only measures
+    and can never be the last). A vector chart is kept as its pickled drawing and unpickled to be drawn:
+    a parsed drawing takes tens of times its pickle's memory, and a long brief holds dozens of charts."""
 
-    def __init__(self, image: Flowable, width: float, height: float):
+    def __init__(self, width: float, height: float, *, image: Flowable | None = None, drawing: bytes = b""):
         super().__init__()
-        self.image = image
+        self.image, self.drawing = image, drawing
         self.width, self.height = width, height
         self.hAlign = "CENTER"
 
@@ -55,7 +55,8 @@ class Chart(Flowable):
     def draw(self) -> None:
         if getattr(getattr(self.canv, "_doctemplate", None), "draft", False):
             return
-        self.image.drawOn(self.canv, 0, 0)
+        shape = self.image if self.image is not None else pickle.loads(self.drawing)
+        shape.drawOn(self.canv, 0, 0)
 
 
 def chart_flowables(
@@ -77,8 +78,8 @@ def chart_flowables(
     read = _read_all(todo, width, font)
     if store is not None:
         for k, chart in read.items():
-            if chart is not None and isinstance(chart.image, Drawing):
-                store.put(_stored(keys[k]), pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL))
+            if chart is not None and chart.drawing:
+                store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
     parsed = {**found, **read}
     with _cache_lock:
         for k, image in parsed.items():
@@ -137,10 +138,12 @@ def _unpickle(data: bytes | None) -> Chart | None:
     if data is None:
         return None
     try:
-        chart = pickle.loads(data)
+        width, height, drawing = pickle.loads(data)
     except Exception:  # damaged or from another version: parse again
         return None
-    return chart if isinstance(chart, Chart) else None
+    if not isinstance(drawing, bytes) or not all(isinstance(v, int | float) for v in (width, height)):
+        return None
+    return Chart(width, height, drawing=drawing)
 
 
 def _read_all(
@@ -155,7 +158,7 @@ def _read(data: bytes, width: float, font: str) -> Chart | None:
             img = Image(io.BytesIO(data))
             height = img.imageHeight * width / img.imageWidth
             img.drawWidth, img.drawHeight = width, height
-            return Chart(img, width, height)
+            return Chart(width, height, image=img)
         svglog = logging.getLogger("svglib.svglib")
         level, checking = svglog.level, rl_config.shapeChecking
         svglog.setLevel(logging.ERROR)  # unsupported-attribute chatter is not a warning for the reader
@@ -175,7 +178,7 @@ def _read(data: bytes, width: float, font: str) -> Chart | None:
     # the renderer's initial state selects a font even when no text is drawn: make it ours, not the
     # unembedded Helvetica
     drawing.__dict__["initialFontName"] = font
-    return Chart(drawing, width, drawing.height)
+    return Chart(width, drawing.height, drawing=pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _placeholder(width: float, height: float, styles: Styles) -> Flowable:
