@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: brief test check lint fuzz bench preview schema clean
+.PHONY: brief test check lint fuzz bench profile preview schema clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "digibrief needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 2; }
@@ -38,6 +38,9 @@ fuzz: $(TEST_STAMP)                ## long property-based run (minutes)
 
 bench: $(STAMP)                    ## speed and memory benchmark; prints a table
 	$(BIN)/python scripts/bench.py
+
+profile: $(STAMP)                  ## where a cold build's and a watch edit's time goes (markdown)
+	$(BIN)/python scripts/profile.py
 
 preview: $(STAMP)                  ## PNG contact sheets in output/preview/
 	$(BIN)/digibrief preview
