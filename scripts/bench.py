@@ -277,11 +277,22 @@ def main() -> None:
         print("README.md performance table updated")
 
 
+def machine() -> str:
+    """The processor's name (Linux), else the platform's word for it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
+
+
 def render(rows: dict[str, tuple[float, float]], heavy: list[str]) -> str:
     """Markdown: the measurements, then every goal with its measured figure, met or not."""
     floor = rows["import floor"][0]
     lines = [
-        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, "
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.machine()}; medians of several runs, each in a "
         "fresh process (the watch row: one warm process).",
         "",

@@ -107,6 +107,26 @@ def test_an_exception_in_a_writer_leaves_previous_outputs_byte_identical(shipped
     assert not temp_files(opts.out)
 
 
+def test_a_chart_that_fails_to_draw_is_a_render_error_naming_it(shipped_copy, tmp_path, monkeypatch):
+    import dataclasses
+
+    from digibrief import charts
+
+    def boom(*args, **kwargs):
+        raise ValueError("injected")
+
+    monkeypatch.setattr(charts, "render", boom)
+    monkeypatch.setenv("DIGIBRIEF_WORKERS", "1")  # drawn in this process, where the patch is
+    opts = dataclasses.replace(shipped_copy, cache=tmp_path / "empty-cache")  # every chart to draw
+    before = file_states(opts.out)
+    with pytest.raises(
+        RenderError, match=r"chart '[a-z0-9-]+' \(\w+\) could not be drawn: ValueError"
+    ) as info:
+        build(dataclasses.replace(opts, force=True))
+    assert info.value.exit_code == EXIT_RENDER
+    assert file_states(opts.out) == before
+
+
 def test_a_second_concurrent_build_is_refused_with_a_clear_message(tmp_path):
     out = tmp_path / "out"
     with build_lock(out), pytest.raises(BuildLocked, match="another build"):

@@ -85,3 +85,21 @@ def test_a_wrong_layout_hint_costs_a_pass_and_changes_no_byte(shipped_copy):
     log = "\n".join(_build_logged(dataclasses.replace(shipped_copy, force=True, only="pdf")))
     assert "2 layout passes" in log
     assert _hashes(shipped_copy.out)["brief.pdf"] == before["brief.pdf"]
+
+
+def test_a_damaged_store_entry_is_parsed_again_and_changes_no_byte(shipped_copy):
+    before = _hashes(shipped_copy.out)
+    store = shipped_copy.out / ".cache" / "pdf"
+    entries = sorted(store.glob("*.bin"))
+    assert entries
+    for i, path in enumerate(entries):  # garbage, a truncated pickle, a pickle of something else
+        path.write_bytes([b"not a pickle", path.read_bytes()[:40], b"\x80\x04K\x01."][i % 3])
+    done = run_cli(
+        "build",
+        *("--data", str(shipped_copy.data), "--report", str(shipped_copy.report)),
+        *("--out", str(shipped_copy.out), "--cache", str(shipped_copy.cache), "--force", "--only", "pdf"),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert _hashes(shipped_copy.out)["brief.pdf"] == before["brief.pdf"]

@@ -1,4 +1,5 @@
-"""The pipeline: resolve (load, compose, options) -> charts (cached) -> render -> commit (atomic files).
+"""The pipeline: resolve (load, compose, options) -> draw and render (charts cached, on one pool; a
+writer starts when its charts are in) -> commit (atomic files).
 
 Only the pipeline writes files (this module the outputs; editions and importing the data files they
 are asked to); only cli prints. Every output is rendered in memory first and moved
