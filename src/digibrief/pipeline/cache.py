@@ -157,6 +157,9 @@ class DiskStore:
             return None
         return data
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def put(self, key: str, data: bytes) -> None:
         try:
             write_atomic(self._path(key), data)

@@ -70,17 +70,18 @@ def chart_flowables(
     font = styles.fonts.regular
     keys = {req.key: _cache_key(images[req.key], width, font) for req in requests if req.key in images}
     with _cache_lock:
-        found = {k: _cache[ck] for k, ck in keys.items() if ck in _cache}
+        in_memory = {k: _cache[ck] for k, ck in keys.items() if ck in _cache}
+    stored = {}
     if store is not None:
-        found |= {k: c for k in keys if k not in found if (c := _unpickle(store.get(_stored(keys[k]))))}
-    todo = {k: images[k] for k in keys if k not in found}
+        stored = {k: c for k in keys if k not in in_memory if (c := _unpickle(store.get(_stored(keys[k]))))}
+    todo = {k: images[k] for k in keys if k not in in_memory and k not in stored}
     _map_svg_fonts(todo.values(), styles)
     read = _read_all(todo, width, font)
-    if store is not None:
-        for k, chart in read.items():
-            if chart is not None and chart.drawing:
+    if store is not None:  # what this process parsed, here or for another output folder, is kept here too
+        for k, chart in {**in_memory, **read}.items():
+            if chart is not None and chart.drawing and not store.has(_stored(keys[k])):
                 store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
-    parsed = {**found, **read}
+    parsed = {**in_memory, **stored, **read}
     with _cache_lock:
         for k, image in parsed.items():
             if image is not None:

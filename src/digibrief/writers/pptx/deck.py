@@ -18,9 +18,7 @@ from digibrief.document.types import Document
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.writers.contract import ImageRequest, Images, Rendered
-from digibrief.writers.pptx.draw import Drawer
 from digibrief.writers.pptx.options import DeckOptions
-from digibrief.writers.pptx.package import builtin, from_template, set_properties, stable_bytes
 from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media
 
 
@@ -37,6 +35,11 @@ def image_requests(doc: Document, options: DeckOptions | None = None) -> list[Im
 
 def render(doc: Document, images: Images, theme: Theme, options: DeckOptions) -> Rendered:
     """The deck as .pptx bytes, with warnings (text moved to the notes or continued) and the slide count."""
+    # python-pptx only here: the pipeline imports this module for image_requests in the main process,
+    # while the deck renders on a worker (10 MB and 0.2 s the main process does not spend)
+    from digibrief.writers.pptx.draw import Drawer
+    from digibrief.writers.pptx.package import builtin, from_template, set_properties, stable_bytes
+
     if options.template is None:
         prs, layouts, geo, colours = builtin(theme)
         warnings: list[str] = []
