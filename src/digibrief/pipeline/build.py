@@ -245,7 +245,8 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
         raise InputError(missing)
     prepare_output(opts.out)
     started = time.perf_counter()
-    input_key = _input_key(opts)
+    tree = tree_fingerprint(opts.data, opts.report)  # every input file read and hashed, once per build
+    input_key = _input_key(opts, tree)
     if done := _up_to_date(opts, read_manifest(opts.out / ".cache" / "manifest.json"), input_key):
         # no lock needed to find nothing to do: a build that is writing meanwhile changes the outputs'
         # hashes, and this one then waits for the lock and looks again
@@ -258,7 +259,7 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     with build_lock(opts.out):
         _RUNNING.set()
         try:
-            return _build_locked(opts, log, input_key)
+            return _build_locked(opts, log, input_key, tree)
         except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
             raise RenderError(
                 f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
@@ -300,13 +301,13 @@ def _up_to_date(opts: BuildOptions, manifest: dict[str, Any], input_key: str) ->
     return BuildResult(unchanged=[opts.out / opts.filename(f) for f in opts.formats()], up_to_date=True)
 
 
-def _build_locked(opts: BuildOptions, log: Log, input_key: str) -> BuildResult:
+def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> BuildResult:
     manifest = read_manifest(opts.out / ".cache" / "manifest.json")
     if (done := _up_to_date(opts, manifest, input_key)) is not None:  # a build finished while we waited
         log(f"up to date: another build wrote {opts.out} meanwhile")
         return done
     result = BuildResult()
-    resolved = resolve(opts, log)
+    resolved = resolve(opts, log, tree)
     result.warnings += [str(w) for w in resolved.project.warnings]
     checkpoint()
     charts, rendered = draw_and_render(resolved, manifest, opts, log, result)
@@ -322,8 +323,9 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str) -> BuildResult:
 # --- resolve -------------------------------------------------------------------------------------
 
 
-def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
-    """Load and compose the input and settle every writer's options: all that can fail fast."""
+def resolve(opts: BuildOptions, log: Log = _quiet, tree: str | None = None) -> Resolved:
+    """Load and compose the input and settle every writer's options: all that can fail fast.
+    tree: the input files' fingerprint, when the caller has it already."""
     from digibrief.document.compose import compose
     from digibrief.pipeline.editions import since_previous, with_section
     from digibrief.project.load import load
@@ -331,7 +333,7 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
     from digibrief.writers.contract import Choices
 
     started = time.perf_counter()
-    project = _loaded(opts.data, opts.report, load)
+    project = _loaded(opts.data, opts.report, load, tree or tree_fingerprint(opts.data, opts.report))
     if opts.countries:
         unknown = [c for c in opts.countries if c not in project.report.countries]
         if unknown:
@@ -364,10 +366,9 @@ def resolve(opts: BuildOptions, log: Log = _quiet) -> Resolved:
 _LAST_LOAD: dict[str, Project] = {}
 
 
-def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project]) -> Project:
-    """The project, loaded once per version of its files in this process: --per-country builds every
-    country's brief from the same input (a Project is never changed once loaded)."""
-    key = tree_fingerprint(data, report)
+def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project], key: str) -> Project:
+    """The project, loaded once per version of its files (key: their fingerprint) in this process:
+    --per-country builds every country's brief from the same input (a Project is never changed)."""
     if key not in _LAST_LOAD:
         project = load(data, report)
         _LAST_LOAD.clear()  # keep one: a watch session's previous versions are garbage
@@ -698,11 +699,12 @@ def _epoch() -> int | None:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {raw!r}") from None
 
 
-def _input_key(opts: BuildOptions) -> str:
-    """Everything a build reads, hashed without importing any heavy library (the no-op fast path)."""
+def _input_key(opts: BuildOptions, tree: str) -> str:
+    """Everything a build reads (tree: the input files' fingerprint), hashed without importing any heavy
+    library (the no-op fast path)."""
     template = file_digest(opts.template) if opts.template else None
     return fingerprint(
-        tree_fingerprint(opts.data, opts.report),
+        tree,
         [opts.only, opts.countries, opts.paper, str(opts.template), template, opts.deck_charts, opts.strict],
         os.environ.get("SOURCE_DATE_EPOCH"),
         _versions(),
