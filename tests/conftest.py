@@ -8,6 +8,7 @@ project (`shipped`), and the writer tests share one composed document, theme and
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import queue
@@ -17,9 +18,10 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,31 @@ REPORT = ROOT / "report"
 BUILDING = frozenset({"build", "watch", "preview"})
 # set by the session fixture chart_cache: the one chart cache every build of the run shares
 _SESSION: dict[str, Path] = {}
+
+
+# Modules whose module-scoped fixtures build, render or check a whole brief or deck: under pytest-xdist
+# (make test runs `-n auto --dist loadgroup`) each runs on one worker, so that each fixture is made once.
+ONE_WORKER_MODULES = frozenset(
+    {
+        "test_data_update",
+        "test_deck_charts",
+        "test_fuzz_render",
+        "test_hardening",
+        "test_page_craft",
+        "test_reader_words",
+        "test_render_pdf",
+        "test_render_pptx",
+        "test_tagged_pdf",
+        "test_workflow",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        if module in ONE_WORKER_MODULES and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 def require_tool(name: str) -> str:
@@ -72,7 +99,79 @@ def run_cli(
     timeout: float = 120,
     shared_cache: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m digibrief` in a subprocess, as a user would (with the session's chart cache)."""
+    """Run `digibrief ARGS` in this process, as `cli.main(argv)`, and return what a subprocess run would:
+    the exit status and everything printed (with the session's chart cache).
+
+    In-process runs skip the ~1.4 s of imports a child pays. Each starts from fresh module state (the
+    load memo and the stop flags), in cwd, with env added to the environment, and leaves the process's
+    working folder, environment and signal handlers as it found them. timeout is kept for the call
+    sites that also run in a child; a run here is bounded by the test's own deadline."""
+    del timeout
+    from digibrief import cli
+
+    argv = cli_argv(*args, shared_cache=shared_cache)[3:]  # drop `python -m digibrief`
+    out, err = io.StringIO(), io.StringIO()
+    with _fresh_process_state(cwd or ROOT, env or {}), redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        except Exception:  # what a child would print: the traceback, exit 1 (tests assert there is none)
+            traceback.print_exc()
+            code = 1
+    return subprocess.CompletedProcess(["digibrief", *argv], code, out.getvalue(), err.getvalue())
+
+
+def _forget_writer_caches() -> None:
+    """Empty the caches a writer keeps in memory for the life of a process, as a new process has them."""
+    from digibrief.writers.pdf import images
+    from digibrief.writers.pptx import text
+
+    for cache in (getattr(images, "_cache", None),):
+        if cache is not None:
+            cache.clear()
+    for memo in vars(text).values():
+        if callable(getattr(memo, "cache_clear", None)):
+            memo.cache_clear()
+
+
+@contextmanager
+def _fresh_process_state(cwd: Path, env: dict[str, str]) -> Iterator[None]:
+    """What a new process would start from: no remembered project, no stop requested, the default
+    signal handlers; restored afterwards, with the working folder and the environment."""
+    from digibrief.pipeline import build
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    before_env = dict(os.environ)
+    before_cwd = os.getcwd()
+    build.forget_process_state()
+    _forget_writer_caches()
+    os.environ.update(env)
+    if "TZ" in env:
+        time.tzset()
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(before_cwd)
+        os.environ.clear()
+        os.environ.update(before_env)
+        if "TZ" in env:
+            time.tzset()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        build.forget_process_state()
+
+
+def run_child(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    shared_cache: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m digibrief ARGS` in a child process: for the tests where the process is the point
+    (signals, start methods, imports, the installed entry point), with the session's chart cache."""
     return subprocess.run(
         cli_argv(*args, shared_cache=shared_cache),
         cwd=cwd or ROOT,
@@ -81,6 +180,40 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+SPAWN_BUILD = """
+import multiprocessing, sys
+multiprocessing.set_start_method("spawn")
+from digibrief.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture(scope="session")
+def cold_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Path]]:
+    """The shipped project built three times from nothing, each in a fresh process with its own empty
+    chart cache: with one worker, with two forked workers (the default on Linux) and with two spawned
+    ones. {name: (finished child, output folder)}; tests that read them share the xdist group "cold"."""
+    root = tmp_path_factory.mktemp("cold")
+    runs = {
+        "one worker": ([sys.executable, "-m", "digibrief"], "1"),
+        "two workers": ([sys.executable, "-m", "digibrief"], "2"),
+        "spawn": ([sys.executable, "-c", SPAWN_BUILD], "2"),
+    }
+    done = {}
+    for name, (argv, workers) in runs.items():
+        out, cache = root / name.replace(" ", "-"), root / f"cache-{name.replace(' ', '-')}"
+        child = subprocess.run(
+            [*argv, "build", "--out", str(out), "--cache", str(cache), "-v"],
+            cwd=ROOT,
+            env={**os.environ, "DIGIBRIEF_WORKERS": workers},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        done[name] = (child, out)
+    return done
 
 
 def file_states(folder: Path) -> dict[str, tuple[str, int]]:
@@ -349,20 +482,19 @@ class Lines:
         return "".join(self.seen)
 
 
-def libreoffice_pdf(soffice: str, decks: Iterable[Path], outdir: Path, timeout: float = 180) -> None:
+@pytest.fixture(scope="session")
+def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """`-env:UserInstallation=…` of this test worker's own LibreOffice profile: the first run creates it
+    (the slow part of a cold start), later runs reuse it, and no two workers share one."""
+    return f"-env:UserInstallation={tmp_path_factory.mktemp('lo-profile').as_uri()}"
+
+
+def libreoffice_pdf(
+    soffice: str, decks: Iterable[Path], outdir: Path, profile: str, timeout: float = 180
+) -> None:
     """Convert decks to PDF in one LibreOffice run (its start-up is most of the cost of a small deck)."""
-    profile = outdir / "lo-profile"
     subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *(str(p) for p in decks),
-        ],
+        [soffice, "--headless", profile, "--convert-to", "pdf", "--outdir", str(outdir), *map(str, decks)],
         check=True,
         capture_output=True,
         timeout=timeout,

@@ -717,16 +717,15 @@ def test_a_template_whose_title_overlaps_its_body_is_reported_and_content_goes_b
 
 
 def test_a_template_saved_by_libreoffice_builds_a_deck_libreoffice_opens_slide_for_slide(
-    project, images, tmp_path
+    project, images, tmp_path, lo_profile
 ):
     soffice = require_tool("soffice")
     doc, theme = project
     Presentation().save(tmp_path / "plain.pptx")
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
 
     def convert(src: Path, to: str, outdir: Path) -> Path:
         subprocess.run(
-            [soffice, profile, "--headless", "--convert-to", to, "--outdir", str(outdir), str(src)],
+            [soffice, lo_profile, "--headless", "--convert-to", to, "--outdir", str(outdir), str(src)],
             capture_output=True,
             timeout=180,
             check=True,
@@ -744,16 +743,15 @@ def test_a_template_saved_by_libreoffice_builds_a_deck_libreoffice_opens_slide_f
 # --- a real client -----------------------------------------------------------------------------------
 
 
-def test_libreoffice_converts_both_decks_with_the_same_slide_count(rendered, templated, tmp_path):
+def test_libreoffice_converts_both_decks_with_the_same_slide_count(rendered, templated, tmp_path, lo_profile):
     soffice = require_tool("soffice")
     decks = {"deck.pptx": rendered, "templated.pptx": templated}
     for name, r in decks.items():
         (tmp_path / name).write_bytes(r.data)
-    profile = (tmp_path / "profile").as_uri()
     proc = subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation={profile}",
+            lo_profile,
             "--headless",
             "--convert-to",
             "pdf",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from digibrief.pipeline.build import build
-from tests.conftest import DATA, REPORT, run_cli
+from tests.conftest import DATA, REPORT, run_child, run_cli
 
 OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx")
 EDITED = ("2022: {value: 79.7703", "2022: {value: 83.4127")
@@ -33,7 +33,7 @@ def _build_logged(opts: Any) -> list[str]:
 def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(shipped_copy, tmp_path):
     # without: a fresh process, output folder and chart cache, one worker, everything redrawn
     plain = tmp_path / "plain"
-    done = run_cli(
+    done = run_child(
         "build",
         *("--data", str(DATA), "--report", str(REPORT), "--out", str(plain)),
         *("--cache", str(tmp_path / "plain-cache"), "--force", "-v"),
@@ -61,7 +61,7 @@ def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(ship
     assert _hashes(shipped_copy.out) == _hashes(plain)
 
     # and a fresh process that takes every parsed chart from the store (svglib never runs)
-    again = run_cli(
+    again = run_child(
         "build",
         *("--data", str(shipped_copy.data), "--report", str(shipped_copy.report)),
         *("--out", str(shipped_copy.out), "--cache", str(shipped_copy.cache), "--force", "--only", "pdf"),

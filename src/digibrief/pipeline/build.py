@@ -366,6 +366,15 @@ def resolve(opts: BuildOptions, log: Log = _quiet, tree: str | None = None) -> R
 _LAST_LOAD: dict[str, Project] = {}
 
 
+def forget_process_state() -> None:
+    """Start again as a new process would: no remembered project, no stop requested, no build running.
+
+    For callers that run several commands in one process (the test suite runs the CLI in-process)."""
+    _LAST_LOAD.clear()
+    _STOP.clear()
+    _RUNNING.clear()
+
+
 def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project], key: str) -> Project:
     """The project, loaded once per version of its files (key: their fingerprint) in this process:
     --per-country builds every country's brief from the same input (a Project is never changed)."""
@@ -733,6 +742,7 @@ __all__ = [
     "build",
     "build_running",
     "check",
+    "forget_process_state",
     "prepare_output",
     "request_stop",
     "resolve",
