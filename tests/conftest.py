@@ -356,6 +356,38 @@ class ChartImages:
         return {r.key: self._drawn[keys[r.key]] for r in requests}
 
 
+@pytest.fixture(scope="session")
+def rendered_briefs(
+    shipped_doc: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+) -> Callable[[str], Any]:
+    """rendered_briefs(paper) -> the PDF writer's result for the shipped document, rendered once per
+    session and paper, for the writer tests that read it."""
+    from digibrief.writers.pdf import brief as render_pdf
+    from digibrief.writers.pdf.options import PdfOptions
+
+    done: dict[str, Any] = {}
+
+    def rendered(paper: str) -> Any:
+        if paper not in done:
+            images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
+            done[paper] = render_pdf.render(shipped_doc, images, shipped_theme, PdfOptions(paper=paper))
+        return done[paper]
+
+    return rendered
+
+
+@pytest.fixture(scope="session")
+def rendered_deck(
+    shipped_doc: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+) -> tuple[Any, dict[tuple[str, str], bytes]]:
+    """(the deck writer's result for the shipped document, the images it used), rendered once per session."""
+    from digibrief.writers.pptx import deck as render_pptx
+    from digibrief.writers.pptx.options import DeckOptions
+
+    images = chart_images(render_pptx.image_requests(shipped_doc), shipped_theme)
+    return render_pptx.render(shipped_doc, images, shipped_theme, DeckOptions()), images
+
+
 def _can_fork() -> bool:
     import multiprocessing
 

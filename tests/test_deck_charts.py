@@ -15,11 +15,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from digibrief import charts
-from digibrief.document.compose import compose
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
-from digibrief.project.load import load
-from digibrief.project.theming import make_theme
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import (
     NATIVE_KINDS,
@@ -35,24 +31,20 @@ from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.text import Metrics
 
-from .conftest import DATA, REPORT
-
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 EPOCH_1900 = dt.date(1899, 12, 30)  # Excel's serial date 0
 
 
 @pytest.fixture(scope="module")
-def project():
-    p = load(DATA, REPORT)
-    return compose(p), make_theme(p.theme, REPORT)
+def project(shipped_doc, shipped_theme):
+    """The shipped document and theme, composed once per session."""
+    return shipped_doc, shipped_theme
 
 
 @pytest.fixture(scope="module")
-def rendered(project):
-    doc, theme = project
-    reqs = render_pptx.image_requests(doc)
-    images = {r.key: charts.render(r.chart, theme, charts.MEDIA[r.medium], r.fmt) for r in reqs}
-    return render_pptx.render(doc, images, theme, DeckOptions()), images
+def rendered(rendered_deck):
+    """The shipped deck and its images, rendered once per session (each chart drawn once)."""
+    return rendered_deck
 
 
 @pytest.fixture(scope="module")

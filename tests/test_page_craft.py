@@ -12,8 +12,6 @@ import pytest
 from pypdf import PdfReader
 
 from digibrief.document import types as d
-from digibrief.writers.pdf import brief as render_pdf
-from digibrief.writers.pdf.options import PdfOptions
 
 from .conftest import require_tool
 from .test_render_pdf import outline
@@ -25,10 +23,8 @@ def doc(shipped_doc) -> d.Document:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def reader(shipped_doc, shipped_theme, chart_images) -> PdfReader:  # type: ignore[no-untyped-def]
-    images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
-    rendered = render_pdf.render(shipped_doc, images, shipped_theme, PdfOptions())
-    return PdfReader(io.BytesIO(rendered.data))
+def reader(rendered_briefs) -> PdfReader:  # type: ignore[no-untyped-def]
+    return PdfReader(io.BytesIO(rendered_briefs("a4").data))
 
 
 def lines(reader: PdfReader, page: int) -> list[str]:

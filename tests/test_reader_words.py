@@ -1,6 +1,6 @@
 """What readers see holds none of our working words and no figure with more digits than its policy.
 
-The brief and the deck are built once for this module from the shipped data. Their text (the deck's
+The brief and the deck are the session's one build of the shipped data. Their text (the deck's
 speaker notes included) must not use the vocabulary of our own workflow ("seed", "null", "TODO",
 "FIXME"), and every number in it, outside the list of references, must be shown with at most the
 digits its indicator's (or fact's) display policy allows: 79.8%, never 79.7703%.
@@ -22,13 +22,10 @@ DECIMAL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d+(?![\d.]*\d)")
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory, chart_cache: Path) -> tuple[str, str]:
-    """(the brief's text without citation markers, the deck's text with its notes), built once."""
-    from digibrief.pipeline.build import BuildOptions, build
-
-    out = tmp_path_factory.mktemp("reader-words")
-    build(BuildOptions(data=DATA, report=REPORT, out=out, cache=chart_cache))
-    return pdf_text(out / "brief.pdf"), deck_text(out / "deck.pptx")
+def outputs(shipped: Any) -> tuple[str, str]:
+    """(the brief's text without citation markers, the deck's text with its notes), of the session's one
+    build of the shipped data."""
+    return pdf_text(shipped.out / "brief.pdf"), deck_text(shipped.out / "deck.pptx")
 
 
 def pdf_text(path: Path) -> str:

@@ -91,9 +91,8 @@ def built(shipped_doc, shipped_theme, chart_images) -> tuple[d.Document, Theme, 
 
 
 @pytest.fixture(scope="module")
-def brief(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped-def]
-    doc, theme, images = built
-    return render_pdf.render(doc, images, theme, PdfOptions())
+def brief(rendered_briefs):  # type: ignore[no-untyped-def]
+    return rendered_briefs("a4")
 
 
 @pytest.fixture(scope="module")
@@ -328,9 +327,7 @@ def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type
     meta = dataclasses.replace(doc.meta, title="Title " * 60, subtitle="Sub " * 150)
     long_doc = dataclasses.replace(doc, meta=meta, sections=tuple(sections))
     rendered = render_pdf.render(long_doc, images, theme, PdfOptions())
-    assert rendered.pages > len(
-        PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, PdfOptions()).data)).pages
-    )
+    assert rendered.pages > len(PdfReader(io.BytesIO(brief.data)).pages)  # brief: the same doc, not long
 
 
 def test_charts_are_vector_drawings_not_images(reader) -> None:  # type: ignore[no-untyped-def]
@@ -356,11 +353,10 @@ def test_a_missing_chart_image_gives_a_placeholder_and_a_warning(built) -> None:
     assert "Chart not available" in all_text(PdfReader(io.BytesIO(rendered.data)))
 
 
-def test_letter_paper_is_us_letter_and_a4_is_a4(built, reader) -> None:  # type: ignore[no-untyped-def]
-    doc, theme, images = built
+def test_letter_paper_is_us_letter_and_a4_is_a4(rendered_briefs, reader) -> None:  # type: ignore[no-untyped-def]
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
-    letter = PdfReader(io.BytesIO(render_pdf.render(doc, images, theme, PdfOptions(paper="letter")).data))
+    letter = PdfReader(io.BytesIO(rendered_briefs("letter").data))
     assert all(
         (round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (612, 792) for p in letter.pages
     )

@@ -52,9 +52,8 @@ def images(project, chart_images):
 
 
 @pytest.fixture(scope="module")
-def rendered(project, images):
-    doc, theme = project
-    return render_pptx.render(doc, images, theme, DeckOptions())
+def rendered(rendered_deck):
+    return rendered_deck[0]
 
 
 @pytest.fixture(scope="module")

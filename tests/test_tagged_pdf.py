@@ -194,10 +194,12 @@ def writer_inputs(shipped_doc: Any, shipped_theme: Any, chart_images: Any) -> tu
 
 
 @pytest.fixture(scope="module")
-def letter_brief(writer_inputs: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Tagged, d.Document]:
-    doc, theme, images = writer_inputs
+def letter_brief(
+    writer_inputs: Any, rendered_briefs: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Tagged, d.Document]:
+    doc, _, _ = writer_inputs
     path = tmp_path_factory.mktemp("letter") / "brief.pdf"
-    path.write_bytes(render_pdf.render(doc, images, theme, PdfOptions(paper="letter")).data)
+    path.write_bytes(rendered_briefs("letter").data)
     return Tagged(path), doc
 
 
