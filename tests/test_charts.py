@@ -357,6 +357,18 @@ def variant_of(kind: str) -> ChartSpec:
     return next(s for s in variants() if s.kind == kind)
 
 
+@cache
+def drawn(spec: ChartSpec, medium: Medium):  # type: ignore[no-untyped-def]
+    """The chart's figure, drawn once per session for the tests that only look at it."""
+    return draw(spec, theme(), medium)
+
+
+@cache
+def rendered(spec: ChartSpec, medium: Medium, fmt: str) -> bytes:
+    """The chart's bytes, rendered once per session for the tests that only read them."""
+    return render(spec, theme(), medium, fmt)  # type: ignore[arg-type]
+
+
 # --- every kind ----------------------------------------------------------------------------------
 
 
@@ -368,7 +380,7 @@ def svglib_sizes(tmp_path_factory) -> dict[str, tuple[float, float]]:
 
     folder = tmp_path_factory.mktemp("svg")
     for kind in KINDS:
-        (folder / f"{kind}.svg").write_bytes(render(spec_of(kind), theme(), medium_for(kind, PRINT), "svg"))
+        (folder / f"{kind}.svg").write_bytes(rendered(spec_of(kind), medium_for(kind, PRINT), "svg"))
     script = (
         "import json, sys; from pathlib import Path; from svglib.svglib import svg2rlg\n"
         "out = {}\n"
@@ -385,7 +397,7 @@ def svglib_sizes(tmp_path_factory) -> dict[str, tuple[float, float]]:
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_renders_svg_that_svglib_imports_at_the_medium_width(kind, svglib_sizes):
     medium = medium_for(kind, PRINT)
-    svg = render(spec_of(kind), theme(), medium, "svg")
+    svg = rendered(spec_of(kind), medium, "svg")
     assert svg.startswith(b"<?xml")
     assert b"<text" in svg and b"font-family: 'DejaVu Sans'" in svg  # text stays text, in the theme's font
     size = svglib_sizes[kind]
@@ -398,7 +410,7 @@ def test_every_kind_renders_svg_that_svglib_imports_at_the_medium_width(kind, sv
 def test_every_kind_renders_png_at_the_medium_dpi(kind):
     from PIL import Image
 
-    png = render(spec_of(kind), theme(), SLIDE_WIDE, "png")
+    png = rendered(spec_of(kind), SLIDE_WIDE, "png")
     img = Image.open(io.BytesIO(png))
     assert img.size[0] == round(SLIDE_WIDE.width_in * SLIDE_WIDE.dpi)
     assert img.size[1] <= round(SLIDE_WIDE.height_in * SLIDE_WIDE.dpi)
@@ -409,21 +421,21 @@ def test_every_kind_renders_png_at_the_medium_dpi(kind):
 def test_every_kind_renders_with_one_more_country_and_a_missing_value(kind):
     spec = variant_of(kind)
     for medium in (medium_for(kind, PRINT), SLIDE_HALF):
-        assert render(spec, theme(), medium, "png")[:8] == b"\x89PNG\r\n\x1a\n"
-        assert_text_clean(draw(spec, theme(), medium))
+        assert rendered(spec, medium, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+        assert_text_clean(drawn(spec, medium))
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_gives_identical_bytes_twice(kind):
     spec = variant_of(kind)
     assert render(spec, theme(), PRINT, "svg") == render(spec, theme(), PRINT, "svg")
-    assert render(spec, theme(), SLIDE_HALF, "png") == render(spec, theme(), SLIDE_HALF, "png")
+    assert rendered(spec, SLIDE_HALF, "png") == render(spec, theme(), SLIDE_HALF, "png")  # a second draw
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("medium", [PRINT, SLIDE_WIDE, SLIDE_HALF], ids=["print", "wide", "half"])
 def test_every_kind_has_no_overlapping_or_clipped_text(kind, medium):
-    assert_text_clean(draw(spec_of(kind), theme(), medium_for(kind, medium)))
+    assert_text_clean(drawn(spec_of(kind), medium_for(kind, medium)))
 
 
 def test_output_is_identical_in_another_process_with_another_hash_seed():
@@ -453,7 +465,7 @@ def test_svg_and_png_carry_no_date_or_software_name():
 
 def test_the_image_does_not_repeat_title_subtitle_or_source():
     for spec in all_specs():
-        texts = {t for t, _ in text_boxes(draw(spec, theme(), medium_for(spec.kind, PRINT)))}
+        texts = {t for t, _ in text_boxes(drawn(spec, medium_for(spec.kind, PRINT)))}
         assert not {spec.title, spec.subtitle, spec.source_line} & texts
 
 
@@ -478,7 +490,7 @@ def test_media_match_the_writers_names_and_tall_kinds_get_the_tall_print_box():
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_chart_is_taller_than_its_medium(kind):
     for medium in (medium_for(kind, PRINT), SLIDE_WIDE, SLIDE_HALF):
-        fig = draw(variant_of(kind), theme(), medium)
+        fig = drawn(variant_of(kind), medium)
         w, h = fig.get_size_inches()
         assert w == pytest.approx(medium.width_in) and h <= medium.height_in + 1e-9
 
