@@ -194,7 +194,8 @@ sys.exit(main(sys.argv[1:]))
 def cold_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Path]]:
     """The shipped project built three times from nothing, each in a fresh process with its own empty
     chart cache: with one worker, with two forked workers (the default on Linux) and with two spawned
-    ones. {name: (finished child, output folder)}; tests that read them share the xdist group "cold"."""
+    ones. {name: (finished child, output folder)}; the tests that read them (workers, start methods,
+    speed-ups) share the xdist group "cold", so that one worker makes them once."""
     root = tmp_path_factory.mktemp("cold")
     runs = {
         "one worker": ([sys.executable, "-m", "digibrief"], "1"),

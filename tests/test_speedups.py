@@ -13,8 +13,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from digibrief.pipeline.build import build
-from tests.conftest import DATA, REPORT, run_child, run_cli
+from tests.conftest import run_child, run_cli
 
 OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx")
 EDITED = ("2022: {value: 79.7703", "2022: {value: 83.4127")
@@ -30,18 +32,12 @@ def _build_logged(opts: Any) -> list[str]:
     return lines
 
 
-def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(shipped_copy, tmp_path):
+@pytest.mark.xdist_group("cold")
+def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(shipped_copy, cold_builds):
     # without: a fresh process, output folder and chart cache, one worker, everything redrawn
-    plain = tmp_path / "plain"
-    done = run_child(
-        "build",
-        *("--data", str(DATA), "--report", str(REPORT), "--out", str(plain)),
-        *("--cache", str(tmp_path / "plain-cache"), "--force", "-v"),
-        env={"DIGIBRIEF_WORKERS": "1"},
-        shared_cache=False,
-        timeout=300,
-    )
+    done, plain = cold_builds["one worker"]
     assert done.returncode == 0, done.stderr
+    assert ", 0 from cache" in done.stdout  # every chart drawn
     assert "2 layout passes" in done.stdout + done.stderr  # no hint: the brief took its two passes
 
     # with: edit a value and build in this (warm) process, then undo the edit and build again
