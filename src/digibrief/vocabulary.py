@@ -153,6 +153,7 @@ WORDS: dict[str, str] = {
     "incidents_caption": "Incidents and evidence behind the ratings",
     "rationale_caption": "Rationale for each rating",
     "disagreement_caption": "Where sources disagree",
+    "disagree_pointer": "each value, its source and the one this brief uses are in the table “{table}” in {section}.",
     "method_caption": "How each risk level is rated",
     "datapack_pointer": (
         "The numbers behind every chart, table and key figure, each with its unit, year, status and "
