@@ -114,6 +114,7 @@ class Composer:
             "overview": self._overview,
             "risks": self._risks,
             "context": self._context,
+            "outlook": self._outlook,
             "methodology": self._methodology,
         }
 
@@ -243,6 +244,14 @@ class Composer:
         table = self._comparison_table() if self.p.report.comparison else None
         blocks += [self.figure(chart) for chart in sd.charts]
         blocks += [table] if table else []
+        return blocks, notes
+
+    def _outlook(self, sd) -> tuple[list[Block], list[str]]:
+        """What the findings mean: a lead paragraph and one sourced point each, the talk's last slide."""
+        blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        if sd.points:
+            blocks.append(Bullets(tuple(self.text(t) for t in sd.points)))
         return blocks, notes
 
     def _comparison_table(self) -> Table:

@@ -388,7 +388,7 @@ class ChartDef(Strict):
 
 
 SectionKind = Literal[
-    "cover", "takeaways", "contents", "overview", "countries", "risks", "context", "methodology"
+    "cover", "takeaways", "contents", "overview", "countries", "risks", "context", "outlook", "methodology"
 ]
 
 
@@ -398,6 +398,7 @@ class SectionDef(Strict):
     intro: Prose | None = None
     charts: list[Id] = []
     country: CountryId | None = None
+    points: list[Sentence] = []  # outlook: what the findings mean, one sourced point each
 
 
 class ReportFile(Strict):
