@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from digibrief.document.types import (
     Bullets,
@@ -86,7 +86,10 @@ def slide_form(text: Text) -> Text:
     else the whole item; the rest is said in the notes."""
     runs = [r for r in text if not r.cite and r.text.strip()]
     if len(runs) > 1 and runs[0].bold and not all(r.bold for r in runs):
-        return (Run(runs[0].text.strip(), bold=True),)
+        lead = list(takewhile(lambda r: r.bold, runs))  # a bold lead may hold a figure's own run
+        lead[0] = replace(lead[0], text=lead[0].text.lstrip())
+        lead[-1] = replace(lead[-1], text=lead[-1].text.rstrip())
+        return tuple(lead)
     return tuple(runs)
 
 
