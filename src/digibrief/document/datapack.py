@@ -96,7 +96,18 @@ def data_sheets(
         "",
         tuple(
             words[w]
-            for w in ("number", "publisher", "title", "date", "url", "note", "copy", "read_on", "compared", "handling")
+            for w in (
+                "number",
+                "publisher",
+                "title",
+                "date",
+                "url",
+                "note",
+                "copy",
+                "read_on",
+                "compared",
+                "handling",
+            )
         ),
         tuple(_source_row(project, r, numbers, words) for r in doc.references),
     )
@@ -115,7 +126,9 @@ def data_sheets(
     return (first, *body)
 
 
-def _source_row(project: Project, ref: Reference, numbers: dict[str, int], words: dict[str, str]) -> tuple[Cell, ...]:
+def _source_row(
+    project: Project, ref: Reference, numbers: dict[str, int], words: dict[str, str]
+) -> tuple[Cell, ...]:
     """A reference as a reader sees it, then its provenance for a checker: the copy read, when, and
     what it was checked against."""
     sid = next((s for s, n in numbers.items() if n == ref.number), None)

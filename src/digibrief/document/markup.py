@@ -65,7 +65,9 @@ def parse(text: str, cite: Cite, resolve: Resolve = _no_references) -> Text:
         elif m.group("link"):
             url = m.group("url")
             runs.append(Run(m.group("ltext"), href=url) if safe_url(url) else Run(m.group(0)))
-        elif m.group("bold"):  # may hold references and citations: "**Kazakhstan leads, {KAZ egdi_rank 2024}.**"
+        elif m.group(
+            "bold"
+        ):  # may hold references and citations: "**Kazakhstan leads, {KAZ egdi_rank 2024}.**"
             flush()
             inner = parse(m.group("btext"), cite, resolve)
             runs += [r if r.cite else replace(r, bold=True) for r in inner]

@@ -23,7 +23,6 @@ from digibrief.document.types import (
     Paragraph,
     Reference,
     References,
-    Run,
     Section,
     Table,
     Text,
@@ -49,6 +48,7 @@ from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
 from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
+from digibrief.writers.pptx.talk import also_said, chart_points, figure_points, text_points
 from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
 
 MAX_FIGURES = 4  # key-figure tiles on a slide
@@ -292,10 +292,7 @@ class SlideMaker:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
             foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
-        notes = [sentence(c.alt)]
-        if f.caption:
-            notes.append(sentence(f.caption))
-        notes += talk
+        notes = [*talk, *chart_points(c)]  # what to say, never the alt text or the brief's paragraphs
         notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
         kicker = self.kicker_for(s, title)
         out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]
@@ -496,15 +493,9 @@ class SlideMaker:
                     anchor="m",
                 )
             )
-        notes = [*talk]
-        for k in shown:
-            if k.note:
-                notes.append(f"{clean(k.label)}: {said(k.note)}")
+        notes = [*talk, *figure_points(shown)]
         if rest:
-            also = "; ".join(
-                f"{clean(k.label)}, {clean(k.fact.display)} ({clean(k.fact.period)})" for k in rest
-            )
-            notes.append(sentence(f"Also worth saying: {also}"))
+            notes.append(also_said(rest))
         cited = [n for k in kf.items for n in k.fact.cite]
         notes.append(self.sources.line(cited))
         title = s.title
@@ -554,7 +545,14 @@ class SlideMaker:
             pages = paginate(m, made, [(body.w, body.h)], size, size, size * 0.7)
             for p, page in enumerate(pages):
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
-                notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
+                if b.numbered:  # numbered findings: each as the slide shows it, its figures with their status
+                    lead = [
+                        f"{len(b.items)} findings, each with its figure; the slides after this give the evidence."
+                    ]
+                    told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
+                    notes = [*([] if g or p else [*lead, *unshown]), *told]
+                else:
+                    notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + ((" " + word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
