@@ -283,9 +283,9 @@ class Planner(SlideMaker):
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
-        # one line each (shortened if need be), so that each number stays level with its entry
+        # each entry whole, on up to two lines; its number stays level with its first line
         items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == word("backup")), colw - numw, 1))
+            fixed(shorten(m, para(t, size, st.ink, bold=t == word("backup")), colw - numw, 2))
             for t, _ in entries
         ]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)

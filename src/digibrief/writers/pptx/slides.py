@@ -545,14 +545,16 @@ class SlideMaker:
             pages = paginate(m, made, [(body.w, body.h)], size, size, size * 0.7)
             for p, page in enumerate(pages):
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
-                if b.numbered:  # numbered findings: each as the slide shows it, its figures with their status
+                # each point as the slide shows it, its figures with their status; the brief has the rest
+                if b.numbered:
                     lead = [
                         f"{len(b.items)} findings, each with its figure; the slides after this give the evidence."
                     ]
                     told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
-                    notes = [*([] if g or p else [*lead, *unshown]), *told]
                 else:
-                    notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
+                    lead = [*talk, "Make each point in turn; the printed brief gives the evidence for each."]
+                    told = [text_points(form) for _, form in shown]
+                notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + ((" " + word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
