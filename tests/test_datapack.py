@@ -86,7 +86,9 @@ def test_the_sources_sheet_holds_how_each_value_was_obtained(shipped):
     assert un_2016[6] == (
         "https://github.com/UNU-EGOV/datasets/blob/cf03dd5f47bede65558498798f2a9a07f29ee090/egdi/egdi-2016.csv"
     )
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[7]) for r in by_title.values()), "every source says when it was read"
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[7]) for r in by_title.values()), (
+        "every source says when it was read"
+    )
     assert any(r[8] for r in by_title.values()), "some sources say what they were checked against"
 
 

@@ -82,7 +82,9 @@ def stress(doc: Document) -> Document:
             blocks = [
                 replace(b, items=((Run("AT&T a < b \x0b<script>alert(1)</script>"),), *b.items[1:]))
                 if isinstance(b, Bullets)
-                else replace(b, items=(replace(b.items[0], label="AT&T <script>alert(1)</script>"), *b.items[1:]))
+                else replace(
+                    b, items=(replace(b.items[0], label="AT&T <script>alert(1)</script>"), *b.items[1:])
+                )
                 if isinstance(b, KeyFigures)
                 else b
                 for b in blocks
