@@ -188,3 +188,18 @@ def test_every_figure_the_data_takes_from_the_article_is_in_the_ledger():
         doc = country_file(path.name)
         missing |= (_article_figures(doc, path.name) | _article_literals(doc, path.name)) - located
     assert not missing, f"add a row to docs/claims.md for each of: {sorted(missing)}"
+
+
+def test_every_claim_left_out_is_named_to_the_reader_in_the_methodology():
+    import yaml as _yaml
+
+    methodology = " ".join(
+        _yaml.safe_load((REPORT / "report.yaml").read_text(encoding="utf-8"))["methodology"].split()
+    )
+    left_out = [r for r in ledger() if r.data == "left out"]
+    assert left_out, "the ledger names the claims it leaves out"
+    for r in left_out:
+        assert r.article in methodology, (
+            f"row {r.number}: the methodology does not name {r.article!r}, which the brief leaves out"
+        )
+    assert "left out" in methodology

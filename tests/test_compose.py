@@ -21,7 +21,7 @@ def test_sections_follow_the_report_order_with_one_per_focus_country(project):
     kinds = [s.id.split("-")[0] for s in doc.sections]
     assert kinds[:4] == ["cover", "takeaways", "contents", "overview"]
     assert [s.country for s in doc.sections if s.id.startswith("country-")] == list(project.report.countries)
-    assert kinds[-3:] == ["risks", "context", "methodology"]
+    assert kinds[-4:] == ["risks", "context", "outlook", "methodology"]
 
 
 def test_countries_option_limits_country_sections_but_keeps_regional_charts(project):

@@ -76,6 +76,22 @@ def test_a_chart_sheet_holds_the_values_the_chart_draws_with_unit_year_status_an
     assert {float(re.match(r"\[(\d+)\]", r[5]).group(1)) for r in rows} <= references
 
 
+def test_the_sources_sheet_holds_how_each_value_was_obtained(shipped):
+    sheet = read_workbook(shipped.out / "brief-data.xlsx")["Sources"]
+    header, rows = sheet[3], sheet[4:]
+    assert header[-4:] == ["Copy read", "Read on", "Checked against", "Handling"]
+    by_title = {r[2]: r + [""] * (len(header) - len(r)) for r in rows}
+    un_2016 = by_title["UN E-Government Survey 2016, EGDI country data"]
+    assert un_2016[1] == "UN DESA" and "UNU-EGOV" not in un_2016[5]
+    assert un_2016[6] == (
+        "https://github.com/UNU-EGOV/datasets/blob/cf03dd5f47bede65558498798f2a9a07f29ee090/egdi/egdi-2016.csv"
+    )
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[7]) for r in by_title.values()), (
+        "every source says when it was read"
+    )
+    assert any(r[8] for r in by_title.values()), "some sources say what they were checked against"
+
+
 def test_a_table_of_figures_gets_one_row_per_figure(shipped):
     sheet = read_workbook(shipped.out / "brief-data.xlsx")["overview-table"]
     assert sheet[3] == ["Row", "Column", "Value", "Unit", "Period", "Status", "Source", "Shown as"]

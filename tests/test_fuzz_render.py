@@ -44,7 +44,7 @@ ALPHABET = st.characters(
     max_codepoint=0x2FFF,
 ) | st.sampled_from([*"<>&\"'*[]()#;/\\", "\U0001f680", "\u4e2d"])
 TEXT = st.text(ALPHABET, min_size=1, max_size=80)
-FIELDS = ["capital", "highlight", "milestone"]
+FIELDS = ["capital", "highlight", "milestone", "figure"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,8 @@ def _with(project, field: str, text: str):
         kgz["capital"] = text
     elif field == "highlight":
         kgz["highlights"][0]["text"] = text
+    elif field == "figure":
+        kgz["key_figures"][0]["label"] = text
     else:
         kgz["milestones"][0]["title"] = text
     country = Country.model_validate(kgz)
@@ -101,6 +103,7 @@ def test_any_text_renders_literally_or_is_a_located_error(base, second_core, fie
         "capital": unicodedata.normalize("NFC", text.strip()),
         "highlight": plain(markup.parse(text.strip(), lambda ids: (1,))),
         "milestone": unicodedata.normalize("NFC", text.strip()),
+        "figure": unicodedata.normalize("NFC", text.strip()),
     }[field]
     deck_job = second_core.submit(render_pptx.render, doc, images, theme, DeckOptions())  # on the other core
     pdf = render_pdf.render(doc, images, theme, PdfOptions())
@@ -113,7 +116,9 @@ def test_any_text_renders_literally_or_is_a_located_error(base, second_core, fie
     pdf_text = _squash(_pdf_text(pdf.data))
     for piece in pieces:
         assert _squash(piece) in pdf_text, (field, shown, piece)
-    if field == "highlight":  # the deck shows highlights as bullets (capital and milestones stay in the PDF)
+    if (
+        field == "figure"
+    ):  # the deck says each key figure's label (highlights, capital, milestones stay in the PDF)
         assert _squash(shown) in _squash(deck_text(deck.data)), (field, shown)
 
 

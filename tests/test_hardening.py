@@ -59,7 +59,7 @@ def yaml_quote(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory, chart_cache):
-    """KGZ only, with every hostile string as a highlight and the first as a milestone title."""
+    """KGZ only, with every hostile string as a highlight and a key figure's label."""
     import shutil
 
     root = tmp_path_factory.mktemp("hostile")
@@ -71,6 +71,13 @@ def hostile_build(tmp_path_factory, chart_cache):
     # the highlights list, up to the next top-level key
     text = re.sub(r"(?ms)^highlights:\n.*?(?=^\S)", "highlights:\n" + items, text)
     text = text.replace("capital: Bishkek", f"capital: {yaml_quote(' / '.join(HOSTILE[6:]) + ' 🚀')}")
+    # and as the key figures' labels, which the deck shows on its tiles or says in its notes
+    heads = iter(HOSTILE[:6])
+    text = re.sub(
+        r"(?m)^(  - (?:fact|indicator): .*)$",
+        lambda m: f"{m.group(1)}\n    label: {yaml_quote(next(heads))}",
+        text,
+    )
     kgz.write_text(text, encoding="utf-8")
     opts = BuildOptions(
         data=root / "data",
@@ -249,11 +256,12 @@ def test_a_missing_output_folder_is_created(tmp_path: Path):
 
 
 def edit_text_both_outputs_show(data: Path) -> None:
-    """A change to a highlight: a successful build rewrites the brief and the deck, and draws no chart."""
+    """A change to a profile's opening: a successful build rewrites the brief and the deck (its notes open
+    with it), and draws no chart."""
     replace_in(
-        data / "countries" / "kaz.yaml",
-        "Best EGDI performer in the region",
-        "Strongest EGDI performer in the region",
+        data / "countries" / "kgz.yaml",
+        "Kyrgyzstan sits in the middle of the regional field",
+        "Kyrgyzstan sits mid-field in the region",
     )
 
 
@@ -269,7 +277,9 @@ def test_disk_full_while_writing_leaves_previous_outputs_byte_identical(shipped_
         pytest.skip("needs /proc/self/fd to tell which file is being written")
     opts = shipped_copy
     before = file_states(opts.out)
-    assert "Best EGDI performer in the region" in deck_text(opts.out / "deck.pptx")  # so the edit shows
+    assert "Kyrgyzstan sits in the middle of the regional field" in deck_text(
+        opts.out / "deck.pptx"
+    )  # it shows
     edit_text_both_outputs_show(opts.data)
     charts_before = sorted(opts.cache.iterdir())
     real_fsync = os.fsync

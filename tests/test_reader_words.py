@@ -18,6 +18,10 @@ import pytest
 from .conftest import DATA, REPORT, deck_text
 
 WORKING_WORDS = re.compile(r"\b(seed|seeds|null|todo|fixme)\b", re.IGNORECASE)
+# How we obtained a copy is provenance, kept in data/sources.yaml and the data pack, never in what readers see.
+PROCESS_WORDS = re.compile(
+    r"stored web pages?|\bgithub\b|\bcommit\b|characters checked|checked automatically", re.IGNORECASE
+)
 DECIMAL = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d+(?![\d.]*\d)")
 
 
@@ -124,6 +128,31 @@ def test_the_brief_and_the_deck_hold_none_of_our_working_words(outputs: tuple[st
         assert "table below" not in text.lower(), (
             f"{name} points at 'the table below', which a slide cannot show"
         )
+
+
+def test_the_brief_and_the_deck_describe_no_research_process(outputs: tuple[str, str]):
+    for name, text in zip(("brief.pdf", "deck.pptx"), outputs, strict=True):
+        flat = " ".join(text.split())
+        found = sorted({m.group(0).lower() for m in PROCESS_WORDS.finditer(flat)})
+        assert not found, f"{name} tells readers about our research process: {found}"
+
+
+def test_the_process_words_are_found_where_they_stand():
+    assert PROCESS_WORDS.search("Values read in a copy in GitHub owner/repo, commit abc.")
+    assert PROCESS_WORDS.search("Stored web page. Source of the rank")
+    assert PROCESS_WORDS.search("the mark is checked\nautomatically".replace("\n", " "))
+    assert not PROCESS_WORDS.search("national commitment to cybersecurity")
+
+
+def test_every_reference_note_is_one_plain_sentence_and_every_source_has_provenance():
+    from digibrief.project.load import load
+
+    project = load(DATA, REPORT)
+    for sid, source in project.sources.items():
+        assert source.provenance is not None, f"{sid} does not say how its values were obtained"
+        if source.note:
+            assert not PROCESS_WORDS.search(source.note), f"{sid}: the reader's note describes our process"
+            assert len(re.findall(r"[.!?](?:\s+[A-Z]|$)", source.note)) <= 1, f"{sid}: more than one sentence"
 
 
 def test_no_figure_is_shown_with_more_digits_than_its_policy(outputs: tuple[str, str]):

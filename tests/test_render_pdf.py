@@ -202,6 +202,14 @@ def test_contents_entries_are_links_to_the_headings(built, reader) -> None:  # t
     assert expected <= targets
 
 
+def linked_numbers(label: str) -> list[int]:
+    """The references a marker links to: each listed number ("1,3,4"), or, for a label with a range
+    ("2\u20137,9"), the first number alone, since such a label links as a whole."""
+    if "\u2013" in label:
+        return [int(re.split(r"[,\u2013]", label)[0])]
+    return [int(n) for n in label.split(",")]
+
+
 def test_citation_markers_link_to_their_numbered_reference(built, reader) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
     refs: dict[int, tuple[int, float]] = {}  # number -> (page index, baseline y) of "[n]"
@@ -214,12 +222,12 @@ def test_citation_markers_link_to_their_numbered_reference(built, reader) -> Non
 
     takeaways = next(s for s in doc.sections if s.id == "takeaways")
     cited = [
-        int(n)
+        n
         for b in takeaways.blocks
         for item in b.items
         for r in item
         if r.cite
-        for n in r.text.split(",")
+        for n in linked_numbers(r.text)
     ]  # type: ignore[attr-defined]
     page = next(p for lvl, t, p in outline(reader) if t == takeaways.title) - 1
     found = []

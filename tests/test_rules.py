@@ -160,8 +160,8 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
     ),
     "country_chart_countries_exist": (
         "report/report.yaml",
-        "  TJK: [tjk_online]",
-        "  TJX: [tjk_online]",
+        "  TJK: [tjk_egdi_rank, tjk_online]",
+        "  TJX: [tjk_egdi_rank, tjk_online]",
         "country_charts.TJX: unknown country 'TJX'; did you mean 'TJK'?",
     ),
     "context_sections_name_a_country": (
@@ -172,9 +172,9 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
     ),
     "listed_charts_are_defined": (
         "report/report.yaml",
-        "each_country: [peer_egdi]",
-        "each_country: [peer_egdx]",
-        "each_country.0: unknown chart 'peer_egdx'; did you mean 'peer_egdi'?",
+        "  KAZ: [kaz_egdi_rank, kaz_broadband]",
+        "  KAZ: [kaz_egdi_rnk, kaz_broadband]",
+        "country_charts.KAZ.0: unknown chart 'kaz_egdi_rnk'; did you mean 'kaz_egdi_rank'?",
     ),
     "comparison_indicators_are_defined": (
         "report/report.yaml",

@@ -153,6 +153,7 @@ WORDS: dict[str, str] = {
     "incidents_caption": "Incidents and evidence behind the ratings",
     "rationale_caption": "Rationale for each rating",
     "disagreement_caption": "Where sources disagree",
+    "disagree_pointer": "each value, its source and the one this brief uses are in the table “{table}” in {section}.",
     "method_caption": "How each risk level is rated",
     "datapack_pointer": (
         "The numbers behind every chart, table and key figure, each with its unit, year, status and "
@@ -207,6 +208,11 @@ WORDS: dict[str, str] = {
     "pack_date": "Date",
     "pack_url": "Address",
     "pack_note": "Note",
+    "pack_copy": "Copy read",
+    "pack_read_on": "Read on",
+    "pack_compared": "Checked against",
+    "pack_handling": "Handling",
+    "pack_page_copy": "A stored copy of the page at the address",
     "pack_sheet": "Sheet",
     "pack_shows": "What it shows",
     "pack_section": "Section",

@@ -278,10 +278,14 @@ class SpecBuilder:
                 if ind.unit == "rank"
                 else max(years, key=lambda y: data[y].value)
             )
+            best = (
+                "which is its best in the series"
+                if best_year == years[-1]
+                else f"against its best of {self._v(ind, data[best_year].value)} in {best_year}"
+            )
             alt = (
-                f"{c.name}'s {ind.name} from {years[0]} to {years[-1]}: {self._v(ind, first.value)} in "
-                f"{years[0]}, {self._v(ind, last.value)} in {years[-1]}; best {self._v(ind, data[best_year].value)} "
-                f"in {best_year}."
+                f"A line showing {c.name}'s {ind.name} over the years: it went from "
+                f"{self._v(ind, first.value)} in {years[0]} to {self._v(ind, last.value)} in {years[-1]}, {best}."
             )
             if any(data[y].status != "verified" for y in years):
                 odd = [str(y) for y in years if data[y].status != "verified"]

@@ -114,6 +114,7 @@ class Composer:
             "overview": self._overview,
             "risks": self._risks,
             "context": self._context,
+            "outlook": self._outlook,
             "methodology": self._methodology,
         }
 
@@ -245,6 +246,14 @@ class Composer:
         blocks += [table] if table else []
         return blocks, notes
 
+    def _outlook(self, sd) -> tuple[list[Block], list[str]]:
+        """What the findings mean: a lead paragraph and one sourced point each, the talk's last slide."""
+        blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
+        notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        if sd.points:
+            blocks.append(Bullets(tuple(self.text(t) for t in sd.points)))
+        return blocks, notes
+
     def _comparison_table(self) -> Table:
         """Latest value of each indicator of report.yaml's comparison per country, in its order."""
         wanted = list(self.p.report.comparison)
@@ -332,7 +341,8 @@ class Composer:
                     )
                 )
                 if same_fact or same_point:
-                    return ((Run(" ") if k.note else Run("")), *self.disagreement(c, d, short=True))
+                    pointer = self.disagreement_pointer()
+                    return (Run((" " if k.note else "") + pointer[:1].upper() + pointer[1:]),)
         return ()
 
     def country(self, c: Country, in_contents: bool) -> Section:
@@ -377,17 +387,20 @@ class Composer:
         )
 
     def _discrepancy_callouts(self, c: Country) -> list[Block]:
-        """One short note at the end of a country's section: per disagreement, what each source gives
-        and which the brief uses; the reasons are in the methodology's table."""
+        """One short note at the end of a country's section: the topics sources disagree on, pointing
+        to the methodology's table, which alone gives the values, the choice and the reasons."""
         if not c.discrepancies:
             return []
-        text: list[Run] = []
-        for i, d in enumerate(c.discrepancies):
-            text += [
-                Run((" " if i else "") + d.topic + ": ", bold=True),
-                *self.disagreement(c, d, short=True),
-            ]
-        return [Callout(word("sources_disagree", topic=c.name), tuple(text))]
+        topics = "; ".join(d.topic for d in c.discrepancies)
+        text = (Run(topics + ": ", bold=True), Run(self.disagreement_pointer()))
+        return [Callout(word("sources_disagree", topic=c.name), text)]
+
+    def disagreement_pointer(self) -> str:
+        """Where the table of disagreements is: its caption and the section that holds it."""
+        section = next(
+            (sd.title for sd in self.p.report.sections if sd.kind == "methodology" and sd.title), ""
+        )
+        return word("disagree_pointer", table=word("disagreement_caption"), section=section)
 
     def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
         """Each disputed value as (publisher, fact), read from the data it points at."""
@@ -397,24 +410,6 @@ class Composer:
             publisher = short_publisher(self.p.sources[reading.sources[0]].publisher)
             out.append((publisher, self.fact_of(reading, scale=True)))
         return out
-
-    def disagreement(self, c: Country, d: Discrepancy, short: bool = False) -> Text:
-        """'GNV gives 78% for 2023; ITU gives 79.8% for 2022. This brief uses ITU.' and the reason."""
-        parts: list[Run] = []
-        for i, (publisher, fact) in enumerate(self.disputed(c, d)):
-            when = word("for_period", period=fact.period).strip() if fact.period != word("undated") else ""
-            # the labels table trims its words, so the spaces between them are set here
-            parts += [
-                Run(("; " if i else "") + word("gives", publisher=publisher).strip() + " "),
-                Run(fact.display, fact=fact),
-                Run(" " + when if when else ""),
-                cite_run(fact.cite),
-            ]
-        shown = short_publisher(self.p.sources[d.shown].publisher)
-        parts.append(Run(word("brief_uses", publisher=shown)))
-        if not short:
-            parts += [Run(" "), *self.text(d.reason)]
-        return tuple(parts)
 
     def _risks(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
@@ -525,6 +520,7 @@ class Composer:
                     tuple(rows),
                     caption=word("disagreement_caption"),
                     widths=(1.5, 1.5, 1.3, 2.7),
+                    on_slide="full",
                 )
             )
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]

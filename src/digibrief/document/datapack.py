@@ -94,8 +94,22 @@ def data_sheets(
         names(words["sources"]),
         words["sources"],
         "",
-        tuple(words[w] for w in ("number", "publisher", "title", "date", "url", "note")),
-        tuple((r.number, r.publisher, r.title, r.date, r.url or "", r.note) for r in doc.references),
+        tuple(
+            words[w]
+            for w in (
+                "number",
+                "publisher",
+                "title",
+                "date",
+                "url",
+                "note",
+                "copy",
+                "read_on",
+                "compared",
+                "handling",
+            )
+        ),
+        tuple(_source_row(project, r, numbers, words) for r in doc.references),
     )
     body.append(refs)
     meta = doc.meta
@@ -110,6 +124,23 @@ def data_sheets(
         index,
     )
     return (first, *body)
+
+
+def _source_row(
+    project: Project, ref: Reference, numbers: dict[str, int], words: dict[str, str]
+) -> tuple[Cell, ...]:
+    """A reference as a reader sees it, then its provenance for a checker: the copy read, when, and
+    what it was checked against."""
+    sid = next((s for s, n in numbers.items() if n == ref.number), None)
+    prov = project.sources[sid].provenance if sid is not None and sid in project.sources else None
+    row: tuple[Cell, ...] = (ref.number, ref.publisher, ref.title, ref.date, ref.url or "", ref.note)
+    if prov is None:
+        return (*row, "", "", "", "")
+    if prov.repository and prov.path and prov.commit:
+        copy = f"https://github.com/{prov.repository}/blob/{prov.commit}/{prov.path}"
+    else:
+        copy = prov.copy_url or (words["page_copy"] if ref.url else "")
+    return (*row, copy, prov.read_on, prov.compared or "", prov.note or "")
 
 
 def _section_sheets(

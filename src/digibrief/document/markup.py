@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from digibrief.document import citations
 from digibrief.document.types import Run, Text
@@ -64,8 +65,12 @@ def parse(text: str, cite: Cite, resolve: Resolve = _no_references) -> Text:
         elif m.group("link"):
             url = m.group("url")
             runs.append(Run(m.group("ltext"), href=url) if safe_url(url) else Run(m.group(0)))
-        elif m.group("bold"):
-            runs.append(Run(m.group("btext"), bold=True))
+        elif m.group(
+            "bold"
+        ):  # may hold references and citations: "**Kazakhstan leads, {KAZ egdi_rank 2024}.**"
+            flush()
+            inner = parse(m.group("btext"), cite, resolve)
+            runs += [r if r.cite else replace(r, bold=True) for r in inner]
         else:
             runs.append(Run(m.group("itext"), italic=True))
         pos = m.end()

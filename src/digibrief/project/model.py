@@ -95,13 +95,42 @@ class Strict(BaseModel):
 SourceKind = Literal["primary", "secondary", "news"]
 
 
+Repository = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Commit = Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+
+
+class Provenance(Strict):
+    """How the values were obtained, for a checker: the copy actually read, when, and what was compared.
+
+    The copy is a file in a repository (repository, path, commit) or a page at copy_url; with
+    neither, it is a stored copy of the page at the source's own url."""
+
+    repository: Repository | None = None
+    path: Line | None = None
+    commit: Commit | None = None
+    copy_url: Url | None = None
+    read_on: DateText
+    compared: Sentence | None = None  # what the values were checked against
+    note: Sentence | None = None  # what was done to them: rounding, a renamed column
+
+    @model_validator(mode="after")
+    def _one_copy(self) -> Provenance:
+        in_repo = (self.repository, self.path, self.commit)
+        if any(in_repo) and not all(in_repo):
+            raise ValueError("a copy in a repository needs repository, path and commit together")
+        if all(in_repo) and self.copy_url:
+            raise ValueError("give the copy read as repository, path and commit, or as copy_url, not both")
+        return self
+
+
 class Source(Strict):
     publisher: Line
     title: Line
     date: DateText
     kind: SourceKind
     url: Url | None = None
-    note: Sentence | None = None
+    note: Sentence | None = None  # for readers: at most one plain sentence on what the source supports
+    provenance: Provenance | None = None  # for checkers: shown in the data pack, never in the brief
 
 
 class SourcesFile(Strict):
@@ -359,7 +388,7 @@ class ChartDef(Strict):
 
 
 SectionKind = Literal[
-    "cover", "takeaways", "contents", "overview", "countries", "risks", "context", "methodology"
+    "cover", "takeaways", "contents", "overview", "countries", "risks", "context", "outlook", "methodology"
 ]
 
 
@@ -369,6 +398,7 @@ class SectionDef(Strict):
     intro: Prose | None = None
     charts: list[Id] = []
     country: CountryId | None = None
+    points: list[Sentence] = []  # outlook: what the findings mean, one sourced point each
 
 
 class ReportFile(Strict):

@@ -107,6 +107,8 @@ def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
             yield p.report_file, ("takeaways", i), t
         for i, sd in enumerate(p.report.sections):
             yield p.report_file, ("sections", i, "intro"), sd.intro or ""
+            for j, point in enumerate(sd.points):
+                yield p.report_file, ("sections", i, "points", j), point
         yield p.report_file, ("methodology",), p.report.methodology
         for name, chart in p.report.charts.items():
             if chart.caption:

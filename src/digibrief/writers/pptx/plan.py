@@ -7,6 +7,7 @@ are values (slides.py builds each kind of slide).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -81,22 +82,33 @@ class Planner(SlideMaker):
         points += [said(b.text) for b in s.blocks if isinstance(b, Paragraph)]
         return list(dict.fromkeys(points))
 
+    def opening(self, s: Section) -> list[str]:
+        """The section's story in its first sentence, to open with; the slide's own points follow."""
+        points = self.talking_points(s)
+        if not points:
+            return []
+        first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", points[0], maxsplit=1)[0]
+        return [f"Open with the story: {first}"]
+
     def if_asked(self, s: Section) -> list[str]:
-        """What to know when asked: where sources disagree."""
-        return [f"If asked. {clean(b.title)}: {said(b.text)}" for b in s.blocks if isinstance(b, Callout)]
+        """What to know when asked: that sources disagree, and where the backup shows it."""
+        return [
+            f"If asked about it: {clean(b.title)}. The backup's table of disagreements gives each value"
+            " and the one the brief uses."
+            for b in s.blocks
+            if isinstance(b, Callout)
+        ]
 
     def section(self, s: Section) -> tuple[list[SlidePlan], list[SlidePlan]]:
         """A section of the talk (its slides) and the detailed tables it sends to the backup."""
-        talk = self.talking_points(s)
+        chart_or_panel = any(isinstance(b, Figure | KeyFigures) for b in s.blocks)
+        talk = self.opening(s) if chart_or_panel else self.talking_points(s)
         figures = [b for b in s.blocks if isinstance(b, Figure)]
         key = next((b for b in s.blocks if isinstance(b, KeyFigures)), None)
         lists = [b for b in s.blocks if isinstance(b, Bullets)]
         slides: list[SlidePlan] = []
         closing = self.if_asked(s)  # said on the section's last slide
-        if s.role == "profile":  # the story on the key figures, the highlights with the last chart
-            highlights = [said(t) for b in lists for t in b.items]
-            if highlights:
-                closing.insert(0, "Points to make: " + " ".join(highlights))
+        if s.role == "profile":  # the story on the key figures; the highlights stay on the page
             if key is not None and key.items:
                 slides.append(self.key_figure_slide(s, key, talk))
                 talk = []
@@ -271,9 +283,9 @@ class Planner(SlideMaker):
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
-        # one line each (shortened if need be), so that each number stays level with its entry
+        # each entry whole, on up to two lines; its number stays level with its first line
         items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == word("backup")), colw - numw, 1))
+            fixed(shorten(m, para(t, size, st.ink, bold=t == word("backup")), colw - numw, 2))
             for t, _ in entries
         ]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)

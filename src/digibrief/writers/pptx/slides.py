@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from digibrief.document.types import (
     Bullets,
@@ -23,7 +23,6 @@ from digibrief.document.types import (
     Paragraph,
     Reference,
     References,
-    Run,
     Section,
     Table,
     Text,
@@ -49,6 +48,7 @@ from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
 from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
+from digibrief.writers.pptx.talk import also_said, chart_points, figure_points, text_points
 from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
 
 MAX_FIGURES = 4  # key-figure tiles on a slide
@@ -86,7 +86,10 @@ def slide_form(text: Text) -> Text:
     else the whole item; the rest is said in the notes."""
     runs = [r for r in text if not r.cite and r.text.strip()]
     if len(runs) > 1 and runs[0].bold and not all(r.bold for r in runs):
-        return (Run(runs[0].text.strip(), bold=True),)
+        lead = list(takewhile(lambda r: r.bold, runs))  # a bold lead may hold a figure's own run
+        lead[0] = replace(lead[0], text=lead[0].text.lstrip())
+        lead[-1] = replace(lead[-1], text=lead[-1].text.rstrip())
+        return tuple(lead)
     return tuple(runs)
 
 
@@ -289,10 +292,7 @@ class SlideMaker:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
             foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
-        notes = [sentence(c.alt)]
-        if f.caption:
-            notes.append(sentence(f.caption))
-        notes += talk
+        notes = [*talk, *chart_points(c)]  # what to say, never the alt text or the brief's paragraphs
         notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
         kicker = self.kicker_for(s, title)
         out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]
@@ -493,15 +493,9 @@ class SlideMaker:
                     anchor="m",
                 )
             )
-        notes = [*talk]
-        for k in shown:
-            if k.note:
-                notes.append(f"{clean(k.label)}: {said(k.note)}")
+        notes = [*talk, *figure_points(shown)]
         if rest:
-            also = "; ".join(
-                f"{clean(k.label)}, {clean(k.fact.display)} ({clean(k.fact.period)})" for k in rest
-            )
-            notes.append(sentence(f"Also worth saying: {also}"))
+            notes.append(also_said(rest))
         cited = [n for k in kf.items for n in k.fact.cite]
         notes.append(self.sources.line(cited))
         title = s.title
@@ -551,7 +545,16 @@ class SlideMaker:
             pages = paginate(m, made, [(body.w, body.h)], size, size, size * 0.7)
             for p, page in enumerate(pages):
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
-                notes = [*([] if g or p else [*talk, *unshown]), *(said(b.items[i]) for i, _ in shown)]
+                # each point as the slide shows it, its figures with their status; the brief has the rest
+                if b.numbered:
+                    lead = [
+                        f"{len(b.items)} findings, each with its figure; the slides after this give the evidence."
+                    ]
+                    told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
+                else:
+                    lead = [*talk, "Make each point in turn; the printed brief gives the evidence for each."]
+                    told = [text_points(form) for _, form in shown]
+                notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + ((" " + word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
