@@ -16,7 +16,7 @@ from typing import Any
 from digibrief.pipeline.build import build
 from tests.conftest import DATA, REPORT, run_child, run_cli
 
-OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx")
+OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html")
 EDITED = ("2022: {value: 79.7703", "2022: {value: 83.4127")
 
 

@@ -79,8 +79,8 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--only",
-        choices=("pdf", "deck", "data"),
-        help="build only the brief (pdf), the deck or the data pack (data: brief-data.xlsx)",
+        choices=("pdf", "deck", "data", "html"),
+        help="build only the brief (pdf), the deck, the data pack (data: brief-data.xlsx) or the web page (html: brief.html)",
     )
     p.add_argument(
         "--countries", metavar="KAZ,UZB", help="only these country sections (ISO alpha-3, comma-separated)"
