@@ -25,6 +25,8 @@ try {
   for (const width of [1280, 375]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     page.on("request", (r) => { if (r.url() !== url) report.requests.push(r.url()); });
+    // recorded above, then refused: nothing leaves the machine even if the page asks for it
+    await page.route("**/*", (route) => (route.request().url() === url ? route.continue() : route.abort()));
     await page.goto(url, { waitUntil: "load" });
     // every "Show the data" table open: checked as a reader who opens them sees them
     await page.evaluate(() => document.querySelectorAll("details").forEach((d) => { d.open = true; }));

@@ -24,8 +24,9 @@ def address(ref: d.Reference) -> str | None:
 
 @dataclass(frozen=True)
 class DataTable:
-    """What a chart's "Show the data" table lists: the pack's columns and rows for that chart, without
-    the raw value and unit where the pack also gives the value as the brief prints it."""
+    """What a chart's "Show the data" table lists: the pack's columns and rows for that chart; where the
+    pack also gives the value as the brief prints it, that value, second, in place of the raw value and
+    its unit."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str | float | None, ...], ...]
@@ -57,6 +58,8 @@ def _shown(doc: d.Document, sheet: d.DataSheet) -> DataTable:
     if say(doc, "pack_shown") in columns:  # the printed value stands for the raw value and its unit
         dropped = {say(doc, "pack_value"), say(doc, "pack_unit")}
         keep = [i for i in keep if columns[i] not in dropped]
+        shown = columns.index(say(doc, "pack_shown"))  # beside the label, where a phone still shows it
+        keep = [keep[0], shown, *(i for i in keep[1:] if i != shown)]
     rows = tuple(tuple(row[i] if i < len(row) else None for i in keep) for row in sheet.rows)
     numeric = frozenset(
         j
