@@ -283,3 +283,16 @@ def test_in_chromium_a_375_px_phone_scrolls_no_sideways_and_reads_text_at_14_px_
 
 def test_in_chromium_no_request_leaves_the_file(in_browser):
     assert in_browser["requests"] == []
+
+
+def test_the_page_holds_none_of_our_working_words_nor_over_precise_figures(page):
+    from tests.test_reader_words import WORKING_WORDS, overprecise, policies
+
+    _, root = page
+    labels = " ".join(v for n in root.iter() for k, v in n.attrs.items() if k == "aria-label" and v)
+    body = root.find("body")
+    shown = f"{root.find('title').text()} {labels} {body.text()}"
+    assert not sorted({m.group(0) for m in WORKING_WORDS.finditer(shown)})
+    refs = next(n for n in body.iter("ol") if n.attrs.get("class") == "refs")
+    before = body.text().split(refs.text(), 1)[0]  # the references quote their sources as they stand
+    assert overprecise(before, list(policies())) == []

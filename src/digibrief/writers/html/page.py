@@ -116,7 +116,7 @@ class _Page:
         imprint = [x for x in (meta.publisher, meta.author, meta.edition_label) if x]
         if imprint:
             parts.append(tag("p", {"class": "imprint"}, " \u00b7 ".join(imprint)))
-        parts += [self.block(s, i, b) for i, b in enumerate(s.blocks)]
+        parts += [self.block(b) for b in s.blocks]
         return tag("header", {"class": "cover"}, *parts)
 
     def contents(self, s: d.Section, anchors: dict[str, str]) -> Markup:
@@ -135,7 +135,7 @@ class _Page:
             for x in self.doc.sections
             if x.in_contents and x.role not in ("cover", "contents")
         ]
-        blocks = [self.block(s, i, b) for i, b in enumerate(s.blocks)]
+        blocks = [self.block(b) for b in s.blocks]
         return tag(
             "nav",
             {"class": "contents", "aria-labelledby": heading},
@@ -152,12 +152,12 @@ class _Page:
             {"id": anchor, "aria-labelledby": heading},
             tag("p", {"class": "kicker"}, s.kicker) if s.kicker else None,
             tag(f"h{self.level}", {"id": heading}, s.title),
-            *(self.block(s, i, b) for i, b in enumerate(s.blocks)),
+            *(self.block(b) for b in s.blocks),
         )
 
     # --- blocks ---------------------------------------------------------------------------------------
 
-    def block(self, s: d.Section, index: int, b: d.Block) -> Markup:
+    def block(self, b: d.Block) -> Markup:
         if isinstance(b, d.Paragraph):
             return tag("p", {"class": None if b.style == "body" else b.style}, self.runs(b.text))
         if isinstance(b, d.Bullets):
@@ -167,7 +167,7 @@ class _Page:
         if isinstance(b, d.Table):
             return self.table(b)
         if isinstance(b, d.Figure):
-            return self.figure(b, self.data.get((s.id, index)))
+            return self.figure(b, self.data.get(b.chart.id))
         if isinstance(b, d.Callout):
             return tag(
                 "div",

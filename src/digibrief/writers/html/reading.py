@@ -33,37 +33,19 @@ class DataTable:
     numeric: frozenset[int]
 
 
-def chart_data(doc: d.Document) -> dict[tuple[str, int], DataTable]:
-    """For each figure, by (section id, block index): the data pack's sheet of its chart.
-
-    The pack has, after its first sheet, one sheet per figure, table and key-figure panel in the
-    order of the document; each figure's sheet is the one its turn comes to, titled as its chart."""
-    sheets = iter(doc.datapack[1:])
-    out: dict[tuple[str, int], DataTable] = {}
-    for section in doc.sections:
-        for index, block in enumerate(section.blocks):
-            if not isinstance(block, d.Figure | d.Table | d.KeyFigures):
-                continue
-            sheet = next(sheets, None)
-            if sheet is None:
-                return out
-            if isinstance(block, d.Figure) and sheet.title == block.chart.title:
-                out[(section.id, index)] = _shown(doc, sheet)
-    return out
+def chart_data(doc: d.Document) -> dict[str, DataTable]:
+    """The data pack's sheet of each chart, by chart id."""
+    return {sheet.chart: _shown(sheet) for sheet in doc.datapack if sheet.chart}
 
 
-def _shown(doc: d.Document, sheet: d.DataSheet) -> DataTable:
-    columns = list(sheet.columns)
-    keep = list(range(len(columns)))
-    if say(doc, "pack_shown") in columns:  # the printed value stands for the raw value and its unit
-        dropped = {say(doc, "pack_value"), say(doc, "pack_unit")}
-        keep = [i for i in keep if columns[i] not in dropped]
-        shown = columns.index(say(doc, "pack_shown"))  # beside the label, where a phone still shows it
-        keep = [keep[0], shown, *(i for i in keep[1:] if i != shown)]
+def _shown(sheet: d.DataSheet) -> DataTable:
+    keep = [i for i in range(len(sheet.columns)) if i not in sheet.raw]
+    if sheet.shown is not None and keep and keep[0] != sheet.shown:  # beside the label, seen on a phone
+        keep = [keep[0], sheet.shown, *(i for i in keep[1:] if i != sheet.shown)]
     rows = tuple(tuple(row[i] if i < len(row) else None for i in keep) for row in sheet.rows)
     numeric = frozenset(
         j
         for j in range(len(keep))
         if rows and all(isinstance(r[j], int | float) or r[j] is None for r in rows)
     )
-    return DataTable(tuple(columns[i] for i in keep), rows, numeric)
+    return DataTable(tuple(sheet.columns[i] for i in keep), rows, numeric)
