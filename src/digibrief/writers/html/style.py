@@ -99,9 +99,11 @@ nav.contents .kicker{{display:inline;font-size:.875rem}}
 body{{font-size:10.5pt;color:#000}}
 .page{{max-width:none;padding:0}}
 nav.contents,details{{display:none}}
-h2{{break-before:page;break-after:avoid}}
+main>section{{break-before:page}}
+h2,.kicker{{break-after:avoid}}
+figure.locator svg.chart{{max-width:12rem}}
 h3{{break-after:avoid}}
-figure,.glance,.callout,tr{{break-inside:avoid}}
+figure,.callout,tr,.glance .cards>div{{break-inside:avoid}}
 a{{color:inherit}}
 }}
 """.strip()
