@@ -274,11 +274,14 @@ def test_in_chromium_the_page_has_no_wcag_2_2_a_or_aa_violation(in_browser):
     assert in_browser["scripts"] == 0 and in_browser["handlers"] == 0
 
 
-def test_in_chromium_a_375_px_phone_scrolls_no_sideways_and_reads_text_at_14_px_or_more(in_browser):
-    phone = in_browser["widths"]["375"]
-    assert phone["scrollWidth"] <= phone["clientWidth"] == 375
-    assert phone["smallestText"] >= 14
-    assert in_browser["widths"]["1280"]["bodyText"] >= 16
+def test_in_chromium_a_phone_scrolls_no_sideways_and_text_keeps_its_size_and_measure(in_browser):
+    for width in (375, 360):
+        phone = in_browser["widths"][str(width)]
+        assert phone["scrollWidth"] <= phone["clientWidth"] == width
+        assert phone["smallestText"] >= 14
+    desktop = in_browser["widths"]["1280"]
+    assert desktop["bodyText"] >= 16
+    assert 60 <= desktop["measure"] <= 80  # a body line's length, in characters
 
 
 def test_in_chromium_no_request_leaves_the_file(in_browser):

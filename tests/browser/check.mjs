@@ -1,6 +1,6 @@
 // Loads one HTML file in the system's headless Chromium and prints, as JSON, what the web edition's
 // test checks: axe-core's WCAG 2.2 A/AA violations, horizontal overflow and the smallest text of
-// paragraphs, list items and table cells at each width asked for, and every request that left the file.
+// paragraphs, list items and table cells at a desktop's and two phones' widths, and every request that left the file.
 // Usage: node check.mjs FILE.html [--shots DIR]     (CHROMIUM overrides /usr/bin/chromium)
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -22,7 +22,7 @@ const browser = await chromium.launch({
 });
 const report = { requests: [], widths: {}, violations: [], scripts: 0, handlers: 0 };
 try {
-  for (const width of [1280, 375]) {
+  for (const width of [1280, 375, 360]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     page.on("request", (r) => { if (r.url() !== url) report.requests.push(r.url()); });
     // recorded above, then refused: nothing leaves the machine even if the page asks for it
@@ -34,11 +34,18 @@ try {
       const sizes = [...document.querySelectorAll("p, li, td, th")]
         .filter((e) => e.getClientRects().length)
         .map((e) => parseFloat(getComputedStyle(e).fontSize));
+      const body = document.querySelector("main section > p:not([class])");
+      const probe = document.createElement("span");  // one "ch": the width of a digit in the body's font
+      probe.style.cssText = "display:inline-block;width:1ch";
+      body.appendChild(probe);
+      const ch = probe.getBoundingClientRect().width;
+      probe.remove();
       return {
+        measure: body.getBoundingClientRect().width / ch,
         scrollWidth: document.documentElement.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
         smallestText: Math.min(...sizes),
-        bodyText: parseFloat(getComputedStyle(document.querySelector("main p")).fontSize),
+        bodyText: parseFloat(getComputedStyle(body).fontSize),
       };
     });
     if (shots) await page.screenshot({ path: path.join(shots, `page-${width}.png`), fullPage: true });
