@@ -92,7 +92,7 @@ class _Page:
         main: list[Markup] = []
         for s in doc.sections:
             if s.role == "cover":
-                header.append(self.cover_part(s))
+                header.append(self.cover_part(s, anchors[s.id]))
             elif s.role == "contents":
                 nav.append(self.contents(s, anchors))
             else:
@@ -105,11 +105,11 @@ class _Page:
             "body", None, tag("div", {"class": "page"}, *header, *nav, tag("main", {"id": "main"}, *main))
         )
 
-    def cover_part(self, s: d.Section) -> Markup:
+    def cover_part(self, s: d.Section, anchor: str) -> Markup:
         meta = self.doc.meta
         parts: list[Markup | None] = [
             tag("p", {"class": "edition"}, meta.edition_label) if meta.edition_label else None,
-            tag("h1", {"id": self.id("sec-" + s.id)}, s.title or meta.title),
+            tag("h1", {"id": anchor}, s.title or meta.title),
             tag("p", {"class": "subtitle"}, meta.subtitle) if meta.subtitle else None,
             tag("p", {"class": "countries"}, " \u00b7 ".join(meta.countries)) if meta.countries else None,
         ]
@@ -120,7 +120,7 @@ class _Page:
         return tag("header", {"class": "cover"}, *parts)
 
     def contents(self, s: d.Section, anchors: dict[str, str]) -> Markup:
-        heading = self.id("sec-" + s.id)
+        heading = anchors[s.id]
         items = [
             tag(
                 "li",
@@ -145,8 +145,7 @@ class _Page:
         )
 
     def section(self, s: d.Section, anchor: str) -> Markup:
-        heading = anchor + "-title"
-        self.ids.add(heading)
+        heading = self.id(anchor + "-title")
         return tag(
             "section",
             {"id": anchor, "aria-labelledby": heading},
