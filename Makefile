@@ -18,7 +18,7 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-brief: $(STAMP)                    ## build output/brief.pdf and output/deck.pptx from data/ and report/
+brief: $(STAMP)                    ## build output/brief.pdf, deck.pptx, brief-data.xlsx and brief.html
 	$(BIN)/digibrief build
 
 check: $(STAMP)                    ## validate data/ and report/ only

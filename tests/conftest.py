@@ -280,6 +280,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, chart_cache: Path) -> Iter
         "brief.pdf",
         "deck.pptx",
         "brief-data.xlsx",
+        "brief.html",
     }
     before = file_states(opts.out)
     yield opts

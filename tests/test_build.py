@@ -55,7 +55,7 @@ def test_editing_one_country_redraws_only_the_charts_that_read_it(shipped_copy):
     # and TKM's peer bar (latest values of all countries); EGDI charts and the heatmap come from cache.
     assert 0 < second.charts_drawn < total
     assert second.charts_drawn + second.charts_cached == total
-    assert {p.name for p in second.written} == {"brief.pdf", "deck.pptx", "brief-data.xlsx"}
+    assert {p.name for p in second.written} == {"brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"}
     assert "Tajikistan: Internet users, 2022: 36.1% → 36.5%" in second.changes, second.changes
 
 
@@ -145,7 +145,7 @@ def test_builds_are_byte_identical_across_timezones(shipped, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    for name in ("brief.pdf", "deck.pptx", "brief-data.xlsx"):
+    for name in ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"):
         assert digest(shipped.out / name) == digest(out / name), name
 
 

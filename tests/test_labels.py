@@ -3,6 +3,7 @@ English), and numbers and dates follow report.yaml's language."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -108,12 +109,17 @@ def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, t
     pack = [
         cell for rows in read_workbook(out / "brief-data.xlsx").values() for row in rows[:4] for cell in row
     ]
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    web = " ".join(re.sub(r"<[^>]*>", " ", page).split())
     left = {
         "brief.pdf": [w for w in FURNITURE if w.lower() in pdf.lower()],
         "deck.pptx": [w for w in DECK_FURNITURE if w in deck],
         "brief-data.xlsx": [w for w in PACK_FURNITURE if w in pack],
+        "brief.html": [w for w in (*FURNITURE, "Show the data", "References") if w.lower() in web.lower()],
     }
-    assert left == {"brief.pdf": [], "deck.pptx": [], "brief-data.xlsx": []}
+    assert left == {"brief.pdf": [], "deck.pptx": [], "brief-data.xlsx": [], "brief.html": []}
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert "Voir les données" in web and "Références" in web and "92,9 %" in web
     french_words = ("page 2 sur", "profil de pays", "en bref", "novembre 2026", "24e", "92,9 %", "source :")
     for expected in (*french_words, "divergences entre sources"):
         assert expected in pdf.lower(), expected

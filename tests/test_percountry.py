@@ -28,6 +28,7 @@ def test_per_country_writes_a_brief_and_deck_per_country_sharing_one_cache(
         assert name in titles and other not in titles and "Regional overview" in titles
         assert f"Digital Central Asia: {name}" in deck_text(out / cid / "deck.pptx")
         assert (out / cid / "brief-data.xlsx").is_file()
+        assert f"<title>Digital Central Asia: {name}</title>" in (out / cid / "brief.html").read_text("utf-8")
 
     # one cache for both, holding exactly what their builds use
     assert not any((out / cid / ".cache" / "charts").exists() for cid in ("kaz", "tjk"))

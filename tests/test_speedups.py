@@ -18,7 +18,7 @@ import pytest
 from digibrief.pipeline.build import build
 from tests.conftest import run_child, run_cli
 
-OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx")
+OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html")
 EDITED = ("2022: {value: 79.7703", "2022: {value: 83.4127")
 
 

@@ -75,7 +75,7 @@ def test_a_spawn_method_build_gives_the_same_bytes_as_the_default(cold_builds: A
         assert "Traceback" not in child.stderr
         assert ", 0 from cache" in child.stdout, child.stdout
         digests[name] = {p.name: _sha(p) for p in sorted(out.glob("*.*")) if p.is_file()}
-    assert set(digests["spawn"]) == {"brief.pdf", "deck.pptx", "brief-data.xlsx"}
+    assert set(digests["spawn"]) == {"brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"}
     assert digests["spawn"] == digests["two workers"]
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 commands:
-  build    validate the data and write the brief and the deck into output/
+  build    validate the data and write the brief, the deck, the data pack and the web page (brief.html)
            example: digibrief build --only pdf --countries KAZ,UZB --paper letter
   check    validate data/ and report/ only; print every problem as file:line:col
            example: digibrief check --data my-data/
@@ -79,8 +79,8 @@ def _build_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--only",
-        choices=("pdf", "deck", "data"),
-        help="build only the brief (pdf), the deck or the data pack (data: brief-data.xlsx)",
+        choices=("pdf", "deck", "data", "html"),
+        help="build only the brief (pdf), the deck, the data pack (data: brief-data.xlsx) or the web page (html: brief.html)",
     )
     p.add_argument(
         "--countries", metavar="KAZ,UZB", help="only these country sections (ISO alpha-3, comma-separated)"
@@ -114,9 +114,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     bp = sub.add_parser(
         "build",
-        help="validate and write the brief and the deck",
+        help="validate and write the brief, the deck, the data pack and the web page",
         description=(
-            "Validate data/ and report/, draw the charts (cached) and write output/brief.pdf and output/deck.pptx. "
+            "Validate data/ and report/, draw the charts (cached) and write output/brief.pdf, output/deck.pptx, "
+            "the data pack output/brief-data.xlsx and the web page output/brief.html. "
             "Example: digibrief build --only pdf --paper letter"
         ),
     )

@@ -185,6 +185,8 @@ WORDS: dict[str, str] = {
     "backup": "Backup",
     "questions": "Questions and discussion",
     "sources_title": "Sources",
+    "references": "References",
+    "show_data": "Show the data",
     "continued": "(continued)",
     "not_assessed": "Not assessed",
     # the data pack

@@ -31,6 +31,7 @@ from digibrief.project.model import Project
 Cell = str | float | None
 
 MAX_NAME = 31  # characters in an Excel sheet name
+SERIES = ("country", "year", "value", "unit", "status", "source", "shown")  # a line or bar chart's columns
 
 
 class _Words(dict):
@@ -157,7 +158,18 @@ def _section_sheets(
             chart = block.chart
             columns, rows = _chart_rows(project, chart, charted.get(chart.id), sources, words)
             note = " ".join(part for part in (chart.subtitle, chart.source_line) if part)
-            yield DataSheet(names(chart.id), chart.title, note, columns, tuple(rows), section.title)
+            series = chart.kind not in ("timeline", "heatmap")  # as _chart_rows tells them apart
+            yield DataSheet(
+                names(chart.id),
+                chart.title,
+                note,
+                columns,
+                tuple(rows),
+                section.title,
+                chart=chart.id,
+                shown=SERIES.index("shown") if series else None,
+                raw=(SERIES.index("value"), SERIES.index("unit")) if series else (),
+            )
         elif isinstance(block, Table):
             tables += 1
             suffix = "-table" if tables == 1 else f"-table{tables}"
@@ -182,7 +194,7 @@ def _chart_rows(
     if chart.kind == "heatmap":
         return _heatmap_rows(project, sources, words)
     indicator = definition.indicator if definition else None
-    columns = tuple(words[w] for w in ("country", "year", "value", "unit", "status", "source", "shown"))
+    columns = tuple(words[w] for w in SERIES)
     rows: list[tuple[Cell, ...]] = []
     for series in chart.series:
         country = project.countries.get(series.key)

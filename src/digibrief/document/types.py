@@ -280,6 +280,9 @@ class DataSheet:
     columns: tuple[str, ...]
     rows: tuple[tuple[str | float | None, ...], ...]
     where: str = ""  # the title of the section it comes from
+    chart: str = ""  # the id of the chart whose values it holds; empty for a table or a panel
+    shown: int | None = None  # the column with each value as the brief prints it, if there is one
+    raw: tuple[int, ...] = ()  # the columns that the printed value stands for (the number and its unit)
 
 
 @dataclass(frozen=True)

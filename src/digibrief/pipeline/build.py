@@ -81,6 +81,9 @@ WRITERS: dict[str, Output] = {
         ("countries",),
         stem="brief",
     ),
+    "html": Output(
+        "brief.html", "digibrief.writers.html.page", "digibrief.writers.html.options", ("countries",)
+    ),
 }
 LIBRARIES = ("matplotlib", "reportlab", "svglib", "python-pptx", "Pillow", "XlsxWriter")
 
@@ -520,7 +523,7 @@ def draw_and_render(
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key, out.hint)
-            unit = {"pdf": "pages", "deck": "slides"}.get(job.fmt, "sheets")
+            unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
             passes = f", {out.passes} layout passes" if out.passes > 1 else ""
             log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     files: dict[str, bytes] = {}
