@@ -47,6 +47,7 @@ ONE_WORKER_MODULES = frozenset(
         "test_deck_charts",
         "test_fuzz_render",
         "test_hardening",
+        "test_html",
         "test_page_craft",
         "test_reader_words",
         "test_render_pdf",
