@@ -11,6 +11,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
 from digibrief.document.words import word
 
@@ -44,7 +45,7 @@ def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
     t = ctx.theme
     rows, cols = list(spec.rows), list(spec.columns)
     n, m = len(rows), len(cols)
-    notes = ctx.notes(spec)
+    notes = ctx.notes(layout(spec).notes)
     if not n or not m:
         ctx.set_height(1.0 + notes.height)
         ctx.draw_notes(notes)

@@ -16,6 +16,7 @@ import numpy
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Bbox
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, MapShape, Ring
 from digibrief.document.words import word
 from digibrief.theme import hex_colour, mix
@@ -65,12 +66,12 @@ class Projection:
 def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
-        no_data(ctx, ctx.axes(Frame(ctx.notes(spec), 0.05, 0.05, 0.05)))
+        no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec).notes), 0.05, 0.05, 0.05)))
         return
     proj = Projection(spec.frame)
     x0, y0, x1, y1 = proj.box()
     aspect = (y1 - y0) / (x1 - x0)
-    notes = ctx.notes(spec)
+    notes = ctx.notes(layout(spec).notes)
     ctx.set_height(min(ctx.W * aspect + notes.height + 0.1, ctx.H))
     frame = Frame(notes, left=0.02, right=0.02, top=0.02, above_notes=0.06)
     ax = ctx.axes(frame)

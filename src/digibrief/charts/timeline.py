@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, Event
 from digibrief.document.words import word
 
@@ -177,7 +178,7 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
     tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.8)
     left = max((ctx.width(lane.label, lane_prop) for lane in lanes), default=0.2) + gap + 0.04
-    frame = Frame(ctx.notes(spec), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band)
+    frame = Frame(ctx.notes(layout(spec).notes), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band)
     axes_w = ctx.W - frame.left - frame.right
     if events:
         x0, x1 = min(e.year for e in events), max(e.year for e in events) + 1
