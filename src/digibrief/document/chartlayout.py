@@ -168,7 +168,7 @@ def _rank_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
     end = spec.value_range[1] if spec.value_range is not None else None
     worst = max(values, default=end or 10.0)
     span = max(worst - min(values, default=1.0), 5.0)
-    _, high, step = _round_bounds(0.0, worst + span * 0.35, 4)
+    _, high, step = _round_bounds(0.0, worst + span * 0.35)
     step = max(step, 1.0)
     if end is not None and (high >= end or end - high < end * 0.15):
         high = float(max(end, worst))
