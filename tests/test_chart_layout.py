@@ -98,7 +98,9 @@ def test_native_and_brief_value_axes_have_the_same_bounds(shipped, shipped_theme
 def wide_range_spec(kind: str = "trend") -> ChartSpec:
     values = {"A": [102.0, 118.0, 131.0, 157.0], "B": [100.0, 110.0, 126.0, 144.0]}
     series = tuple(
-        Series(k, f"Country {k}", tuple(SeriesPoint(2020 + i, v) for i, v in enumerate(vs)), emphasis=k == "A")
+        Series(
+            k, f"Country {k}", tuple(SeriesPoint(2020 + i, v) for i, v in enumerate(vs)), emphasis=k == "A"
+        )
         for k, vs in values.items()
     )
     return ChartSpec(

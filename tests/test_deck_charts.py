@@ -16,12 +16,12 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
 from digibrief import charts
+from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.document.compose import compose
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
 from digibrief.project.load import load
 from digibrief.project.theming import make_theme
 from digibrief.writers.pptx import deck as render_pptx
-from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.writers.pptx.native import (
     NATIVE_KINDS,
     PICTURE_KINDS,

@@ -129,6 +129,15 @@ def test_a_template_that_drops_a_field_is_refused_at_its_place(project_copy: Pat
     assert "'page_of' must keep the fields {page}, {total}, got 'page {page}'" in done.stderr
 
 
+def test_an_unknown_language_is_refused_by_check_at_its_line(project_copy: Path):
+    report = project_copy / "report" / "report.yaml"
+    replace_in(report, "language: en", "language: xx")
+    line = report.read_text(encoding="utf-8").splitlines().index("language: xx") + 1
+    done = run_cli("check", cwd=project_copy)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"report/report.yaml:{line}:11: language: unknown language 'xx'" in done.stderr, done.stderr
+
+
 def test_without_a_labels_file_the_outputs_speak_english(project_copy: Path):
     (project_copy / "report" / "labels.yaml").unlink()
     done = run_cli("check", cwd=project_copy)

@@ -77,18 +77,12 @@ def warm(
     will render the brief while the other charts are still being drawn, and render finds it parsed."""
     fonts = register(theme.fonts)
     styles = Styles(theme, fonts, Palette.from_theme(theme))
-    chart_flowables(
-        [req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, _ignore, store
-    )
+    chart_flowables([req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, store)
 
 
 def _width(req: ImageRequest, page: Page) -> float:
     """A locator map is set at its medium's size, every other chart at the measure."""
     return MEDIA["print_map"].width_in * 72 if req.medium == "print_map" else page.frame_width
-
-
-def _ignore(warning: str) -> None:
-    pass  # render warns again about a chart it cannot read
 
 
 def render(
@@ -115,7 +109,7 @@ def render(
     charts: dict[tuple[str, str], Flowable] = {}
     for width in sorted({_width(r, page) for r in requests}):
         wide = [r for r in requests if _width(r, page) == width]
-        charts |= chart_flowables(wide, images, width, styles, glyphs.warn, store)
+        charts |= chart_flowables(wide, images, width, styles, store)
     ctx = Ctx(styles, markup, page, charts)
     known = _Hint.read(hint)
     story, title_height, structure = _story(doc, ctx, known.pages)
