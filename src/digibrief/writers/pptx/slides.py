@@ -440,13 +440,7 @@ class SlideMaker:
     # --- talk: key figures --------------------------------------------------------------------------
 
     def tiles(self, items: Sequence[KeyFigure]) -> list[Tile]:
-        out = []
-        for k in items:
-            when, status = k.fact.period, k.fact.status
-            if status != "verified" and status not in when:
-                when = f"{when} \u00b7 {status}" if when else status
-            out.append(Tile(k.fact.display, k.label, when))
-        return out
+        return [Tile(k.fact.display, k.label, k.when or k.fact.period) for k in items]
 
     def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
