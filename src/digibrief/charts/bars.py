@@ -20,7 +20,7 @@ from .colours import WHITE, readable, text_on
 def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
     """Each country's latest value as a horizontal bar, best first, countries without one last."""
     t = ctx.theme
-    lay = layout(spec)
+    lay = layout(spec, ctx.speech)
     rows = lay.series
     focus_any = any(r.emphasis for r in rows)
 
@@ -84,7 +84,7 @@ def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
     """The online share of each year as a column on a 100% offline one, both parts labelled; the last
     column's parts are named beside it instead of a legend."""
     t = ctx.theme
-    lay = layout(spec)
+    lay = layout(spec, ctx.speech)
     online_c, offline_c = t.focus, t.rule
     years = [int(y) for y in lay.categories]
     on, off = lay.series  # the online part and the offline part

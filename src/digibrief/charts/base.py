@@ -23,7 +23,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from digibrief.document.types import ChartSpec, Series, colour_slots
-from digibrief.document.words import word as fixed_word
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.theme import Theme
 from digibrief.vocabulary import Medium
 
@@ -130,6 +130,7 @@ class Ctx:
     theme: Theme
     medium: Medium
     pt: float  # base font size in points
+    speech: Speech = ENGLISH  # the report's words and number format, for the few words a chart adds
     fig: Figure = field(init=False)
     canvas: FigureCanvasAgg = field(init=False)
     _sizes: dict[tuple[str, object, float], tuple[float, float]] = field(init=False, default_factory=dict)
@@ -372,7 +373,7 @@ def no_data(ctx: Ctx, ax: Axes) -> None:
         ax,
         0.5,
         0.5,
-        fixed_word("no_data"),
+        ctx.speech.word("no_data"),
         transform=ax.transAxes,
         ha="center",
         va="center",

@@ -54,7 +54,7 @@ class Years:
 
     @classmethod
     def of(cls, ctx: Ctx, spec: ChartSpec, ms: float) -> Years:
-        lay = layout(spec)
+        lay = layout(spec, ctx.speech)
         years = [int(y) for y in lay.categories]
         x0, x1 = (years[0], years[-1]) if years else (0, 1)
         return cls(lay, series_styles(ctx, spec.series, ms), years, x0, x1)

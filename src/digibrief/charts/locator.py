@@ -18,7 +18,6 @@ from matplotlib.transforms import Bbox
 
 from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, MapShape, Ring
-from digibrief.document.words import word
 from digibrief.theme import hex_colour, mix
 
 from .base import Ctx, Frame, no_data
@@ -66,12 +65,12 @@ class Projection:
 def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
-        no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec).notes), 0.05, 0.05, 0.05)))
+        no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec, ctx.speech).notes), 0.05, 0.05, 0.05)))
         return
     proj = Projection(spec.frame)
     x0, y0, x1, y1 = proj.box()
     aspect = (y1 - y0) / (x1 - x0)
-    notes = ctx.notes(layout(spec).notes)
+    notes = ctx.notes(layout(spec, ctx.speech).notes)
     ctx.set_height(min(ctx.W * aspect + notes.height + 0.1, ctx.H))
     frame = Frame(notes, left=0.02, right=0.02, top=0.02, above_notes=0.06)
     ax = ctx.axes(frame)
@@ -261,7 +260,7 @@ def labels(
             for s in shapes
             if s.role == "neighbour" and borders(s, region)
         ]
-        extra.append((word("caspian_sea").replace(" ", "\n", 1), proj(CASPIAN), (), land))
+        extra.append((ctx.speech.word("caspian_sea").replace(" ", "\n", 1), proj(CASPIAN), (), land))
     for label, (x, y), where, avoid in extra:
         txt = ctx.text(
             ax, x, y, label, size=small, color=muted, style="italic", ha="center", va="center", zorder=5

@@ -13,7 +13,6 @@ from matplotlib.transforms import offset_copy
 
 from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, Event
-from digibrief.document.words import word
 
 from .base import Ctx, Frame
 from .colours import WHITE
@@ -178,7 +177,9 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
     tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.8)
     left = max((ctx.width(lane.label, lane_prop) for lane in lanes), default=0.2) + gap + 0.04
-    frame = Frame(ctx.notes(layout(spec).notes), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band)
+    frame = Frame(
+        ctx.notes(layout(spec, ctx.speech).notes), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band
+    )
     axes_w = ctx.W - frame.left - frame.right
     if events:
         x0, x1 = min(e.year for e in events), max(e.year for e in events) + 1
@@ -288,4 +289,4 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
                 zorder=4,
             )
     if not events:
-        ctx.text(ax, 0.5, 0.5, word("no_events"), transform=ax.transAxes, ha="center", va="center")
+        ctx.text(ax, 0.5, 0.5, ctx.speech.word("no_events"), transform=ax.transAxes, ha="center", va="center")

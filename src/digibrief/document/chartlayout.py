@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from digibrief.document import words
-from digibrief.document.numbers import fmt, ordinal
+from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
-from digibrief.document.words import decimal, word
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.vocabulary import ChartKind
 
 LINE_KINDS = frozenset({"index_by_year", "trend", "rank_path"})
@@ -136,7 +135,7 @@ def is_rank(spec: ChartSpec) -> bool:
     return spec.invert or spec.unit == "rank"
 
 
-def value_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
+def value_axis(spec: ChartSpec, values: Sequence[float], sp: Speech = ENGLISH) -> ValueAxis:
     """The value axis of a spec's values (see docs/charts.md).
 
     Lines: round bounds around the data, within the indicator's range, at most five steps apart; the
@@ -146,7 +145,7 @@ def value_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
     if spec.kind == "online_offline":
         return ValueAxis(0.0, 100.0, 25.0, (), (), 0, shown=False)
     if is_rank(spec) and spec.kind != "peer_bar":
-        return _rank_axis(spec, values)
+        return _rank_axis(spec, values, sp)
     if spec.kind == "peer_bar":
         lo = min(0.0, *values) if values else 0.0
         top = max(values, default=1.0)
@@ -160,10 +159,10 @@ def value_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
         low, high, step = _round_bounds(min(values), max(values))
     low, high = _in_range(spec, low, high, values)
     ticks = _ticks(low, high, step)
-    return ValueAxis(low, high, step, tuple(ticks), tick_texts(spec, ticks), _decimals_of(ticks))
+    return ValueAxis(low, high, step, tuple(ticks), tick_texts(spec, ticks, sp), _decimals_of(ticks))
 
 
-def _rank_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
+def _rank_axis(spec: ChartSpec, values: Sequence[float], sp: Speech) -> ValueAxis:
     """Rank 1 at the top (the axis starts at 0, so that its round steps fall on 10, 20, ...)."""
     end = spec.value_range[1] if spec.value_range is not None else None
     worst = max(values, default=end or 10.0)
@@ -173,7 +172,7 @@ def _rank_axis(spec: ChartSpec, values: Sequence[float]) -> ValueAxis:
     if end is not None and (high >= end or end - high < end * 0.15):
         high = float(max(end, worst))
     ticks = [1.0, *(t for t in _ticks(0.0, high, step) if t - 1 >= step * 0.4)]
-    return ValueAxis(0.0, high, step, tuple(ticks), tuple(decimal(t, 0) for t in ticks), 0, reverse=True)
+    return ValueAxis(0.0, high, step, tuple(ticks), tuple(sp.decimal(t, 0) for t in ticks), 0, reverse=True)
 
 
 def _decimals_of(ticks: Sequence[float]) -> int:
@@ -184,12 +183,12 @@ def _decimals_of(ticks: Sequence[float]) -> int:
     return places
 
 
-def tick_texts(spec: ChartSpec, ticks: Sequence[float]) -> tuple[str, ...]:
+def tick_texts(spec: ChartSpec, ticks: Sequence[float], sp: Speech = ENGLISH) -> tuple[str, ...]:
     """Tick labels with as few decimals as keep them apart, a % sign for percent, a true minus."""
     places = _decimals_of(ticks)
-    texts = [decimal(t, places) for t in ticks]
+    texts = [sp.decimal(t, places) for t in ticks]
     if spec.unit == "percent":
-        texts = [word("percent", value=t) for t in texts]
+        texts = [sp.word("percent", value=t) for t in texts]
     return tuple(t.replace("-", "\u2212") for t in texts)
 
 
@@ -206,8 +205,8 @@ def latest(s: Series) -> SeriesPoint | None:
     return max(pts, key=lambda p: p.year) if pts else None
 
 
-def value_text(spec: ChartSpec, value: float | None) -> str:
-    return fmt(value, spec.unit, spec.decimals)
+def value_text(spec: ChartSpec, value: float | None, sp: Speech) -> str:
+    return fmt(value, spec.unit, spec.decimals, sp)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -226,46 +225,43 @@ def year_runs(years: Sequence[int]) -> str:
     return join_names(parts) if parts else ""
 
 
-def _open_note(spec: ChartSpec) -> list[str]:
+def _open_note(spec: ChartSpec, sp: Speech) -> list[str]:
     """What an open marker (or an outlined bar) means, when the chart has one."""
     if not any(p.status != "verified" and p.value is not None for s in spec.series for p in s.points):
         return []
-    return [word("hollow_note_bars" if spec.kind in BAR_KINDS else "hollow_note")]
+    return [sp.word("hollow_note_bars" if spec.kind in BAR_KINDS else "hollow_note")]
 
 
-def _notes(spec: ChartSpec, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    notes = [*spec.notes, *_open_note(spec)]
+def _notes(spec: ChartSpec, sp: Speech, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    notes = [*spec.notes, *_open_note(spec, sp)]
     return tuple(notes + [e for e in extra if e not in notes])
 
 
 # --- the layout of each kind ------------------------------------------------------------------------------
 
 
-def layout(spec: ChartSpec) -> ChartLayout:
-    """The chart's layout in the current language; the same spec gives the same layout."""
-    return _layout(spec, words.current())
-
-
 @functools.lru_cache(maxsize=256)
-def _layout(spec: ChartSpec, _speech: object) -> ChartLayout:
+def layout(spec: ChartSpec, speech: Speech = ENGLISH) -> ChartLayout:
+    """The chart's layout in speech's words and number format; the same spec gives the same layout."""
     if spec.kind in LINE_KINDS:
-        return _lines(spec)
+        return _lines(spec, speech)
     if spec.kind == "peer_bar":
-        return _bars(spec)
+        return _bars(spec, speech)
     if spec.kind == "online_offline":
-        return _columns(spec)
-    return ChartLayout(spec.kind, (), (), ValueAxis(0.0, 1.0, 1.0, (), (), 0, shown=False), (), _notes(spec))
+        return _columns(spec, speech)
+    axis = ValueAxis(0.0, 1.0, 1.0, (), (), 0, shown=False)
+    return ChartLayout(spec.kind, (), (), axis, (), _notes(spec, speech))
 
 
-def _lines(spec: ChartSpec) -> ChartLayout:
+def _lines(spec: ChartSpec, sp: Speech) -> ChartLayout:
     """Lines over years: a mark per year (a gap where none), end labels, and a rank path's point labels."""
     years = sorted({p.year for s in spec.series for p in s.points})
     values = [p.value for s in spec.series for p in known(s.points) if p.value is not None]
-    axis = value_axis(spec, values)
+    axis = value_axis(spec, values, sp)
     ranks = spec.kind == "rank_path" and is_rank(spec)
 
     def point_text(v: float) -> str:
-        return ordinal(round(v)) if spec.unit == "rank" else value_text(spec, v)
+        return sp.ordinal(round(v)) if spec.unit == "rank" else value_text(spec, v, sp)
 
     # a rank path labels the focus country's points (every series' without one) and names its lines
     # at their ends only when it has more than one
@@ -297,9 +293,9 @@ def _lines(spec: ChartSpec) -> ChartLayout:
     column = [i for i, s in enumerate(out) if s.end and not s.early]
     column.sort(key=lambda i: _last_value(out[i]) * (1 if axis.reverse or ranks else -1))
     empty = [s.label for s in spec.series if not known(s.points)]
-    extra = [word("no_data_for", years=join_names(empty))] if empty else []
+    extra = [sp.word("no_data_for", years=join_names(empty))] if empty else []
     return ChartLayout(
-        spec.kind, tuple(years), tuple(out), axis, tuple(column), _notes(spec, extra), empty=not values
+        spec.kind, tuple(years), tuple(out), axis, tuple(column), _notes(spec, sp, extra), empty=not values
     )
 
 
@@ -307,7 +303,7 @@ def _last_value(s: LaidSeries) -> float:
     return s.marks[s.last].value or 0.0 if s.last >= 0 else 0.0
 
 
-def _bars(spec: ChartSpec) -> ChartLayout:
+def _bars(spec: ChartSpec, sp: Speech) -> ChartLayout:
     """One bar per country, best first, countries without a value last; each bar carries its value,
     with its year when the bars are not all of one year."""
     rows = [(s, latest(s)) for s in spec.series]
@@ -320,8 +316,8 @@ def _bars(spec: ChartSpec) -> ChartLayout:
 
     def label(p: SeriesPoint | None) -> str:
         if p is None:
-            return word("not_available")
-        text = value_text(spec, p.value)
+            return sp.word("not_available")
+        text = value_text(spec, p.value, sp)
         return f"{text} ({p.year})" if show_year else text
 
     values = [p.value for _, p in have if p is not None and p.value is not None]
@@ -339,14 +335,14 @@ def _bars(spec: ChartSpec) -> ChartLayout:
         spec.kind,
         tuple(s.label for s, _ in rows),
         bars,
-        value_axis(spec, values),
+        value_axis(spec, values, sp),
         (),
-        _notes(spec),
+        _notes(spec, sp),
         empty=not values,
     )
 
 
-def _columns(spec: ChartSpec) -> ChartLayout:
+def _columns(spec: ChartSpec, sp: Speech) -> ChartLayout:
     """100% columns, one per year from the first value to the last (a gap where a year has none): the
     online share on the offline one, each part labelled, the last column's parts named beside it."""
     s = next((x for x in spec.series if x.key == "online"), spec.series[0] if spec.series else None)
@@ -367,25 +363,25 @@ def _columns(spec: ChartSpec) -> ChartLayout:
         online.append(Mark(v, p.status != "verified"))
         offline.append(Mark(100.0 - v))
         if k != len(years) - 1:
-            on_labels.append(PointLabel(k, value_text(spec, v)))
-            off_labels.append(PointLabel(k, value_text(spec, 100.0 - v)))
+            on_labels.append(PointLabel(k, value_text(spec, v, sp)))
+            off_labels.append(PointLabel(k, value_text(spec, 100.0 - v, sp)))
     last = len(years) - 1
     parts = []
     for key, marks, labels in (("online", online, on_labels), ("offline", offline, off_labels)):
         value = marks[last].value if marks else None
-        end = f"{word(key)} {value_text(spec, value)}" if value is not None else ""
+        end = f"{sp.word(key)} {value_text(spec, value, sp)}" if value is not None else ""
         parts.append(
-            LaidSeries(key, word(key), tuple(marks), key == "online", end, last, False, tuple(labels))
+            LaidSeries(key, sp.word(key), tuple(marks), key == "online", end, last, False, tuple(labels))
         )
-    extra = [word("no_data_left_out", years=year_runs(missing))] if missing else []
+    extra = [sp.word("no_data_left_out", years=year_runs(missing))] if missing else []
     if not have:
-        extra = [word("no_data") + "."]
+        extra = [sp.word("no_data") + "."]
     return ChartLayout(
         spec.kind,
         tuple(years),
         tuple(parts),
-        value_axis(spec, []),
+        value_axis(spec, [], sp),
         (0, 1) if have else (),
-        _notes(spec, extra),
+        _notes(spec, sp, extra),
         empty=not have,
     )

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
-from digibrief.document.words import Speech, speaking
+from digibrief.document.words import Speech
 from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
 from digibrief.pipeline.cache import (
     DiskStore,
@@ -559,8 +559,7 @@ def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) ->
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    with speaking(speech or Speech()):  # the chart's numbers and words in the report's language
-        return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt)
+    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt, speech or Speech())
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
@@ -586,8 +585,7 @@ def render_one(
     writer = importlib.import_module(module_name).render
     takes = inspect.signature(writer).parameters
     extra = {k: v for k, v in (("hint", hint), ("store", store)) if k in takes and v is not None}
-    with speaking(doc.speech):  # the writer's fixed words and numbers in the report's language
-        out = writer(doc, images, theme, options, **extra)
+    out = writer(doc, images, theme, options, **extra)  # in doc.speech's words and number format
     return out, time.perf_counter() - started
 
 

@@ -133,7 +133,7 @@ def render(
         displayDocTitle=1,
         invariant=1,
     )
-    decor = PageDecor(page, styles, glyphs, meta)
+    decor = PageDecor(page, styles, glyphs, meta, doc.speech)
     templates = [
         PageTemplate(
             "cover", frames=decor.cover_frames(title_height), onPage=decor.cover, autoNextPageTemplate="body"

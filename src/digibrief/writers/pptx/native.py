@@ -14,6 +14,7 @@ from typing import Literal
 
 from digibrief.document.chartlayout import ChartLayout, LaidSeries, layout
 from digibrief.document.types import ChartSpec, Series, colour_slots
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.writers.pptx.palette import Colours, blend, legible
 from digibrief.writers.pptx.palette import on as on_colour
 from digibrief.writers.pptx.text import LINE, Metrics
@@ -161,15 +162,16 @@ def spread(wanted: list[float], height: float, low: float, high: float) -> list[
 class Builder:
     """Lays out native charts in a frame of w x h points, with labels at size in the theme's font."""
 
-    def __init__(self, colours: Colours, m: Metrics, size: float, font: str):
+    def __init__(self, colours: Colours, m: Metrics, size: float, font: str, speech: Speech = ENGLISH):
         self.c = colours
         self.m = m
         self.size = size
         self.font = font
+        self.speech = speech  # the document's: the layout's words and numbers
 
     def build(self, spec: ChartSpec, w: float, h: float) -> NativeChart | None:
         """The native chart for spec in a w x h frame; None when the spec has no value to draw."""
-        lay = layout(spec)
+        lay = layout(spec, self.speech)
         if lay.empty:
             return None
         if spec.kind == "peer_bar":
