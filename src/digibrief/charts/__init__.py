@@ -34,11 +34,9 @@ if TYPE_CHECKING:
     Block = list[tuple[tuple[str, float], str]]  # ((line, height in inches), role), top to bottom
     Tile = tuple[np.ndarray, Block, Block]  # a chart's image, the lines over it, the lines under it
 
-__all__ = ["MEDIA", "PRINT", "PRINT_TALL", "Medium", "contact_sheet", "draw", "prepare", "render"]
+__all__ = ["MEDIA", "Medium", "contact_sheet", "draw", "prepare", "render"]
 
-# Kept for tests/test_render_pdf.py; new code looks media up by name in MEDIA.
-PRINT = MEDIA["print"]
-PRINT_TALL = MEDIA["print_tall"]
+PRINT = MEDIA["print"]  # the contact sheet's default: each chart at its own print size
 
 
 # --- matplotlib, set up once ---------------------------------------------------------------------

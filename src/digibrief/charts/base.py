@@ -64,16 +64,13 @@ def rc_params(family: str) -> dict[RcKeyType, Any]:
     }
 
 
-_registered: set[str] = set()
-
-
 def register_fonts(theme: Theme) -> str:
-    """Make the theme's TTFs known to matplotlib; return the family name the files declare."""
+    """Make the theme's TTFs known to matplotlib's font manager (once: it remembers each file it has);
+    return the family name the files declare."""
+    known = {entry.fname for entry in fontManager.ttflist}
     for path in (theme.fonts.regular, theme.fonts.bold):
-        key = str(path)
-        if key not in _registered:
-            fontManager.addfont(key)
-            _registered.add(key)
+        if str(path) not in known:
+            fontManager.addfont(str(path))
     return FontProperties(fname=str(theme.fonts.regular)).get_name()
 
 

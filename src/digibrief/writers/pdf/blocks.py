@@ -377,12 +377,14 @@ def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     for ref in b.items:
         anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
         ctx.anchored.add(ref.number)
-        # the address is the reference's url field, linked; its title and note are text
-        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.plain(ref.full)
+        # its url field, linked, and the addresses that the document made links in its text and note
+        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.text(
+            ref.linked or (d.Run(ref.full),)
+        )
         if ref.url:  # on a line of its own, so that it breaks only when longer than the line
             text += "<br/>" + m.link(ref.url)
         if ref.note:
-            text += f'<br/><font color="{muted}">{m.plain(ref.note)}</font>'
+            text += f'<br/><font color="{muted}">{m.text(ref.note_linked or (d.Run(ref.note),))}</font>'
         li = items.add("LI")
         label, body = li.add("Lbl"), li.add("LBody")
         out.append(KeepTogether([Para(text, st.ref, bulletText=f"[{ref.number}]", tag=body, label=label)]))

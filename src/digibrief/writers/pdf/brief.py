@@ -5,9 +5,10 @@
 
 Pages: a cover, then body pages with a running header (report and section title) and "page N of M".
 The contents and M come from a multi-pass build. Headings become PDF outline entries and named
-destinations; citation markers link to the numbered references. Nothing is read from disk except the
-theme's font files, nothing is written, and the bytes depend only on the inputs (doc.meta.epoch is the
-only date embedded).
+destinations; citation markers link to the numbered references. Words and number formats come from
+doc.speech. Nothing is read from disk except the theme's font files; the only thing written is what
+render and warm put in the store they are given (parsed charts, pickled: see images.py), and the bytes
+depend only on the inputs (doc.meta.epoch is the only date embedded).
 
 The PDF is tagged (PDF/UA-1): the story is built with its structure elements (tagging.py), the last
 pass draws them as marked content, and postprocess.py writes the structure tree and metadata.

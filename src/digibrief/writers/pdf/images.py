@@ -1,10 +1,12 @@
 """Chart images → flowables: SVG stays vector (svglib), scaled to the measure; PNG is placed as an image.
 
 Parsing SVG is most of the writer's time (svglib builds a shape per element and resolves its style),
-so each image is parsed once and kept for the next render in this process (watch re-renders the same
-charts) and, pickled, in the pipeline's store for the next build (about 40 times faster to load than
-to parse). Charts are drawn only in the passes that can be the last one. A missing or unreadable image
-fails the render with a RenderError naming the chart: a brief never ships with a hole where a chart was.
+so each image is parsed once and its drawing, pickled, is kept in the store the render is given (the
+pipeline's DiskStore, output/.cache/pdf/: the one place the PDF writer's data reaches the disk), where
+warm() leaves it for this build's render and the next build finds it (about 40 times faster to load
+than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
+that can be the last one. A missing or unreadable image fails the render with a RenderError naming the
+chart: a brief never ships with a hole where a chart was.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import io
 import logging
 import pickle
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from importlib.metadata import version
 
@@ -31,9 +31,6 @@ from digibrief.writers.pdf.fonts import map_family
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple[str, float, str], Flowable] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 class Chart(Flowable):
@@ -66,27 +63,18 @@ def chart_flowables(
 ) -> dict[tuple[str, str], Flowable]:
     font = styles.fonts.regular
     keys = {req.key: _cache_key(images[req.key], width, font) for req in requests if req.key in images}
-    with _cache_lock:
-        in_memory = {k: _cache[ck] for k, ck in keys.items() if ck in _cache}
     stored = {}
     if store is not None:
-        stored = {k: c for k in keys if k not in in_memory if (c := _unpickle(store.get(_stored(keys[k]))))}
-    todo = {k: images[k] for k in keys if k not in in_memory and k not in stored}
+        stored = {k: c for k in keys if (c := _unpickle(store.get(_stored(keys[k]))))}
+    todo = {k: images[k] for k in keys if k not in stored}
     _map_svg_fonts(todo.values(), styles)
     errors: dict[tuple[str, str], str] = {}
     read = _read_all(todo, width, font, errors)
-    if store is not None:  # what this process parsed, here or for another output folder, is kept here too
-        for k, chart in {**in_memory, **read}.items():
+    if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
+        for k, chart in read.items():
             if chart is not None and chart.drawing and not store.has(_stored(keys[k])):
                 store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
-    parsed = {**in_memory, **stored, **read}
-    with _cache_lock:
-        for k, image in parsed.items():
-            if image is not None:
-                _cache[keys[k]] = image
-                _cache.move_to_end(keys[k])
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    parsed = {**stored, **read}
 
     out: dict[tuple[str, str], Flowable] = {}
     for req in requests:
