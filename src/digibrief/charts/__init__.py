@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.figure import Figure
 
-    from .base import Ctx
+    from .base import ChartDrawing
 
     Block = list[tuple[tuple[str, float], str]]  # ((line, height in inches), role), top to bottom
     Tile = tuple[np.ndarray, Block, Block]  # a chart's image, the lines over it, the lines under it
@@ -56,7 +56,7 @@ def _config_dir() -> None:
         os.environ["MPLCONFIGDIR"] = str(path)
 
 
-Draw = Callable[["Ctx", ChartSpec], None]
+Draw = Callable[["ChartDrawing", ChartSpec], None]
 
 
 def _kinds() -> dict[ChartKind, Draw]:
@@ -92,9 +92,9 @@ def prepare(theme: Theme) -> None:
 
 
 def _draw(spec: ChartSpec, theme: Theme, medium: Medium, speech: Speech) -> Figure:
-    from .base import Ctx, font_pt
+    from .base import ChartDrawing, font_pt
 
-    ctx = Ctx(spec, theme, medium, font_pt(theme, medium), speech)
+    ctx = ChartDrawing(spec, theme, medium, font_pt(theme, medium), speech)
     _kinds()[spec.kind](ctx, spec)
     return ctx.fig
 

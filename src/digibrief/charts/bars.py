@@ -11,13 +11,13 @@ from matplotlib.transforms import offset_copy
 from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
 
-from .base import Ctx, Frame, no_data
+from .base import ChartDrawing, Frame, no_data
 from .colours import WHITE, readable, text_on
 
 # --- peer_bar ------------------------------------------------------------------------------------
 
 
-def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_peer_bar(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """Each country's latest value as a horizontal bar, best first, countries without one last."""
     t = ctx.theme
     lay = layout(spec, ctx.speech)
@@ -80,7 +80,7 @@ def draw_peer_bar(ctx: Ctx, spec: ChartSpec) -> None:
 # --- online_offline ------------------------------------------------------------------------------
 
 
-def draw_online_offline(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_online_offline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """The online share of each year as a column on a 100% offline one, both parts labelled; the last
     column's parts are named beside it instead of a legend."""
     t = ctx.theme

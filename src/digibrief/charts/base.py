@@ -1,7 +1,7 @@
 """What every chart kind draws on: the figure, axes and notes skeleton, and the series and axis helpers.
 
-A kind module measures its labels, describes its margins as a Frame and asks the Ctx for axes; the
-Ctx fits the figure to the medium, styles the axes and sets the notes under the plot, so the kind
+A kind module measures its labels, describes its margins as a Frame and asks the ChartDrawing for axes; the
+ChartDrawing fits the figure to the medium, styles the axes and sets the notes under the plot, so the kind
 draws only what is its own.
 
 Geometry is worked out in inches and display pixels on an Agg canvas, then stored in data or inch
@@ -120,7 +120,7 @@ class Frame:
 
 
 @dataclass
-class Ctx:
+class ChartDrawing:
     """One chart being drawn: its spec, theme and medium, the figure, and text measured in inches."""
 
     spec: ChartSpec
@@ -334,7 +334,7 @@ class Style:
     bold: bool
 
 
-def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
+def series_styles(ctx: ChartDrawing, series: Sequence[Series], ms: float) -> list[Style]:
     """Focus in colour against grey peers when any series has emphasis; else palette + markers."""
     t = ctx.theme
     lw = ctx.pt * 0.17
@@ -364,7 +364,7 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
     ]
 
 
-def no_data(ctx: Ctx, ax: Axes) -> None:
+def no_data(ctx: ChartDrawing, ax: Axes) -> None:
     """The whole plot says so when a chart has nothing to draw (never an empty frame or a zero)."""
     ctx.text(
         ax,
@@ -378,7 +378,7 @@ def no_data(ctx: Ctx, ax: Axes) -> None:
     )
 
 
-def style_value_grid(ctx: Ctx, ax: Axes, ticks: Sequence[float], labels: Sequence[str]) -> None:
+def style_value_grid(ctx: ChartDrawing, ax: Axes, ticks: Sequence[float], labels: Sequence[str]) -> None:
     """Light horizontal grid lines at the ticks, muted tick labels, no y spine."""
     ax.set_yticks(list(ticks), list(labels), fontproperties=ctx.font())
     ax.yaxis.grid(True, color=ctx.theme.rule, linewidth=0.6)

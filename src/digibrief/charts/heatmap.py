@@ -14,7 +14,7 @@ from matplotlib.transforms import offset_copy
 from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
 
-from .base import Ctx, Frame
+from .base import ChartDrawing, Frame
 from .colours import WHITE, text_on
 
 
@@ -39,7 +39,7 @@ def hatch_segments(
     return out
 
 
-def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_heatmap(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """One row per country and one column per category; the cells fill the medium's width."""
     t = ctx.theme
     rows, cols = list(spec.rows), list(spec.columns)

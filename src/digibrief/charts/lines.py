@@ -19,7 +19,7 @@ from digibrief.document.chartlayout import ChartLayout, LaidSeries, layout
 from digibrief.document.types import ChartSpec
 
 from .base import (
-    Ctx,
+    ChartDrawing,
     Frame,
     Style,
     no_data,
@@ -53,7 +53,7 @@ class Years:
     x1: int
 
     @classmethod
-    def of(cls, ctx: Ctx, spec: ChartSpec, ms: float) -> Years:
+    def of(cls, ctx: ChartDrawing, spec: ChartSpec, ms: float) -> Years:
         lay = layout(spec, ctx.speech)
         years = [int(y) for y in lay.categories]
         x0, x1 = (years[0], years[-1]) if years else (0, 1)
@@ -75,12 +75,12 @@ class Years:
 # --- shared pieces -------------------------------------------------------------------------------
 
 
-def value_margin(ctx: Ctx, labels: Sequence[str], gap: float) -> float:
+def value_margin(ctx: ChartDrawing, labels: Sequence[str], gap: float) -> float:
     """The left margin: room for the widest value label and a gap."""
     return max((ctx.width(t, ctx.font()) for t in labels), default=0) + gap + 0.02
 
 
-def year_axis(ctx: Ctx, ax: Axes, d: Years, pad_share: float, every: bool) -> None:
+def year_axis(ctx: ChartDrawing, ax: Axes, d: Years, pad_share: float, every: bool) -> None:
     """x limits padded by pad_share of the span, with year ticks that fit (see year_ticks)."""
     span = max(d.x1 - d.x0, 1)
     pad = span * pad_share
@@ -90,7 +90,7 @@ def year_axis(ctx: Ctx, ax: Axes, d: Years, pad_share: float, every: bool) -> No
     ax.set_xticks(xt, [str(y) for y in xt], fontproperties=ctx.font())
 
 
-def draw_all(ctx: Ctx, ax: Axes, d: Years) -> None:
+def draw_all(ctx: ChartDrawing, ax: Axes, d: Years) -> None:
     """Every series, the emphasised ones last so that they sit on top."""
     for s, st in sorted(zip(d.series, d.styles, strict=True), key=lambda p: p[1].z):
         draw_series(ctx, ax, d.years, s, st)
@@ -102,7 +102,7 @@ def at(ax: Axes, px: float, py: float, ha: HAlign, va: VAlign) -> Candidate:
     return (x, y, ha, va)
 
 
-def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
+def year_ticks(ctx: ChartDrawing, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
     """Year ticks that fit: every survey year (thinned if crowded), or a regular step."""
     if not years:
         return []
@@ -127,7 +127,7 @@ def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> li
     return ticks
 
 
-def draw_series(ctx: Ctx, ax: Axes, years: Sequence[int], s: LaidSeries, st: Style) -> None:
+def draw_series(ctx: ChartDrawing, ax: Axes, years: Sequence[int], s: LaidSeries, st: Style) -> None:
     """The line through the known values (gaps where a value is missing), and a marker at each:
     filled when verified, open when reported or unverified."""
     ys = [math.nan if m.value is None else m.value for m in s.marks]
@@ -170,7 +170,7 @@ def draw_series(ctx: Ctx, ax: Axes, years: Sequence[int], s: LaidSeries, st: Sty
         )
 
 
-def obstacles_of(ctx: Ctx, ax: Axes, d: Years) -> Obstacles:
+def obstacles_of(ctx: ChartDrawing, ax: Axes, d: Years) -> Obstacles:
     """Line segments and marker boxes of every series, in display pixels."""
     obs = Obstacles()
     to_px = ax.transData.transform
@@ -188,7 +188,7 @@ def obstacles_of(ctx: Ctx, ax: Axes, d: Years) -> Obstacles:
     return obs
 
 
-def place_column(ctx: Ctx, ax: Axes, labels: Sequence[EndLabel], gap: float, lo: float) -> None:
+def place_column(ctx: ChartDrawing, ax: Axes, labels: Sequence[EndLabel], gap: float, lo: float) -> None:
     """Direct labels in a column right of the plot, spread apart, with leaders where moved."""
     if not labels:
         return
@@ -231,7 +231,7 @@ def place_column(ctx: Ctx, ax: Axes, labels: Sequence[EndLabel], gap: float, lo:
             )
 
 
-def halo(ctx: Ctx, t: Text) -> None:
+def halo(ctx: ChartDrawing, t: Text) -> None:
     """A white backing so a label stays legible where it has to sit on a line."""
     t.set_bbox({"boxstyle": "square,pad=0.12", "fc": WHITE, "ec": "none"})
 
@@ -239,7 +239,7 @@ def halo(ctx: Ctx, t: Text) -> None:
 # --- index_by_year and trend ---------------------------------------------------------------------
 
 
-def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_lines(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """index_by_year or trend; drawn twice when an early series' label must join the column."""
     forced = _draw_lines(ctx, spec, frozenset())
     if forced:
@@ -247,7 +247,7 @@ def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
         _draw_lines(ctx, spec, forced)
 
 
-def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
+def _draw_lines(ctx: ChartDrawing, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
     """Draw; return the series whose inline label found no room (to redo with them in the column)."""
     index = spec.kind == "index_by_year"
     d = Years.of(ctx, spec, ctx.pt * (0.62 if index else 0.5))
@@ -319,7 +319,7 @@ def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[
 # --- rank_path -----------------------------------------------------------------------------------
 
 
-def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_rank_path(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """Ranks over the years, 1 at the top, the labelled points' values placed where they cover nothing."""
     d = Years.of(ctx, spec, ctx.pt * 0.62)
     axis = d.lay.axis

@@ -20,7 +20,7 @@ from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, MapShape, Ring
 from digibrief.theme import hex_colour, mix
 
-from .base import Ctx, Frame, no_data
+from .base import ChartDrawing, Frame, no_data
 from .colours import WHITE, readable, text_on
 from .placement import Obstacles
 
@@ -62,7 +62,7 @@ class Projection:
         return x0, y0, x1, y1
 
 
-def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
         no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec, ctx.speech).notes), 0.05, 0.05, 0.05)))
@@ -158,7 +158,12 @@ def samples(box: Bbox, inv: object) -> list[tuple[float, float]]:
 
 
 def labels(
-    ctx: Ctx, ax: object, shapes: Sequence[MapShape], proj: Projection, fills: dict[str, str], highlight: bool
+    ctx: ChartDrawing,
+    ax: object,
+    shapes: Sequence[MapShape],
+    proj: Projection,
+    fills: dict[str, str],
+    highlight: bool,
 ) -> None:
     """Country names set on their countries where they fit, else beside them over a neighbour with a
     leader line; the neighbours' and the sea's in small muted italics where they fit, else left out;

@@ -14,7 +14,7 @@ from matplotlib.transforms import offset_copy
 from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, Event
 
-from .base import Ctx, Frame
+from .base import ChartDrawing, Frame
 from .colours import WHITE
 
 
@@ -102,7 +102,7 @@ class Rows:
 
 
 def plan_lane(
-    ctx: Ctx,
+    ctx: ChartDrawing,
     events: tuple[Event, ...],
     label: str,
     prop: FontProperties,
@@ -168,7 +168,7 @@ def plan_lane(
     return LanePlan(label, placed, heights, crossings)
 
 
-def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """Lanes of events over the years, at the largest type and fullest labels that fit the medium."""
     t = ctx.theme
     lanes = spec.lanes
