@@ -79,3 +79,40 @@ def test_no_platform_only_module_is_imported() -> None:
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not names & {"fcntl", "msvcrt", "termios"}, path
+
+
+def _imported_names(path: Path) -> set[str]:
+    """'module.name' for every `from module import name` in a file, and 'module' for `import module`."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+    return out
+
+
+def test_writers_and_charts_take_the_language_as_an_argument_never_from_a_context() -> None:
+    contextual = {
+        f"digibrief.document.words.{name}"
+        for name in ("word", "month", "ordinal", "decimal", "current", "speaking", "_SPEECH")
+    } | {"digibrief.document.numbers", "digibrief.document.words"}
+    for folder in ("writers", "charts"):
+        for path in sorted((SRC / folder).rglob("*.py")):
+            found = {
+                name
+                for name in _imported_names(path)
+                if name in contextual or name.startswith("digibrief.document.numbers.")
+            }
+            assert not found, f"{path.relative_to(SRC)} reads the language from a context: {sorted(found)}"
+
+
+def test_no_writer_computes_ticks_label_text_or_notes() -> None:
+    """The chart layout (document/chartlayout) decides every tick, label and note; writers draw it."""
+    import re
+
+    # python-pptx's chart.value_axis is a drawing call; a function of that name would be a layout
+    banned = re.compile(r"MaxNLocator|hollow_note|(?<!\.)\b(nice_step|value_axis|tick_texts?|chart_notes)\b")
+    for path in sorted((SRC / "writers").rglob("*.py")):
+        found = banned.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.relative_to(SRC)} lays out a chart of its own: {found}"

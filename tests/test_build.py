@@ -12,6 +12,7 @@ import pytest
 
 from digibrief.errors import EXIT_OK, EXIT_RENDER, BuildLocked, InputError, RenderError
 from digibrief.pipeline.build import BuildOptions, build
+from digibrief.pipeline.cache import whole_image
 from digibrief.pipeline.lock import build_lock
 
 from .conftest import ROOT, Lines, OutputEnded, cli_argv, file_states, replace_in, run_cli, temp_files
@@ -125,6 +126,64 @@ def test_a_chart_that_fails_to_draw_is_a_render_error_naming_it(shipped_copy, tm
         build(dataclasses.replace(opts, force=True))
     assert info.value.exit_code == EXIT_RENDER
     assert file_states(opts.out) == before
+
+
+def test_a_chart_unreadable_after_drawing_fails_the_build_naming_it(shipped_copy, tmp_path, monkeypatch):
+    import dataclasses
+
+    from digibrief import charts
+
+    monkeypatch.setattr(charts, "render", lambda *args, **kwargs: b"\x89PNG\r\n\x1a\ntruncated")
+    monkeypatch.setenv("DIGIBRIEF_WORKERS", "1")  # drawn in this process, where the patch is
+    opts = dataclasses.replace(shipped_copy, cache=tmp_path / "empty-cache", force=True)
+    before = file_states(opts.out)
+    with pytest.raises(
+        RenderError, match=r"chart '[a-z0-9-]+' \(\w+\) could not be read after drawing"
+    ) as info:
+        build(opts)
+    assert info.value.exit_code == EXIT_RENDER
+    assert file_states(opts.out) == before
+    assert not [p for p in (tmp_path / "empty-cache").glob("*") if p.is_file()], (
+        "nothing unreadable is cached"
+    )
+
+
+def test_junk_over_the_chart_cache_is_dropped_and_the_charts_redrawn(project_copy, tmp_path):
+    cache = tmp_path / "cache"
+    args = ("build", "-q", "--cache", str(cache))
+    first = run_cli(*args, cwd=project_copy, shared_cache=False, timeout=300)
+    assert first.returncode == 0, first.stderr
+    entries = sorted(p for p in cache.iterdir() if p.is_file())
+    assert entries
+    for k, path in enumerate(entries):  # junk, a truncated image and an empty file
+        path.write_bytes([b"junk", path.read_bytes()[:100], b""][k % 3])
+    edit_a_value_both_outputs_show(project_copy / "data", "36.7")
+    second = run_cli(*args, cwd=project_copy, shared_cache=False, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert f"{len(entries)} chart(s) redrawn" in second.stdout + second.stderr
+    whole = [p for p in cache.iterdir() if p.is_file() and whole_image(p.read_bytes(), p.suffix[1:])]
+    assert len(whole) == len(entries), "every chart of the second build is cached whole"
+
+
+def test_cache_keys_hold_the_real_library_versions_and_the_drawing_code(tmp_path):
+    import importlib.metadata
+    import shutil
+
+    from digibrief.pipeline.build import LIBRARIES, _drawing_code, _versions
+
+    versions = _versions()
+    for name in LIBRARIES:
+        assert versions[name] == importlib.metadata.version(name), name
+    package = Path(__import__("digibrief").__file__).parent
+    assert versions["drawing"] == _drawing_code(package)
+    copy = tmp_path / "digibrief"
+    shutil.copytree(package / "charts", copy / "charts")
+    (copy / "document").mkdir()
+    shutil.copy(package / "document" / "chartlayout.py", copy / "document")
+    assert _drawing_code(copy) == versions["drawing"]
+    with (copy / "charts" / "bars.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# a change to the drawing code\n")
+    assert _drawing_code(copy) != versions["drawing"], "changing charts/ draws every chart again"
 
 
 def test_a_second_concurrent_build_is_refused_with_a_clear_message(tmp_path):

@@ -313,10 +313,10 @@ def test_the_context_country_page_map_outlines_it_in_no_focus_colour():
 
 
 def test_a_kept_text_layout_measures_exactly_what_matplotlib_measures():
-    from digibrief.charts.base import Ctx, font_pt
+    from digibrief.charts.base import ChartDrawing, font_pt
     from digibrief.vocabulary import MEDIA
 
-    ctx = Ctx(specs()[0], theme(), MEDIA["print"], font_pt(theme(), MEDIA["print"]))
+    ctx = ChartDrawing(specs()[0], theme(), MEDIA["print"], font_pt(theme(), MEDIA["print"]))
     ax = ctx.fig.add_axes((0.1, 0.1, 0.8, 0.8))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)

@@ -571,11 +571,12 @@ def test_unverified_points_get_hollow_markers_and_a_note():
     assert any(t.startswith("Hollow markers") for t in labels(fig))
 
 
-def test_spec_notes_replace_the_default_note():
+def test_spec_notes_come_first_and_the_open_marker_note_is_never_lost():
     spec = replace(trend_spec(status=True), notes=("Figures for 2023 are preliminary.",))
-    texts = labels(draw(spec, theme(), PRINT))
-    assert "Figures for 2023 are preliminary." in texts
-    assert not any(t.startswith("Hollow markers") for t in texts)
+    boxes = dict(text_boxes(draw(spec, theme(), PRINT)))
+    hollow = [t for t in boxes if t.startswith("Hollow markers")]
+    assert len(hollow) == 1, "the open-marker note once, whatever notes the spec brings"
+    assert boxes["Figures for 2023 are preliminary."].y0 > boxes[hollow[0]].y0, "the spec's note above it"
 
 
 def test_empty_series_and_empty_charts_still_render():
@@ -651,7 +652,9 @@ def test_online_offline_stacks_to_100_and_skips_missing_years_with_a_note():
     assert all(v == pytest.approx(100) for v in tops.values())
     texts = labels(fig)
     assert any("2018\u20132019 and 2023" in t for t in texts)
-    assert "Online" in texts and "Offline" in texts
+    assert any(t.startswith("Online ") for t in texts) and any(t.startswith("Offline ") for t in texts), (
+        "the last column's parts are named, with their shares"
+    )
 
 
 # --- timeline and heatmap ------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from digibrief import charts
+from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import (
@@ -23,9 +25,7 @@ from digibrief.writers.pptx.native import (
     UNVERIFIED,
     Builder,
     excel_format,
-    nice_step,
     spread,
-    value_axis,
 )
 from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
@@ -384,7 +384,8 @@ def spec_of(kind, values, unit="percent", invert=False, value_range=(0.0, 100.0)
 
 def test_a_rank_axis_is_reversed_from_zero_to_a_round_worst(project):
     axis = value_axis(spec_of("rank_path", {"A": [39, 24]}, "rank", True, (1, 193)), [39.0, 24.0])
-    assert axis.reverse and axis.minimum == 0 and axis.maximum == 50 and axis.major == 10
+    assert axis.reverse and axis.lo == 0 and axis.hi == 50 and axis.step == 10
+    assert axis.ticks[0] == 1 and axis.labels[0] == "1", "1st is labelled at the top"
 
 
 def test_a_chart_without_values_is_not_drawn_natively(project):

@@ -13,7 +13,7 @@ from digibrief.document.numbers import big, edition_label, fmt, ordinal
 from digibrief.document.words import Speech, decimal, speaking
 from digibrief.vocabulary import MONTHS, ORDINAL, WORDS
 
-from .conftest import REPORT, ROOT, replace_in, run_cli
+from .conftest import REPORT, ROOT, deck_text, replace_in, run_cli
 from .test_datapack import read_workbook
 
 FRENCH = ROOT / "tests" / "labels_fr.yaml"
@@ -126,6 +126,42 @@ def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, t
     assert "Annexe" in deck and "Pays" in pack
 
 
+ENGLISH_STATUS_MARKS = ("\u00b7 reported", "\u00b7 unverified", "(reported)", "(unverified)")
+
+
+def test_a_translated_labels_table_prints_no_english_status_mark(project_copy: Path, tmp_path: Path):
+    shutil.copy(FRENCH, project_copy / "report" / "labels.yaml")
+    replace_in(project_copy / "report" / "report.yaml", "language: en", "language: fr")
+    out = tmp_path / "out"
+    done = run_cli(
+        "build",
+        *("--data", str(project_copy / "data"), "--report", str(project_copy / "report"), "--out", str(out)),
+        "-q",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "brief.pdf").pages)
+    deck = " ".join(deck_text(out / "deck.pptx").split())  # slides, tables and speaker notes
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
+    charts = [
+        t.text or ""
+        for slide in Presentation(str(out / "deck.pptx")).slides
+        for shape in slide.shapes
+        if getattr(shape, "has_chart", False) and shape.has_chart
+        for t in shape.chart._chartSpace.iter(a)
+    ]
+    assert "sur" in pdf and charts, "the French build wrote both outputs"
+    found = {
+        "brief.pdf": [m for m in ENGLISH_STATUS_MARKS if m in pdf],
+        "deck.pptx": [m for m in ENGLISH_STATUS_MARKS if m in deck or any(m in t for t in charts)],
+    }
+    assert found == {"brief.pdf": [], "deck.pptx": []}
+    assert "signal\u00e9" in deck, "the deck marks a reported figure in French"
+
+
 def test_a_template_that_drops_a_field_is_refused_at_its_place(project_copy: Path):
     labels = project_copy / "report" / "labels.yaml"
     replace_in(labels, 'page_of: "page {page} of {total}"', 'page_of: "page {page}"')
@@ -133,6 +169,15 @@ def test_a_template_that_drops_a_field_is_refused_at_its_place(project_copy: Pat
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "report/labels.yaml:" in done.stderr
     assert "'page_of' must keep the fields {page}, {total}, got 'page {page}'" in done.stderr
+
+
+def test_an_unknown_language_is_refused_by_check_at_its_line(project_copy: Path):
+    report = project_copy / "report" / "report.yaml"
+    replace_in(report, "language: en", "language: xx")
+    line = report.read_text(encoding="utf-8").splitlines().index("language: xx") + 1
+    done = run_cli("check", cwd=project_copy)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"report/report.yaml:{line}:11: language: unknown language 'xx'" in done.stderr, done.stderr
 
 
 def test_without_a_labels_file_the_outputs_speak_english(project_copy: Path):

@@ -54,3 +54,16 @@ def test_citation_ids_are_listed_for_validation():
 def test_citation_numbers_are_compressed_into_ranges():
     assert format_numbers((1, 2, 3, 5)) == "1\u20133,5"
     assert format_numbers((4, 2)) == "2,4"
+
+
+def test_web_addresses_in_a_reference_become_link_runs_without_their_punctuation():
+    from digibrief.document.markup import addresses
+
+    runs = addresses("Also on https://example.org/a_(b)/c). See (https://example.com/x), then javascript:x.")
+    assert [(r.text, r.href) for r in runs] == [
+        ("Also on ", None),
+        ("https://example.org/a_(b)/c", "https://example.org/a_(b)/c"),
+        ("). See (", None),
+        ("https://example.com/x", "https://example.com/x"),
+        ("), then javascript:x.", None),
+    ]

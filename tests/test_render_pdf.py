@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from reportlab import rl_config
 
 from digibrief.document import types as d
+from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.writers.contract import Images
 from digibrief.writers.pdf import brief as render_pdf
@@ -353,12 +354,15 @@ def test_a_split_table_repeats_its_header_row(reader) -> None:  # type: ignore[n
     assert rows and "Date" in following and "Incident" in following  # the header again on the next page
 
 
-def test_a_missing_chart_image_gives_a_placeholder_and_a_warning(built) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_or_unreadable_chart_image_fails_the_render_naming_the_chart(built) -> None:  # type: ignore[no-untyped-def]
     doc, theme, images = built
-    missing = render_pdf.image_requests(doc)[0].key
-    rendered = render_pdf.render(doc, {k: v for k, v in images.items() if k != missing}, theme, PdfOptions())
-    assert any(missing[0] in w and "placeholder" in w for w in rendered.warnings)
-    assert "Chart not available" in all_text(PdfReader(io.BytesIO(rendered.data)))
+    req = render_pdf.image_requests(doc)[0]
+    missing = {k: v for k, v in images.items() if k != req.key}
+    with pytest.raises(RenderError, match=f"chart '{req.chart.id}'"):
+        render_pdf.render(doc, missing, theme, PdfOptions())
+    junk = {**images, req.key: b"<?xml version='1.0'?><svg>not a chart"}
+    with pytest.raises(RenderError, match=f"chart '{req.chart.id}' .* could not be read"):
+        render_pdf.render(doc, junk, theme, PdfOptions())
 
 
 def test_letter_paper_is_us_letter_and_a4_is_a4(rendered_briefs, reader) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from functools import cache
@@ -783,3 +784,20 @@ def test_every_figure_of_the_document_is_on_a_slide(project, deck):
         if s._element.xpath("./*[1]/p:cNvPr/@descr")
     }
     assert alts <= found
+
+
+def test_the_shipped_deck_validates_against_the_ooxml_schema(shipped) -> None:
+    """openxml-audit (PyPI) checks every part against the Office schemas, as PowerPoint would."""
+    import json
+
+    here = Path(sys.executable).with_name("openxml-audit")  # installed with the test extras
+    audit = str(here) if here.exists() else require_tool("openxml-audit")
+    done = subprocess.run(
+        [audit, "-o", "json", "-m", "0", str(shipped.out / "deck.pptx")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (report,) = json.loads(done.stdout)
+    assert report["error_count"] == 0, report["errors"][:5]
+    assert report["valid"] and done.returncode == 0, done.stderr

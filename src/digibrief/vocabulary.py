@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 from urllib.parse import urlsplit
 
 # --- chart kinds and statuses ----------------------------------------------------------------------
@@ -23,13 +23,7 @@ ChartKind = Literal[
     "online_offline",
     "locator_map",
 ]
-CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
-
 Status = Literal["verified", "reported", "unverified"]
-STATUSES: tuple[Status, ...] = get_args(Status)
-
-HOLLOW_NOTE = "Hollow markers: reported by a single source or unverified; see Methodology."
-
 # --- image media -------------------------------------------------------------------------------------
 
 MediumName = Literal["print", "print_tall", "slide_wide", "slide_half", "print_map"]
@@ -181,7 +175,6 @@ WORDS: dict[str, str] = {
     # the brief's pages and the deck's slides
     "page_of": "page {page} of {total}",
     "contents": "Contents",
-    "chart_missing": "Chart not available",
     "backup": "Backup",
     "questions": "Questions and discussion",
     "sources_title": "Sources",

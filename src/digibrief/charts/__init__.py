@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from digibrief.document.types import ChartSpec
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, ChartKind, Medium, print_medium
 
@@ -28,16 +29,14 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.figure import Figure
 
-    from .base import Ctx
+    from .base import ChartDrawing
 
     Block = list[tuple[tuple[str, float], str]]  # ((line, height in inches), role), top to bottom
     Tile = tuple[np.ndarray, Block, Block]  # a chart's image, the lines over it, the lines under it
 
-__all__ = ["MEDIA", "PRINT", "PRINT_TALL", "Medium", "contact_sheet", "draw", "prepare", "render"]
+__all__ = ["MEDIA", "Medium", "contact_sheet", "draw", "prepare", "render"]
 
-# Kept for tests/test_render_pdf.py; new code looks media up by name in MEDIA.
-PRINT = MEDIA["print"]
-PRINT_TALL = MEDIA["print_tall"]
+PRINT = MEDIA["print"]  # the contact sheet's default: each chart at its own print size
 
 
 # --- matplotlib, set up once ---------------------------------------------------------------------
@@ -57,7 +56,7 @@ def _config_dir() -> None:
         os.environ["MPLCONFIGDIR"] = str(path)
 
 
-Draw = Callable[["Ctx", ChartSpec], None]
+Draw = Callable[["ChartDrawing", ChartSpec], None]
 
 
 def _kinds() -> dict[ChartKind, Draw]:
@@ -92,10 +91,10 @@ def prepare(theme: Theme) -> None:
     _kinds()
 
 
-def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
-    from .base import Ctx, font_pt
+def _draw(spec: ChartSpec, theme: Theme, medium: Medium, speech: Speech) -> Figure:
+    from .base import ChartDrawing, font_pt
 
-    ctx = Ctx(spec, theme, medium, font_pt(theme, medium))
+    ctx = ChartDrawing(spec, theme, medium, font_pt(theme, medium), speech)
     _kinds()[spec.kind](ctx, spec)
     return ctx.fig
 
@@ -103,7 +102,7 @@ def _draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
 # --- the public functions ------------------------------------------------------------------------
 
 
-def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
+def draw(spec: ChartSpec, theme: Theme, medium: Medium, speech: Speech = ENGLISH) -> Figure:
     """The drawn figure before saving (an Agg canvas is attached), e.g. to inspect text extents."""
     _config_dir()
     import matplotlib
@@ -112,11 +111,14 @@ def draw(spec: ChartSpec, theme: Theme, medium: Medium) -> Figure:
 
     family = register_fonts(theme)
     with matplotlib.rc_context(rc_params(family)):
-        return _draw(spec, theme, medium)
+        return _draw(spec, theme, medium, speech)
 
 
-def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "png"]) -> bytes:
-    """The chart as SVG (text as text in the theme's font) or PNG at medium.dpi; reproducible bytes."""
+def render(
+    spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "png"], speech: Speech = ENGLISH
+) -> bytes:
+    """The chart as SVG (text as text in the theme's font) or PNG at medium.dpi, its words and numbers
+    in speech (the document's); reproducible bytes."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown chart format {fmt!r}; expected 'svg' or 'png'")
     _config_dir()
@@ -126,10 +128,12 @@ def render(spec: ChartSpec, theme: Theme, medium: Medium, fmt: Literal["svg", "p
 
     family = register_fonts(theme)
     with matplotlib.rc_context(rc_params(family)):
-        return save(_draw(spec, theme, medium), fmt, medium.dpi)
+        return save(_draw(spec, theme, medium, speech), fmt, medium.dpi)
 
 
-def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRINT) -> bytes:
+def contact_sheet(
+    specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRINT, speech: Speech = ENGLISH
+) -> bytes:
     """One PNG with every chart, each under its title and subtitle and over its source line.
 
     Timelines and heatmaps take the tall print box when medium is print; tiles are drawn at <= 150 dpi."""
@@ -177,7 +181,7 @@ def contact_sheet(specs: Sequence[ChartSpec], theme: Theme, medium: Medium = PRI
         tiles: list[Tile] = []
         for spec in specs:
             m = MEDIA[print_medium(spec.kind)] if medium == PRINT else medium
-            png = render(spec, theme, replace(m, dpi=dpi), "png")
+            png = render(spec, theme, replace(m, dpi=dpi), "png", speech)
             head = [(t, "title") for t in lines(spec.title, "title")]
             head += [(t, "subtitle") for t in lines(spec.subtitle, "subtitle")]
             foot = [(t, "source") for t in lines(spec.source_line or "(no source line)", "source")]

@@ -1,7 +1,7 @@
 """What every chart kind draws on: the figure, axes and notes skeleton, and the series and axis helpers.
 
-A kind module measures its labels, describes its margins as a Frame and asks the Ctx for axes; the
-Ctx fits the figure to the medium, styles the axes and sets the notes under the plot, so the kind
+A kind module measures its labels, describes its margins as a Frame and asks the ChartDrawing for axes; the
+ChartDrawing fits the figure to the medium, styles the axes and sets the notes under the plot, so the kind
 draws only what is its own.
 
 Geometry is worked out in inches and display pixels on an Agg canvas, then stored in data or inch
@@ -11,10 +11,8 @@ coordinates, so the same layout comes out in the SVG (72 dpi) and in the PNG (me
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from matplotlib.axes import Axes
@@ -22,13 +20,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from digibrief.document.numbers import fmt
-from digibrief.document.types import ChartSpec, Series, SeriesPoint, colour_slots
-from digibrief.document.words import decimal
-from digibrief.document.words import word as fixed_word
+from digibrief.document.types import ChartSpec, Series, colour_slots
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.theme import Theme
 from digibrief.vocabulary import Medium
 
@@ -69,16 +64,13 @@ def rc_params(family: str) -> dict[RcKeyType, Any]:
     }
 
 
-_registered: set[str] = set()
-
-
 def register_fonts(theme: Theme) -> str:
-    """Make the theme's TTFs known to matplotlib; return the family name the files declare."""
+    """Make the theme's TTFs known to matplotlib's font manager (once: it remembers each file it has);
+    return the family name the files declare."""
+    known = {entry.fname for entry in fontManager.ttflist}
     for path in (theme.fonts.regular, theme.fonts.bold):
-        key = str(path)
-        if key not in _registered:
-            fontManager.addfont(key)
-            _registered.add(key)
+        if str(path) not in known:
+            fontManager.addfont(str(path))
     return FontProperties(fname=str(theme.fonts.regular)).get_name()
 
 
@@ -128,13 +120,14 @@ class Frame:
 
 
 @dataclass
-class Ctx:
+class ChartDrawing:
     """One chart being drawn: its spec, theme and medium, the figure, and text measured in inches."""
 
     spec: ChartSpec
     theme: Theme
     medium: Medium
     pt: float  # base font size in points
+    speech: Speech = ENGLISH  # the report's words and number format, for the few words a chart adds
     fig: Figure = field(init=False)
     canvas: FigureCanvasAgg = field(init=False)
     _sizes: dict[tuple[str, object, float], tuple[float, float]] = field(init=False, default_factory=dict)
@@ -282,10 +275,10 @@ class Ctx:
         self.fig.set_size_inches(self.W, min(h, self.H))
 
     # the skeleton: notes, then axes inside the frame
-    def notes(self, spec: ChartSpec, extra: Sequence[str] = ()) -> Notes:
-        """The chart's notes (see chart_notes) wrapped to the figure's width, small and muted."""
+    def notes(self, notes: Sequence[str]) -> Notes:
+        """The chart's notes (from its layout) wrapped to the figure's width, small and muted."""
         prop = self.font(size=self.small)
-        wrapped = tuple(self.wrap(n, prop, self.W - 0.1) for n in chart_notes(spec, extra))
+        wrapped = tuple(self.wrap(n, prop, self.W - 0.1) for n in notes)
         if not wrapped:
             return Notes((), 0.0)
         heights = [self.measure(w, prop)[1] for w in wrapped]
@@ -341,7 +334,7 @@ class Style:
     bold: bool
 
 
-def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
+def series_styles(ctx: ChartDrawing, series: Sequence[Series], ms: float) -> list[Style]:
     """Focus in colour against grey peers when any series has emphasis; else palette + markers."""
     t = ctx.theme
     lw = ctx.pt * 0.17
@@ -371,13 +364,13 @@ def series_styles(ctx: Ctx, series: Sequence[Series], ms: float) -> list[Style]:
     ]
 
 
-def no_data(ctx: Ctx, ax: Axes) -> None:
+def no_data(ctx: ChartDrawing, ax: Axes) -> None:
     """The whole plot says so when a chart has nothing to draw (never an empty frame or a zero)."""
     ctx.text(
         ax,
         0.5,
         0.5,
-        fixed_word("no_data"),
+        ctx.speech.word("no_data"),
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -385,88 +378,7 @@ def no_data(ctx: Ctx, ax: Axes) -> None:
     )
 
 
-def known(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
-    return [p for p in points if p.value is not None]
-
-
-def latest(s: Series) -> SeriesPoint | None:
-    """The series' last point with a value."""
-    pts = known(s.points)
-    return max(pts, key=lambda p: p.year) if pts else None
-
-
-def value_text(spec: ChartSpec, value: float | None, decimals: int | None = None) -> str:
-    return fmt(value, spec.unit, spec.decimals if decimals is None else decimals)
-
-
-def unverified(spec: ChartSpec) -> bool:
-    return any(p.status != "verified" and p.value is not None for s in spec.series for p in s.points)
-
-
-def chart_notes(spec: ChartSpec, extra: Sequence[str] = ()) -> list[str]:
-    """spec.notes, or the hollow-marker note when some points are unverified, then extra notes."""
-    notes = list(spec.notes)
-    if not notes and unverified(spec):
-        bars = spec.kind in ("peer_bar", "online_offline")
-        notes.append(fixed_word("hollow_note_bars") if bars else fixed_word("hollow_note"))
-    return notes + [e for e in extra if e not in notes]
-
-
-def join_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def year_runs(years: Sequence[int]) -> str:
-    """[2018, 2019, 2021] -> '2018-2019 and 2021' (en dash)."""
-    ys = sorted(set(years))
-    runs: list[list[int]] = []
-    for y in ys:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs]
-    return join_names(parts) if parts else ""
-
-
-def value_axis(
-    spec: ChartSpec, values: Sequence[float], nbins: int = 5, zero: bool = True
-) -> tuple[float, float, list[float]]:
-    """Limits and ticks for the value axis: spec.value_range if given (widened to fit the data)."""
-    if spec.value_range is not None:
-        lo, hi = spec.value_range
-        if values:
-            lo, hi = min(lo, *values), max(hi, *values)
-    elif values:
-        lo, hi = min(values), max(values)
-        if zero and lo > 0:
-            lo = 0.0
-        if hi == lo:
-            hi = lo + 1.0
-        ticks = MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
-        lo, hi = min(lo, float(ticks[0])), max(hi, float(ticks[-1]))
-    else:
-        lo, hi = 0.0, 1.0
-    if hi <= lo:
-        hi = lo + 1.0
-    ticks = MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
-    eps = (hi - lo) * 1e-9
-    return lo, hi, [float(t) for t in ticks if lo - eps <= t <= hi + eps]
-
-
-def tick_text(spec: ChartSpec, ticks: Sequence[float]) -> list[str]:
-    """Tick labels with as few decimals as keep them apart, a % sign for percent, a true minus."""
-    step = min((b - a for a, b in pairwise(ticks)), default=1.0)
-    decimals = 0 if step >= 1 else max(0, -math.floor(math.log10(step) + 1e-9))
-    while decimals < 6 and len({f"{t:.{decimals}f}" for t in ticks}) < len(ticks):
-        decimals += 1
-    texts = [decimal(t, decimals) for t in ticks]
-    if spec.unit == "percent":
-        texts = [fixed_word("percent", value=t) for t in texts]
-    return [t.replace("-", "\u2212") for t in texts]
-
-
-def style_value_grid(ctx: Ctx, ax: Axes, ticks: Sequence[float], labels: Sequence[str]) -> None:
+def style_value_grid(ctx: ChartDrawing, ax: Axes, ticks: Sequence[float], labels: Sequence[str]) -> None:
     """Light horizontal grid lines at the ticks, muted tick labels, no y spine."""
     ax.set_yticks(list(ticks), list(labels), fontproperties=ctx.font())
     ax.yaxis.grid(True, color=ctx.theme.rule, linewidth=0.6)

@@ -11,10 +11,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import offset_copy
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
-from digibrief.document.words import word
 
-from .base import Ctx, Frame
+from .base import ChartDrawing, Frame
 from .colours import WHITE, text_on
 
 
@@ -39,16 +39,16 @@ def hatch_segments(
     return out
 
 
-def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_heatmap(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """One row per country and one column per category; the cells fill the medium's width."""
     t = ctx.theme
     rows, cols = list(spec.rows), list(spec.columns)
     n, m = len(rows), len(cols)
-    notes = ctx.notes(spec)
+    notes = ctx.notes(layout(spec, ctx.speech).notes)
     if not n or not m:
         ctx.set_height(1.0 + notes.height)
         ctx.draw_notes(notes)
-        ctx.inch_text(ctx.W / 2, ctx.fig.get_size_inches()[1] / 2, word("no_data"), ha="center")
+        ctx.inch_text(ctx.W / 2, ctx.fig.get_size_inches()[1] / 2, ctx.speech.word("no_data"), ha="center")
         return
 
     def level(i: int, j: int) -> int | None:
@@ -89,7 +89,7 @@ def draw_heatmap(ctx: Ctx, spec: ChartSpec) -> None:
     # cell labels: one line if a smaller type allows it, else two, else hyphenated
     used = sorted(v for v in {level(i, j) for i in range(n) for j in range(m)} if v is not None)
     # the word for an unassessed cell comes from the same table as the level words, and fits alike
-    labels = [level_text(v) for v in used] + [spec.level_missing or word("not_available")]
+    labels = [level_text(v) for v in used] + [spec.level_missing or ctx.speech.word("not_available")]
     cell_prop, cell_texts = fit(labels, 1) or fit(labels, 2) or hyphenated(labels)
     texts: dict[int | None, str] = dict(zip([*used, None], cell_texts, strict=True))
     text_h = max([ctx.measure(s, cell_prop)[1] for s in texts.values()] + [ctx.line_height(prop)])

@@ -13,26 +13,18 @@ from itertools import pairwise
 
 from matplotlib.axes import Axes
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from digibrief.document.numbers import ordinal
-from digibrief.document.types import ChartSpec, Series
-from digibrief.document.words import decimal, word
+from digibrief.document.chartlayout import ChartLayout, LaidSeries, layout
+from digibrief.document.types import ChartSpec
 
 from .base import (
-    Ctx,
+    ChartDrawing,
     Frame,
     Style,
-    join_names,
-    known,
-    latest,
     no_data,
     series_styles,
     style_value_grid,
-    tick_text,
-    value_axis,
-    value_text,
 )
 from .colours import WHITE
 from .placement import Candidate, HAlign, Obstacles, VAlign, place, spread
@@ -40,7 +32,7 @@ from .placement import Candidate, HAlign, Obstacles, VAlign, place, spread
 
 @dataclass
 class EndLabel:
-    """A series' label beside its last point: its name, and its latest value where that helps."""
+    """A series' end label (its text from the layout) beside its last point."""
 
     index: int
     text: str
@@ -52,45 +44,43 @@ class EndLabel:
 
 @dataclass(frozen=True)
 class Years:
-    """What both line kinds plot: the series, their styles, and the years any of them covers."""
+    """What both line kinds plot: the layout, the series' styles, and the years on the axis."""
 
-    series: tuple[Series, ...]
+    lay: ChartLayout
     styles: list[Style]
     years: list[int]
-    values: list[float]  # every known value, for the value axis
-    empty: list[str]  # labels of the series without a single value
     x0: int
     x1: int
 
     @classmethod
-    def of(cls, ctx: Ctx, spec: ChartSpec, ms: float) -> Years:
-        series = spec.series
-        years = sorted({p.year for s in series for p in s.points})
+    def of(cls, ctx: ChartDrawing, spec: ChartSpec, ms: float) -> Years:
+        lay = layout(spec, ctx.speech)
+        years = [int(y) for y in lay.categories]
         x0, x1 = (years[0], years[-1]) if years else (0, 1)
-        return cls(
-            series,
-            series_styles(ctx, series, ms),
-            years,
-            [p.value for s in series for p in known(s.points) if p.value is not None],
-            [s.label for s in series if not known(s.points)],
-            x0,
-            x1,
-        )
+        return cls(lay, series_styles(ctx, spec.series, ms), years, x0, x1)
 
-    def missing(self) -> list[str]:
-        """The note naming the series that have no data, so they are not silently absent."""
-        return [word("no_data_for", years=join_names(self.empty))] if self.empty else []
+    @property
+    def series(self) -> tuple[LaidSeries, ...]:
+        return self.lay.series
+
+    def ends(self) -> list[EndLabel]:
+        """The end label of every series that has one."""
+        return [
+            EndLabel(i, s.end, self.years[s.last], s.marks[s.last].value or 0.0, st, s.early)
+            for i, (s, st) in enumerate(zip(self.series, self.styles, strict=True))
+            if s.end
+        ]
 
 
 # --- shared pieces -------------------------------------------------------------------------------
 
 
-def value_margin(ctx: Ctx, labels: Sequence[str], gap: float) -> float:
+def value_margin(ctx: ChartDrawing, labels: Sequence[str], gap: float) -> float:
     """The left margin: room for the widest value label and a gap."""
     return max((ctx.width(t, ctx.font()) for t in labels), default=0) + gap + 0.02
 
 
-def year_axis(ctx: Ctx, ax: Axes, d: Years, pad_share: float, every: bool) -> None:
+def year_axis(ctx: ChartDrawing, ax: Axes, d: Years, pad_share: float, every: bool) -> None:
     """x limits padded by pad_share of the span, with year ticks that fit (see year_ticks)."""
     span = max(d.x1 - d.x0, 1)
     pad = span * pad_share
@@ -100,10 +90,10 @@ def year_axis(ctx: Ctx, ax: Axes, d: Years, pad_share: float, every: bool) -> No
     ax.set_xticks(xt, [str(y) for y in xt], fontproperties=ctx.font())
 
 
-def draw_all(ctx: Ctx, ax: Axes, d: Years) -> None:
+def draw_all(ctx: ChartDrawing, ax: Axes, d: Years) -> None:
     """Every series, the emphasised ones last so that they sit on top."""
     for s, st in sorted(zip(d.series, d.styles, strict=True), key=lambda p: p[1].z):
-        draw_series(ctx, ax, s, st)
+        draw_series(ctx, ax, d.years, s, st)
 
 
 def at(ax: Axes, px: float, py: float, ha: HAlign, va: VAlign) -> Candidate:
@@ -112,7 +102,7 @@ def at(ax: Axes, px: float, py: float, ha: HAlign, va: VAlign) -> Candidate:
     return (x, y, ha, va)
 
 
-def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
+def year_ticks(ctx: ChartDrawing, years: Sequence[int], axes_w: float, every: bool) -> list[int]:
     """Year ticks that fit: every survey year (thinned if crowded), or a regular step."""
     if not years:
         return []
@@ -137,14 +127,12 @@ def year_ticks(ctx: Ctx, years: Sequence[int], axes_w: float, every: bool) -> li
     return ticks
 
 
-def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style) -> None:
+def draw_series(ctx: ChartDrawing, ax: Axes, years: Sequence[int], s: LaidSeries, st: Style) -> None:
     """The line through the known values (gaps where a value is missing), and a marker at each:
-    filled when verified, hollow when reported or unverified."""
-    pts = sorted(s.points, key=lambda p: p.year)
-    xs = [p.year for p in pts]
-    ys = [math.nan if p.value is None else p.value for p in pts]
+    filled when verified, open when reported or unverified."""
+    ys = [math.nan if m.value is None else m.value for m in s.marks]
     ax.plot(
-        xs,
+        list(years),
         ys,
         color=st.colour,
         lw=st.lw,
@@ -154,8 +142,8 @@ def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style) -> None:
         solid_capstyle="round",
         solid_joinstyle="round",
     )
-    solid = [(p.year, p.value) for p in pts if p.value is not None and p.status == "verified"]
-    hollow = [(p.year, p.value) for p in pts if p.value is not None and p.status != "verified"]
+    solid = [(y, m.value) for y, m in zip(years, s.marks, strict=True) if m.value is not None and not m.open]
+    hollow = [(y, m.value) for y, m in zip(years, s.marks, strict=True) if m.value is not None and m.open]
     if solid:
         ax.plot(
             *zip(*solid, strict=True),
@@ -182,25 +170,25 @@ def draw_series(ctx: Ctx, ax: Axes, s: Series, st: Style) -> None:
         )
 
 
-def obstacles_of(ctx: Ctx, ax: Axes, series: Sequence[Series], styles: Sequence[Style]) -> Obstacles:
+def obstacles_of(ctx: ChartDrawing, ax: Axes, d: Years) -> Obstacles:
     """Line segments and marker boxes of every series, in display pixels."""
     obs = Obstacles()
     to_px = ax.transData.transform
-    for s, st in zip(series, styles, strict=True):
-        pts = sorted(s.points, key=lambda p: p.year)
+    for s, st in zip(d.series, d.styles, strict=True):
+        pts = [(y, m.value) for y, m in zip(d.years, s.marks, strict=True)]
         r = st.ms * ctx.fig.dpi / 72 / 2 + 1
-        for a, b in pairwise(pts):
-            if a.value is not None and b.value is not None:
-                pa, pb = to_px((a.year, a.value)), to_px((b.year, b.value))
+        for (ya, va), (yb, vb) in pairwise(pts):
+            if va is not None and vb is not None:
+                pa, pb = to_px((ya, va)), to_px((yb, vb))
                 obs.segments.append(((pa[0], pa[1]), (pb[0], pb[1])))
-        for p in pts:
-            if p.value is not None:
-                x, y = to_px((p.year, p.value))
-                obs.boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
+        for y, v in pts:
+            if v is not None:
+                x, yy = to_px((y, v))
+                obs.boxes.append(Bbox([[x - r, yy - r], [x + r, yy + r]]))
     return obs
 
 
-def place_column(ctx: Ctx, ax: Axes, labels: Sequence[EndLabel], gap: float, lo: float) -> None:
+def place_column(ctx: ChartDrawing, ax: Axes, labels: Sequence[EndLabel], gap: float, lo: float) -> None:
     """Direct labels in a column right of the plot, spread apart, with leaders where moved."""
     if not labels:
         return
@@ -243,7 +231,7 @@ def place_column(ctx: Ctx, ax: Axes, labels: Sequence[EndLabel], gap: float, lo:
             )
 
 
-def halo(ctx: Ctx, t: Text) -> None:
+def halo(ctx: ChartDrawing, t: Text) -> None:
     """A white backing so a label stays legible where it has to sit on a line."""
     t.set_bbox({"boxstyle": "square,pad=0.12", "fc": WHITE, "ec": "none"})
 
@@ -251,7 +239,7 @@ def halo(ctx: Ctx, t: Text) -> None:
 # --- index_by_year and trend ---------------------------------------------------------------------
 
 
-def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_lines(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """index_by_year or trend; drawn twice when an early series' label must join the column."""
     forced = _draw_lines(ctx, spec, frozenset())
     if forced:
@@ -259,29 +247,21 @@ def draw_lines(ctx: Ctx, spec: ChartSpec) -> None:
         _draw_lines(ctx, spec, forced)
 
 
-def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
+def _draw_lines(ctx: ChartDrawing, spec: ChartSpec, forced: frozenset[int]) -> frozenset[int]:
     """Draw; return the series whose inline label found no room (to redo with them in the column)."""
     index = spec.kind == "index_by_year"
     d = Years.of(ctx, spec, ctx.pt * (0.62 if index else 0.5))
-    lo, hi, yticks = value_axis(spec, d.values)
-    ylabels = tick_text(spec, yticks)
-
-    ends: list[EndLabel] = []
-    for i, (s, st) in enumerate(zip(d.series, d.styles, strict=True)):
-        last = latest(s)
-        if last is None or last.value is None:
-            continue
-        text = f"{s.label} {value_text(spec, last.value)}"
-        if last.year != d.x1:
-            text += f" ({last.year})"
-        ends.append(EndLabel(i, text, last.year, last.value, st, last.year != d.x1))
-    column = [e for e in ends if not e.early or e.index in forced]
-    inline = [e for e in ends if e.early and e.index not in forced]
+    axis = d.lay.axis
+    lo, hi, yticks, ylabels = axis.lo, axis.hi, list(axis.ticks), list(axis.labels)
+    ends = d.ends()
+    spread_ = set(d.lay.spread)
+    column = [e for e in ends if e.index in spread_ or e.index in forced]
+    inline = [e for e in ends if e.index not in spread_ and e.index not in forced]
 
     gap = ctx.inch(ctx.pt * 0.55)
     label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in column), default=0.0)
     frame = Frame(
-        ctx.notes(spec, d.missing()),
+        ctx.notes(d.lay.notes),
         left=value_margin(ctx, ylabels, gap),
         right=label_w + gap + 0.04 if column else 0.15,
         top=ctx.line_height(ctx.font()) * 0.7 + 0.04,
@@ -292,14 +272,14 @@ def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[
     ax.set_ylim(lo, hi)
     style_value_grid(ctx, ax, yticks, ylabels)
     draw_all(ctx, ax, d)
-    if not d.values:
+    if d.lay.empty:
         no_data(ctx, ax)
         return frozenset()
 
     place_column(ctx, ax, column, gap, lo=ax.bbox.y0 - frame.x_labels * ctx.fig.dpi * 0.4)
 
     # early-ending series: label next to the last point if there is a free spot
-    obs = obstacles_of(ctx, ax, d.series, d.styles)
+    obs = obstacles_of(ctx, ax, d)
     obs.boxes += [ctx.extent(t) for t in ax.texts]
     fb = ctx.fig.bbox
     bounds = Bbox([[ax.bbox.x0, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
@@ -339,63 +319,19 @@ def _draw_lines(ctx: Ctx, spec: ChartSpec, forced: frozenset[int]) -> frozenset[
 # --- rank_path -----------------------------------------------------------------------------------
 
 
-def rank_axis(spec: ChartSpec, values: Sequence[float]) -> tuple[float, float, list[float]]:
-    """Rank 1 always at the top; the bottom just below the worst rank shown (or the range end)."""
-    vr = spec.value_range
-    lo = vr[0] if vr is not None else 1.0
-    if values:
-        span = max(max(values) - min(values), 5.0)
-        hi = max(values) + span * 0.35
-    else:
-        hi = vr[1] if vr is not None else 10.0
-    locator = MaxNLocator(nbins=4, integer=True, steps=[1, 2, 2.5, 5, 10])
-    above = [float(t) for t in locator.tick_values(lo, hi) if t >= hi]
-    hi = min(above) if above else hi
-    if vr is not None and (hi >= vr[1] or vr[1] - hi < (vr[1] - lo) * 0.15):
-        hi = vr[1]
-    if values:
-        hi = max(hi, max(values))
-    ticks = [float(t) for t in locator.tick_values(lo, hi) if lo <= t <= hi]
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else hi - lo
-    if lo == 1 and 1 not in ticks:
-        ticks = [t for t in ticks if t - 1 >= step * 0.4]
-        ticks.insert(0, 1.0)
-    return lo, hi, ticks  # round ticks only: the range's end (e.g. 193) is the axis, unlabelled
-
-
-def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
-    """Ranks over the years, 1 at the top, each of the focus country's points labelled."""
+def draw_rank_path(ctx: ChartDrawing, spec: ChartSpec) -> None:
+    """Ranks over the years, 1 at the top, the labelled points' values placed where they cover nothing."""
     d = Years.of(ctx, spec, ctx.pt * 0.62)
-    ranks = spec.invert or spec.unit == "rank"
-    if ranks:
-        lo, hi, yticks = rank_axis(spec, d.values)
-        ylabels = [decimal(t, 0) for t in yticks]
-    else:
-        lo, hi, yticks = value_axis(spec, d.values)
-        ylabels = tick_text(spec, yticks)
-
-    def point_text(v: float) -> str:
-        return ordinal(round(v)) if spec.unit == "rank" else value_text(spec, v)
-
-    # with a focus country, only its points carry their rank; peers get theirs in the end label
+    axis = d.lay.axis
+    lo, hi, yticks, ylabels = axis.lo, axis.hi, list(axis.ticks), list(axis.labels)
     series, styles = d.series, d.styles
-    focus_any = any(s.emphasis for s in series)
-    every = [i for i, s in enumerate(series) if s.emphasis or not focus_any]
-    many = len([s for s in series if known(s.points)]) > 1
-    ends: list[EndLabel] = []
-    for i, (s, st) in enumerate(zip(series, styles, strict=True)):
-        last = latest(s)
-        if many and last is not None and last.value is not None:
-            text = s.label if i in every else f"{s.label} {point_text(last.value)}"
-            if i not in every and last.year != d.x1:
-                text += f" ({last.year})"
-            ends.append(EndLabel(i, text, last.year, last.value, st, last.year != d.x1))
+    ends = d.ends()
 
     gap = ctx.inch(ctx.pt * 0.55)
     label_w = max((ctx.width(e.text, ctx.font(e.style.bold)) for e in ends), default=0.0)
-    widest = max((ctx.width(point_text(v), ctx.font()) for v in d.values), default=0.0)
+    widest = max((ctx.width(lb.text, ctx.font()) for s in series for lb in s.labels), default=0.0)
     frame = Frame(
-        ctx.notes(spec, d.missing()),
+        ctx.notes(d.lay.notes),
         left=value_margin(ctx, ylabels, gap),
         right=label_w + gap + 0.04 if ends else widest * 0.6 + 0.1,
         top=ctx.line_height(ctx.font()) * 1.2 + 0.06,
@@ -403,36 +339,28 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
     )
     ax = ctx.axes(frame)
     year_axis(ctx, ax, d, 0.06, every=True)
-    ax.set_ylim((hi, lo) if ranks else (lo, hi))
+    ax.set_ylim((hi, lo) if axis.reverse else (lo, hi))
     style_value_grid(ctx, ax, yticks, ylabels)
     draw_all(ctx, ax, d)
-    if not d.values:
+    if d.lay.empty:
         no_data(ctx, ax)
         return
 
     dpi = ctx.fig.dpi
     place_column(ctx, ax, ends, gap, lo=ax.bbox.y0)
-    obs = obstacles_of(ctx, ax, series, styles)
+    obs = obstacles_of(ctx, ax, d)
     obs.boxes += [ctx.extent(t) for t in ax.texts]
     fb = ctx.fig.bbox
     bounds = Bbox([[ax.bbox.x0 - gap * dpi, ax.bbox.y0], [fb.x1 - 2, fb.y1 - 2]])
     if ends:
         bounds = Bbox([[bounds.x0, bounds.y0], [ax.bbox.x1 + gap * dpi * 0.5, bounds.y1]])
-    for i in sorted(every, key=lambda i: -styles[i].z):
+    for i in sorted(range(len(series)), key=lambda i: -styles[i].z):
         s, st = series[i], styles[i]
-        for p in sorted(known(s.points), key=lambda p: p.year):
-            assert p.value is not None
-            t = ctx.text(
-                ax,
-                0,
-                0,
-                point_text(p.value),
-                bold=st.bold,
-                color=st.label_colour,
-                zorder=6,
-                size=ctx.pt * 0.95,
-            )
-            px, py = ax.transData.transform((p.year, p.value))
+        for lb in s.labels:
+            value = s.marks[lb.at].value
+            assert value is not None
+            t = ctx.text(ax, 0, 0, lb.text, bold=st.bold, color=st.label_colour, zorder=6, size=ctx.pt * 0.95)
+            px, py = ax.transData.transform((d.years[lb.at], value))
             off = (st.ms / 2 + ctx.pt * 0.3) * dpi / 72
             cands = [
                 at(ax, px, py + off, "center", "bottom"),
@@ -446,10 +374,7 @@ def draw_rank_path(ctx: Ctx, spec: ChartSpec) -> None:
                 at(ax, px, py + off * 2, "center", "bottom"),
                 at(ax, px, py - off * 2, "center", "top"),
             ]
-            box, hard, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.1 * dpi / 72)
+            box, _, soft = place(ctx, t, cands, obs, bounds, pad=ctx.pt * 0.1 * dpi / 72)
             if soft:
                 halo(ctx, t)
-            if hard > 0 and not s.emphasis and len(every) > 1:
-                t.remove()  # crowded: the gridlines give this peer's rank; never overlap text
-                continue
             obs.boxes.append(box)

@@ -16,11 +16,11 @@ import numpy
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Bbox
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, MapShape, Ring
-from digibrief.document.words import word
 from digibrief.theme import hex_colour, mix
 
-from .base import Ctx, Frame, no_data
+from .base import ChartDrawing, Frame, no_data
 from .colours import WHITE, readable, text_on
 from .placement import Obstacles
 
@@ -62,15 +62,15 @@ class Projection:
         return x0, y0, x1, y1
 
 
-def draw_locator_map(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
-        no_data(ctx, ctx.axes(Frame(ctx.notes(spec), 0.05, 0.05, 0.05)))
+        no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec, ctx.speech).notes), 0.05, 0.05, 0.05)))
         return
     proj = Projection(spec.frame)
     x0, y0, x1, y1 = proj.box()
     aspect = (y1 - y0) / (x1 - x0)
-    notes = ctx.notes(spec)
+    notes = ctx.notes(layout(spec, ctx.speech).notes)
     ctx.set_height(min(ctx.W * aspect + notes.height + 0.1, ctx.H))
     frame = Frame(notes, left=0.02, right=0.02, top=0.02, above_notes=0.06)
     ax = ctx.axes(frame)
@@ -158,7 +158,12 @@ def samples(box: Bbox, inv: object) -> list[tuple[float, float]]:
 
 
 def labels(
-    ctx: Ctx, ax: object, shapes: Sequence[MapShape], proj: Projection, fills: dict[str, str], highlight: bool
+    ctx: ChartDrawing,
+    ax: object,
+    shapes: Sequence[MapShape],
+    proj: Projection,
+    fills: dict[str, str],
+    highlight: bool,
 ) -> None:
     """Country names set on their countries where they fit, else beside them over a neighbour with a
     leader line; the neighbours' and the sea's in small muted italics where they fit, else left out;
@@ -260,7 +265,7 @@ def labels(
             for s in shapes
             if s.role == "neighbour" and borders(s, region)
         ]
-        extra.append((word("caspian_sea").replace(" ", "\n", 1), proj(CASPIAN), (), land))
+        extra.append((ctx.speech.word("caspian_sea").replace(" ", "\n", 1), proj(CASPIAN), (), land))
     for label, (x, y), where, avoid in extra:
         txt = ctx.text(
             ax, x, y, label, size=small, color=muted, style="italic", ha="center", va="center", zorder=5

@@ -14,7 +14,7 @@ import numpy
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from .base import Ctx
+from .base import ChartDrawing
 
 HAlign = Literal["left", "center", "right"]
 VAlign = Literal["bottom", "baseline", "center", "center_baseline", "top"]
@@ -155,7 +155,7 @@ def _put(text: Text, candidate: Candidate) -> None:
 
 
 def place(
-    ctx: Ctx,
+    ctx: ChartDrawing,
     text: Text,
     candidates: Sequence[Candidate],
     obstacles: Obstacles,

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
 
+from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, Event
-from digibrief.document.words import word
 
-from .base import Ctx, Frame
+from .base import ChartDrawing, Frame
 from .colours import WHITE
 
 
@@ -102,7 +102,7 @@ class Rows:
 
 
 def plan_lane(
-    ctx: Ctx,
+    ctx: ChartDrawing,
     events: tuple[Event, ...],
     label: str,
     prop: FontProperties,
@@ -168,7 +168,7 @@ def plan_lane(
     return LanePlan(label, placed, heights, crossings)
 
 
-def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
+def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     """Lanes of events over the years, at the largest type and fullest labels that fit the medium."""
     t = ctx.theme
     lanes = spec.lanes
@@ -177,7 +177,9 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
     tick_prop = ctx.font()
     gap = ctx.inch(ctx.pt * 0.8)
     left = max((ctx.width(lane.label, lane_prop) for lane in lanes), default=0.2) + gap + 0.04
-    frame = Frame(ctx.notes(spec), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band)
+    frame = Frame(
+        ctx.notes(layout(spec, ctx.speech).notes), left=left, right=0.08, top=0.04, x_labels=ctx.tick_band
+    )
     axes_w = ctx.W - frame.left - frame.right
     if events:
         x0, x1 = min(e.year for e in events), max(e.year for e in events) + 1
@@ -287,4 +289,4 @@ def draw_timeline(ctx: Ctx, spec: ChartSpec) -> None:
                 zorder=4,
             )
     if not events:
-        ctx.text(ax, 0.5, 0.5, word("no_events"), transform=ax.transAxes, ha="center", va="center")
+        ctx.text(ax, 0.5, 0.5, ctx.speech.word("no_events"), transform=ax.transAxes, ha="center", va="center")

@@ -151,11 +151,6 @@ class SpecBuilder:
         **kw: object,
     ) -> ChartSpec:
         focus = next((s.key for s in series if s.emphasis), None)
-        notes = (
-            (word("hollow_note"),)
-            if any(p.status != "verified" and p.value is not None for s in series for p in s.points)
-            else ()
-        )
         return ChartSpec(
             id=spec_id,
             kind=d.kind,
@@ -169,7 +164,6 @@ class SpecBuilder:
             value_range=(ind.range[0], ind.range[1]),
             invert=ind.unit == "rank",
             series=tuple(series),
-            notes=notes,
             **kw,  # type: ignore[arg-type]
         )
 

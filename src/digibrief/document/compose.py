@@ -75,8 +75,11 @@ class Citations:
         refs = []
         for sid, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
             s = self.project.sources[sid]
+            ref = Reference(
+                n, s.publisher, short_publisher(s.publisher), s.title, s.date, s.url, s.note or ""
+            )
             refs.append(
-                Reference(n, s.publisher, short_publisher(s.publisher), s.title, s.date, s.url, s.note or "")
+                replace(ref, linked=markup.addresses(ref.full), note_linked=markup.addresses(ref.note))
             )
         return tuple(refs)
 

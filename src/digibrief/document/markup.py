@@ -18,6 +18,25 @@ from digibrief.vocabulary import safe_url
 Cite = Callable[[list[str]], tuple[int, ...]]
 Resolve = Callable[[Ref], tuple[Run, tuple[str, ...]]]  # a reference -> its run and the sources it read
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
+
+
+def addresses(text: str) -> Text:
+    """Plain text (a reference's title or note) with every web address in it a link run; the
+    sentence's punctuation after an address, and a closing bracket it did not open, stay text."""
+    runs: list[Run] = []
+    at = 0
+    for found in _ADDRESS.finditer(text):
+        url = found.group(0).rstrip(".,;:!?'")
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(".,;:!?'")
+        if found.start() > at:
+            runs.append(Run(text[at : found.start()]))
+        runs.append(Run(url, href=url) if safe_url(url) else Run(url))
+        at = found.start() + len(url)
+    if at < len(text):
+        runs.append(Run(text[at:]))
+    return tuple(runs)
 
 
 def _no_references(ref: Ref) -> tuple[Run, tuple[str, ...]]:

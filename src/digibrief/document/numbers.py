@@ -10,26 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from digibrief.document import words
-from digibrief.document.words import word
+from digibrief.document.words import Speech, word
 
 
-def ordinal(n: int) -> str:
+def ordinal(n: int, speech: Speech | None = None) -> str:
     """24 -> "24th": the ordinal form of the report's language (labels.yaml's ordinal)."""
-    return words.ordinal(n)
+    return (speech or words.current()).ordinal(n)
 
 
 def _decimal(value: float, decimals: int) -> str:
     return words.decimal(value, decimals)
 
 
-def big(value: float) -> str:
-    """165000000 -> "165 million"; 13000 -> "13,000" (in the report's language)."""
+def big(value: float, speech: Speech | None = None) -> str:
+    """165000000 -> "165 million"; 13000 -> "13,000" (in the report's language, or speech's)."""
+    sp = speech or words.current()
     for size, key in ((1e9, "billion"), (1e6, "million")):
         if abs(value) >= size:
             scaled = value / size
             digits = 0 if round(scaled, 1) == round(scaled) else 1
-            return word(key, value=_decimal(scaled, digits))
-    return _decimal(value, 0)
+            return sp.word(key, value=sp.decimal(scaled, digits))
+    return sp.decimal(value, 0)
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,21 @@ def change(before: float, after: float, policy: Policy) -> str:
     return fmt(size, policy.unit, policy.decimals)
 
 
-def fmt(value: float | None, unit: str, decimals: int = 1) -> str:
-    """A value with its unit as a reader expects it: 92.9%, 24th, 0.901, US$230 million."""
+def fmt(value: float | None, unit: str, decimals: int = 1, speech: Speech | None = None) -> str:
+    """A value with its unit as a reader expects it: 92.9%, 24th, 0.901, US$230 million (in the
+    report's language, or speech's when given)."""
+    sp = speech or words.current()
     if value is None:
-        return word("not_available")
+        return sp.word("not_available")
     if unit == "rank":
-        return ordinal(round(value))
+        return sp.ordinal(round(value))
     if unit == "percent":
-        return word("percent", value=_decimal(value, decimals))
+        return sp.word("percent", value=sp.decimal(value, decimals))
     if unit == "usd":
-        return word("usd", value=big(value) if abs(value) >= 1e6 else _decimal(value, 0))
+        return sp.word("usd", value=big(value, sp) if abs(value) >= 1e6 else sp.decimal(value, 0))
     if unit == "count":
-        return big(value)
-    return _decimal(value, decimals)
+        return big(value, sp)
+    return sp.decimal(value, decimals)
 
 
 def period(year: int | None, year_end: int | None = None, reported: str | None = None) -> str:

@@ -211,6 +211,8 @@ class Reference:
     date: str  # as published: "2024", "2024-09" or "2024-09-17"
     url: str | None = None
     note: str = ""
+    linked: Text = ()  # full, with every web address in it a link run (writers never search text)
+    note_linked: Text = ()  # note, the same way
 
     @property
     def full(self) -> str:

@@ -1,11 +1,11 @@
-"""The outputs' fixed words and number symbols, in the report's language: a context every stage runs in.
+"""The outputs' fixed words and number symbols, in the report's language.
 
 report/labels.yaml gives the words (section furniture, table headers, "page N of M", month names,
 "n/a", ordinals); report.yaml's `language` gives the number symbols through Babel's locale data
-(decimal mark, digit grouping, which ordinal form a number takes). compose() builds the document
-inside `speaking(speech)`, and the pipeline draws the charts and runs the writers inside the same
-speech, which the document carries, so every stage prints the same words. Outside any context the
-outputs speak English.
+(decimal mark, digit grouping, which ordinal form a number takes). A Speech holds both; the document
+carries it (Document.speech), and the chart layout, the charts and the writers take it as an argument
+and ask it (speech.word, speech.decimal, ...). compose() builds the document inside `speaking(speech)`,
+for the module functions below; outside any context they speak English.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Speech:
     words: tuple[tuple[str, str], ...] = ()  # only those that differ from the English defaults
     months: tuple[str, ...] = MONTHS
     months_short: tuple[str, ...] = MONTHS_SHORT
-    ordinal: tuple[tuple[str, str], ...] = field(default=tuple(ORDINAL.items()))
+    ordinals: tuple[tuple[str, str], ...] = field(default=tuple(ORDINAL.items()))
 
     @staticmethod
     def of(
@@ -49,6 +49,27 @@ class Speech:
     @functools.cached_property
     def table(self) -> dict[str, str]:
         return {**WORDS, **dict(self.words)}
+
+    def word(self, key: str, **fields: object) -> str:
+        """The fixed word key in this language, its {fields} filled in."""
+        text = self.table[key]
+        return text.format(**fields) if fields else text
+
+    def month(self, number: int, short: bool = False) -> str:
+        return (self.months_short if short else self.months)[number - 1]
+
+    def ordinal(self, n: int) -> str:
+        """24 -> '24th' in English, '24e' with a French labels table: the form Babel's plural rules pick."""
+        forms = dict(self.ordinals)
+        return forms.get(_ordinal_form(self.language, n), forms["other"]).format(n=n)
+
+    def decimal(self, value: float, decimals: int) -> str:
+        """value with digit grouping and decimal mark of this language: 1,234.5 / 1 234,5."""
+        text = f"{value:,.{decimals}f}"
+        if self.language.startswith("en"):
+            return text
+        point, group = _symbols(self.language)
+        return text.replace(",", "\0").replace(".", point).replace("\0", group)
 
 
 ENGLISH = Speech()
@@ -71,20 +92,21 @@ def current() -> Speech:
 
 def word(key: str, **fields: object) -> str:
     """The fixed word key in the current language, its {fields} filled in."""
-    text = current().table[key]
-    return text.format(**fields) if fields else text
+    return current().word(key, **fields)
 
 
 def month(number: int, short: bool = False) -> str:
-    speech = current()
-    return (speech.months_short if short else speech.months)[number - 1]
+    return current().month(number, short)
 
 
 def ordinal(n: int) -> str:
-    """24 -> '24th' in English, '24e' with a French labels table: the form Babel's plural rules pick."""
-    speech = current()
-    forms = dict(speech.ordinal)
-    return forms.get(_ordinal_form(speech.language, n), forms["other"]).format(n=n)
+    """24 -> '24th' in English, '24e' with a French labels table (see Speech.ordinal)."""
+    return current().ordinal(n)
+
+
+def decimal(value: float, decimals: int) -> str:
+    """value with digit grouping and decimal mark of the current language (see Speech.decimal)."""
+    return current().decimal(value, decimals)
 
 
 @functools.lru_cache(maxsize=64)
@@ -107,13 +129,3 @@ def _symbols(language: str) -> tuple[str, str]:
 
     locale = _locale(language)
     return get_decimal_symbol(locale), get_group_symbol(locale)
-
-
-def decimal(value: float, decimals: int) -> str:
-    """value with digit grouping and decimal mark of the current language: 1,234.5 / 1 234,5."""
-    text = f"{value:,.{decimals}f}"
-    language = current().language
-    if language.startswith("en"):
-        return text
-    point, group = _symbols(language)
-    return text.replace(",", "\0").replace(".", point).replace("\0", group)

@@ -23,15 +23,17 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
-from digibrief.document.words import Speech, speaking
+from digibrief.document.words import Speech
 from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
 from digibrief.pipeline.cache import (
     DiskStore,
     digest,
     file_digest,
     fingerprint,
+    read_cached,
     read_manifest,
     tree_fingerprint,
+    whole_image,
     write_all_atomic,
     write_atomic,
     write_manifest,
@@ -411,8 +413,9 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
     for k, req in requests.items():
         keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
-        if not opts.force and path.is_file():
-            data[k] = path.read_bytes()
+        cached = None if opts.force else read_cached(path, req.fmt)
+        if cached is not None:
+            data[k] = cached
             result.charts_cached += 1
         else:
             draw.append((k, req, path))
@@ -493,6 +496,9 @@ def draw_and_render(
                     checkpoint()
                     name = f"chart '{req.chart.id}' ({req.medium})"
                     raise RenderError(f"{name} could not be drawn: {type(exc).__name__}: {exc}") from exc
+                if not whole_image(data[k], req.fmt):  # never cached, never placed as a hole in an output
+                    name = f"chart '{req.chart.id}' ({req.medium})"
+                    raise RenderError(f"{name} could not be read after drawing: not a whole {req.fmt} image")
                 write_atomic(path, data[k])
                 drawn += 1
                 _progress(log, opts, drawn, len(work.draw), req)
@@ -565,8 +571,7 @@ def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) ->
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    with speaking(speech or Speech()):  # the chart's numbers and words in the report's language
-        return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt)
+    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt, speech or Speech())
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
@@ -592,8 +597,7 @@ def render_one(
     writer = importlib.import_module(module_name).render
     takes = inspect.signature(writer).parameters
     extra = {k: v for k, v in (("hint", hint), ("store", store)) if k in takes and v is not None}
-    with speaking(doc.speech):  # the writer's fixed words and numbers in the report's language
-        out = writer(doc, images, theme, options, **extra)
+    out = writer(doc, images, theme, options, **extra)  # in doc.speech's words and number format
     return out, time.perf_counter() - started
 
 
@@ -666,9 +670,9 @@ def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def _versions() -> dict[str, str]:
-    """digibrief's and the drawing libraries' versions, part of every cache key."""
+    """digibrief's, its drawing code's and the drawing libraries' versions, part of every cache key."""
     found = _installed()
-    out = {"digibrief": __version__}
+    out = {"digibrief": __version__, "drawing": _drawing_code()}
     for name in LIBRARIES:
         version = found.get(_normal(name))
         if version is None:  # not a plain dist-info folder (an egg, a zip): ask importlib.metadata
@@ -677,9 +681,28 @@ def _versions() -> dict[str, str]:
             try:
                 version = importlib.metadata.version(name)
             except importlib.metadata.PackageNotFoundError:
-                version = "?"
+                raise RenderError(
+                    f"cannot tell which version of {name} is installed, so cached charts and outputs "
+                    f"could outlive an upgrade; reinstall it with pip"
+                ) from None
         out[name] = version
     return out
+
+
+DRAWING_CODE = ("charts", "document/chartlayout.py")  # what decides a chart's pixels and words
+
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _drawing_code(root: Path = PACKAGE) -> str:
+    """A digest of the chart drawing code's sources under root (the package), so that a change to it
+    draws every chart again (a version number changes only on release)."""
+    files: list[Path] = []
+    for part in DRAWING_CODE:
+        path = root / part
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return fingerprint(*((str(f.relative_to(root)), file_digest(f)) for f in files))
 
 
 def _installed() -> dict[str, str]:

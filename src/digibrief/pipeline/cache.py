@@ -93,6 +93,34 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+_PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+
+
+def whole_image(data: bytes, fmt: str) -> bool:
+    """Whether a cached chart is a whole image of its format: a complete PNG, or an SVG document from
+    its XML declaration to its closing tag. Junk, a truncated write or another file is not."""
+    if fmt == "png":
+        return data.startswith(_PNG_START) and data.endswith(_PNG_END)
+    if fmt == "svg":
+        return data.lstrip().startswith(b"<?xml") and data.rstrip().endswith(b"</svg>")
+    return False
+
+
+def read_cached(path: Path, fmt: str) -> bytes | None:
+    """A cached chart's bytes, or None when it is missing or unreadable; an unreadable entry is
+    removed, so that the build draws the chart again."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        data = b""
+    if whole_image(data, fmt):
+        return data
+    path.unlink(missing_ok=True)
+    return None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data next to path and move it into place only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)

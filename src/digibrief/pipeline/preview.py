@@ -104,4 +104,6 @@ def _chart_sheet(opts: BuildOptions) -> bytes:
     from digibrief import charts
 
     resolved = resolve(opts)
-    return charts.contact_sheet([f.chart for f in resolved.doc.figures()], resolved.theme)
+    return charts.contact_sheet(
+        [f.chart for f in resolved.doc.figures()], resolved.theme, speech=resolved.doc.speech
+    )

@@ -76,6 +76,19 @@ def _url(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_url)]
+
+
+def _language(value: str) -> str:
+    """Refuse a language whose number symbols and ordinal forms Babel does not know, rather than
+    silently printing English numbers."""
+    from babel import localedata
+
+    if not localedata.exists(value.replace("-", "_")):
+        raise ValueError(f"unknown language {value!r}: expected a code such as 'en', 'fr' or 'ru'")
+    return value
+
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$"), AfterValidator(_language)]
 Unit = Literal["percent", "rank", "score", "count", "usd", "per100", "index"]
 
 
@@ -407,7 +420,7 @@ class ReportFile(Strict):
     edition: DateText
     publisher: Line
     author: Line
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    language: Language = "en"
     keywords: list[Line] = []
     paper: Literal["a4", "letter"] = "a4"
     countries: Annotated[list[CountryId], Field(min_length=1)]

@@ -1,1 +1,1 @@
-"""Document -> bytes, one subpackage per output format; no writer reads the project or touches the disk."""
+"""Document -> bytes, one subpackage per output format; no writer reads the project or opens an output file."""

@@ -372,16 +372,19 @@ def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     """Numbered sources, each with an anchor that citation markers link to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
     out: list[Flowable] = [CondPageBreak(st.body_size * 10), ctx.heading("References", st.h2)]
-    muted, ink = hexstr(pal.muted), hexstr(pal.ink)
+    muted = hexstr(pal.muted)
     items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Decimal"}})
     for ref in b.items:
         anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
         ctx.anchored.add(ref.number)
-        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.linked(ref.full, ink)
+        # its url field, linked, and the addresses that the document made links in its text and note
+        text = (f'<a name="{ref_anchor(ref.number)}"/>' if anchor else "") + m.text(
+            ref.linked or (d.Run(ref.full),)
+        )
         if ref.url:  # on a line of its own, so that it breaks only when longer than the line
             text += "<br/>" + m.link(ref.url)
         if ref.note:
-            text += f'<br/><font color="{muted}">{m.linked(ref.note, muted)}</font>'
+            text += f'<br/><font color="{muted}">{m.text(ref.note_linked or (d.Run(ref.note),))}</font>'
         li = items.add("LI")
         label, body = li.add("Lbl"), li.add("LBody")
         out.append(KeepTogether([Para(text, st.ref, bulletText=f"[{ref.number}]", tag=body, label=label)]))

@@ -5,9 +5,10 @@
 
 Pages: a cover, then body pages with a running header (report and section title) and "page N of M".
 The contents and M come from a multi-pass build. Headings become PDF outline entries and named
-destinations; citation markers link to the numbered references. Nothing is read from disk except the
-theme's font files, nothing is written, and the bytes depend only on the inputs (doc.meta.epoch is the
-only date embedded).
+destinations; citation markers link to the numbered references. Words and number formats come from
+doc.speech. Nothing is read from disk except the theme's font files; the only thing written is what
+render and warm put in the store they are given (parsed charts, pickled: see images.py), and the bytes
+depend only on the inputs (doc.meta.epoch is the only date embedded).
 
 The PDF is tagged (PDF/UA-1): the story is built with its structure elements (tagging.py), the last
 pass draws them as marked content, and postprocess.py writes the structure tree and metadata.
@@ -77,18 +78,12 @@ def warm(
     will render the brief while the other charts are still being drawn, and render finds it parsed."""
     fonts = register(theme.fonts)
     styles = Styles(theme, fonts, Palette.from_theme(theme))
-    chart_flowables(
-        [req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, _ignore, store
-    )
+    chart_flowables([req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, store)
 
 
 def _width(req: ImageRequest, page: Page) -> float:
     """A locator map is set at its medium's size, every other chart at the measure."""
     return MEDIA["print_map"].width_in * 72 if req.medium == "print_map" else page.frame_width
-
-
-def _ignore(warning: str) -> None:
-    pass  # render warns again about a chart it cannot read
 
 
 def render(
@@ -115,7 +110,7 @@ def render(
     charts: dict[tuple[str, str], Flowable] = {}
     for width in sorted({_width(r, page) for r in requests}):
         wide = [r for r in requests if _width(r, page) == width]
-        charts |= chart_flowables(wide, images, width, styles, glyphs.warn, store)
+        charts |= chart_flowables(wide, images, width, styles, store)
     ctx = Ctx(styles, markup, page, charts)
     known = _Hint.read(hint)
     story, title_height, structure = _story(doc, ctx, known.pages)
@@ -139,7 +134,7 @@ def render(
         displayDocTitle=1,
         invariant=1,
     )
-    decor = PageDecor(page, styles, glyphs, meta)
+    decor = PageDecor(page, styles, glyphs, meta, doc.speech)
     templates = [
         PageTemplate(
             "cover", frames=decor.cover_frames(title_height), onPage=decor.cover, autoNextPageTemplate="body"

@@ -1,10 +1,12 @@
 """Chart images → flowables: SVG stays vector (svglib), scaled to the measure; PNG is placed as an image.
 
 Parsing SVG is most of the writer's time (svglib builds a shape per element and resolves its style),
-so each image is parsed once and kept for the next render in this process (watch re-renders the same
-charts) and, pickled, in the pipeline's store for the next build (about 40 times faster to load than
-to parse). Charts are drawn only in the passes that can be the last one. A missing or unreadable image becomes a framed placeholder of the chart's size plus
-a warning, never a failed build.
+so each image is parsed once and its drawing, pickled, is kept in the store the render is given (the
+pipeline's DiskStore, output/.cache/pdf/: the one place the PDF writer's data reaches the disk), where
+warm() leaves it for this build's render and the next build finds it (about 40 times faster to load
+than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
+that can be the last one. A missing or unreadable image fails the render with a RenderError naming the
+chart: a brief never ships with a hole where a chart was.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ import io
 import logging
 import pickle
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib.metadata import version
 
 from reportlab import rl_config
@@ -25,17 +25,12 @@ from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
-from digibrief.document.words import word
-from digibrief.vocabulary import MEDIA
+from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
 from digibrief.writers.pdf.fonts import map_family
-from digibrief.writers.pdf.styles import Grid, Styles
-from digibrief.writers.pdf.tagging import Para
+from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple[str, float, str], Flowable] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 class Chart(Flowable):
@@ -64,40 +59,31 @@ def chart_flowables(
     images: Images,
     width: float,
     styles: Styles,
-    warn: Callable[[str], None],
     store: Store | None = None,
 ) -> dict[tuple[str, str], Flowable]:
     font = styles.fonts.regular
     keys = {req.key: _cache_key(images[req.key], width, font) for req in requests if req.key in images}
-    with _cache_lock:
-        in_memory = {k: _cache[ck] for k, ck in keys.items() if ck in _cache}
     stored = {}
     if store is not None:
-        stored = {k: c for k in keys if k not in in_memory if (c := _unpickle(store.get(_stored(keys[k]))))}
-    todo = {k: images[k] for k in keys if k not in in_memory and k not in stored}
+        stored = {k: c for k in keys if (c := _unpickle(store.get(_stored(keys[k]))))}
+    todo = {k: images[k] for k in keys if k not in stored}
     _map_svg_fonts(todo.values(), styles)
-    read = _read_all(todo, width, font)
-    if store is not None:  # what this process parsed, here or for another output folder, is kept here too
-        for k, chart in {**in_memory, **read}.items():
+    errors: dict[tuple[str, str], str] = {}
+    read = _read_all(todo, width, font, errors)
+    if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
+        for k, chart in read.items():
             if chart is not None and chart.drawing and not store.has(_stored(keys[k])):
                 store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
-    parsed = {**in_memory, **stored, **read}
-    with _cache_lock:
-        for k, image in parsed.items():
-            if image is not None:
-                _cache[keys[k]] = image
-                _cache.move_to_end(keys[k])
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    parsed = {**stored, **read}
 
     out: dict[tuple[str, str], Flowable] = {}
     for req in requests:
         image = parsed.get(req.key)
         if req.key not in images:
-            warn(f"PDF: no image for chart '{req.chart.id}' ({req.medium}); a placeholder is shown")
-        elif image is None:
-            warn(f"PDF: chart '{req.chart.id}' ({req.medium}) could not be read; a placeholder is shown")
-        out[req.key] = image or _placeholder(width, width * MEDIA[req.medium].aspect, styles)
+            raise RenderError(f"chart '{req.chart.id}' ({req.medium}): no image was drawn for the brief")
+        if image is None:
+            raise RenderError(f"chart '{req.chart.id}' ({req.medium}) could not be read: {errors[req.key]}")
+        out[req.key] = image
     return out
 
 
@@ -148,31 +134,36 @@ def _unpickle(data: bytes | None) -> Chart | None:
 
 
 def _read_all(
-    todo: dict[tuple[str, str], bytes], width: float, font: str
+    todo: dict[tuple[str, str], bytes], width: float, font: str, errors: dict[tuple[str, str], str]
 ) -> dict[tuple[str, str], Chart | None]:
-    return {k: _read(data, width, font) for k, data in todo.items()}
-
-
-def _read(data: bytes, width: float, font: str) -> Chart | None:
-    try:
-        if data.startswith(_PNG):
-            img = Image(io.BytesIO(data))
-            height = img.imageHeight * width / img.imageWidth
-            img.drawWidth, img.drawHeight = width, height
-            return Chart(width, height, image=img)
-        svglog = logging.getLogger("svglib.svglib")
-        level, checking = svglog.level, rl_config.shapeChecking
-        svglog.setLevel(logging.ERROR)  # unsupported-attribute chatter is not a warning for the reader
-        rl_config.shapeChecking = 0  # per-attribute validation of trusted shapes costs ~10% of the parse
+    """Each image parsed; what could not be, None, with the reason in errors."""
+    out: dict[tuple[str, str], Chart | None] = {}
+    for k, data in todo.items():
         try:
-            drawing = svg2rlg(io.BytesIO(data))
-        finally:
-            svglog.setLevel(level)
-            rl_config.shapeChecking = checking
-    except Exception:
-        return None
+            out[k] = _read(data, width, font)
+        except Exception as exc:  # svglib and reportlab raise anything on a damaged image
+            out[k], errors[k] = None, f"{type(exc).__name__}: {exc}"
+    return out
+
+
+def _read(data: bytes, width: float, font: str) -> Chart:
+    """An image as a chart flowable at width; raises when the image cannot be read."""
+    if data.startswith(_PNG):
+        img = Image(io.BytesIO(data))
+        height = img.imageHeight * width / img.imageWidth
+        img.drawWidth, img.drawHeight = width, height
+        return Chart(width, height, image=img)
+    svglog = logging.getLogger("svglib.svglib")
+    level, checking = svglog.level, rl_config.shapeChecking
+    svglog.setLevel(logging.ERROR)  # unsupported-attribute chatter is not a warning for the reader
+    rl_config.shapeChecking = 0  # per-attribute validation of trusted shapes costs ~10% of the parse
+    try:
+        drawing = svg2rlg(io.BytesIO(data))
+    finally:
+        svglog.setLevel(level)
+        rl_config.shapeChecking = checking
     if drawing is None or not drawing.width or not drawing.height:
-        return None
+        raise ValueError("not an SVG drawing with a size")
     scale = width / drawing.width
     drawing.scale(scale, scale)
     drawing.width, drawing.height = width, drawing.height * scale
@@ -180,14 +171,3 @@ def _read(data: bytes, width: float, font: str) -> Chart | None:
     # unembedded Helvetica
     drawing.__dict__["initialFontName"] = font
     return Chart(width, drawing.height, drawing=pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _placeholder(width: float, height: float, styles: Styles) -> Flowable:
-    box = Grid(
-        [[Para(word("chart_missing"), styles.placeholder)]],  # tagged as the content of its Figure
-        font=styles.fonts.regular,
-        colWidths=[width],
-        rowHeights=[height],
-    )
-    box.setStyle([("BOX", (0, 0), (-1, -1), 0.5, styles.pal.rule), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
-    return box

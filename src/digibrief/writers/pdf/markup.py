@@ -12,7 +12,6 @@ Links and runs in another language are bracketed by zero-width <onDraw> callback
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import unquote
@@ -23,8 +22,6 @@ from digibrief.document.types import Run, Text
 from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
 from digibrief.writers.pdf.fonts import Glyphs
 from digibrief.writers.pdf.tagging import CLOSE_CB, OPEN_CB, Inline
-
-_URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 def readable_url(url: str) -> str:
@@ -133,20 +130,6 @@ class Markup:
             return label
         link = f"<a href={quoteattr(safe)} color={quoteattr(colour or self.link_colour)}>{label}</a>"
         return self.inline(Inline(("Link",), contents=_described(shown or readable_url(url), safe)), link)
-
-    def linked(self, s: str, colour: str) -> str:
-        """Plain text in which every web address is a link, set in the text's colour (so the page looks
-        the same and the address in the text is no longer a dead one)."""
-        out, at = [], 0
-        for found in _URL.finditer(s):
-            url = found.group(0).rstrip(".,;:!?'")
-            while url.endswith(")") and url.count(")") > url.count("("):
-                url = url[:-1].rstrip(".,;:!?'")
-            out.append(self.plain(s[at : found.start()]))
-            out.append(self.link(url, shown=url, colour=colour) if safe_url(url) else self.plain(url))
-            at = found.start() + len(url)
-        out.append(self.plain(s[at:]))
-        return "".join(out)
 
 
 def _described(text: str, url: str) -> str:

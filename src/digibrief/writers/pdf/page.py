@@ -9,7 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
 from digibrief.document.types import Meta
-from digibrief.document.words import word
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.writers.pdf.flowables import BriefTemplate
 from digibrief.writers.pdf.fonts import Glyphs
 from digibrief.writers.pdf.styles import Page, Palette, Styles
@@ -34,8 +34,9 @@ def body_frame(page: Page) -> Frame:
 
 
 class PageDecor:
-    def __init__(self, page: Page, styles: Styles, glyphs: Glyphs, meta: Meta):
+    def __init__(self, page: Page, styles: Styles, glyphs: Glyphs, meta: Meta, speech: Speech = ENGLISH):
         self.page = page
+        self.speech = speech  # the document's: "page N of M" in its words
         self.st = styles
         self.fonts = styles.fonts
         self.pal = styles.pal
@@ -100,7 +101,7 @@ class PageDecor:
         with artifact(c, "Pagination", "Footer"):
             c.drawString(p.left, yf, _fit(self.footer, f.regular, size, p.frame_width * 0.6))
             total = max(doc.total_pages, doc.page)
-            c.drawRightString(p.width - p.right, yf, word("page_of", page=doc.page, total=total))
+            c.drawRightString(p.width - p.right, yf, self.speech.word("page_of", page=doc.page, total=total))
         c.restoreState()
 
 

@@ -99,6 +99,15 @@ class StableChartData(ChartData):
 # --- drawing -------------------------------------------------------------------------------------------
 
 
+def _positive_axis_ids(chart: Chart) -> None:
+    """Number the chart's axes 1, 2, ... in their order: python-pptx's bar-chart template writes negative
+    ids, which the schema (an unsignedInt) refuses; every c:axId and c:crossAx keeps its pairing."""
+    plot_area = chart._chartSpace.chart.plotArea
+    ids: dict[str, str] = {}
+    for el in plot_area.iter(qn("c:axId"), qn("c:crossAx")):
+        el.set("val", ids.setdefault(el.get("val"), str(len(ids) + 1)))
+
+
 class ChartDrawer:
     def __init__(self, created: dt.datetime):
         self.created = created
@@ -121,6 +130,7 @@ class ChartDrawer:
         frame.name = el.name
         frame._element.nvGraphicFramePr.cNvPr.set("descr", el.alt)  # no public alt-text API
         chart = frame.chart
+        _positive_axis_ids(chart)
         chart.has_title = False
         chart.has_legend = False
         chart.font.size = Pt(n.label_size)

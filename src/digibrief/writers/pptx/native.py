@@ -1,22 +1,22 @@
-"""A ChartSpec as a native chart: its data, series colours, axes and direct labels, laid out (pure).
+"""A chart's layout as a native chart: its data, series colours, plot area and label positions (pure).
 
-The same spec the PDF draws with matplotlib becomes a chart PowerPoint can edit: lines over years on a
-time axis (gaps, never zeros, where a year has no value), ranks on a reversed axis, bars and 100%
-columns. Labels are written by digibrief in the document's number format and placed here, where the
-plot area is fixed, so that end labels never overlap. Nothing here imports python-pptx.
+The layout the PDF's charts draw (document/chartlayout: value axis, marks, every label's text, notes)
+becomes a chart PowerPoint can edit: lines over years on a time axis (gaps, never zeros, where a year
+has no value), ranks on a reversed axis, bars and 100% columns. Only sizes are decided here: the plot
+area and how far end labels move apart so that they never overlap. Nothing here imports python-pptx.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from digibrief.document.numbers import fmt
-from digibrief.document.types import ChartSpec, Series, SeriesPoint, colour_slots
-from digibrief.document.words import word
-from digibrief.writers.pptx.palette import Colours, blend, legible, on
+from digibrief.document.chartlayout import ChartLayout, LaidSeries, layout
+from digibrief.document.types import ChartSpec, Series, colour_slots
+from digibrief.document.words import ENGLISH, Speech
+from digibrief.writers.pptx.palette import Colours, blend, legible
+from digibrief.writers.pptx.palette import on as on_colour
 from digibrief.writers.pptx.text import LINE, Metrics
 
 Kind = Literal["line", "bar", "stacked"]
@@ -96,22 +96,6 @@ class NativeChart:
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def known(points: Sequence[SeriesPoint]) -> list[SeriesPoint]:
-    return [p for p in points if p.value is not None]
-
-
-def nice_step(span: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` intervals."""
-    if span <= 0:
-        return 1.0
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * power + 1e-12:
-            return m * power
-    return 10 * power
-
-
 def excel_format(unit: str, decimals: int, step: float | None = None) -> str:
     """The Excel number format of a unit: for cells in Edit Data, or for axis ticks at a given step."""
     if step is None:
@@ -129,48 +113,29 @@ def excel_format(unit: str, decimals: int, step: float | None = None) -> str:
     return number
 
 
-def tick_text(unit: str, value: float) -> str:
-    """About what an axis tick shows, for measuring its width."""
-    return f"{value:g}" + ("%" if unit == "percent" else "")
-
-
 def year_step(first: int, last: int) -> int:
     span = last - first
     return 1 if span <= 8 else 2 if span <= 18 else 5
 
 
-def value_axis(spec: ChartSpec, values: list[float]) -> Axis:
-    """Round limits and ticks: the indicator's range when the data fills it, else round numbers."""
-    hi = max(values, default=1.0)
-    lo = min(values, default=0.0)
-    if spec.invert:
-        step = nice_step(hi)
-        top = math.ceil(hi * 1.08 / step) * step
-        return Axis(0.0, top, step, excel_format(spec.unit, 0, step), reverse=True)
-    if spec.value_range is not None and spec.value_range[0] <= lo and hi <= spec.value_range[1]:
-        low, high = spec.value_range
-        if hi - min(lo, 0) >= 0.4 * (high - low):
-            step = nice_step(high - low)
-            return Axis(low, high, step, excel_format(spec.unit, spec.decimals, step))
-    low = min(0.0, lo)
-    step = nice_step(hi - low)
-    high = math.ceil(hi / step) * step if hi > 0 else step
-    return Axis(math.floor(low / step) * step, high, step, excel_format(spec.unit, spec.decimals, step))
+def axis_of(lay: ChartLayout, unit: str) -> Axis:
+    """The layout's value axis with its Excel tick format."""
+    a = lay.axis
+    fmt_unit = "rank" if a.reverse else unit
+    return Axis(
+        a.lo,
+        a.hi,
+        a.step,
+        excel_format(fmt_unit, a.decimals, a.step),
+        reverse=a.reverse,
+        visible=a.shown,
+        gridlines=a.shown,
+    )
 
 
 def one_line(text: str) -> str:
     """Spaces made non-breaking: chart apps wrap data labels at a width of their own choosing."""
     return text.replace(" ", "\u00a0")
-
-
-def text_of(spec: ChartSpec, value: float | None) -> str:
-    return fmt(value, spec.unit, spec.decimals)
-
-
-def chart_notes(spec: ChartSpec, bars: bool, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    """spec.notes (the hollow-marker note says 'bars' under bars), then extra notes."""
-    notes = [word("hollow_note_bars") if bars and n == word("hollow_note") else n for n in spec.notes]
-    return tuple(notes + [e for e in extra if e not in notes])
 
 
 def spread(wanted: list[float], height: float, low: float, high: float) -> list[float]:
@@ -197,21 +162,23 @@ def spread(wanted: list[float], height: float, low: float, high: float) -> list[
 class Builder:
     """Lays out native charts in a frame of w x h points, with labels at size in the theme's font."""
 
-    def __init__(self, colours: Colours, m: Metrics, size: float, font: str):
+    def __init__(self, colours: Colours, m: Metrics, size: float, font: str, speech: Speech = ENGLISH):
         self.c = colours
         self.m = m
         self.size = size
         self.font = font
+        self.speech = speech  # the document's: the layout's words and numbers
 
     def build(self, spec: ChartSpec, w: float, h: float) -> NativeChart | None:
         """The native chart for spec in a w x h frame; None when the spec has no value to draw."""
-        if not any(known(s.points) for s in spec.series):
+        lay = layout(spec, self.speech)
+        if lay.empty:
             return None
         if spec.kind == "peer_bar":
-            return self.bars(spec, w, h)
+            return self.bars(spec, lay, w, h)
         if spec.kind == "online_offline":
-            return self.stacked(spec, w, h)
-        return self.lines(spec, w, h)
+            return self.stacked(spec, lay, w, h)
+        return self.lines(spec, lay, w, h)
 
     def _width(self, text: str, bold: bool = False) -> float:
         return self.m.width(text, self.size, bold)
@@ -255,37 +222,19 @@ class Builder:
             for i in colour_slots(series)
         ]
 
-    def lines(self, spec: ChartSpec, w: float, h: float) -> NativeChart:
-        years = sorted({p.year for s in spec.series for p in s.points})
-        by_year = [{p.year: p for p in s.points} for s in spec.series]
-        values = [p.value for s in spec.series for p in known(s.points)]
-        axis = value_axis(spec, [v for v in values if v is not None])
+    def lines(self, spec: ChartSpec, lay: ChartLayout, w: float, h: float) -> NativeChart:
+        years = [int(y) for y in lay.categories]
+        axis = axis_of(lay, spec.unit)
         styles = self.styles(spec.series)
-        single = len(spec.series) == 1
         pitch = self.size * LINE
-        ticks = [
-            axis.minimum + k * axis.major
-            for k in range(round((axis.maximum - axis.minimum) / axis.major) + 1)
-        ]
-        tick_w = max(self._width(tick_text(spec.unit, t)) for t in ticks)
+        tick_w = max((self._width(t) for t in lay.axis.labels), default=0.0)
         left = tick_w + 10
         bottom = pitch + 8
-        top = pitch + 4 if single else pitch / 2 + 4
-        ends: list[tuple[int, int, str, str, bool]] = []  # series, point index, text, colour, bold
-        for i, s in enumerate(spec.series):
-            have = [k for k, y in enumerate(years) if by_year[i].get(y) and by_year[i][y].value is not None]
-            if not have:
-                continue
-            last = have[-1]
-            value = by_year[i][years[last]].value
-            text = text_of(spec, value) if single else one_line(f"{s.label} {text_of(spec, value)}")
-            ends.append((i, last, text, styles[i][1], s.emphasis))
+        ends = [(i, s) for i, s in enumerate(lay.series) if s.end]
+        top = pitch / 2 + 4 if ends else pitch + 4
+        point_w = max((self._width(lb.text, True) for s in lay.series for lb in s.labels), default=0.0)
         right = (
-            max(self._width(t, b) for *_, t, _, b in ends) + 14
-            if not single
-            else self._width(ends[0][2]) / 2 + 8
-            if ends
-            else 8
+            max(self._width(one_line(s.end), s.emphasis) for _, s in ends) + 14 if ends else point_w / 2 + 8
         )
         plot_w, plot_h = w - left - right, h - top - bottom
 
@@ -293,41 +242,36 @@ class Builder:
             share = (v - axis.minimum) / (axis.maximum - axis.minimum)
             return top + (share if axis.reverse else 1 - share) * plot_h
 
-        series_out: list[NSeries] = []
-        labels: dict[int, list[Label]] = {i: [] for i in range(len(spec.series))}
-        if single:  # one line: every point carries its value, above it
-            s = spec.series[0]
-            for k, y in enumerate(years):
-                p = by_year[0].get(y)
-                if p is not None and p.value is not None:
-                    labels[0].append(Label(k, text_of(spec, p.value), styles[0][1], "t", bold=True))
-        else:
-            wanted = [y_of(by_year[i][years[k]].value or 0.0) for i, k, *_ in ends]
-            placed = spread(wanted, pitch, top - pitch / 2, top + plot_h + pitch / 2)
-            for (i, k, text, colour, bold), want, got in zip(ends, wanted, placed, strict=True):
-                labels[i].append(Label(k, text, colour, "r", bold=bold, dy=got - want))
-        overlays: list[NSeries] = []
-        for i, s in enumerate(spec.series):
-            colour, _, width, marker, dash, msize = styles[i]
-            vals = tuple(by_year[i][y].value if y in by_year[i] else None for y in years)
-            hollow = tuple(
-                k
-                for k, y in enumerate(years)
-                if y in by_year[i] and by_year[i][y].value is not None and by_year[i][y].status != "verified"
+        labels: dict[int, list[Label]] = {i: [] for i in range(len(lay.series))}
+        for i, s in enumerate(lay.series):  # values written at points, above them
+            labels[i] += [Label(lb.at, lb.text, styles[i][1], "t", bold=True) for lb in s.labels]
+        # end labels at the right of their last points, moved apart (the layout's column, and the
+        # labels of lines that end early, which a native chart cannot set beside free space)
+        wanted = [y_of(s.marks[s.last].value or 0.0) for _, s in ends]
+        placed = spread(wanted, pitch, top - pitch / 2, top + plot_h + pitch / 2)
+        for (i, s), want, got in zip(ends, wanted, placed, strict=True):
+            labels[i].append(
+                Label(s.last, one_line(s.end), styles[i][1], "r", bold=s.emphasis, dy=got - want)
             )
+        series_out: list[NSeries] = []
+        overlays: list[NSeries] = []
+        for i, s in enumerate(lay.series):
+            colour, _, width, marker, dash, msize = styles[i]
+            vals = tuple(m.value for m in s.marks)
+            hollow = tuple(k for k, m in enumerate(s.marks) if m.open)
             series_out.append(
-                NSeries(s.label, vals, colour, width, marker, msize, dash, hollow, (), tuple(labels[i]))
+                NSeries(s.name, vals, colour, width, marker, msize, dash, hollow, (), tuple(labels[i]))
             )
             if hollow:  # open markers as a ring: a disc in the series colour under one in the background's,
                 # each a series of its own, since LibreOffice draws neither point styles nor marker outlines
                 marks = tuple(v if k in hollow else None for k, v in enumerate(vals))
                 ring = max(msize, 7)
                 overlays.append(
-                    NSeries(f"{s.label}: {UNVERIFIED}", marks, colour, 0.0, "circle", ring + 4, overlay=True)
+                    NSeries(f"{s.name}: {UNVERIFIED}", marks, colour, 0.0, "circle", ring + 4, overlay=True)
                 )
                 overlays.append(
                     NSeries(
-                        f"{s.label}: {UNVERIFIED} (open)",
+                        f"{s.name}: {UNVERIFIED} (open)",
                         marks,
                         self.c.background,
                         0.0,
@@ -337,7 +281,7 @@ class Builder:
                     )
                 )
         # the focus country is drawn last, on top of its peers, and open markers over everything
-        order = sorted(range(len(series_out)), key=lambda i: spec.series[i].emphasis)
+        order = sorted(range(len(series_out)), key=lambda i: lay.series[i].emphasis)
         return self._chart(
             "line",
             spec,
@@ -349,53 +293,29 @@ class Builder:
             size=(w, h),
             dates=True,
             year_step=year_step(years[0], years[-1]),
-            notes=chart_notes(spec, bars=False),
+            notes=lay.notes,
         )
 
     # --- bars: peer_bar ---------------------------------------------------------------------------
 
-    def bars(self, spec: ChartSpec, w: float, h: float) -> NativeChart:
+    def bars(self, spec: ChartSpec, lay: ChartLayout, w: float, h: float) -> NativeChart:
         c = self.c
-        focus_any = any(s.emphasis for s in spec.series)
-        rows = [(s, known(s.points)[-1] if known(s.points) else None) for s in spec.series]
-        have = [r for r in rows if r[1] is not None]
-        missing = [r for r in rows if r[1] is None]
-        have.sort(key=lambda r: (r[1].value or 0.0) * (1 if spec.invert else -1))  # type: ignore[union-attr]
-        rows = have + missing
-        show_year = len({p.year for _, p in have if p is not None}) > 1
-
-        def label(p: SeriesPoint | None) -> str:
-            if p is None:
-                return word("not_available")
-            return f"{text_of(spec, p.value)} ({p.year})" if show_year else text_of(spec, p.value)
-
-        names = tuple(s.label + ("" if p is not None else " (no data)") for s, p in rows)
-        values = tuple(p.value if p is not None else None for _, p in rows)
-        colours = [c.focus if s.emphasis or not focus_any else c.peer for s, _ in rows]
+        rows = lay.series
+        focus_any = any(r.emphasis for r in rows)
+        values = tuple(r.marks[0].value for r in rows)
+        colours = [c.focus if r.emphasis or not focus_any else c.peer for r in rows]
         base = c.focus if not focus_any else c.peer
         labels = tuple(
-            Label(k, label(p), c.focus_text if s.emphasis else c.ink, "outEnd", bold=s.emphasis)
-            for k, (s, p) in enumerate(rows)
-            if p is not None
+            Label(k, r.labels[0].text, c.focus_text if r.emphasis else c.ink, "outEnd", bold=r.emphasis)
+            for k, r in enumerate(rows)
+            if r.marks[0].value is not None
         )
-        known_values = [v for v in values if v is not None]
-        hi = max(known_values, default=1.0)
-        if spec.value_range is not None and spec.value_range[1] >= hi and hi >= 0.4 * spec.value_range[1]:
-            hi = spec.value_range[1]
-        lo = min(0.0, *known_values)
-        axis = Axis(
-            lo,
-            hi if hi > lo else lo + 1,
-            nice_step(hi - lo),
-            excel_format(spec.unit, spec.decimals),
-            visible=False,
-            gridlines=False,
-        )
+        names = tuple(str(n) for n in lay.categories)
         left = max(self._width(n, True) for n in names) + 12
         right = max((self._width(lb.text, lb.bold) for lb in labels), default=0.0) + 12
         n = max(len(rows), 1)
         height = min(h, n * MAX_BAR_ROW + 8)
-        hollow = tuple(k for k, (_, p) in enumerate(rows) if p is not None and p.status != "verified")
+        hollow = tuple(k for k, r in enumerate(rows) if r.marks[0].open)
         series = NSeries(
             spec.subtitle or spec.unit_label or "value",
             values,
@@ -409,32 +329,26 @@ class Builder:
             spec,
             categories=names,
             series=(series,),
-            values=axis,
+            values=axis_of(lay, spec.unit),
             number_format=excel_format(spec.unit, spec.decimals),
             plot=(left / w, 4 / height, (w - left - right) / w, (height - 8) / height),
             size=(w, height),
             gap_width=45,
             categories_reversed=True,
             names=c.ink,
-            notes=chart_notes(spec, bars=True),
+            notes=lay.notes,
         )
 
     # --- 100% columns: online_offline -------------------------------------------------------------
 
-    def stacked(self, spec: ChartSpec, w: float, h: float) -> NativeChart:
+    def stacked(self, spec: ChartSpec, lay: ChartLayout, w: float, h: float) -> NativeChart:
         c = self.c
-        s = next((x for x in spec.series if x.key == "online"), spec.series[0])
-        by_year = {p.year: p for p in s.points}
-        have = [p.year for p in known(s.points)]
-        years = list(range(min(have), max(have) + 1))
-        missing = [y for y in years if y not in have]
-        online = tuple(by_year[y].value if y in have else None for y in years)
-        offline = tuple(None if v is None else 100.0 - v for v in online)
+        on, off = lay.series
+        years = [str(y) for y in lay.categories]
         pitch = self.size * LINE
-        last = len(years) - 1
-        hollow = tuple(k for k, y in enumerate(years) if y in have and by_year[y].status != "verified")
-        end_on = one_line(f"{text_of(spec, online[last])} online")
-        end_off = one_line(f"{text_of(spec, offline[last])} offline")
+        last = on.last
+        hollow = tuple(k for k, m in enumerate(on.marks) if m.open)
+        end_on, end_off = one_line(on.end), one_line(off.end)
         w_on, w_off = self._width(end_on, True), self._width(end_off)
         right = max(w_on, w_off) + 16
         bottom = pitch + 8
@@ -442,26 +356,20 @@ class Builder:
         bar_w = plot_w / len(years) / (1 + GAP_COLUMNS / 100)
         fill_off = blend(c.rule, c.background, 0.35)
         on_labels = [
-            Label(k, text_of(spec, v), c.focus_text if k in hollow else on(c.focus), "ctr", bold=True)
-            for k, v in enumerate(online)
-            if v is not None and k != last
+            Label(lb.at, lb.text, c.focus_text if lb.at in hollow else on_colour(c.focus), "ctr", bold=True)
+            for lb in on.labels
         ]
-        off_labels = [
-            Label(k, text_of(spec, v), c.ink, "ctr")
-            for k, v in enumerate(offline)
-            if v is not None and k != last
-        ]
+        off_labels = [Label(lb.at, lb.text, c.ink, "ctr") for lb in off.labels]
         # the last column names its two parts, to its right, instead of a legend
         on_labels.append(Label(last, end_on, c.focus_text, "ctr", bold=True, dx=bar_w / 2 + w_on / 2 + 6))
         off_labels.append(Label(last, end_off, c.muted, "ctr", dx=bar_w / 2 + w_off / 2 + 6))
-        extra = [word("no_data_for", years=", ".join(str(y) for y in missing))] if missing else []
         return self._chart(
             "stacked",
             spec,
-            categories=tuple(str(y) for y in years),
+            categories=tuple(years),
             series=(
-                NSeries(word("online"), online, c.focus, hollow=hollow, labels=tuple(on_labels)),
-                NSeries(word("offline"), offline, fill_off, labels=tuple(off_labels)),
+                NSeries(on.name, _values(on), c.focus, hollow=hollow, labels=tuple(on_labels)),
+                NSeries(off.name, _values(off), fill_off, labels=tuple(off_labels)),
             ),
             values=Axis(
                 0.0, 1.0, 0.25, "0%", visible=False, gridlines=False
@@ -470,5 +378,9 @@ class Builder:
             plot=(8 / w, 4 / h, plot_w / w, (h - 4 - bottom) / h),
             size=(w, h),
             gap_width=GAP_COLUMNS,
-            notes=chart_notes(spec, bars=True, extra=extra),
+            notes=lay.notes,
         )
+
+
+def _values(s: LaidSeries) -> tuple[float | None, ...]:
+    return tuple(m.value for m in s.marks)

@@ -21,7 +21,6 @@ from digibrief.document.types import (
     Section,
     Table,
 )
-from digibrief.document.words import word
 from digibrief.writers.pptx.layout import PT_PER_IN, Box, Element, Plan, RectEl, SlidePlan, TextEl
 from digibrief.writers.pptx.notes import said, sentence
 from digibrief.writers.pptx.palette import blend
@@ -156,7 +155,7 @@ class Planner(SlideMaker):
     def closing(self) -> SlidePlan:
         meta = self.doc.meta
         return self.title_slide(
-            word("questions"),
+            self.doc.speech.word("questions"),
             meta.title,
             "",
             [
@@ -165,10 +164,12 @@ class Planner(SlideMaker):
         )
 
     def divider(self, backup: Sequence[SlidePlan]) -> SlidePlan:
-        parts = list(dict.fromkeys(sl.title.removesuffix(" " + word("continued")) for sl in backup))
+        parts = list(
+            dict.fromkeys(sl.title.removesuffix(" " + self.doc.speech.word("continued")) for sl in backup)
+        )
         line = " \u00b7 ".join(parts)
         notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
-        return self.title_slide(word("backup"), line, "", notes, backup=True)
+        return self.title_slide(self.doc.speech.word("backup"), line, "", notes, backup=True)
 
     def title_slide(
         self,
@@ -252,7 +253,7 @@ class Planner(SlideMaker):
         self, contents: Section | None, talk: list[SlidePlan], backup: list[SlidePlan]
     ) -> list[SlidePlan]:
         """Every part of the deck with the number of its first slide, right-aligned beside it."""
-        title = contents.title if contents is not None else word("contents")
+        title = contents.title if contents is not None else self.doc.speech.word("contents")
         firsts: dict[str, int] = {}
         for i, sl in enumerate(talk, 1):
             if sl.section and sl.layout != "cover":
@@ -264,10 +265,10 @@ class Planner(SlideMaker):
             divider = len(talk) + 1
             start = divider + 1 + max(len(pages), 1)
             entries = [(names[sid], k) for sid, k in firsts.items()]
-            entries += [(talk[-1].title, len(talk)), (word("backup"), divider)]
+            entries += [(talk[-1].title, len(talk)), (self.doc.speech.word("backup"), divider)]
             seen: set[str] = set()
             for i, sl in enumerate(backup, start):
-                name = sl.title.removesuffix(" " + word("continued"))
+                name = sl.title.removesuffix(" " + self.doc.speech.word("continued"))
                 if name not in seen:
                     seen.add(name)
                     entries.append((name, i))
@@ -279,13 +280,13 @@ class Planner(SlideMaker):
         return pages
 
     def agenda(self, title: str, contents: Section | None, entries: list[tuple[str, int]]) -> list[SlidePlan]:
-        st, body, m = self.st, self.content(title + (" " + word("continued"))), self.m
+        st, body, m = self.st, self.content(title + (" " + self.doc.speech.word("continued"))), self.m
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
         # each entry whole, on up to two lines; its number stays level with its first line
         items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == word("backup")), colw - numw, 2))
+            fixed(shorten(m, para(t, size, st.ink, bold=t == self.doc.speech.word("backup")), colw - numw, 2))
             for t, _ in entries
         ]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)
@@ -307,9 +308,11 @@ class Planner(SlideMaker):
                     nums.append(para(str(entries[k][1]), p.size, st.muted, align="r", space_before=before))
                     prev, k = p, k + 1
                 els.append(TextEl(Box(x + colw - numw, body.y, numw, body.h), tuple(nums), "Slide numbers"))
-            t = title + ((" " + word("continued")) if i else "")
+            t = title + ((" " + self.doc.speech.word("continued")) if i else "")
             notes = [
                 "The deck in order, with the number of each part's first slide: the talk, then the backup."
             ]
-            out.append(self.slide("content", t, word("backup"), contents, els, notes, backup=True))
+            out.append(
+                self.slide("content", t, self.doc.speech.word("backup"), contents, els, notes, backup=True)
+            )
         return out

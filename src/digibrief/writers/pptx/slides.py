@@ -28,7 +28,6 @@ from digibrief.document.types import (
     Text,
     plain,
 )
-from digibrief.document.words import word
 from digibrief.theme import Theme
 from digibrief.vocabulary import MediumName
 from digibrief.writers.pptx.layout import (
@@ -157,7 +156,7 @@ class SlideMaker:
                     refs += list(b.items)
         self.sources = Sources(refs)
         self.tables = Tables(self.m, self.st)
-        self.native = Builder(colours, self.m, self.st.label, self.family)
+        self.native = Builder(colours, self.m, self.st.label, self.family, doc.speech)
         self.warnings: list[str] = []
 
     # --- slide furniture -------------------------------------------------------------------------
@@ -292,7 +291,7 @@ class SlideMaker:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
             foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
-        notes = [*talk, *chart_points(c)]  # what to say, never the alt text or the brief's paragraphs
+        notes = [*talk, *chart_points(c, self.doc.speech)]  # what to say, never the alt text or the brief's paragraphs
         notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
         kicker = self.kicker_for(s, title)
         out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]
@@ -301,7 +300,12 @@ class SlideMaker:
             rest = [_shift(e, -shift) for e in foot]
             out.append(
                 self.slide(
-                    "title_only", title + " " + word("continued"), kicker, s, [*els, table, *rest], notes[-1:]
+                    "title_only",
+                    title + " " + self.doc.speech.word("continued"),
+                    kicker,
+                    s,
+                    [*els, table, *rest],
+                    notes[-1:],
                 )
             )
         if more:
@@ -323,7 +327,7 @@ class SlideMaker:
         room = box.h - self._foot_height([*foot, *notes], width)
         chart = self.native.build(c, box.w, room)
         if chart is None:
-            p = para(word("no_data"), self.st.body, self.st.muted)
+            p = para(self.doc.speech.word("no_data"), self.st.body, self.st.muted)
             return (
                 [TextEl(Box(box.x, box.y, box.w, self.st.body * LINE), (p,), "No data")],
                 box.y + self.st.body * LINE,
@@ -382,7 +386,9 @@ class SlideMaker:
 
         def text_of(v: int | None) -> str:
             return (
-                levels[v] if v is not None and v < len(levels) else (c.level_missing or word("not_assessed"))
+                levels[v]
+                if v is not None and v < len(levels)
+                else (c.level_missing or self.doc.speech.word("not_assessed"))
             )
 
         names = [para(r, name_size, st.ink, bold=True) for r in rows]
@@ -440,13 +446,7 @@ class SlideMaker:
     # --- talk: key figures --------------------------------------------------------------------------
 
     def tiles(self, items: Sequence[KeyFigure]) -> list[Tile]:
-        out = []
-        for k in items:
-            when, status = k.fact.period, k.fact.status
-            if status != "verified" and status not in when:
-                when = f"{when} \u00b7 {status}" if when else status
-            out.append(Tile(k.fact.display, k.label, when))
-        return out
+        return [Tile(k.fact.display, k.label, k.when or k.fact.period) for k in items]
 
     def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
@@ -520,7 +520,7 @@ class SlideMaker:
                 continue
             items.append((i, form))
         title = b.title if b.title and b.title != s.title else s.title
-        body = self.content(title + (" " + word("continued")))
+        body = self.content(title + (" " + self.doc.speech.word("continued")))
         budget = MAX_WORDS_SLIDE - words(title) - words(self.kicker_for(s, title))
         groups: list[list[tuple[int, Text]]] = [[]]
         used = 0
@@ -556,7 +556,7 @@ class SlideMaker:
                     told = [text_points(form) for _, form in shown]
                 notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
-                heading = title + ((" " + word("continued")) if g or p else "")
+                heading = title + ((" " + self.doc.speech.word("continued")) if g or p else "")
                 els = self.columns(page, body, 1)
                 out.append(self.slide("content", heading, self.kicker_for(s, title), s, els, notes))
         if len(out) > 1:
@@ -583,7 +583,7 @@ class SlideMaker:
 
     def text_slides(self, s: Section) -> list[SlidePlan]:
         """Paragraphs at the backup size, continued on further slides (reference material)."""
-        st, body = self.st, self.content(s.title + (" " + word("continued")))
+        st, body = self.st, self.content(s.title + (" " + self.doc.speech.word("continued")))
         texts = [b.text for b in s.blocks if isinstance(b, Paragraph | Callout)]
         if not texts:
             return []
@@ -592,16 +592,27 @@ class SlideMaker:
         pages = paginate(self.m, items, [(body.w, body.h)], st.backup, st.backup, st.backup * 0.6)
         out = []
         for i, page in enumerate(pages):
-            t = s.title + ((" " + word("continued")) if i else "")
+            t = s.title + ((" " + self.doc.speech.word("continued")) if i else "")
             notes = [f"Reference material for questions: {clean(s.title).lower()}."]
             notes.append(self.sources.line(n for x in texts for n in cites(x)))
             out.append(
-                self.slide("content", t, word("backup"), s, self.columns(page, body, 1), notes, backup=True)
+                self.slide(
+                    "content",
+                    t,
+                    self.doc.speech.word("backup"),
+                    s,
+                    self.columns(page, body, 1),
+                    notes,
+                    backup=True,
+                )
             )
         return out
 
     def reference_slides(self, s: Section, b: References) -> list[SlidePlan]:
-        st, body = self.st, self.content(word("sources_title") + " " + word("continued"))
+        st, body = (
+            self.st,
+            self.content(self.doc.speech.word("sources_title") + " " + self.doc.speech.word("continued")),
+        )
         half = (body.w - 0.5 * PT_PER_IN) / 2
 
         def item(n: int, ref: Reference):
@@ -621,16 +632,28 @@ class SlideMaker:
             notes = [
                 f"Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
             ]
-            t = word("sources_title") + ((" " + word("continued")) if i else "")
+            t = self.doc.speech.word("sources_title") + (
+                (" " + self.doc.speech.word("continued")) if i else ""
+            )
             out.append(
-                self.slide("content", t, word("backup"), s, self.columns(page, body, 2), notes, backup=True)
+                self.slide(
+                    "content",
+                    t,
+                    self.doc.speech.word("backup"),
+                    s,
+                    self.columns(page, body, 2),
+                    notes,
+                    backup=True,
+                )
             )
         return out
 
     def table_slides(self, s: Section, t: Table) -> list[SlidePlan]:
         title = (t.caption or s.title).rstrip(". ")
         condensed = t.on_slide == "condensed"
-        pages = self.tables.pages(t, self.content(title + (" " + word("continued"))), condensed)
+        pages = self.tables.pages(
+            t, self.content(title + (" " + self.doc.speech.word("continued"))), condensed
+        )
         if pages is None:
             self.warnings.append(
                 f"table skipped: {clean(title)} does not fit a slide legibly (it is in the PDF)"
@@ -640,8 +663,10 @@ class SlideMaker:
         for i, (el, rows) in enumerate(pages):
             notes = [f"Detailed table for questions: {clean(title)}."]
             notes.append(self.sources.line(n for row in rows for c in row for n in cites(c)))
-            tt = title + ((" " + word("continued")) if i else "")
-            out.append(self.slide("title_only", tt, word("backup"), s, [el], notes, backup=True))
+            tt = title + ((" " + self.doc.speech.word("continued")) if i else "")
+            out.append(
+                self.slide("title_only", tt, self.doc.speech.word("backup"), s, [el], notes, backup=True)
+            )
         return out
 
 

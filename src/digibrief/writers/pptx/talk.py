@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, KeyFigure, Series, SeriesPoint, Text, plain
+from digibrief.document.words import Speech
 from digibrief.writers.pptx.text import clean
 
 # how to say a figure's status aloud
@@ -32,27 +33,28 @@ KIND_CAVEAT = {
 }
 
 
-def chart_points(c: ChartSpec) -> list[str]:
-    """What to say over a chart: its number with its status, the change, and the caveat."""
+def chart_points(c: ChartSpec, speech: Speech) -> list[str]:
+    """What to say over a chart: its number (in the report's number format) with its status, the
+    change, and the caveat."""
     if c.kind == "heatmap":
         points = _heatmap(c)
     elif c.kind == "timeline":
         points = _timeline(c)
     else:
-        points = _series(c)
+        points = _series(c, speech)
     caveat = KIND_CAVEAT.get(c.kind) or UNIT_CAVEAT.get(c.unit)
     return [*points, *([caveat] if caveat else [])]
 
 
-def _show(c: ChartSpec, p: SeriesPoint) -> str:
-    return clean(fmt(p.value, c.unit, c.decimals))
+def _show(c: ChartSpec, p: SeriesPoint, speech: Speech) -> str:
+    return clean(fmt(p.value, c.unit, c.decimals, speech))
 
 
 def _valued(s: Series) -> list[SeriesPoint]:
     return [p for p in s.points if p.value is not None]
 
 
-def _series(c: ChartSpec) -> list[str]:
+def _series(c: ChartSpec, speech: Speech) -> list[str]:
     valued = [s for s in c.series if _valued(s)]
     if not valued:
         return []
@@ -63,21 +65,21 @@ def _series(c: ChartSpec) -> list[str]:
         pts = _valued(s)
         first, last = pts[0], pts[-1]
         out.append(
-            f"The number to give: {clean(s.label)} at {_show(c, last)} in {last.year}, "
+            f"The number to give: {clean(s.label)} at {_show(c, last, speech)} in {last.year}, "
             f"{STATUS_SAID[last.status]}."
         )
         if first is not last:
-            out.append(f"For the change, set it against {_show(c, first)} in {first.year}.")
+            out.append(f"For the change, set it against {_show(c, first, speech)} in {first.year}.")
         if c.kind == "online_offline" and last.value is not None:
-            out.append(f"Put the other way, {clean(fmt(100 - last.value, 'percent', 1))} were still offline.")
+            out.append(f"Put the other way, {clean(fmt(100 - last.value, 'percent', 1, speech))} were still offline.")
         flagged = sorted({p.year for p in pts if p.status != "verified"})
     else:
         latest = [(s, _valued(s)[-1]) for s in valued]
         ordered = sorted(latest, key=lambda sp: sp[1].value or 0.0, reverse=not c.invert)
         (top, tp), (bottom, bp) = ordered[0], ordered[-1]
         out.append(
-            f"The numbers to give: {clean(top.label)} is ahead at {_show(c, tp)} ({tp.year}), "
-            f"{clean(bottom.label)} behind at {_show(c, bp)} ({bp.year})."
+            f"The numbers to give: {clean(top.label)} is ahead at {_show(c, tp, speech)} ({tp.year}), "
+            f"{clean(bottom.label)} behind at {_show(c, bp, speech)} ({bp.year})."
         )
         statuses = {tp.status, bp.status}
         out.append(

@@ -52,9 +52,6 @@ class Para:
     def pitch(self) -> float:
         return round(self.size * LINE, 2)
 
-    def sized(self, size: float) -> Para:
-        return replace(self, size=size, space_before=self.space_before * size / self.size if self.size else 0)
-
 
 def para(text: str, size: float, color: str, *, bold: bool = False, **kw) -> Para:
     return Para((Span(clean(text), bold=bold),), size, color, **kw)
@@ -170,17 +167,6 @@ def sizes(top: float, bottom: float) -> list[float]:
         s -= 1.0
     out.append(bottom)
     return out
-
-
-def fit(
-    m: Metrics, make: Callable[[float], list[Para]], width: float, height: float, top: float, bottom: float
-) -> tuple[float, list[Para]] | None:
-    """The largest size in [bottom, top] at which make(size) fits the area, or None."""
-    for s in sizes(top, bottom):
-        paras = make(s)
-        if m.fits(paras, width, height):
-            return s, paras
-    return None
 
 
 def shorten(m: Metrics, p: Para, width: float, max_lines: int, keep: str = "") -> Para:
