@@ -13,11 +13,14 @@ from digibrief import __version__
 from digibrief.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_RENDER,
     EXIT_USAGE,
     EXIT_WARNINGS,
     DigibriefError,
     InputError,
     UsageError,
+    os_cause,
+    write_failure,
 )
 
 if TYPE_CHECKING:
@@ -260,6 +263,11 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
         ),
     )
     ep.add_argument("action", choices=("snapshot", "list"), help="snapshot or list")
+    ep.add_argument(
+        "--force",
+        action="store_true",
+        help="snapshot: replace a recorded snapshot of this edition that differs from the data",
+    )
     _common(ep)
 
 
@@ -422,15 +430,28 @@ def _edition(args: argparse.Namespace) -> int:
         for line in listing(args.data, args.report):
             print(line)
         return EXIT_OK
-    path, replaced = record(args.data, args.report)
-    if replaced is None:
-        print(f"wrote {path}: commit it with the data of this edition")
-    elif replaced.items:
-        print(f"updated {path}; it differed from the data in:")
-        for line in lines(replaced)[1:]:
+    done = record(args.data, args.report, force=args.force)
+    if done.differences is None:
+        print(f"wrote {done.path}: commit it with the data of this edition")
+    elif not done.differences.items:
+        print(f"{done.path} already matches the data")
+    elif done.written:
+        print(f"updated {done.path}; it differed from the data in:")
+        for line in lines(done.differences)[1:]:
             print(line)
     else:
-        print(f"{path} already matches the data")
+        print(
+            f"digibrief: error: {done.path} records this edition and differs from the data in:",
+            file=sys.stderr,
+        )
+        for line in lines(done.differences)[1:]:
+            print(line, file=sys.stderr)
+        print(
+            f"kept {done.path} as it was: a published snapshot is the record of what readers saw. "
+            "Set a new edition: date in report.yaml, or run again with --force to replace it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -483,12 +504,15 @@ def _stop_gracefully(command: str | None) -> None:
     """Ctrl-C or SIGTERM asks a build to stop at its next checkpoint, before anything is written;
     a second signal stops at once. Either way the previous outputs stay as they were.
 
-    A watch that is waiting for changes (no build running) stops at the first signal.
+    A watch that is waiting for changes (no build running), and every command that does not
+    build, stops at the first signal.
     """
     from digibrief.pipeline.build import build_running, request_stop
 
     def handler(signum: int, frame: object) -> None:
-        if request_stop() or (command == "watch" and not build_running()):
+        # a command that does not build has no checkpoints: its writes are staged, so it stops at once
+        building = command in ("build", "preview") or (command == "watch" and build_running())
+        if request_stop() or not building:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
@@ -502,7 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser().print_help()
             return EXIT_USAGE
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk or closed pipe under stdout fails here, not after main returns
+        return code
     except DigibriefError as err:
         if isinstance(err, UsageError):
             print(f"digibrief: error: {err}", file=sys.stderr)
@@ -512,3 +538,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("digibrief: interrupted; previous outputs are unchanged.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a fault outside the data: a read-only folder, a full disk, a closed pipe
+        if _stdout_failed(exc):
+            print(f"digibrief: error: standard output: {os_cause(exc)}", file=sys.stderr)
+        else:
+            print(f"digibrief: error: {write_failure(exc, tail='stopped')}", file=sys.stderr)
+        return EXIT_RENDER
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """True when exc came from writing to standard output (our own file writes name their file);
+    later writes to it are then dropped."""
+    import errno
+    import os
+
+    if exc.filename is not None or exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EFBIG, errno.EIO):
+        return False
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+    return True

@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
 from digibrief.document.words import Speech, speaking
-from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
+from digibrief.errors import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    InputError,
+    Interrupted,
+    RenderError,
+    UsageError,
+    blocker,
+    write_failure,
+)
 from digibrief.pipeline.cache import (
     DiskStore,
     digest,
@@ -243,6 +252,10 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     missing = missing_folders(opts.data, opts.report)
     if missing:  # before the output folder or its lock is created, wherever digibrief was run
         raise InputError(missing)
+    if opts.cache is not None and (found := blocker(opts.cache)) is not None:
+        raise UsageError(
+            f"--cache {opts.cache}: {found} is a file, not a folder; name a folder for the chart cache"
+        )
     prepare_output(opts.out)
     started = time.perf_counter()
     tree = tree_fingerprint(opts.data, opts.report)  # every input file read and hashed, once per build
@@ -261,9 +274,7 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
         try:
             return _build_locked(opts, log, input_key, tree)
         except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
-            raise RenderError(
-                f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-            ) from exc
+            raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
         finally:
             _RUNNING.clear()
 
@@ -606,9 +617,7 @@ def commit(
     try:
         write_all_atomic({opts.out / name: data for name, (data, _, _) in rendered.items()})
     except OSError as exc:
-        raise RenderError(
-            f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-        ) from exc
+        raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
     for name, (data, key, hint) in rendered.items():
         outputs[name] = {"key": key, "sha256": digest(data), **({"hint": hint} if hint else {})}
         result.written.append(opts.out / name)

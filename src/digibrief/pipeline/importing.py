@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digibrief.errors import RenderError
+from digibrief.errors import write_failure
 from digibrief.pipeline.cache import write_all_atomic
 from digibrief.project.importer import LAYOUT_NAMES, ImportPlan, plan_import
 
@@ -18,9 +18,7 @@ def import_csv(
         try:
             write_all_atomic({f.path: f.text.encode("utf-8") for f in plan.files})
         except OSError as exc:
-            raise RenderError(
-                f"{exc.filename or data_dir}: {exc.strerror or exc}; no file was changed"
-            ) from exc
+            raise write_failure(exc, data_dir, "no file was changed") from exc
     return plan
 
 

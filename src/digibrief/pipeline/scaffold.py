@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digibrief.errors import RenderError, UsageError
+from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_all_atomic
 from digibrief.project.folders import missing_folders
 from digibrief.project.load import display_path
@@ -42,9 +42,7 @@ def _write(files: dict[Path, str]) -> None:
     try:
         write_all_atomic({path: text.encode("utf-8") for path, text in files.items()})
     except OSError as exc:
-        raise RenderError(
-            f"{exc.filename or next(iter(files))}: {exc.strerror or exc}; nothing was written"
-        ) from exc
+        raise write_failure(exc, next(iter(files))) from exc
 
 
 def _apply(edit: Edit, path: Path, files: dict[Path, str], done: Scaffold, what: str) -> None:

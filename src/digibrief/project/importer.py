@@ -633,7 +633,10 @@ def _validate_merged(plan: ImportPlan, data_dir: Path, report_dir: Path, csv_nam
         return
     with tempfile.TemporaryDirectory(prefix="digibrief-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(data_dir, copy)
+        # contents only, not permissions: the copy is written to even when the data folder is read-only
+        shutil.copytree(data_dir, copy, copy_function=shutil.copyfile)
+        for folder in (copy, *(p for p in copy.rglob("*") if p.is_dir())):
+            folder.chmod(0o700)
         for f in plan.files:
             (copy / f.path.relative_to(data_dir)).write_bytes(f.text.encode("utf-8"))
         names = {display_path(p): display_path(data_dir / p.relative_to(copy)) for p in copy.rglob("*.yaml")}
