@@ -81,7 +81,7 @@ WRITERS: dict[str, Output] = {
         "deck.pptx",
         "digibrief.writers.pptx.deck",
         "digibrief.writers.pptx.options",
-        ("countries", "template"),
+        ("countries", "template", "deck_charts"),
     ),
     "data": Output(  # the data pack: named after the brief it goes with
         "brief-data.xlsx",
@@ -154,13 +154,13 @@ class BuildOptions:
         """The file this build writes for fmt: its default name plus each naming option given."""
         output = WRITERS[fmt]
         countries = None if self.one_country else self.countries
-        return output.name(suffixes(output.named_by, countries, self.paper, self.template))
+        return output.name(suffixes(output.named_by, countries, self.paper, self.template, self.deck_charts))
 
     @property
     def entry(self) -> str:
         """This build's record in the manifest: its variant and the formats it writes."""
         countries = None if self.one_country else self.countries
-        return f"{variant(countries, self.paper, self.template)}|{'+'.join(self.formats())}"
+        return f"{variant(countries, self.paper, self.template, self.deck_charts)}|{'+'.join(self.formats())}"
 
     @property
     def chart_cache(self) -> Path:
