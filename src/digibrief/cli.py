@@ -271,10 +271,22 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
     _common(ep)
 
 
+PROBLEMS_PER_FILE = 50  # beyond this, a file's problems are counted, not listed
+
+
 def _print_problems(err: InputError) -> None:
+    shown: dict[str, int] = {}
     for problem in err.problems:
-        print(problem, file=sys.stderr)
-    print(f"{len(err.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        shown[problem.file] = shown.get(problem.file, 0) + 1
+        if shown[problem.file] <= PROBLEMS_PER_FILE:
+            print(problem, file=sys.stderr)
+        elif shown[problem.file] == PROBLEMS_PER_FILE + 1:
+            rest = sum(1 for p in err.problems if p.file == problem.file) - PROBLEMS_PER_FILE
+            print(
+                f"{problem.file}: {rest:,} more problem(s) not shown; fix the first ones and run again",
+                file=sys.stderr,
+            )
+    print(f"{len(err.problems):,} problem(s) found; nothing was written.", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:

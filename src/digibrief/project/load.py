@@ -34,6 +34,7 @@ from digibrief.project.model import (
     ThemeFile,
 )
 from digibrief.project.rules import Inputs, check_references, prose_fields
+from digibrief.project.theming import font_problems
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -76,8 +77,10 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
     try:
         validated = model.model_validate(value)
     except ValidationError as exc:
-        for error in exc.errors():
-            if not any(_clean_loc(error)[: len(path)] == path for path, _ in holes):
+        errors = [e for e in exc.errors() if not any(_clean_loc(e)[: len(path)] == path for path, _ in holes)]
+        misspelt = _misspelt_keys(model, errors)
+        for error in errors:
+            if not (error["type"] == "missing" and _clean_loc(error) in misspelt):
                 _report(file, model, error)
         return None
     return None if holes else validated
@@ -93,6 +96,19 @@ def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _placeholders(item, (*path, i))
+
+
+def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
+    """The required keys that an unknown key beside them misspells: one mistake, reported once, at the
+    unknown key ("did you mean ...?"), not again as a missing key."""
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _clean_loc(error)
+            hint = closest(str(loc[-1]), _fields_at(model, loc[:-1]))
+            if hint:
+                found.add((*loc[:-1], hint))
+    return found
 
 
 def _clean_loc(error: ErrorDetails) -> tuple[Any, ...]:
@@ -298,6 +314,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         risks_file=risks_f,
         report_file=report_f,
         sources_file=sources_f,
+        countries_folder=display_path(data_dir / "countries"),
     )
     problems += check_references(inputs)
     geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map
@@ -314,6 +331,8 @@ def load(data_dir: Path, report_dir: Path) -> Project:
                 + (f"; did you mean '{known}'?" if known else ""),
             )
         )
+    for key, why in font_problems(theme, report_dir) if theme is not None else []:
+        problems.append(theme_f.at(("fonts", key), why))
     if problems or not (sources and indicators and risks and report and theme and labels):
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}

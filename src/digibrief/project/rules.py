@@ -7,7 +7,9 @@ a broken file gives its own problems rather than a cascade of unknown ids.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,7 @@ class Inputs:
     risks_file: YamlFile
     report_file: YamlFile
     sources_file: YamlFile | None = None
+    countries_folder: str = "data/countries"  # as the user knows it, to name a country's file
 
 
 Rule = Callable[[Inputs], Iterator[Problem]]
@@ -625,4 +628,44 @@ RULES: tuple[Rule, ...] = (
 
 def check_references(inputs: Inputs) -> list[Problem]:
     """Run every rule in RULES, in order, and return every problem they find, each located."""
-    return [problem for rule in RULES for problem in rule(inputs)]
+    return _one_message_per_mistake(inputs, [problem for rule in RULES for problem in rule(inputs)])
+
+
+_ABOUT_COUNTRY = re.compile(r"\b(?:no|unknown) country '([A-Z]{3})'")
+
+
+def _one_message_per_mistake(p: Inputs, problems: list[Problem]) -> list[Problem]:
+    """A country whose file is missing, or broken (it reports its own problems), is one problem, not one
+    per reference to it: the references are counted, once, at the country's file."""
+    broken = p.country_ids - set(p.countries)
+    listed = (
+        {cid: p.report_file.at(("countries", i), "") for i, cid in enumerate(p.report.countries)}
+        if p.report
+        else {}
+    )
+    missing = {cid for cid in listed if cid not in p.country_ids}
+    skipped: Counter[str] = Counter()
+    kept = []
+    for problem in problems:
+        about = _ABOUT_COUNTRY.search(problem.message)
+        if about and about.group(1) in broken | missing:
+            skipped[about.group(1)] += 1
+        else:
+            kept.append(problem)
+    for cid in sorted(broken | missing):
+        name = f"{p.countries_folder}/{cid.lower()}.yaml"
+        if cid in missing:
+            others = skipped[cid] - 1  # the listing in report.yaml is the problem itself
+            where = listed[cid]
+            said = f"missing (listed at {where.file}:{where.line})"
+            if others:
+                said += f"; {_references(others)} to {cid} elsewhere were not checked"
+            kept.append(Problem(name, 0, 0, "", said))
+        elif skipped[cid]:
+            said = f"{_references(skipped[cid])} to {cid} in other files were not checked until this file is valid"
+            kept.append(Problem(name, 0, 0, "", said))
+    return kept
+
+
+def _references(n: int) -> str:
+    return f"{n} reference" + ("" if n == 1 else "s")
