@@ -33,7 +33,7 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.rules import Inputs, check_references, prose_fields
+from digibrief.project.rules import Inputs, check_references, missing_headlines, prose_fields
 from digibrief.project.theming import font_problems
 from digibrief.project.yamlsource import KeyPath
 
@@ -337,7 +337,10 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
     all_countries = {cid: c for cid, (c, _) in countries.items()}
-    warnings = figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of)
+    warnings = [
+        *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
+        *missing_headlines(inputs),
+    ]
     return Project(
         sources=sources.sources,
         indicators=indicators.indicators,

@@ -626,6 +626,34 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def missing_headlines(p: Inputs) -> Iterator[Problem]:
+    """Warnings, not errors: each chart the brief shows that has no headline for a country it is drawn
+    for (the deck would title its slide with the chart's label, and warn)."""
+    if not p.report:
+        return
+    report = p.report
+    focus = list(dict.fromkeys(report.countries))
+    drawn: list[tuple[str, str | None]] = [(cid, None) for s in report.sections for cid in s.charts]
+    drawn += [(cid, country) for country in focus for cid in report.each_country]
+    drawn += [(cid, country) for country in focus for cid in report.country_charts.get(country, [])]
+    for chart_id, country in dict.fromkeys(drawn):
+        chart = report.charts.get(chart_id)
+        if chart is None or chart.headline_for(chart.country or country) is not None:
+            continue
+        if isinstance(chart.headline, dict):
+            yield p.report_file.at(
+                ("charts", chart_id, "headline"),
+                f"no headline for {country}: its slide would be titled '{chart.title}'; add {country}: with "
+                "the chart's finding in a sentence",
+            )
+        else:
+            yield p.report_file.at(
+                ("charts", chart_id),
+                f"no headline: its slide would be titled '{chart.title}'; add headline: with the chart's finding",
+                key=True,
+            )
+
+
 def check_references(inputs: Inputs) -> list[Problem]:
     """Run every rule in RULES, in order, and return every problem they find, each located."""
     return _one_message_per_mistake(inputs, [problem for rule in RULES for problem in rule(inputs)])
