@@ -214,6 +214,20 @@ def text_is_left_to_right(p: Inputs) -> Iterator[Problem]:
             )
 
 
+MAX_COUNTRY_NAME = 60  # characters: a name labels chart lanes, lines and bars, headers and slide titles
+
+
+def country_names_fit(p: Inputs) -> Iterator[Problem]:
+    """A country's name is short enough to label a chart: the brief prints it where no wrap helps."""
+    for c, f in p.countries.values():
+        if len(c.name) > MAX_COUNTRY_NAME:
+            yield f.at(
+                ("name",),
+                f"a country name may have at most {MAX_COUNTRY_NAME} characters, as charts label lanes and "
+                f"lines with it; this one has {len(c.name)}. Give the short name here",
+            )
+
+
 def sources_are_defined(p: Inputs) -> Iterator[Problem]:
     """Every source a figure, indicator or assessment names is defined in data/sources.yaml."""
     if p.sources:
@@ -595,6 +609,7 @@ def comparison_indicators_are_defined(p: Inputs) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
+    country_names_fit,
     sources_are_defined,
     citations_are_defined,
     years_within_edition,
