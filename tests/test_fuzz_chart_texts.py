@@ -23,9 +23,12 @@ PROFILE = settings(
     phases=list(Phase) if LONG else [Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-WORD = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs"), max_codepoint=0x04FF), max_size=30)
-# long words and long phrases alike: a 200-character word cannot wrap, only be shortened
-TEXT = st.lists(WORD, min_size=1, max_size=12).map(" ".join) | st.text(min_size=1, max_size=200)
+# what check lets through (control characters are refused at their line): letters, marks, digits,
+# punctuation, symbols and spaces, in long words and long phrases alike (a 200-character word cannot
+# wrap, only be shortened)
+ALPHABET = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs"), max_codepoint=0x2FFF)
+WORD = st.text(ALPHABET, max_size=30)
+TEXT = st.lists(WORD, min_size=1, max_size=12).map(" ".join) | st.text(ALPHABET, min_size=1, max_size=200)
 
 
 def with_texts(spec: ChartSpec, text: str) -> ChartSpec:
@@ -53,6 +56,8 @@ def specs(shipped_doc) -> dict[str, ChartSpec]:
 
 
 @pytest.mark.fuzz
+# a glyph the font lacks is drawn as a box with matplotlib's warning: another test's matter, not a crash
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 @PROFILE
 @given(data=st.data(), text=TEXT)
 def test_any_chart_text_is_drawn_without_raising(specs, shipped_theme, data, text):

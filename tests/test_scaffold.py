@@ -14,7 +14,7 @@ from digibrief.project.scaffold import add_country_to_report, add_country_to_ris
 from .conftest import run_cli
 
 PLACEHOLDER_LINE = re.compile(
-    r"^(data/countries/mng\.yaml|data/risks\.yaml):\d+:\d+: .+: fill in this placeholder"
+    r"^(data/countries/mng\.yaml|data/risks\.yaml|report/report\.yaml):\d+:\d+: .+: fill in this placeholder"
 )
 
 
@@ -38,9 +38,15 @@ def test_new_country_is_refused_at_every_placeholder_and_listed_where_it_must_be
     assert "wrote data/countries/mng.yaml" in made.stdout
     assert (project_copy / "data" / "countries" / "mng.yaml").is_file()
 
-    # report.yaml: only the countries line changed, comments and layout kept
-    [(old, new)] = changed_lines(report_before, report.read_text(encoding="utf-8"))
+    # report.yaml: the countries line changed and a TODO headline added to each chart drawn for every
+    # country; comments and layout kept
+    report_after = report.read_text(encoding="utf-8")
+    added = [line for line in report_after.splitlines() if line.strip().startswith("MNG: ")]
+    assert added == ['      MNG: "TODO: this chart\'s finding for MNG in one sentence, with data references"']
+    without = "\n".join(line for line in report_after.splitlines() if line not in added) + "\n"
+    [(old, new)] = changed_lines(report_before, without)
     assert old.startswith("countries: [") and new == old.replace("]", ", MNG]", 1)
+    assert len(without.splitlines()) == len(report_before.splitlines())
     # risks.yaml: the old text is kept whole and one row added, one cell per category
     after = risks.read_text(encoding="utf-8")
     assert after.startswith(risks_before.rstrip("\n"))
@@ -76,6 +82,14 @@ def test_a_filled_in_country_scaffold_is_valid_and_builds(project_copy: Path, tm
         "indicators:\n  internet_users:\n    2022: {value: 83.9, source: OWID_ITU_INTERNET_2025}",
     )
     country.write_text(text, encoding="utf-8")
+    report = project_copy / "report" / "report.yaml"
+    report.write_text(
+        fill(
+            report.read_text(encoding="utf-8"),
+            {"this chart's finding": '"Internet use in Mongolia reached {MNG internet_users}"'},
+        ),
+        encoding="utf-8",
+    )
     risks = project_copy / "data" / "risks.yaml"
     risks.write_text(
         fill(

@@ -14,6 +14,7 @@ from digibrief.project.scaffold import (
     INDICATOR_ID,
     UNITS,
     Edit,
+    add_country_headlines,
     add_country_to_report,
     add_country_to_risks,
     add_indicator,
@@ -78,6 +79,13 @@ def new_country(cid: str, name: str, role: str, data_dir: Path, report_dir: Path
             done,
             f"{cid} added at the end of countries:",
         )
+        if report in files:
+            headlines = add_country_headlines(files[report], display_path(report), cid)
+            files[report] = headlines.text or files[report]
+            done.by_hand += headlines.by_hand
+            done.written.append(
+                f"{display_path(report)}: a TODO headline for {cid} in each chart drawn for every country"
+            )
         _apply(
             add_country_to_risks(_read(risks), display_path(risks), cid),
             risks,

@@ -166,6 +166,33 @@ def add_country_to_report(text: str, name: str, cid: str) -> Edit:
     return Edit(new)
 
 
+def add_country_headlines(text: str, name: str, cid: str) -> Edit:
+    """report.yaml with a TODO headline for cid in every chart drawn for each country (each_country:)
+    whose headline is a block of one per country, checked by reading it back; by hand where it is not."""
+    located = parse(text, name)
+    if located is None or not isinstance(located.value, dict):
+        return Edit(text)
+    charts = located.value.get("charts") or {}
+    each = [c for c in located.value.get("each_country") or [] if isinstance(charts.get(c), dict)]
+    headline = todo(f"this chart's finding for {cid} in one sentence, with data references")
+    by_hand: list[str] = []
+    for chart in each:
+        path = ("charts", chart, "headline")
+        current = located.value["charts"][chart].get("headline")
+        if isinstance(current, dict) and cid in current:
+            continue
+        new = None
+        if isinstance(current, dict) and path in located.values:
+            indent = located.values[path][1] - 1
+            new = append_to_mapping(text, located, path, [f"{' ' * indent}{cid}: {headline}"])
+        after = parse(new, name) if new else None
+        if after is None or cid not in (after.value["charts"][chart].get("headline") or {}):
+            by_hand.append(f"under charts: {chart}: headline: in {name}, add   {cid}: {headline}")
+            continue
+        text, located = new, after  # type: ignore[assignment]
+    return Edit(text, tuple(by_hand))
+
+
 def add_country_to_risks(text: str, name: str, cid: str) -> Edit:
     """risks.yaml with a not-yet-assessed row for cid at the end of assessments:, checked by reading it back."""
     located = parse(text, name)
