@@ -33,7 +33,13 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.rules import Inputs, check_references, missing_headlines, prose_fields
+from digibrief.project.rules import (
+    Inputs,
+    charts_without_values,
+    check_references,
+    missing_headlines,
+    prose_fields,
+)
 from digibrief.project.theming import font_problems
 from digibrief.project.yamlsource import KeyPath
 
@@ -340,6 +346,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     warnings = [
         *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
         *missing_headlines(inputs),
+        *charts_without_values(inputs),
     ]
     return Project(
         sources=sources.sources,

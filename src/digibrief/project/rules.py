@@ -88,7 +88,8 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
 def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
     """Every text a reader sees that may cite sources as [ID] or read data, with its file and key path."""
     for c, f in p.countries.values():
-        yield f, ("profile",), c.profile
+        if c.profile is not None:
+            yield f, ("profile",), c.profile
         for i, h in enumerate(c.highlights):
             yield f, ("highlights", i, "text"), h.text
         for i, k in enumerate(c.key_figures):
@@ -538,10 +539,11 @@ def country_files_are_not_copies(p: Inputs) -> Iterator[Problem]:
             if a == b or len(same) < 2:
                 continue
             # when the shared profile names only one of the two, the other file is the copy
-            if ca.name in ca.profile and cb.name not in ca.profile:
+            profile = ca.profile or ""
+            if ca.name in profile and cb.name not in profile:
                 continue
             other = f"{Path(fb.name).name} ({cb.name})"
-            if cb.name in ca.profile and ca.name not in ca.profile:
+            if cb.name in profile and ca.name not in profile:
                 why = f"was this file copied from {Path(fb.name).name}? Rewrite them for {ca.name}"
             else:
                 why = "one of the two files looks copied from the other; rewrite the copy for its own country"
@@ -570,6 +572,20 @@ def context_sections_name_a_country(p: Inputs) -> Iterator[Problem]:
                 yield p.report_file.at(
                     ("sections", i, "country"), unknown("country", section.country, p.country_ids)
                 )
+            elif section.country in p.countries:
+                c, f = p.countries[section.country]
+                if c.profile is None:
+                    yield f.at(
+                        (),
+                        f"missing required key 'profile': the context section at {p.report_file.name}:"
+                        f"{p.report_file.at(('sections', i), '').line} shows it",
+                    )
+                if not c.highlights:
+                    yield f.at(
+                        (),
+                        f"missing required key 'highlights' (1 to 6): the context section at "
+                        f"{p.report_file.name}:{p.report_file.at(('sections', i), '').line} shows them",
+                    )
 
 
 def listed_charts_are_defined(p: Inputs) -> Iterator[Problem]:
@@ -641,18 +657,42 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _drawn(report: ReportFile) -> list[tuple[str, str | None]]:
+    """(chart id, the country it is drawn for, or None) for every chart the brief and the deck show."""
+    focus = list(dict.fromkeys(report.countries))
+    drawn: list[tuple[str, str | None]] = [(cid, None) for s in report.sections for cid in s.charts]
+    drawn += [(cid, country) for country in focus for cid in report.each_country]
+    drawn += [(cid, country) for country in focus for cid in report.country_charts.get(country, [])]
+    return list(dict.fromkeys(drawn))
+
+
+def charts_without_values(p: Inputs) -> Iterator[Problem]:
+    """Warnings: a chart drawn for a country that has no values of its indicator (it would show
+    the country as n/a, or an empty line)."""
+    if not p.report:
+        return
+    for chart_id, country in _drawn(p.report):
+        chart = p.report.charts.get(chart_id)
+        focus = chart.country or country if chart else None
+        if chart is None or chart.indicator is None or focus not in p.countries:
+            continue
+        if not p.countries[focus][0].indicators.get(chart.indicator):
+            name = p.countries[focus][1].name
+            yield p.report_file.at(
+                ("charts", chart_id),
+                f"drawn for {focus}, which has no values of {chart.indicator}: it would show as n/a; "
+                f"add them under indicators: in {name} (or with `digibrief import`)",
+                key=True,
+            )
+
+
 def missing_headlines(p: Inputs) -> Iterator[Problem]:
     """Warnings, not errors: each chart the brief shows that has no headline for a country it is drawn
     for (the deck would title its slide with the chart's label, and warn)."""
     if not p.report:
         return
-    report = p.report
-    focus = list(dict.fromkeys(report.countries))
-    drawn: list[tuple[str, str | None]] = [(cid, None) for s in report.sections for cid in s.charts]
-    drawn += [(cid, country) for country in focus for cid in report.each_country]
-    drawn += [(cid, country) for country in focus for cid in report.country_charts.get(country, [])]
-    for chart_id, country in dict.fromkeys(drawn):
-        chart = report.charts.get(chart_id)
+    for chart_id, country in _drawn(p.report):
+        chart = p.report.charts.get(chart_id)
         if chart is None or chart.headline_for(chart.country or country) is not None:
             continue
         if isinstance(chart.headline, dict):

@@ -29,10 +29,24 @@ def todo(what: str) -> str:
 
 
 def country_text(cid: str, name: str, role: str) -> str:
-    """A country file with every required value a placeholder (3 highlights and 2 key figures)."""
+    """A country file with every required value a placeholder: for a focus country 3 highlights and 2 key
+    figures; a context country, shown in the comparisons, needs them only if a context section shows it."""
     source = todo("a source id from data/sources.yaml")
     highlight = f"  - text: {todo('a short point in your own words')}\n    sources: [{source}]\n"
     key_figure = f"  - indicator: {todo('an indicator id from data/indicators.yaml')}\n"
+    if role == "context":
+        return (
+            f"# Written by `digibrief new country`. Replace every {PLACEHOLDER} value: `digibrief check` lists\n"
+            "# each one left, with its line. docs/data-format.md describes every field. A context section\n"
+            "# (sections: in report.yaml) that shows this country also needs profile: and highlights:.\n"
+            f"id: {cid}\n"
+            f"name: {json.dumps(name, ensure_ascii=False)}\n"
+            f"role: {role}                # comparisons only (and a context section, if you add one)\n"
+            f"capital: {todo('the capital city')}\n"
+            f"population: {{value: {todo('people, a whole number')}, year: {todo('the year')}, "
+            f"source: {source}}}\n"
+            "indicators: {}               # indicator id -> year -> {value, source}; or use `digibrief import`\n"
+        )
     return (
         f"# Written by `digibrief new country`. Replace every {PLACEHOLDER} value: `digibrief check` lists\n"
         "# each one left, with its line. docs/data-format.md describes every field.\n"
