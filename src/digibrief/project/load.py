@@ -339,6 +339,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         )
     for key, why in font_problems(theme, report_dir) if theme is not None else []:
         problems.append(theme_f.at(("fonts", key), why))
+    shared = _shared_colours(report, theme, theme_f)
     if problems or not (sources and indicators and risks and report and theme and labels):
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
@@ -347,6 +348,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
         *missing_headlines(inputs),
         *charts_without_values(inputs),
+        *shared,
     ]
     return Project(
         sources=sources.sources,
@@ -359,6 +361,23 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         warnings=tuple(sorted(set(warnings))),
         geo=geo,
     )
+
+
+def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:
+    """A warning when there are more focus countries than palette colours: some would share one."""
+    if report is None or theme is None:
+        return []
+    focus = list(dict.fromkeys(report.countries))
+    if len(focus) <= len(theme.palette):
+        return []
+    n = len(theme.palette)
+    return [
+        file.at(
+            ("palette",),
+            f"{len(focus)} focus countries but {n} colours: {', '.join(focus[n:])} would share the colour of "
+            f"{', '.join(focus[: len(focus) - n])}; add colour-blind-safe colours to palette:",
+        )
+    ]
 
 
 def load_file(path: Path, model: type[M]) -> tuple[M, YamlFile]:
