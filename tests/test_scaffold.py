@@ -210,3 +210,28 @@ def test_block_lists_and_crlf_files_are_extended_in_their_own_style():
     )
     located, _ = yamlsource.parse(b"countries: []\n", "r.yaml")
     assert append_to_list("countries: []\n", located, ("countries",), "MNG") == "countries: [MNG]\n"
+
+
+def test_new_source_adds_an_entry_that_check_accepts_and_refuses_what_is_left_to_fill(project_copy: Path):
+    sources = project_copy / "data" / "sources.yaml"
+    before = sources.read_text(encoding="utf-8")
+    made = run_cli(
+        "new", "source", "ITU_FF_2026", "--publisher", "ITU", "--title", "Facts and Figures 2026",
+        "--url", "https://www.itu.int/itu-d/reports/statistics/", "--date", "2026-11", "--kind", "primary",
+        cwd=project_copy,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    after = sources.read_text(encoding="utf-8")
+    assert after.startswith(before) and "  ITU_FF_2026:\n" in after  # the rest kept byte for byte
+    assert run_cli("check", cwd=project_copy).returncode == 0
+    again = run_cli("new", "source", "ITU_FF_2026", cwd=project_copy)
+    assert again.returncode == 2 and "already defined" in again.stderr
+    bare = run_cli("new", "source", "LATER", "--title", "A report", cwd=project_copy)
+    assert bare.returncode == 0, bare.stderr
+    check = run_cli("check", cwd=project_copy)
+    left = check.stderr.splitlines()[:-1]
+    assert check.returncode == 1 and len(left) == 3, left
+    assert all(
+        re.match(r"data/sources\.yaml:\d+:\d+: sources\.LATER\.(publisher|date|kind): fill in", s)
+        for s in left
+    )

@@ -44,7 +44,7 @@ commands:
            example: digibrief diff data/editions/2026-11-29.yaml data
   edition  record the published edition's figures (snapshot) or list the recorded editions (list)
            example: digibrief edition snapshot
-  new      scaffold a country or an indicator: every required value a TODO that check refuses until filled
+  new      scaffold a country, an indicator or a source: every required value a TODO that check refuses
            example: digibrief new country MNG --name Mongolia
   clean    remove the chart copies and cache entries that no build of the output folder uses
            example: digibrief clean --out output
@@ -185,9 +185,9 @@ def parser() -> argparse.ArgumentParser:
 def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
     np_ = sub.add_parser(
         "new",
-        help="scaffold a country or an indicator",
+        help="scaffold a country, an indicator or a source",
         description=(
-            "Write a new country file or indicator entry with a TODO placeholder for every required value "
+            "Write a new country file, indicator or source entry with a TODO placeholder for every required value "
             "(check refuses each until it is filled in) and add it where it must be listed. "
             "Example: digibrief new country MNG --name Mongolia"
         ),
@@ -222,6 +222,27 @@ def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
     ip.add_argument("--name", help="its name, as charts title it")
     ip.add_argument("--unit", metavar="UNIT", help="percent, rank, score, count, usd, per100 or index")
     _common(ip)
+    sp = kinds.add_parser(
+        "source",
+        help="an entry in data/sources.yaml",
+        description=(
+            "Add a source to data/sources.yaml; a field not given is a TODO that check refuses until filled in. "
+            "Example: digibrief new source ITU_2026 --publisher ITU --title 'Facts and Figures 2026' "
+            "--url https://www.itu.int/itu-d/reports/statistics/facts-figures-2026/ --date 2026-11 --kind primary"
+        ),
+    )
+    sp.add_argument("id", metavar="ID", help="the source id: a letter, then letters, digits or _")
+    sp.add_argument("--publisher", help="who published it, as a reference names it")
+    sp.add_argument("--title", help="its title")
+    sp.add_argument("--url", help="where a reader finds it (https://...)")
+    sp.add_argument("--date", help='when it was published: "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
+    sp.add_argument(
+        "--kind",
+        dest="source_kind",
+        choices=("primary", "secondary", "news"),
+        help="a primary release, a secondary report or news",
+    )
+    _common(sp)
 
 
 def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
@@ -481,10 +502,14 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from digibrief.pipeline.scaffold import new_country, new_indicator
+    from digibrief.pipeline.scaffold import new_country, new_indicator, new_source
 
     if args.kind == "country":
         done = new_country(args.id, args.name, args.role, args.data, args.report)
+    elif args.kind == "source":
+        fields = {k: getattr(args, k) for k in ("publisher", "title", "url", "date")}
+        fields["kind"] = args.source_kind
+        done = new_source(args.id, fields, args.data)
     else:
         done = new_indicator(args.id, args.name, args.unit, args.data)
     for line in done.written:

@@ -225,6 +225,42 @@ def add_country_to_risks(text: str, name: str, cid: str) -> Edit:
     return Edit(new)
 
 
+SOURCE_KINDS = ("primary", "secondary", "news")
+
+
+def source_lines(sid: str, fields: dict[str, str | None], indent: int) -> list[str]:
+    """An entry of data/sources.yaml: what the command line gave, a TODO for each required field it did not."""
+    pad = " " * indent
+    wanted = {
+        "publisher": "who published it",
+        "title": "its title",
+        "date": 'when: "YYYY", "YYYY-MM" or "YYYY-MM-DD"',
+        "kind": " | ".join(SOURCE_KINDS),
+    }
+    lines = [f"{pad}{sid}:"]
+    for key, what in wanted.items():
+        given = fields.get(key)
+        lines.append(f"{pad}  {key}: {json.dumps(given, ensure_ascii=False) if given else todo(what)}")
+    if fields.get("url"):
+        lines.append(f"{pad}  url: {fields['url']}")
+    return lines
+
+
+def add_source(text: str, name: str, sid: str, fields: dict[str, str | None]) -> Edit:
+    """sources.yaml with a new entry at the end of sources:, checked by reading it back."""
+    located = parse(text, name)
+    indent = 2
+    if located and ("sources",) in located.values and isinstance(located.value.get("sources"), dict):
+        indent = located.values[("sources",)][1] - 1 or 2
+    entry = source_lines(sid, fields, indent)
+    by_hand = (f"add this entry at the end of sources: in {name}", *entry)
+    new = append_to_mapping(text, located, ("sources",), entry) if located else None
+    after = parse(new, name) if new else None
+    if after is None or sid not in (after.value.get("sources") or {}):
+        return Edit(None, by_hand)
+    return Edit(new)
+
+
 def add_indicator(text: str, name: str, iid: str, label: str | None, unit: str | None) -> Edit:
     """indicators.yaml with a new entry at the end of indicators:, checked by reading it back."""
     located = parse(text, name)
