@@ -65,3 +65,10 @@ def test_any_chart_text_is_drawn_without_raising(specs, shipped_theme, data, tex
     spec = with_texts(specs[kind], text)
     svg = charts.render(spec, shipped_theme, MEDIA[print_medium(kind)], "svg")
     assert svg.startswith(b"<?xml") or b"<svg" in svg[:400]
+
+
+@pytest.mark.parametrize("text", ["$ $", "costs $5 to $10", "x" * 240])
+def test_dollar_signs_and_long_words_are_drawn_as_written_in_every_kind(specs, shipped_theme, text):
+    for kind, spec in sorted(specs.items()):
+        svg = charts.render(with_texts(spec, text), shipped_theme, MEDIA[print_medium(kind)], "svg")
+        assert b"<svg" in svg[:400], kind
