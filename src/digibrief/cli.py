@@ -260,6 +260,19 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
     ip.add_argument("--indicator", required=True, metavar="ID", help="the indicator the values are")
     ip.add_argument("--source", required=True, metavar="SOURCE_ID", help="the source of the values")
     ip.add_argument("--write", action="store_true", help="write the changes (default: only print them)")
+    for option, what in (
+        ("--publisher", "who published it"),
+        ("--title", "its title"),
+        ("--url", "where a reader finds it (https://...)"),
+        ("--date", 'when: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'),
+    ):
+        ip.add_argument(option, help=f"a source new to sources.yaml, added with the values: {what}")
+    ip.add_argument(
+        "--kind",
+        dest="source_kind",
+        choices=("primary", "secondary", "news"),
+        help="a source new to sources.yaml: a primary release, a secondary report or news",
+    )
     _common(ip)
     dp = sub.add_parser(
         "diff",
@@ -432,7 +445,9 @@ def _report_error(err: DigibriefError) -> None:
 def _import(args: argparse.Namespace) -> int:
     from digibrief.pipeline.importing import import_csv, report
 
-    plan = import_csv(args.csv, args.indicator, args.source, args.data, args.report, args.write)
+    fields = {k: getattr(args, k) for k in ("publisher", "title", "url", "date")}
+    fields["kind"] = args.source_kind
+    plan = import_csv(args.csv, args.indicator, args.source, args.data, args.report, args.write, fields)
     for line in report(plan, args.write):
         print(line)
     return EXIT_OK
