@@ -4,9 +4,13 @@ Run once when the boundaries are updated; the build reads the small file this wr
 downloads anything:
 
     python scripts/locator_geojson.py ne_110m_admin_0_countries.geojson data/geo/central-asia.geojson
+    python scripts/locator_geojson.py naturalearth_lowres.shp data/geo/central-asia.geojson
 
-Keeps the region (the five countries and their neighbours), clips each ring to the map's frame
-(Sutherland-Hodgman), simplifies it (Douglas-Peucker) and rounds coordinates to 0.01 degree.
+The source is Natural Earth's GeoJSON, or its shapefile as the geopandas 0.14 wheel ships it
+(geopandas/datasets/naturalearth_lowres/, read here without geopandas). Keeps every country, so
+that a country a user adds has its outline and its neighbours (Antarctica aside), clips each ring
+to the frame (Sutherland-Hodgman), simplifies it (Douglas-Peucker) and rounds coordinates to 0.01
+degree. The locator map frames the report's countries itself.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from __future__ import annotations
 import json
 import math
 import sys
+from itertools import pairwise
 from pathlib import Path
 
-FRAME = (44.0, 33.0, 90.0, 56.5)  # lon, lat: west, south, east, north
+FRAME = (-180.0, -60.0, 180.0, 84.0)  # lon, lat: west, south, east, north (the world but Antarctica)
 TOLERANCE = 0.06  # degrees; about 5 km, well under a hairline at the map's size
+# the first edition's region and neighbours, first and under these names; then every other country
+# under Natural Earth's name
 KEEP = {
-    # the five countries, then the neighbours drawn for context
     "KAZ": "Kazakhstan",
     "UZB": "Uzbekistan",
     "KGZ": "Kyrgyzstan",
@@ -98,25 +104,83 @@ def ring_out(ring: list[Point]) -> list[list[float]] | None:
     return [*pts, pts[0]]
 
 
-def main(src: Path, dst: Path) -> None:
-    world = json.loads(src.read_text(encoding="utf-8"))
-    features = []
-    for f in world["features"]:
-        iso = f["properties"].get("ADM0_A3")
-        if iso not in KEEP:
+# Natural Earth's own codes for the places the shapefile leaves without an ISO code
+NO_ISO = {"Kosovo": "KOS", "Somaliland": "SOL", "N. Cyprus": "CYN"}
+
+
+def read_shapefile(shp: Path) -> list[tuple[str, str, list[list[Point]]]]:
+    """(code, name, outer rings) per record of a polygon shapefile and its .dbf (iso_a3 and name)."""
+    import struct
+
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    cpg = shp.with_suffix(".cpg")
+    encoding = cpg.read_text().strip() if cpg.is_file() else "utf-8"
+    count, header, width = struct.unpack("<IHH", dbf[4:12])
+    fields, at = [], 32
+    while dbf[at] != 0x0D:
+        name = dbf[at : at + 11].split(b"\0")[0].decode()
+        fields.append((name, dbf[at + 16]))
+        at += 32
+    records = []
+    for i in range(count):
+        row, pos, values = dbf[header + i * width + 1 : header + (i + 1) * width], 0, {}
+        for name, size in fields:
+            values[name] = row[pos : pos + size].decode(encoding).strip()
+            pos += size
+        records.append(values)
+    data, at, out = shp.read_bytes(), 100, []
+    for values in records:
+        length = struct.unpack(">I", data[at + 4 : at + 8])[0] * 2
+        body = data[at + 8 : at + 8 + length]
+        at += 8 + length
+        if struct.unpack("<i", body[:4])[0] != 5:  # not a polygon
             continue
+        parts, points = struct.unpack("<ii", body[36:44])
+        starts = [*struct.unpack(f"<{parts}i", body[44 : 44 + 4 * parts]), points]
+        xy = struct.unpack(f"<{2 * points}d", body[44 + 4 * parts : 44 + 4 * parts + 16 * points])
+        rings = [[(xy[2 * k], xy[2 * k + 1]) for k in range(a, b)] for a, b in pairwise(starts)]
+        # outer rings run clockwise in a shapefile (a negative shoelace sum), holes the other way
+        outer = [r for r in rings if sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(r)) < 0]
+        name = values.get("name", "")
+        code = values.get("iso_a3", "")
+        out.append((code if code.isalpha() else NO_ISO.get(name, ""), name, outer))
+    return out
+
+
+def read_geojson(src: Path) -> list[tuple[str, str, list[list[Point]]]]:
+    world = json.loads(src.read_text(encoding="utf-8"))
+    out = []
+    for f in world["features"]:
         geom = f["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        rings = [r for poly in polys if (r := ring_out(poly[0])) is not None]  # outer rings; no holes here
+        out.append(
+            (f["properties"].get("ADM0_A3", ""), f["properties"].get("NAME", ""), [p[0] for p in polys])
+        )
+    return out
+
+
+def main(src: Path, dst: Path) -> None:
+    places = read_shapefile(src) if src.suffix == ".shp" else read_geojson(src)
+    features = []
+    for iso, name, outer in places:
+        if len(iso) != 3 or name == "Antarctica":
+            continue
+        rings = [r for ring in outer if (r := ring_out(ring)) is not None]  # outer rings only
         if rings:
             features.append(
                 {
                     "type": "Feature",
-                    "properties": {"id": iso, "name": KEEP[iso]},
+                    "properties": {"id": iso, "name": KEEP.get(iso, name)},
                     "geometry": {"type": "MultiPolygon", "coordinates": [[r] for r in rings]},
                 }
             )
-    features.sort(key=lambda f: list(KEEP).index(f["properties"]["id"]))
+    order = list(KEEP)
+    features.sort(
+        key=lambda f: (
+            order.index(f["properties"]["id"]) if f["properties"]["id"] in order else len(order),
+            f["properties"]["id"],
+        )
+    )
     out = {
         "type": "FeatureCollection",
         "source": "NATURAL_EARTH_110M",

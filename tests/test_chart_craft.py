@@ -204,7 +204,8 @@ def test_the_locator_map_fills_focus_countries_in_their_chart_colours_and_outlin
     from matplotlib.patches import Polygon
 
     fills = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches if isinstance(p, Polygon)}
-    assert {c.lower() for c in theme().palette} <= fills
+    focus = [s.colour for s in spec.shapes if s.role == "focus"]
+    assert len(focus) == 4 and {theme().palette[i].lower() for i in focus} <= fills
 
 
 def spec_of_region() -> ChartSpec:

@@ -15,7 +15,6 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from digibrief import charts
 from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
 from digibrief.writers.pptx import deck as render_pptx

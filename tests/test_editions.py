@@ -93,7 +93,9 @@ def test_a_snapshot_named_after_another_edition_is_a_located_error(tmp_path):
     assert "must be named 2026-11-29.yaml" in str(err.value.problems[0])
 
 
-def test_edition_snapshot_writes_the_file_named_after_the_edition_and_says_what_it_replaced(project_copy):
+def test_edition_snapshot_writes_the_file_named_after_the_edition_and_replaces_it_only_when_forced(
+    project_copy,
+):
     data, report = project_copy / "data", project_copy / "report"
     path = data / "editions" / "2026-11-29.yaml"
     shipped = path.read_bytes()
@@ -104,9 +106,14 @@ def test_edition_snapshot_writes_the_file_named_after_the_edition_and_says_what_
     assert path.read_bytes() == shipped  # the same data gives the same bytes
     assert run_cli(*args).stdout.endswith("already matches the data\n")
     replace_in(data / "countries" / "kgz.yaml", OLD_LINE, NEW_LINE)
-    done = run_cli(*args)
-    assert "it differed from the data in:" in done.stdout
+    kept = run_cli(*args)  # the published record is kept, and the differences are printed
+    assert kept.returncode == 2 and "Traceback" not in kept.stderr
+    assert "  Kyrgyzstan: Internet users, 2022: 79.8% \u2192 81.3%" in kept.stderr
+    assert "--force" in kept.stderr and path.read_bytes() == shipped
+    done = run_cli(*args, "--force")
+    assert done.returncode == 0 and "it differed from the data in:" in done.stdout
     assert "  Kyrgyzstan: Internet users, 2022: 79.8% \u2192 81.3%" in done.stdout
+    assert path.read_bytes() != shipped
     listed = run_cli("edition", "list", "--data", str(data), "--report", str(report)).stdout
     assert "2026-11-29.yaml  (this edition)" in listed
 

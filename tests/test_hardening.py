@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.errors import EXIT_INTERRUPTED, EXIT_RENDER, InputError, RenderError, UsageError
+from digibrief.errors import EXIT_INTERRUPTED, EXIT_RENDER, InputError, RenderError
 from digibrief.pipeline.build import BuildOptions, build
 from digibrief.project.load import load
 
@@ -228,7 +228,7 @@ def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_pa
     outside.write_bytes(b"not a font")
     (project_copy / "report" / "Evil.ttf").symlink_to(outside)
     replace_in(project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: Evil.ttf")
-    with pytest.raises(UsageError, match="outside"):
+    with pytest.raises(InputError) as err:  # a located data error at the font's line in theme.yaml
         build(
             BuildOptions(
                 data=project_copy / "data",
@@ -237,6 +237,9 @@ def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_pa
                 cache=chart_cache,
             )
         )
+    [problem] = err.value.problems
+    assert problem.file.endswith("theme.yaml") and problem.line > 0 and problem.path == "fonts.regular"
+    assert "points outside" in problem.message
 
 
 def test_an_output_folder_that_cannot_be_created_is_a_write_failure(tmp_path: Path):

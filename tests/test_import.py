@@ -265,3 +265,35 @@ def test_values_that_would_break_a_rule_elsewhere_are_refused_with_its_location(
     assert done.stderr.startswith("data/countries/kgz.yaml:"), done.stderr
     assert "discrepancies." in done.stderr and "(after importing new.csv)" in done.stderr
     assert kgz.read_bytes() == before
+
+
+def test_an_import_can_add_the_source_it_cites_in_the_same_write(project_copy):
+    csv = project_copy / "one.csv"
+    csv.write_text("country,year,value\nKGZ,2024,83.5\n", encoding="utf-8")
+    sources = project_copy / "data" / "sources.yaml"
+    before = sources.read_text(encoding="utf-8")
+    args = ("import", str(csv), "--indicator", "internet_users", "--source", "ITU_2026")
+    described = (
+        "--publisher",
+        "ITU",
+        "--title",
+        "Facts and Figures 2026",
+        "--date",
+        "2026-11",
+        "--kind",
+        "primary",
+    )
+    partial = run_cli(*args, "--title", "Facts and Figures 2026", "--write", cwd=project_copy)
+    assert partial.returncode == 2 and "give --publisher, --date, --kind too" in partial.stderr
+    done = run_cli(*args, *described, "--url", "https://www.itu.int/", "--write", cwd=project_copy)
+    assert done.returncode == 0, done.stderr
+    assert "data/sources.yaml: the source added" in done.stdout
+    after = sources.read_text(encoding="utf-8")
+    assert after.startswith(before) and "  ITU_2026:\n" in after
+    assert (
+        "2024: {value: 83.5, source: ITU_2026}"
+        in (project_copy / "data" / "countries" / "kgz.yaml").read_text()
+    )
+    assert run_cli("check", cwd=project_copy).returncode == 0
+    again = run_cli(*args, *described, cwd=project_copy)
+    assert again.returncode == 2 and "already in data/sources.yaml" in again.stderr

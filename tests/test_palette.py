@@ -2,7 +2,8 @@
 
 Lightness is CIELAB L* computed here from sRGB (D65), so the check does not trust any library.
 
-Threshold: every pair of palette colours differs by at least 11 L*. A just-noticeable difference
+Threshold: every pair of the first four palette colours (the colours of up to four focus countries)
+differs by at least 11 L*; a fifth to eighth focus country is told apart by hue and marker. A just-noticeable difference
 is about 1-2 L* for large patches, but thin chart lines and small markers need several times that
 to be told apart; 11 L* is about one step of a 9-step grey ramp from the ink (L* 16) to the rule
 (L* 87). It is also the most okabe_ito allows: no four of its colours that are visible on white
@@ -72,17 +73,25 @@ def test_palette_colours_come_from_okabe_ito():
     allowed = set(okabe_ito())
     palette = [c.lower() for c in theme().palette]
     assert len(palette) == len(set(palette)) >= 4
-    assert set(palette) <= allowed
+    assert set(palette[:7]) <= allowed
+
+
+def test_eight_focus_countries_get_eight_distinct_colour_blind_safe_colours():
+    palette = [c.lower() for c in theme().palette]
+    assert len(palette) == len(set(palette)) == 8
+    usable = [c for c in okabe_ito() if contrast_on_white(c) >= 2.0]
+    assert set(palette[:7]) == set(usable)  # every okabe_ito colour visible on white
+    assert palette[7] == "#882255"  # Paul Tol's colour-blind-safe wine (muted scheme)
 
 
 def test_palette_colours_differ_in_grayscale_lightness():
-    palette = theme().palette
+    palette = theme().palette[:4]
     assert min_delta(palette) >= MIN_DELTA_L, [round(lightness(c), 1) for c in palette]
 
 
 def test_palette_neighbours_differ_even_more():
     """Series 1, 2, 3 ... are often drawn next to each other: each step is a big jump."""
-    palette = theme().palette
+    palette = theme().palette[:4]
     steps = [abs(lightness(a) - lightness(b)) for a, b in pairwise(palette)]
     assert min(steps) >= 2 * MIN_DELTA_L
 
@@ -95,7 +104,7 @@ def test_palette_colours_are_visible_on_white():
 
 
 def test_no_other_okabe_ito_choice_of_the_same_size_separates_lightness_better():
-    palette = theme().palette
+    palette = theme().palette[:4]
     usable = [c for c in okabe_ito() if contrast_on_white(c) >= 2.0]
     best = max(min_delta(subset) for subset in combinations(usable, len(palette)))
     assert min_delta(palette) == pytest.approx(best)

@@ -14,7 +14,7 @@ from digibrief.project.scaffold import add_country_to_report, add_country_to_ris
 from .conftest import run_cli
 
 PLACEHOLDER_LINE = re.compile(
-    r"^(data/countries/mng\.yaml|data/risks\.yaml):\d+:\d+: .+: fill in this placeholder"
+    r"^(data/countries/mng\.yaml|data/risks\.yaml|report/report\.yaml):\d+:\d+: .+: fill in this placeholder"
 )
 
 
@@ -38,9 +38,15 @@ def test_new_country_is_refused_at_every_placeholder_and_listed_where_it_must_be
     assert "wrote data/countries/mng.yaml" in made.stdout
     assert (project_copy / "data" / "countries" / "mng.yaml").is_file()
 
-    # report.yaml: only the countries line changed, comments and layout kept
-    [(old, new)] = changed_lines(report_before, report.read_text(encoding="utf-8"))
+    # report.yaml: the countries line changed and a TODO headline added to each chart drawn for every
+    # country; comments and layout kept
+    report_after = report.read_text(encoding="utf-8")
+    added = [line for line in report_after.splitlines() if line.strip().startswith("MNG: ")]
+    assert added == ['      MNG: "TODO: this chart\'s finding for MNG in one sentence, with data references"']
+    without = "\n".join(line for line in report_after.splitlines() if line not in added) + "\n"
+    [(old, new)] = changed_lines(report_before, without)
     assert old.startswith("countries: [") and new == old.replace("]", ", MNG]", 1)
+    assert len(without.splitlines()) == len(report_before.splitlines())
     # risks.yaml: the old text is kept whole and one row added, one cell per category
     after = risks.read_text(encoding="utf-8")
     assert after.startswith(risks_before.rstrip("\n"))
@@ -76,6 +82,14 @@ def test_a_filled_in_country_scaffold_is_valid_and_builds(project_copy: Path, tm
         "indicators:\n  internet_users:\n    2022: {value: 83.9, source: OWID_ITU_INTERNET_2025}",
     )
     country.write_text(text, encoding="utf-8")
+    report = project_copy / "report" / "report.yaml"
+    report.write_text(
+        fill(
+            report.read_text(encoding="utf-8"),
+            {"this chart's finding": '"Internet use in Mongolia reached {MNG internet_users}"'},
+        ),
+        encoding="utf-8",
+    )
     risks = project_copy / "data" / "risks.yaml"
     risks.write_text(
         fill(
@@ -196,3 +210,28 @@ def test_block_lists_and_crlf_files_are_extended_in_their_own_style():
     )
     located, _ = yamlsource.parse(b"countries: []\n", "r.yaml")
     assert append_to_list("countries: []\n", located, ("countries",), "MNG") == "countries: [MNG]\n"
+
+
+def test_new_source_adds_an_entry_that_check_accepts_and_refuses_what_is_left_to_fill(project_copy: Path):
+    sources = project_copy / "data" / "sources.yaml"
+    before = sources.read_text(encoding="utf-8")
+    made = run_cli(
+        "new", "source", "ITU_FF_2026", "--publisher", "ITU", "--title", "Facts and Figures 2026",
+        "--url", "https://www.itu.int/itu-d/reports/statistics/", "--date", "2026-11", "--kind", "primary",
+        cwd=project_copy,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    after = sources.read_text(encoding="utf-8")
+    assert after.startswith(before) and "  ITU_FF_2026:\n" in after  # the rest kept byte for byte
+    assert run_cli("check", cwd=project_copy).returncode == 0
+    again = run_cli("new", "source", "ITU_FF_2026", cwd=project_copy)
+    assert again.returncode == 2 and "already defined" in again.stderr
+    bare = run_cli("new", "source", "LATER", "--title", "A report", cwd=project_copy)
+    assert bare.returncode == 0, bare.stderr
+    check = run_cli("check", cwd=project_copy)
+    left = check.stderr.splitlines()[:-1]
+    assert check.returncode == 1 and len(left) == 3, left
+    assert all(
+        re.match(r"data/sources\.yaml:\d+:\d+: sources\.LATER\.(publisher|date|kind): fill in", s)
+        for s in left
+    )

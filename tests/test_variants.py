@@ -31,6 +31,11 @@ def test_each_naming_option_names_only_the_outputs_it_changes():
     both = names(countries=("UZB", "KAZ"), paper="letter")
     assert both == {"pdf": "brief-kaz-uzb-letter.pdf", "deck": "deck-kaz-uzb.pptx"}
     assert names(countries=("KAZ",), one_country=True) == {"pdf": "brief.pdf", "deck": "deck.pptx"}
+    assert names(deck_charts="picture") == {"pdf": "brief.pdf", "deck": "deck-pictures.pptx"}
+    assert names(deck_charts="native") == names()
+    assert names(countries=("KAZ",), template=Path("corp.pptx"), deck_charts="picture")["deck"] == (
+        "deck-kaz-corp-pictures.pptx"
+    )
     assert (
         output_name("brief-data.xlsx", "brief", suffixes(("countries",), ("KAZ",))) == "brief-kaz-data.xlsx"
     )
@@ -83,6 +88,23 @@ def test_a_template_variant_is_named_after_the_template(shipped_copy, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert (shipped_copy.out / "deck-corp.pptx").is_file()
     assert file_states(shipped_copy.out)["deck.pptx"] == before["deck.pptx"]
+
+
+def test_picture_charts_are_a_variant_so_the_next_build_keeps_the_native_deck(shipped_copy):
+    from pptx import Presentation
+
+    before = file_states(shipped_copy.out)
+    done = build(shipped_copy, "--only", "deck", "--deck-charts", "picture")
+    assert done.returncode == 0, done.stderr
+    assert (shipped_copy.out / "deck-pictures.pptx").is_file()
+    assert file_states(shipped_copy.out)["deck.pptx"] == before["deck.pptx"]
+    again = build(shipped_copy)
+    assert again.returncode == 0, again.stderr
+    deck = Presentation(str(shipped_copy.out / "deck.pptx"))
+    native = [
+        s for slide in deck.slides for s in slide.shapes if getattr(s, "has_chart", False) and s.has_chart
+    ]
+    assert len(native) >= 8
 
 
 # --- pruning -----------------------------------------------------------------------------------------

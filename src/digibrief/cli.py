@@ -13,11 +13,14 @@ from digibrief import __version__
 from digibrief.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_RENDER,
     EXIT_USAGE,
     EXIT_WARNINGS,
     DigibriefError,
     InputError,
     UsageError,
+    os_cause,
+    write_failure,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,7 @@ commands:
            example: digibrief diff data/editions/2026-11-29.yaml data
   edition  record the published edition's figures (snapshot) or list the recorded editions (list)
            example: digibrief edition snapshot
-  new      scaffold a country or an indicator: every required value a TODO that check refuses until filled
+  new      scaffold a country, an indicator or a source: every required value a TODO that check refuses
            example: digibrief new country MNG --name Mongolia
   clean    remove the chart copies and cache entries that no build of the output folder uses
            example: digibrief clean --out output
@@ -183,9 +186,9 @@ def parser() -> argparse.ArgumentParser:
 def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
     np_ = sub.add_parser(
         "new",
-        help="scaffold a country or an indicator",
+        help="scaffold a country, an indicator or a source",
         description=(
-            "Write a new country file or indicator entry with a TODO placeholder for every required value "
+            "Write a new country file, indicator or source entry with a TODO placeholder for every required value "
             "(check refuses each until it is filled in) and add it where it must be listed. "
             "Example: digibrief new country MNG --name Mongolia"
         ),
@@ -220,6 +223,27 @@ def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
     ip.add_argument("--name", help="its name, as charts title it")
     ip.add_argument("--unit", metavar="UNIT", help="percent, rank, score, count, usd, per100 or index")
     _common(ip)
+    sp = kinds.add_parser(
+        "source",
+        help="an entry in data/sources.yaml",
+        description=(
+            "Add a source to data/sources.yaml; a field not given is a TODO that check refuses until filled in. "
+            "Example: digibrief new source ITU_2026 --publisher ITU --title 'Facts and Figures 2026' "
+            "--url https://www.itu.int/itu-d/reports/statistics/facts-figures-2026/ --date 2026-11 --kind primary"
+        ),
+    )
+    sp.add_argument("id", metavar="ID", help="the source id: a letter, then letters, digits or _")
+    sp.add_argument("--publisher", help="who published it, as a reference names it")
+    sp.add_argument("--title", help="its title")
+    sp.add_argument("--url", help="where a reader finds it (https://...)")
+    sp.add_argument("--date", help='when it was published: "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
+    sp.add_argument(
+        "--kind",
+        dest="source_kind",
+        choices=("primary", "secondary", "news"),
+        help="a primary release, a secondary report or news",
+    )
+    _common(sp)
 
 
 def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
@@ -237,6 +261,19 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
     ip.add_argument("--indicator", required=True, metavar="ID", help="the indicator the values are")
     ip.add_argument("--source", required=True, metavar="SOURCE_ID", help="the source of the values")
     ip.add_argument("--write", action="store_true", help="write the changes (default: only print them)")
+    for option, what in (
+        ("--publisher", "who published it"),
+        ("--title", "its title"),
+        ("--url", "where a reader finds it (https://...)"),
+        ("--date", 'when: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'),
+    ):
+        ip.add_argument(option, help=f"a source new to sources.yaml, added with the values: {what}")
+    ip.add_argument(
+        "--kind",
+        dest="source_kind",
+        choices=("primary", "secondary", "news"),
+        help="a source new to sources.yaml: a primary release, a secondary report or news",
+    )
     _common(ip)
     dp = sub.add_parser(
         "diff",
@@ -261,13 +298,30 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
         ),
     )
     ep.add_argument("action", choices=("snapshot", "list"), help="snapshot or list")
+    ep.add_argument(
+        "--force",
+        action="store_true",
+        help="snapshot: replace a recorded snapshot of this edition that differs from the data",
+    )
     _common(ep)
 
 
+PROBLEMS_PER_FILE = 50  # beyond this, a file's problems are counted, not listed
+
+
 def _print_problems(err: InputError) -> None:
+    shown: dict[str, int] = {}
     for problem in err.problems:
-        print(problem, file=sys.stderr)
-    print(f"{len(err.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        shown[problem.file] = shown.get(problem.file, 0) + 1
+        if shown[problem.file] <= PROBLEMS_PER_FILE:
+            print(problem, file=sys.stderr)
+        elif shown[problem.file] == PROBLEMS_PER_FILE + 1:
+            rest = sum(1 for p in err.problems if p.file == problem.file) - PROBLEMS_PER_FILE
+            print(
+                f"{problem.file}: {rest:,} more problem(s) not shown; fix the first ones and run again",
+                file=sys.stderr,
+            )
+    print(f"{len(err.problems):,} problem(s) found; nothing was written.", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -392,7 +446,9 @@ def _report_error(err: DigibriefError) -> None:
 def _import(args: argparse.Namespace) -> int:
     from digibrief.pipeline.importing import import_csv, report
 
-    plan = import_csv(args.csv, args.indicator, args.source, args.data, args.report, args.write)
+    fields = {k: getattr(args, k) for k in ("publisher", "title", "url", "date")}
+    fields["kind"] = args.source_kind
+    plan = import_csv(args.csv, args.indicator, args.source, args.data, args.report, args.write, fields)
     for line in report(plan, args.write):
         print(line)
     return EXIT_OK
@@ -423,15 +479,28 @@ def _edition(args: argparse.Namespace) -> int:
         for line in listing(args.data, args.report):
             print(line)
         return EXIT_OK
-    path, replaced = record(args.data, args.report)
-    if replaced is None:
-        print(f"wrote {path}: commit it with the data of this edition")
-    elif replaced.items:
-        print(f"updated {path}; it differed from the data in:")
-        for line in lines(replaced)[1:]:
+    done = record(args.data, args.report, force=args.force)
+    if done.differences is None:
+        print(f"wrote {done.path}: commit it with the data of this edition")
+    elif not done.differences.items:
+        print(f"{done.path} already matches the data")
+    elif done.written:
+        print(f"updated {done.path}; it differed from the data in:")
+        for line in lines(done.differences)[1:]:
             print(line)
     else:
-        print(f"{path} already matches the data")
+        print(
+            f"digibrief: error: {done.path} records this edition and differs from the data in:",
+            file=sys.stderr,
+        )
+        for line in lines(done.differences)[1:]:
+            print(line, file=sys.stderr)
+        print(
+            f"kept {done.path} as it was: a published snapshot is the record of what readers saw. "
+            "Set a new edition: date in report.yaml, or run again with --force to replace it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -449,10 +518,14 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from digibrief.pipeline.scaffold import new_country, new_indicator
+    from digibrief.pipeline.scaffold import new_country, new_indicator, new_source
 
     if args.kind == "country":
         done = new_country(args.id, args.name, args.role, args.data, args.report)
+    elif args.kind == "source":
+        fields = {k: getattr(args, k) for k in ("publisher", "title", "url", "date")}
+        fields["kind"] = args.source_kind
+        done = new_source(args.id, fields, args.data)
     else:
         done = new_indicator(args.id, args.name, args.unit, args.data)
     for line in done.written:
@@ -484,12 +557,15 @@ def _stop_gracefully(command: str | None) -> None:
     """Ctrl-C or SIGTERM asks a build to stop at its next checkpoint, before anything is written;
     a second signal stops at once. Either way the previous outputs stay as they were.
 
-    A watch that is waiting for changes (no build running) stops at the first signal.
+    A watch that is waiting for changes (no build running), and every command that does not
+    build, stops at the first signal.
     """
     from digibrief.pipeline.build import build_running, request_stop
 
     def handler(signum: int, frame: object) -> None:
-        if request_stop() or (command == "watch" and not build_running()):
+        # a command that does not build has no checkpoints: its writes are staged, so it stops at once
+        building = command in ("build", "preview") or (command == "watch" and build_running())
+        if request_stop() or not building:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
@@ -503,7 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser().print_help()
             return EXIT_USAGE
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk or closed pipe under stdout fails here, not after main returns
+        return code
     except DigibriefError as err:
         if isinstance(err, UsageError):
             print(f"digibrief: error: {err}", file=sys.stderr)
@@ -513,3 +591,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("digibrief: interrupted; previous outputs are unchanged.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a fault outside the data: a read-only folder, a full disk, a closed pipe
+        if _stdout_failed(exc):
+            print(f"digibrief: error: standard output: {os_cause(exc)}", file=sys.stderr)
+        else:
+            print(f"digibrief: error: {write_failure(exc, tail='stopped')}", file=sys.stderr)
+        return EXIT_RENDER
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """True when exc came from writing to standard output (our own file writes name their file);
+    later writes to it are then dropped."""
+    import errno
+    import os
+
+    if exc.filename is not None or exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EFBIG, errno.EIO):
+        return False
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+    return True

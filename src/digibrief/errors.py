@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -67,3 +69,39 @@ class BuildLocked(DigibriefError):
     """Another build holds the output folder."""
 
     exit_code = EXIT_RENDER
+
+
+def blocker(path: Path) -> Path | None:
+    """The file standing where the folder path, or one of the folders above it, should be; None if none."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def os_cause(exc: OSError) -> str:
+    """What an operating-system failure means to a user, in a few words."""
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied (is it read-only?)"
+    if exc.errno == errno.ENOSPC:
+        return exc.strerror or "No space left on device"
+    if exc.errno in (errno.EFBIG, errno.EDQUOT):
+        return "the disk or the user's quota is full (file too large)"
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "a file is in the way where a folder is needed"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    return (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+
+
+def write_failure(
+    exc: OSError, where: Path | str | None = None, tail: str = "nothing was written"
+) -> RenderError:
+    """A failed write as one line naming the path and the cause (exit 4)."""
+    path = Path(exc.filename) if exc.filename else (Path(where) if where is not None else None)
+    if path is not None and isinstance(exc, (FileExistsError, NotADirectoryError)):
+        found = blocker(path)
+        if found is not None:
+            return RenderError(f"{path}: {found} is a file, not a folder; {tail}")
+    named = f"{path}: " if path is not None else ""
+    return RenderError(f"{named}{os_cause(exc)}; {tail}")

@@ -53,6 +53,7 @@ def rc_params(family: str) -> dict[RcKeyType, Any]:
         "svg.image_inline": True,
         "font.family": [family],
         "axes.unicode_minus": True,
+        "text.parse_math": False,  # data text is never TeX: "$5 to $10" prints as written, never raises
         "savefig.facecolor": "white",
         "savefig.edgecolor": "white",
         "savefig.transparent": False,

@@ -1,7 +1,9 @@
 """The locator map: the region's countries from Natural Earth outlines, names set directly on them.
 
-A plain equirectangular projection scaled by the cosine of the frame's middle latitude (the region
-spans 23 degrees of latitude, so the distortion is small). Focus countries are filled in their own
+The map frames the report's countries, whichever they are, with a margin that shows what borders
+them (region_frame); only the countries inside the frame are drawn. A plain equirectangular
+projection scaled by the cosine of the frame's middle latitude (a region spans a few tens of
+degrees of latitude, so the distortion is small). Focus countries are filled in their own
 colours (or, on a country's page, that country alone in its colour and the others in the peer grey),
 context countries outlined, neighbours light grey; the Caspian is the gap between them.
 """
@@ -62,12 +64,51 @@ class Projection:
         return x0, y0, x1, y1
 
 
+MARGIN = 0.06  # of the region's larger span, plus a degree, around the region: its neighbours show
+ASPECT = (0.45, 0.95)  # height / width of the projected frame: a region is never a sliver or a tower
+
+
+def region_frame(
+    shapes: Sequence[MapShape], limit: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The lon/lat box (west, south, east, north) around the focus and context countries, with a
+    margin and an aspect between ASPECT's bounds, within limit (the extent of the boundaries)."""
+    pts = [p for s in shapes if s.role != "neighbour" for r in s.rings for p in r]
+    if not pts:
+        return limit
+    w, e = min(p[0] for p in pts), max(p[0] for p in pts)
+    s, n = min(p[1] for p in pts), max(p[1] for p in pts)
+    k = math.cos(math.radians((s + n) / 2))
+    pad = MARGIN * max((e - w) * k, n - s) + 1.0
+    w, e, s, n = w - pad / k, e + pad / k, s - pad, n + pad
+    width, height = (e - w) * k, n - s
+    if height < ASPECT[0] * width:  # too flat: more latitude
+        grow = (ASPECT[0] * width - height) / 2
+        s, n = s - grow, n + grow
+    elif height > ASPECT[1] * width:  # too tall: more longitude
+        grow = (height / ASPECT[1] - width) / 2 / k
+        w, e = w - grow, e + grow
+    return max(w, limit[0]), max(s, limit[1]), min(e, limit[2]), min(n, limit[3])
+
+
+def _overlaps(shape: MapShape, frame: tuple[float, float, float, float]) -> bool:
+    return any(
+        min(p[0] for p in r) < frame[2]
+        and max(p[0] for p in r) > frame[0]
+        and min(p[1] for p in r) < frame[3]
+        and max(p[1] for p in r) > frame[1]
+        for r in shape.rings
+    )
+
+
 def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
         no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec, ctx.speech).notes), 0.05, 0.05, 0.05)))
         return
-    proj = Projection(spec.frame)
+    box = region_frame(spec.shapes, spec.frame)
+    shapes = [s for s in spec.shapes if s.role != "neighbour" or _overlaps(s, box)]
+    proj = Projection(box)
     x0, y0, x1, y1 = proj.box()
     aspect = (y1 - y0) / (x1 - x0)
     notes = ctx.notes(layout(spec, ctx.speech).notes)
@@ -78,16 +119,17 @@ def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box", anchor="C")
+    ax.apply_aspect()  # now, not at draw time: the labels are placed in the axes' final pixels
     water = hex_colour(mix(t.focus, WHITE, 0.88))
     ax.add_patch(
         Polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], closed=True, fc=water, ec="none", zorder=0)
     )
 
-    highlight = any(s.emphasis for s in spec.shapes)
+    highlight = any(s.emphasis for s in shapes)
     land = hex_colour(mix(t.rule, WHITE, 0.45))
     n = len(t.palette)
     fills: dict[str, str] = {}
-    for s in sorted(spec.shapes, key=lambda s: (s.role != "neighbour", s.emphasis)):
+    for s in sorted(shapes, key=lambda s: (s.role != "neighbour", s.emphasis)):
         if s.role == "neighbour":
             fc, ec, lw, z = land, WHITE, 0.6, 1.0
         elif highlight and not s.emphasis:
@@ -112,7 +154,7 @@ def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
                 )
             )
 
-    labels(ctx, ax, spec.shapes, proj, fills, highlight)
+    labels(ctx, ax, shapes, proj, fills, highlight)
 
 
 def inside(pt: tuple[float, float], rings: Sequence[Ring]) -> bool:

@@ -241,7 +241,8 @@ def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     # years: ticks at the boundaries, labels in the middle of each year
     years = list(range(x0, x1))
     label_room = ctx.width("2020", tick_prop) * 1.5
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if s * per_year >= label_room)
+    # a long lane label can leave almost no room for the years: then only the first is labelled
+    step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s * per_year >= label_room), max(1, x1 - x0))
     shown = [y for y in years if (y - x0) % step == 0]
     ax.set_xticks([y + 0.5 for y in shown], [str(y) for y in shown], fontproperties=tick_prop)
     ax.tick_params(axis="x", length=0)

@@ -350,7 +350,7 @@ class Composer:
 
     def country(self, c: Country, in_contents: bool) -> Section:
         blocks: list[Block] = [*self.locator(c.id), self.key_figures(c)]
-        blocks += self.paragraphs(c.profile)
+        blocks += self.paragraphs(c.profile or "")
         highlights = [self.cited_text(h.text, h.sources) for h in c.highlights]
         blocks.append(Bullets(tuple(highlights), word("highlights")))
         charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
@@ -471,7 +471,7 @@ class Composer:
         blocks: list[Block] = [*self.locator(c.id)]
         if c.key_figures:
             blocks.append(self.key_figures(c))
-        blocks += self.paragraphs(c.profile)
+        blocks += self.paragraphs(c.profile or "")
         blocks.append(
             Bullets(
                 tuple(self.cited_text(h.text, h.sources) for h in c.highlights),

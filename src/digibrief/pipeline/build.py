@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from digibrief import __version__
 from digibrief.document.words import Speech
-from digibrief.errors import EXIT_OK, EXIT_WARNINGS, InputError, Interrupted, RenderError, UsageError
+from digibrief.errors import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    InputError,
+    Interrupted,
+    RenderError,
+    UsageError,
+    blocker,
+    write_failure,
+)
 from digibrief.pipeline.cache import (
     DiskStore,
     digest,
@@ -74,7 +83,7 @@ WRITERS: dict[str, Output] = {
         "deck.pptx",
         "digibrief.writers.pptx.deck",
         "digibrief.writers.pptx.options",
-        ("countries", "template"),
+        ("countries", "template", "deck_charts"),
     ),
     "data": Output(  # the data pack: named after the brief it goes with
         "brief-data.xlsx",
@@ -150,13 +159,13 @@ class BuildOptions:
         """The file this build writes for fmt: its default name plus each naming option given."""
         output = WRITERS[fmt]
         countries = None if self.one_country else self.countries
-        return output.name(suffixes(output.named_by, countries, self.paper, self.template))
+        return output.name(suffixes(output.named_by, countries, self.paper, self.template, self.deck_charts))
 
     @property
     def entry(self) -> str:
         """This build's record in the manifest: its variant and the formats it writes."""
         countries = None if self.one_country else self.countries
-        return f"{variant(countries, self.paper, self.template)}|{'+'.join(self.formats())}"
+        return f"{variant(countries, self.paper, self.template, self.deck_charts)}|{'+'.join(self.formats())}"
 
     @property
     def chart_cache(self) -> Path:
@@ -248,6 +257,10 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
     missing = missing_folders(opts.data, opts.report)
     if missing:  # before the output folder or its lock is created, wherever digibrief was run
         raise InputError(missing)
+    if opts.cache is not None and (found := blocker(opts.cache)) is not None:
+        raise UsageError(
+            f"--cache {opts.cache}: {found} is a file, not a folder; name a folder for the chart cache"
+        )
     prepare_output(opts.out)
     started = time.perf_counter()
     tree = tree_fingerprint(opts.data, opts.report)  # every input file read and hashed, once per build
@@ -266,9 +279,7 @@ def build(opts: BuildOptions, log: Log = _quiet) -> BuildResult:
         try:
             return _build_locked(opts, log, input_key, tree)
         except OSError as exc:  # e.g. disk full while caching a chart: outputs were not touched yet
-            raise RenderError(
-                f"{exc.filename or opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-            ) from exc
+            raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
         finally:
             _RUNNING.clear()
 
@@ -622,9 +633,7 @@ def commit(
     try:
         write_all_atomic({opts.out / name: data for name, (data, _, _) in rendered.items()})
     except OSError as exc:
-        raise RenderError(
-            f"cannot write to {opts.out}: {exc.strerror or exc}; the previous outputs are unchanged"
-        ) from exc
+        raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
     for name, (data, key, hint) in rendered.items():
         outputs[name] = {"key": key, "sha256": digest(data), **({"hint": hint} if hint else {})}
         result.written.append(opts.out / name)

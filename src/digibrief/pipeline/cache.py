@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 MANIFEST_VERSION = 2  # 2: one record per variant ("builds"), for naming and pruning
 
@@ -121,16 +121,25 @@ def read_cached(path: Path, fmt: str) -> bytes | None:
     return None
 
 
+def _reraise_at(exc: OSError, target: Path | None) -> NoReturn:
+    """Raise exc as a failure to write target rather than its staging file: messages name the file users know."""
+    if target is not None and (exc.filename is None or str(exc.filename).endswith(".tmp")):
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from exc
+    raise exc
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data next to path and move it into place only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        _reraise_at(exc, path)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -143,17 +152,20 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
     target as it was; renames within one folder cannot run out of space.
     """
     staged: list[tuple[Path, Path]] = []
+    target: Path | None = None
     try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            staged.append((tmp, path))
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            staged.append((tmp, target))
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        _reraise_at(exc, target)
     finally:
         for tmp, _ in staged:
             if tmp.exists():

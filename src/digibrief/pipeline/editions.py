@@ -13,7 +13,7 @@ from typing import Any
 
 from digibrief.document.changes import Changes, Reread, compare, line, rereads, section
 from digibrief.document.types import Document, Section
-from digibrief.errors import UsageError
+from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_atomic
 from digibrief.project.editions import (
     Edition,
@@ -37,14 +37,30 @@ class Side:
     sentences: tuple[Sentence, ...] = ()
 
 
-def record(data_dir: Path, report_dir: Path) -> tuple[Path, Changes | None]:
-    """Write the snapshot of the current edition; return its path and, when it replaced one, what changed."""
+@dataclass(frozen=True)
+class Recorded:
+    """What `edition snapshot` did: the snapshot's path, how it differed from one already there, and
+    whether it was written (a differing snapshot is replaced only when forced)."""
+
+    path: Path
+    differences: Changes | None
+    written: bool
+
+
+def record(data_dir: Path, report_dir: Path, force: bool = False) -> Recorded:
+    """Write the snapshot of the current edition, unless one that differs is there and force is off."""
     project = load(data_dir, report_dir)
     path = snapshot_path(data_dir, project.report.edition)
     current = snapshot(project)
     before = read_snapshot(path) if path.is_file() else None
-    write_atomic(path, dump(current).encode("utf-8"))
-    return path, compare(before, current) if before is not None else None
+    differences = compare(before, current) if before is not None else None
+    if differences is not None and (not differences.items or not force):
+        return Recorded(path, differences, written=False)
+    try:
+        write_atomic(path, dump(current).encode("utf-8"))
+    except OSError as exc:
+        raise write_failure(exc, path) from exc
+    return Recorded(path, differences, written=True)
 
 
 def listing(data_dir: Path, report_dir: Path) -> list[str]:

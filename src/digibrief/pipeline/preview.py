@@ -8,8 +8,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from digibrief.errors import UsageError
+from digibrief.errors import RenderError, UsageError, write_failure
 from digibrief.pipeline.build import BuildOptions, Log, build, resolve
+from digibrief.pipeline.cache import write_all_atomic
 
 
 def _tool(name: str, package: str) -> str:
@@ -58,18 +59,31 @@ def sheet(images: list[Path], columns: int, width: int = 2400, gap: int = 24) ->
 
 
 def preview(opts: BuildOptions, log: Log) -> list[Path]:
+    """Build if needed, then write the contact sheets into OUT/preview/; a failed write or tool is exit 4."""
     build(opts, log=log)
     folder = opts.out / "preview"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    try:
+        return _sheets(opts, folder)
+    except OSError as exc:
+        raise write_failure(exc, folder, "the brief and the deck are unchanged") from exc
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
+        tool = Path(str(exc.cmd[0])).name
+        raise RenderError(
+            f"preview: {tool} failed{': ' + said[0] if said else ''}; nothing was written"
+        ) from exc
+
+
+def _sheets(opts: BuildOptions, folder: Path) -> list[Path]:
+    sheets: dict[Path, bytes] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         if "pdf" in opts.formats():
             pages = tmpdir / "pages"
             pages.mkdir()
-            path = folder / "pages.png"
-            path.write_bytes(sheet(_rasterise(opts.out / opts.filename("pdf"), pages, 50), columns=4))
-            written.append(path)
+            sheets[folder / "pages.png"] = sheet(
+                _rasterise(opts.out / opts.filename("pdf"), pages, 50), columns=4
+            )
         if "deck" in opts.formats():
             soffice = _tool("soffice", "libreoffice-impress")
             deck = opts.out / opts.filename("deck")
@@ -90,13 +104,12 @@ def preview(opts: BuildOptions, log: Log) -> list[Path]:
             )
             slides = tmpdir / "slides"
             slides.mkdir()
-            path = folder / "slides.png"
-            path.write_bytes(sheet(_rasterise(tmpdir / (deck.stem + ".pdf"), slides, 40), columns=3))
-            written.append(path)
-    path = folder / "charts.png"
-    path.write_bytes(_chart_sheet(opts))
-    written.append(path)
-    return written
+            sheets[folder / "slides.png"] = sheet(
+                _rasterise(tmpdir / (deck.stem + ".pdf"), slides, 40), columns=3
+            )
+    sheets[folder / "charts.png"] = _chart_sheet(opts)
+    write_all_atomic(sheets)
+    return list(sheets)
 
 
 def _chart_sheet(opts: BuildOptions) -> bytes:

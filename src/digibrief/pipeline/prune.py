@@ -83,10 +83,17 @@ def prune(out: Path, *, forget: bool = False) -> Pruned:
 
 def clean(out: Path) -> Pruned:
     """`digibrief clean`: forget variants whose outputs are gone, then prune, holding the build lock."""
-    from digibrief.errors import UsageError
+    from digibrief.errors import UsageError, write_failure
     from digibrief.pipeline.lock import build_lock
 
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; name the output folder a build wrote into")
     if not out.is_dir():
         raise UsageError(f"--out {out}: no such folder; nothing to clean")
     with build_lock(out):
-        return prune(out, forget=True)
+        try:
+            return prune(out, forget=True)
+        except OSError as exc:
+            raise write_failure(
+                exc, out, "the files before it were removed, the outputs are untouched"
+            ) from exc

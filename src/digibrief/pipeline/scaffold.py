@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digibrief.errors import RenderError, UsageError
+from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_all_atomic
 from digibrief.project.folders import missing_folders
 from digibrief.project.load import display_path
 from digibrief.project.scaffold import (
     COUNTRY_ID,
     INDICATOR_ID,
+    SOURCE_KINDS,
     UNITS,
     Edit,
+    add_country_headlines,
     add_country_to_report,
     add_country_to_risks,
     add_indicator,
+    add_source,
     country_text,
     parse,
 )
@@ -42,9 +45,7 @@ def _write(files: dict[Path, str]) -> None:
     try:
         write_all_atomic({path: text.encode("utf-8") for path, text in files.items()})
     except OSError as exc:
-        raise RenderError(
-            f"{exc.filename or next(iter(files))}: {exc.strerror or exc}; nothing was written"
-        ) from exc
+        raise write_failure(exc, next(iter(files))) from exc
 
 
 def _apply(edit: Edit, path: Path, files: dict[Path, str], done: Scaffold, what: str) -> None:
@@ -80,6 +81,13 @@ def new_country(cid: str, name: str, role: str, data_dir: Path, report_dir: Path
             done,
             f"{cid} added at the end of countries:",
         )
+        if report in files:
+            headlines = add_country_headlines(files[report], display_path(report), cid)
+            files[report] = headlines.text or files[report]
+            done.by_hand += headlines.by_hand
+            done.written.append(
+                f"{display_path(report)}: a TODO headline for {cid} in each chart drawn for every country"
+            )
         _apply(
             add_country_to_risks(_read(risks), display_path(risks), cid),
             risks,
@@ -120,5 +128,39 @@ def new_indicator(iid: str, name: str | None, unit: str | None, data_dir: Path) 
         "replace every TODO; `digibrief check` lists those left, with their lines",
         f"add values under indicators: {iid}: in the country files (or with `digibrief import`)",
         "to show it, chart it under charts: in report.yaml, or list it under comparison:",
+    ]
+    return done
+
+
+def new_source(sid: str, fields: dict[str, str | None], data_dir: Path) -> Scaffold:
+    """An entry in data/sources.yaml: the fields given, a TODO placeholder for each required one not given."""
+    if not INDICATOR_ID.match(sid):
+        raise UsageError(f"source id {sid!r}: expected a letter, then letters, digits or _")
+    if fields.get("kind") not in (None, *SOURCE_KINDS):
+        raise UsageError(f"--kind: expected one of {', '.join(SOURCE_KINDS)}, got {fields['kind']!r}")
+    url = fields.get("url")
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise UsageError(f"--url: expected an address starting with https://, got {url!r}")
+    path = data_dir / "sources.yaml"
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)} not found; run in the project folder or pass --data DIR")
+    text = _read(path)
+    located = parse(text, display_path(path))
+    if located and isinstance(located.value, dict) and sid in (located.value.get("sources") or {}):
+        raise UsageError(f"source '{sid}' is already defined in {display_path(path)}; nothing was written")
+    done = Scaffold()
+    files: dict[Path, str] = {}
+    _apply(
+        add_source(text, display_path(path), sid, fields),
+        path,
+        files,
+        done,
+        f"'{sid}' added at the end of sources:",
+    )
+    if files:
+        _write(files)
+    done.next_steps = [
+        f"cite it as source: {sid} beside a value, or [{sid}] in a text",
+        "replace any TODO left; `digibrief check` lists them, with their lines",
     ]
     return done

@@ -1,11 +1,12 @@
 """How a build names its outputs, so that a variant never replaces the default brief or deck.
 
-The rule: each of --countries, --paper and --template that is given adds its value to the name of
-every output it changes, in that order. `--countries UZB,KAZ` writes brief-kaz-uzb.pdf,
+The rule: each of --countries, --paper, --template and --deck-charts picture that is given adds its
+value to the name of every output it changes, in that order. `--countries UZB,KAZ` writes brief-kaz-uzb.pdf,
 deck-kaz-uzb.pptx and brief-kaz-uzb-data.xlsx; `--paper letter` writes brief-letter.pdf (the deck
 and the data pack do not depend on the paper); `--template corp.pptx` writes deck-corp.pptx. A
 build without them writes brief.pdf, deck.pptx and brief-data.xlsx. A brief of one country in its
 own folder (`build --per-country`) is named without the country: the folder names it.
+`--deck-charts picture` writes deck-pictures.pptx; native charts, the default, add nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-NAMING_OPTIONS = ("countries", "paper", "template")
+NAMING_OPTIONS = ("countries", "paper", "template", "deck_charts")
 
 
 def slug(text: str) -> str:
@@ -27,12 +28,14 @@ def suffixes(
     countries: Sequence[str] | None = None,
     paper: str | None = None,
     template: Path | None = None,
+    deck_charts: str | None = None,
 ) -> list[str]:
     """The parts an output's name gets from the options that change it, in the order of NAMING_OPTIONS."""
     given = {
         "countries": "-".join(sorted(c.lower() for c in countries)) if countries else None,
         "paper": paper,
         "template": slug(template.stem) if template else None,
+        "deck_charts": "pictures" if deck_charts == "picture" else None,
     }
     return [given[o] for o in NAMING_OPTIONS if o in named_by and given[o]]  # type: ignore[misc]
 
@@ -45,6 +48,8 @@ def output_name(default: str, stem: str, parts: Sequence[str]) -> str:
     return "-".join([stem, *parts]) + default[len(stem) :]
 
 
-def variant(countries: Sequence[str] | None, paper: str | None, template: Path | None) -> str:
+def variant(
+    countries: Sequence[str] | None, paper: str | None, template: Path | None, deck_charts: str | None = None
+) -> str:
     """The name of a build's variant in the manifest: its naming options, or 'default'."""
-    return "-".join(suffixes(NAMING_OPTIONS, countries, paper, template)) or "default"
+    return "-".join(suffixes(NAMING_OPTIONS, countries, paper, template, deck_charts)) or "default"

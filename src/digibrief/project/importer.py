@@ -89,6 +89,7 @@ class ImportPlan:
     unchanged: int = 0
     skipped_rows: int = 0  # rows of places not in the data
     skipped_places: set[str] = field(default_factory=set)
+    added_source: str = ""  # the file a source new to the data is added to, if any
     empty: int = 0  # cells without a value (".." or blank)
 
     @property
@@ -577,18 +578,27 @@ def _country_files(data_dir: Path) -> dict[str, Path]:
 
 
 def plan_import(
-    csv_path: Path, indicator_id: str, source_id: str, data_dir: Path, report_dir: Path
+    csv_path: Path,
+    indicator_id: str,
+    source_id: str,
+    data_dir: Path,
+    report_dir: Path,
+    added: tuple[Source, dict[Path, str]] | None = None,
 ) -> ImportPlan:
-    """What importing csv_path as indicator_id from source_id would write; raise InputError on bad rows."""
+    """What importing csv_path as indicator_id from source_id would write; raise InputError on bad rows.
+    added: the source, and the files that define it (sources.yaml's new text), when the import adds it."""
     project = load(data_dir, report_dir)
+    sources = {**project.sources, **({source_id: added[0]} if added else {})}
     if indicator_id not in project.indicators:
         raise UsageError("--indicator: " + unknown("indicator", indicator_id, project.indicators))
-    if source_id not in project.sources:
+    if source_id not in sources:
         raise UsageError(
-            "--source: " + unknown("source", source_id, project.sources) + " (define it in data/sources.yaml)"
+            "--source: "
+            + unknown("source", source_id, project.sources)
+            + " (define it in data/sources.yaml, or give --publisher, --title, --date and --kind to add it)"
         )
     indicator = project.indicators[indicator_id]
-    src = project.sources[source_id]
+    src = sources[source_id]
     plan = ImportPlan(indicator, indicator_id, f"{src.publisher}, {src.title}", "plain")
     cells = read_cells(csv_path, project, indicator, plan)
     files = _country_files(data_dir)
@@ -622,20 +632,27 @@ def plan_import(
             for year, want in sorted(by_country[cid].items())
         )
         plan.files.append(FilePlan(path, name, after, updates))
-    _validate_merged(plan, data_dir, report_dir, display_path(csv_path))
+    _validate_merged(plan, data_dir, report_dir, display_path(csv_path), added[1] if added else {})
     return plan
 
 
-def _validate_merged(plan: ImportPlan, data_dir: Path, report_dir: Path, csv_name: str) -> None:
+def _validate_merged(
+    plan: ImportPlan, data_dir: Path, report_dir: Path, csv_name: str, extra: dict[Path, str]
+) -> None:
     """Load the data as it would be after the import (in a temporary copy): a rule that the new values
     break, such as a disagreement whose shown source no longer gives a value, is a located problem."""
-    if not plan.files:
+    if not plan.files and not extra:
         return
     with tempfile.TemporaryDirectory(prefix="digibrief-import-") as tmp:
         copy = Path(tmp) / "data"
-        shutil.copytree(data_dir, copy)
+        # contents only, not permissions: the copy is written to even when the data folder is read-only
+        shutil.copytree(data_dir, copy, copy_function=shutil.copyfile)
+        for folder in (copy, *(p for p in copy.rglob("*") if p.is_dir())):
+            folder.chmod(0o700)
         for f in plan.files:
             (copy / f.path.relative_to(data_dir)).write_bytes(f.text.encode("utf-8"))
+        for path, text in extra.items():
+            (copy / path.relative_to(data_dir)).write_bytes(text.encode("utf-8"))
         names = {display_path(p): display_path(data_dir / p.relative_to(copy)) for p in copy.rglob("*.yaml")}
         try:
             load(copy, report_dir)

@@ -33,7 +33,14 @@ from digibrief.project.model import (
     SourcesFile,
     ThemeFile,
 )
-from digibrief.project.rules import Inputs, check_references, prose_fields
+from digibrief.project.rules import (
+    Inputs,
+    charts_without_values,
+    check_references,
+    missing_headlines,
+    prose_fields,
+)
+from digibrief.project.theming import font_problems
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -76,8 +83,10 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
     try:
         validated = model.model_validate(value)
     except ValidationError as exc:
-        for error in exc.errors():
-            if not any(_clean_loc(error)[: len(path)] == path for path, _ in holes):
+        errors = [e for e in exc.errors() if not any(_clean_loc(e)[: len(path)] == path for path, _ in holes)]
+        misspelt = _misspelt_keys(model, errors)
+        for error in errors:
+            if not (error["type"] == "missing" and _clean_loc(error) in misspelt):
                 _report(file, model, error)
         return None
     return None if holes else validated
@@ -93,6 +102,19 @@ def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _placeholders(item, (*path, i))
+
+
+def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
+    """The required keys that an unknown key beside them misspells: one mistake, reported once, at the
+    unknown key ("did you mean ...?"), not again as a missing key."""
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _clean_loc(error)
+            hint = closest(str(loc[-1]), _fields_at(model, loc[:-1]))
+            if hint:
+                found.add((*loc[:-1], hint))
+    return found
 
 
 def _clean_loc(error: ErrorDetails) -> tuple[Any, ...]:
@@ -298,6 +320,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         risks_file=risks_f,
         report_file=report_f,
         sources_file=sources_f,
+        countries_folder=display_path(data_dir / "countries"),
     )
     problems += check_references(inputs)
     geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map
@@ -314,11 +337,19 @@ def load(data_dir: Path, report_dir: Path) -> Project:
                 + (f"; did you mean '{known}'?" if known else ""),
             )
         )
+    for key, why in font_problems(theme, report_dir) if theme is not None else []:
+        problems.append(theme_f.at(("fonts", key), why))
+    shared = _shared_colours(report, theme, theme_f)
     if problems or not (sources and indicators and risks and report and theme and labels):
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
     all_countries = {cid: c for cid, (c, _) in countries.items()}
-    warnings = figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of)
+    warnings = [
+        *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
+        *missing_headlines(inputs),
+        *charts_without_values(inputs),
+        *shared,
+    ]
     return Project(
         sources=sources.sources,
         indicators=indicators.indicators,
@@ -330,6 +361,23 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         warnings=tuple(sorted(set(warnings))),
         geo=geo,
     )
+
+
+def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:
+    """A warning when there are more focus countries than palette colours: some would share one."""
+    if report is None or theme is None:
+        return []
+    focus = list(dict.fromkeys(report.countries))
+    if len(focus) <= len(theme.palette):
+        return []
+    n = len(theme.palette)
+    return [
+        file.at(
+            ("palette",),
+            f"{len(focus)} focus countries but {n} colours: {', '.join(focus[n:])} would share the colour of "
+            f"{', '.join(focus[: len(focus) - n])}; add colour-blind-safe colours to palette:",
+        )
+    ]
 
 
 def load_file(path: Path, model: type[M]) -> tuple[M, YamlFile]:

@@ -320,8 +320,9 @@ class Country(Strict):
     local_names: list[LocalName] = []
     capital: Line
     population: Population
-    profile: Prose
-    highlights: Annotated[list[Highlight], Field(min_length=1, max_length=6)]
+    # a context country needs them only where a context section shows it (rules.py checks that)
+    profile: Prose | None = None
+    highlights: Annotated[list[Highlight], Field(max_length=6)] = []
     facts: dict[Id, Fact] = {}
     key_figures: Annotated[list[KeyFigure], Field(max_length=6)] = []
     indicators: dict[Id, dict[Year, Point]] = {}
@@ -332,6 +333,8 @@ class Country(Strict):
     @model_validator(mode="after")
     def _focus_has_enough(self) -> Country:
         if self.role == "focus":
+            if self.profile is None:
+                raise ValueError("a focus country needs a profile: two or three paragraphs in your own words")
             if len(self.highlights) < 3:
                 raise ValueError(f"a focus country needs 3 to 6 highlights, got {len(self.highlights)}")
             if len(self.key_figures) < 2:

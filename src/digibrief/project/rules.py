@@ -7,7 +7,9 @@ a broken file gives its own problems rather than a cascade of unknown ids.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,7 @@ class Inputs:
     risks_file: YamlFile
     report_file: YamlFile
     sources_file: YamlFile | None = None
+    countries_folder: str = "data/countries"  # as the user knows it, to name a country's file
 
 
 Rule = Callable[[Inputs], Iterator[Problem]]
@@ -85,7 +88,8 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
 def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
     """Every text a reader sees that may cite sources as [ID] or read data, with its file and key path."""
     for c, f in p.countries.values():
-        yield f, ("profile",), c.profile
+        if c.profile is not None:
+            yield f, ("profile",), c.profile
         for i, h in enumerate(c.highlights):
             yield f, ("highlights", i, "text"), h.text
         for i, k in enumerate(c.key_figures):
@@ -210,6 +214,20 @@ def text_is_left_to_right(p: Inputs) -> Iterator[Problem]:
                 f"right-to-left text ({script} '{rtl}', U+{ord(rtl):04X}) cannot be set: the PDF has no "
                 "right-to-left layout, so it would print mirrored; give the text in a left-to-right "
                 "script (e.g. a transliteration)",
+            )
+
+
+MAX_COUNTRY_NAME = 60  # characters: a name labels chart lanes, lines and bars, headers and slide titles
+
+
+def country_names_fit(p: Inputs) -> Iterator[Problem]:
+    """A country's name is short enough to label a chart: the brief prints it where no wrap helps."""
+    for c, f in p.countries.values():
+        if len(c.name) > MAX_COUNTRY_NAME:
+            yield f.at(
+                ("name",),
+                f"a country name may have at most {MAX_COUNTRY_NAME} characters, as charts label lanes and "
+                f"lines with it; this one has {len(c.name)}. Give the short name here",
             )
 
 
@@ -523,10 +541,11 @@ def country_files_are_not_copies(p: Inputs) -> Iterator[Problem]:
             if a == b or len(same) < 2:
                 continue
             # when the shared profile names only one of the two, the other file is the copy
-            if ca.name in ca.profile and cb.name not in ca.profile:
+            profile = ca.profile or ""
+            if ca.name in profile and cb.name not in profile:
                 continue
             other = f"{Path(fb.name).name} ({cb.name})"
-            if cb.name in ca.profile and ca.name not in ca.profile:
+            if cb.name in profile and ca.name not in profile:
                 why = f"was this file copied from {Path(fb.name).name}? Rewrite them for {ca.name}"
             else:
                 why = "one of the two files looks copied from the other; rewrite the copy for its own country"
@@ -555,6 +574,20 @@ def context_sections_name_a_country(p: Inputs) -> Iterator[Problem]:
                 yield p.report_file.at(
                     ("sections", i, "country"), unknown("country", section.country, p.country_ids)
                 )
+            elif section.country in p.countries:
+                c, f = p.countries[section.country]
+                if c.profile is None:
+                    yield f.at(
+                        (),
+                        f"missing required key 'profile': the context section at {p.report_file.name}:"
+                        f"{p.report_file.at(('sections', i), '').line} shows it",
+                    )
+                if not c.highlights:
+                    yield f.at(
+                        (),
+                        f"missing required key 'highlights' (1 to 6): the context section at "
+                        f"{p.report_file.name}:{p.report_file.at(('sections', i), '').line} shows them",
+                    )
 
 
 def listed_charts_are_defined(p: Inputs) -> Iterator[Problem]:
@@ -594,6 +627,7 @@ def comparison_indicators_are_defined(p: Inputs) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
+    country_names_fit,
     sources_are_defined,
     citations_are_defined,
     years_within_edition,
@@ -625,6 +659,98 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _drawn(report: ReportFile) -> list[tuple[str, str | None]]:
+    """(chart id, the country it is drawn for, or None) for every chart the brief and the deck show."""
+    focus = list(dict.fromkeys(report.countries))
+    drawn: list[tuple[str, str | None]] = [(cid, None) for s in report.sections for cid in s.charts]
+    drawn += [(cid, country) for country in focus for cid in report.each_country]
+    drawn += [(cid, country) for country in focus for cid in report.country_charts.get(country, [])]
+    return list(dict.fromkeys(drawn))
+
+
+def charts_without_values(p: Inputs) -> Iterator[Problem]:
+    """Warnings: a chart drawn for a country that has no values of its indicator (it would show
+    the country as n/a, or an empty line)."""
+    if not p.report:
+        return
+    for chart_id, country in _drawn(p.report):
+        chart = p.report.charts.get(chart_id)
+        focus = chart.country or country if chart else None
+        if chart is None or chart.indicator is None or focus not in p.countries:
+            continue
+        if not p.countries[focus][0].indicators.get(chart.indicator):
+            name = p.countries[focus][1].name
+            yield p.report_file.at(
+                ("charts", chart_id),
+                f"drawn for {focus}, which has no values of {chart.indicator}: it would show as n/a; "
+                f"add them under indicators: in {name} (or with `digibrief import`)",
+                key=True,
+            )
+
+
+def missing_headlines(p: Inputs) -> Iterator[Problem]:
+    """Warnings, not errors: each chart the brief shows that has no headline for a country it is drawn
+    for (the deck would title its slide with the chart's label, and warn)."""
+    if not p.report:
+        return
+    for chart_id, country in _drawn(p.report):
+        chart = p.report.charts.get(chart_id)
+        if chart is None or chart.headline_for(chart.country or country) is not None:
+            continue
+        if isinstance(chart.headline, dict):
+            yield p.report_file.at(
+                ("charts", chart_id, "headline"),
+                f"no headline for {country}: its slide would be titled '{chart.title}'; add {country}: with "
+                "the chart's finding in a sentence",
+            )
+        else:
+            yield p.report_file.at(
+                ("charts", chart_id),
+                f"no headline: its slide would be titled '{chart.title}'; add headline: with the chart's finding",
+                key=True,
+            )
+
+
 def check_references(inputs: Inputs) -> list[Problem]:
     """Run every rule in RULES, in order, and return every problem they find, each located."""
-    return [problem for rule in RULES for problem in rule(inputs)]
+    return _one_message_per_mistake(inputs, [problem for rule in RULES for problem in rule(inputs)])
+
+
+_ABOUT_COUNTRY = re.compile(r"\b(?:no|unknown) country '([A-Z]{3})'")
+
+
+def _one_message_per_mistake(p: Inputs, problems: list[Problem]) -> list[Problem]:
+    """A country whose file is missing, or broken (it reports its own problems), is one problem, not one
+    per reference to it: the references are counted, once, at the country's file."""
+    broken = p.country_ids - set(p.countries)
+    listed = (
+        {cid: p.report_file.at(("countries", i), "") for i, cid in enumerate(p.report.countries)}
+        if p.report
+        else {}
+    )
+    missing = {cid for cid in listed if cid not in p.country_ids}
+    skipped: Counter[str] = Counter()
+    kept = []
+    for problem in problems:
+        about = _ABOUT_COUNTRY.search(problem.message)
+        if about and about.group(1) in broken | missing:
+            skipped[about.group(1)] += 1
+        else:
+            kept.append(problem)
+    for cid in sorted(broken | missing):
+        name = f"{p.countries_folder}/{cid.lower()}.yaml"
+        if cid in missing:
+            others = skipped[cid] - 1  # the listing in report.yaml is the problem itself
+            where = listed[cid]
+            said = f"missing (listed at {where.file}:{where.line})"
+            if others:
+                said += f"; {_references(others)} to {cid} elsewhere were not checked"
+            kept.append(Problem(name, 0, 0, "", said))
+        elif skipped[cid]:
+            said = f"{_references(skipped[cid])} to {cid} in other files were not checked until this file is valid"
+            kept.append(Problem(name, 0, 0, "", said))
+    return kept
+
+
+def _references(n: int) -> str:
+    return f"{n} reference" + ("" if n == 1 else "s")

@@ -29,10 +29,24 @@ def todo(what: str) -> str:
 
 
 def country_text(cid: str, name: str, role: str) -> str:
-    """A country file with every required value a placeholder (3 highlights and 2 key figures)."""
+    """A country file with every required value a placeholder: for a focus country 3 highlights and 2 key
+    figures; a context country, shown in the comparisons, needs them only if a context section shows it."""
     source = todo("a source id from data/sources.yaml")
     highlight = f"  - text: {todo('a short point in your own words')}\n    sources: [{source}]\n"
     key_figure = f"  - indicator: {todo('an indicator id from data/indicators.yaml')}\n"
+    if role == "context":
+        return (
+            f"# Written by `digibrief new country`. Replace every {PLACEHOLDER} value: `digibrief check` lists\n"
+            "# each one left, with its line. docs/data-format.md describes every field. A context section\n"
+            "# (sections: in report.yaml) that shows this country also needs profile: and highlights:.\n"
+            f"id: {cid}\n"
+            f"name: {json.dumps(name, ensure_ascii=False)}\n"
+            f"role: {role}                # comparisons only (and a context section, if you add one)\n"
+            f"capital: {todo('the capital city')}\n"
+            f"population: {{value: {todo('people, a whole number')}, year: {todo('the year')}, "
+            f"source: {source}}}\n"
+            "indicators: {}               # indicator id -> year -> {value, source}; or use `digibrief import`\n"
+        )
     return (
         f"# Written by `digibrief new country`. Replace every {PLACEHOLDER} value: `digibrief check` lists\n"
         "# each one left, with its line. docs/data-format.md describes every field.\n"
@@ -166,6 +180,33 @@ def add_country_to_report(text: str, name: str, cid: str) -> Edit:
     return Edit(new)
 
 
+def add_country_headlines(text: str, name: str, cid: str) -> Edit:
+    """report.yaml with a TODO headline for cid in every chart drawn for each country (each_country:)
+    whose headline is a block of one per country, checked by reading it back; by hand where it is not."""
+    located = parse(text, name)
+    if located is None or not isinstance(located.value, dict):
+        return Edit(text)
+    charts = located.value.get("charts") or {}
+    each = [c for c in located.value.get("each_country") or [] if isinstance(charts.get(c), dict)]
+    headline = todo(f"this chart's finding for {cid} in one sentence, with data references")
+    by_hand: list[str] = []
+    for chart in each:
+        path = ("charts", chart, "headline")
+        current = located.value["charts"][chart].get("headline")
+        if isinstance(current, dict) and cid in current:
+            continue
+        new = None
+        if isinstance(current, dict) and path in located.values:
+            indent = located.values[path][1] - 1
+            new = append_to_mapping(text, located, path, [f"{' ' * indent}{cid}: {headline}"])
+        after = parse(new, name) if new else None
+        if after is None or cid not in (after.value["charts"][chart].get("headline") or {}):
+            by_hand.append(f"under charts: {chart}: headline: in {name}, add   {cid}: {headline}")
+            continue
+        text, located = new, after  # type: ignore[assignment]
+    return Edit(text, tuple(by_hand))
+
+
 def add_country_to_risks(text: str, name: str, cid: str) -> Edit:
     """risks.yaml with a not-yet-assessed row for cid at the end of assessments:, checked by reading it back."""
     located = parse(text, name)
@@ -180,6 +221,42 @@ def add_country_to_risks(text: str, name: str, cid: str) -> Edit:
     new = append_to_mapping(text, located, ("assessments",), row) if located and categories else None
     after = parse(new, name) if new else None
     if after is None or set((after.value.get("assessments") or {}).get(cid) or {}) != set(categories):
+        return Edit(None, by_hand)
+    return Edit(new)
+
+
+SOURCE_KINDS = ("primary", "secondary", "news")
+
+
+def source_lines(sid: str, fields: dict[str, str | None], indent: int) -> list[str]:
+    """An entry of data/sources.yaml: what the command line gave, a TODO for each required field it did not."""
+    pad = " " * indent
+    wanted = {
+        "publisher": "who published it",
+        "title": "its title",
+        "date": 'when: "YYYY", "YYYY-MM" or "YYYY-MM-DD"',
+        "kind": " | ".join(SOURCE_KINDS),
+    }
+    lines = [f"{pad}{sid}:"]
+    for key, what in wanted.items():
+        given = fields.get(key)
+        lines.append(f"{pad}  {key}: {json.dumps(given, ensure_ascii=False) if given else todo(what)}")
+    if fields.get("url"):
+        lines.append(f"{pad}  url: {fields['url']}")
+    return lines
+
+
+def add_source(text: str, name: str, sid: str, fields: dict[str, str | None]) -> Edit:
+    """sources.yaml with a new entry at the end of sources:, checked by reading it back."""
+    located = parse(text, name)
+    indent = 2
+    if located and ("sources",) in located.values and isinstance(located.value.get("sources"), dict):
+        indent = located.values[("sources",)][1] - 1 or 2
+    entry = source_lines(sid, fields, indent)
+    by_hand = (f"add this entry at the end of sources: in {name}", *entry)
+    new = append_to_mapping(text, located, ("sources",), entry) if located else None
+    after = parse(new, name) if new else None
+    if after is None or sid not in (after.value.get("sources") or {}):
         return Edit(None, by_hand)
     return Edit(new)
 

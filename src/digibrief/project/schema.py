@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from digibrief.errors import RenderError, write_failure
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -38,10 +39,17 @@ def schema_text(model: type[BaseModel]) -> str:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write <name>.schema.json for every kind of data file into out; return the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"--out {out} is a file, not a folder; name a folder. Nothing was written")
+    texts = {out / f"{name}.schema.json": schema_text(model) for name, model in SCHEMAS.items()}
     written: list[Path] = []
-    for name, model in SCHEMAS.items():
-        path = out / f"{name}.schema.json"
-        path.write_text(schema_text(model), encoding="utf-8")
-        written.append(path)
+    path = out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        done = f"{len(written)} of {len(texts)} schemas were written" if written else "nothing was written"
+        raise write_failure(exc, path, done) from exc
     return written

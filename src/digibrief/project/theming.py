@@ -32,6 +32,20 @@ def _find_font(name: str, report_dir: Path) -> Path:
     raise UsageError(f"font file '{name}' not found in {report_dir} or in matplotlib's bundled fonts")
 
 
+FONT_KEYS = ("regular", "bold", "italic", "bold_italic")
+
+
+def font_problems(spec: ThemeFile, report_dir: Path) -> list[tuple[str, str]]:
+    """(key, what is wrong) for each font of the theme that cannot be used, for check to locate."""
+    found = []
+    for key in FONT_KEYS:
+        try:
+            _find_font(getattr(spec.fonts, key), report_dir)
+        except UsageError as err:
+            found.append((key, str(err)))
+    return found
+
+
 def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
     """The Theme spec describes; raise UsageError for a font file that is missing or outside report_dir."""
     f = spec.fonts

@@ -291,7 +291,10 @@ class SlideMaker:
             paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
             h = m.height(paras, body.w) + 1
             foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
-        notes = [*talk, *chart_points(c, self.doc.speech)]  # what to say, never the alt text or the brief's paragraphs
+        notes = [
+            *talk,
+            *chart_points(c, self.doc.speech),
+        ]  # what to say, never the alt text or the brief's paragraphs
         notes.append(self.sources.line(f.cite, lead=sentence(c.source_line) if c.source_line else ""))
         kicker = self.kicker_for(s, title)
         out = [self.slide("title_only", title, kicker, s, [*els, *drawn, *foot], notes)]

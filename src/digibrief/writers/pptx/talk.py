@@ -71,7 +71,9 @@ def _series(c: ChartSpec, speech: Speech) -> list[str]:
         if first is not last:
             out.append(f"For the change, set it against {_show(c, first, speech)} in {first.year}.")
         if c.kind == "online_offline" and last.value is not None:
-            out.append(f"Put the other way, {clean(fmt(100 - last.value, 'percent', 1, speech))} were still offline.")
+            out.append(
+                f"Put the other way, {clean(fmt(100 - last.value, 'percent', 1, speech))} were still offline."
+            )
         flagged = sorted({p.year for p in pts if p.status != "verified"})
     else:
         latest = [(s, _valued(s)[-1]) for s in valued]

@@ -1,0 +1,233 @@
+"""Every command meets the faults a user can cause - a read-only folder, an output path that is a file,
+a full disk, an interrupt - with one line naming the path and the cause, the README's exit code and no
+traceback. Each runs in a child process as a user without root's right to write anywhere."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, REPORT, cli_argv
+
+WRITE_FAILURE, USAGE, INTERRUPTED = 4, 2, 130
+SNAPSHOT = Path("data/editions/2026-11-29.yaml")
+
+
+def _unprivileged() -> list[str]:
+    """The prefix that runs a command as an ordinary user would: as root, without CAP_DAC_OVERRIDE."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv is not installed")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+
+
+def _full_disk() -> None:
+    """In the child: any file grows to at most 4 kB, as on a full disk (Python ignores SIGXFSZ)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+def run(project: Path, *args: str, full_disk: bool = False, stdout=subprocess.PIPE):
+    return subprocess.run(
+        [*_unprivileged(), *cli_argv(*args)],
+        cwd=project,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=180,
+        preexec_fn=_full_disk if full_disk else None,
+    )
+
+
+def clean_failure(result: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
+    """Exit code as documented, one message line naming what it must, no traceback."""
+    said = result.stderr
+    assert result.returncode == code, f"exit {result.returncode}: {said}"
+    assert "Traceback" not in said and "Error:" not in said.replace("error:", ""), said
+    errors = [line for line in said.splitlines() if line.startswith("digibrief: error:")]
+    assert len(errors) == 1, said
+    for word in words:
+        assert word in errors[0], errors[0]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the shipped project, with an old output folder; permissions restored afterwards."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(REPORT, tmp_path / "report")
+    (tmp_path / "output" / ".cache").mkdir(parents=True)
+    (tmp_path / "output" / "brief.pdf").write_bytes(b"%PDF last good")
+    (tmp_path / "notes.txt").write_text("mine\n")
+    yield tmp_path
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o700)
+
+
+def read_only(*folders: Path) -> None:
+    """Make folders read-only, and prove the child's user really cannot write there."""
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    probe = subprocess.run(
+        [*_unprivileged(), "sh", "-c", f"touch '{folders[0]}/probe'"], capture_output=True, text=True
+    )
+    assert probe.returncode != 0, "the test's user can still write into a read-only folder"
+
+
+def digests(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- read-only folders ---------------------------------------------------------------------------
+
+
+READ_ONLY = {
+    "schema": (["schema", "--out", "ro/schemas"], "ro", "ro/schemas"),
+    "preview": (["preview", "--only", "data"], "output", "output"),
+    "edition": (["edition", "snapshot"], "data/editions", "data/editions/2026-11-29.yaml"),
+    "import": (
+        [
+            "import",
+            "one.csv",
+            "--indicator",
+            "internet_users",
+            "--source",
+            "OWID_ITU_INTERNET_2025",
+            "--write",
+        ],
+        "data/countries",
+        "data/countries/kgz.yaml",
+    ),
+    "new": (["new", "country", "MNG", "--name", "Mongolia"], "data/countries", "data/countries/mng.yaml"),
+    "clean": (["clean", "--out", "output"], "output", "output/.cache/build.lock"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(READ_ONLY))
+def test_a_read_only_folder_is_a_write_failure_named_by_path(project, command):
+    args, folder, named = READ_ONLY[command]
+    (project / "ro").mkdir()
+    (project / "one.csv").write_text("country,year,value\nKGZ,2024,83.5\n")
+    if command == "edition":
+        (project / SNAPSHOT).unlink()  # so that there is something to write
+    read_only(project / folder)
+    before = digests(project / folder)
+    result = run(project, *args)
+    clean_failure(result, WRITE_FAILURE, named)
+    assert "permission denied" in result.stderr
+    assert digests(project / folder) == before
+
+
+def test_diff_and_list_read_a_read_only_project(project):
+    read_only(project / "data", project / "report")
+    for args in (["diff", str(SNAPSHOT), "data"], ["edition", "list"]):
+        result = run(project, *args)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+
+
+def test_watch_into_a_read_only_folder_reports_the_failure_and_stops_cleanly_on_ctrl_c(project):
+    read_only(project / "output")
+    proc = subprocess.Popen(
+        [*_unprivileged(), *cli_argv("watch", "--only", "data")],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    seen = ""
+    while "watching" not in seen and time.monotonic() < deadline:
+        seen += proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "output folder output is not writable" in err and "Traceback" not in err
+
+
+# --- an output path that is a file -----------------------------------------------------------------
+
+
+IS_A_FILE = {
+    "schema": (["schema", "--out", "notes.txt"], WRITE_FAILURE, "--out notes.txt is a file"),
+    "schema-inside": (["schema", "--out", "notes.txt/s"], WRITE_FAILURE, "notes.txt is a file"),
+    "preview": (["preview", "--out", "notes.txt"], WRITE_FAILURE, "--out notes.txt is a file"),
+    "clean": (["clean", "--out", "notes.txt"], USAGE, "--out notes.txt is a file, not a folder"),
+    "build-cache": (["build", "--only", "pdf", "--cache", "notes.txt"], USAGE, "--cache notes.txt"),
+    "edition": (["edition", "snapshot", "--force"], WRITE_FAILURE, "data/editions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IS_A_FILE))
+def test_an_output_path_that_is_a_file_is_named_with_what_is_wrong(project, case):
+    args, code, words = IS_A_FILE[case]
+    if case == "edition":
+        shutil.rmtree(project / "data" / "editions")
+        (project / "data" / "editions").write_text("not a folder\n")
+    result = run(project, *args)
+    clean_failure(result, code, words)
+    assert (project / "notes.txt").read_text() == "mine\n"
+
+
+# --- a full disk -----------------------------------------------------------------------------------
+
+
+FULL_DISK = {
+    "schema": (["schema", "--out", "schemas2"], "schemas2/"),
+    "build": (["build", "--only", "data"], "output/brief-data.xlsx"),
+    "edition": (["edition", "snapshot"], "data/editions/2026-11-29.yaml"),
+    "new": (["new", "country", "MNG", "--name", "Mongolia"], "report/report.yaml"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(FULL_DISK))
+def test_a_full_disk_is_a_write_failure_that_names_the_file(project, command):
+    args, named = FULL_DISK[command]
+    if command == "edition":
+        (project / SNAPSHOT).unlink()
+    before = [digests(project / name) for name in ("data", "report")]
+    result = run(project, *args, full_disk=True)
+    clean_failure(result, WRITE_FAILURE, named, "full")
+    assert [digests(project / name) for name in ("data", "report")] == before
+    assert (project / "output" / "brief.pdf").read_bytes() == b"%PDF last good"
+    assert not list(project.rglob("*.tmp"))
+
+
+def test_a_full_disk_under_standard_output_is_one_line_not_a_traceback(project):
+    with open("/dev/full", "w") as full:
+        result = run(project, "diff", str(SNAPSHOT), "data", stdout=full)
+    clean_failure(result, WRITE_FAILURE, "standard output")
+
+
+# --- an interrupt ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["edition", "list"], ["schema", "--out", "s"], ["check"]])
+def test_ctrl_c_at_any_moment_exits_130_or_finishes_without_a_traceback(project, args):
+    # from 0.3 s on: a signal in Python's own start-up, before any of digibrief runs, is Python's to report
+    for delay in (0.3, 0.6, 1.0):
+        proc = subprocess.Popen(
+            [*_unprivileged(), *cli_argv(*args)],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        # a shell shows a death by SIGINT as 130 too: Python ends that way when the signal comes as it exits
+        assert proc.returncode in (0, INTERRUPTED, -signal.SIGINT), (delay, err)
+        assert "Traceback" not in err, (delay, err)
+        if proc.returncode != 0:
+            assert "interrupted" in err
