@@ -247,6 +247,29 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+PEER_CHART = """\
+  peer_egdi:
+    kind: peer_bar
+    title: E-government score against neighbours, 2024
+    headline:                      # one per country: this chart is drawn for each focus country
+      KAZ: "Kazakhstan leads the region in e-government, scoring {KAZ egdi_score 2024}"
+      UZB: "Uzbekistan ranks {UZB egdi_score 2024 position} in the region in e-government"
+      KGZ: "Kyrgyzstan ranks {KGZ egdi_score 2024 position} in the region, ahead of Tajikistan"
+      TJK: "Tajikistan ranks {TJK egdi_score 2024 position} in the region, ahead only of Turkmenistan"
+    indicator: egdi_score
+    year: 2024
+"""
+
+
+def with_each_country_chart(project: Path) -> Path:
+    """Give a project copy a chart drawn for every focus country (`each_country`), with a headline per
+    country: the shipped report has none, and the rules about such charts need one. Returns report.yaml."""
+    report = project / "report" / "report.yaml"
+    replace_in(report, "\ncharts:\n", "\ncharts:\n" + PEER_CHART)
+    replace_in(report, "\ncountry_charts:", "\neach_country: [peer_egdi]\ncountry_charts:")
+    return report
+
+
 @contextmanager
 def time_zone(name: str) -> Iterator[None]:
     """Run in the time zone name (TZ), then restore the previous one."""

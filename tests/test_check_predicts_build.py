@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from .conftest import replace_in, run_cli
+from .conftest import replace_in, run_cli, with_each_country_chart
 
 
 def test_a_per_country_chart_without_a_headline_for_one_country_fails_both_stricts_alike(project_copy):
     replace_in(
-        project_copy / "report" / "report.yaml",
+        with_each_country_chart(project_copy),
         '      KGZ: "Kyrgyzstan ranks {KGZ egdi_score 2024 position} in the region, ahead of Tajikistan"\n',
         "",
     )

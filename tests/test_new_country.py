@@ -10,7 +10,7 @@ import pytest
 from digibrief.errors import InputError
 from digibrief.project.load import load
 
-from .conftest import replace_in, run_cli
+from .conftest import replace_in, run_cli, with_each_country_chart
 
 
 def test_a_context_country_needs_no_profile_or_highlights_until_a_section_shows_it(project_copy):
@@ -42,7 +42,7 @@ def test_a_context_country_needs_no_profile_or_highlights_until_a_section_shows_
 def test_a_chart_drawn_for_a_country_without_values_is_a_located_warning(project_copy):
     # the chart drawn for each country now shows an indicator Kyrgyzstan and Tajikistan have no values of
     replace_in(
-        project_copy / "report" / "report.yaml",
+        with_each_country_chart(project_copy),
         "    indicator: egdi_score\n    year: 2024",
         "    indicator: ai_readiness_rank\n    year: 2024",
     )

@@ -11,7 +11,7 @@ import pytest
 from digibrief.project import yamlsource
 from digibrief.project.scaffold import add_country_to_report, add_country_to_risks, append_to_list
 
-from .conftest import run_cli
+from .conftest import run_cli, with_each_country_chart
 
 PLACEHOLDER_LINE = re.compile(
     r"^(data/countries/mng\.yaml|data/risks\.yaml|report/report\.yaml):\d+:\d+: .+: fill in this placeholder"
@@ -31,7 +31,7 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def test_new_country_is_refused_at_every_placeholder_and_listed_where_it_must_be(project_copy: Path):
-    report, risks = project_copy / "report" / "report.yaml", project_copy / "data" / "risks.yaml"
+    report, risks = with_each_country_chart(project_copy), project_copy / "data" / "risks.yaml"
     report_before, risks_before = report.read_text(encoding="utf-8"), risks.read_text(encoding="utf-8")
     made = run_cli("new", "country", "mng", "--name", "Mongolia", cwd=project_copy)
     assert made.returncode == 0, made.stderr

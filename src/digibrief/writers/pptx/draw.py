@@ -32,7 +32,7 @@ from digibrief.writers.pptx.layout import (
     TableEl,
     TextEl,
 )
-from digibrief.writers.pptx.text import Para
+from digibrief.writers.pptx.text import Para, clean
 
 EMU_PER_PT = 12700
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
@@ -120,7 +120,7 @@ class Drawer:
         for ph in list(slide.placeholders):  # an empty placeholder would say "Click to add text"
             if ph.shape_id not in used:
                 ph.element.getparent().remove(ph.element)
-        notes = "\n".join(n for n in sp.notes if n)
+        notes = "\n".join(clean(n) for n in sp.notes if n)  # one paragraph each, XML-safe
         slide.notes_slide.notes_text_frame.text = notes
         return slide
 

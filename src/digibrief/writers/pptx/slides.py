@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise, takewhile
 
+from digibrief.document.talk import also_said, chart_points, figure_points, text_points
 from digibrief.document.types import (
     Bullets,
     Callout,
@@ -47,7 +48,6 @@ from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
 from digibrief.writers.pptx.palette import Colours, luminance, on
 from digibrief.writers.pptx.tables import Tables
-from digibrief.writers.pptx.talk import also_said, chart_points, figure_points, text_points
 from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
 
 MAX_FIGURES = 4  # key-figure tiles on a slide

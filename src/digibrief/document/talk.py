@@ -1,6 +1,6 @@
 """Talking points: the number a slide rests on, with its status, and the caveat a speaker owes.
 
-Built from the document's fields (a chart's series and their statuses, a panel's figures), never from
+The speaker notes' words, for the deck writer to set: built from the document's fields (a chart's series and their statuses, a panel's figures), never from
 the brief's paragraphs or a chart's alt text, so the notes say what to say instead of repeating what
 the page prints.
 """
@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, KeyFigure, Series, SeriesPoint, Text, plain
 from digibrief.document.words import Speech
-from digibrief.writers.pptx.text import clean
 
 # how to say a figure's status aloud
 STATUS_SAID = {
@@ -47,7 +46,7 @@ def chart_points(c: ChartSpec, speech: Speech) -> list[str]:
 
 
 def _show(c: ChartSpec, p: SeriesPoint, speech: Speech) -> str:
-    return clean(fmt(p.value, c.unit, c.decimals, speech))
+    return fmt(p.value, c.unit, c.decimals, speech)
 
 
 def _valued(s: Series) -> list[SeriesPoint]:
@@ -65,14 +64,14 @@ def _series(c: ChartSpec, speech: Speech) -> list[str]:
         pts = _valued(s)
         first, last = pts[0], pts[-1]
         out.append(
-            f"The number to give: {clean(s.label)} at {_show(c, last, speech)} in {last.year}, "
+            f"The number to give: {s.label} at {_show(c, last, speech)} in {last.year}, "
             f"{STATUS_SAID[last.status]}."
         )
         if first is not last:
             out.append(f"For the change, set it against {_show(c, first, speech)} in {first.year}.")
         if c.kind == "online_offline" and last.value is not None:
             out.append(
-                f"Put the other way, {clean(fmt(100 - last.value, 'percent', 1, speech))} were still offline."
+                f"Put the other way, {fmt(100 - last.value, 'percent', 1, speech)} were still offline."
             )
         flagged = sorted({p.year for p in pts if p.status != "verified"})
     else:
@@ -80,8 +79,8 @@ def _series(c: ChartSpec, speech: Speech) -> list[str]:
         ordered = sorted(latest, key=lambda sp: sp[1].value or 0.0, reverse=not c.invert)
         (top, tp), (bottom, bp) = ordered[0], ordered[-1]
         out.append(
-            f"The numbers to give: {clean(top.label)} is ahead at {_show(c, tp, speech)} ({tp.year}), "
-            f"{clean(bottom.label)} behind at {_show(c, bp, speech)} ({bp.year})."
+            f"The numbers to give: {top.label} is ahead at {_show(c, tp, speech)} ({tp.year}), "
+            f"{bottom.label} behind at {_show(c, bp, speech)} ({bp.year})."
         )
         statuses = {tp.status, bp.status}
         out.append(
@@ -112,13 +111,10 @@ def _heatmap(c: ChartSpec) -> list[str]:
     total = sum(len(row) for row in c.cells)
     thinnest = max(range(len(c.rows)), key=lambda i: sum(1 for v in c.cells[i] if v is None))
     out = [
-        f"The number to give: {clean(c.rows[lead])} has {counts[lead]} risks rated at the top level, "
-        f"{clean(word).lower()}."
+        f"The number to give: {c.rows[lead]} has {counts[lead]} risks rated at the top level, {word.lower()}."
     ]
     if blank:
-        out.append(
-            f"{blank} of the {total} cells are not assessed, most of them for {clean(c.rows[thinnest])}."
-        )
+        out.append(f"{blank} of the {total} cells are not assessed, most of them for {c.rows[thinnest]}.")
     return out
 
 
@@ -131,7 +127,7 @@ def _timeline(c: ChartSpec) -> list[str]:
     (who, first), (last_who, last) = events[0], events[-1]
     return [
         f"The numbers to give: {len(events)} milestones across {len(c.lanes)} countries, "
-        f"from {clean(who)} in {first.year} to {clean(last_who)} in {last.year}."
+        f"from {who} in {first.year} to {last_who} in {last.year}."
     ]
 
 
@@ -139,7 +135,7 @@ def figure_points(items: Sequence[KeyFigure]) -> list[str]:
     """What to say over a panel of key figures: each figure with its period and status, then the caveat."""
     if not items:
         return []
-    said = "; ".join(f"{clean(k.label)}, {clean(k.fact.display)}{_when(k)}" for k in items)
+    said = "; ".join(f"{k.label}, {k.fact.display}{_when(k)}" for k in items)
     out = [f"The figures to give, with their status: {said}."]
     statuses = {k.fact.status for k in items}
     if "reported" in statuses:
@@ -151,16 +147,12 @@ def figure_points(items: Sequence[KeyFigure]) -> list[str]:
 
 def also_said(items: Sequence[KeyFigure]) -> str:
     """The figures a slide has no room for, each with its period and status."""
-    return (
-        "Also worth saying: "
-        + "; ".join(f"{clean(k.label)}, {clean(k.fact.display)}{_when(k)}" for k in items)
-        + "."
-    )
+    return "Also worth saying: " + "; ".join(f"{k.label}, {k.fact.display}{_when(k)}" for k in items) + "."
 
 
 def _when(k: KeyFigure) -> str:
     """' (2021, reported)': a figure's period and, unless verified or already said, its status."""
-    period = clean(k.fact.period)
+    period = k.fact.period
     status = "" if k.fact.status == "verified" or k.fact.status in period else k.fact.status
     when = ", ".join(x for x in (period, status) if x)
     return f" ({when})" if when else ""
@@ -172,5 +164,5 @@ def text_points(text: Text) -> str:
     flagged = [r.fact for r in text if r.fact is not None and r.fact.status != "verified"]
     said = said if not said or said[-1] in ".!?" else said + "."
     for fact in flagged:
-        said += f" {clean(fact.display)} is {fact.status}."
+        said += f" {fact.display} is {fact.status}."
     return said
