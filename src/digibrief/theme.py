@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SIZES = {
-    "body": 9.5,
+    "body": 10.0,
     "small": 7.5,
     "h1": 20.0,
     "h2": 13.0,
     "h3": 10.5,
     "cover_title": 30.0,
-    "chart_print": 7.5,
+    "chart_print": 8.0,
     "chart_slide": 14.0,
     # the deck's type scale: fixed steps, never shrunk to fit (what does not fit goes to the notes)
     "slide_title": 28.0,
@@ -50,6 +50,7 @@ class Theme:
     risk_levels: tuple[str, ...]
     fonts: FontFiles
     sizes: dict[str, float]
+    fallback: FontFiles | None = None  # draws the characters the theme's font lacks (DejaVu Sans)
 
     def size(self, name: str) -> float:
         return self.sizes.get(name, DEFAULT_SIZES[name])
@@ -57,6 +58,9 @@ class Theme:
     def fingerprint_parts(self) -> dict[str, object]:
         """What the theme contributes to cache keys: values plus the font files' identity."""
         fonts = {k: (str(p), p.stat().st_size) for k, p in vars(self.fonts).items() if isinstance(p, Path)}
+        if self.fallback is not None:
+            fonts |= {f"fallback_{k}": (str(p), p.stat().st_size) for k, p in vars(self.fallback).items()
+                      if isinstance(p, Path)}
         return {
             "colours": [
                 self.palette,

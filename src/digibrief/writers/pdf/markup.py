@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import unquote
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from digibrief.document import citations
 from digibrief.document.types import Run, Text
@@ -24,6 +24,7 @@ from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
 from digibrief.writers.pdf.fonts import Glyphs
 from digibrief.writers.pdf.tagging import CLOSE_CB, OPEN_CB, Inline
 
+NBSP = "\u00a0"
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
 
@@ -36,6 +37,11 @@ def readable_url(url: str) -> str:
     except UnicodeDecodeError:
         return url
     return url if UNSAFE_URL_CHARS.search(text) else text
+
+
+def whole(figure: str) -> str:
+    """A figure with its qualifier and unit joined by no-break spaces."""
+    return figure.replace(" ", NBSP)
 
 
 def ref_anchor(number: int) -> str:
@@ -68,7 +74,11 @@ class Markup:
 
     def plain(self, s: str, bold: bool = False, italic: bool = False) -> str:
         """A data string as literal Paragraph text."""
-        return escape(self.glyphs.clean(s, bold, italic))
+        return self.glyphs.markup(s, bold, italic)
+
+    def figure(self, s: str, bold: bool = False) -> str:
+        """A formatted figure ("more than 14 million", "24th of 193") that never breaks across lines."""
+        return self.plain(whole(s), bold)
 
     def text(self, text: Text) -> str:
         """Runs → markup. A citation marker hugs the word before it (no space, so no line break)."""
@@ -81,7 +91,7 @@ class Markup:
     def run(self, r: Run) -> str:
         if r.cite:
             return self.cite(r.cite, compact=True)
-        out = self.plain(r.text, r.bold, r.italic)
+        out = self.plain(whole(r.text) if r.fact else r.text, r.bold, r.italic)
         roles: tuple[str, ...] = ("Span",) if r.lang else ()
         described = ""
         if r.href is not None:
