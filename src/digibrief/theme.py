@@ -59,8 +59,11 @@ class Theme:
         """What the theme contributes to cache keys: values plus the font files' identity."""
         fonts = {k: (str(p), p.stat().st_size) for k, p in vars(self.fonts).items() if isinstance(p, Path)}
         if self.fallback is not None:
-            fonts |= {f"fallback_{k}": (str(p), p.stat().st_size) for k, p in vars(self.fallback).items()
-                      if isinstance(p, Path)}
+            fonts |= {
+                f"fallback_{k}": (str(p), p.stat().st_size)
+                for k, p in vars(self.fallback).items()
+                if isinstance(p, Path)
+            }
         return {
             "colours": [
                 self.palette,

@@ -291,7 +291,10 @@ class BriefTemplate(BaseDocTemplate):
             while end + 1 < len(flowables) and flowables[end].getKeepWithNext():
                 end += 1
             unit = flowables[j : end + 1]
-            if any(isinstance(f, (Float, SectionMarker, ActionFlowable, CondPageBreak, OpenSection)) for f in unit):
+            if any(
+                isinstance(f, (Float, SectionMarker, ActionFlowable, CondPageBreak, OpenSection))
+                for f in unit
+            ):
                 break
             h = sum(_height(f, self.canv, width, frame._height) for f in unit)
             if used + h > avail:
