@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from digibrief.document import types as d
 from digibrief.vocabulary import print_medium
-from digibrief.writers.pdf.flowables import Float, Gap, Heading
+from digibrief.writers.pdf.flowables import Closing, Float, Gap, Heading
 from digibrief.writers.pdf.images import Chart
 from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
@@ -284,6 +284,8 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
     t.setStyle(style)
     t.wrap(ctx.width, ctx.page.frame_height)
     rows_h = list(t._rowHeights)
+    if max(rows_h, default=0.0) > ctx.page.frame_height * 0.8:
+        t.splitInRow = 1  # only a row taller than a page is split, or it could not be set at all
     short = sum(rows_h) <= ctx.page.frame_height * SHORT_TABLE
     caption = ctx.heading(b.caption, st.h3 if short else st.h3_loose) if b.caption else None
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
@@ -413,7 +415,7 @@ def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
             ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
         ]
     )
-    return [Gap(1, 4), KeepTogether([t]), Gap(1, 8)]
+    return [Gap(1, 4), Closing([t]), Gap(1, 8)]
 
 
 def references(b: d.References, ctx: Ctx) -> list[Flowable]:

@@ -127,6 +127,11 @@ class OpenSection(Flowable):
                 c.restoreState()
 
 
+class Closing(KeepTogether):
+    """Kept whole, and never moved in front of a figure: it closes its section (a disagreement note
+    follows the section's last chart)."""
+
+
 class Float(KeepTogether):
     """A figure: kept together, and when it does not fit the rest of the page, the text that follows
     fills the page first (as floats do in print), the figure going to the top of the next one."""
@@ -292,7 +297,7 @@ class BriefTemplate(BaseDocTemplate):
                 end += 1
             unit = flowables[j : end + 1]
             if any(
-                isinstance(f, (Float, SectionMarker, ActionFlowable, CondPageBreak, OpenSection))
+                isinstance(f, (Float, Closing, SectionMarker, ActionFlowable, CondPageBreak, OpenSection))
                 for f in unit
             ):
                 break
