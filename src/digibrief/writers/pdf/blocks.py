@@ -253,6 +253,7 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
         + [""] * (n - len(row))
         for row in b.rows
     ]
+    caption = ctx.heading(b.caption, st.h3) if b.caption else None  # its element before the table's
     t = Grid(
         [head, *body],
         font=st.fonts.regular,
@@ -287,7 +288,8 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
     if max(rows_h, default=0.0) > ctx.page.frame_height * 0.8:
         t.splitInRow = 1  # only a row taller than a page is split, or it could not be set at all
     short = sum(rows_h) <= ctx.page.frame_height * SHORT_TABLE
-    caption = ctx.heading(b.caption, st.h3 if short else st.h3_loose) if b.caption else None
+    if caption is not None and not short:
+        caption.style = st.h3_loose  # a CondPageBreak keeps it with the first rows instead
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
     after = [] if source else [Gap(1, 10)]  # a source line ends with its own space
     if short:  # kept whole

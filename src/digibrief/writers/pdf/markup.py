@@ -40,8 +40,17 @@ def readable_url(url: str) -> str:
 
 
 def whole(figure: str) -> str:
-    """A figure with its qualifier and unit joined by no-break spaces."""
-    return figure.replace(" ", NBSP)
+    """A figure joined to its qualifier and unit by no-break spaces ("more than 14 million", "24th of
+    193"); what follows in brackets or after a comma ("94.04 (2024, reported)") may still break."""
+    tokens = figure.split(" ")
+    digits = [any(c.isdigit() for c in t) for t in tokens]
+    first = next((i for i, x in enumerate(digits) if x), len(tokens))
+    out = tokens[0]
+    for i in range(1, len(tokens)):
+        apart = tokens[i].startswith("(") or tokens[i - 1].endswith(",")
+        out += " " if apart or not (digits[i] or digits[i - 1] or i <= first) else NBSP
+        out += tokens[i]
+    return out
 
 
 def ref_anchor(number: int) -> str:
