@@ -57,14 +57,12 @@ class Theme:
         return self.sizes.get(name, DEFAULT_SIZES[name])
 
     def fingerprint_parts(self) -> dict[str, object]:
-        """What the theme contributes to cache keys: values plus the font files' identity."""
-        fonts = {k: (str(p), p.stat().st_size) for k, p in vars(self.fonts).items() if isinstance(p, Path)}
+        """What the theme contributes to cache keys: values plus the font files' identity (name and size,
+        not the folder: a copy of the project elsewhere draws the same charts)."""
+        faces = [(k, p) for k, p in vars(self.fonts).items() if isinstance(p, Path)]
         if self.fallback is not None:
-            fonts |= {
-                f"fallback_{k}": (str(p), p.stat().st_size)
-                for k, p in vars(self.fallback).items()
-                if isinstance(p, Path)
-            }
+            faces += [(f"fallback_{k}", p) for k, p in vars(self.fallback).items() if isinstance(p, Path)]
+        fonts = {k: (p.name, p.stat().st_size) for k, p in faces}
         return {
             "colours": [
                 self.palette,
