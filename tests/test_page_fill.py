@@ -9,6 +9,7 @@ import io
 import statistics
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -187,12 +188,7 @@ def test_running_text_lines_hold_60_to_80_characters(shipped_pdf, shipped_theme)
     lengths = []
     for page in PdfReader(io.BytesIO(data)).pages:
         lines: dict[int, list[tuple[float, str]]] = collections.defaultdict(list)
-
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-            if text.strip():
-                lines[round(tm[5] * cm[3] + cm[5])].append((size * (tm[3] or 1) * (cm[3] or 1), text))
-
-        page.extract_text(visitor_text=visit)
+        page.extract_text(visitor_text=partial(_collect, lines))
         for runs in lines.values():
             whole = "".join(t for _, t in runs).strip()
             at_body = "".join(t for s, t in runs if abs(s - body) < 0.05).strip()
@@ -201,6 +197,15 @@ def test_running_text_lines_hold_60_to_80_characters(shipped_pdf, shipped_theme)
     assert len(lengths) > 100
     assert 60 <= statistics.median(lengths) <= 80, statistics.median(lengths)
     assert sorted(lengths)[int(len(lengths) * 0.95)] <= 80, sorted(lengths)[-10:]
+
+
+def _collect(
+    lines: dict[int, list[tuple[float, str]]], text: str, cm: list[float], tm: list[float], *rest: object
+) -> None:
+    """pypdf's text visitor: each run's text and its size in points, by the height of its line."""
+    size = rest[1] if len(rest) > 1 and isinstance(rest[1], float | int) else 0.0
+    if text.strip():
+        lines[round(tm[5] * cm[3] + cm[5])].append((size * (tm[3] or 1) * (cm[3] or 1), text))
 
 
 def test_the_typeface_has_every_kazakh_and_uzbek_letter_and_is_embedded(shipped_theme, shipped_pdf) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
 from digibrief.writers.pdf.tagging import DataTable, ListTable, Node, Para, Tagged
 
-
 T = TypeVar("T")
 CARD_PAD, CARD_GUTTER, CARD_COLUMNS = 12.0, 14.0, 3
 SHORT_TABLE = 0.3  # a table shorter than this share of the page is kept whole, a longer one may split

@@ -149,7 +149,7 @@ class Glyphs:
         runs: list[tuple[str, bool]] = []  # (text, in the fallback face)
         for ch in text:
             code = ord(ch)
-            if code <= 0xFFFF and cmap.get(code, 0) or ch in _SPACES:
+            if (code <= 0xFFFF and cmap.get(code, 0)) or ch in _SPACES:
                 runs.append((self.clean(ch, bold, italic), False))
             elif code <= 0xFFFF and other.get(code, 0):
                 runs.append((ch, True))
@@ -159,7 +159,7 @@ class Glyphs:
                 rep = next((r for r in REPLACEMENTS if cmap.get(ord(r), 0) or other.get(ord(r), 0)), "?")
                 runs.append((rep, not cmap.get(ord(rep), 0)))
                 self._warn(ch, font, f"shown as '{rep}'")
-        out = []
+        out: list[tuple[str, bool]] = []
         for ch, spared in runs:
             if spared and out and out[-1][1]:
                 out[-1] = (out[-1][0] + ch, True)
