@@ -140,6 +140,18 @@ def test_a_table_row_never_splits_and_its_header_repeats_only_at_a_page_top(fill
         assert pages[n][0] == "Alpha Bravo Charlie", pages[n][:3]
 
 
+def test_no_table_row_stands_alone_on_a_page(shipped_theme) -> None:  # type: ignore[no-untyped-def]
+    alone = []
+    for n in range(18, 30):  # the last page of the table holds one row, two, three...
+        rows = tuple(((d.Run(f"R{i:02d}"),), _words(30, "cell"), (d.Run("x"),)) for i in range(n))
+        table = d.Table(("Alpha", "Bravo", "Charlie"), rows, caption="A table", widths=(1, 4, 1))
+        doc = _doc(*[d.Paragraph(_words(60, "filler")) for _ in range(4)], table)
+        pages = page_lines(_render(doc, shipped_theme))
+        counts = [sum(1 for x in lines if x[:1] == "R" and x[1:3].isdigit()) for lines in pages]
+        alone += [(n, counts)] if 1 in counts else []
+    assert alone == []
+
+
 def test_no_list_leaves_one_item_alone_on_a_page_and_its_title_stays_with_it(shipped_theme) -> None:  # type: ignore[no-untyped-def]
     items = tuple((d.Run(f"Item{k} " + " ".join(["point"] * 12)),) for k in range(5))
     split = 0

@@ -286,6 +286,8 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
     rows_h = list(t._rowHeights)
     if max(rows_h, default=0.0) > ctx.page.frame_height * 0.8:
         t.splitInRow = 1  # only a row taller than a page is split, or it could not be set at all
+    elif len(body) >= 4:  # no row alone under a header: the first two and the last two stay together
+        t.setStyle([("NOSPLIT", (0, 0), (-1, 2)), ("NOSPLIT", (0, -2), (-1, -1))])
     short = sum(rows_h) <= ctx.page.frame_height * SHORT_TABLE
     if caption is not None and not short:
         caption.style = st.h3_loose  # a CondPageBreak keeps it with the first rows instead
