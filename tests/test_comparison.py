@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.document.compose import compose
+from digibrief.document.compose import compose, headed
 from digibrief.document.types import Table
 from digibrief.errors import InputError
 from digibrief.project.load import load
@@ -40,7 +40,8 @@ def test_an_indicator_outside_the_charts_can_be_compared(shipped_project):
     extra = next(i for i in shipped_project.indicators if i not in charted)
     table = overview_table(with_comparison(shipped_project, [extra]))
     ind = shipped_project.indicators[extra]
-    assert table is not None and table.columns[1:] == (f"{ind.name} ({ind.unit_label})",)
+    assert table is not None and table.columns[1:] == (headed(ind.name, ind.unit_label),)
+    assert "((" not in table.columns[1] and "))" not in table.columns[1]  # one pair of brackets
 
 
 def test_no_list_means_no_table(shipped_project):

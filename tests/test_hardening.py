@@ -218,7 +218,9 @@ def test_a_50_mb_file_is_refused_quickly_with_the_limit(project_copy: Path):
 
 def test_a_font_path_that_leaves_the_project_is_refused(project_copy: Path):
     replace_in(
-        project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: ../../etc/passwd.ttf"
+        project_copy / "report" / "theme.yaml",
+        "regular: NotoSans-Regular.ttf",
+        "regular: ../../etc/passwd.ttf",
     )
     assert "a plain .ttf file name (no folders)" in problems(project_copy)
 
@@ -227,7 +229,7 @@ def test_a_font_symlink_out_of_the_project_is_refused(project_copy: Path, tmp_pa
     outside = tmp_path / "outside.ttf"
     outside.write_bytes(b"not a font")
     (project_copy / "report" / "Evil.ttf").symlink_to(outside)
-    replace_in(project_copy / "report" / "theme.yaml", "regular: DejaVuSans.ttf", "regular: Evil.ttf")
+    replace_in(project_copy / "report" / "theme.yaml", "regular: NotoSans-Regular.ttf", "regular: Evil.ttf")
     with pytest.raises(InputError) as err:  # a located data error at the font's line in theme.yaml
         build(
             BuildOptions(

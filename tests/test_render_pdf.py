@@ -394,7 +394,8 @@ def test_every_font_is_an_embedded_truetype_subset_of_the_theme_faces(reader) ->
             assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
             assert "/FontFile2" in font["/FontDescriptor"]
             names.add(font["/BaseFont"].split("+")[-1])
-    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"} <= names  # <b> and <i> use the family
+    assert {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic"} <= names  # <b> and <i> use the family
+    assert not {n for n in names if "DejaVu" in n} - {"DejaVuSans"}  # the fallback draws only what Noto lacks
 
 
 def test_pdffonts_reports_every_font_embedded(brief) -> None:  # type: ignore[no-untyped-def]

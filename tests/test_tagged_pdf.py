@@ -354,16 +354,30 @@ def test_outloud_fails_no_pdfua_checkpoint_and_no_wcag_criterion(any_brief: Any,
     subtitles |= {  # a table's header row that opens a page (repeated headers go only at a page top)
         " ".join(t.columns) for s in doc.sections for t in s.blocks if isinstance(t, d.Table)
     }
-    unexplained = [f for f in result["findings"] if not _explained(f, figures, subtitles)]
+    subtitles |= {b.title.upper() for s in doc.sections for b in s.blocks if isinstance(b, d.KeyFigures)}
+    running = {doc.meta.title, *(s.title for s in doc.sections)}  # what a running head could show
+    prose = " ".join(  # a line that repeats because the text repeats itself (the hostile brief's) is content
+        " ".join(_block_texts(b)) for s in doc.sections for b in s.blocks if isinstance(b, d.Paragraph)
+    )
+    unexplained = [f for f in result["findings"] if not _explained(f, figures, subtitles, prose, running)]
     assert unexplained == []
 
 
-def _explained(finding: dict[str, Any], figures: dict[int, list[float]], subtitles: set[str]) -> bool:
+def _explained(
+    finding: dict[str, Any],
+    figures: dict[int, list[float]],
+    subtitles: set[str],
+    prose: str = "",
+    running: frozenset[str] | set[str] = frozenset(),
+) -> bool:
     """outloud's layout heuristics that misread a chart: the timeline's crossing lane and year lines
     read as "a ruled grid no table announces" (TBL-014), and a chart subtitle that lands at the top of
-    three pages as "a running header tagged as content" (PAG-001), as do the kicker ("COUNTRY
-    PROFILE") above each country's title, which opens a page, and a table's header row at a page top. A chart is rightly a Figure, its labels
-    inside it and its meaning in /Alt; a subtitle or a kicker is content."""
+    three pages as "a running header tagged as content" (PAG-001), as does the kicker ("COUNTRY
+    PROFILE") above each country's title, which opens a page, a table's header row at a page top, and the
+    title of a key-figure panel ("AT A GLANCE"), which floats to the top of a page like a figure; and a
+    line of a paragraph that repeats a phrase (the hostile brief's), which can open three pages alike. A
+    chart is rightly a Figure, its labels inside it and its meaning in /Alt; a subtitle, a kicker, a
+    header row, a panel's title or a paragraph is content."""
     if finding["rule"] == "TBL-014":
         box = finding["boxes"][0]
         fig = figures.get(box["page"])
@@ -371,9 +385,14 @@ def _explained(finding: dict[str, Any], figures: dict[int, list[float]], subtitl
             fig is not None and fig[0] - 2 <= box["x0"] <= box["x1"] <= fig[2] + 2 and fig[1] - 2 <= box["y0"]
         )
     if finding["rule"] == "PAG-001":
+        parts = [part.rstrip("…").strip() for part in finding["evidence"].split("; ")]
         return all(
-            part.rstrip("…") and any(s.startswith(part.rstrip("…")) for s in subtitles)
-            for part in finding["evidence"].split("; ")
+            part
+            and (
+                any(s.startswith(part) for s in subtitles)
+                or (part not in running and prose.count(part) >= 3)  # a paragraph that repeats a phrase
+            )
+            for part in parts
         )
     return False
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SIZES = {
-    "body": 9.5,
+    "body": 10.0,
     "small": 7.5,
     "h1": 20.0,
     "h2": 13.0,
     "h3": 10.5,
     "cover_title": 30.0,
-    "chart_print": 7.5,
+    "chart_print": 8.0,
     "chart_slide": 14.0,
     # the deck's type scale: fixed steps, never shrunk to fit (what does not fit goes to the notes)
     "slide_title": 28.0,
@@ -26,6 +26,7 @@ DEFAULT_SIZES = {
     "slide_cover": 40.0,
     "slide_backup": 16.0,  # text on backup slides (methodology), read up close rather than presented
     "slide_table": 14.0,  # tables and references on backup slides
+    "slide_matrix": 16.0,  # the risk matrix's cells (split over slides rather than set smaller)
 }
 
 
@@ -50,13 +51,18 @@ class Theme:
     risk_levels: tuple[str, ...]
     fonts: FontFiles
     sizes: dict[str, float]
+    fallback: FontFiles | None = None  # draws the characters the theme's font lacks (DejaVu Sans)
 
     def size(self, name: str) -> float:
         return self.sizes.get(name, DEFAULT_SIZES[name])
 
     def fingerprint_parts(self) -> dict[str, object]:
-        """What the theme contributes to cache keys: values plus the font files' identity."""
-        fonts = {k: (str(p), p.stat().st_size) for k, p in vars(self.fonts).items() if isinstance(p, Path)}
+        """What the theme contributes to cache keys: values plus the font files' identity (name and size,
+        not the folder: a copy of the project elsewhere draws the same charts)."""
+        faces = [(k, p) for k, p in vars(self.fonts).items() if isinstance(p, Path)]
+        if self.fallback is not None:
+            faces += [(f"fallback_{k}", p) for k, p in vars(self.fallback).items() if isinstance(p, Path)]
+        fonts = {k: (p.name, p.stat().st_size) for k, p in faces}
         return {
             "colours": [
                 self.palette,

@@ -53,7 +53,7 @@ class Medium:
 MEDIA: dict[MediumName, Medium] = {
     "print": Medium("print", 6.7, 3.3),  # the full text width of an A4 or Letter page
     "print_tall": Medium("print_tall", 6.7, 4.4),  # timeline and heatmap in print
-    "slide_wide": Medium("slide_wide", 12.3, 5.2),
+    "slide_wide": Medium("slide_wide", 12.1, 5.2),  # a slide's content width: pictures placed at 1:1
     "slide_half": Medium("slide_half", 7.4, 5.0),
     "print_map": Medium("print_map", 3.4, 2.6),  # the locator map: the cover's, and a country page's
 }

@@ -51,7 +51,7 @@ def rc_params(family: str) -> dict[RcKeyType, Any]:
         "svg.hashsalt": "digibrief",
         "svg.fonttype": "none",  # text stays text: the PDF sets it in the embedded font, searchable
         "svg.image_inline": True,
-        "font.family": [family],
+        "font.family": list(dict.fromkeys([family, "DejaVu Sans"])),  # DejaVu draws what the font lacks
         "axes.unicode_minus": True,
         "text.parse_math": False,  # data text is never TeX: "$5 to $10" prints as written, never raises
         "savefig.facecolor": "white",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -262,7 +263,7 @@ class Composer:
         wanted = list(self.p.report.comparison)
         # each indicator's unit in its header, e.g. "Internet users (% of population)"
         inds = [self.p.indicators[i] for i in wanted]
-        columns = (word("country"), *(f"{ind.name} ({ind.unit_label})" for ind in inds))
+        columns = (word("country"), *(headed(ind.name, ind.unit_label) for ind in inds))
         rows = []
         sources: set[str] = set()
         for c in ordered_countries(self.p):
@@ -580,3 +581,15 @@ def speech_of(project: Project) -> Speech:
     return Speech.of(
         project.report.language, labels.words, labels.months, labels.months_short, labels.ordinal
     )
+
+
+def headed(name: str, unit: str) -> str:
+    """A column header with its unit in one pair of brackets: "Internet users (% of population)",
+    "E-Government Development Index (score, 0-1)", "Global Cybersecurity Index score (0-100)"."""
+    found = re.fullmatch(r"(.*?)\s*\((.*)\)", unit)
+    if found is None:
+        return f"{name} ({unit})" if unit else name
+    kind, scale = found.groups()
+    if not kind or name.lower().endswith(kind.lower()):
+        return f"{name} ({scale})"
+    return f"{name} ({kind}, {scale})"

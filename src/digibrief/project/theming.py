@@ -46,6 +46,26 @@ def font_problems(spec: ThemeFile, report_dir: Path) -> list[tuple[str, str]]:
     return found
 
 
+FALLBACK = FontFiles(
+    "DejaVu Sans",
+    Path("DejaVuSans.ttf"),
+    Path("DejaVuSans-Bold.ttf"),
+    Path("DejaVuSans-Oblique.ttf"),
+    Path("DejaVuSans-BoldOblique.ttf"),
+)
+
+
+def _fallback(family: str) -> FontFiles | None:
+    """matplotlib's bundled DejaVu Sans, which draws what the theme's font lacks (none for DejaVu itself)."""
+    bundled = bundled_font_dir()
+    if family == FALLBACK.family or bundled is None:
+        return None
+    faces = [bundled / p for p in (FALLBACK.regular, FALLBACK.bold, FALLBACK.italic, FALLBACK.bold_italic)]
+    if not all(p.is_file() for p in faces):
+        return None
+    return FontFiles(FALLBACK.family, *faces)
+
+
 def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
     """The Theme spec describes; raise UsageError for a font file that is missing or outside report_dir."""
     f = spec.fonts
@@ -67,4 +87,5 @@ def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
         risk_levels=tuple(spec.risk_levels),
         fonts=fonts,
         sizes={**DEFAULT_SIZES, **spec.sizes},
+        fallback=_fallback(f.family),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -16,11 +17,16 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from digibrief.document import types as d
 from digibrief.vocabulary import print_medium
-from digibrief.writers.pdf.flowables import Float, Gap, Heading
+from digibrief.writers.pdf.flowables import Closing, Float, Gap, Heading
 from digibrief.writers.pdf.images import Chart
 from digibrief.writers.pdf.markup import Markup, ref_anchor
 from digibrief.writers.pdf.styles import Grid, Page, Styles, hexstr
 from digibrief.writers.pdf.tagging import DataTable, ListTable, Node, Para, Tagged
+
+T = TypeVar("T")
+CARD_PAD, CARD_GUTTER, CARD_COLUMNS = 12.0, 14.0, 3
+SHORT_TABLE = 0.3  # a table shorter than this share of the page is kept whole, a longer one may split
+MIN_VALUE_SIZE = 11.0  # key-figure values are set smaller (for the whole brief) until every one fits its card
 
 
 @dataclass
@@ -34,11 +40,28 @@ class Ctx:
     node: Node = field(default_factory=lambda: Node("Sect"))  # the element blocks are added to
     level: int = 3  # the heading level of sub-headings (H1 is the title, H2 a section's)
     anchored: set[int] = field(default_factory=set)  # reference numbers whose anchor is placed
+    values: tuple[str, ...] = ()  # every key-figure value of the brief
+    _value_style: ParagraphStyle | None = None
     _keys: set[str] = field(default_factory=set)
 
     @property
     def width(self) -> float:
         return self.page.frame_width
+
+    def value_style(self) -> ParagraphStyle:
+        """The key figures' value style: one size for the brief, the largest at which every value
+        (kept whole, "more than 14 million") fits on one line of its card."""
+        if self._value_style is None:
+            st = self.styles
+            card_w = (self.width - 2 * CARD_PAD - (CARD_COLUMNS - 1) * CARD_GUTTER) / CARD_COLUMNS
+            size = st.kf_value.fontSize
+            widest = max((stringWidth(v, st.fonts.bold, 1.0) for v in self.values), default=0.0)
+            while size > MIN_VALUE_SIZE and widest * size > card_w:
+                size -= 0.5
+            self._value_style = ParagraphStyle(
+                f"kf_value-{size}", parent=st.kf_value, fontSize=size, leading=size * 1.2
+            )
+        return self._value_style
 
     def key(self, hint: str) -> str:
         """A unique destination name, safe inside markup attributes."""
@@ -79,10 +102,13 @@ def bullets(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
     if b.title:
         out.append(ctx.heading(b.title, ctx.styles.h3))
     items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Disc"}})
-    for item in b.items:
+    n = len(b.items)
+    for i, item in enumerate(b.items):
         li = items.add("LI")
         label, body = li.add("Lbl"), li.add("LBody")
-        out.append(Para(ctx.m.text(item), ctx.styles.bullet, bulletText="\u2022", tag=body, label=label))
+        # the first item stays with the second and the last with the one before: no item alone on a page
+        style = ctx.styles.bullet_kept if i == 0 or i == n - 2 else ctx.styles.bullet
+        out.append(Para(ctx.m.text(item), style, bulletText="\u2022", tag=body, label=label))
     out.append(Gap(1, 4))
     return out
 
@@ -98,7 +124,7 @@ def takeaways(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
     ]
     if rows:
         tags = ListTable(ctx.node, len(rows))  # the number cell is the item's label, the text its body
-        t = Grid(rows, font=st.fonts.regular, colWidths=[30, ctx.width - 30], hAlign="LEFT", tags=tags)
+        t = Grid(rows, font=st.fonts.regular, colWidths=[30, st.measure], hAlign="LEFT", tags=tags)
         t.setStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -114,11 +140,11 @@ def takeaways(b: d.Bullets, ctx: Ctx) -> list[Flowable]:
 
 
 def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
-    """The at-a-glance panel: facts, then cards of big numbers, three to a row, and the cards' notes.
+    """The at-a-glance panel: facts, then cards of big numbers, at most three to a row, and the cards' notes.
     One mark system: citation numbers. A card's status is said in words in its period line, and its
     note is listed under the cards after the labels of the cards it belongs to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
-    pad, gut, ncol = 12.0, 14.0, 3
+    pad, gut, ncol = CARD_PAD, CARD_GUTTER, CARD_COLUMNS
     card_w = (ctx.width - 2 * pad - (ncol - 1) * gut) / ncol
     widths = [pad] + [w for i in range(ncol) for w in ([card_w] if i == 0 else [gut, card_w])] + [pad]
     ncols = len(widths)
@@ -144,15 +170,14 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         cite = m.cite(fact.cite) if fact.cite else ""
         body = cards_list.add("LI").add("LBody")
         card: list[Flowable] = [
-            ctx.para(m.plain(fact.display, bold=True), st.kf_value, parent=body),
+            ctx.para(m.figure(fact.display, bold=True), ctx.value_style(), parent=body),
             ctx.para(m.plain(kf.label) + cite, st.kf_label, parent=body),
         ]
         if meta:
             card.append(ctx.para(meta, st.kf_meta, parent=body))
         cards.append(card)
     first_card_row = len(rows)
-    for i in range(0, len(cards), ncol):
-        chunk = cards[i : i + ncol]
+    for chunk in card_rows(cards, ncol):
         row: list[object] = [""]
         for j in range(ncol):
             if j:
@@ -192,7 +217,20 @@ def key_figures(b: d.KeyFigures, ctx: Ctx) -> list[Flowable]:
         style.append(("TOPPADDING", (0, -1), (-1, -1), 8))
     t = Grid(rows, font=st.fonts.regular, colWidths=widths, hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(style)
-    return [t, Gap(1, 14)]
+    return [Float([t]), Gap(1, 14)]  # a float, like a figure: text fills the page when it does not fit
+
+
+def card_rows(cards: list[T], ncol: int) -> list[list[T]]:
+    """Cards in rows of at most ncol, as even as can be and fuller rows first, so that no card stands
+    alone on a row unless it is the only one (7 in threes: 3, 2, 2; 4: 2, 2)."""
+    n = len(cards)
+    nrows = -(-n // ncol)
+    sizes = [n // nrows + (1 if i < n % nrows else 0) for i in range(nrows)]
+    out, at = [], 0
+    for size in sizes:
+        out.append(cards[at : at + size])
+        at += size
+    return out
 
 
 def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
@@ -214,14 +252,14 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
         + [""] * (n - len(row))
         for row in b.rows
     ]
-    caption = ctx.heading(b.caption, st.h3 if len(b.rows) <= 8 else st.h3_loose) if b.caption else None
+    caption = ctx.heading(b.caption, st.h3) if b.caption else None  # its element before the table's
     t = Grid(
         [head, *body],
         font=st.fonts.regular,
         colWidths=widths,
         repeatRows=1,
         splitByRow=1,
-        splitInRow=1,
+        splitInRow=0,  # a row never splits across pages
         hAlign="LEFT",
         tags=DataTable(ctx.node, 1 + len(body), n),  # the header row's cells are TH, scoped to their column
     )
@@ -244,14 +282,25 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
             if firsts[i] != firsts[i - 1]:
                 style.append(("LINEABOVE", (0, i + 1), (-1, i + 1), 0.6, pal.muted))
     t.setStyle(style)
+    t.wrap(ctx.width, ctx.page.frame_height)
+    rows_h = list(t._rowHeights)
+    if max(rows_h, default=0.0) > ctx.page.frame_height * 0.8:
+        t.splitInRow = 1  # only a row taller than a page is split, or it could not be set at all
+    elif len(body) >= 4:  # no row alone under a header: the first two and the last two stay together
+        t.setStyle([("NOSPLIT", (0, 0), (-1, 2)), ("NOSPLIT", (0, -2), (-1, -1))])
+    short = sum(rows_h) <= ctx.page.frame_height * SHORT_TABLE
+    if caption is not None and not short:
+        caption.style = st.h3_loose  # a CondPageBreak keeps it with the first rows instead
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
     after = [] if source else [Gap(1, 10)]  # a source line ends with its own space
-    if caption is None:
-        return [Gap(1, 4), KeepTogether([t, *source]) if source else t, *after]
-    if len(b.rows) <= 8:
-        return [KeepTogether([caption, t, *source]), *after]
-    # a long table may split: keep its caption with the header and a few rows, not with the whole table
-    return [CondPageBreak(st.body_size * 14), caption, t, *source, *after]
+    if short:  # kept whole
+        kept = [f for f in (caption, t, *source) if f is not None]
+        return [Gap(1, 4) if caption is None else Gap(1, 0), KeepTogether(kept), *after]
+    # a longer table splits between rows, its header repeated at the top of the next page; its caption
+    # stays with the header and the first rows
+    head_h = (caption.wrap(ctx.width, ctx.page.frame_height)[1] + caption.getSpaceBefore()) if caption else 0
+    start = [CondPageBreak(head_h + sum(rows_h[:3]) + 2)]
+    return [*start, *([caption] if caption else []), t, *source, *after]
 
 
 def _needed_widths(b: d.Table, st: Styles, total: float) -> list[float]:
@@ -345,6 +394,9 @@ class Beside(Flowable):
         c.restoreState()
 
 
+CALLOUT_PAD = 10.0
+
+
 def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
     st, pal = ctx.styles, ctx.styles.pal
     box = ctx.node.add("Div")
@@ -352,20 +404,21 @@ def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
         [ctx.para(ctx.m.plain(b.title, bold=True), st.callout_title, parent=box)],
         [ctx.para(ctx.m.text(b.text), st.callout_text, parent=box)],
     ]
-    t = Grid(rows, font=st.fonts.regular, colWidths=[ctx.width], hAlign="LEFT", splitByRow=1, splitInRow=1)
+    width = min(ctx.width, st.measure + 2 * CALLOUT_PAD)  # its text on the measure of running text
+    t = Grid(rows, font=st.fonts.regular, colWidths=[width], hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(
         [
             ("BACKGROUND", (0, 0), (-1, -1), pal.callout),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, pal.accent),
-            ("LEFTPADDING", (0, 0), (-1, -1), 10),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("LEFTPADDING", (0, 0), (-1, -1), CALLOUT_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CALLOUT_PAD),
             ("TOPPADDING", (0, 0), (-1, 0), 7),
             ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
             ("TOPPADDING", (0, 1), (-1, 1), 1),
             ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
         ]
     )
-    return [Gap(1, 4), KeepTogether([t]), Gap(1, 8)]
+    return [Gap(1, 4), Closing([t]), Gap(1, 8)]
 
 
 def references(b: d.References, ctx: Ctx) -> list[Flowable]:

@@ -42,8 +42,16 @@ from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
-from digibrief.writers.pdf.blocks import Ctx, build_blocks, locator
-from digibrief.writers.pdf.flowables import BriefTemplate, Contents, Heading, NewPage, SectionMarker, TocEntry
+from digibrief.writers.pdf.blocks import BUILDERS, Ctx, locator
+from digibrief.writers.pdf.flowables import (
+    BriefTemplate,
+    Contents,
+    Heading,
+    NewPage,
+    OpenSection,
+    SectionMarker,
+    TocEntry,
+)
 from digibrief.writers.pdf.fonts import Glyphs, register
 from digibrief.writers.pdf.images import chart_flowables
 from digibrief.writers.pdf.markup import Markup
@@ -53,7 +61,6 @@ from digibrief.writers.pdf.postprocess import finish
 from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
 from digibrief.writers.pdf.tagging import Node, Para, TaggedCanvas
 
-CONTINUE_BELOW = 0.55  # a section starts on the current page only if this share of it is still free
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
 
 
@@ -77,8 +84,9 @@ def warm(
     """Parse one chart ahead of render, as it arrives: the pipeline calls this in the process that
     will render the brief while the other charts are still being drawn, and render finds it parsed."""
     fonts = register(theme.fonts)
-    styles = Styles(theme, fonts, Palette.from_theme(theme))
-    chart_flowables([req], {req.key: data}, _width(req, Page.for_paper(options.paper)), styles, store)
+    page = Page.for_paper(options.paper)
+    styles = Styles(theme, fonts, Palette.from_theme(theme), page.frame_width)
+    chart_flowables([req], {req.key: data}, _width(req, page), styles, store)
 
 
 def _width(req: ImageRequest, page: Page) -> float:
@@ -98,10 +106,10 @@ def render(
     come out the same, the first pass is already the last; otherwise multiBuild goes on as without it.
     store: parsed charts kept between builds (see images.py)."""
     fonts = register(theme.fonts)
-    glyphs = Glyphs(fonts)
+    glyphs = Glyphs(fonts, register(theme.fallback) if theme.fallback is not None else None)
     pal = Palette.from_theme(theme)
-    styles = Styles(theme, fonts, pal)
     page = Page.for_paper(options.paper)
+    styles = Styles(theme, fonts, pal, page.frame_width)
     # the references this PDF lists: citation markers link to them, and their links say which
     refs = [r for s in doc.sections for b in s.blocks if isinstance(b, d.References) for r in b.items]
     listed = {r.number: r.full for r in refs}
@@ -111,7 +119,10 @@ def render(
     for width in sorted({_width(r, page) for r in requests}):
         wide = [r for r in requests if _width(r, page) == width]
         charts |= chart_flowables(wide, images, width, styles, store)
-    ctx = Ctx(styles, markup, page, charts)
+    values = tuple(
+        k.fact.display for s in doc.sections for b in s.blocks if isinstance(b, d.KeyFigures) for k in b.items
+    )
+    ctx = Ctx(styles, markup, page, charts, values=values)
     known = _Hint.read(hint)
     story, title_height, structure = _story(doc, ctx, known.pages)
 
@@ -250,8 +261,10 @@ def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowa
             prev = s
             continue
         title = ctx.m.glyphs.clean(s.title, bold=True)
-        story.append(_section_break(s, prev, ctx, len(seed)))
+        start = _section_break(s, prev, ctx, len(seed))
+        story.append(start)
         story.append(SectionMarker(title))
+        opening = len(story)
         h1 = st.h1
         if s.kicker:
             story.append(ctx.para(m.plain(s.kicker.upper(), bold=True), st.kicker))
@@ -264,9 +277,23 @@ def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowa
         )
         if s.role == "contents":
             story.append(Contents(st, seed, tag=ctx.node.add("TOC")))
-        story += build_blocks(s, ctx)
+        blocks = [BUILDERS[type(block)](block, ctx) for block in s.blocks]
+        if isinstance(start, OpenSection):
+            start.opening = story[opening:] + _opening(s.blocks, blocks)
+        story += [f for part in blocks for f in part]
         prev = s
     return story, title_height, root
+
+
+def _opening(blocks: tuple[d.Block, ...], made: list[list[Flowable]]) -> list[Flowable]:
+    """What must follow a section's heading on its first page: a locator map, and the first block of
+    text (the key figures and figures float to the next page when they do not fit)."""
+    out: list[Flowable] = []
+    for block, flowables in zip(blocks, made, strict=True):
+        out += flowables if not isinstance(block, (d.KeyFigures, d.Figure)) else []
+        if not isinstance(block, (d.Locator, d.KeyFigures, d.Figure)):
+            break
+    return out
 
 
 def _kicker(s: d.Section, ctx: Ctx) -> str:
@@ -274,9 +301,10 @@ def _kicker(s: d.Section, ctx: Ctx) -> str:
 
 
 def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: int) -> Flowable:
-    """A section opens a new page when the document says so (a country's), or unless the current one
-    is less than about half full."""
-    if prev is None or prev.role == "cover" or s.new_page:
+    """The first section after the cover opens a page; the contents follow on when they fit whole. Any
+    other section opens a new page unless that would leave the current one less than FILL full; one
+    that the document opens on a page of its own (a country's) then opens under a strong rule."""
+    if prev is None or prev.role == "cover":
         return NewPage()
     st = ctx.styles
     if s.role == "contents":
@@ -284,7 +312,7 @@ def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: 
         return CondPageBreak(
             st.h1.leading + st.h1.spaceBefore + st.h1.spaceAfter + entry * (toc_entries + 0.5)
         )
-    return CondPageBreak(ctx.page.frame_height * CONTINUE_BELOW)
+    return OpenSection(st.pal.ink, rule=s.new_page)
 
 
 def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flowable], float]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import unescape
 
+from reportlab.lib.colors import Color
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, Spacer
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from digibrief.writers.pdf.styles import Grid, Styles
-from digibrief.writers.pdf.tagging import Node, Para, TocTable
+from digibrief.writers.pdf.tagging import Node, Para, TocTable, artifact
+
+FILL = 0.6  # no page is left less full than this because a section opened the next one
 
 
 class Heading(Para):
@@ -81,6 +84,52 @@ class NewPage(ActionFlowable):
     def apply(self, doc: BriefTemplate) -> None:
         if doc.content_on_page:
             doc.handle_pageBreak()
+
+
+class OpenSection(Flowable):
+    """Where a section begins: on a new page, unless the page so far is less than FILL full and the
+    section's opening (its heading and first blocks) fits below. A section that the document opens on
+    a page of its own (a country's) then opens under a strong rule instead."""
+
+    locChanger = 1
+    RULE = 2.0  # the rule's weight
+    ABOVE = 22.0  # space between what comes before and the rule
+
+    def __init__(self, colour: Color, rule: bool):
+        super().__init__()
+        self.colour, self.rule = colour, rule
+        self.opening: list[Flowable] = []  # filled in once the section's flowables are made
+        self.drawn = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.drawn = False
+        frame = self._doctemplateAttr("frame")
+        if frame is None or getattr(frame, "_atTop", True):
+            return 0, 0
+        rule = self.RULE + self.ABOVE if self.rule else 0.0
+        canv = self._doctemplateAttr("canv")
+        need = rule + sum(_height(f, canv, availWidth, frame._height) for f in self.opening)
+        if 1 - availHeight / frame._height >= FILL or need > availHeight:
+            frame.add_generated_content(FrameBreak)
+            return 0, 0
+        self.drawn = self.rule
+        self.width = availWidth
+        return (availWidth, rule) if self.rule else (0, 0)
+
+    def draw(self) -> None:
+        if self.drawn:
+            c = self.canv
+            with artifact(c):
+                c.saveState()
+                c.setStrokeColor(self.colour)
+                c.setLineWidth(self.RULE)
+                c.line(0, self.RULE / 2, self.width, self.RULE / 2)
+                c.restoreState()
+
+
+class Closing(KeepTogether):
+    """Kept whole, and never moved in front of a figure: it closes its section (a disagreement note
+    follows the section's last chart)."""
 
 
 class Float(KeepTogether):
@@ -247,7 +296,10 @@ class BriefTemplate(BaseDocTemplate):
             while end + 1 < len(flowables) and flowables[end].getKeepWithNext():
                 end += 1
             unit = flowables[j : end + 1]
-            if any(isinstance(f, (Float, SectionMarker, ActionFlowable, CondPageBreak)) for f in unit):
+            if any(
+                isinstance(f, (Float, Closing, SectionMarker, ActionFlowable, CondPageBreak, OpenSection))
+                for f in unit
+            ):
                 break
             h = sum(_height(f, self.canv, width, frame._height) for f in unit)
             if used + h > avail:

@@ -1,8 +1,9 @@
 """Fonts for the PDF writer: the theme's TrueType files, registered once per process, and a glyph check.
 
 reportlab prints a missing character as an invisible .notdef box without complaint, so every string the
-writer renders first goes through Glyphs.clean(): a character the font lacks becomes a visible "□" (or
-"?") and a warning names it. Characters beyond the Basic Multilingual Plane (emoji) count as missing
+writer renders first goes through Glyphs: a character the font lacks is drawn in the fallback face
+(DejaVu Sans) when that has it (Glyphs.markup), else it becomes a visible "□" (or "?") and a warning
+names it. Text drawn straight on the canvas (running header and footer) has no fallback (Glyphs.clean). Characters beyond the Basic Multilingual Plane (emoji) count as missing
 even when the font has them: reportlab's ToUnicode map has 16-bit codes, so they would print but copy
 and search as a different character.
 """
@@ -13,6 +14,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -99,13 +101,16 @@ class Glyphs:
     """Replaces characters the fonts cannot draw and remembers one warning per character."""
 
     fonts: FontSet
+    fallback: FontSet | None = None
     warnings: list[str] = field(default_factory=list)
     _seen: set[int] = field(default_factory=set)
     _cmaps: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in {self.fonts.regular, self.fonts.bold, self.fonts.italic, self.fonts.bold_italic}:
-            self._cmaps[name] = pdfmetrics.getFont(name).face.charToGlyph
+        for fonts in (self.fonts, self.fallback):
+            if fonts is not None:
+                for name in {fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic}:
+                    self._cmaps[name] = pdfmetrics.getFont(name).face.charToGlyph
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -131,6 +136,40 @@ class Glyphs:
                 out.append(rep)
                 self._warn(ch, font, f"shown as '{rep}'")
         return "".join(out)
+
+    def markup(self, text: str, bold: bool = False, italic: bool = False) -> str:
+        """The text as escaped Paragraph markup: what the face lacks and the fallback has is set in the
+        fallback face; anything else is replaced as by clean()."""
+        font = self.fonts.name(bold, italic)
+        cmap = self._cmaps[font]
+        if self.fallback is None or all(ord(c) <= 0xFFFF and cmap.get(ord(c), 0) for c in text):
+            return escape(self.clean(text, bold, italic))
+        spare = self.fallback.name(bold, italic)
+        other = self._cmaps[spare]
+        runs: list[tuple[str, bool]] = []  # (text, in the fallback face)
+        for ch in text:
+            code = ord(ch)
+            if (code <= 0xFFFF and cmap.get(code, 0)) or ch in _SPACES:
+                runs.append((self.clean(ch, bold, italic), False))
+            elif code <= 0xFFFF and other.get(code, 0):
+                runs.append((ch, True))
+            elif _invisible(ch):
+                self._warn(ch, font, "removed")
+            else:
+                rep = next((r for r in REPLACEMENTS if cmap.get(ord(r), 0) or other.get(ord(r), 0)), "?")
+                runs.append((rep, not cmap.get(ord(rep), 0)))
+                self._warn(ch, font, f"shown as '{rep}'")
+        out: list[tuple[str, bool]] = []
+        for ch, spared in runs:
+            if spared and out and out[-1][1]:
+                out[-1] = (out[-1][0] + ch, True)
+            elif not spared and out and not out[-1][1]:
+                out[-1] = (out[-1][0] + ch, False)
+            else:
+                out.append((ch, spared))
+        return "".join(
+            f"<font name={quoteattr(spare)}>{escape(t)}</font>" if spared else escape(t) for t, spared in out
+        )
 
     def _warn(self, ch: str, font: str, action: str) -> None:
         code = ord(ch)

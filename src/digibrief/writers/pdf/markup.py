@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import unquote
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from digibrief.document import citations
 from digibrief.document.types import Run, Text
 from digibrief.vocabulary import UNSAFE_URL_CHARS, safe_url
 from digibrief.writers.pdf.fonts import Glyphs
 from digibrief.writers.pdf.tagging import CLOSE_CB, OPEN_CB, Inline
+
+NBSP = "\u00a0"
 
 
 def readable_url(url: str) -> str:
@@ -33,6 +35,20 @@ def readable_url(url: str) -> str:
     except UnicodeDecodeError:
         return url
     return url if UNSAFE_URL_CHARS.search(text) else text
+
+
+def whole(figure: str) -> str:
+    """A figure joined to its qualifier and unit by no-break spaces ("more than 14 million", "24th of
+    193"); what follows in brackets or after a comma ("94.04 (2024, reported)") may still break."""
+    tokens = figure.split(" ")
+    digits = [any(c.isdigit() for c in t) for t in tokens]
+    first = next((i for i, x in enumerate(digits) if x), len(tokens))
+    out = tokens[0]
+    for i in range(1, len(tokens)):
+        apart = tokens[i].startswith("(") or tokens[i - 1].endswith(",")
+        out += " " if apart or not (digits[i] or digits[i - 1] or i <= first) else NBSP
+        out += tokens[i]
+    return out
 
 
 def ref_anchor(number: int) -> str:
@@ -65,7 +81,11 @@ class Markup:
 
     def plain(self, s: str, bold: bool = False, italic: bool = False) -> str:
         """A data string as literal Paragraph text."""
-        return escape(self.glyphs.clean(s, bold, italic))
+        return self.glyphs.markup(s, bold, italic)
+
+    def figure(self, s: str, bold: bool = False) -> str:
+        """A formatted figure ("more than 14 million", "24th of 193") that never breaks across lines."""
+        return self.plain(whole(s), bold)
 
     def text(self, text: Text) -> str:
         """Runs → markup. A citation marker hugs the word before it (no space, so no line break)."""
@@ -78,7 +98,7 @@ class Markup:
     def run(self, r: Run) -> str:
         if r.cite:
             return self.cite(r.cite, compact=True)
-        out = self.plain(r.text, r.bold, r.italic)
+        out = self.plain(whole(r.text) if r.fact else r.text, r.bold, r.italic)
         roles: tuple[str, ...] = ("Span",) if r.lang else ()
         described = ""
         if r.href is not None:

@@ -89,16 +89,23 @@ class Palette:
         )
 
 
-class Styles:
-    """Every ParagraphStyle the writer uses, all in the theme's font family."""
+MEASURE_EM = 35.0  # running text is set on a measure of 35 ems, about 72 characters a line
 
-    def __init__(self, theme: Theme, fonts: FontSet, pal: Palette):
+
+class Styles:
+    """Every ParagraphStyle the writer uses, all in the theme's font family. Running text (paragraphs,
+    lists, takeaways, notes to the reader) has one size, the theme's body size, on a measure of
+    MEASURE_EM ems at most: charts, tables and panels take the full width."""
+
+    def __init__(self, theme: Theme, fonts: FontSet, pal: Palette, frame_width: float = 0.0):
         self.fonts = fonts
         self.pal = pal
         body = theme.size("body")
         small = theme.size("small")
         self.body_size = body
         self.small_size = small
+        self.measure = min(frame_width, body * MEASURE_EM) if frame_width else body * MEASURE_EM
+        indent = max(0.0, frame_width - self.measure)  # what running text leaves free at the right
         reg, bold, italic = fonts.regular, fonts.bold, fonts.italic
 
         def ps(name: str, **kw: object) -> ParagraphStyle:
@@ -118,13 +125,19 @@ class Styles:
             base.update(kw)
             return ParagraphStyle(name, **base)
 
-        self.body = ps("body", spaceAfter=body * 0.75)
-        self.lead = ps("lead", fontSize=body + 1.5, leading=(body + 1.5) * 1.45, spaceAfter=body)
+        self.body = ps("body", spaceAfter=body * 0.75, rightIndent=indent)
+        self.lead = ps("lead", spaceAfter=body, rightIndent=indent)
         self.note = ps("note", fontName=italic, fontSize=small, leading=small * 1.4, textColor=pal.muted)
         self.note.spaceBefore = 4
         self.bullet = ps(
-            "bullet", leftIndent=13, bulletIndent=2, spaceAfter=body * 0.4, bulletColor=pal.accent
+            "bullet",
+            leftIndent=13,
+            bulletIndent=2,
+            spaceAfter=body * 0.4,
+            bulletColor=pal.accent,
+            rightIndent=indent,
         )
+        self.bullet_kept = ps("bullet_kept", parent=self.bullet, keepWithNext=1)
         h1, h2, h3 = theme.size("h1"), theme.size("h2"), theme.size("h3")
         self.kicker = ps(
             "kicker",
@@ -166,7 +179,7 @@ class Styles:
         self.source.spaceAfter = body * 1.2
         self.caption = ps("caption", parent=self.source, fontName=italic)
         self.placeholder = ps("placeholder", parent=self.source, alignment=TA_CENTER)
-        cell = max(small, body - 1.0)
+        cell = max(small, body - 0.5)
         self.cell_size = cell
         self.cell = ps("cell", fontSize=cell, leading=cell * 1.3)
         self.cell_head = ps("cell_head", fontName=bold, fontSize=cell, leading=cell * 1.3)
@@ -190,14 +203,12 @@ class Styles:
         )
         self.kf_label = ps("kf_label", fontSize=small + 0.5, leading=(small + 0.5) * 1.3, spaceBefore=2)
         self.kf_meta = ps("kf_meta", fontSize=small, leading=small * 1.35, textColor=pal.muted, spaceBefore=1)
-        self.kf_foot = ps("kf_foot", fontSize=small - 0.5, leading=(small - 0.5) * 1.45, textColor=pal.muted)
+        self.kf_foot = ps("kf_foot", fontSize=small, leading=small * 1.4, textColor=pal.muted)
         # callouts and takeaways
-        self.callout_title = ps(
-            "callout_title", fontName=bold, fontSize=cell, leading=cell * 1.35, spaceAfter=2
-        )
-        self.callout_text = ps("callout_text", fontSize=cell, leading=cell * 1.4)
+        self.callout_title = ps("callout_title", fontName=bold, spaceAfter=2)
+        self.callout_text = ps("callout_text")
         self.take_num = ps("take_num", fontName=bold, fontSize=h2 + 3, leading=h2 + 5, textColor=pal.accent)
-        self.take_text = ps("take_text", fontSize=body + 1, leading=(body + 1) * 1.45)
+        self.take_text = ps("take_text")
         # contents
         self.toc_kicker = ps(
             "toc_kicker", fontName=bold, fontSize=small, leading=body * 1.45, textColor=pal.muted

@@ -19,7 +19,7 @@ from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.writers.contract import ImageRequest, Images, Rendered
 from digibrief.writers.pptx.options import DeckOptions
-from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media
+from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media, slide_parts
 
 
 def image_requests(doc: Document, options: DeckOptions | None = None) -> list[ImageRequest]:
@@ -29,7 +29,8 @@ def image_requests(doc: Document, options: DeckOptions | None = None) -> list[Im
     out: dict[str, ImageRequest] = {}
     for f in doc.figures():
         if drawn_as_picture(f.chart, mode):
-            out.setdefault(f.chart.id, ImageRequest(f.chart, media[f.chart.id], "png"))
+            for part in slide_parts(f.chart):
+                out.setdefault(part.id, ImageRequest(part, media[part.id], "png"))
     return list(out.values())
 
 

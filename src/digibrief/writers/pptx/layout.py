@@ -161,6 +161,7 @@ class Style:
     cover: float
     backup: float  # text on backup slides
     table: float  # tables and references on backup slides
+    matrix: float  # the risk matrix's cells, read across the room
     c: Colours
 
     @classmethod
@@ -177,6 +178,7 @@ class Style:
             cover=theme.size("slide_cover"),
             backup=theme.size("slide_backup"),
             table=theme.size("slide_table"),
+            matrix=theme.size("slide_matrix"),
             c=colours or Colours.of_theme(theme),
         )
 

@@ -24,10 +24,10 @@ from digibrief.document.types import (
 from digibrief.writers.pptx.layout import PT_PER_IN, Box, Element, Plan, RectEl, SlidePlan, TextEl
 from digibrief.writers.pptx.notes import said, sentence
 from digibrief.writers.pptx.palette import blend
-from digibrief.writers.pptx.slides import SlideMaker, drawn_as_picture, figure_media
+from digibrief.writers.pptx.slides import SlideMaker, drawn_as_picture, figure_media, slide_parts
 from digibrief.writers.pptx.text import LINE, Para, clean, fixed, paginate, para, shorten
 
-__all__ = ["Planner", "drawn_as_picture", "figure_media"]
+__all__ = ["Planner", "drawn_as_picture", "figure_media", "slide_parts"]
 
 
 class Planner(SlideMaker):

@@ -21,6 +21,7 @@ from digibrief.document.types import (
     Figure,
     KeyFigure,
     KeyFigures,
+    Lane,
     Paragraph,
     Reference,
     References,
@@ -61,9 +62,27 @@ HEAT_INSET = (0.08 * PT_PER_IN, 0.06 * PT_PER_IN, 0.08 * PT_PER_IN, 0.06 * PT_PE
 Mode = str  # "native" or "picture"
 
 
+TIMELINE_EVENTS = 9  # the events one slide's timeline shows with its labels at the label size
+
+
 def figure_media(doc: Document) -> dict[str, MediumName]:
     """The image medium of every chart drawn as a picture on a slide: the whole content width."""
-    return {f.chart.id: "slide_wide" for f in doc.figures()}
+    return {part.id: "slide_wide" for f in doc.figures() for part in slide_parts(f.chart)}
+
+
+def slide_parts(spec: ChartSpec) -> list[ChartSpec]:
+    """The pictures a chart takes on slides: a timeline with more events than one slide holds with its
+    labels at full size, its lanes in consecutive groups (one slide each); any other chart, itself."""
+    if spec.kind != "timeline" or sum(len(lane.events) for lane in spec.lanes) <= TIMELINE_EVENTS:
+        return [spec]
+    groups: list[list[Lane]] = [[]]
+    for lane in spec.lanes:
+        if groups[-1] and sum(len(x.events) for x in groups[-1]) + len(lane.events) > TIMELINE_EVENTS:
+            groups.append([])
+        groups[-1].append(lane)
+    if len(groups) == 1:
+        return [spec]
+    return [replace(spec, id=f"{spec.id}-part{i}", lanes=tuple(g)) for i, g in enumerate(groups, 1)]
 
 
 def drawn_as_picture(spec: ChartSpec, mode: Mode) -> bool:
@@ -237,11 +256,23 @@ class SlideMaker:
 
     # --- talk: charts ----------------------------------------------------------------------------
 
-    def chart_slides(self, s: Section, f: Figure, talk: Sequence[str] = ()) -> list[SlidePlan]:
+    def chart_slides(
+        self, s: Section, f: Figure, talk: Sequence[str] = (), continued: bool = False
+    ) -> list[SlidePlan]:
         """The headline as title, the unit and period under it, the chart as large as the slide allows,
-        its source under it; notes say what the chart shows, the talking points and the sources."""
+        its source under it; notes say what the chart shows, the talking points and the sources. A
+        picture in parts (a long timeline) takes a slide per part, the later ones titled as continued."""
+        parts = slide_parts(f.chart) if drawn_as_picture(f.chart, self.mode) else [f.chart]
+        if len(parts) > 1:
+            return [
+                slide
+                for i, part in enumerate(parts)
+                for slide in self.chart_slides(s, replace(f, chart=part), talk if i == 0 else (), i > 0)
+            ]
         st, c, m = self.st, f.chart, self.m
         title = plain(f.headline).strip() or c.title
+        if continued:
+            title += " " + self.doc.speech.word("continued")
         body = self.content(title)
         if not plain(f.headline).strip():
             self.warnings.append(f"chart {c.id!r} has no headline: its label {c.title!r} is the slide title")
@@ -278,7 +309,7 @@ class SlideMaker:
             if fits or not c.subtitle or not with_subtitle:
                 if not fits:
                     self.warnings.append(
-                        f"{clean(c.title)}: the table does not fit the slide at {st.label:g} pt"
+                        f"{clean(c.title)}: the table does not fit the slide at {st.matrix:g} pt"
                     )
                 break
             self.warnings.append(
@@ -378,7 +409,7 @@ class SlideMaker:
         """The table in one orientation (with only the categories in part), and whether every word
         fits its cell and the table its room."""
         st, m = self.st, self.m
-        size, name_size = st.label, st.label + 2
+        size, name_size = st.matrix, st.matrix + 2
         pad, vpad = HEAT_INSET[0] + HEAT_INSET[2], HEAT_INSET[1] + HEAT_INSET[3]
         levels = c.level_labels
         start, end = part or (0, len(c.columns))
