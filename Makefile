@@ -25,7 +25,7 @@ check: $(STAMP)                    ## validate data/ and report/ only
 	$(BIN)/digibrief check
 
 test: $(TEST_STAMP)                ## the whole suite (a few minutes)
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(TEST_STAMP)                ## ruff, the import rules (import-linter) and mypy
 	$(BIN)/ruff check src tests scripts

@@ -39,32 +39,6 @@ BUILDING = frozenset({"build", "watch", "preview"})
 _SESSION: dict[str, Path] = {}
 
 
-# Modules whose module-scoped fixtures build, render or check a whole brief or deck: under pytest-xdist
-# (make test runs `-n auto --dist loadgroup`) each runs on one worker, so that each fixture is made once.
-ONE_WORKER_MODULES = frozenset(
-    {
-        "test_data_update",
-        "test_deck_charts",
-        "test_fuzz_render",
-        "test_hardening",
-        "test_html",
-        "test_page_craft",
-        "test_reader_words",
-        "test_render_pdf",
-        "test_render_pptx",
-        "test_tagged_pdf",
-        "test_workflow",
-    }
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
-        if module in ONE_WORKER_MODULES and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(module))
-
-
 def require_tool(name: str) -> str:
     """Path of a real client; skip when missing, unless CI demands it (DIGIBRIEF_REQUIRE_TOOLS=1)."""
     path = shutil.which(name)
@@ -181,41 +155,6 @@ def run_child(
         text=True,
         timeout=timeout,
     )
-
-
-SPAWN_BUILD = """
-import multiprocessing, sys
-multiprocessing.set_start_method("spawn")
-from digibrief.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-@pytest.fixture(scope="session")
-def cold_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Path]]:
-    """The shipped project built three times from nothing, each in a fresh process with its own empty
-    chart cache: with one worker, with two forked workers (the default on Linux) and with two spawned
-    ones. {name: (finished child, output folder)}; the tests that read them (workers, start methods,
-    speed-ups) share the xdist group "cold", so that one worker makes them once."""
-    root = tmp_path_factory.mktemp("cold")
-    runs = {
-        "one worker": ([sys.executable, "-m", "digibrief"], "1"),
-        "two workers": ([sys.executable, "-m", "digibrief"], "2"),
-        "spawn": ([sys.executable, "-c", SPAWN_BUILD], "2"),
-    }
-    done = {}
-    for name, (argv, workers) in runs.items():
-        out, cache = root / name.replace(" ", "-"), root / f"cache-{name.replace(' ', '-')}"
-        child = subprocess.run(
-            [*argv, "build", "--out", str(out), "--cache", str(cache), "-v"],
-            cwd=ROOT,
-            env={**os.environ, "DIGIBRIEF_WORKERS": workers},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        done[name] = (child, out)
-    return done
 
 
 def file_states(folder: Path) -> dict[str, tuple[str, int]]:
@@ -382,9 +321,34 @@ class ChartImages:
         return {r.key: self._drawn[keys[r.key]] for r in requests}
 
 
+class MemoryStore:
+    """The PDF writer's store of parsed charts (writers.contract.Store), in memory: the pipeline keeps one
+    on disk per output folder; the writer tests share this one, so each chart is parsed once a session."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self._kept.get(key)
+
+    def has(self, key: str) -> bool:
+        return key in self._kept
+
+    def put(self, key: str, data: bytes) -> None:
+        self._kept[key] = data
+
+
+@pytest.fixture(scope="session")
+def pdf_store() -> MemoryStore:
+    return MemoryStore()
+
+
 @pytest.fixture(scope="session")
 def rendered_briefs(
-    shipped_doc: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+    shipped_doc: Any,
+    shipped_theme: Any,
+    chart_images: Callable[..., dict[tuple[str, str], bytes]],
+    pdf_store: MemoryStore,
 ) -> Callable[[str], Any]:
     """rendered_briefs(paper) -> the PDF writer's result for the shipped document, rendered once per
     session and paper, for the writer tests that read it."""
@@ -396,7 +360,9 @@ def rendered_briefs(
     def rendered(paper: str) -> Any:
         if paper not in done:
             images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
-            done[paper] = render_pdf.render(shipped_doc, images, shipped_theme, PdfOptions(paper=paper))
+            done[paper] = render_pdf.render(
+                shipped_doc, images, shipped_theme, PdfOptions(paper=paper), store=pdf_store
+            )
         return done[paper]
 
     return rendered

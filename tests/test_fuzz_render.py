@@ -86,7 +86,9 @@ def _pdf_text(data: bytes) -> str:
 @pytest.mark.fuzz
 @PROFILE
 @given(field=st.sampled_from(FIELDS), text=TEXT)
-def test_any_text_renders_literally_or_is_a_located_error(base, second_core, field: str, text: str):
+def test_any_text_renders_literally_or_is_a_located_error(
+    base, second_core, pdf_store, field: str, text: str
+):
     project, theme, images = base
     from pydantic import ValidationError
 
@@ -106,7 +108,7 @@ def test_any_text_renders_literally_or_is_a_located_error(base, second_core, fie
         "figure": unicodedata.normalize("NFC", text.strip()),
     }[field]
     deck_job = second_core.submit(render_pptx.render, doc, images, theme, DeckOptions())  # on the other core
-    pdf = render_pdf.render(doc, images, theme, PdfOptions())
+    pdf = render_pdf.render(doc, images, theme, PdfOptions(), store=pdf_store)  # charts parsed once
     deck = deck_job.result()
     # characters the font lacks are replaced by a visible substitute and named in a warning
     warned = " ".join(pdf.warnings)

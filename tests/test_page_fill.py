@@ -49,10 +49,8 @@ def fill(data: bytes, paper: str) -> list[float]:
 
 
 @pytest.fixture(scope="module", params=["a4", "letter"])
-def shipped_pdf(request, shipped_doc, shipped_theme, chart_images) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
-    images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
-    paper = request.param
-    return paper, render_pdf.render(shipped_doc, images, shipped_theme, PdfOptions(paper=paper)).data
+def shipped_pdf(request, rendered_briefs) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
+    return request.param, rendered_briefs(request.param).data
 
 
 def test_every_page_but_the_first_and_last_is_at_least_60_percent_full(shipped_pdf) -> None:  # type: ignore[no-untyped-def]

@@ -260,7 +260,9 @@ def hostile_document(doc: d.Document) -> d.Document:
 
 
 @pytest.fixture(scope="module")
-def hostile_brief(writer_inputs: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Tagged, d.Document]:
+def hostile_brief(
+    writer_inputs: Any, pdf_store: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Tagged, d.Document]:
     """The hostile document with one chart as a PNG image (a missing chart fails the render: see
     test_render_pdf.py)."""
     doc, theme, images = writer_inputs
@@ -269,8 +271,8 @@ def hostile_brief(writer_inputs: Any, tmp_path_factory: pytest.TempPathFactory) 
     images = dict(images)
     png = requests[1]
     images[png.key] = charts.render(png.chart, theme, charts.MEDIA[png.medium], "png")
-    rendered = render_pdf.render(doc, images, theme, PdfOptions())
-    again = render_pdf.render(doc, images, theme, PdfOptions())
+    rendered = render_pdf.render(doc, images, theme, PdfOptions(), store=pdf_store)
+    again = render_pdf.render(doc, images, theme, PdfOptions())  # charts parsed again: the same bytes
     assert again.data == rendered.data, "two builds of the hostile brief differ"
     path = tmp_path_factory.mktemp("hostile") / "brief.pdf"
     path.write_bytes(rendered.data)

@@ -65,20 +65,6 @@ def test_an_unreadable_template_is_a_usage_error_naming_the_file(tmp_path: Path)
         )
 
 
-@pytest.mark.xdist_group("cold")
-def test_a_spawn_method_build_gives_the_same_bytes_as_the_default(cold_builds: Any) -> None:
-    # separate chart caches, so the spawn build draws every chart in spawned workers
-    digests = {}
-    for name in ("two workers", "spawn"):
-        child, out = cold_builds[name]
-        assert child.returncode == 0, child.stderr
-        assert "Traceback" not in child.stderr
-        assert ", 0 from cache" in child.stdout, child.stdout
-        digests[name] = {p.name: _sha(p) for p in sorted(out.glob("*.*")) if p.is_file()}
-    assert set(digests["spawn"]) == {"brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"}
-    assert digests["spawn"] == digests["two workers"]
-
-
 def test_the_package_imports_without_fcntl() -> None:
     # every module of the package, imported in a child where `import fcntl` fails as on Windows
     code = (

@@ -44,6 +44,7 @@ from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
 from digibrief.writers.pdf.blocks import BUILDERS, Ctx, locator
 from digibrief.writers.pdf.flowables import (
+    TOC_PAD,
     BriefTemplate,
     Contents,
     Heading,
@@ -308,7 +309,7 @@ def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: 
         return NewPage()
     st = ctx.styles
     if s.role == "contents":
-        entry = st.toc_entry.leading + 12
+        entry = st.toc_entry.leading + 2 * TOC_PAD
         return CondPageBreak(
             st.h1.leading + st.h1.spaceBefore + st.h1.spaceAfter + entry * (toc_entries + 0.5)
         )

@@ -151,6 +151,9 @@ class SectionMarker(Flowable):
         pass
 
 
+TOC_PAD = 4.0  # above and below each contents entry
+
+
 @dataclass(frozen=True)
 class TocEntry:
     key: str
@@ -221,8 +224,8 @@ class Contents(IndexingFlowable):
             ("VALIGN", (0, 0), (-1, -1), "BASELINE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), TOC_PAD),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), TOC_PAD),
             ("LINEBELOW", (1, 0), (-1, -1), 0.4, st.pal.rule),
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, st.pal.ink),
         ]
@@ -287,8 +290,8 @@ class BriefTemplate(BaseDocTemplate):
         avail = frame._y - frame._y1p
         if frame._atTop or _height(flowables[0], self.canv, width, frame._height) <= avail:
             return
-        i = 1
-        while i < len(flowables) and isinstance(flowables[i], Float):
+        i = 1  # the run of figures, each with the space that follows it (which goes where it goes)
+        while i < len(flowables) and isinstance(flowables[i], (Float, Gap)):
             i += 1
         j, used = i, 0.0
         while j < len(flowables):
