@@ -51,7 +51,9 @@ def test_one_mistyped_key_in_a_country_file_is_reported_there_only(project_copy)
 
 
 def test_a_missing_theme_font_is_a_located_data_error(project_copy):
-    replace_in(project_copy / "report" / "theme.yaml", "regular: NotoSans-Regular.ttf", "regular: NoSuchFace.ttf")
+    replace_in(
+        project_copy / "report" / "theme.yaml", "regular: NotoSans-Regular.ttf", "regular: NoSuchFace.ttf"
+    )
     for command in ("check", "build"):
         result = run_cli(command, cwd=project_copy)
         assert result.returncode == 1, result.stderr
