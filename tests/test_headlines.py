@@ -10,7 +10,7 @@ from digibrief.document.compose import compose
 from digibrief.document.types import plain
 from digibrief.project.load import load
 
-from .conftest import DATA, REPORT, run_cli
+from .conftest import DATA, REPORT, run_cli, with_each_country_chart
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +27,8 @@ def test_every_chart_of_the_shipped_brief_has_a_headline_with_its_numbers_read_f
     assert len(facts) >= 10, "headlines carry their figures as data references"
 
 
-PEER_CHART = """
-  peer_egdi:
-    kind: peer_bar
-    title: E-government score against neighbours, 2024
-    headline:
-      KAZ: "Kazakhstan leads the region in e-government, scoring {KAZ egdi_score 2024}"
-      UZB: "Uzbekistan ranks {UZB egdi_score 2024 position} in the region in e-government"
-      KGZ: "Kyrgyzstan ranks {KGZ egdi_score 2024 position} in the region, ahead of Tajikistan"
-      TJK: "Tajikistan ranks {TJK egdi_score 2024 position} in the region, ahead only of Turkmenistan"
-    indicator: egdi_score
-    year: 2024
-"""
-
-
 def test_a_chart_drawn_for_each_country_takes_that_country_s_headline(project_copy):
-    report = project_copy / "report" / "report.yaml"
-    text = report.read_text(encoding="utf-8").replace("\ncharts:\n", "\ncharts:" + PEER_CHART, 1)
-    report.write_text(text + "\neach_country: [peer_egdi]\n", encoding="utf-8")
+    with_each_country_chart(project_copy)
     doc = compose(load(project_copy / "data", project_copy / "report"))
     peers = {f.chart.id: plain(f.headline) for f in doc.figures() if f.chart.id.endswith("-peer-egdi")}
     assert len(peers) == 4

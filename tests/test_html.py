@@ -299,3 +299,19 @@ def test_the_page_holds_none_of_our_working_words_nor_over_precise_figures(page)
     refs = next(n for n in body.iter("ol") if n.attrs.get("class") == "refs")
     before = body.text().split(refs.text(), 1)[0]  # the references quote their sources as they stand
     assert overprecise(before, list(policies())) == []
+
+
+def test_a_chart_missing_or_not_svg_fails_the_page_naming_it(shipped_doc, shipped_theme, chart_images):
+    from digibrief.errors import RenderError
+    from digibrief.writers.html import page as render_html
+    from digibrief.writers.html.options import HtmlOptions
+
+    requests = render_html.image_requests(shipped_doc)
+    images = chart_images(requests, shipped_theme)
+    first = requests[0]
+    missing = {k: v for k, v in images.items() if k != first.key}
+    with pytest.raises(RenderError, match=re.escape(repr(first.chart.id))):
+        render_html.render(shipped_doc, missing, shipped_theme, HtmlOptions())
+    junk = {**images, first.key: b"not an svg"}
+    with pytest.raises(RenderError, match=re.escape(repr(first.chart.id))):
+        render_html.render(shipped_doc, junk, shipped_theme, HtmlOptions())

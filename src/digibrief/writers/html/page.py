@@ -14,8 +14,11 @@ link into the references. All text passes through builder.py, which escapes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from digibrief.document import citations
 from digibrief.document import types as d
+from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import print_medium, safe_url
 from digibrief.writers.contract import ImageRequest, Images, Rendered
@@ -38,7 +41,8 @@ def image_requests(doc: d.Document, options: HtmlOptions | None = None) -> list[
 
 
 def render(doc: d.Document, images: Images, theme: Theme, options: HtmlOptions) -> Rendered:
-    """The page as UTF-8 bytes; warnings name a chart that could not be inlined."""
+    """The page as UTF-8 bytes. A chart that was not drawn or is not SVG fails the render (RenderError,
+    naming the chart), as in the PDF: a page never shows a placeholder in its place."""
     page = _Page(doc, images)
     body = page.body()
     meta = doc.meta
@@ -235,15 +239,7 @@ class _Page:
         def cls(i: int) -> str | None:
             return "num" if i in b.numeric else None
 
-        head = tag(
-            "thead",
-            None,
-            tag(
-                "tr",
-                None,
-                *(tag("th", {"scope": "col", "class": cls(i)}, c) for i, c in enumerate(b.columns)),
-            ),
-        )
+        head = _head(b.columns, cls)
         rows = []
         for row in b.rows:
             cells = list(row[:n]) + [()] * (n - len(row))
@@ -289,14 +285,12 @@ class _Page:
         alt = " ".join(c.alt.split()) or c.title
         data = self.images.get((c.id, print_medium(c.kind)))
         self.charts += 1
-        if data is not None:
-            try:
-                return inline_svg(data, f"c{self.charts}-", alt)
-            except ChartError as exc:
-                self.warnings.append(
-                    f"web page: chart {c.title!r} could not be inlined ({exc}); its text is shown"
-                )
-        return tag("p", {"class": "note", "role": "img", "aria-label": alt}, say(self.doc, "chart_missing"))
+        if data is None:  # as in the PDF: a chart the page cannot show fails the render, naming it
+            raise RenderError(f"web page: chart {c.id!r} was not drawn")
+        try:
+            return inline_svg(data, f"c{self.charts}-", alt)
+        except ChartError as exc:
+            raise RenderError(f"web page: chart {c.id!r} cannot be read as SVG ({exc})") from exc
 
     def data_table(self, c: d.ChartSpec, data: DataTable | None) -> Markup | None:
         """ "Show the data": the data pack's rows for the chart, closed until the reader opens it."""
@@ -313,15 +307,7 @@ class _Page:
         def cls(i: int) -> str | None:
             return "num" if i in data.numeric else None
 
-        head = tag(
-            "thead",
-            None,
-            tag(
-                "tr",
-                None,
-                *(tag("th", {"scope": "col", "class": cls(i)}, x) for i, x in enumerate(data.columns)),
-            ),
-        )
+        head = _head(data.columns, cls)
         rows = [
             tag(
                 "tr",
@@ -416,3 +402,12 @@ def _commas(items: list[Markup]) -> list[Markup]:
             out.append(Markup(","))
         out.append(item)
     return out
+
+
+def _head(columns: tuple[str, ...], cls: Callable[[int], str | None]) -> Markup:
+    """A table's header row: one column header per column, numeric ones marked for right alignment."""
+    return tag(
+        "thead",
+        None,
+        tag("tr", None, *(tag("th", {"scope": "col", "class": cls(i)}, c) for i, c in enumerate(columns))),
+    )
