@@ -206,7 +206,7 @@ def latest(s: Series) -> SeriesPoint | None:
 
 
 def value_text(spec: ChartSpec, value: float | None, sp: Speech) -> str:
-    return fmt(value, spec.unit, spec.decimals, sp)
+    return fmt(sp, value, spec.unit, spec.decimals)
 
 
 def join_names(names: Sequence[str]) -> str:
