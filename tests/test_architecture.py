@@ -93,18 +93,32 @@ def _imported_names(path: Path) -> set[str]:
 
 
 def test_writers_and_charts_take_the_language_as_an_argument_never_from_a_context() -> None:
-    contextual = {
-        f"digibrief.document.words.{name}"
-        for name in ("word", "month", "ordinal", "decimal", "current", "speaking", "_SPEECH")
-    } | {"digibrief.document.numbers", "digibrief.document.words"}
+    """From words.py they take the Speech type (and ENGLISH), never a function that speaks for them."""
+    allowed = {"digibrief.document.words.Speech", "digibrief.document.words.ENGLISH"}
     for folder in ("writers", "charts"):
         for path in sorted((SRC / folder).rglob("*.py")):
             found = {
                 name
                 for name in _imported_names(path)
-                if name in contextual or name.startswith("digibrief.document.numbers.")
+                if name in ("digibrief.document.numbers", "digibrief.document.words")
+                or name.startswith("digibrief.document.numbers.")
+                or (name.startswith("digibrief.document.words.") and name not in allowed)
             }
             assert not found, f"{path.relative_to(SRC)} reads the language from a context: {sorted(found)}"
+
+
+def test_no_module_creates_a_context_variable() -> None:
+    """The language, like every setting, travels as an argument: no ContextVar carries it."""
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = sorted(
+            name for name in _imported_names(path) if name == "contextvars" or name.startswith("contextvars.")
+        ) + sorted(
+            ast.unparse(node.func)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "ContextVar"
+        )
+        assert not found, f"{path.relative_to(SRC)} creates a context variable: {found}"
 
 
 def test_no_writer_computes_ticks_label_text_or_notes() -> None:

@@ -177,8 +177,9 @@ def test_titles_and_subtitles_use_one_dash_and_do_not_repeat_the_period():
 
 def locator(country: str | None = None) -> ChartSpec:
     from digibrief.document.chartspecs import SpecBuilder
+    from digibrief.document.words import ENGLISH
 
-    return SpecBuilder(project(), lambda ids: (1,)).locator_map(country)[0]
+    return SpecBuilder(project(), ENGLISH, lambda ids: (1,)).locator_map(country)[0]
 
 
 def test_the_boundaries_file_is_small_sourced_and_holds_the_region():

@@ -12,6 +12,7 @@ from pptx import Presentation
 from digibrief import charts
 from digibrief.document.chartlayout import layout, value_axis
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
+from digibrief.document.words import ENGLISH
 from digibrief.vocabulary import print_medium
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import NATIVE_KINDS, Builder
@@ -73,7 +74,7 @@ def test_the_deck_carries_the_brief_year_qualifiers(shipped):
     qualified = [
         (spec, s.end)
         for spec in specs.values()
-        for s in layout(spec).series
+        for s in layout(spec, ENGLISH).series
         if s.early and s.end.endswith(")")
     ]
     assert qualified, "the shipped data has a series that ends early (Turkmenistan, 2017)"
@@ -91,7 +92,7 @@ def test_native_and_brief_value_axes_have_the_same_bounds(shipped, shipped_theme
         ax = brief_chart(spec, shipped_theme).axes[0]
         drawn = ax.get_xlim() if spec.kind == "peer_bar" else ax.get_ylim()
         assert sorted(drawn) == pytest.approx(native), spec.id
-        axis = layout(spec).axis
+        axis = layout(spec, ENGLISH).axis
         assert native == pytest.approx((axis.lo, axis.hi)), spec.id
 
 
@@ -121,7 +122,7 @@ def wide_range_spec(kind: str = "trend") -> ChartSpec:
 @pytest.mark.parametrize("kind", ["trend", "peer_bar"])
 def test_an_axis_ranged_0_to_300_fits_data_near_100_to_160_in_both_outputs(kind, shipped_theme):
     spec = wide_range_spec(kind)
-    axis = layout(spec).axis
+    axis = layout(spec, ENGLISH).axis
     assert 157 <= axis.hi <= 200, "the top bound is the round number above the data, not the range's 300"
     if kind == "trend":
         assert axis.ticks[-1] <= 200 and axis.lo >= 60, "a line chart's axis need not start at zero"
@@ -140,12 +141,12 @@ def test_an_axis_ranged_0_to_300_fits_data_near_100_to_160_in_both_outputs(kind,
 
 def test_axis_bounds_are_round_within_the_range_and_bars_start_at_zero():
     spec = wide_range_spec()
-    axis = value_axis(spec, [0.52, 0.91])
+    axis = value_axis(spec, [0.52, 0.91], ENGLISH)
     assert (axis.lo, axis.hi, axis.step) == (0.5, 1.0, 0.1)
     assert axis.labels == ("0.5", "0.6", "0.7", "0.8", "0.9", "1.0")
-    capped = value_axis(spec, [150.0, 290.0])
+    capped = value_axis(spec, [150.0, 290.0], ENGLISH)
     assert capped.hi == 300, "never beyond the indicator's range"
-    bars = value_axis(wide_range_spec("peer_bar"), [21.0, 92.0])
+    bars = value_axis(wide_range_spec("peer_bar"), [21.0, 92.0], ENGLISH)
     assert (bars.lo, bars.hi) == (0.0, 100.0)
 
 
@@ -156,6 +157,6 @@ def test_an_open_marker_note_is_a_layout_note_worded_for_the_kind():
         points = (*first.points[:-1], SeriesPoint(first.points[-1].year, 157.0, "reported"))
         return ChartSpec(**{**spec.__dict__, "series": (Series("A", first.label, points), *spec.series[1:])})
 
-    assert any(n.startswith("Hollow markers") for n in layout(with_reported("trend")).notes)
-    assert any(n.startswith("Hollow bars") for n in layout(with_reported("peer_bar")).notes)
-    assert not layout(wide_range_spec()).notes
+    assert any(n.startswith("Hollow markers") for n in layout(with_reported("trend"), ENGLISH).notes)
+    assert any(n.startswith("Hollow bars") for n in layout(with_reported("peer_bar"), ENGLISH).notes)
+    assert not layout(wide_range_spec(), ENGLISH).notes

@@ -17,6 +17,7 @@ from pptx.oxml.ns import qn
 
 from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
+from digibrief.document.words import ENGLISH
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import (
     NATIVE_KINDS,
@@ -386,7 +387,7 @@ def spec_of(kind, values, unit="percent", invert=False, value_range=(0.0, 100.0)
 
 
 def test_a_rank_axis_is_reversed_from_zero_to_a_round_worst(project):
-    axis = value_axis(spec_of("rank_path", {"A": [39, 24]}, "rank", True, (1, 193)), [39.0, 24.0])
+    axis = value_axis(spec_of("rank_path", {"A": [39, 24]}, "rank", True, (1, 193)), [39.0, 24.0], ENGLISH)
     assert axis.reverse and axis.lo == 0 and axis.hi == 50 and axis.step == 10
     assert axis.ticks[0] == 1 and axis.labels[0] == "1", "1st is labelled at the top"
 

@@ -12,6 +12,7 @@ import yaml
 
 from digibrief.document.changes import compare, lines, section
 from digibrief.document.types import Paragraph, Table, plain
+from digibrief.document.words import ENGLISH
 from digibrief.pipeline.editions import since_last_build, since_previous
 from digibrief.project.editions import (
     CountryRecord,
@@ -175,7 +176,7 @@ def test_compare_lists_changed_new_and_removed_values_statuses_risks_and_countri
         ),
         AFG=_country("Afghanistan", {2022: Value(value=18.0, source="ITU")}),
     )
-    text = lines(compare(old, new))
+    text = lines(compare(old, new, ENGLISH))
     assert text[0] == "What changed since November 2025 (edition 2025-11 \u2192 2026-11)"
     assert "  Kyrgyzstan: Internet users, 2021: removed (was 74.6%) (source: ITU, Internet use)" in text
     assert (
@@ -192,7 +193,7 @@ def test_compare_lists_changed_new_and_removed_values_statuses_risks_and_countri
 def test_a_change_the_display_policy_would_hide_is_shown_with_more_digits():
     old = _edition("2025", KGZ=_country("Kyrgyzstan", {2022: Value(value=79.7703, source="ITU")}))
     new = _edition("2026", KGZ=_country("Kyrgyzstan", {2022: Value(value=79.81, source="ITU")}))
-    (change,) = compare(old, new).items
+    (change,) = compare(old, new, ENGLISH).items
     assert (change.before, change.after) == ("79.77%", "79.81%")
     assert (change.exact_before, change.exact_after) == ("79.7703", "79.81")
 
@@ -205,9 +206,9 @@ def test_a_status_or_source_change_alone_is_listed_as_such():
     other_source = _edition(
         "2026", KGZ=_country("Kyrgyzstan", {2022: Value(value=80.0, source="UN", status="unverified")})
     )
-    (status,) = compare(old, same_value).items
+    (status,) = compare(old, same_value, ENGLISH).items
     assert status.kind == "status" and (status.before, status.after) == ("80.0% (unverified)", "80.0%")
-    (source,) = compare(old, other_source).items
+    (source,) = compare(old, other_source, ENGLISH).items
     assert source.kind == "source"
     assert (
         source.source_before == "ITU, Internet use" and source.source_after == "UN DESA, E-Government Survey"
@@ -217,7 +218,7 @@ def test_a_status_or_source_change_alone_is_listed_as_such():
 def test_the_section_is_ordinary_blocks_a_deck_shows_as_a_condensed_table():
     old = _edition("2025-11-29", KGZ=_country("Kyrgyzstan", {2022: Value(value=79.7703, source="ITU")}))
     new = _edition("2026-11-29", KGZ=_country("Kyrgyzstan", {2022: Value(value=81.3, source="ITU")}))
-    s = section(compare(old, new))
+    s = section(compare(old, new, ENGLISH))
     assert s.title == "What changed since November 2025"
     assert s.backup  # the deck shows it behind the talk
     lead, table = s.blocks
@@ -233,7 +234,7 @@ def test_the_section_is_ordinary_blocks_a_deck_shows_as_a_condensed_table():
         "81.3%",
         "ITU, Internet use",
     ]
-    unchanged = section(compare(old, old))
+    unchanged = section(compare(old, old, ENGLISH))
     assert [plain(b.text) for b in unchanged.blocks if isinstance(b, Paragraph)] == [
         "No figure, status, risk level or country has changed since the edition of November 2025."
     ]
@@ -336,7 +337,7 @@ def test_large_counts_that_round_alike_show_every_digit_never_an_exponent():
         return c.model_copy(update={"facts": {"tunduk": fact}})
 
     (change,) = compare(
-        _edition("2025", KGZ=tunduk(165_000_000)), _edition("2026", KGZ=tunduk(165_040_000))
+        _edition("2025", KGZ=tunduk(165_000_000)), _edition("2026", KGZ=tunduk(165_040_000)), ENGLISH
     ).items
     assert (change.before, change.after) == ("165,000,000 (2021)", "165,040,000 (2021)")
 

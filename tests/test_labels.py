@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from digibrief.document.numbers import big, edition_label, fmt, ordinal
-from digibrief.document.words import Speech, decimal, speaking
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.vocabulary import MONTHS, ORDINAL, WORDS
 
 from .conftest import REPORT, ROOT, deck_text, replace_in, run_cli
@@ -51,14 +51,18 @@ def test_the_shipped_labels_are_the_english_defaults():
 
 
 def test_numbers_and_dates_follow_the_language():
-    with speaking(french()):
-        assert fmt(92.93, "percent", 1) == "92,9 %"
-        assert decimal(1234.5, 1) == "1\u202f234,5"  # Babel's French grouping: a narrow no-break space
-        assert (ordinal(1), ordinal(24)) == ("1er", "24e")
-        assert big(165_000_000) == "165 millions"
-        assert fmt(None, "score") == "n.d."
-        assert edition_label("2026-11-29") == "novembre 2026"
-    assert (fmt(92.93, "percent", 1), ordinal(22), edition_label("2026-11-29")) == (
+    fr = french()
+    assert fmt(fr, 92.93, "percent", 1) == "92,9 %"
+    assert fr.decimal(1234.5, 1) == "1\u202f234,5"  # Babel's French grouping: a narrow no-break space
+    assert (ordinal(fr, 1), ordinal(fr, 24)) == ("1er", "24e")
+    assert big(fr, 165_000_000) == "165 millions"
+    assert fmt(fr, None, "score") == "n.d."
+    assert edition_label(fr, "2026-11-29") == "novembre 2026"
+    assert (
+        fmt(ENGLISH, 92.93, "percent", 1),
+        ordinal(ENGLISH, 22),
+        edition_label(ENGLISH, "2026-11-29"),
+    ) == (
         "92.9%",
         "22nd",
         "November 2026",

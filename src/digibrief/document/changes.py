@@ -1,6 +1,7 @@
 """What changed between two editions: the one comparison behind the brief's page, `diff` and the build summary.
 
-compare() lists changed, new and removed values (old and new, with sources), changed statuses and
+compare() lists changed, new and removed values (old and new, with sources, shown in the Speech it is
+given), changed statuses and
 risk levels, and countries added or removed; section() makes that a document section of ordinary
 blocks, so both writers render it; lines() and rows() word it for the editor; rereads() names the
 sentences whose referenced figures changed, which no number update can correct.
@@ -15,6 +16,7 @@ from typing import Literal
 
 from digibrief.document.numbers import Policy, edition_label, show
 from digibrief.document.types import Paragraph, Run, Section, Table, Text
+from digibrief.document.words import Speech
 from digibrief.project.editions import CountryRecord, Dated, Edition, Value
 from digibrief.syntax import Ref
 
@@ -54,11 +56,12 @@ class Changes:
     old_edition: str
     new_edition: str
     items: tuple[Change, ...]
+    speech: Speech  # the words and number format the values were shown in
 
     @property
     def label(self) -> str:
         """The previous edition as readers know it: "November 2026"."""
-        return edition_label(self.old_edition)
+        return edition_label(self.speech, self.old_edition)
 
     def count(self, *kinds: Kind) -> int:
         return sum(1 for c in self.items if c.kind in kinds)
@@ -71,17 +74,17 @@ def _exact(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _shown(value: float, unit: str, decimals: int) -> str:
+def _shown(sp: Speech, value: float, unit: str, decimals: int) -> str:
     """A value by the display policy of its indicator or fact, as the brief prints it."""
-    return show(value, Policy(unit, decimals))
+    return show(sp, value, Policy(unit, decimals))
 
 
-def _pair(before: float, after: float, unit: str, decimals: int) -> tuple[str, str]:
+def _pair(sp: Speech, before: float, after: float, unit: str, decimals: int) -> tuple[str, str]:
     """Both values by the display policy, with more digits only where the policy would print them alike."""
-    a, b = _shown(before, unit, decimals), _shown(after, unit, decimals)
+    a, b = _shown(sp, before, unit, decimals), _shown(sp, after, unit, decimals)
     while a == b and before != after and decimals < 6 and unit not in ("rank", "count", "usd"):
         decimals += 1
-        a, b = _shown(before, unit, decimals), _shown(after, unit, decimals)
+        a, b = _shown(sp, before, unit, decimals), _shown(sp, after, unit, decimals)
     if a == b and before != after:  # "165 million" both: the whole numbers tell them apart
         a, b = _digits(before), _digits(after)
     return a, b
@@ -104,8 +107,9 @@ def _source(edition: Edition, sid: str) -> str:
 
 
 class _Comparer:
-    def __init__(self, old: Edition, new: Edition):
+    def __init__(self, old: Edition, new: Edition, speech: Speech):
         self.old, self.new = old, new
+        self.speech = speech
         self.out: list[Change] = []
 
     def figure(
@@ -130,15 +134,15 @@ class _Comparer:
             same_year = when(a) == when(b)
             if a.value == b.value and same_year and a.source == b.source and a.status == b.status:
                 return
-            shown_a, shown_b = _pair(a.value, b.value, unit, decimals)
+            shown_a, shown_b = _pair(self.speech, a.value, b.value, unit, decimals)
             kind: Kind = "changed" if a.value != b.value or not same_year else "status"
             if kind == "status" and a.status == b.status:
                 kind = "source"
         elif a is not None:
-            kind, shown_a, shown_b = "removed", _shown(a.value, unit, decimals), ""
+            kind, shown_a, shown_b = "removed", _shown(self.speech, a.value, unit, decimals), ""
         else:
             assert b is not None
-            kind, shown_a, shown_b = "new", "", _shown(b.value, unit, decimals)
+            kind, shown_a, shown_b = "new", "", _shown(self.speech, b.value, unit, decimals)
         self.out.append(
             Change(
                 kind,
@@ -195,9 +199,10 @@ class _Comparer:
         return f"{level} {edition.risk_levels.get(level, '')}".strip()
 
 
-def compare(old: Edition, new: Edition) -> Changes:
-    """Every difference between old and new, country by country in the order of their names."""
-    cmp = _Comparer(old, new)
+def compare(old: Edition, new: Edition, speech: Speech) -> Changes:
+    """Every difference between old and new, country by country in the order of their names, its
+    values shown in speech's number format."""
+    cmp = _Comparer(old, new, speech)
     both = sorted(set(old.countries) & set(new.countries), key=lambda c: new.countries[c].name)
     for cid in both:
         cmp.country(cid, old.countries[cid], new.countries[cid])
@@ -205,7 +210,7 @@ def compare(old: Edition, new: Edition) -> Changes:
         cmp.out.append(Change("country added", cid, new.countries[cid].name))
     for cid in sorted(set(old.countries) - set(new.countries), key=lambda c: old.countries[c].name):
         cmp.out.append(Change("country removed", cid, old.countries[cid].name))
-    return Changes(old.edition, new.edition, tuple(cmp.out))
+    return Changes(old.edition, new.edition, tuple(cmp.out), speech)
 
 
 # --- sentences to re-read --------------------------------------------------------------------------

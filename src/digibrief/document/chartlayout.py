@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from digibrief.document.numbers import fmt
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
-from digibrief.document.words import ENGLISH, Speech
+from digibrief.document.words import Speech
 from digibrief.vocabulary import ChartKind
 
 LINE_KINDS = frozenset({"index_by_year", "trend", "rank_path"})
@@ -135,7 +135,7 @@ def is_rank(spec: ChartSpec) -> bool:
     return spec.invert or spec.unit == "rank"
 
 
-def value_axis(spec: ChartSpec, values: Sequence[float], sp: Speech = ENGLISH) -> ValueAxis:
+def value_axis(spec: ChartSpec, values: Sequence[float], sp: Speech) -> ValueAxis:
     """The value axis of a spec's values (see docs/charts.md).
 
     Lines: round bounds around the data, within the indicator's range, at most five steps apart; the
@@ -183,7 +183,7 @@ def _decimals_of(ticks: Sequence[float]) -> int:
     return places
 
 
-def tick_texts(spec: ChartSpec, ticks: Sequence[float], sp: Speech = ENGLISH) -> tuple[str, ...]:
+def tick_texts(spec: ChartSpec, ticks: Sequence[float], sp: Speech) -> tuple[str, ...]:
     """Tick labels with as few decimals as keep them apart, a % sign for percent, a true minus."""
     places = _decimals_of(ticks)
     texts = [sp.decimal(t, places) for t in ticks]
@@ -206,7 +206,7 @@ def latest(s: Series) -> SeriesPoint | None:
 
 
 def value_text(spec: ChartSpec, value: float | None, sp: Speech) -> str:
-    return fmt(value, spec.unit, spec.decimals, sp)
+    return fmt(sp, value, spec.unit, spec.decimals)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -241,7 +241,7 @@ def _notes(spec: ChartSpec, sp: Speech, extra: Sequence[str] = ()) -> tuple[str,
 
 
 @functools.lru_cache(maxsize=256)
-def layout(spec: ChartSpec, speech: Speech = ENGLISH) -> ChartLayout:
+def layout(spec: ChartSpec, speech: Speech) -> ChartLayout:
     """The chart's layout in speech's words and number format; the same spec gives the same layout."""
     if spec.kind in LINE_KINDS:
         return _lines(spec, speech)

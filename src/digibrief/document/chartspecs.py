@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from digibrief.document.numbers import fmt, ordinal
 from digibrief.document.types import ChartSpec, Event, Lane, MapShape, Series, SeriesPoint
-from digibrief.document.words import word
+from digibrief.document.words import Speech
 from digibrief.project.model import ChartDef, Country, Indicator, Project
 
 MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
@@ -32,8 +32,8 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def source_line(project: Project, source_ids: Iterable[str]) -> str:
-    """'Source: UN DESA (2016, 2018); ITU via World Bank (2025).' — publishers with their dates."""
+def source_line(project: Project, speech: Speech, source_ids: Iterable[str]) -> str:
+    """'Source: UN DESA (2016, 2018); ITU via World Bank (2025).' — publishers with their dates, in speech."""
     by_publisher: dict[str, list[str]] = {}
     for sid in dict.fromkeys(source_ids):
         src = project.sources[sid]
@@ -43,7 +43,7 @@ def source_line(project: Project, source_ids: Iterable[str]) -> str:
     if not by_publisher:
         return ""
     parts = [f"{pub} ({', '.join(sorted(years))})" for pub, years in by_publisher.items()]
-    return word("sources_line" if len(parts) > 1 else "source_line", sources="; ".join(parts))
+    return speech.word("sources_line" if len(parts) > 1 else "source_line", sources="; ".join(parts))
 
 
 def short_publisher(publisher: str) -> str:
@@ -72,10 +72,12 @@ def _latest(series: Series) -> SeriesPoint | None:
 
 
 class SpecBuilder:
-    """Builds ChartSpecs for one project; cite() is told every source a chart draws on."""
+    """Builds ChartSpecs for one project in speech's words and number format; cite() is told every
+    source a chart draws on."""
 
-    def __init__(self, project: Project, cite: Callable[[list[str]], tuple[int, ...]]):
+    def __init__(self, project: Project, speech: Speech, cite: Callable[[list[str]], tuple[int, ...]]):
         self.p = project
+        self.speech = speech
         self.cite = cite
         self.last_year = int(project.report.edition[:4])
         self.colours = country_colours(project)
@@ -137,7 +139,7 @@ class SpecBuilder:
 
     def _subtitle(self, ind: Indicator, years: list[int], title: str = "") -> str:
         """Unit and period, with the one dash of ranges; the period left out when the title says it."""
-        unit = word("rank_best", unit=ind.unit_label) if ind.unit == "rank" else ind.unit_label
+        unit = self.speech.word("rank_best", unit=ind.unit_label) if ind.unit == "rank" else ind.unit_label
         return dashed(f"{unit}, {_span(years)}" if years and not says_years(title, years) else unit)
 
     def _base(
@@ -169,11 +171,14 @@ class SpecBuilder:
 
     def _with_source(self, spec: ChartSpec, sources: list[str]) -> ChartSpec:
         return replace(
-            spec, source_line=source_line(self.p, sorted(set(sources), key=list(self.p.sources).index))
+            spec,
+            source_line=source_line(
+                self.p, self.speech, sorted(set(sources), key=list(self.p.sources).index)
+            ),
         )
 
     def _v(self, ind: Indicator, value: float | None) -> str:
-        return fmt(value, ind.unit, ind.decimals)
+        return fmt(self.speech, value, ind.unit, ind.decimals)
 
     # --- kinds -----------------------------------------------------------------------------------
 
@@ -230,7 +235,7 @@ class SpecBuilder:
             pos = [s.key for s in known].index(country) + 1
             me = known[pos - 1]
             alt += (
-                f" {me.label} is {ordinal(pos)} of {len(known)} countries with data at "
+                f" {me.label} is {ordinal(self.speech, pos)} of {len(known)} countries with data at "
                 f"{self._v(ind, me.points[0].value)} ({me.points[0].year})."
             )
         if known:
@@ -316,8 +321,8 @@ class SpecBuilder:
             a, b = data[years[0]], data[years[-1]]
             alt = (
                 f"Share of {c.name}'s population online and offline, {_span(years)}. Online rose from "
-                f"{fmt(a.value, 'percent', 1)} in {years[0]} to {fmt(b.value, 'percent', 1)} in {years[-1]}, "
-                f"leaving {fmt(100 - b.value, 'percent', 1)} offline."
+                f"{fmt(self.speech, a.value, 'percent', 1)} in {years[0]} to {fmt(self.speech, b.value, 'percent', 1)} in {years[-1]}, "
+                f"leaving {fmt(self.speech, 100 - b.value, 'percent', 1)} offline."
             )
         else:
             alt = "Online and offline population: no data."
@@ -346,7 +351,9 @@ class SpecBuilder:
             id=spec_id,
             kind="timeline",
             title=dashed(d.title),
-            subtitle=word("timeline_subtitle", years=_span(years) if years else word("none")),
+            subtitle=self.speech.word(
+                "timeline_subtitle", years=_span(years) if years else self.speech.word("none")
+            ),
             source_line="",
             alt=alt,
             lanes=tuple(lanes),
@@ -381,7 +388,7 @@ class SpecBuilder:
             id=spec_id,
             kind="heatmap",
             title=dashed(d.title),
-            subtitle=word("heatmap_subtitle", lowest=lowest, highest=highest),
+            subtitle=self.speech.word("heatmap_subtitle", lowest=lowest, highest=highest),
             source_line="",
             alt=alt,
             rows=tuple(rows),
@@ -444,7 +451,7 @@ class SpecBuilder:
         """The locator map for the cover (no country) or a country's first page, with its citation."""
         spec_id = f"{country.lower()}-locator-map" if country else "locator-map"
         name = self.p.countries[country].name if country else ""
-        spec = self.locator(spec_id, name or word("locator_title"), country)
+        spec = self.locator(spec_id, name or self.speech.word("locator_title"), country)
         sources = [self.p.geo.source] if self.p.geo is not None else []
         return self._with_source(spec, sources), self.cite(sources)
 

@@ -33,7 +33,7 @@ from digibrief.document.types import (
     Text,
     plain,
 )
-from digibrief.document.words import Speech, speaking, word
+from digibrief.document.words import Speech
 from digibrief.project.model import Country, Discrepancy, Incident, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
 from digibrief.project.readings import Reading, read, read_disputed
@@ -94,21 +94,23 @@ class Composer:
     def __init__(
         self,
         project: Project,
+        speech: Speech,
         countries: Sequence[str] | None,
         epoch: int | None,
         one_country: bool = False,
         datapack: str | None = None,
     ):
         self.p = project
+        self.speech = speech  # the report's words and number format, handed to whatever prints them
         self.datapack = datapack  # the data pack's file name, which the methodology points to
         self.charted: dict[str, str] = {}  # chart spec id -> the chart definition it was made from
         self.cite = Citations(project)
-        self.specs = SpecBuilder(project, self.cite)
+        self.specs = SpecBuilder(project, speech, self.cite)
         self.focus = [c for c in project.report.countries if countries is None or c in countries]
         self.epoch = epoch
         self.title = project.report.title  # a brief of one country is titled for it
         if one_country and len(self.focus) == 1:
-            self.title = word(
+            self.title = self.speech.word(
                 "one_country_title", title=project.report.title, country=project.countries[self.focus[0]].name
             )
         self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
@@ -136,20 +138,20 @@ class Composer:
         policy = Policy(r.unit, r.decimals, r.of)
         value: float | None = r.values[0]
         if r.ref.form == "change":
-            display = change(r.values[0], r.values[1], policy)
+            display = change(self.speech, r.values[0], r.values[1], policy)
             value = r.values[1] - r.values[0]
         elif r.ref.form == "position":
-            display = f"{ordinal(round(r.values[0]))} of {round(r.values[1])}"
+            display = f"{ordinal(self.speech, round(r.values[0]))} of {round(r.values[1])}"
         elif r.ref.form == "year":
             display = str(round(r.values[0]))
         else:
-            display = show(r.values[0], policy, scale=scale or r.ref.form == "of")
+            display = show(self.speech, r.values[0], policy, scale=scale or r.ref.form == "of")
         if r.qualifier:
             display = f"{r.qualifier} {display}"
         when = (
-            period(r.years[0], r.years[-1])
+            period(self.speech, r.years[0], r.years[-1])
             if r.years
-            else word("reported_in", year=self.p.sources[r.sources[0]].date[:4])
+            else self.speech.word("reported_in", year=self.p.sources[r.sources[0]].date[:4])
         )
         return Fact(value, r.unit, display, when, self.cite(list(r.sources)), r.status)
 
@@ -213,7 +215,7 @@ class Composer:
             title=self.title,
             subtitle=r.subtitle,
             edition=r.edition,
-            edition_label=edition_label(r.edition),
+            edition_label=edition_label(self.speech, r.edition),
             publisher=r.publisher,
             author=r.author,
             language=r.language,
@@ -222,7 +224,7 @@ class Composer:
             epoch=self.epoch if self.epoch is not None else edition_epoch(r.edition),
         )
         doc = Document(meta, tuple(sections), self.cite.references())
-        return replace(doc, datapack=data_sheets(self.p, doc, self.charted, self.cite.numbers))
+        return replace(doc, datapack=data_sheets(self.p, self.speech, doc, self.charted, self.cite.numbers))
 
     def _cover(self, sd) -> tuple[list[Block], list[str]]:
         return self.locator(), [f"{self.p.report.title}: {self.p.report.subtitle}."]
@@ -236,7 +238,7 @@ class Composer:
         return [Locator(spec, cite)]
 
     def _contents(self, sd) -> tuple[list[Block], list[str]]:
-        return [], [word("contents_note")]
+        return [], [self.speech.word("contents_note")]
 
     def _takeaways(self, sd) -> tuple[list[Block], list[str]]:
         items = [self.text(t) for t in self.p.report.takeaways]
@@ -263,7 +265,7 @@ class Composer:
         wanted = list(self.p.report.comparison)
         # each indicator's unit in its header, e.g. "Internet users (% of population)"
         inds = [self.p.indicators[i] for i in wanted]
-        columns = (word("country"), *(headed(ind.name, ind.unit_label) for ind in inds))
+        columns = (self.speech.word("country"), *(headed(ind.name, ind.unit_label) for ind in inds))
         rows = []
         sources: set[str] = set()
         for c in ordered_countries(self.p):
@@ -273,21 +275,30 @@ class Composer:
                 # unverified values appear only where the text explains them; a reported one says so
                 shown = {y: pt for y, pt in data.items() if pt.status != "unverified"}
                 if not shown:
-                    row.append((Run(word("not_available")),))
+                    row.append((Run(self.speech.word("not_available")),))
                     continue
                 y = max(shown)
                 pt = shown[y]
                 ind = self.p.indicators[iid]
                 n = self.cite([pt.source])
                 sources.add(pt.source)
-                fact = Fact(pt.value, ind.unit, fmt(pt.value, ind.unit, ind.decimals), str(y), n, pt.status)
-                when = f"{y}" if pt.status == "verified" else f"{y}, {word('status_' + pt.status)}"
+                fact = Fact(
+                    pt.value,
+                    ind.unit,
+                    fmt(self.speech, pt.value, ind.unit, ind.decimals),
+                    str(y),
+                    n,
+                    pt.status,
+                )
+                when = (
+                    f"{y}" if pt.status == "verified" else f"{y}, {self.speech.word('status_' + pt.status)}"
+                )
                 row.append((Run(f"{fact.display} ({when})", fact=fact), cite_run(n)))
             rows.append(tuple(row))
         return Table(
             columns,
             tuple(rows),
-            caption=word("comparison_caption"),
+            caption=self.speech.word("comparison_caption"),
             widths=(1.4, *([1.0] * len(wanted))),
             on_slide="full",
             numeric=tuple(range(1, len(wanted) + 1)),
@@ -297,7 +308,7 @@ class Composer:
     def _source_line(self, ids: set[str]) -> str:
         """'Sources: Publisher (year); ….' for a table, its sources in the order sources.yaml lists them."""
         order = list(self.p.sources)
-        return source_line(self.p, sorted(ids, key=order.index)) if ids else ""
+        return source_line(self.p, self.speech, sorted(ids, key=order.index)) if ids else ""
 
     def key_figures(self, c: Country) -> KeyFigures:
         items = []
@@ -311,23 +322,26 @@ class Composer:
             items.append(KeyFigure(k.label or reading.label, fact, note + disputed, self._when(fact)))
         pop = c.population
         n = self.cite([pop.source])
-        population = Fact(pop.value, "count", fmt(pop.value, "count"), str(pop.year), n, pop.status)
-        items.insert(0, KeyFigure(word("population"), population, when=self._when(population)))
-        facts: list[tuple[str, str | Text]] = [(word("capital"), c.capital)]
+        population = Fact(
+            pop.value, "count", fmt(self.speech, pop.value, "count"), str(pop.year), n, pop.status
+        )
+        items.insert(0, KeyFigure(self.speech.word("population"), population, when=self._when(population)))
+        facts: list[tuple[str, str | Text]] = [(self.speech.word("capital"), c.capital)]
         if c.local_names:
             langs: dict[str, str] = {}  # each name once, in the language it is first given in
             for ln in c.local_names:
                 langs.setdefault(ln.name, ln.lang)
             names = [Run(name, lang=lang) for name, lang in langs.items()]
-            facts.append((word("local_names"), tuple(r for n in names for r in (Run(" · "), n))[1:]))
-        return KeyFigures(tuple(items), word("at_a_glance"), tuple(facts))
+            facts.append(
+                (self.speech.word("local_names"), tuple(r for n in names for r in (Run(" · "), n))[1:])
+            )
+        return KeyFigures(tuple(items), self.speech.word("at_a_glance"), tuple(facts))
 
-    @staticmethod
-    def _when(fact: Fact) -> str:
+    def _when(self, fact: Fact) -> str:
         """A key figure's period with its status in words ("2023 · reported"), unless it says it."""
         if fact.status == "verified":
             return fact.period
-        status = word("status_" + fact.status)
+        status = self.speech.word("status_" + fact.status)
         return fact.period if status in fact.period else f"{fact.period} \u00b7 {status}"
 
     def disputes(self, c: Country, k: KeyFigureDef) -> Text:
@@ -353,7 +367,7 @@ class Composer:
         blocks: list[Block] = [*self.locator(c.id), self.key_figures(c)]
         blocks += self.paragraphs(c.profile or "")
         highlights = [self.cited_text(h.text, h.sources) for h in c.highlights]
-        blocks.append(Bullets(tuple(highlights), word("highlights")))
+        blocks.append(Bullets(tuple(highlights), self.speech.word("highlights")))
         charts = [*self.p.report.each_country, *self.p.report.country_charts.get(c.id, [])]
         blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(charts)]
         if c.milestones:
@@ -366,7 +380,7 @@ class Composer:
             c.name,
             tuple(blocks),
             tuple(notes),
-            kicker=word("country_profile"),
+            kicker=self.speech.word("country_profile"),
             in_contents=in_contents,
             country=c.id,
             new_page=True,
@@ -377,15 +391,15 @@ class Composer:
         for m in sorted(c.milestones, key=lambda m: (m.year, m.month or 0)):
             rows.append(
                 (
-                    (Run(date_label(m.year, m.month)),),
+                    (Run(date_label(self.speech, m.year, m.month)),),
                     (Run(m.title, bold=True),),
                     self.cited_text(m.detail, [m.source]),
                 )
             )
         return Table(
-            (word("date"), word("milestone"), word("what_happened")),
+            (self.speech.word("date"), self.speech.word("milestone"), self.speech.word("what_happened")),
             tuple(rows),
-            caption=word("milestones_of", country=c.name),
+            caption=self.speech.word("milestones_of", country=c.name),
             widths=(0.8, 1.6, 3.6),
             source=self._source_line({m.source for m in c.milestones}),
         )
@@ -397,14 +411,16 @@ class Composer:
             return []
         topics = "; ".join(d.topic for d in c.discrepancies)
         text = (Run(topics + ": ", bold=True), Run(self.disagreement_pointer()))
-        return [Callout(word("sources_disagree", topic=c.name), text)]
+        return [Callout(self.speech.word("sources_disagree", topic=c.name), text)]
 
     def disagreement_pointer(self) -> str:
         """Where the table of disagreements is: its caption and the section that holds it."""
         section = next(
             (sd.title for sd in self.p.report.sections if sd.kind == "methodology" and sd.title), ""
         )
-        return word("disagree_pointer", table=word("disagreement_caption"), section=section)
+        return self.speech.word(
+            "disagree_pointer", table=self.speech.word("disagreement_caption"), section=section
+        )
 
     def disputed(self, c: Country, d: Discrepancy) -> list[tuple[str, Fact]]:
         """Each disputed value as (publisher, fact), read from the data it points at."""
@@ -430,12 +446,12 @@ class Composer:
                         (
                             Run(
                                 (
-                                    period(inc.year, inc.year_end)
+                                    period(self.speech, inc.year, inc.year_end)
                                     if inc.year_end
-                                    else date_label(inc.year, inc.month)
+                                    else date_label(self.speech, inc.year, inc.month)
                                 )
                                 if inc.year
-                                else word("reported_in", year=self.p.sources[inc.source].date[:4])
+                                else self.speech.word("reported_in", year=self.p.sources[inc.source].date[:4])
                             ),
                         ),
                         (Run(risks.categories[inc.category].name),),
@@ -449,9 +465,14 @@ class Composer:
         if rows:
             blocks.append(
                 Table(
-                    (word("country"), word("date"), word("risk"), word("incident")),
+                    (
+                        self.speech.word("country"),
+                        self.speech.word("date"),
+                        self.speech.word("risk"),
+                        self.speech.word("incident"),
+                    ),
                     tuple(rows),
-                    caption=word("incidents_caption"),
+                    caption=self.speech.word("incidents_caption"),
                     widths=(1.0, 0.7, 1.1, 3.7),
                     on_slide="condensed",
                     source=self._source_line(
@@ -476,7 +497,7 @@ class Composer:
         blocks.append(
             Bullets(
                 tuple(self.cited_text(h.text, h.sources) for h in c.highlights),
-                word("highlights"),
+                self.speech.word("highlights"),
             )
         )
         blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(sd.charts)]
@@ -486,7 +507,7 @@ class Composer:
 
     def _pointer(self, file: str) -> list[Run]:
         """The data pack sentence with the file name set in bold."""
-        before, _, after = word("datapack_pointer", file="\0").partition("\0")
+        before, _, after = self.speech.word("datapack_pointer", file="\0").partition("\0")
         return [r for r in (Run(before), Run(file, bold=True), Run(after)) if r.text]
 
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
@@ -501,7 +522,7 @@ class Composer:
             for d in c.discrepancies:
                 values: list[Run] = []
                 for i, (publisher, fact) in enumerate(self.disputed(c, d)):
-                    when = f" ({fact.period})" if fact.period != word("undated") else ""
+                    when = f" ({fact.period})" if fact.period != self.speech.word("undated") else ""
                     values += [
                         Run(("; " if i else "") + f"{publisher}: "),
                         Run(fact.display, fact=fact),
@@ -520,9 +541,14 @@ class Composer:
         if rows:
             blocks.append(
                 Table(
-                    (word("topic"), word("values_reported"), word("shown"), word("why")),
+                    (
+                        self.speech.word("topic"),
+                        self.speech.word("values_reported"),
+                        self.speech.word("shown"),
+                        self.speech.word("why"),
+                    ),
                     tuple(rows),
-                    caption=word("disagreement_caption"),
+                    caption=self.speech.word("disagreement_caption"),
                     widths=(1.5, 1.5, 1.3, 2.7),
                     on_slide="full",
                 )
@@ -542,9 +568,9 @@ class Composer:
         if not rows:
             return None
         return Table(
-            (word("risk"), *(level_label(risks, lvl) for lvl in levels)),
+            (self.speech.word("risk"), *(level_label(risks, lvl) for lvl in levels)),
             tuple(rows),
-            caption=word("method_caption"),
+            caption=self.speech.word("method_caption"),
             widths=(1.1, *([1.5] * len(levels))),
             on_slide="full",
         )
@@ -570,8 +596,7 @@ def compose(
     one_country titles the brief for its one country (build --per-country); datapack names the
     data pack file the methodology points to. The document speaks the report's language and labels."""
     speech = speech_of(project)
-    with speaking(speech):
-        doc = Composer(project, countries, epoch, one_country, datapack).document()
+    doc = Composer(project, speech, countries, epoch, one_country, datapack).document()
     return replace(doc, speech=speech)
 
 

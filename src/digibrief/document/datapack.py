@@ -25,7 +25,7 @@ from digibrief.document.types import (
     Text,
     plain,
 )
-from digibrief.document.words import word
+from digibrief.document.words import Speech
 from digibrief.project.model import Project
 
 Cell = str | float | None
@@ -34,11 +34,16 @@ MAX_NAME = 31  # characters in an Excel sheet name
 SERIES = ("country", "year", "value", "unit", "status", "source", "shown")  # a line or bar chart's columns
 
 
-class _Words(dict):
-    """The data pack's words in the report's language: "country" -> word("country"), "year" -> word("pack_year")."""
+class _Words(dict[str, str]):
+    """The data pack's words in speech: "country" -> word("country"), "year" -> word("pack_year")."""
+
+    def __init__(self, speech: Speech) -> None:
+        super().__init__()
+        self.speech = speech
 
     def __missing__(self, key: str) -> str:
-        return word(key) if key in ("country", "risk", "level", "milestone") else word("pack_" + key)
+        sp = self.speech
+        return sp.word(key) if key in ("country", "risk", "level", "milestone") else sp.word("pack_" + key)
 
 
 class _Names:
@@ -76,15 +81,16 @@ class _Sources:
 
 def data_sheets(
     project: Project,
+    speech: Speech,
     doc: Document,
     charted: dict[str, str],
     numbers: dict[str, int],
 ) -> tuple[DataSheet, ...]:
-    """The pack for doc: an about sheet, one sheet per chart, table and panel, then the sources.
+    """The pack for doc, in speech's words and number format: an about sheet, one sheet per chart, table and panel, then the sources.
 
     charted maps each chart's spec id to the chart definition it was made from; numbers maps each
     cited source id to its reference number."""
-    words: dict[str, str] = _Words()
+    words = _Words(speech)
     names = _Names()
     sources = _Sources(doc.references, numbers)
     about = names(words["about"])
@@ -119,7 +125,11 @@ def data_sheets(
         about,
         meta.title,
         " ".join(
-            (word("pack_edition", edition=meta.edition_label), words["about_text"], words["status_text"])
+            (
+                speech.word("pack_edition", edition=meta.edition_label),
+                words["about_text"],
+                words["status_text"],
+            )
         ),
         (words["sheet"], words["shows"], words["section"]),
         index,
@@ -127,9 +137,7 @@ def data_sheets(
     return (first, *body)
 
 
-def _source_row(
-    project: Project, ref: Reference, numbers: dict[str, int], words: dict[str, str]
-) -> tuple[Cell, ...]:
+def _source_row(project: Project, ref: Reference, numbers: dict[str, int], words: _Words) -> tuple[Cell, ...]:
     """A reference as a reader sees it, then its provenance for a checker: the copy read, when, and
     what it was checked against."""
     sid = next((s for s, n in numbers.items() if n == ref.number), None)
@@ -150,7 +158,7 @@ def _section_sheets(
     charted: dict[str, str],
     sources: _Sources,
     names: _Names,
-    words: dict[str, str],
+    words: _Words,
 ) -> Iterator[DataSheet]:
     tables = 0
     for block in section.blocks:
@@ -186,7 +194,7 @@ def _section_sheets(
 
 
 def _chart_rows(
-    project: Project, chart: ChartSpec, chart_id: str | None, sources: _Sources, words: dict[str, str]
+    project: Project, chart: ChartSpec, chart_id: str | None, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     definition = project.report.charts.get(chart_id or "")
     if chart.kind == "timeline":
@@ -203,14 +211,18 @@ def _chart_rows(
                 continue  # a gap in the chart, not a value
             data = country.indicators.get(indicator or "", {}).get(point.year) if country else None
             source = sources.by_id(data.source) if data else ""
-            shown = fmt(point.value, chart.unit, chart.decimals) if chart.unit else f"{point.value:g}"
+            shown = (
+                fmt(words.speech, point.value, chart.unit, chart.decimals)
+                if chart.unit
+                else f"{point.value:g}"
+            )
             rows.append(
                 (
                     series.label,
                     point.year,
                     point.value,
                     chart.unit_label,
-                    word("status_" + point.status),
+                    words.speech.word("status_" + point.status),
                     source,
                     shown,
                 )
@@ -219,7 +231,7 @@ def _chart_rows(
 
 
 def _timeline_rows(
-    project: Project, chart: ChartSpec, sources: _Sources, words: dict[str, str]
+    project: Project, chart: ChartSpec, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     shown = {lane.label for lane in chart.lanes}
     columns = tuple(words[w] for w in ("country", "year", "month", "milestone", "source"))
@@ -232,7 +244,7 @@ def _timeline_rows(
 
 
 def _heatmap_rows(
-    project: Project, sources: _Sources, words: dict[str, str]
+    project: Project, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     risks = project.risks
     columns = tuple(words[w] for w in ("country", "risk", "level", "rating", "source"))
@@ -260,7 +272,7 @@ def _facts(text: Text) -> list[Fact]:
 
 
 def _table_rows(
-    table: Table, sources: _Sources, words: dict[str, str]
+    table: Table, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     """A table of figures as one row per figure; a table of text as it is, with its sources."""
     if any(_facts(cell) for row in table.rows for cell in row[1:]):
@@ -272,7 +284,7 @@ def _table_rows(
             label = plain(row[0])
             for name, cell in zip(table.columns[1:], row[1:], strict=False):
                 for fact in _facts(cell):
-                    rows.append(_fact_row((label, name), fact, sources))
+                    rows.append(_fact_row((label, name), fact, sources, words))
         return columns, rows
     out: list[tuple[Cell, ...]] = [
         (*(plain(cell).strip() for cell in row), sources.of([n for cell in row for n in _cites(cell)]))
@@ -281,16 +293,16 @@ def _table_rows(
     return (*table.columns, words["source"]), out
 
 
-def _fact_row(label: tuple[str, ...], fact: Fact, sources: _Sources) -> tuple[Cell, ...]:
-    status = word("status_" + fact.status)
+def _fact_row(label: tuple[str, ...], fact: Fact, sources: _Sources, words: _Words) -> tuple[Cell, ...]:
+    status = words.speech.word("status_" + fact.status)
     return (*label, fact.value, fact.unit, fact.period, status, sources.of(fact.cite), fact.display)
 
 
 def _panel_rows(
-    panel: KeyFigures, sources: _Sources, words: dict[str, str]
+    panel: KeyFigures, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     columns = tuple(words[w] for w in ("figure", "value", "unit", "period", "status", "source", "shown"))
-    rows = [_fact_row((item.label,), item.fact, sources) for item in panel.items]
+    rows = [_fact_row((item.label,), item.fact, sources, words) for item in panel.items]
     rows += [
         (label, None, "", "", "", "", value if isinstance(value, str) else plain(value))
         for label, value in panel.facts

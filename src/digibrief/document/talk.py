@@ -46,7 +46,7 @@ def chart_points(c: ChartSpec, speech: Speech) -> list[str]:
 
 
 def _show(c: ChartSpec, p: SeriesPoint, speech: Speech) -> str:
-    return fmt(p.value, c.unit, c.decimals, speech)
+    return fmt(speech, p.value, c.unit, c.decimals)
 
 
 def _valued(s: Series) -> list[SeriesPoint]:
@@ -71,7 +71,7 @@ def _series(c: ChartSpec, speech: Speech) -> list[str]:
             out.append(f"For the change, set it against {_show(c, first, speech)} in {first.year}.")
         if c.kind == "online_offline" and last.value is not None:
             out.append(
-                f"Put the other way, {fmt(100 - last.value, 'percent', 1, speech)} were still offline."
+                f"Put the other way, {fmt(speech, 100 - last.value, 'percent', 1)} were still offline."
             )
         flagged = sorted({p.year for p in pts if p.status != "verified"})
     else:

@@ -3,17 +3,15 @@
 report/labels.yaml gives the words (section furniture, table headers, "page N of M", month names,
 "n/a", ordinals); report.yaml's `language` gives the number symbols through Babel's locale data
 (decimal mark, digit grouping, which ordinal form a number takes). A Speech holds both; the document
-carries it (Document.speech), and the chart layout, the charts and the writers take it as an argument
-and ask it (speech.word, speech.decimal, ...). compose() builds the document inside `speaking(speech)`,
-for the module functions below; outside any context they speak English.
+carries it (Document.speech). Whatever prints a word or a number takes it as an argument and asks it
+(speech.word, speech.decimal, ...): the composer hands its Speech to the chart specs, the data pack,
+the change summary and numbers.py, and the chart layout, the charts and the writers get the document's.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,40 +71,6 @@ class Speech:
 
 
 ENGLISH = Speech()
-_SPEECH: ContextVar[Speech | None] = ContextVar("speech", default=None)
-
-
-@contextmanager
-def speaking(speech: Speech) -> Iterator[None]:
-    """Run the block in speech: every word() and number format inside it uses its words and symbols."""
-    token = _SPEECH.set(speech)
-    try:
-        yield
-    finally:
-        _SPEECH.reset(token)
-
-
-def current() -> Speech:
-    return _SPEECH.get() or ENGLISH
-
-
-def word(key: str, **fields: object) -> str:
-    """The fixed word key in the current language, its {fields} filled in."""
-    return current().word(key, **fields)
-
-
-def month(number: int, short: bool = False) -> str:
-    return current().month(number, short)
-
-
-def ordinal(n: int) -> str:
-    """24 -> '24th' in English, '24e' with a French labels table (see Speech.ordinal)."""
-    return current().ordinal(n)
-
-
-def decimal(value: float, decimals: int) -> str:
-    """value with digit grouping and decimal mark of the current language (see Speech.decimal)."""
-    return current().decimal(value, decimals)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,7 +1,8 @@
 """Editions in the pipeline: record a snapshot, find the one an edition follows, and compare any two sides.
 
 A side of a comparison is an edition snapshot (data/editions/<date>.yaml), a data folder with its
-report folder beside it, or a project folder holding data/ and report/.
+report folder beside it, or a project folder holding data/ and report/. The change summary is
+worded in English (its sentences are not in labels.yaml), so its figures are shown in ENGLISH too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from digibrief.document.changes import Changes, Reread, compare, line, rereads, section
 from digibrief.document.types import Document, Section
+from digibrief.document.words import ENGLISH
 from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_atomic
 from digibrief.project.editions import (
@@ -53,7 +55,7 @@ def record(data_dir: Path, report_dir: Path, force: bool = False) -> Recorded:
     path = snapshot_path(data_dir, project.report.edition)
     current = snapshot(project)
     before = read_snapshot(path) if path.is_file() else None
-    differences = compare(before, current) if before is not None else None
+    differences = compare(before, current, ENGLISH) if before is not None else None
     if differences is not None and (not differences.items or not force):
         return Recorded(path, differences, written=False)
     try:
@@ -88,7 +90,7 @@ def since_previous(project: Project, data_dir: Path) -> Section | None:
     path = previous_snapshot(data_dir, project.report.edition)
     if path is None:
         return None
-    return section(compare(read_snapshot(path), snapshot(project)))
+    return section(compare(read_snapshot(path), snapshot(project), ENGLISH))
 
 
 def with_section(doc: Document, extra: Section | None) -> Document:
@@ -119,7 +121,7 @@ def side(path: Path) -> Side:
 def diff(old: Path, new: Path) -> tuple[Changes, list[Reread]]:
     """What changed from old to new, and the sentences of new whose referenced figures changed."""
     a, b = side(old), side(new)
-    changes = compare(a.edition, b.edition)
+    changes = compare(a.edition, b.edition, ENGLISH)
     found = rereads(a.edition, b.edition, ((s.file, s.line, s.text, s.refs) for s in b.sentences))
     return changes, found
 
@@ -145,7 +147,7 @@ def since_last_build(
         before = None
     if before is None:
         return SinceLastBuild(record, [], [])
-    changes = [line(c, sources=False) for c in compare(before, now).items]
+    changes = [line(c, sources=False) for c in compare(before, now, ENGLISH).items]
     if len(changes) > limit:
         changes = [*changes[:limit], f"… and {len(changes) - limit} more changes"]
     found = rereads(before, now, ((s.file, s.line, s.text, s.refs) for s in sentences(data_dir, report_dir)))
