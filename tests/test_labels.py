@@ -7,13 +7,14 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from digibrief.document.numbers import big, edition_label, fmt, ordinal
 from digibrief.document.words import ENGLISH, Speech
 from digibrief.vocabulary import MONTHS, ORDINAL, WORDS
 
-from .conftest import REPORT, ROOT, deck_text, replace_in, run_cli
+from .conftest import DATA, REPORT, ROOT, deck_text, replace_in, run_cli
 from .test_datapack import read_workbook
 
 FRENCH = ROOT / "tests" / "labels_fr.yaml"
@@ -86,9 +87,15 @@ def slide_text(path: Path) -> str:
     return "\n".join(out)
 
 
-def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, tmp_path: Path):
-    shutil.copy(FRENCH, project_copy / "report" / "labels.yaml")
-    report = project_copy / "report" / "report.yaml"
+@pytest.fixture(scope="module")
+def french_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project built with the French labels table, language fr and French section titles:
+    its output folder, shared by the tests that read a translated build."""
+    root = tmp_path_factory.mktemp("french")
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(REPORT, root / "report")
+    shutil.copy(FRENCH, root / "report" / "labels.yaml")
+    report = root / "report" / "report.yaml"
     replace_in(report, "language: en", "language: fr")
     for english, french_title in (
         ("title: Key takeaways", "title: Points clés"),
@@ -98,14 +105,19 @@ def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, t
         ("title: Methodology and sources", "title: Méthode et sources"),
     ):
         replace_in(report, english, french_title)
-    out = tmp_path / "out"
+    out = root / "out"
     done = run_cli(
         "build",
-        *("--data", str(project_copy / "data"), "--report", str(project_copy / "report"), "--out", str(out)),
+        *("--data", str(root / "data"), "--report", str(report.parent), "--out", str(out)),
         "-q",
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def test_a_french_labels_table_leaves_no_english_furniture(french_build: Path):
+    out = french_build
     from pypdf import PdfReader
 
     pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "brief.pdf").pages)
@@ -133,17 +145,8 @@ def test_a_french_labels_table_leaves_no_english_furniture(project_copy: Path, t
 ENGLISH_STATUS_MARKS = ("\u00b7 reported", "\u00b7 unverified", "(reported)", "(unverified)")
 
 
-def test_a_translated_labels_table_prints_no_english_status_mark(project_copy: Path, tmp_path: Path):
-    shutil.copy(FRENCH, project_copy / "report" / "labels.yaml")
-    replace_in(project_copy / "report" / "report.yaml", "language: en", "language: fr")
-    out = tmp_path / "out"
-    done = run_cli(
-        "build",
-        *("--data", str(project_copy / "data"), "--report", str(project_copy / "report"), "--out", str(out)),
-        "-q",
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+def test_a_translated_labels_table_prints_no_english_status_mark(french_build: Path):
+    out = french_build  # every value of report/labels.yaml translated
     from pptx import Presentation
     from pypdf import PdfReader
 

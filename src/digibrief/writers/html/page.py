@@ -240,23 +240,7 @@ class _Page:
             return "num" if i in b.numeric else None
 
         head = _head(b.columns, cls)
-        rows = []
-        for row in b.rows:
-            cells = list(row[:n]) + [()] * (n - len(row))
-            rows.append(
-                tag(
-                    "tr",
-                    None,
-                    *(
-                        tag(
-                            "th" if i == 0 else "td",
-                            {"scope": "row" if i == 0 else None, "class": cls(i)},
-                            self.runs(c),
-                        )
-                        for i, c in enumerate(cells)
-                    ),
-                )
-            )
+        rows = [_row([self.runs(c) for c in list(row[:n]) + [()] * (n - len(row))], cls) for row in b.rows]
         label = self.id("t-" + (b.caption or "table"))
         caption = tag("caption", {"id": label}, b.caption) if b.caption else None
         grid = tag("table", None, caption, head, tag("tbody", None, *rows))
@@ -308,21 +292,7 @@ class _Page:
             return "num" if i in data.numeric else None
 
         head = _head(data.columns, cls)
-        rows = [
-            tag(
-                "tr",
-                None,
-                *(
-                    tag(
-                        "th" if i == 0 else "td",
-                        {"scope": "row" if i == 0 else None, "class": cls(i)},
-                        cell(v),
-                    )
-                    for i, v in enumerate(row)
-                ),
-            )
-            for row in data.rows
-        ]
+        rows = [_row([cell(v) for v in row], cls) for row in data.rows]
         label = self.id("d-" + c.id)
         return tag(
             "details",
@@ -410,4 +380,16 @@ def _head(columns: tuple[str, ...], cls: Callable[[int], str | None]) -> Markup:
         "thead",
         None,
         tag("tr", None, *(tag("th", {"scope": "col", "class": cls(i)}, c) for i, c in enumerate(columns))),
+    )
+
+
+def _row(cells: list[Markup | str], cls: Callable[[int], str | None]) -> Markup:
+    """A table row: its first cell the row's header, numeric cells marked for right alignment."""
+    return tag(
+        "tr",
+        None,
+        *(
+            tag("th" if i == 0 else "td", {"scope": "row" if i == 0 else None, "class": cls(i)}, c)
+            for i, c in enumerate(cells)
+        ),
     )
