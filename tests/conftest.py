@@ -98,13 +98,10 @@ def run_cli(
 
 
 def _forget_writer_caches() -> None:
-    """Empty the caches a writer keeps in memory for the life of a process, as a new process has them."""
-    from digibrief.writers.pdf import images
+    """Empty the memos the deck writer keeps for the life of a process (fonts, word widths), as a new
+    process has them; the PDF writer keeps its parsed charts in the render's store, not in memory."""
     from digibrief.writers.pptx import text
 
-    for cache in (getattr(images, "_cache", None),):
-        if cache is not None:
-            cache.clear()
     for memo in vars(text).values():
         if callable(getattr(memo, "cache_clear", None)):
             memo.cache_clear()

@@ -8,7 +8,6 @@ distributes whole files).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import subprocess
@@ -18,26 +17,14 @@ from typing import Any
 
 import pytest
 
-from digibrief.pipeline.build import build
-
 from .conftest import ROOT, run_child
+from .test_speedups import _build_logged, _hashes
 
-OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html")
 EDITED = ("2022: {value: 79.7703", "2022: {value: 83.4127")
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _hashes(out: Path) -> dict[str, str]:
-    return {name: _sha(out / name) for name in OUTPUTS}
-
-
-def _build_logged(opts: Any) -> list[str]:
-    lines: list[str] = []
-    build(dataclasses.replace(opts, verbose=True), log=lambda m, always=False: lines.append(m))
-    return lines
 
 
 SPAWN_BUILD = """

@@ -233,17 +233,26 @@ def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
         ),
     )
     sp.add_argument("id", metavar="ID", help="the source id: a letter, then letters, digits or _")
-    sp.add_argument("--publisher", help="who published it, as a reference names it")
-    sp.add_argument("--title", help="its title")
-    sp.add_argument("--url", help="where a reader finds it (https://...)")
-    sp.add_argument("--date", help='when it was published: "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
-    sp.add_argument(
+    _source_fields(sp, "")
+    _common(sp)
+
+
+def _source_fields(p: argparse.ArgumentParser, about: str) -> None:
+    """The fields of a source entry, for `new source` and for the entry `import` adds (about: what the
+    options are for, before each option's own help)."""
+    for option, what in (
+        ("--publisher", "who published it, as a reference names it"),
+        ("--title", "its title"),
+        ("--url", "where a reader finds it (https://...)"),
+        ("--date", 'when it was published: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'),
+    ):
+        p.add_argument(option, help=about + what)
+    p.add_argument(
         "--kind",
         dest="source_kind",
         choices=("primary", "secondary", "news"),
-        help="a primary release, a secondary report or news",
+        help=about + "a primary release, a secondary report or news",
     )
-    _common(sp)
 
 
 def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
@@ -261,19 +270,7 @@ def _commands_for_editions(sub: argparse._SubParsersAction) -> None:
     ip.add_argument("--indicator", required=True, metavar="ID", help="the indicator the values are")
     ip.add_argument("--source", required=True, metavar="SOURCE_ID", help="the source of the values")
     ip.add_argument("--write", action="store_true", help="write the changes (default: only print them)")
-    for option, what in (
-        ("--publisher", "who published it"),
-        ("--title", "its title"),
-        ("--url", "where a reader finds it (https://...)"),
-        ("--date", 'when: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'),
-    ):
-        ip.add_argument(option, help=f"a source new to sources.yaml, added with the values: {what}")
-    ip.add_argument(
-        "--kind",
-        dest="source_kind",
-        choices=("primary", "secondary", "news"),
-        help="a source new to sources.yaml: a primary release, a secondary report or news",
-    )
+    _source_fields(ip, "a source new to sources.yaml, added with the values: ")
     _common(ip)
     dp = sub.add_parser(
         "diff",

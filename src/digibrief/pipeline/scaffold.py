@@ -105,6 +105,17 @@ def new_country(cid: str, name: str, role: str, data_dir: Path, report_dir: Path
     return done
 
 
+def _new_entry_file(path: Path, section: str, what: str, eid: str) -> str:
+    """The text of the file a new entry goes into: it must exist and not define eid under section yet."""
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)} not found; run in the project folder or pass --data DIR")
+    text = _read(path)
+    located = parse(text, display_path(path))
+    if located and isinstance(located.value, dict) and eid in (located.value.get(section) or {}):
+        raise UsageError(f"{what} '{eid}' is already defined in {display_path(path)}; nothing was written")
+    return text
+
+
 def new_indicator(iid: str, name: str | None, unit: str | None, data_dir: Path) -> Scaffold:
     """An entry in data/indicators.yaml with placeholders for what the command line did not give."""
     if not INDICATOR_ID.match(iid):
@@ -112,12 +123,7 @@ def new_indicator(iid: str, name: str | None, unit: str | None, data_dir: Path) 
     if unit is not None and unit not in UNITS:
         raise UsageError(f"--unit: expected one of {', '.join(UNITS)}, got {unit!r}")
     path = data_dir / "indicators.yaml"
-    if not path.is_file():
-        raise UsageError(f"{display_path(path)} not found; run in the project folder or pass --data DIR")
-    text = _read(path)
-    located = parse(text, display_path(path))
-    if located and isinstance(located.value, dict) and iid in (located.value.get("indicators") or {}):
-        raise UsageError(f"indicator '{iid}' is already defined in {display_path(path)}; nothing was written")
+    text = _new_entry_file(path, "indicators", "indicator", iid)
     edit = add_indicator(text, display_path(path), iid, name, unit)
     done = Scaffold()
     files: dict[Path, str] = {}
@@ -142,12 +148,7 @@ def new_source(sid: str, fields: dict[str, str | None], data_dir: Path) -> Scaff
     if url is not None and not url.startswith(("https://", "http://")):
         raise UsageError(f"--url: expected an address starting with https://, got {url!r}")
     path = data_dir / "sources.yaml"
-    if not path.is_file():
-        raise UsageError(f"{display_path(path)} not found; run in the project folder or pass --data DIR")
-    text = _read(path)
-    located = parse(text, display_path(path))
-    if located and isinstance(located.value, dict) and sid in (located.value.get("sources") or {}):
-        raise UsageError(f"source '{sid}' is already defined in {display_path(path)}; nothing was written")
+    text = _new_entry_file(path, "sources", "source", sid)
     done = Scaffold()
     files: dict[Path, str] = {}
     _apply(
