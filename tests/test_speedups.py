@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,10 @@ def test_a_wrong_layout_hint_costs_a_pass_and_changes_no_byte(shipped_copy):
 
 def test_a_damaged_store_entry_is_parsed_again_and_changes_no_byte(shipped_copy):
     before = _hashes(shipped_copy.out)
-    store = shipped_copy.out / ".cache" / "pdf"
+    own = shipped_copy.out.parent / "cache"  # the session's store is shared: damage a copy of it
+    shutil.copytree(shipped_copy.cache, own)
+    shipped_copy = dataclasses.replace(shipped_copy, cache=own)
+    store = own / "writers" / "pdf"
     entries = sorted(store.glob("*.bin"))
     assert entries
     for i, path in enumerate(entries):  # garbage, a truncated pickle, a pickle of something else

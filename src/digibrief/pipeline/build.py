@@ -431,9 +431,10 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
         else:
             draw.append((k, req, path))
     writers: list[tuple[WriterJob, str]] = []
+    doc_key = fingerprint(r.doc)  # hashed once: the whole document is most of the hashing a build does
     for job in r.jobs:
         key = fingerprint(
-            r.doc, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
+            doc_key, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
         )
         entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
         target = opts.out / opts.filename(job.fmt)
@@ -575,7 +576,9 @@ def _warmer(
 
 
 def _store(job: WriterJob, opts: BuildOptions) -> DiskStore:
-    return DiskStore(opts.out / ".cache" / job.fmt)
+    """The writer's store lives in the chart cache (CACHE/writers/FMT): its entries are derived from chart
+    images by content, so every build that shares the charts shares their parsed forms too."""
+    return DiskStore(opts.chart_cache / "writers" / job.fmt)
 
 
 def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:

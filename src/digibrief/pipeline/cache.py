@@ -180,7 +180,7 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 class DiskStore:
     """A writer's Store (writers/contract.py) in a folder: one file per key, written atomically, the
     least recently used removed beyond `keep` files. The files are pickles a writer trusts, so the folder
-    is to be trusted like the project's code (it is inside the output folder, as the chart cache is)."""
+    is to be trusted like the project's code (it is inside the chart cache, trusted the same way)."""
 
     def __init__(self, folder: Path, keep: int = 256):
         self.folder, self.keep = folder, keep

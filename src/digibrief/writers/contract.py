@@ -6,7 +6,7 @@ A writer is a module with two functions (see writers/pdf/brief.py and writers/pp
 A writer may also take, as keyword arguments of render, what saves it work between builds: hint=
 (what its previous render learned, Rendered.hint, kept by the pipeline in the manifest) and store= (a
 Store for its own derived bytes, e.g. the PDF writer's pickled parsed charts, which the pipeline's
-DiskStore writes under output/.cache/). Neither may change the bytes (a test checks).
+DiskStore writes under the chart cache's writers/ folder). Neither may change the bytes (a test checks).
 A writer may also have warm(request, image, theme, options, store): the pipeline calls it, in the process
 that will render that writer, for each image as it arrives, while the other charts are being drawn.
 and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is

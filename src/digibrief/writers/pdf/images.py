@@ -2,7 +2,7 @@
 
 Parsing SVG is most of the writer's time (svglib builds a shape per element and resolves its style),
 so each image is parsed once and its drawing, pickled, is kept in the store the render is given (the
-pipeline's DiskStore, output/.cache/pdf/: the one place the PDF writer's data reaches the disk), where
+pipeline's DiskStore, in the chart cache's writers/pdf/: the one place the PDF writer's data reaches the disk), where
 warm() leaves it for this build's render and the next build finds it (about 40 times faster to load
 than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
 that can be the last one. A missing or unreadable image fails the render with a RenderError naming the
@@ -63,16 +63,21 @@ def chart_flowables(
 ) -> dict[tuple[str, str], Flowable]:
     font = styles.fonts.regular
     keys = {req.key: _cache_key(images[req.key], width, font) for req in requests if req.key in images}
-    stored = {}
-    if store is not None:
-        stored = {k: c for k in keys if (c := _unpickle(store.get(_stored(keys[k]))))}
+    stored: dict[tuple[str, str], Chart] = {}
+    damaged: set[tuple[str, str]] = set()  # entries that could not be read: replaced below
+    for k in keys if store is not None else ():
+        raw = store.get(_stored(keys[k]))  # type: ignore[union-attr]
+        if (chart := _unpickle(raw)) is not None:
+            stored[k] = chart
+        elif raw is not None:
+            damaged.add(k)
     todo = {k: images[k] for k in keys if k not in stored}
     _map_svg_fonts(todo.values(), styles)
     errors: dict[tuple[str, str], str] = {}
     read = _read_all(todo, width, font, errors)
     if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
         for k, chart in read.items():
-            if chart is not None and chart.drawing and not store.has(_stored(keys[k])):
+            if chart is not None and chart.drawing and (k in damaged or not store.has(_stored(keys[k]))):
                 store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
     parsed = {**stored, **read}
 
