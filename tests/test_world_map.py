@@ -108,6 +108,8 @@ def test_the_map_alt_text_is_in_the_labels_table_words_and_the_data_names(shippe
     nearby = spec.alt.split("Nearby: ")[1]
     assert {"Russia", "China", "Iran", "Afghanistan", "Caspian Sea"} <= set(re.split(r", | and |\.", nearby))
     assert "Central Asia" not in spec.alt
+    assert "Black Sea" not in spec.alt and [w.text for w in spec.waters] == ["Caspian Sea"]  # in the frame
+    assert {s.key for s in spec.shapes} >= {"RUS", "CHN", "IRN"} and "BRA" not in {s.key for s in spec.shapes}
 
 
 def test_water_is_named_only_where_the_boundaries_name_it(project_copy):

@@ -427,27 +427,23 @@ class SpecBuilder:
             if c.id in by_id
         ]
         mine = {c.id for c in region}
-        shapes += [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
-        waters = tuple(MapLabel(w.name, w.at) for w in geo.waters)
+        around = [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
+        frame = region_frame(shapes, geo.frame)
+        shapes += [s for s in around if overlaps(s, frame)]  # the neighbours the map can show
+        waters = tuple(MapLabel(w.name, w.at) for w in geo.waters if within(w.at, frame))
         return ChartSpec(
             id=spec_id,
             kind="locator_map",
             title=dashed(title),
             subtitle="",
             source_line="",
-            alt=self._locator_alt(shapes, waters, geo.frame, country),
+            alt=self._locator_alt(shapes, waters, country),
             shapes=tuple(shapes),
             frame=geo.frame,
             waters=waters,
         )
 
-    def _locator_alt(
-        self,
-        shapes: list[MapShape],
-        waters: tuple[MapLabel, ...],
-        limit: tuple[float, float, float, float],
-        country: str | None,
-    ) -> str:
+    def _locator_alt(self, shapes: list[MapShape], waters: tuple[MapLabel, ...], country: str | None) -> str:
         """What the map shows, in the labels table's words: the region's name, its countries by role,
         and the neighbours and waters around it, as the boundaries name them."""
         region = self.speech.word("locator_title")
@@ -464,11 +460,8 @@ class SpecBuilder:
             alt = self.speech.word("map_alt", region=region, focus=self._and(focus or context))
         else:
             alt = self.speech.word("map_alt_region", region=region)
-        frame = region_frame(mine, limit)
-        around = [
-            s.label for s in shapes if s.role == "neighbour" and overlaps(s, frame) and borders(s, mine)
-        ]
-        around += [w.text for w in waters if within(w.at, frame)]
+        around = [s.label for s in shapes if s.role == "neighbour" and borders(s, mine)]
+        around += [w.text for w in waters]
         if around:
             alt += " " + self.speech.word("map_alt_around", names=self._and(around))
         return alt
