@@ -22,7 +22,7 @@ from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, is_placeholder
 from digibrief.project.folders import missing_folders
-from digibrief.project.geo import GEO_FILE, load_geo
+from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file, stray_files
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -40,7 +40,7 @@ from digibrief.project.rules import (
     missing_headlines,
     prose_fields,
 )
-from digibrief.project.theming import font_problems
+from digibrief.project.theming import font_problems, lacking_glyphs
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -256,6 +256,26 @@ def _misnamed_country_files(folder: Path) -> list[Problem]:
     return problems
 
 
+def _glyph_warnings(
+    countries: dict[str, tuple[Country, YamlFile]], theme: ThemeFile, report_dir: Path
+) -> list[Problem]:
+    """A warning at each local name with characters the brief's fonts cannot draw."""
+    found = []
+    for country, f in countries.values():
+        for i, ln in enumerate(country.local_names):
+            if missing := lacking_glyphs(ln.name, theme, report_dir):
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+                more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+                found.append(
+                    f.at(
+                        ("local_names", i, "name"),
+                        f"the brief's fonts have no glyph for {shown}{more} ({ln.script}); they would "
+                        "print as '?': set theme.yaml's fonts to a face that covers them",
+                    )
+                )
+    return found
+
+
 def load(data_dir: Path, report_dir: Path) -> Project:
     """Read and validate data_dir and report_dir; raise InputError with every problem found."""
     problems = missing_folders(data_dir, report_dir)
@@ -323,20 +343,26 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         countries_folder=display_path(data_dir / "countries"),
     )
     problems += check_references(inputs)
-    geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map
-    geo = load_geo(geo_path, display_path(geo_path), problems) if geo_path.exists() else None
-    if geo is not None and sources is not None and geo.source not in sources.sources:
-        known = closest(geo.source, list(sources.sources))
-        problems.append(
-            Problem(
-                display_path(geo_path),
-                0,
-                0,
-                "source",
-                f"source '{geo.source}' is not in sources.yaml"
-                + (f"; did you mean '{known}'?" if known else ""),
+    geo_path = map_file(data_dir, display_path(data_dir / GEO_FOLDER), problems)
+    geo_where = display_path(geo_path) if geo_path is not None else ""
+    geo = load_geo(geo_path, geo_where, problems) if geo_path is not None else None
+    all_sources = dict(sources.sources) if sources is not None else {}
+    if geo is not None and sources is not None and geo.source not in all_sources:
+        shipped = _validate(_read(WORLD_SOURCES, problems), SourcesFile)
+        if shipped is not None and geo.source in shipped.sources:  # the shipped map's own entry
+            all_sources[geo.source] = shipped.sources[geo.source]
+        else:
+            known = closest(geo.source, list(all_sources))
+            problems.append(
+                Problem(
+                    geo_where,
+                    0,
+                    0,
+                    "source",
+                    f"source '{geo.source}' is not in sources.yaml"
+                    + (f"; did you mean '{known}'?" if known else ""),
+                )
             )
-        )
     for key, why in font_problems(theme, report_dir) if theme is not None else []:
         problems.append(theme_f.at(("fonts", key), why))
     shared = _shared_colours(report, theme, theme_f)
@@ -349,9 +375,11 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *missing_headlines(inputs),
         *charts_without_values(inputs),
         *shared,
+        *stray_files(data_dir, display_path(data_dir / GEO_FOLDER)),
+        *_glyph_warnings(countries, theme, report_dir),
     ]
     return Project(
-        sources=sources.sources,
+        sources=all_sources,
         indicators=indicators.indicators,
         countries={cid: c for cid, (c, _) in countries.items()},
         risks=risks,

@@ -182,9 +182,19 @@ class Point(Strict):
     note: Sentence | None = None
 
 
+def _script(code: str) -> str:
+    """An ISO 15924 script code (Latn, Cyrl, Armn, Geor, Hans, ...): one the Unicode CLDR names, or
+    one of the range ISO 15924 keeps for private use (Qaaa-Qabx)."""
+    from babel import Locale  # its tables, loaded only when a local name is read
+
+    if code in Locale("en").scripts or re.fullmatch(r"Qa[ab][a-x]", code):
+        return code
+    raise ValueError(f"'{code}' is not an ISO 15924 script code, e.g. Latn, Cyrl, Armn, Geor")
+
+
 class LocalName(Strict):
     lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
-    script: Literal["Cyrl", "Latn"]
+    script: Annotated[str, Field(pattern=r"^[A-Z][a-z]{3}$"), AfterValidator(_script)]
     name: Line
 
 
@@ -525,12 +535,20 @@ class GeoShape(Strict):
     rings: tuple[tuple[tuple[float, float], ...], ...]
 
 
+class GeoWater(Strict):
+    """A sea or lake the boundaries name, with a point of its water where its name goes."""
+
+    name: str
+    at: tuple[float, float]  # lon, lat
+
+
 class GeoMap(Strict):
-    """The locator map's boundaries (data/geo/central-asia.geojson, read by project.geo)."""
+    """The locator map's boundaries (the world's shipped with digibrief, or data/geo/'s own; project.geo)."""
 
     source: str  # its entry in sources.yaml
     frame: tuple[float, float, float, float]  # west, south, east, north in degrees
     shapes: tuple[GeoShape, ...]
+    waters: tuple[GeoWater, ...] = ()
 
 
 class Project(Strict):
@@ -544,4 +562,4 @@ class Project(Strict):
     theme: ThemeFile
     labels: LabelsFile = LabelsFile()
     warnings: tuple[Problem, ...] = ()  # located advice, e.g. a figure typed by hand in prose
-    geo: GeoMap | None = None  # the locator map's boundaries, when data/geo/ has them
+    geo: GeoMap | None = None  # the locator map's boundaries
