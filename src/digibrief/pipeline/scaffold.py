@@ -9,6 +9,7 @@ from pathlib import Path
 
 from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_all_atomic
+from digibrief.project import starter
 from digibrief.project.folders import missing_folders
 from digibrief.project.load import display_path
 from digibrief.project.scaffold import (
@@ -25,7 +26,6 @@ from digibrief.project.scaffold import (
     country_text,
     parse,
 )
-from digibrief.project import starter
 
 
 @dataclass
@@ -210,7 +210,9 @@ def init_project(
     peers = _codes("--context", context or "")
     both = [c for c in peers if c in focus]
     if both:
-        raise UsageError(f"--context: {', '.join(both)} is also under --countries; give each country one role")
+        raise UsageError(
+            f"--context: {', '.join(both)} is also under --countries; give each country one role"
+        )
     names = starter.country_names([*focus, *peers], language)
     unknown = [c for c, name in names.items() if name is None]
     if unknown:

@@ -138,7 +138,9 @@ def snapshot(project: Project) -> Edition:
             for sid, s in sorted(project.sources.items())
             if sid in used
         },
-        risk_categories={cat: rc.name for cat, rc in project.risks.categories.items()} if project.risks else {},
+        risk_categories={cat: rc.name for cat, rc in project.risks.categories.items()}
+        if project.risks
+        else {},
         risk_levels=dict(sorted(project.risks.levels.items())) if project.risks else {},
         countries=countries,
     )

@@ -260,7 +260,11 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     sources_f = _read(data_dir / "sources.yaml", problems)
     indicators_f = _read(data_dir / "indicators.yaml", problems)
     risks_path = data_dir / "risks.yaml"  # optional: a brief without a risks section needs none
-    risks_f = _read(risks_path, problems) if risks_path.exists() else YamlFile(display_path(risks_path), None, problems)
+    risks_f = (
+        _read(risks_path, problems)
+        if risks_path.exists()
+        else YamlFile(display_path(risks_path), None, problems)
+    )
     report_f = _read(report_dir / "report.yaml", problems)
     theme_f = _read(report_dir / "theme.yaml", problems)
     sources = _validate(sources_f, SourcesFile)

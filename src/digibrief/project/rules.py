@@ -702,7 +702,9 @@ def focus_countries_without_figures(p: Inputs) -> Iterator[Problem]:
             continue
         c, f = p.countries[cid]
         if c.population is None:
-            yield f.at((), f"no population: add population: {{value, year, source}} for {cid}'s At a glance panel")
+            yield f.at(
+                (), f"no population: add population: {{value, year, source}} for {cid}'s At a glance panel"
+            )
         if len(c.key_figures) < 2:
             yield f.at(
                 ("key_figures",) if "key_figures" in (f.located.value if f.located else {}) else (),

@@ -188,8 +188,7 @@ def _focus_country(code: str, name: str) -> str:
         "    sources: []              # the ids of its sources\n"
     )
     return (
-        _COUNTRY_HEAD.format(marker=PROSE_PLACEHOLDER, source=NAMES_SOURCE)
-        + f"id: {code}\n"
+        _COUNTRY_HEAD.format(marker=PROSE_PLACEHOLDER, source=NAMES_SOURCE) + f"id: {code}\n"
         f"name: {_quoted(name)}\n"
         "role: focus                  # focus: a section of its own; context: comparisons only\n"
         f"capital: {placeholder('the capital city')}\n"
@@ -197,7 +196,8 @@ def _focus_country(code: str, name: str) -> str:
         "profile: |                   # in your own words; a blank line starts a new paragraph\n"
         f"  {placeholder(f'two or three paragraphs on {name}, citing each source by its id', quoted=False)}\n"
         "highlights:                  # 3 to 6 short points, each with its sources\n"
-        + highlight * 3
+        + highlight
+        * 3
         + "key_figures: []              # 2 to 6: {indicator: ID} for its latest value, or {fact: ID}\n"
         "indicators: {}               # indicator id -> year -> {value, source}; or use `digibrief import`\n"
     )
@@ -205,8 +205,7 @@ def _focus_country(code: str, name: str) -> str:
 
 def _context_country(code: str, name: str) -> str:
     return (
-        _COUNTRY_HEAD.format(marker=PROSE_PLACEHOLDER, source=NAMES_SOURCE)
-        + f"id: {code}\n"
+        _COUNTRY_HEAD.format(marker=PROSE_PLACEHOLDER, source=NAMES_SOURCE) + f"id: {code}\n"
         f"name: {_quoted(name)}\n"
         "role: context                # shown in the comparisons only\n"
         f"capital: {placeholder('the capital city')}\n"
