@@ -1,10 +1,10 @@
-"""Make data/geo/central-asia.geojson from Natural Earth's 1:110m admin-0 countries (public domain).
+"""Make the world boundaries digibrief ships from Natural Earth's 1:110m admin-0 countries (public domain).
 
 Run once when the boundaries are updated; the build reads the small file this writes and never
 downloads anything:
 
-    python scripts/locator_geojson.py ne_110m_admin_0_countries.geojson data/geo/central-asia.geojson
-    python scripts/locator_geojson.py naturalearth_lowres.shp data/geo/central-asia.geojson
+    python scripts/locator_geojson.py ne_110m_admin_0_countries.geojson src/digibrief/project/world/countries.geojson
+    python scripts/locator_geojson.py naturalearth_lowres.shp src/digibrief/project/world/countries.geojson
 
 The source is Natural Earth's GeoJSON, or its shapefile as the geopandas 0.14 wheel ships it
 (geopandas/datasets/naturalearth_lowres/, read here without geopandas). Keeps every country, so

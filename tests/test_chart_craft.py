@@ -183,8 +183,9 @@ def locator(country: str | None = None) -> ChartSpec:
 
 
 def test_the_boundaries_file_is_small_sourced_and_holds_the_region():
-    path = DATA / "geo" / "central-asia.geojson"
-    assert path.stat().st_size < 200_000
+    from digibrief.project.geo import WORLD
+
+    assert WORLD.stat().st_size < 200_000
     geo = project().geo
     assert geo is not None and geo.source == "NATURAL_EARTH_110M"
     assert project().sources[geo.source].kind == "primary"

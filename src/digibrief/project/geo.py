@@ -1,8 +1,10 @@
-"""The locator map's boundaries: data/geo/central-asia.geojson, read and checked, never downloaded.
+"""The locator map's boundaries, read and checked, never downloaded.
 
-The file is a GeoJSON FeatureCollection made by scripts/locator_geojson.py from Natural Earth: each
-feature has properties {id, name} and a Polygon or MultiPolygon of lon/lat rings; the collection
-names its entry in sources.yaml ("source") and the lon/lat box it was clipped to ("frame").
+digibrief ships the world's (world/countries.geojson: Natural Earth 1:110m admin-0, public domain,
+its source entry in world/sources.yaml). A project may replace them with one .geojson file of any
+name in data/geo/. Either is a GeoJSON FeatureCollection: each feature has properties {id, name}
+and a Polygon or MultiPolygon of lon/lat rings; the collection names its entry in sources.yaml
+("source") and the lon/lat box it covers ("frame").
 Problems are reported like any input's, with the file and the place in it (line:col for bad JSON,
 the key path such as features[3].geometry otherwise).
 """
@@ -17,11 +19,25 @@ from typing import Any
 from digibrief.errors import Problem
 from digibrief.project.model import GeoMap, GeoShape
 
-GEO_FILE = Path("geo") / "central-asia.geojson"  # under the data folder
+GEO_FOLDER = "geo"  # under the data folder: a project's own boundaries, one .geojson file of any name
+WORLD = Path(__file__).parent / "world" / "countries.geojson"  # the shipped boundaries
+WORLD_SOURCES = WORLD.with_name("sources.yaml")  # the shipped boundaries' source entry
 MAX_BYTES = 1_000_000
 MAX_POINTS = 50_000
 
 Ring = tuple[tuple[float, float], ...]
+
+
+def map_file(data_dir: Path, where: str, problems: list[Problem]) -> Path | None:
+    """The boundaries the map is drawn from: data/geo/'s one .geojson file (where names that
+    folder in problems), else the world's shipped with digibrief; None when data/geo/ holds several."""
+    folder = data_dir / GEO_FOLDER
+    own = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
+    if len(own) > 1:
+        names = ", ".join(p.name for p in own)
+        problems.append(Problem(where, 0, 0, "", f"holds {len(own)} maps ({names}); keep one .geojson file"))
+        return None
+    return own[0] if own else WORLD
 
 
 def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:

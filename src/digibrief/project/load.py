@@ -22,7 +22,7 @@ from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
 from digibrief.project.folders import missing_folders
-from digibrief.project.geo import GEO_FILE, load_geo
+from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -327,20 +327,26 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     )
     problems += check_references(inputs)
     problems += risks_needed(inputs, risks_path.exists())
-    geo_path = data_dir / GEO_FILE  # optional: without it the brief has no locator map
-    geo = load_geo(geo_path, display_path(geo_path), problems) if geo_path.exists() else None
-    if geo is not None and sources is not None and geo.source not in sources.sources:
-        known = closest(geo.source, list(sources.sources))
-        problems.append(
-            Problem(
-                display_path(geo_path),
-                0,
-                0,
-                "source",
-                f"source '{geo.source}' is not in sources.yaml"
-                + (f"; did you mean '{known}'?" if known else ""),
+    geo_path = map_file(data_dir, display_path(data_dir / GEO_FOLDER), problems)
+    geo_where = display_path(geo_path) if geo_path is not None else ""
+    geo = load_geo(geo_path, geo_where, problems) if geo_path is not None else None
+    all_sources = dict(sources.sources) if sources is not None else {}
+    if geo is not None and sources is not None and geo.source not in all_sources:
+        shipped = _validate(_read(WORLD_SOURCES, problems), SourcesFile)
+        if shipped is not None and geo.source in shipped.sources:  # the shipped map's own entry
+            all_sources[geo.source] = shipped.sources[geo.source]
+        else:
+            known = closest(geo.source, list(all_sources))
+            problems.append(
+                Problem(
+                    geo_where,
+                    0,
+                    0,
+                    "source",
+                    f"source '{geo.source}' is not in sources.yaml"
+                    + (f"; did you mean '{known}'?" if known else ""),
+                )
             )
-        )
     for key, why in font_problems(theme, report_dir) if theme is not None else []:
         problems.append(theme_f.at(("fonts", key), why))
     shared = _shared_colours(report, theme, theme_f)
@@ -359,7 +365,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *placeholders_left(read_files),
     ]
     return Project(
-        sources=sources.sources,
+        sources=all_sources,
         indicators=indicators.indicators,
         countries={cid: c for cid, (c, _) in countries.items()},
         risks=risks,

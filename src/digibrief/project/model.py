@@ -526,7 +526,7 @@ class GeoShape(Strict):
 
 
 class GeoMap(Strict):
-    """The locator map's boundaries (data/geo/central-asia.geojson, read by project.geo)."""
+    """The locator map's boundaries (the world's shipped with digibrief, or data/geo/'s own; project.geo)."""
 
     source: str  # its entry in sources.yaml
     frame: tuple[float, float, float, float]  # west, south, east, north in degrees
@@ -544,4 +544,4 @@ class Project(Strict):
     theme: ThemeFile
     labels: LabelsFile = LabelsFile()
     warnings: tuple[Problem, ...] = ()  # located advice, e.g. a figure typed by hand in prose
-    geo: GeoMap | None = None  # the locator map's boundaries, when data/geo/ has them
+    geo: GeoMap | None = None  # the locator map's boundaries
