@@ -192,7 +192,7 @@ def _focus_country(code: str, name: str) -> str:
         f"name: {_quoted(name)}\n"
         "role: focus                  # focus: a section of its own; context: comparisons only\n"
         f"capital: {placeholder('the capital city')}\n"
-        "# population: {value: PEOPLE, year: YEAR, source: SOURCE_ID}    shown first under At a glance\n"
+        "# population: {value: PEOPLE, year: YEAR, source: SOURCE_ID}    # first under At a glance\n"
         "profile: |                   # in your own words; a blank line starts a new paragraph\n"
         f"  {placeholder(f'two or three paragraphs on {name}, citing each source by its id', quoted=False)}\n"
         "highlights:                  # 3 to 6 short points, each with its sources\n"
