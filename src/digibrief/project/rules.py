@@ -411,8 +411,7 @@ def discrepancies_show_a_listed_value(p: Inputs) -> Iterator[Problem]:
 
 
 def highlights_are_sourced(p: Inputs) -> Iterator[Problem]:
-    """Every highlight cites a source: in its sources list, as [ID], or through a data reference; a
-    placeholder still to write (a warning of its own) claims nothing yet."""
+    """Every highlight cites a source (in its sources, as [ID] or by a data reference), unless still a placeholder."""
     for c, f in p.countries.values():
         for i, h in enumerate(c.highlights):
             if not (h.sources or cited_ids(h.text) or references(h.text) or holds_placeholder(h.text)):
