@@ -258,3 +258,52 @@ def test_import_into_an_incomplete_project_still_refuses_an_unknown_indicator(tm
         cwd=project,
     )
     assert done.returncode == 2 and "did you mean 'internet_users'?" in done.stderr, done.stderr
+
+
+# --- optional parts: a brief without risks ------------------------------------------------------------
+
+
+def test_a_brief_without_risks_yaml_or_a_risks_section_builds_and_prints_no_rating_method(
+    caucasus: Path,
+) -> None:
+    from digibrief.vocabulary import WORDS
+
+    assert not (caucasus / "data" / "risks.yaml").exists()
+    texts = outputs_text(caucasus)
+    for name in ("brief.pdf", "deck.pptx", "brief.html"):
+        assert "Methodology and sources" in texts[name], name
+        assert WORDS["method_caption"] not in texts[name], name
+
+
+def test_the_rating_method_is_printed_only_in_a_brief_with_a_risks_section(shipped_project: Any) -> None:
+    from digibrief.document.compose import compose
+    from digibrief.document.types import Table
+    from digibrief.vocabulary import WORDS
+
+    def captions(project: Any) -> list[str]:
+        doc = compose(project)
+        return [b.caption for s in doc.sections for b in s.blocks if isinstance(b, Table)]
+
+    assert WORDS["method_caption"] in captions(shipped_project)
+    report = shipped_project.report
+    without = report.model_copy(update={"sections": [s for s in report.sections if s.kind != "risks"]})
+    assert WORDS["method_caption"] not in captions(shipped_project.model_copy(update={"report": without}))
+
+
+def test_a_risks_section_without_risks_yaml_is_a_located_error(tmp_path: Path) -> None:
+    init(tmp_path)
+    project = tmp_path / "caucasus"
+    replace_in(
+        project / "report" / "report.yaml",
+        "  - kind: outlook\n",
+        "  - kind: risks\n    title: Risks\n  - kind: outlook\n",
+    )
+    checked = run_cli("check", cwd=project)
+    assert checked.returncode == 1
+    line = (project / "report" / "report.yaml").read_text(encoding="utf-8").splitlines().index(
+        "  - kind: risks"
+    ) + 1
+    assert (
+        f"report/report.yaml:{line}:11: sections.5.kind: a risks section needs data/risks.yaml"
+        in checked.stderr
+    )
