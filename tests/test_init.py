@@ -307,3 +307,14 @@ def test_a_risks_section_without_risks_yaml_is_a_located_error(tmp_path: Path) -
         f"report/report.yaml:{line}:11: sections.5.kind: a risks section needs data/risks.yaml"
         in checked.stderr
     )
+
+
+def test_new_country_in_an_initialised_project_needs_no_risks_yaml(tmp_path: Path) -> None:
+    init(tmp_path)
+    project = tmp_path / "caucasus"
+    done = run_cli("new", "country", "MDA", "--name", "Moldova", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "countries: [ARM, AZE, GEO, MDA]" in (project / "report" / "report.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert not (project / "data" / "risks.yaml").exists()
