@@ -23,27 +23,9 @@ from pathlib import Path
 
 FRAME = (-180.0, -60.0, 180.0, 84.0)  # lon, lat: west, south, east, north (the world but Antarctica)
 TOLERANCE = 0.06  # degrees; about 5 km, well under a hairline at the map's size
-# the first edition's region and neighbours, first and under these names; then every other country
-# under Natural Earth's name
-KEEP = {
-    "KAZ": "Kazakhstan",
-    "UZB": "Uzbekistan",
-    "KGZ": "Kyrgyzstan",
-    "TJK": "Tajikistan",
-    "TKM": "Turkmenistan",
-    "RUS": "Russia",
-    "CHN": "China",
-    "AFG": "Afghanistan",
-    "IRN": "Iran",
-    "PAK": "Pakistan",
-    "IND": "India",
-    "MNG": "Mongolia",
-    "AZE": "Azerbaijan",
-    "ARM": "Armenia",
-    "GEO": "Georgia",
-    "IRQ": "Iraq",
-    "TUR": "Turkey",
-}
+# seas and lakes whose names the map may set (Natural Earth's 1:110m marine areas and lakes name
+# them), each at a point of its water: the map moves a name from there until it fits on water
+WATERS = {"Caspian Sea": (50.6, 41.6), "Black Sea": (34.0, 43.4)}
 
 Point = tuple[float, float]
 
@@ -170,17 +152,19 @@ def main(src: Path, dst: Path) -> None:
             features.append(
                 {
                     "type": "Feature",
-                    "properties": {"id": iso, "name": KEEP.get(iso, name)},
+                    "properties": {"id": iso, "name": name},
                     "geometry": {"type": "MultiPolygon", "coordinates": [[r] for r in rings]},
                 }
             )
-    order = list(KEEP)
-    features.sort(
-        key=lambda f: (
-            order.index(f["properties"]["id"]) if f["properties"]["id"] in order else len(order),
-            f["properties"]["id"],
-        )
-    )
+    features.sort(key=lambda f: f["properties"]["id"])
+    features += [
+        {
+            "type": "Feature",
+            "properties": {"kind": "water", "name": name},
+            "geometry": {"type": "Point", "coordinates": list(at)},
+        }
+        for name, at in WATERS.items()
+    ]
     out = {
         "type": "FeatureCollection",
         "source": "NATURAL_EARTH_110M",

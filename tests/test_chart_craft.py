@@ -274,8 +274,8 @@ def test_bad_boundaries_are_located_errors(tmp_path):
     assert any("features[0].properties.id" in p for p in problems(bad_id))
     bad_point = bad_id.replace('"kaz"', '"KAZ"').replace("[60,40],[61,40]", "[60,40],[200,40]")
     assert any("features[0].geometry.coordinates[0]" in p and "outside" in p for p in problems(bad_point))
-    no_frame = bad_id.replace('"kaz"', '"KAZ"').replace('"frame":[44,33,90,56],', "")
-    assert any("frame" in p for p in problems(no_frame))
+    bad_frame = bad_id.replace('"kaz"', '"KAZ"').replace('"frame":[44,33,90,56],', '"frame":[90,33,44,56],')
+    assert any("frame" in p for p in problems(bad_frame))
 
 
 @pytest.mark.parametrize("medium", ["print", "slide_wide"])

@@ -47,7 +47,8 @@ def french() -> Speech:
 
 def test_the_shipped_labels_are_the_english_defaults():
     shipped = yaml.safe_load((REPORT / "labels.yaml").read_text(encoding="utf-8"))
-    assert shipped["words"] == WORDS
+    # but the name of the shipped brief's region, which no default can know
+    assert shipped["words"] == {**WORDS, "locator_title": "Central Asia"}
     assert shipped["months"] == list(MONTHS) and shipped["ordinal"] == ORDINAL
 
 

@@ -81,3 +81,83 @@ def test_a_map_citing_an_unknown_source_is_a_located_error(project_copy):
     with pytest.raises(InputError) as e:
         load(project_copy / "data", project_copy / "report")
     assert any("mine.geojson" in str(p) and "MY_MAP" in str(p) for p in e.value.problems)
+
+
+# --- what the map names: the data's names, the labels table's words -------------------------------
+
+
+def _speech(**words: str):
+    from digibrief.document.words import Speech
+    from digibrief.vocabulary import MONTHS, MONTHS_SHORT, ORDINAL, WORDS
+
+    return Speech.of("en", {**WORDS, **words}, MONTHS, MONTHS_SHORT, ORDINAL)
+
+
+def _cover_map(project, speech):
+    from digibrief.document.chartspecs import SpecBuilder
+
+    return SpecBuilder(project, speech, lambda ids: (1,)).locator_map()[0]
+
+
+def test_the_map_alt_text_is_in_the_labels_table_words_and_the_data_names(shipped_project):
+    spec = _cover_map(shipped_project, _speech(locator_title="Steppe", map_alt_around="Nearby: {names}."))
+    assert spec.alt.startswith(
+        "Steppe: a map with Kazakhstan, Uzbekistan, Kyrgyzstan and Tajikistan in colour"
+    )
+    assert "Turkmenistan outlined" in spec.alt
+    nearby = spec.alt.split("Nearby: ")[1]
+    assert {"Russia", "China", "Iran", "Afghanistan", "Caspian Sea"} <= set(re.split(r", | and |\.", nearby))
+    assert "Central Asia" not in spec.alt
+
+
+def test_water_is_named_only_where_the_boundaries_name_it(project_copy):
+    from digibrief import charts
+    from digibrief.project.theming import make_theme
+
+    geo = project_copy / "data" / "geo"
+    geo.mkdir(exist_ok=True)
+    world = json.loads(WORLD.read_text(encoding="utf-8"))
+    world["features"] = [f for f in world["features"] if f["properties"].get("kind") != "water"]
+    (geo / "no-water.geojson").write_text(json.dumps(world), encoding="utf-8")
+    p = load(project_copy / "data", project_copy / "report")
+    assert p.geo is not None and p.geo.waters == ()
+    spec = _cover_map(p, _speech())
+    assert spec.waters == () and "Caspian" not in spec.alt
+    svg = charts.render(spec, make_theme(p.theme, project_copy / "report"), charts.MEDIA["print_map"], "svg")
+    assert b"Caspian" not in svg
+
+
+def test_a_file_in_data_geo_that_is_not_a_map_is_a_located_warning(project_copy):
+    geo = project_copy / "data" / "geo"
+    geo.mkdir(exist_ok=True)
+    (geo / "notes.txt").write_text("where the map came from", encoding="utf-8")
+    p = load(project_copy / "data", project_copy / "report")
+    assert any(w.file.endswith("geo/notes.txt") and "not read" in w.message for w in p.warnings)
+
+
+def test_the_frame_follows_the_countries_of_the_brief_wherever_they_are():
+    from digibrief.document.maplayout import region_frame, within
+    from digibrief.document.types import MapShape
+
+    doc = json.loads(WORLD.read_text(encoding="utf-8"))
+
+    def shape(iso: str, role: str) -> MapShape:
+        f = next(f for f in doc["features"] if f["properties"].get("id") == iso)
+        return MapShape(
+            iso,
+            f["properties"]["name"],
+            tuple(tuple(map(tuple, p[0])) for p in f["geometry"]["coordinates"]),
+            role,
+        )  # type: ignore[arg-type]
+
+    caucasus = [shape("ARM", "focus"), shape("AZE", "focus"), shape("GEO", "focus"), shape("TUR", "context")]
+    w, s, e, n = region_frame(caucasus, (-180, -60, 180, 84))
+    assert 20 < w < 27 and 49 < e < 56 and 30 < s < 37 and 42 < n < 50
+    waters = {
+        f["properties"]["name"]: f["geometry"]["coordinates"]
+        for f in doc["features"]
+        if "kind" in f["properties"]
+    }
+    assert within(tuple(waters["Black Sea"]), (w, s, e, n)) and within(
+        tuple(waters["Caspian Sea"]), (w, s, e, n)
+    )

@@ -1,11 +1,12 @@
 """The locator map: the region's countries from Natural Earth outlines, names set directly on them.
 
 The map frames the report's countries, whichever they are, with a margin that shows what borders
-them (region_frame); only the countries inside the frame are drawn. A plain equirectangular
+them (document.maplayout.region_frame); only the countries inside the frame are drawn. A plain equirectangular
 projection scaled by the cosine of the frame's middle latitude (a region spans a few tens of
 degrees of latitude, so the distortion is small). Focus countries are filled in their own
 colours (or, on a country's page, that country alone in its colour and the others in the peer grey),
-context countries outlined, neighbours light grey; the Caspian is the gap between them.
+context countries outlined, neighbours light grey; water is the gap between them, named only where
+the boundaries name it (ChartSpec.waters).
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import Bbox
 
 from digibrief.document.chartlayout import layout
-from digibrief.document.types import ChartSpec, MapShape, Ring
+from digibrief.document.maplayout import borders, overlaps, region_frame, within
+from digibrief.document.types import ChartSpec, MapLabel, MapShape, Ring
 from digibrief.theme import hex_colour, mix
 
 from .base import ChartDrawing, Frame, no_data
 from .colours import WHITE, readable, text_on
 from .placement import Obstacles
-
-CASPIAN = (50.6, 41.6)  # lon, lat of the sea's label
 
 
 def ring_area_centroid(ring: Ring) -> tuple[float, float, float]:
@@ -64,50 +64,13 @@ class Projection:
         return x0, y0, x1, y1
 
 
-MARGIN = 0.06  # of the region's larger span, plus a degree, around the region: its neighbours show
-ASPECT = (0.45, 0.95)  # height / width of the projected frame: a region is never a sliver or a tower
-
-
-def region_frame(
-    shapes: Sequence[MapShape], limit: tuple[float, float, float, float]
-) -> tuple[float, float, float, float]:
-    """The lon/lat box (west, south, east, north) around the focus and context countries, with a
-    margin and an aspect between ASPECT's bounds, within limit (the extent of the boundaries)."""
-    pts = [p for s in shapes if s.role != "neighbour" for r in s.rings for p in r]
-    if not pts:
-        return limit
-    w, e = min(p[0] for p in pts), max(p[0] for p in pts)
-    s, n = min(p[1] for p in pts), max(p[1] for p in pts)
-    k = math.cos(math.radians((s + n) / 2))
-    pad = MARGIN * max((e - w) * k, n - s) + 1.0
-    w, e, s, n = w - pad / k, e + pad / k, s - pad, n + pad
-    width, height = (e - w) * k, n - s
-    if height < ASPECT[0] * width:  # too flat: more latitude
-        grow = (ASPECT[0] * width - height) / 2
-        s, n = s - grow, n + grow
-    elif height > ASPECT[1] * width:  # too tall: more longitude
-        grow = (height / ASPECT[1] - width) / 2 / k
-        w, e = w - grow, e + grow
-    return max(w, limit[0]), max(s, limit[1]), min(e, limit[2]), min(n, limit[3])
-
-
-def _overlaps(shape: MapShape, frame: tuple[float, float, float, float]) -> bool:
-    return any(
-        min(p[0] for p in r) < frame[2]
-        and max(p[0] for p in r) > frame[0]
-        and min(p[1] for p in r) < frame[3]
-        and max(p[1] for p in r) > frame[1]
-        for r in shape.rings
-    )
-
-
 def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
     t = ctx.theme
     if spec.frame is None or not spec.shapes:
         no_data(ctx, ctx.axes(Frame(ctx.notes(layout(spec, ctx.speech).notes), 0.05, 0.05, 0.05)))
         return
     box = region_frame(spec.shapes, spec.frame)
-    shapes = [s for s in spec.shapes if s.role != "neighbour" or _overlaps(s, box)]
+    shapes = [s for s in spec.shapes if s.role != "neighbour" or overlaps(s, box)]
     proj = Projection(box)
     x0, y0, x1, y1 = proj.box()
     aspect = (y1 - y0) / (x1 - x0)
@@ -154,7 +117,8 @@ def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
                 )
             )
 
-    labels(ctx, ax, shapes, proj, fills, highlight)
+    waters = [w for w in spec.waters if within(w.at, box)]
+    labels(ctx, ax, shapes, waters, proj, fills, highlight)
 
 
 def inside(pt: tuple[float, float], rings: Sequence[Ring]) -> bool:
@@ -183,15 +147,6 @@ def _edges(ring: Ring) -> Edges:
     return a[:, 0], ys, b[:, 1], b[:, 0] - a[:, 0], b[:, 1] - ys, float(ys.min()), float(ys.max())
 
 
-def borders(shape: MapShape, region: Sequence[MapShape], near: float = 0.25) -> bool:
-    """Whether a neighbour touches the region (a vertex within near degrees of one of the region's):
-    only those are named, so that the map names what frames the region and nothing further off."""
-    mine = [p for s in region for r in s.rings for p in r]
-    return any(
-        abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near for r in shape.rings for p in r for q in mine
-    )
-
-
 def samples(box: Bbox, inv: object) -> list[tuple[float, float]]:
     """A 5 x 3 grid of points over a display box, in data coordinates."""
     to_data = inv  # a transform's .transform
@@ -203,12 +158,13 @@ def labels(
     ctx: ChartDrawing,
     ax: object,
     shapes: Sequence[MapShape],
+    waters: Sequence[MapLabel],
     proj: Projection,
     fills: dict[str, str],
     highlight: bool,
 ) -> None:
     """Country names set on their countries where they fit, else beside them over a neighbour with a
-    leader line; the neighbours' and the sea's in small muted italics where they fit, else left out;
+    leader line; the neighbours' and the waters' in small muted italics where they fit, else left out;
     a highlighted map names nothing (it stands beside the country's title). No name touches another."""
     from matplotlib.axes import Axes
 
@@ -307,7 +263,7 @@ def labels(
             for s in shapes
             if s.role == "neighbour" and borders(s, region)
         ]
-        extra.append((ctx.speech.word("caspian_sea").replace(" ", "\n", 1), proj(CASPIAN), (), land))
+        extra += [(w.text.replace(" ", "\n", 1), proj(w.at), (), land) for w in waters]
     for label, (x, y), where, avoid in extra:
         txt = ctx.text(
             ax, x, y, label, size=small, color=muted, style="italic", ha="center", va="center", zorder=5

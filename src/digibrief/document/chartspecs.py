@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import pairwise
 
+from digibrief.document.maplayout import borders, overlaps, region_frame, within
 from digibrief.document.numbers import fmt, ordinal
-from digibrief.document.types import ChartSpec, Event, Lane, MapShape, Series, SeriesPoint
+from digibrief.document.types import ChartSpec, Event, Lane, MapLabel, MapShape, Series, SeriesPoint
 from digibrief.document.words import Speech
 from digibrief.project.model import ChartDef, Country, Indicator, Project
 
@@ -407,11 +408,12 @@ class SpecBuilder:
 
     def locator(self, spec_id: str, title: str, country: str | None = None) -> ChartSpec:
         """The region on a map: focus countries in their colours (or country alone in its colour),
-        context countries outlined, neighbours in light grey; names as direct labels."""
+        context countries outlined, neighbours in light grey; names as direct labels, all from the
+        boundaries and the countries' files; the alt text in the labels table's words."""
         geo = self.p.geo
         region = ordered_countries(self.p)
         if geo is None:
-            return ChartSpec(spec_id, "locator_map", dashed(title), "", "", f"{title}: no boundaries.")
+            return ChartSpec(spec_id, "locator_map", dashed(title), "", "", title)
         by_id = {s.id: s for s in geo.shapes}
         shapes = [
             MapShape(
@@ -427,26 +429,56 @@ class SpecBuilder:
         ]
         mine = {c.id for c in region}
         shapes += [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
-        focus = [c.name for c in region if c.role == "focus" and c.id in by_id]
-        context = [c.name for c in region if c.role != "focus" and c.id in by_id]
-        if country and country in self.p.countries:
-            alt = (
-                f"Map of Central Asia with {self.p.countries[country].name} highlighted among its neighbours."
-            )
-        else:
-            alt = f"Map of Central Asia: {_join(focus)} in colour" if focus else "Map of Central Asia"
-            alt += f", {_join(context)} outlined for context" if context else ""
-            alt += ", between Russia, China, Afghanistan, Iran and the Caspian Sea."
+        waters = tuple(MapLabel(w.name, w.at) for w in geo.waters)
         return ChartSpec(
             id=spec_id,
             kind="locator_map",
             title=dashed(title),
             subtitle="",
             source_line="",
-            alt=alt,
+            alt=self._locator_alt(shapes, waters, geo.frame, country),
             shapes=tuple(shapes),
             frame=geo.frame,
+            waters=waters,
         )
+
+    def _locator_alt(
+        self,
+        shapes: list[MapShape],
+        waters: tuple[MapLabel, ...],
+        limit: tuple[float, float, float, float],
+        country: str | None,
+    ) -> str:
+        """What the map shows, in the labels table's words: the region's name, its countries by role,
+        and the neighbours and waters around it, as the boundaries name them."""
+        region = self.speech.word("locator_title")
+        if country and country in self.p.countries:
+            return self.speech.word("map_alt_country", region=region, country=self.p.countries[country].name)
+        mine = [s for s in shapes if s.role != "neighbour"]
+        focus = [s.label for s in mine if s.role == "focus"]
+        context = [s.label for s in mine if s.role == "context"]
+        if focus and context:
+            alt = self.speech.word(
+                "map_alt_context", region=region, focus=self._and(focus), context=self._and(context)
+            )
+        elif focus or context:
+            alt = self.speech.word("map_alt", region=region, focus=self._and(focus or context))
+        else:
+            alt = self.speech.word("map_alt_region", region=region)
+        frame = region_frame(mine, limit)
+        around = [
+            s.label for s in shapes if s.role == "neighbour" and overlaps(s, frame) and borders(s, mine)
+        ]
+        around += [w.text for w in waters if within(w.at, frame)]
+        if around:
+            alt += " " + self.speech.word("map_alt_around", names=self._and(around))
+        return alt
+
+    def _and(self, names: list[str]) -> str:
+        """Names as a list in the labels table's words: 'A, B and C'."""
+        if len(names) == 1:
+            return names[0]
+        return self.speech.word("list_and", items=", ".join(names[:-1]), last=names[-1])
 
     def locator_map(self, country: str | None = None) -> tuple[ChartSpec, tuple[int, ...]]:
         """The locator map for the cover (no country) or a country's first page, with its citation."""

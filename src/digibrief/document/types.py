@@ -116,6 +116,14 @@ class MapShape:
 
 
 @dataclass(frozen=True)
+class MapLabel:
+    """A name the map sets in its water, when the boundaries name one: its text and (lon, lat)."""
+
+    text: str
+    at: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """Everything a chart draws, so that its cache key is a hash of this object and the theme."""
 
@@ -140,6 +148,7 @@ class ChartSpec:
     notes: tuple[str, ...] = ()  # footnotes drawn under the chart, e.g. what a hollow marker means
     shapes: tuple[MapShape, ...] = ()  # locator map: countries, the region's first
     frame: tuple[float, float, float, float] | None = None  # locator map: west, south, east, north
+    waters: tuple[MapLabel, ...] = ()  # locator map: seas and lakes the boundaries name
 
 
 # --- blocks --------------------------------------------------------------------------------------

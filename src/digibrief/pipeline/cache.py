@@ -60,7 +60,9 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-INPUT_SUFFIXES = (".yaml", ".yml", ".ttf")  # data, report, labels and theme fonts (.yml is refused, located)
+# every kind of file a build reads under data/ and report/: data, report, labels (.yml is refused,
+# located), theme fonts and the map's boundaries; tests/test_inputs.py checks a build reads no other
+INPUT_SUFFIXES = (".yaml", ".yml", ".ttf", ".geojson")
 
 
 def is_input_file(path: str | Path) -> bool:

@@ -2,9 +2,11 @@
 
 digibrief ships the world's (world/countries.geojson: Natural Earth 1:110m admin-0, public domain,
 its source entry in world/sources.yaml). A project may replace them with one .geojson file of any
-name in data/geo/. Either is a GeoJSON FeatureCollection: each feature has properties {id, name}
-and a Polygon or MultiPolygon of lon/lat rings; the collection names its entry in sources.yaml
-("source") and the lon/lat box it covers ("frame").
+name in data/geo/. Either is a GeoJSON FeatureCollection: each country is a feature with
+properties {id, name} and a Polygon or MultiPolygon of lon/lat rings; a sea or lake to name is a
+feature with properties {kind: "water", name} and a Point where its name goes. The collection names
+its entry in sources.yaml ("source") and may give the lon/lat box it covers ("frame"; by default,
+its outlines' extent).
 Problems are reported like any input's, with the file and the place in it (line:col for bad JSON,
 the key path such as features[3].geometry otherwise).
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from digibrief.errors import Problem
-from digibrief.project.model import GeoMap, GeoShape
+from digibrief.project.model import GeoMap, GeoShape, GeoWater
 
 GEO_FOLDER = "geo"  # under the data folder: a project's own boundaries, one .geojson file of any name
 WORLD = Path(__file__).parent / "world" / "countries.geojson"  # the shipped boundaries
@@ -38,6 +40,18 @@ def map_file(data_dir: Path, where: str, problems: list[Problem]) -> Path | None
         problems.append(Problem(where, 0, 0, "", f"holds {len(own)} maps ({names}); keep one .geojson file"))
         return None
     return own[0] if own else WORLD
+
+
+def stray_files(data_dir: Path, where: str) -> list[Problem]:
+    """A warning for each file in data/geo/ that is not a .geojson file: the build never reads it."""
+    folder = data_dir / GEO_FOLDER
+    if not folder.is_dir():
+        return []
+    return [
+        Problem(f"{where}/{p.name}", 0, 0, "", "not read: the map's boundaries are one .geojson file")
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith(".") and p.suffix != ".geojson"
+    ]
 
 
 def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
@@ -72,12 +86,13 @@ def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
     source = doc.get("source")
     if not isinstance(source, str) or not source:
         bad("source", 'name the boundaries\' entry in sources.yaml, e.g. "source": "NATURAL_EARTH_110M"')
-    frame = _frame(doc.get("frame"), bad)
+    frame = _frame(doc.get("frame"), bad) if "frame" in doc else None
     features = doc.get("features")
     if not isinstance(features, list) or not features:
         bad("features", "expected a non-empty list of features")
         features = []
     shapes: list[GeoShape] = []
+    waters: list[GeoWater] = []
     seen: set[str] = set()
     points = 0
     for i, f in enumerate(features):
@@ -85,6 +100,11 @@ def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
         props = f.get("properties") if isinstance(f, dict) else None
         if not isinstance(props, dict):
             bad(at, "expected a feature with properties {id, name}")
+            continue
+        if props.get("kind") == "water":
+            water = _water(props.get("name"), f.get("geometry"), at, bad)
+            if water is not None:
+                waters.append(water)
             continue
         fid, name = props.get("id"), props.get("name")
         if not (isinstance(fid, str) and len(fid) == 3 and fid.isalpha() and fid.isupper()):
@@ -102,12 +122,38 @@ def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
             continue
         points += sum(len(r) for r in rings)
         shapes.append(GeoShape(id=fid, name=name.strip(), rings=rings))
+    if features and not shapes and not found:
+        bad("features", "expected at least one country's outline")
     if points > MAX_POINTS:
         bad("features", f"{points} points; simplify the boundaries (limit {MAX_POINTS})")
     problems += found
-    if found or frame is None or not isinstance(source, str):
+    if found or not isinstance(source, str):
         return None
-    return GeoMap(source=source, frame=frame, shapes=tuple(shapes))
+    return GeoMap(source=source, frame=frame or _extent(shapes), shapes=tuple(shapes), waters=tuple(waters))
+
+
+def _extent(shapes: list[GeoShape]) -> tuple[float, float, float, float]:
+    pts = [p for s in shapes for r in s.rings for p in r]
+    return min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)
+
+
+def _water(name: Any, geom: Any, at: str, bad: Any) -> GeoWater | None:
+    """A named sea or lake: a name and a Point of lon/lat where it goes."""
+    if not isinstance(name, str) or not name.strip():
+        bad(f"{at}.properties.name", "expected the water's name")
+        return None
+    point = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
+    if not (
+        isinstance(point, list)
+        and len(point) >= 2
+        and _number(point[0])
+        and _number(point[1])
+        and -180 <= point[0] <= 180
+        and -90 <= point[1] <= 90
+    ):
+        bad(f"{at}.geometry", "expected a Point [lon, lat] where the water's name goes")
+        return None
+    return GeoWater(name=name.strip(), at=(float(point[0]), float(point[1])))
 
 
 def _frame(value: Any, bad: Any) -> tuple[float, float, float, float] | None:

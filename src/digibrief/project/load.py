@@ -22,7 +22,7 @@ from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
 from digibrief.project.folders import missing_folders
-from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file
+from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file, stray_files
 from digibrief.project.model import (
     Country,
     IndicatorsFile,
@@ -363,6 +363,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *focus_countries_without_figures(inputs),
         *shared,
         *placeholders_left(read_files),
+        *stray_files(data_dir, display_path(data_dir / GEO_FOLDER)),
     ]
     return Project(
         sources=all_sources,

@@ -525,12 +525,20 @@ class GeoShape(Strict):
     rings: tuple[tuple[tuple[float, float], ...], ...]
 
 
+class GeoWater(Strict):
+    """A sea or lake the boundaries name, with a point of its water where its name goes."""
+
+    name: str
+    at: tuple[float, float]  # lon, lat
+
+
 class GeoMap(Strict):
     """The locator map's boundaries (the world's shipped with digibrief, or data/geo/'s own; project.geo)."""
 
     source: str  # its entry in sources.yaml
     frame: tuple[float, float, float, float]  # west, south, east, north in degrees
     shapes: tuple[GeoShape, ...]
+    waters: tuple[GeoWater, ...] = ()
 
 
 class Project(Strict):
