@@ -230,8 +230,8 @@ def init_project(
     texts = starter.files(plan)
     _write({folder / name: text for name, text in texts.items()})
     done = Scaffold(written=[display_path(folder / name) for name in texts])
-    done.next_steps = [
-        f"cd {display_path(folder)}",
+    done.next_steps = [f"cd {display_path(folder)}"] if folder.resolve() != Path.cwd().resolve() else []
+    done.next_steps += [
         "digibrief import FILE.csv --indicator internet_users --source OWID_ITU_INTERNET_2025 --write",
         "replace every [Placeholder: ...]; `digibrief check` lists each one left, with its line",
         "digibrief build",
