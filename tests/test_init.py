@@ -318,3 +318,23 @@ def test_new_country_in_an_initialised_project_needs_no_risks_yaml(tmp_path: Pat
         encoding="utf-8"
     )
     assert not (project / "data" / "risks.yaml").exists()
+
+
+def test_a_country_scaffolded_with_todos_can_take_its_first_values_by_import(project_copy: Path) -> None:
+    done = run_cli("new", "country", "MNG", "--name", "Mongolia", cwd=project_copy)
+    assert done.returncode == 0, done.stderr
+    assert run_cli("check", cwd=project_copy).returncode == 1  # its TODOs are refused
+    (project_copy / "mng.csv").write_text("country,year,value\nMNG,2022,83.0\n", encoding="utf-8")
+    args = (
+        "import",
+        "mng.csv",
+        "--indicator",
+        "internet_users",
+        "--source",
+        "OWID_ITU_INTERNET_2025",
+        "--write",
+    )
+    imported = run_cli(*args, cwd=project_copy)
+    assert imported.returncode == 0, imported.stderr
+    mng = (project_copy / "data" / "countries" / "mng.yaml").read_text(encoding="utf-8")
+    assert "2022: {value: 83, source: OWID_ITU_INTERNET_2025}" in mng
