@@ -338,3 +338,28 @@ def test_a_country_scaffolded_with_todos_can_take_its_first_values_by_import(pro
     assert imported.returncode == 0, imported.stderr
     mng = (project_copy / "data" / "countries" / "mng.yaml").read_text(encoding="utf-8")
     assert "2022: {value: 83, source: OWID_ITU_INTERNET_2025}" in mng
+
+
+def test_import_into_an_indicator_still_to_fill_in_names_its_placeholders(tmp_path: Path) -> None:
+    init(tmp_path)
+    project = tmp_path / "caucasus"
+    run_cli(
+        "new", "indicator", "mobile_broadband", "--name", "Mobile broadband", "--unit", "per100", cwd=project
+    )
+    (project / "owid.csv").write_text(OWID, encoding="utf-8")
+    done = run_cli(
+        "import",
+        "owid.csv",
+        "--indicator",
+        "mobile_broadband",
+        "--source",
+        "OWID_ITU_INTERNET_2025",
+        cwd=project,
+    )
+    assert done.returncode == 1
+    assert re.search(
+        r"^data/indicators\.yaml:\d+:5: indicators\.mobile_broadband: not ready to import into: "
+        r"range\.0: fill in this placeholder",
+        done.stderr,
+        re.M,
+    ), done.stderr

@@ -32,7 +32,7 @@ from ruamel.yaml.error import YAMLError
 
 from digibrief.errors import InputError, Problem, RenderError, UsageError
 from digibrief.project import yamlsource
-from digibrief.project.files import unknown
+from digibrief.project.files import is_placeholder, unknown
 from digibrief.project.load import display_path, load
 from digibrief.project.model import Indicator, Point, Project, Source
 from digibrief.vocabulary import Status
@@ -616,8 +616,12 @@ def _entry(path: Path, section: str, key: str, model: type[Any]) -> tuple[Any, l
         return model.model_validate(entries[key]), [str(k) for k in entries], []
     except ValidationError as exc:
         line, col = located.where((section, key))
-        said = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or key}: {e['msg']}" for e in exc.errors())
-        return None, [], [Problem(name, line, col, f"{section}.{key}", f"cannot import into it: {said}")]
+        said = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or key}: "
+            + ("fill in this placeholder" if is_placeholder(e.get("input")) else e["msg"])
+            for e in exc.errors()
+        )
+        return None, [], [Problem(name, line, col, f"{section}.{key}", f"not ready to import into: {said}")]
 
 
 def _partial(data_dir: Path, indicator_id: str) -> Readable:
