@@ -42,7 +42,7 @@ from digibrief.project.rules import (
     prose_fields,
     risks_needed,
 )
-from digibrief.project.theming import font_problems
+from digibrief.project.theming import font_problems, lacking_glyphs
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -251,6 +251,26 @@ def _misnamed_country_files(folder: Path) -> list[Problem]:
     return problems
 
 
+def _glyph_warnings(
+    countries: dict[str, tuple[Country, YamlFile]], theme: ThemeFile, report_dir: Path
+) -> list[Problem]:
+    """A warning at each local name with characters the brief's fonts cannot draw."""
+    found = []
+    for country, f in countries.values():
+        for i, ln in enumerate(country.local_names):
+            if missing := lacking_glyphs(ln.name, theme, report_dir):
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+                more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+                found.append(
+                    f.at(
+                        ("local_names", i, "name"),
+                        f"the brief's fonts have no glyph for {shown}{more} ({ln.script}); they would "
+                        "print as '?': set theme.yaml's fonts to a face that covers them",
+                    )
+                )
+    return found
+
+
 def load(data_dir: Path, report_dir: Path) -> Project:
     """Read and validate data_dir and report_dir; raise InputError with every problem found."""
     problems = missing_folders(data_dir, report_dir)
@@ -364,6 +384,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *shared,
         *placeholders_left(read_files),
         *stray_files(data_dir, display_path(data_dir / GEO_FOLDER)),
+        *_glyph_warnings(countries, theme, report_dir),
     ]
     return Project(
         sources=all_sources,

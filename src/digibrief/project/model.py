@@ -182,9 +182,19 @@ class Point(Strict):
     note: Sentence | None = None
 
 
+def _script(code: str) -> str:
+    """An ISO 15924 script code (Latn, Cyrl, Armn, Geor, Hans, ...): one the Unicode CLDR names, or
+    one of the range ISO 15924 keeps for private use (Qaaa-Qabx)."""
+    from babel import Locale  # its tables, loaded only when a local name is read
+
+    if code in Locale("en").scripts or re.fullmatch(r"Qa[ab][a-x]", code):
+        return code
+    raise ValueError(f"'{code}' is not an ISO 15924 script code, e.g. Latn, Cyrl, Armn, Geor")
+
+
 class LocalName(Strict):
     lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
-    script: Literal["Cyrl", "Latn"]
+    script: Annotated[str, Field(pattern=r"^[A-Z][a-z]{3}$"), AfterValidator(_script)]
     name: Line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
 
 from digibrief.errors import UsageError
@@ -44,6 +45,33 @@ def font_problems(spec: ThemeFile, report_dir: Path) -> list[tuple[str, str]]:
         except UsageError as err:
             found.append((key, str(err)))
     return found
+
+
+def lacking_glyphs(text: str, spec: ThemeFile, report_dir: Path) -> str:
+    """The characters of text that neither the theme's regular face nor its fallback can draw, each
+    once, in order ("" when the fonts cannot be found: font_problems reports that)."""
+    try:
+        faces = [_find_font(spec.fonts.regular, report_dir)]
+    except UsageError:
+        return ""
+    fallback = _fallback(spec.fonts.family)
+    if fallback is not None:
+        faces.append(fallback.regular)
+    covered = [_codepoints(f) for f in faces]
+    out = dict.fromkeys(c for c in text if not c.isspace() and not any(ord(c) in cov for cov in covered))
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _codepoints(path: Path) -> frozenset[int]:
+    """The characters a TrueType file has glyphs for (an unreadable file: none)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except (OSError, TTLibError):
+        return frozenset()
 
 
 FALLBACK = FontFiles(
