@@ -329,9 +329,8 @@ class Country(Strict):
     role: Literal["focus", "context"]
     local_names: list[LocalName] = []
     capital: Line
-    population: Population | None = (
-        None  # shown first under At a glance; check warns when a focus country lacks it
-    )
+    # shown first under At a glance; check warns when a focus country lacks it
+    population: Population | None = None
     # a context country needs them only where a context section shows it (rules.py checks that)
     profile: Prose | None = None
     highlights: Annotated[list[Highlight], Field(max_length=6)] = []
