@@ -20,16 +20,15 @@ NAMES_SOURCE = "CLDR_TERRITORY_NAMES"  # the source entry of the countries' name
 CATALOGUE = resources.files("digibrief.project") / "catalogue"
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 
-# CLDR release dates, from https://cldr.unicode.org/index/downloads; a later release's year is
-# inferred from CLDR's two releases a year (spring and autumn).
+# CLDR release dates, from https://cldr.unicode.org/index/downloads (49: after 48.2 of 2026-03-17);
+# another is dated by the year its number gives, CLDR making two releases a year (43 and 44: 2023).
 CLDR_RELEASES = {
     "42": "2022-10-19",
-    "43": "2023-04-12",
-    "44": "2023-10-31",
     "45": "2024-04-17",
     "46": "2024-10-24",
     "47": "2025-03-13",
     "48": "2025-10-29",
+    "49": "2026",
 }
 
 
@@ -70,7 +69,8 @@ def names_source() -> str:
     from babel.core import get_cldr_version
 
     version = str(get_cldr_version())
-    date = CLDR_RELEASES.get(version.split(".")[0]) or str(2000 + (int(version.split(".")[0]) + 3) // 2)
+    major = version.split(".")[0]
+    date = CLDR_RELEASES.get(major) or str(2000 + (int(major) + 3) // 2)
     return (
         f"  {NAMES_SOURCE}:\n"
         "    publisher: Unicode Consortium\n"
