@@ -44,6 +44,8 @@ commands:
            example: digibrief diff data/editions/2026-11-29.yaml data
   edition  record the published edition's figures (snapshot) or list the recorded editions (list)
            example: digibrief edition snapshot
+  init     write a new project into an empty folder: data/, report/ and placeholders to replace
+           example: digibrief init caucasus --title "Digital South Caucasus" --countries ARM,AZE,GEO --context TUR
   new      scaffold a country, an indicator or a source: every required value a TODO that check refuses
            example: digibrief new country MNG --name Mongolia
   clean    remove the chart copies and cache entries that no build of the output folder uses
@@ -184,6 +186,26 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _commands_for_scaffolds(sub: argparse._SubParsersAction) -> None:
+    ip = sub.add_parser(
+        "init",
+        help="write a new project into an empty folder",
+        description=(
+            "Write a new project into DIR (new or empty): data/ with the countries, the indicator catalogue and "
+            "its sources, report/ with the report, theme and labels, and a .gitignore. It builds at once; every "
+            "sentence still to write is a [Placeholder: ...] that check lists, and check --strict fails until "
+            "none remain. Example: digibrief init caucasus --title 'Digital South Caucasus' "
+            "--countries ARM,AZE,GEO --context TUR"
+        ),
+    )
+    ip.add_argument("folder", type=Path, metavar="DIR", help="the project folder, new or empty")
+    ip.add_argument("--title", required=True, help="the brief's title")
+    ip.add_argument(
+        "--countries", required=True, metavar="ISO3,...", help="the focus countries, each with a section"
+    )
+    ip.add_argument("--context", metavar="ISO3,...", help="countries shown in the comparisons only")
+    ip.add_argument(
+        "--language", default="en", metavar="CODE", help="the brief's language, e.g. en or fr (default: en)"
+    )
     np_ = sub.add_parser(
         "new",
         help="scaffold a country, an indicator or a source",
@@ -514,6 +536,17 @@ def _clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from digibrief.pipeline.scaffold import init_project
+
+    done = init_project(args.folder, args.title, args.countries, args.context, args.language)
+    for path in done.written:
+        print(f"wrote {path}")
+    for step in done.next_steps:
+        print(f"next: {step}")
+    return EXIT_OK
+
+
 def _new(args: argparse.Namespace) -> int:
     from digibrief.pipeline.scaffold import new_country, new_indicator, new_source
 
@@ -545,6 +578,7 @@ COMMANDS = {
     "import": _import,
     "diff": _diff,
     "edition": _edition,
+    "init": _init,
     "new": _new,
     "clean": _clean,
 }

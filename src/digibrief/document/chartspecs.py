@@ -363,6 +363,7 @@ class SpecBuilder:
 
     def _heatmap(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         risks = self.p.risks
+        assert risks is not None  # the loader refuses a risk matrix without data/risks.yaml
         rows, cells, sources = [], [], []
         cats = list(risks.categories)
         for c in ordered_countries(self.p):

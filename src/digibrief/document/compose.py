@@ -321,11 +321,14 @@ class Composer:
             disputed = self.disputes(c, k)
             items.append(KeyFigure(k.label or reading.label, fact, note + disputed, self._when(fact)))
         pop = c.population
-        n = self.cite([pop.source])
-        population = Fact(
-            pop.value, "count", fmt(self.speech, pop.value, "count"), str(pop.year), n, pop.status
-        )
-        items.insert(0, KeyFigure(self.speech.word("population"), population, when=self._when(population)))
+        if pop is not None:
+            n = self.cite([pop.source])
+            population = Fact(
+                pop.value, "count", fmt(self.speech, pop.value, "count"), str(pop.year), n, pop.status
+            )
+            items.insert(
+                0, KeyFigure(self.speech.word("population"), population, when=self._when(population))
+            )
         facts: list[tuple[str, str | Text]] = [(self.speech.word("capital"), c.capital)]
         if c.local_names:
             langs: dict[str, str] = {}  # each name once, in the language it is first given in
@@ -436,6 +439,7 @@ class Composer:
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         blocks += [self.figure(chart) for chart in sd.charts]
         risks = self.p.risks
+        assert risks is not None  # the loader refuses a risks section without data/risks.yaml
         rows = []
         for c in ordered_countries(self.p):  # each country's evidence in date order, an undated
             # report at the year it was published
@@ -557,8 +561,11 @@ class Composer:
         return blocks, notes
 
     def _risk_method(self) -> Table | None:
-        """What each risk level requires, category by category: the method, from data/risks.yaml."""
+        """What each risk level requires, category by category: the method, from data/risks.yaml; only in a
+        brief that rates risks (a risks section)."""
         risks = self.p.risks
+        if risks is None or all(sd.kind != "risks" for sd in self.p.report.sections):
+            return None
         levels = sorted(risks.levels)
         rows = [
             ((Run(cat.name, bold=True),), *((Run(cat.criteria.get(lvl, "–")),) for lvl in levels))
@@ -576,10 +583,11 @@ class Composer:
         )
 
     def _with_references(self, sections: list[Section], ids: set[str]) -> list[Section]:
-        """Append the numbered sources to the methodology section, once all citations are known."""
+        """Append the numbered sources to the methodology section, once all citations are known (a brief
+        that cites nothing yet, as a new project's, has no list)."""
         out = []
         for s in sections:
-            if s.id in ids:
+            if s.id in ids and self.cite.numbers:
                 s = replace(s, blocks=(*s.blocks, References(self.cite.references())))
             out.append(s)
         return out

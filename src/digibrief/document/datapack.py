@@ -249,6 +249,8 @@ def _heatmap_rows(
     risks = project.risks
     columns = tuple(words[w] for w in ("country", "risk", "level", "rating", "source"))
     rows: list[tuple[Cell, ...]] = []
+    if risks is None:  # the loader refuses a risk matrix without data/risks.yaml
+        return columns, rows
     for c in ordered_countries(project):
         row = risks.assessments.get(c.id)
         for cat, category in risks.categories.items() if row is not None else ():

@@ -1,12 +1,15 @@
-"""`digibrief new country|indicator`: write the scaffold and add it to the files that list it, all at once."""
+"""`digibrief init` and `digibrief new country|indicator|source`: write a new project, or a scaffold and
+the files that list it, all at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digibrief.errors import UsageError, write_failure
 from digibrief.pipeline.cache import write_all_atomic
+from digibrief.project import starter
 from digibrief.project.folders import missing_folders
 from digibrief.project.load import display_path
 from digibrief.project.scaffold import (
@@ -88,13 +91,14 @@ def new_country(cid: str, name: str, role: str, data_dir: Path, report_dir: Path
             done.written.append(
                 f"{display_path(report)}: a TODO headline for {cid} in each chart drawn for every country"
             )
-        _apply(
-            add_country_to_risks(_read(risks), display_path(risks), cid),
-            risks,
-            files,
-            done,
-            f"a row for {cid} under assessments:, one TODO rationale per risk category",
-        )
+        if risks.exists():  # a brief without risks has no data/risks.yaml
+            _apply(
+                add_country_to_risks(_read(risks), display_path(risks), cid),
+                risks,
+                files,
+                done,
+                f"a row for {cid} under assessments:, one TODO rationale per risk category",
+            )
     _write(files)
     done.next_steps = [
         "replace every TODO; `digibrief check` lists those left, with their lines",
@@ -163,5 +167,73 @@ def new_source(sid: str, fields: dict[str, str | None], data_dir: Path) -> Scaff
     done.next_steps = [
         f"cite it as source: {sid} beside a value, or [{sid}] in a text",
         "replace any TODO left; `digibrief check` lists them, with their lines",
+    ]
+    return done
+
+
+def _codes(option: str, given: str) -> list[str]:
+    """The ISO 3166 alpha-3 codes of a comma-separated option, upper-cased, each once."""
+    codes = [c.strip().upper() for c in given.split(",") if c.strip()]
+    for code in codes:
+        if not COUNTRY_ID.match(code):
+            raise UsageError(f"{option}: {code!r} is not a country code; expected ISO 3166 alpha-3, e.g. ARM")
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise UsageError(f"{option}: {', '.join(twice)} listed twice; list each country once")
+    return codes
+
+
+def init_project(
+    folder: Path,
+    title: str,
+    countries: str,
+    context: str | None,
+    language: str,
+    today: dt.date | None = None,
+) -> Scaffold:
+    """A new project in folder, which must be empty or new: data/, report/ and a .gitignore, valid and
+    buildable at once, with every sentence still to write a placeholder that `check` lists."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{display_path(folder)} is a file, not a folder; nothing was written")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise UsageError(
+            f"{display_path(folder)} is not empty; `digibrief init` writes a new project into an empty or new "
+            "folder, so that nothing of yours is replaced. Nothing was written"
+        )
+    if not title.strip():
+        raise UsageError("--title: expected the brief's title, e.g. --title 'Digital South Caucasus'")
+    if not starter.language_known(language):
+        raise UsageError(f"--language: unknown language {language!r}; expected a code such as en, fr or ru")
+    focus = _codes("--countries", countries)
+    if not focus:
+        raise UsageError("--countries: expected at least one country code, e.g. --countries ARM,AZE,GEO")
+    peers = _codes("--context", context or "")
+    both = [c for c in peers if c in focus]
+    if both:
+        raise UsageError(
+            f"--context: {', '.join(both)} is also under --countries; give each country one role"
+        )
+    names = starter.country_names([*focus, *peers], language)
+    unknown = [c for c, name in names.items() if name is None]
+    if unknown:
+        raise UsageError(
+            f"{', '.join(unknown)}: not a country in the Unicode CLDR territory names; "
+            "check the ISO 3166 alpha-3 code"
+        )
+    plan = starter.Plan(
+        title=title.strip(),
+        language=language,
+        focus={c: names[c] or c for c in focus},
+        context={c: names[c] or c for c in peers},
+        edition=(today or dt.datetime.now(dt.UTC).date()).isoformat(),
+    )
+    texts = starter.files(plan)
+    _write({folder / name: text for name, text in texts.items()})
+    done = Scaffold(written=[display_path(folder / name) for name in texts])
+    done.next_steps = [f"cd {display_path(folder)}"] if folder.resolve() != Path.cwd().resolve() else []
+    done.next_steps += [
+        "digibrief import FILE.csv --indicator internet_users --source OWID_ITU_INTERNET_2025 --write",
+        "replace every [Placeholder: ...]; `digibrief check` lists each one left, with its line",
+        "digibrief build",
     ]
     return done

@@ -71,7 +71,7 @@ class SourceName(Strict):
 class CountryRecord(Strict):
     name: Line
     role: Literal["focus", "context"]
-    population: Dated
+    population: Dated | None = None
     facts: dict[Id, FactValue] = Field(default_factory=dict)
     indicators: dict[Id, dict[Year, Value]] = Field(default_factory=dict)
     risks: dict[Id, int] = Field(
@@ -95,7 +95,8 @@ def snapshot(project: Project) -> Edition:
     for cid in sorted(project.countries):
         c = project.countries[cid]
         pop = c.population
-        used.add(pop.source)
+        if pop is not None:
+            used.add(pop.source)
         facts = {}
         for fid, f in sorted(c.facts.items()):
             facts[fid] = FactValue(
@@ -115,11 +116,13 @@ def snapshot(project: Project) -> Edition:
                 for y, pt in sorted(c.indicators[iid].items())
             }
             used.update(pt.source for pt in c.indicators[iid].values())
-        levels = project.risks.assessments.get(cid, {})
+        levels = project.risks.assessments.get(cid, {}) if project.risks else {}
         countries[cid] = CountryRecord(
             name=c.name,
             role=c.role,
-            population=Dated(value=pop.value, year=pop.year, source=pop.source, status=pop.status),
+            population=(
+                Dated(value=pop.value, year=pop.year, source=pop.source, status=pop.status) if pop else None
+            ),
             facts=facts,
             indicators=series,
             risks={cat: a.level for cat, a in levels.items() if a.level is not None},
@@ -135,8 +138,10 @@ def snapshot(project: Project) -> Edition:
             for sid, s in sorted(project.sources.items())
             if sid in used
         },
-        risk_categories={cat: rc.name for cat, rc in project.risks.categories.items()},
-        risk_levels=dict(sorted(project.risks.levels.items())),
+        risk_categories={cat: rc.name for cat, rc in project.risks.categories.items()}
+        if project.risks
+        else {},
+        risk_levels=dict(sorted(project.risks.levels.items())) if project.risks else {},
         countries=countries,
     )
 

@@ -14,11 +14,19 @@ from digibrief.errors import Problem
 from digibrief.project.yamlsource import KeyPath, Located, dotted
 
 PLACEHOLDER = "TODO"  # how `digibrief new` marks a value still to be filled in; check refuses it
+# how `digibrief init` marks prose still to write: valid text that reads as a placeholder, which
+# check lists as a warning ("[Placeholder: a short point on Armenia]")
+PROSE_PLACEHOLDER = "[Placeholder"
 
 
 def is_placeholder(value: object) -> bool:
     """True for a scaffold's "TODO: ..." text that nobody has replaced yet."""
     return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
+
+def holds_placeholder(value: object) -> bool:
+    """True for a text that still holds an `init` placeholder, "[Placeholder: ...]"."""
+    return isinstance(value, str) and PROSE_PLACEHOLDER in value
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:

@@ -25,15 +25,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from digibrief.errors import InputError, Problem, RenderError, UsageError
 from digibrief.project import yamlsource
-from digibrief.project.files import unknown
+from digibrief.project.files import is_placeholder, unknown
 from digibrief.project.load import display_path, load
-from digibrief.project.model import Country, Indicator, Point, Project, Source
+from digibrief.project.model import Indicator, Point, Project, Source
 from digibrief.vocabulary import Status
 
 Layout = Literal["owid", "wdi", "plain"]
@@ -255,25 +256,23 @@ def _number(text: str) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def read_cells(path: Path, project: Project, indicator: Indicator, plan: ImportPlan) -> list[Cell]:
-    """The CSV's values for the data's countries; raise InputError listing every bad row."""
+def read_cells(path: Path, countries: dict[str, str], indicator: Indicator, plan: ImportPlan) -> list[Cell]:
+    """The CSV's values for the data's countries (id -> name); raise InputError listing every bad row."""
     name = display_path(path)
     reader = _Reader(path, name)
     layout, header_at, header = _layout(reader)
     plan.layout = layout
-    by_name = {c.name.lower(): cid for cid, c in project.countries.items()}
+    by_name = {cname.lower(): cid for cid, cname in countries.items()}
     cells: list[Cell] = []
     seen: dict[tuple[str, int], Cell] = {}
     low, high = indicator.range
     for raw in _raw_cells(reader, layout, header_at, header):
         cid = (
-            raw.code.upper()
-            if raw.code.upper() in project.countries
-            else by_name.get((raw.name or raw.code).lower())
+            raw.code.upper() if raw.code.upper() in countries else by_name.get((raw.name or raw.code).lower())
         )
         if cid is None:
             if layout == "plain":
-                names = [*project.countries, *(c.name for c in project.countries.values())]
+                names = [*countries, *countries.values()]
                 reader.problem(
                     raw.line,
                     raw.country_index,
@@ -577,6 +576,89 @@ def _country_files(data_dir: Path) -> dict[str, Path]:
     return {p.stem.upper(): p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
 
 
+@dataclass(frozen=True)
+class Readable:
+    """What an import reads of the data: the indicator, the sources, and each country's name and
+    values of the indicator; whole is the project when all of it is valid, else None."""
+
+    indicator: Indicator
+    sources: dict[str, Source]
+    names: dict[str, str]  # country id -> name
+    series: dict[str, dict[int, Point]]  # country id -> year -> the indicator's value
+    whole: Project | None
+
+
+def _whole(project: Project, indicator_id: str) -> Readable:
+    if indicator_id not in project.indicators:
+        raise UsageError("--indicator: " + unknown("indicator", indicator_id, project.indicators))
+    return Readable(
+        project.indicators[indicator_id],
+        dict(project.sources),
+        {cid: c.name for cid, c in project.countries.items()},
+        {cid: dict(c.indicators.get(indicator_id, {})) for cid, c in project.countries.items()},
+        project,
+    )
+
+
+def _entry(path: Path, section: str, key: str, model: type[Any]) -> tuple[Any, list[str], list[Problem]]:
+    """One entry of a YAML file's mapping section, validated on its own: (the entry or None, the ids
+    the section defines, the problems of reading it)."""
+    name = display_path(path)
+    located, problems = yamlsource.read(path, name)
+    if located is None:
+        return None, [], problems
+    entries = located.value.get(section) if isinstance(located.value, dict) else None
+    if not isinstance(entries, dict):
+        return None, [], [Problem(name, 0, 0, section, f"expected a mapping under {section}:")]
+    if key not in entries:
+        return None, [str(k) for k in entries], []
+    try:
+        return model.model_validate(entries[key]), [str(k) for k in entries], []
+    except ValidationError as exc:
+        line, col = located.where((section, key))
+        said = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or key}: "
+            + ("fill in this placeholder" if is_placeholder(e.get("input")) else e["msg"])
+            for e in exc.errors()
+        )
+        return None, [], [Problem(name, line, col, f"{section}.{key}", f"not ready to import into: {said}")]
+
+
+def _partial(data_dir: Path, indicator_id: str) -> Readable:
+    """The parts an import needs of a project that is not valid as a whole (a new one, with placeholders
+    still to fill in): the indicator's entry, the sources, and each readable country file's id, name and
+    values of the indicator. A country file that cannot be read is left out, and named if the CSV has
+    values for it."""
+    indicator, known, problems = _entry(data_dir / "indicators.yaml", "indicators", indicator_id, Indicator)
+    if problems:
+        raise InputError(problems)
+    if indicator is None:
+        raise UsageError("--indicator: " + unknown("indicator", indicator_id, known))
+    sources: dict[str, Source] = {}
+    located, problems = yamlsource.read(data_dir / "sources.yaml", display_path(data_dir / "sources.yaml"))
+    if problems:
+        raise InputError(problems)
+    for sid, entry in ((located.value or {}).get("sources") or {}).items() if located else ():
+        try:
+            sources[str(sid)] = Source.model_validate(entry)
+        except ValidationError:
+            continue  # an entry still to fill in cannot be cited yet
+    names: dict[str, str] = {}
+    series: dict[str, dict[int, Point]] = {}
+    for cid, path in _country_files(data_dir).items():
+        found, _ = yamlsource.read(path, display_path(path))
+        value = found.value if found is not None and isinstance(found.value, dict) else {}
+        name = value.get("name")
+        points = (value.get("indicators") or {}).get(indicator_id) or {}
+        try:
+            series[cid] = {int(y): Point.model_validate(p) for y, p in points.items()}
+        except (ValidationError, ValueError, TypeError, AttributeError):
+            continue
+        if value.get("id") == cid and isinstance(name, str):
+            names[cid] = name
+    return Readable(indicator, sources, names, series, None)
+
+
 def plan_import(
     csv_path: Path,
     indicator_id: str,
@@ -586,38 +668,42 @@ def plan_import(
     added: tuple[Source, dict[Path, str]] | None = None,
 ) -> ImportPlan:
     """What importing csv_path as indicator_id from source_id would write; raise InputError on bad rows.
-    added: the source, and the files that define it (sources.yaml's new text), when the import adds it."""
-    project = load(data_dir, report_dir)
-    sources = {**project.sources, **({source_id: added[0]} if added else {})}
-    if indicator_id not in project.indicators:
-        raise UsageError("--indicator: " + unknown("indicator", indicator_id, project.indicators))
+    added: the source, and the files that define it (sources.yaml's new text), when the import adds it.
+
+    A valid project is checked whole after the merge, as it would be after the import; an incomplete one
+    (placeholders still to fill in) needs only the indicator, the source and the country files written
+    into to be readable, and the values are checked against the indicator alone."""
+    try:
+        data = _whole(load(data_dir, report_dir), indicator_id)
+    except InputError:
+        data = _partial(data_dir, indicator_id)
+    sources = {**data.sources, **({source_id: added[0]} if added else {})}
     if source_id not in sources:
         raise UsageError(
             "--source: "
-            + unknown("source", source_id, project.sources)
+            + unknown("source", source_id, data.sources)
             + " (define it in data/sources.yaml, or give --publisher, --title, --date and --kind to add it)"
         )
-    indicator = project.indicators[indicator_id]
+    indicator = data.indicator
     src = sources[source_id]
     plan = ImportPlan(indicator, indicator_id, f"{src.publisher}, {src.title}", "plain")
-    cells = read_cells(csv_path, project, indicator, plan)
+    cells = read_cells(csv_path, data.names, indicator, plan)
     files = _country_files(data_dir)
     by_country: dict[str, dict[int, Wanted]] = {}
     for cell in cells:
-        country: Country = project.countries[cell.country]
-        old = country.indicators.get(indicator_id, {}).get(cell.year)
+        old = data.series[cell.country].get(cell.year)
         want = Wanted(cell.value, status_for(src, old))
         if old is not None and (old.value, old.source, old.status) == (want.value, source_id, want.status):
             plan.unchanged += 1
             continue
         by_country.setdefault(cell.country, {})[cell.year] = want
-    for cid in sorted(by_country, key=lambda c: project.countries[c].name):
+    for cid in sorted(by_country, key=lambda c: data.names[c]):
         path = files[cid]
         name = display_path(path)
         before = path.read_bytes().decode("utf-8")  # as it is: no newline translation
         after = _merge(before, name, indicator_id, by_country[cid], source_id)
         located = _verify(before, after, name, indicator_id, by_country[cid], source_id)
-        series = project.countries[cid].indicators.get(indicator_id, {})
+        series = data.series[cid]
         updates = tuple(
             Update(
                 cid,
@@ -632,7 +718,8 @@ def plan_import(
             for year, want in sorted(by_country[cid].items())
         )
         plan.files.append(FilePlan(path, name, after, updates))
-    _validate_merged(plan, data_dir, report_dir, display_path(csv_path), added[1] if added else {})
+    if data.whole is not None:
+        _validate_merged(plan, data_dir, report_dir, display_path(csv_path), added[1] if added else {})
     return plan
 
 

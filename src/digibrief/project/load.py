@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from digibrief.errors import InputError, Problem
 from digibrief.project import yamlsource
 from digibrief.project.figures import figure_warnings
-from digibrief.project.files import YamlFile, closest, is_placeholder
+from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
 from digibrief.project.folders import missing_folders
 from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file, stray_files
 from digibrief.project.model import (
@@ -37,8 +37,10 @@ from digibrief.project.rules import (
     Inputs,
     charts_without_values,
     check_references,
+    focus_countries_without_figures,
     missing_headlines,
     prose_fields,
+    risks_needed,
 )
 from digibrief.project.theming import font_problems, lacking_glyphs
 from digibrief.project.yamlsource import KeyPath
@@ -94,14 +96,7 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
 
 def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     """Every "TODO: ..." text under value, with its key path."""
-    if is_placeholder(value):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _placeholders(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _placeholders(item, (*path, i))
+    return ((at, text) for at, text in _texts(value, path) if is_placeholder(text))
 
 
 def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
@@ -284,7 +279,12 @@ def load(data_dir: Path, report_dir: Path) -> Project:
 
     sources_f = _read(data_dir / "sources.yaml", problems)
     indicators_f = _read(data_dir / "indicators.yaml", problems)
-    risks_f = _read(data_dir / "risks.yaml", problems)
+    risks_path = data_dir / "risks.yaml"  # optional: a brief without a risks section needs none
+    risks_f = (
+        _read(risks_path, problems)
+        if risks_path.exists()
+        else YamlFile(display_path(risks_path), None, problems)
+    )
     report_f = _read(report_dir / "report.yaml", problems)
     theme_f = _read(report_dir / "theme.yaml", problems)
     sources = _validate(sources_f, SourcesFile)
@@ -293,7 +293,9 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     report = _validate(report_f, ReportFile)
     theme = _validate(theme_f, ThemeFile)
     labels_path = report_dir / "labels.yaml"  # optional: without it the outputs speak English
-    labels = _validate(_read(labels_path, problems), LabelsFile) if labels_path.exists() else LabelsFile()
+    labels_f = _read(labels_path, problems) if labels_path.exists() else None
+    labels = _validate(labels_f, LabelsFile) if labels_f is not None else LabelsFile()
+    read_files = [sources_f, indicators_f, risks_f, report_f, theme_f, *([labels_f] if labels_f else [])]
 
     country_files = (
         sorted(p for p in (data_dir / "countries").glob("*.yaml") if not p.name.startswith((".", "#")))
@@ -319,6 +321,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     problems += _misnamed_country_files(data_dir / "countries")
     for path in country_files:
         cf = _read(path, problems)
+        read_files.append(cf)
         country = _validate(cf, Country)
         if country is None:
             continue
@@ -343,6 +346,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         countries_folder=display_path(data_dir / "countries"),
     )
     problems += check_references(inputs)
+    problems += risks_needed(inputs, risks_path.exists())
     geo_path = map_file(data_dir, display_path(data_dir / GEO_FOLDER), problems)
     geo_where = display_path(geo_path) if geo_path is not None else ""
     geo = load_geo(geo_path, geo_where, problems) if geo_path is not None else None
@@ -366,7 +370,9 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     for key, why in font_problems(theme, report_dir) if theme is not None else []:
         problems.append(theme_f.at(("fonts", key), why))
     shared = _shared_colours(report, theme, theme_f)
-    if problems or not (sources and indicators and risks and report and theme and labels):
+    if problems or not (sources and indicators and report and theme and labels):
+        raise InputError(problems)
+    if risks is None and risks_path.exists():
         raise InputError(problems)
     country_of = {f.name: cid for cid, (_, f) in countries.items()}
     all_countries = {cid: c for cid, (c, _) in countries.items()}
@@ -374,7 +380,9 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
         *missing_headlines(inputs),
         *charts_without_values(inputs),
+        *focus_countries_without_figures(inputs),
         *shared,
+        *placeholders_left(read_files),
         *stray_files(data_dir, display_path(data_dir / GEO_FOLDER)),
         *_glyph_warnings(countries, theme, report_dir),
     ]
@@ -389,6 +397,29 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         warnings=tuple(sorted(set(warnings))),
         geo=geo,
     )
+
+
+def placeholders_left(files: list[YamlFile]) -> list[Problem]:
+    """Warnings: every "[Placeholder: ...]" text that `digibrief init` wrote and nobody has replaced yet."""
+    return [
+        file.at(path, f"placeholder still to replace: {_kind(text.strip())}")
+        for file in files
+        if file.located is not None
+        for path, text in _texts(file.located.value, ())
+        if holds_placeholder(text)
+    ]
+
+
+def _texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every text under value, with its key path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))
 
 
 def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:

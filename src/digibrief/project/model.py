@@ -329,7 +329,8 @@ class Country(Strict):
     role: Literal["focus", "context"]
     local_names: list[LocalName] = []
     capital: Line
-    population: Population
+    # shown first under At a glance; check warns when a focus country lacks it
+    population: Population | None = None
     # a context country needs them only where a context section shows it (rules.py checks that)
     profile: Prose | None = None
     highlights: Annotated[list[Highlight], Field(max_length=6)] = []
@@ -347,8 +348,6 @@ class Country(Strict):
                 raise ValueError("a focus country needs a profile: two or three paragraphs in your own words")
             if len(self.highlights) < 3:
                 raise ValueError(f"a focus country needs 3 to 6 highlights, got {len(self.highlights)}")
-            if len(self.key_figures) < 2:
-                raise ValueError(f"a focus country needs 2 to 6 key_figures, got {len(self.key_figures)}")
         return self
 
 
@@ -557,7 +556,7 @@ class Project(Strict):
     sources: dict[str, Source]
     indicators: dict[str, Indicator]
     countries: dict[str, Country]
-    risks: RisksFile
+    risks: RisksFile | None  # None: no data/risks.yaml, which only a brief without risks may lack
     report: ReportFile
     theme: ThemeFile
     labels: LabelsFile = LabelsFile()

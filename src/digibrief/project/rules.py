@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digibrief.errors import Problem
-from digibrief.project.files import YamlFile, unknown
+from digibrief.project.files import YamlFile, holds_placeholder, unknown
 from digibrief.project.model import (
     Country,
     Fact,
@@ -61,7 +61,8 @@ def _source_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
         for iid, ind in p.indicators.indicators.items():
             yield p.indicators_file, ("indicators", iid, "source"), ind.source
     for c, f in p.countries.values():
-        yield f, ("population", "source"), c.population.source
+        if c.population is not None:
+            yield f, ("population", "source"), c.population.source
         for i, h in enumerate(c.highlights):
             for j, sid in enumerate(h.sources):
                 yield f, ("highlights", i, "sources", j), sid
@@ -173,7 +174,8 @@ def reader_texts(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
 def _years(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, int | None]]:
     """Every year a country figure is dated by, with its file and key path."""
     for c, f in p.countries.values():
-        yield f, ("population", "year"), c.population.year
+        if c.population is not None:
+            yield f, ("population", "year"), c.population.year
         for fid, fact in c.facts.items():
             yield f, ("facts", fid, "year"), fact.year_end or fact.year
         for iid, series in c.indicators.items():
@@ -287,7 +289,8 @@ def ranks_are_whole(p: Inputs) -> Iterator[Problem]:
 def _statused(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, Population | Fact | Point]]:
     """Every figure that carries a status (population, facts, indicator values), with its key path."""
     for c, f in p.countries.values():
-        yield f, ("population",), c.population
+        if c.population is not None:
+            yield f, ("population",), c.population
         for fid, fact in c.facts.items():
             yield f, ("facts", fid), fact
         for iid, series in c.indicators.items():
@@ -408,10 +411,10 @@ def discrepancies_show_a_listed_value(p: Inputs) -> Iterator[Problem]:
 
 
 def highlights_are_sourced(p: Inputs) -> Iterator[Problem]:
-    """Every highlight cites a source: in its sources list, as [ID], or through a data reference."""
+    """Every highlight cites a source (in its sources, as [ID] or by a data reference), unless still a placeholder."""
     for c, f in p.countries.values():
         for i, h in enumerate(c.highlights):
-            if not (h.sources or cited_ids(h.text) or references(h.text)):
+            if not (h.sources or cited_ids(h.text) or references(h.text) or holds_placeholder(h.text)):
                 yield f.at(
                     ("highlights", i), "a highlight needs a source: list it under sources or cite it as [ID]"
                 )
@@ -686,6 +689,46 @@ def charts_without_values(p: Inputs) -> Iterator[Problem]:
                 f"add them under indicators: in {name} (or with `digibrief import`)",
                 key=True,
             )
+
+
+def focus_countries_without_figures(p: Inputs) -> Iterator[Problem]:
+    """Warnings: a country of the report without its population or its 2 to 6 key figures, which its
+    At a glance panel shows (a new project has neither until they are added)."""
+    if not p.report:
+        return
+    for cid in dict.fromkeys(p.report.countries):
+        if cid not in p.countries:
+            continue
+        c, f = p.countries[cid]
+        if c.population is None:
+            yield f.at(
+                (), f"no population: add population: {{value, year, source}} for {cid}'s At a glance panel"
+            )
+        if len(c.key_figures) < 2:
+            yield f.at(
+                ("key_figures",) if "key_figures" in (f.located.value if f.located else {}) else (),
+                f"{len(c.key_figures)} key figure(s): a focus country shows 2 to 6 under At a glance "
+                "({indicator: ID} for an indicator's latest value, or {fact: ID})",
+            )
+
+
+def risks_needed(p: Inputs, present: bool) -> list[Problem]:
+    """Without data/risks.yaml, nothing may need it: no risks section, risk matrix (heatmap) or incident."""
+    if present:
+        return []
+    why = f"needs {p.risks_file.name} (its risk categories, levels and assessments), which is missing"
+    found = []
+    if p.report:
+        for i, section in enumerate(p.report.sections):
+            if section.kind == "risks":
+                found.append(p.report_file.at(("sections", i, "kind"), f"a risks section {why}"))
+        for name, chart in p.report.charts.items():
+            if chart.kind == "heatmap":
+                found.append(p.report_file.at(("charts", name, "kind"), f"a risk matrix {why}"))
+    for c, f in p.countries.values():
+        if c.incidents:
+            found.append(f.at(("incidents",), f"an incident's category {why}"))
+    return found
 
 
 def missing_headlines(p: Inputs) -> Iterator[Problem]:
