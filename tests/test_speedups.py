@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from digibrief.pipeline.build import build
-from tests.conftest import run_cli
+from tests.conftest import run_child, run_cli
 
 OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html")
 
@@ -65,3 +65,29 @@ def test_a_damaged_store_entry_is_parsed_again_and_changes_no_byte(shipped_copy)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert _hashes(shipped_copy.out)["brief.pdf"] == before["brief.pdf"]
+
+
+def test_charts_parsed_where_the_faces_had_other_names_draw_in_another_process(shipped_copy, tmp_path):
+    # the faces' reportlab names depend on what a process registered before (here "Noto Sans 2", since
+    # a decoy took "Noto Sans"); the store is shared, so a fresh process must draw what this one parsed
+    from digibrief.theme import FontFiles
+    from digibrief.writers.pdf.fonts import register
+
+    decoy = tmp_path / "decoy"
+    shutil.copytree(shipped_copy.report / "fonts", decoy)
+    faces = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf")
+    register(FontFiles("Noto Sans", *(decoy / name for name in faces)))
+    own = tmp_path / "cache"
+    shutil.copytree(shipped_copy.cache, own, ignore=shutil.ignore_patterns("writers"))
+    opts = dataclasses.replace(shipped_copy, cache=own, force=True, only="pdf")
+    build(opts)
+    parsed = _hashes(shipped_copy.out)["brief.pdf"]
+    assert len(list((own / "writers" / "pdf").glob("*.bin"))) >= 19
+    again = run_child(
+        "build",
+        *("--data", str(opts.data), "--report", str(opts.report)),
+        *("--out", str(opts.out), "--cache", str(own), "--force", "--only", "pdf"),
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    assert _hashes(shipped_copy.out)["brief.pdf"] == parsed

@@ -10,6 +10,7 @@ and search as a different character.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -72,6 +73,24 @@ def register(files: FontFiles) -> FontSet:
         map_family(fonts)
         _registered[key] = fonts
         return fonts
+
+
+_digests: dict[tuple[str, ...], str] = {}
+
+
+def faces_digest(fonts: FontSet) -> str:
+    """sha256 of the four font files behind a registered family: what a face's name stands for here,
+    the same in every process (the name itself depends on what else this process registered)."""
+    if fonts.regular not in _owner:  # a face reportlab has built in: its name is the same everywhere
+        return fonts.regular
+    paths = _owner[fonts.regular][1:]
+    with _lock:
+        if paths not in _digests:
+            h = hashlib.sha256()
+            for path in paths:
+                h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+            _digests[paths] = h.hexdigest()
+        return _digests[paths]
 
 
 def map_family(fonts: FontSet) -> None:

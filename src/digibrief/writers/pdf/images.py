@@ -18,6 +18,7 @@ import pickle
 import re
 from collections.abc import Iterable
 from importlib.metadata import version
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
@@ -27,7 +28,7 @@ from svglib.svglib import svg2rlg
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
-from digibrief.writers.pdf.fonts import map_family
+from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -38,9 +39,17 @@ class Chart(Flowable):
     and can never be the last). A vector chart is kept as its pickled drawing and unpickled to be drawn:
     a parsed drawing takes tens of times its pickle's memory, and a long brief holds dozens of charts."""
 
-    def __init__(self, width: float, height: float, *, image: Flowable | None = None, drawing: bytes = b""):
+    def __init__(
+        self,
+        width: float,
+        height: float,
+        *,
+        image: Flowable | None = None,
+        drawing: bytes = b"",
+        fonts: FontSet | None = None,
+    ):
         super().__init__()
-        self.image, self.drawing = image, drawing
+        self.image, self.drawing, self.fonts = image, drawing, fonts
         self.width, self.height = width, height
         self.hAlign = "CENTER"
 
@@ -50,8 +59,13 @@ class Chart(Flowable):
     def draw(self) -> None:
         if getattr(getattr(self.canv, "_doctemplate", None), "draft", False):
             return
-        shape = self.image if self.image is not None else pickle.loads(self.drawing)
-        shape.drawOn(self.canv, 0, 0)
+        if self.image is not None:
+            self.image.drawOn(self.canv, 0, 0)
+            return
+        drawing = pickle.loads(self.drawing)
+        if self.fonts is not None:  # the faces' names in this process, for the stored stand-ins
+            _rename(drawing, {token: name for name, token in _tokens(self.fonts).items()})
+        drawing.drawOn(self.canv, 0, 0)
 
 
 def chart_flowables(
@@ -61,20 +75,21 @@ def chart_flowables(
     styles: Styles,
     store: Store | None = None,
 ) -> dict[tuple[str, str], Flowable]:
-    font = styles.fonts.regular
-    keys = {req.key: _cache_key(images[req.key], width, font) for req in requests if req.key in images}
+    fonts = styles.fonts
+    faces = faces_digest(fonts)  # the font files themselves: a face's name is this process's own
+    keys = {req.key: _cache_key(images[req.key], width, faces) for req in requests if req.key in images}
     stored: dict[tuple[str, str], Chart] = {}
     damaged: set[tuple[str, str]] = set()  # entries that could not be read: replaced below
     for k in keys if store is not None else ():
         raw = store.get(_stored(keys[k]))  # type: ignore[union-attr]
-        if (chart := _unpickle(raw)) is not None:
+        if (chart := _unpickle(raw, fonts)) is not None:
             stored[k] = chart
         elif raw is not None:
             damaged.add(k)
     todo = {k: images[k] for k in keys if k not in stored}
     _map_svg_fonts(todo.values(), styles)
     errors: dict[tuple[str, str], str] = {}
-    read = _read_all(todo, width, font, errors)
+    read = _read_all(todo, width, fonts, errors)
     if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
         for k, chart in read.items():
             if chart is not None and chart.drawing and (k in damaged or not store.has(_stored(keys[k]))):
@@ -93,7 +108,7 @@ def chart_flowables(
 
 
 _SVG_FAMILY = re.compile(rb"font-family: ?'([^']+)'")
-_mapped: set[tuple[str, str]] = set()
+_mapped: dict[str, str] = {}  # svglib's family|weight|style -> the face it is mapped to now
 
 
 def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
@@ -108,17 +123,17 @@ def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
             ("normal", "italic", fonts.italic),
             ("bold", "italic", fonts.bold_italic),
         ):
-            key = (f"{family}|{weight}|{style}", name)
-            if key in _mapped:
+            key = f"{family}|{weight}|{style}"
+            if _mapped.get(key) == name:  # another brief's faces in this process remap it
                 continue
             path = pdfmetrics.getFont(name).face.filename
             register_font(family, font_path=path, weight=weight, style=style, rlgFontName=name)
-            _mapped.add(key)
+            _mapped[key] = name
             map_family(fonts)  # register_font re-registered the face, resetting its bold and italic
 
 
-def _cache_key(data: bytes, width: float, font: str) -> tuple[str, float, str]:
-    return (hashlib.sha256(data).hexdigest(), round(width, 3), font)
+def _cache_key(data: bytes, width: float, faces: str) -> tuple[str, float, str]:
+    return (hashlib.sha256(data).hexdigest(), round(width, 3), faces)
 
 
 def _stored(key: tuple[str, float, str]) -> str:
@@ -126,7 +141,7 @@ def _stored(key: tuple[str, float, str]) -> str:
     return "|".join(("pdf-chart", *map(str, key), *(f"{n} {version(n)}" for n in ("svglib", "reportlab"))))
 
 
-def _unpickle(data: bytes | None) -> Chart | None:
+def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:
     if data is None:
         return None
     try:
@@ -135,23 +150,23 @@ def _unpickle(data: bytes | None) -> Chart | None:
         return None
     if not isinstance(drawing, bytes) or not all(isinstance(v, int | float) for v in (width, height)):
         return None
-    return Chart(width, height, drawing=drawing)
+    return Chart(width, height, drawing=drawing, fonts=fonts)
 
 
 def _read_all(
-    todo: dict[tuple[str, str], bytes], width: float, font: str, errors: dict[tuple[str, str], str]
+    todo: dict[tuple[str, str], bytes], width: float, fonts: FontSet, errors: dict[tuple[str, str], str]
 ) -> dict[tuple[str, str], Chart | None]:
     """Each image parsed; what could not be, None, with the reason in errors."""
     out: dict[tuple[str, str], Chart | None] = {}
     for k, data in todo.items():
         try:
-            out[k] = _read(data, width, font)
+            out[k] = _read(data, width, fonts)
         except Exception as exc:  # svglib and reportlab raise anything on a damaged image
             out[k], errors[k] = None, f"{type(exc).__name__}: {exc}"
     return out
 
 
-def _read(data: bytes, width: float, font: str) -> Chart:
+def _read(data: bytes, width: float, fonts: FontSet) -> Chart:
     """An image as a chart flowable at width; raises when the image cannot be read."""
     if data.startswith(_PNG):
         img = Image(io.BytesIO(data))
@@ -174,5 +189,25 @@ def _read(data: bytes, width: float, font: str) -> Chart:
     drawing.width, drawing.height = width, drawing.height * scale
     # the renderer's initial state selects a font even when no text is drawn: make it ours, not the
     # unembedded Helvetica
-    drawing.__dict__["initialFontName"] = font
-    return Chart(width, drawing.height, drawing=pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL))
+    drawing.__dict__["initialFontName"] = fonts.regular
+    _rename(drawing, _tokens(fonts))  # kept with stand-ins, so that another process can draw it
+    return Chart(
+        width, drawing.height, drawing=pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL), fonts=fonts
+    )
+
+
+def _tokens(fonts: FontSet) -> dict[str, str]:
+    """Each face's name in this process -> the stand-in a stored drawing holds instead."""
+    return {fonts.name(b, i): f"\x00face:{int(b)}{int(i)}" for b in (False, True) for i in (False, True)}
+
+
+def _rename(drawing: Any, names: dict[str, str]) -> None:
+    """Point the drawing's texts (and its initial font) at other font names, in place."""
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        attrs = node.__dict__
+        for attr in ("fontName", "initialFontName"):
+            if isinstance(name := attrs.get(attr), str) and name in names:
+                attrs[attr] = names[name]
+        stack.extend(getattr(node, "contents", None) or ())
