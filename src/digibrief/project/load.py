@@ -36,6 +36,7 @@ from digibrief.project.model import (
 from digibrief.project.rules import (
     Inputs,
     charts_without_values,
+    countries_without_takeaways,
     check_references,
     missing_headlines,
     prose_fields,
@@ -348,6 +349,7 @@ def load(data_dir: Path, report_dir: Path) -> Project:
         *figure_warnings(prose_fields(inputs), all_countries, indicators.indicators, country_of),
         *missing_headlines(inputs),
         *charts_without_values(inputs),
+        *countries_without_takeaways(inputs),
         *shared,
     ]
     return Project(

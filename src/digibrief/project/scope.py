@@ -1,0 +1,43 @@
+"""What a brief of some of the report's countries keeps: its takeaways, points and remarks.
+
+A brief is scoped when it shows fewer focus countries than the report lists (`--countries`,
+`build --per-country`). Text tagged with countries is shown only in a brief that shows them all;
+an untagged takeaway is about the region and stays in the regional brief; an untagged point or
+methodology paragraph is about the region as a whole and stays in every brief.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from digibrief.project.model import Claim, ReportFile, Tagged
+
+
+def is_scoped(report: ReportFile, focus: Sequence[str]) -> bool:
+    """Whether a brief of the focus countries leaves out one of the report's countries."""
+    return set(report.countries) - set(focus) != set()
+
+
+def shows(countries: Sequence[str], focus: Sequence[str]) -> bool:
+    """Whether a brief of the focus countries shows every one of countries."""
+    return set(countries) <= set(focus)
+
+
+def text_of(claim: Claim) -> str:
+    return claim.text if isinstance(claim, Tagged) else claim
+
+
+def takeaways(report: ReportFile, focus: Sequence[str]) -> list[str]:
+    """The takeaways of a brief of the focus countries: the report's own in the regional brief; in a
+    scoped one, the takeaways tagged only with its countries, then each country's own in report order."""
+    if not is_scoped(report, focus):
+        return [text_of(t) for t in report.takeaways]
+    tagged = [t.text for t in report.takeaways if isinstance(t, Tagged) and shows(t.countries, focus)]
+    own = [t for c in report.countries if c in focus for t in report.country_takeaways.get(c, [])]
+    return list(dict.fromkeys([*tagged, *own]))
+
+
+def points(items: Sequence[Claim], focus: Sequence[str]) -> list[str]:
+    """The points of a section that a brief of the focus countries shows: the untagged ones (about the
+    region as a whole) and those tagged only with its countries."""
+    return [text_of(p) for p in items if not isinstance(p, Tagged) or shows(p.countries, focus)]
