@@ -27,14 +27,19 @@ def text_of(claim: Claim) -> str:
     return claim.text if isinstance(claim, Tagged) else claim
 
 
+MOST = 5  # a scoped brief's takeaways: one list slide of the deck
+
+
 def takeaways(report: ReportFile, focus: Sequence[str]) -> list[str]:
     """The takeaways of a brief of the focus countries: the report's own in the regional brief; in a
-    scoped one, the takeaways tagged only with its countries, then each country's own in report order."""
+    scoped one, at most MOST: those tagged only with its countries, then the countries' own, taken in
+    turn (each one's first, then each one's second, in report order)."""
     if not is_scoped(report, focus):
         return [text_of(t) for t in report.takeaways]
     tagged = [t.text for t in report.takeaways if isinstance(t, Tagged) and shows(t.countries, focus)]
-    own = [t for c in report.countries if c in focus for t in report.country_takeaways.get(c, [])]
-    return list(dict.fromkeys([*tagged, *own]))
+    lists = [report.country_takeaways.get(c, []) for c in report.countries if c in focus]
+    own = [texts[i] for i in range(max(map(len, lists), default=0)) for texts in lists if i < len(texts)]
+    return list(dict.fromkeys([*tagged, *own]))[:MOST]
 
 
 def points(items: Sequence[Claim], focus: Sequence[str]) -> list[str]:
