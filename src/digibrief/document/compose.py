@@ -34,9 +34,9 @@ from digibrief.document.types import (
     plain,
 )
 from digibrief.document.words import Speech
+from digibrief.project import scope
 from digibrief.project.model import Country, Discrepancy, Incident, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
-from digibrief.project import scope
 from digibrief.project.readings import Reading, read, read_disputed
 from digibrief.syntax import Ref, cited_ids, references
 
@@ -98,7 +98,6 @@ class Composer:
         speech: Speech,
         countries: Sequence[str] | None,
         epoch: int | None,
-        one_country: bool = False,
         datapack: str | None = None,
     ):
         self.p = project
@@ -136,7 +135,7 @@ class Composer:
         names = [self.p.countries[c].name for c in ids]
         if len(names) < 2:
             return "".join(names)
-        return ", ".join(names[:-2] + [self.speech.word("list_and", first=names[-2], last=names[-1])])
+        return ", ".join([*names[:-2], self.speech.word("list_and", first=names[-2], last=names[-1])])
 
     def context_countries(self) -> list[str]:
         return [sd.country for sd in self.p.report.sections if sd.kind == "context" and sd.country]
@@ -520,6 +519,7 @@ class Composer:
         """A context country's section; in a scoped brief condensed to what compares it with the
         brief's countries: its profile's first paragraph and its charts."""
         c = self.p.countries[sd.country]
+        blocks: list[Block]
         if self.scoped:
             blocks = [*self.paragraphs(c.profile or "")[:1]]
             blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(sd.charts)]
@@ -632,14 +632,13 @@ def compose(
     project: Project,
     countries: Sequence[str] | None = None,
     epoch: int | None = None,
-    one_country: bool = False,
     datapack: str | None = None,
 ) -> Document:
     """The document for project; countries limits the country sections (None = all in report);
-    one_country titles the brief for its one country (build --per-country); datapack names the
+    a brief of some of the report's countries is composed for them (project.scope); datapack names the
     data pack file the methodology points to. The document speaks the report's language and labels."""
     speech = speech_of(project)
-    doc = Composer(project, speech, countries, epoch, one_country, datapack).document()
+    doc = Composer(project, speech, countries, epoch, datapack).document()
     return replace(doc, speech=speech)
 
 

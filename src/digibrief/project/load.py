@@ -36,8 +36,8 @@ from digibrief.project.model import (
 from digibrief.project.rules import (
     Inputs,
     charts_without_values,
-    countries_without_takeaways,
     check_references,
+    countries_without_takeaways,
     missing_headlines,
     prose_fields,
 )

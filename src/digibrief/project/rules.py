@@ -589,7 +589,10 @@ def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
         for j, pt in enumerate(sd.points)
         if isinstance(pt, Tagged)
     ]
-    tags += [(("methodology_remarks", i, "countries"), r.countries) for i, r in enumerate(p.report.methodology_remarks)]
+    tags += [
+        (("methodology_remarks", i, "countries"), r.countries)
+        for i, r in enumerate(p.report.methodology_remarks)
+    ]
     for path, countries in tags:
         for k, cid in enumerate(countries):
             if cid not in listed:
@@ -600,7 +603,9 @@ def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
     for name, chart in p.report.charts.items():
         for cid in chart.focus_headline:
             if cid not in listed:
-                yield p.report_file.at(("charts", name, "focus_headline", cid), unknown("country", cid, listed), key=True)
+                yield p.report_file.at(
+                    ("charts", name, "focus_headline", cid), unknown("country", cid, listed), key=True
+                )
 
 
 def context_sections_name_a_country(p: Inputs) -> Iterator[Problem]:
