@@ -573,8 +573,7 @@ def country_chart_countries_exist(p: Inputs) -> Iterator[Problem]:
 
 
 def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
-    """Every country a takeaway, point or remark is tagged with, or that has takeaways of its own, is
-    one of the report's countries (a brief can show only those)."""
+    """Every country a takeaway, point, remark or focus headline names is one of the report's countries."""
     if not p.report:
         return
     listed = p.report.countries
@@ -596,7 +595,7 @@ def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
     for path, countries in tags:
         for k, cid in enumerate(countries):
             if cid not in listed:
-                yield p.report_file.at((*path, k), unknown("country", cid, listed) + " (see countries:)")
+                yield p.report_file.at((*path, k), unknown("country", cid, listed))
     for cid in p.report.country_takeaways:
         if cid not in listed:
             yield p.report_file.at(("country_takeaways", cid), unknown("country", cid, listed), key=True)
