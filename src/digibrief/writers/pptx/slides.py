@@ -425,7 +425,11 @@ class SlideMaker:
                 else (c.level_missing or self.doc.speech.word("not_assessed"))
             )
 
-        names = [para(r, name_size, st.ink, bold=True) for r in rows]
+        # a brief of some countries names their rows in bold, the others in muted type
+        mark = [True] * len(rows) if transpose or not c.row_emphasis else list(c.row_emphasis)
+        names = [
+            para(r, name_size, st.ink if on else st.muted, bold=on) for r, on in zip(rows, mark, strict=True)
+        ]
         name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
         col_w = (box.w - name_w) / max(len(cols), 1)
         head = [para(h, size, st.ink) for h in cols]
