@@ -88,7 +88,9 @@ def test_methodology_remarks_are_printed_only_in_briefs_that_show_their_country(
     whole = method_text(shipped_doc)
     assert "Alif and Humo" in whole and "Kaspi Bank" in whole and "Allakulov" in whole
     assert "Alif and Humo" in method_text(scoped[("TJK",)])
-    assert "Kaspi Bank" not in method_text(scoped[("TJK",)]) and "Allakulov" not in method_text(scoped[("TJK",)])
+    assert "Kaspi Bank" not in method_text(scoped[("TJK",)]) and "Allakulov" not in method_text(
+        scoped[("TJK",)]
+    )
     assert "Alif and Humo" not in method_text(scoped[("KAZ", "UZB")])
 
 
@@ -123,7 +125,7 @@ def test_a_scoped_brief_condenses_the_context_section(scoped, shipped_doc):
 def test_check_warns_about_a_country_whose_own_brief_would_have_no_takeaway(project_copy):
     report = project_copy / "report" / "report.yaml"
     text = report.read_text(encoding="utf-8")
-    start = text.index("  TJK:\n    - \"**Most people in Tajikistan")
+    start = text.index('  TJK:\n    - "**Most people in Tajikistan')
     end = text.index("\n\n", start)
     report.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     replace_in(report, "  - countries: [KAZ, TJK]\n", "  - countries: [KAZ, UZB, TJK]\n")
