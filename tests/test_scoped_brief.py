@@ -100,6 +100,8 @@ def test_a_scoped_brief_emphasises_its_countries_in_the_regional_charts(scoped, 
     figures = [b for sid in ("overview", "risks") for b in section(doc, sid).blocks if isinstance(b, Figure)]
     lines = [f.chart for f in figures if f.chart.series]
     assert lines and all({s.key for s in c.series if s.emphasis} == set(focus) for c in lines)
+    [timeline] = [f.chart for f in figures if f.chart.kind == "timeline"]
+    assert {lane.label for lane in timeline.lanes if lane.emphasis} == {NAMES[c] for c in focus}
     [matrix] = [f for f in figures if f.chart.kind == "heatmap"]
     framed = {row for row, on in zip(matrix.chart.rows, matrix.chart.row_emphasis, strict=True) if on}
     assert framed == {NAMES[c] for c in focus}
@@ -111,6 +113,10 @@ def test_the_regional_brief_keeps_its_own_takeaways_and_emphasises_no_country(sh
     assert len(takeaways_of(shipped_doc)) == 5
     [matrix] = [b for b in section(shipped_doc, "risks").blocks if isinstance(b, Figure)]
     assert matrix.chart.row_emphasis == ()
+    [timeline] = [
+        b.chart for b in section(shipped_doc, "overview").blocks if isinstance(b, Figure) and b.chart.lanes
+    ]
+    assert not any(lane.emphasis for lane in timeline.lanes)
     assert "Tajikistan" in plain(matrix.headline)
 
 

@@ -352,7 +352,13 @@ class SpecBuilder:
             if (country and c.id != country) or not c.milestones:
                 continue
             events = sorted(c.milestones, key=lambda m: (m.year, m.month or 0))
-            lanes.append(Lane(c.name, tuple(Event(m.year, m.month, m.title) for m in events)))
+            lanes.append(
+                Lane(
+                    c.name,
+                    tuple(Event(m.year, m.month, m.title) for m in events),
+                    emphasis=not country and c.id in self.scope,
+                )
+            )
             sources += [m.source for m in events]
             years += [m.year for m in events]
         n = sum(len(lane.events) for lane in lanes)

@@ -98,6 +98,7 @@ class Event:
 class Lane:
     label: str
     events: tuple[Event, ...]
+    emphasis: bool = False  # a country the brief is about, in a brief of some countries
 
 
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) points of a closed outline
