@@ -168,3 +168,20 @@ def test_the_kazakhstan_brief_s_printed_cover_and_takeaways_are_kazakhstan_s(
     assert not any(other in cover for other in absent(("KAZ",)))
     assert "Key takeaways" in second and "Nearly everyone in Kazakhstan is online" in second
     assert "Tajikistan" not in second.split("Contents")[0]
+
+
+def test_a_scoped_outlook_opens_with_its_countries_own_points_and_the_regional_one_has_none(
+    scoped, shipped_doc
+):
+    def points(doc: Any) -> list[str]:
+        [bullets] = [b for b in section(doc, "outlook").blocks if isinstance(b, Bullets)]
+        return [plain(t) for t in bullets.items]
+
+    regional = points(shipped_doc)
+    for focus in SCOPES:
+        mine = points(scoped[focus])
+        assert mine[0].startswith(("Kazakhstan's", "Uzbekistan's", "Kyrgyzstan's", "In Tajikistan"))
+        assert mine[0] not in regional
+        assert NAMES[focus[0]] in mine[0]
+        for item in mine:
+            assert not any(other in item for other in absent(focus)), item

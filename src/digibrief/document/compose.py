@@ -279,7 +279,7 @@ class Composer:
         """What the findings mean: a lead paragraph and one sourced point each, the talk's last slide."""
         blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
-        points = scope.points(sd.points, self.focus)
+        points = scope.points(self.p.report, sd, self.focus)
         if points:
             blocks.append(Bullets(tuple(self.text(t) for t in points)))
         return blocks, notes

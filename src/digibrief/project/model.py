@@ -437,6 +437,8 @@ class SectionDef(Strict):
     charts: list[Id] = []
     country: CountryId | None = None
     points: list[Claim] = []  # outlook: what the findings mean, one sourced point each
+    # outlook: a country's own points, first in a brief of some countries that shows it
+    country_points: dict[CountryId, Annotated[list[Sentence], Field(min_length=1, max_length=3)]] = {}
 
 
 class ReportFile(Strict):

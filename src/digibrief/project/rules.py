@@ -119,6 +119,9 @@ def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
             for j, point in enumerate(sd.points):
                 where = ("sections", i, "points", j, *(("text",) if isinstance(point, Tagged) else ()))
                 yield p.report_file, where, text_of(point)
+            for cid, own in sd.country_points.items():
+                for j, text in enumerate(own):
+                    yield p.report_file, ("sections", i, "country_points", cid, j), text
         yield p.report_file, ("methodology",), p.report.methodology
         for i, remark in enumerate(p.report.methodology_remarks):
             yield p.report_file, ("methodology_remarks", i, "text"), remark.text
@@ -596,9 +599,17 @@ def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
         for k, cid in enumerate(countries):
             if cid not in listed:
                 yield p.report_file.at((*path, k), unknown("country", cid, listed))
-    for cid in p.report.country_takeaways:
+    owners: list[tuple[KeyPath, str]] = [
+        (("country_takeaways", cid), cid) for cid in p.report.country_takeaways
+    ]
+    owners += [
+        (("sections", i, "country_points", cid), cid)
+        for i, sd in enumerate(p.report.sections)
+        for cid in sd.country_points
+    ]
+    for path, cid in owners:
         if cid not in listed:
-            yield p.report_file.at(("country_takeaways", cid), unknown("country", cid, listed), key=True)
+            yield p.report_file.at(path, unknown("country", cid, listed), key=True)
     for name, chart in p.report.charts.items():
         for cid in chart.focus_headline:
             if cid not in listed:

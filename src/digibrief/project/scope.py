@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from digibrief.project.model import Claim, ReportFile, Tagged
+from digibrief.project.model import Claim, ReportFile, SectionDef, Tagged
 
 
 def is_scoped(report: ReportFile, focus: Sequence[str]) -> bool:
@@ -42,7 +42,14 @@ def takeaways(report: ReportFile, focus: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*tagged, *own]))[:MOST]
 
 
-def points(items: Sequence[Claim], focus: Sequence[str]) -> list[str]:
-    """The points of a section that a brief of the focus countries shows: the untagged ones (about the
-    region as a whole) and those tagged only with its countries."""
-    return [text_of(p) for p in items if not isinstance(p, Tagged) or shows(p.countries, focus)]
+def points(report: ReportFile, section: SectionDef, focus: Sequence[str]) -> list[str]:
+    """The points of a section that a brief of the focus countries shows: in a scoped brief its
+    countries' own first; then the untagged ones (about the region as a whole) and those tagged only
+    with its countries."""
+    own = (
+        [t for c in report.countries if c in focus for t in section.country_points.get(c, [])]
+        if is_scoped(report, focus)
+        else []
+    )
+    shared = [text_of(p) for p in section.points if not isinstance(p, Tagged) or shows(p.countries, focus)]
+    return list(dict.fromkeys([*own, *shared]))
