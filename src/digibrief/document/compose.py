@@ -247,7 +247,7 @@ class Composer:
         return replace(doc, datapack=data_sheets(self.p, self.speech, doc, self.charted, self.cite.numbers))
 
     def _cover(self, sd) -> tuple[list[Block], list[str]]:
-        return self.locator(), [f"{self.title}: {self.subtitle}."]
+        return self.locator(), [f"{self.p.report.title}: {self.subtitle}."]
 
     def locator(self, country: str | None = None) -> list[Block]:
         """The region's locator map (country highlighted on its own page, the brief's countries on the
