@@ -117,8 +117,9 @@ class Composer:
             names = self.names(self.focus)
             self.title = self.speech.word("one_country_title", title=project.report.title, country=names)
             self.subtitle = self.subtitle.replace(self.names(project.report.countries), names)
-        # the countries whose sections the brief shows: its focus, and each context country in full
-        self.shown = {*self.focus, *(() if self.scoped else self.context_countries())}
+        # the countries whose incidents and disagreements the brief lists: every one in the regional
+        # brief; in a scoped one its own (a context country's section is condensed there)
+        self.shown = set(self.focus) if self.scoped else set(project.countries)
         self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
             "cover": self._cover,
             "contents": self._contents,
@@ -136,9 +137,6 @@ class Composer:
         if len(names) < 2:
             return "".join(names)
         return ", ".join([*names[:-2], self.speech.word("list_and", first=names[-2], last=names[-1])])
-
-    def context_countries(self) -> list[str]:
-        return [sd.country for sd in self.p.report.sections if sd.kind == "context" and sd.country]
 
     def text(self, s: str) -> Text:
         return markup.parse(s, self.cite, self.resolve)
