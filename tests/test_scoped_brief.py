@@ -185,3 +185,32 @@ def test_a_scoped_outlook_opens_with_its_countries_own_points_and_the_regional_o
         assert NAMES[focus[0]] in mine[0]
         for item in mine:
             assert not any(other in item for other in absent(focus)), item
+
+
+def test_the_deck_s_risk_matrix_names_the_brief_s_countries_in_bold_the_others_muted(
+    scoped, shipped_theme, chart_images
+):
+    """Drawn from the risks section alone, so the deck test stays quick."""
+    import dataclasses
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    from digibrief.writers.pptx import deck as render_pptx
+    from digibrief.writers.pptx.options import DeckOptions
+
+    doc = scoped[("KAZ",)]
+    doc = dataclasses.replace(doc, sections=(section(doc, "risks"),))
+    images = chart_images(render_pptx.image_requests(doc), shipped_theme)
+    out = render_pptx.render(doc, images, shipped_theme, DeckOptions())
+    tables = [
+        s.table for slide in Presentation(BytesIO(out.data)).slides for s in slide.shapes if s.has_table
+    ]
+    [matrix] = [t for t in tables if any(c.text == "3 High" for row in t.rows for c in row.cells)]
+    cells = [cell for row in matrix.rows for cell in row.cells]
+    bold = {
+        cell.text: any(r.font.bold for p in cell.text_frame.paragraphs for r in p.runs)
+        for cell in cells
+        if cell.text in NAMES.values()
+    }
+    assert bold["Kazakhstan"] and not any(bold[n] for n in absent(("KAZ",))), bold
