@@ -171,6 +171,12 @@ BREAKS: dict[str, tuple[str, str, str, str]] = {
         "  TJX: [tjk_egdi_rank, tjk_online]",
         "country_charts.TJX: unknown country 'TJX'; did you mean 'TJK'?",
     ),
+    "tagged_countries_are_in_the_report": (
+        "report/report.yaml",
+        "  - countries: [KAZ]\n    text:",
+        "  - countries: [KAX]\n    text:",
+        "takeaways.0.countries.0: unknown country 'KAX'; did you mean 'KAZ'?",
+    ),
     "context_sections_name_a_country": (
         "report/report.yaml",
         "    country: TKM\n    charts: [tkm_internet]",

@@ -155,6 +155,9 @@ WORDS: dict[str, str] = {
     ),
     "contents_note": "The brief moves from the regional picture to each country, then to the risks.",
     "one_country_title": "{title}: {country}",
+    "list_and": "{first} and {last}",  # the last two names of a list: "Kazakhstan and Uzbekistan"
+    "incidents_caption_of": "Incidents and evidence behind the ratings of {countries}",
+    "no_disagreements": "No disagreement between sources is recorded for the figures of {countries}.",
     # charts
     "source_line": "Source: {sources}.",
     "sources_line": "Sources: {sources}.",

@@ -141,8 +141,18 @@ def draw_heatmap(ctx: ChartDrawing, spec: ChartSpec) -> None:
         ax.add_collection(LineCollection(hatch, colors=t.rule, linewidths=0.7, zorder=2))
 
     row_tr = offset_copy(ax.transData, fig=ctx.fig, x=-gap * 72, y=0, units="points")
+    stand_out = spec.row_emphasis if len(spec.row_emphasis) == n else (False,) * n
     for i, r in enumerate(rows):
-        ctx.text(ax, 0, i + 0.5, r, ha="right", va="center", transform=row_tr)
+        if not any(stand_out):
+            ctx.text(ax, 0, i + 0.5, r, ha="right", va="center", transform=row_tr)
+            continue
+        # the rows of the countries the brief is about: named in bold and framed in ink
+        colour = t.ink if stand_out[i] else t.muted
+        ctx.text(
+            ax, 0, i + 0.5, r, ha="right", va="center", transform=row_tr, bold=stand_out[i], color=colour
+        )
+        if stand_out[i]:
+            ax.add_patch(Rectangle((0, i), m, 1, fill=False, edgecolor=t.ink, lw=1.4, zorder=5))
     head_tr = offset_copy(ax.transData, fig=ctx.fig, x=0, y=gap * 72 * 0.6, units="points")
     for j, h in enumerate(heads):
         ctx.text(

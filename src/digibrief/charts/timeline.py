@@ -252,12 +252,31 @@ def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     line_tr = offset_copy(ax.transData, fig=ctx.fig, x=-gap * 72, y=0, units="points")
     y_top = axes_h
     ms = ctx.pt * 0.6
-    for plan in plans:
+    stand_out = any(lane.emphasis for lane in lanes)  # a brief of some countries: theirs in ink
+    for plan, lane in zip(plans, lanes, strict=True):
         above, below = plan.above(), plan.below()
         y_line = y_top - sep / 2 - sum(above) - g
         y_top -= plan.height(g, sep)
-        ax.plot([x0, x1], [y_line, y_line], color=t.muted, lw=0.7, zorder=1, clip_on=False)
-        ctx.text(ax, x0, y_line, plan.label, ha="right", va="center", bold=True, transform=line_tr)
+        on = lane.emphasis or not stand_out
+        ax.plot(
+            [x0, x1],
+            [y_line, y_line],
+            color=t.ink if lane.emphasis else t.muted,
+            lw=1.2 if lane.emphasis else 0.7,
+            zorder=1,
+            clip_on=False,
+        )
+        ctx.text(
+            ax,
+            x0,
+            y_line,
+            plan.label,
+            ha="right",
+            va="center",
+            bold=on,
+            color=t.ink if on else t.muted,
+            transform=line_tr,
+        )
         for p in plan.placed:
             xd = x0 + p.x / per_year
             if p.side > 0:

@@ -74,12 +74,19 @@ def _latest(series: Series) -> SeriesPoint | None:
 
 class SpecBuilder:
     """Builds ChartSpecs for one project in speech's words and number format; cite() is told every
-    source a chart draws on."""
+    source a chart draws on. A brief of some countries (scope) emphasises them in regional charts."""
 
-    def __init__(self, project: Project, speech: Speech, cite: Callable[[list[str]], tuple[int, ...]]):
+    def __init__(
+        self,
+        project: Project,
+        speech: Speech,
+        cite: Callable[[list[str]], tuple[int, ...]],
+        scope: tuple[str, ...] = (),
+    ):
         self.p = project
         self.speech = speech
         self.cite = cite
+        self.scope = frozenset(scope)
         self.last_year = int(project.report.edition[:4])
         self.colours = country_colours(project)
         self.kinds: dict[str, Callable[[str, ChartDef, str | None], tuple[ChartSpec, list[str]]]] = {
@@ -109,6 +116,11 @@ class SpecBuilder:
         assert d.indicator is not None
         return self.p.indicators[d.indicator]
 
+    def _emphasised(self, cid: str, focus: str | None) -> bool:
+        """Whether a country's series stands out: the one a country's chart is about, or in a
+        regional chart of a scoped brief, each of the brief's countries."""
+        return cid == focus if focus else cid in self.scope
+
     def _series(
         self, d: ChartDef, years: list[int], focus: str | None, countries: list[Country] | None = None
     ) -> tuple[list[Series], list[str]]:
@@ -125,7 +137,13 @@ class SpecBuilder:
                 if pt:
                     sources.append(pt.source)
             out.append(
-                Series(c.id, c.name, tuple(points), emphasis=(c.id == focus), colour=self.colours.get(c.id))
+                Series(
+                    c.id,
+                    c.name,
+                    tuple(points),
+                    emphasis=self._emphasised(c.id, focus),
+                    colour=self.colours.get(c.id),
+                )
             )
         return out, sources
 
@@ -211,7 +229,7 @@ class SpecBuilder:
                         c.id,
                         c.name,
                         (SeriesPoint(d.year or self.last_year, None),),
-                        emphasis=c.id == country,
+                        emphasis=self._emphasised(c.id, country),
                         colour=self.colours.get(c.id),
                     )
                 )
@@ -225,7 +243,7 @@ class SpecBuilder:
                     c.id,
                     c.name,
                     (SeriesPoint(y, pt.value, pt.status),),
-                    emphasis=c.id == country,
+                    emphasis=self._emphasised(c.id, country),
                     colour=self.colours.get(c.id),
                 )
             )
@@ -335,7 +353,13 @@ class SpecBuilder:
             if (country and c.id != country) or not c.milestones:
                 continue
             events = sorted(c.milestones, key=lambda m: (m.year, m.month or 0))
-            lanes.append(Lane(c.name, tuple(Event(m.year, m.month, m.title) for m in events)))
+            lanes.append(
+                Lane(
+                    c.name,
+                    tuple(Event(m.year, m.month, m.title) for m in events),
+                    emphasis=not country and c.id in self.scope,
+                )
+            )
             sources += [m.source for m in events]
             years += [m.year for m in events]
         n = sum(len(lane.events) for lane in lanes)
@@ -364,13 +388,14 @@ class SpecBuilder:
     def _heatmap(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         risks = self.p.risks
         assert risks is not None  # the loader refuses a risk matrix without data/risks.yaml
-        rows, cells, sources = [], [], []
+        rows, cells, sources, stand_out = [], [], [], []
         cats = list(risks.categories)
         for c in ordered_countries(self.p):
             row = risks.assessments.get(c.id)
             if row is None:
                 continue
             rows.append(c.name)
+            stand_out.append(self._emphasised(c.id, country))
             cells.append(tuple(row[k].level if k in row else None for k in cats))
             sources += [s for a in row.values() for s in a.sources]
         labels = tuple(f"{lvl} {risks.levels.get(lvl, '')}".strip() for lvl in range(4))
@@ -398,6 +423,7 @@ class SpecBuilder:
             cells=tuple(cells),
             level_labels=labels,
             level_missing=risks.not_assessed,
+            row_emphasis=tuple(stand_out) if any(stand_out) else (),
         )
         return self._with_source(spec, sources), sources
 
@@ -422,7 +448,7 @@ class SpecBuilder:
                 by_id[c.id].rings,
                 "focus" if c.role == "focus" else "context",
                 self.colours.get(c.id),
-                emphasis=c.id == country,
+                emphasis=c.id == country if country else c.id in self.scope,
             )
             for c in region
             if c.id in by_id

@@ -34,6 +34,7 @@ from digibrief.document.types import (
     plain,
 )
 from digibrief.document.words import Speech
+from digibrief.project import scope
 from digibrief.project.model import Country, Discrepancy, Incident, Project, RisksFile, SectionDef
 from digibrief.project.model import KeyFigure as KeyFigureDef
 from digibrief.project.readings import Reading, read, read_disputed
@@ -97,7 +98,6 @@ class Composer:
         speech: Speech,
         countries: Sequence[str] | None,
         epoch: int | None,
-        one_country: bool = False,
         datapack: str | None = None,
     ):
         self.p = project
@@ -105,14 +105,21 @@ class Composer:
         self.datapack = datapack  # the data pack's file name, which the methodology points to
         self.charted: dict[str, str] = {}  # chart spec id -> the chart definition it was made from
         self.cite = Citations(project)
-        self.specs = SpecBuilder(project, speech, self.cite)
         self.focus = [c for c in project.report.countries if countries is None or c in countries]
+        # a brief of some of the report's countries: built for them, not the region's retitled
+        self.scoped = scope.is_scoped(project.report, self.focus)
+        self.scope = tuple(self.focus) if self.scoped else ()
+        self.specs = SpecBuilder(project, speech, self.cite, self.scope)
         self.epoch = epoch
-        self.title = project.report.title  # a brief of one country is titled for it
-        if one_country and len(self.focus) == 1:
-            self.title = self.speech.word(
-                "one_country_title", title=project.report.title, country=project.countries[self.focus[0]].name
-            )
+        self.title = project.report.title  # a brief of some countries is titled for them
+        self.subtitle = project.report.subtitle
+        if self.scoped:
+            names = self.names(self.focus)
+            self.title = self.speech.word("one_country_title", title=project.report.title, country=names)
+            self.subtitle = self.subtitle.replace(self.names(project.report.countries), names)
+        # the countries whose incidents and disagreements the brief lists: every one in the regional
+        # brief; in a scoped one its own (a context country's section is condensed there)
+        self.shown = set(self.focus) if self.scoped else set(project.countries)
         self.makers: dict[str, Callable[[SectionDef], tuple[list[Block], list[str]]]] = {
             "cover": self._cover,
             "contents": self._contents,
@@ -123,6 +130,13 @@ class Composer:
             "outlook": self._outlook,
             "methodology": self._methodology,
         }
+
+    def names(self, ids: Sequence[str]) -> str:
+        """Countries' names as a list in the report's words: "Kazakhstan, Uzbekistan and Tajikistan"."""
+        names = [self.p.countries[c].name for c in ids]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join([*names[:-2], self.speech.word("list_and", first=names[-2], last=names[-1])])
 
     def text(self, s: str) -> Text:
         return markup.parse(s, self.cite, self.resolve)
@@ -177,7 +191,7 @@ class Composer:
         spec, numbers = self.specs.build(chart_id, self.p.report.charts[chart_id], country)
         self.charted[spec.id] = chart_id
         caption = self.p.report.charts[chart_id].caption or ""
-        headline = self.p.report.charts[chart_id].headline_for(country)
+        headline = self.p.report.charts[chart_id].headline_for(country, self.scope)
         return Figure(spec, caption, numbers, lead=lead, headline=self.text(headline) if headline else ())
 
     # --- sections --------------------------------------------------------------------------------
@@ -192,8 +206,11 @@ class Composer:
                 sections += [self.country(self.p.countries[cid], seen_contents) for cid in self.focus]
                 continue
             title = sd.title or {"cover": self.title}.get(sd.kind, sd.kind.title())
+            condensed = sd.kind == "context" and self.scoped
             sid = f"{sd.kind}" if sd.kind != "context" else f"context-{(sd.country or '').lower()}"
             blocks, notes = self.makers[sd.kind](sd)
+            if sd.kind == "takeaways" and not blocks:
+                continue  # a scoped brief with no takeaways of its own (check warns)
             sid = sid if sid not in {s.id for s in sections} else f"{sid}-{i}"
             if sd.kind == "methodology":
                 with_references.add(sid)
@@ -206,14 +223,15 @@ class Composer:
                     tuple(notes),
                     in_contents=sd.kind not in ("cover", "contents") and seen_contents,
                     backup=sd.kind in BACKUP,
-                    new_page=sd.kind == "context",  # a country's section, like the profiles
+                    # a country's section opens a page, like the profiles; condensed, it follows on
+                    new_page=sd.kind == "context" and not condensed,
                 )
             )
             seen_contents = seen_contents or sd.kind == "contents"
         sections = self._with_references(sections, with_references)
         meta = Meta(
             title=self.title,
-            subtitle=r.subtitle,
+            subtitle=self.subtitle,
             edition=r.edition,
             edition_label=edition_label(self.speech, r.edition),
             publisher=r.publisher,
@@ -227,11 +245,12 @@ class Composer:
         return replace(doc, datapack=data_sheets(self.p, self.speech, doc, self.charted, self.cite.numbers))
 
     def _cover(self, sd) -> tuple[list[Block], list[str]]:
-        return self.locator(), [f"{self.p.report.title}: {self.p.report.subtitle}."]
+        return self.locator(), [f"{self.p.report.title}: {self.subtitle}."]
 
     def locator(self, country: str | None = None) -> list[Block]:
-        """The region's locator map (country highlighted on its own page), when data/geo has one; a
-        country with no outline there gets none, since the region's map would not say where it is."""
+        """The region's locator map (country highlighted on its own page, the brief's countries on the
+        cover of a scoped brief), when data/geo has one; a country with no outline there gets none,
+        since the region's map would not say where it is."""
         if self.p.geo is None or (country and all(s.id != country for s in self.p.geo.shapes)):
             return []
         spec, cite = self.specs.locator_map(country)
@@ -241,7 +260,9 @@ class Composer:
         return [], [self.speech.word("contents_note")]
 
     def _takeaways(self, sd) -> tuple[list[Block], list[str]]:
-        items = [self.text(t) for t in self.p.report.takeaways]
+        items = [self.text(t) for t in scope.takeaways(self.p.report, self.focus)]
+        if not items:
+            return [], []
         return [Bullets(tuple(items), numbered=True)], [plain(t) for t in items]
 
     def _overview(self, sd) -> tuple[list[Block], list[str]]:
@@ -256,8 +277,9 @@ class Composer:
         """What the findings mean: a lead paragraph and one sourced point each, the talk's last slide."""
         blocks: list[Block] = [*self.paragraphs(sd.intro or "", "lead")]
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
-        if sd.points:
-            blocks.append(Bullets(tuple(self.text(t) for t in sd.points)))
+        points = scope.points(self.p.report, sd, self.focus)
+        if points:
+            blocks.append(Bullets(tuple(self.text(t) for t in points)))
         return blocks, notes
 
     def _comparison_table(self) -> Table:
@@ -441,7 +463,8 @@ class Composer:
         risks = self.p.risks
         assert risks is not None  # the loader refuses a risks section without data/risks.yaml
         rows = []
-        for c in ordered_countries(self.p):  # each country's evidence in date order, an undated
+        shown = [c for c in ordered_countries(self.p) if c.id in self.shown]
+        for c in shown:  # each country's evidence in date order, an undated
             # report at the year it was published
             for inc in sorted(c.incidents, key=self._incident_date):
                 rows.append(
@@ -476,12 +499,14 @@ class Composer:
                         self.speech.word("incident"),
                     ),
                     tuple(rows),
-                    caption=self.speech.word("incidents_caption"),
+                    caption=(
+                        self.speech.word("incidents_caption_of", countries=self.names(self.focus))
+                        if self.scoped
+                        else self.speech.word("incidents_caption")
+                    ),
                     widths=(1.0, 0.7, 1.1, 3.7),
                     on_slide="condensed",
-                    source=self._source_line(
-                        {i.source for c in ordered_countries(self.p) for i in c.incidents}
-                    ),
+                    source=self._source_line({i.source for c in shown for i in c.incidents}),
                 )
             )
         note = self.text(risks.note)
@@ -493,8 +518,15 @@ class Composer:
         return (inc.year or int(self.p.sources[inc.source].date[:4]), inc.month or 0)
 
     def _context(self, sd) -> tuple[list[Block], list[str]]:
+        """A context country's section; in a scoped brief condensed to what compares it with the
+        brief's countries: its profile's first paragraph and its charts."""
         c = self.p.countries[sd.country]
-        blocks: list[Block] = [*self.locator(c.id)]
+        blocks: list[Block]
+        if self.scoped:
+            blocks = [*self.paragraphs(c.profile or "")[:1]]
+            blocks += [self.figure(ch, c.id, lead=i == 0) for i, ch in enumerate(sd.charts)]
+            return blocks, [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
+        blocks = [*self.locator(c.id)]
         if c.key_figures:
             blocks.append(self.key_figures(c))
         blocks += self.paragraphs(c.profile or "")
@@ -516,6 +548,9 @@ class Composer:
 
     def _methodology(self, sd) -> tuple[list[Block], list[str]]:
         blocks: list[Block] = [*self.paragraphs(self.p.report.methodology)]
+        for remark in self.p.report.methodology_remarks:
+            if scope.shows(remark.countries, self.focus):
+                blocks += self.paragraphs(remark.text)
         if self.datapack:
             blocks.append(Paragraph(tuple(self._pointer(self.datapack))))
         method = self._risk_method()
@@ -523,6 +558,8 @@ class Composer:
             blocks.append(method)
         rows = []
         for c in ordered_countries(self.p):
+            if c.id not in self.shown:
+                continue
             for d in c.discrepancies:
                 values: list[Run] = []
                 for i, (publisher, fact) in enumerate(self.disputed(c, d)):
@@ -557,6 +594,10 @@ class Composer:
                     on_slide="full",
                 )
             )
+        elif self.scoped:  # the table would be empty: say so rather than leave it out unexplained
+            heading = (Run(self.speech.word("disagreement_caption") + ". ", bold=True),)
+            said = self.speech.word("no_disagreements", countries=self.names(self.focus))
+            blocks.append(Paragraph((*heading, Run(said))))
         notes = [plain(b.text) for b in blocks if isinstance(b, Paragraph)]
         return blocks, notes
 
@@ -597,14 +638,13 @@ def compose(
     project: Project,
     countries: Sequence[str] | None = None,
     epoch: int | None = None,
-    one_country: bool = False,
     datapack: str | None = None,
 ) -> Document:
     """The document for project; countries limits the country sections (None = all in report);
-    one_country titles the brief for its one country (build --per-country); datapack names the
+    a brief of some of the report's countries is composed for them (project.scope); datapack names the
     data pack file the methodology points to. The document speaks the report's language and labels."""
     speech = speech_of(project)
-    doc = Composer(project, speech, countries, epoch, one_country, datapack).document()
+    doc = Composer(project, speech, countries, epoch, datapack).document()
     return replace(doc, speech=speech)
 
 

@@ -98,6 +98,7 @@ class Event:
 class Lane:
     label: str
     events: tuple[Event, ...]
+    emphasis: bool = False  # a country the brief is about, in a brief of some countries
 
 
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) points of a closed outline
@@ -145,6 +146,7 @@ class ChartSpec:
     cells: tuple[tuple[int | None, ...], ...] = ()  # heatmap levels, None = not assessed
     level_labels: tuple[str, ...] = ()  # heatmap: label of level 0..3
     level_missing: str = ""  # heatmap: the word for a cell without a level, from the same table
+    row_emphasis: tuple[bool, ...] = ()  # heatmap: the rows of the countries a brief is about, if some
     notes: tuple[str, ...] = ()  # footnotes drawn under the chart, e.g. what a hollow marker means
     shapes: tuple[MapShape, ...] = ()  # locator map: countries, the region's first
     frame: tuple[float, float, float, float] | None = None  # locator map: west, south, east, north

@@ -363,9 +363,7 @@ def resolve(opts: BuildOptions, log: Log = _quiet, tree: str | None = None) -> R
     choices = Choices(paper=paper, template=opts.template, deck_charts=opts.deck_charts)  # type: ignore[arg-type]
     options = {f: importlib.import_module(WRITERS[f].options).resolve(choices) for f in opts.formats()}
     theme = make_theme(project.theme, opts.report)
-    doc = compose(
-        project, opts.countries, _epoch(), one_country=opts.one_country, datapack=opts.filename("data")
-    )
+    doc = compose(project, opts.countries, _epoch(), datapack=opts.filename("data"))
     doc = with_section(doc, since_previous(project, opts.data))
     jobs = []
     for fmt in opts.formats():

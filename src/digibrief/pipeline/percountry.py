@@ -1,7 +1,8 @@
 """`digibrief build --per-country`: one brief and one deck per focus country, each in its own folder.
 
-OUT/<iso3>/ gets that country's brief.pdf and deck.pptx (and its data pack), titled for it, with the
-regional sections and comparisons kept. The builds run one after another, each drawing its charts and
+OUT/<iso3>/ gets that country's brief.pdf and deck.pptx (and its data pack), composed for it (see
+project.scope and document.compose): its takeaways, incidents and disagreements, with the regional
+comparisons kept and the country emphasised in them. The builds run one after another, each drawing its charts and
 rendering its writers on the worker pool, and share one chart cache (OUT/.cache/charts unless --cache
 names another), so a chart common to every brief is drawn once. Each folder has its own manifest, so
 an unchanged country is "up to date" and an edit redraws and rewrites only what it changed.

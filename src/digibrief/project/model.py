@@ -13,6 +13,7 @@ import math
 import re
 import string
 import unicodedata
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -398,18 +399,39 @@ class ChartDef(Strict):
     # the finding, written with data references: the slide title and the PDF's chart title; a chart
     # listed in each_country gives one per country ({KAZ: ..., UZB: ...})
     headline: Line | dict[CountryId, Line] | None = None
+    # a regional chart's finding as a brief of some countries tells it: the first of them given here
+    focus_headline: dict[CountryId, Line] = {}
 
-    def headline_for(self, country: str | None) -> str | None:
-        """The headline of this chart as drawn for country (None for a regional chart)."""
+    def headline_for(self, country: str | None, scope: Sequence[str] = ()) -> str | None:
+        """The headline of this chart as drawn for country (None for a regional chart), in a brief of
+        the countries in scope (empty for the regional brief)."""
         if isinstance(self.headline, dict):
             return self.headline.get(country or "")
-        return self.headline
+        return next((self.focus_headline[c] for c in scope if c in self.focus_headline), self.headline)
 
     @model_validator(mode="after")
     def _needs_indicator(self) -> ChartDef:
         if self.kind not in ("timeline", "heatmap", "locator_map") and self.indicator is None:
             raise ValueError(f"a {self.kind} chart needs an indicator")
         return self
+
+
+class Tagged(Strict):
+    """A takeaway, point or remark about some countries: a brief shows it only if it shows them all."""
+
+    text: Sentence
+    countries: Annotated[list[CountryId], Field(min_length=1)]
+
+
+class Remark(Strict):
+    """A methodology paragraph about some countries' figures, printed only in a brief that shows them."""
+
+    text: Prose
+    countries: Annotated[list[CountryId], Field(min_length=1)]
+
+
+# a takeaway or point: plain text is about the region as a whole, shown only in the regional brief
+Claim = Sentence | Tagged
 
 
 SectionKind = Literal[
@@ -423,7 +445,9 @@ class SectionDef(Strict):
     intro: Prose | None = None
     charts: list[Id] = []
     country: CountryId | None = None
-    points: list[Sentence] = []  # outlook: what the findings mean, one sourced point each
+    points: list[Claim] = []  # outlook: what the findings mean, one sourced point each
+    # outlook: a country's own points, first in a brief of some countries that shows it
+    country_points: dict[CountryId, Annotated[list[Sentence], Field(min_length=1, max_length=3)]] = {}
 
 
 class ReportFile(Strict):
@@ -437,12 +461,16 @@ class ReportFile(Strict):
     paper: Literal["a4", "letter"] = "a4"
     countries: Annotated[list[CountryId], Field(min_length=1)]
     sections: Annotated[list[SectionDef], Field(min_length=1)]
-    takeaways: Annotated[list[Sentence], Field(min_length=1, max_length=8)]
+    takeaways: Annotated[list[Claim], Field(min_length=1, max_length=8)]
+    # a country's own takeaways, for a brief of that country (build --per-country, --countries)
+    country_takeaways: dict[CountryId, Annotated[list[Sentence], Field(min_length=1, max_length=5)]] = {}
     charts: dict[Id, ChartDef] = {}
     each_country: list[Id] = []
     country_charts: dict[CountryId, list[Id]] = {}
     comparison: list[Id] = []  # the overview's table: these indicators' latest values, in this order
     methodology: Prose
+    # paragraphs of the methodology about some countries' figures, after it, in a brief that shows them
+    methodology_remarks: list[Remark] = []
 
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]

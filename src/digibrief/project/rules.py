@@ -26,8 +26,10 @@ from digibrief.project.model import (
     ReportFile,
     RisksFile,
     SourcesFile,
+    Tagged,
 )
 from digibrief.project.readings import Unreadable, read, read_disputed
+from digibrief.project.scope import takeaways, text_of
 from digibrief.project.yamlsource import KeyPath
 from digibrief.syntax import Ref, cited_ids, references
 
@@ -109,15 +111,26 @@ def prose_fields(p: Inputs) -> Iterator[tuple[YamlFile, KeyPath, str]]:
                 yield p.risks_file, ("assessments", cid, cat, "rationale"), a.rationale
     if p.report:
         for i, t in enumerate(p.report.takeaways):
-            yield p.report_file, ("takeaways", i), t
+            yield p.report_file, ("takeaways", i, *(("text",) if isinstance(t, Tagged) else ())), text_of(t)
+        for cid, own in p.report.country_takeaways.items():
+            for i, text in enumerate(own):
+                yield p.report_file, ("country_takeaways", cid, i), text
         for i, sd in enumerate(p.report.sections):
             yield p.report_file, ("sections", i, "intro"), sd.intro or ""
             for j, point in enumerate(sd.points):
-                yield p.report_file, ("sections", i, "points", j), point
+                where = ("sections", i, "points", j, *(("text",) if isinstance(point, Tagged) else ()))
+                yield p.report_file, where, text_of(point)
+            for cid, own in sd.country_points.items():
+                for j, text in enumerate(own):
+                    yield p.report_file, ("sections", i, "country_points", cid, j), text
         yield p.report_file, ("methodology",), p.report.methodology
+        for i, remark in enumerate(p.report.methodology_remarks):
+            yield p.report_file, ("methodology_remarks", i, "text"), remark.text
         for name, chart in p.report.charts.items():
             if chart.caption:
                 yield p.report_file, ("charts", name, "caption"), chart.caption
+            for cid, text in chart.focus_headline.items():
+                yield p.report_file, ("charts", name, "focus_headline", cid), text
             if isinstance(chart.headline, dict):
                 for cid, text in chart.headline.items():
                     yield p.report_file, ("charts", name, "headline", cid), text
@@ -565,6 +578,49 @@ def country_chart_countries_exist(p: Inputs) -> Iterator[Problem]:
                 )
 
 
+def tagged_countries_are_in_the_report(p: Inputs) -> Iterator[Problem]:
+    """Every country a takeaway, point, remark or focus headline names is one of the report's countries."""
+    if not p.report:
+        return
+    listed = p.report.countries
+    tags: list[tuple[KeyPath, list[str]]] = [
+        (("takeaways", i, "countries"), t.countries)
+        for i, t in enumerate(p.report.takeaways)
+        if isinstance(t, Tagged)
+    ]
+    tags += [
+        (("sections", i, "points", j, "countries"), pt.countries)
+        for i, sd in enumerate(p.report.sections)
+        for j, pt in enumerate(sd.points)
+        if isinstance(pt, Tagged)
+    ]
+    tags += [
+        (("methodology_remarks", i, "countries"), r.countries)
+        for i, r in enumerate(p.report.methodology_remarks)
+    ]
+    for path, countries in tags:
+        for k, cid in enumerate(countries):
+            if cid not in listed:
+                yield p.report_file.at((*path, k), unknown("country", cid, listed))
+    owners: list[tuple[KeyPath, str]] = [
+        (("country_takeaways", cid), cid) for cid in p.report.country_takeaways
+    ]
+    owners += [
+        (("sections", i, "country_points", cid), cid)
+        for i, sd in enumerate(p.report.sections)
+        for cid in sd.country_points
+    ]
+    for path, cid in owners:
+        if cid not in listed:
+            yield p.report_file.at(path, unknown("country", cid, listed), key=True)
+    for name, chart in p.report.charts.items():
+        for cid in chart.focus_headline:
+            if cid not in listed:
+                yield p.report_file.at(
+                    ("charts", name, "focus_headline", cid), unknown("country", cid, listed), key=True
+                )
+
+
 def context_sections_name_a_country(p: Inputs) -> Iterator[Problem]:
     """Every context section names a country that has a country file."""
     if p.report:
@@ -654,6 +710,7 @@ RULES: tuple[Rule, ...] = (
     focus_countries_are_assessed,
     country_files_are_not_copies,
     country_chart_countries_exist,
+    tagged_countries_are_in_the_report,
     context_sections_name_a_country,
     listed_charts_are_defined,
     chart_indicators_are_defined,
@@ -750,6 +807,21 @@ def missing_headlines(p: Inputs) -> Iterator[Problem]:
             yield p.report_file.at(
                 ("charts", chart_id),
                 f"no headline: its slide would be titled '{chart.title}'; add headline: with the chart's finding",
+                key=True,
+            )
+
+
+def countries_without_takeaways(p: Inputs) -> Iterator[Problem]:
+    """Warnings: a focus country whose brief of its own (build --per-country) would have no takeaway,
+    since none is tagged with it alone and it has none under country_takeaways."""
+    if not p.report or len(p.report.countries) < 2:
+        return
+    for cid in dict.fromkeys(p.report.countries):
+        if not takeaways(p.report, [cid]):
+            yield p.report_file.at(
+                ("takeaways",),
+                f"{cid}'s own brief (build --per-country) would have no takeaways: give it its own under "
+                f"country_takeaways: {cid}:, or tag a takeaway with countries: [{cid}]",
                 key=True,
             )
 

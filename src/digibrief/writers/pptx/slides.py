@@ -425,10 +425,18 @@ class SlideMaker:
                 else (c.level_missing or self.doc.speech.word("not_assessed"))
             )
 
-        names = [para(r, name_size, st.ink, bold=True) for r in rows]
+        # a brief of some countries names them in bold, the other countries in muted type
+        mark = [True] * len(rows) if transpose or not c.row_emphasis else list(c.row_emphasis)
+        names = [
+            para(r, name_size, st.ink if on else st.muted, bold=on) for r, on in zip(rows, mark, strict=True)
+        ]
         name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
         col_w = (box.w - name_w) / max(len(cols), 1)
-        head = [para(h, size, st.ink) for h in cols]
+        marked = transpose and bool(c.row_emphasis)  # the countries are the column heads
+        head = [
+            para(h, size, st.ink if not marked or on else st.muted, bold=marked and on)
+            for h, on in zip(cols, c.row_emphasis if marked else [False] * len(cols), strict=True)
+        ]
         ok = all(m.words_fit(p, name_w - pad) for p in names) and all(
             m.words_fit(p, col_w - pad) for p in head
         )
