@@ -169,7 +169,6 @@ WORDS: dict[str, str] = {
     "map_alt_region": "{region}: a map.",
     "map_alt_country": "{region}: a map with {country} highlighted among its neighbours.",
     "map_alt_around": "Around them: {names}.",
-    "list_and": "{items} and {last}",
     "heatmap_subtitle": "Editorial rating by the method in the methodology, from {lowest} to {highest}; higher is worse",
     "none": "none",
     "hollow_note": "Hollow markers: reported by a single source or unverified; see Methodology.",

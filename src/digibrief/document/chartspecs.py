@@ -497,7 +497,7 @@ class SpecBuilder:
         """Names as a list in the labels table's words: 'A, B and C'."""
         if len(names) == 1:
             return names[0]
-        return self.speech.word("list_and", items=", ".join(names[:-1]), last=names[-1])
+        return self.speech.word("list_and", first=", ".join(names[:-1]), last=names[-1])
 
     def locator_map(self, country: str | None = None) -> tuple[ChartSpec, tuple[int, ...]]:
         """The locator map for the cover (no country) or a country's first page, with its citation."""
