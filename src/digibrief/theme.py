@@ -52,6 +52,9 @@ class Theme:
     fonts: FontFiles
     sizes: dict[str, float]
     fallback: FontFiles | None = None  # draws the characters the theme's font lacks (DejaVu Sans)
+    # slide titles on a template deck: colour ('#rrggbb'), font family, align (l, c, r); "" keeps the
+    # template's own title style
+    slide_titles: tuple[str, str, str] = ("", "", "")
 
     def size(self, name: str) -> float:
         return self.sizes.get(name, DEFAULT_SIZES[name])
@@ -77,6 +80,7 @@ class Theme:
             "fonts": fonts,
             "family": self.fonts.family,
             "sizes": sorted(self.sizes.items()),
+            **({"slide_titles": self.slide_titles} if any(self.slide_titles) else {}),
         }
 
 

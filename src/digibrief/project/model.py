@@ -452,6 +452,14 @@ class Fonts(Strict):
     bold_italic: FontFile = "DejaVuSans-BoldOblique.ttf"
 
 
+class SlideTitles(Strict):
+    """The deck's title style on a --template deck; each key left out keeps the template's own."""
+
+    colour: Colour | None = None
+    font: Line | None = None  # a font family name, as PowerPoint names it
+    align: Literal["left", "center", "right"] | None = None
+
+
 class ThemeFile(Strict):
     palette: Annotated[list[Colour], Field(min_length=2)]
     focus: Colour
@@ -463,6 +471,7 @@ class ThemeFile(Strict):
     risk_levels: Annotated[list[Colour], Field(min_length=4, max_length=4)]
     fonts: Fonts = Fonts()
     sizes: dict[Id, Annotated[float, Field(strict=False, gt=0, le=96)]] = {}
+    slide_titles: SlideTitles = SlideTitles()
 
 
 # --- report/labels.yaml -------------------------------------------------------------------------

@@ -88,4 +88,11 @@ def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
         fonts=fonts,
         sizes={**DEFAULT_SIZES, **spec.sizes},
         fallback=_fallback(f.family),
+        slide_titles=_slide_titles(spec),
     )
+
+
+def _slide_titles(spec: ThemeFile) -> tuple[str, str, str]:
+    """The deck's title colour, font and alignment the theme sets ("" for each it leaves to the template)."""
+    t = spec.slide_titles
+    return (t.colour or "", t.font or "", {"left": "l", "center": "c", "right": "r"}.get(t.align or "", ""))

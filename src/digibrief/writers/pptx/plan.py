@@ -187,7 +187,7 @@ class Planner(SlideMaker):
         tb, sb = g.cover_title, g.cover_subtitle
         els: list[Element] = []
         on_band = "#FFFFFF" if g.builtin else st.ink
-        tp = para(title, st.cover, on_band, bold=True)
+        tp = self.title_para(title, st.cover, on_band)
         room = max(int(tb.h // (st.cover * LINE)), 1)
         if len(self.m.lines(tp, tb.w)) > room:
             tp = shorten(self.m, tp, tb.w, room)

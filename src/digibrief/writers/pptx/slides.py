@@ -176,7 +176,17 @@ class SlideMaker:
         self.sources = Sources(refs)
         self.tables = Tables(self.m, self.st)
         self.native = Builder(colours, self.m, self.st.label, self.family, doc.speech)
+        self.title_style = theme.slide_titles
         self.warnings: list[str] = []
+
+    def title_para(self, text: str, size: float, colour: str) -> Para:
+        """A title at size: on a template in the template's own colour, font and alignment (its master
+        and layout style the placeholder), on the built-in design in colour, left; either as the
+        theme's slide_titles say where they say it."""
+        own, font, align = self.title_style
+        if self.geo.builtin:
+            return para(text, size, own or colour, bold=True, align=align or "l", font=font or None)
+        return para(text, size, own, bold=True, align=align, font=font)
 
     # --- slide furniture -------------------------------------------------------------------------
 
@@ -184,7 +194,7 @@ class SlideMaker:
         """(lines the title takes, lines its box holds) at the title size."""
         st, box = self.st, self.geo.title
         room = max(int((box.h + 0.5) // (st.title * LINE)), 1)
-        return len(self.m.lines(para(title, st.title, st.ink, bold=True), box.w)), room
+        return len(self.m.lines(self.title_para(title, st.title, st.ink), box.w)), room
 
     def extra(self, title: str) -> float:
         """Height a long title takes below its box: one more line at most, never a smaller size."""
@@ -202,7 +212,7 @@ class SlideMaker:
         says it in full in the notes)."""
         st, box = self.st, self.geo.title
         pitch = st.title * LINE
-        p = para(title, st.title, st.ink, bold=True)
+        p = self.title_para(title, st.title, st.ink)
         need, room = self.title_lines(title)
         extra = self.extra(title)
         cut = need > room + 1
