@@ -3,13 +3,21 @@ as 16:9, and a template whose placeholders cannot hold content refused. Template
 
 from __future__ import annotations
 
+from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 
+import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu
+
+from digibrief.writers.pptx import deck as render_pptx
+from digibrief.writers.pptx.options import DeckOptions, read_template
+
+from .conftest import run_cli
 
 AMBER = "FFB300"
 NAVY = "14171F"
@@ -68,7 +76,153 @@ def degenerate_template(path: Path) -> Path:
     for layout in prs.slide_layouts:
         if layout.name == "Title and Content":
             for ph in layout.placeholders:
-                if ph.placeholder_format.type == PP_PLACEHOLDER.OBJECT or ph.placeholder_format.idx == 1:
+                if ph.placeholder_format.idx == 1:
+                    ph.left, ph.top, ph.width = Emu(457200), Emu(1600200), Emu(8229600)
                     ph.height = Emu(0)
     prs.save(path)
     return path
+
+
+# --- fixtures ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project(shipped_doc, shipped_theme):
+    return shipped_doc, shipped_theme
+
+
+@pytest.fixture(scope="module")
+def images(project, chart_images):
+    doc, theme = project
+    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme)
+
+
+def render(project, images, template: Path, charts: str = "native", theme=None):
+    doc, shipped = project
+    return render_pptx.render(doc, images, theme or shipped, DeckOptions(read_template(template), charts))
+
+
+@pytest.fixture(scope="module")
+def dark(project, images, tmp_path_factory):
+    """The shipped deck on the dark template with a centred amber title style."""
+    out = render(project, images, amber_dark_template(tmp_path_factory.mktemp("dark") / "dark.pptx"))
+    return Presentation(BytesIO(out.data))
+
+
+@pytest.fixture(scope="module")
+def narrow(project, images, tmp_path_factory):
+    """The shipped deck on a plain 4:3 template: (the result, the presentation)."""
+    out = render(project, images, four_three_template(tmp_path_factory.mktemp("43") / "plain43.pptx"))
+    return out, Presentation(BytesIO(out.data))
+
+
+def titles(prs):
+    return [s for slide in prs.slides for s in slide.shapes if s.name == "Title"]
+
+
+# --- the template's title style ------------------------------------------------------------------------
+
+
+def test_titles_on_a_template_take_its_centred_amber_title_style(dark):
+    master = dark.slide_master._element
+    lvl1 = master.find(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
+    assert lvl1.get("algn") == "ctr"
+    assert lvl1.find(f"{qn('a:defRPr')}/{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val") == AMBER
+    found = titles(dark)
+    assert len(found) == len(dark.slides), "every slide has its title in the layout's placeholder"
+    for shape in found:
+        assert shape.is_placeholder
+        for p in shape._element.iter(qn("a:p")):
+            ppr = p.find(qn("a:pPr"))
+            assert ppr is None or ppr.get("algn") is None, f"{shape.text_frame.text!r}: alignment forced"
+        for rpr in shape._element.iter(qn("a:rPr")):
+            assert rpr.find(qn("a:solidFill")) is None, f"{shape.text_frame.text!r}: colour forced"
+            assert rpr.find(qn("a:latin")) is None, f"{shape.text_frame.text!r}: font forced"
+    layouts = {slide.slide_layout.name: slide.slide_layout for slide in dark.slides}
+    for layout in layouts.values():  # nothing between the master's style and the slide overrides it
+        for ph in layout.placeholders:
+            if ph.placeholder_format.type not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+                continue
+            assert ph._element.find(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}") is None
+
+
+def test_the_theme_may_set_the_title_style_on_a_template(project, images, tmp_path):
+    _, theme = project
+    themed = replace(theme, slide_titles=("#AA2200", "Noto Serif", "r"))
+    out = render(project, images, amber_dark_template(tmp_path / "dark.pptx"), theme=themed)
+    for shape in titles(Presentation(BytesIO(out.data))):
+        assert {p.find(qn("a:pPr")).get("algn") for p in shape._element.iter(qn("a:p"))} == {"r"}
+        runs = list(shape._element.iter(qn("a:rPr")))
+        assert runs
+        assert {r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val") for r in runs} == {"AA2200"}
+        assert {r.find(qn("a:latin")).get("typeface") for r in runs} == {"Noto Serif"}
+
+
+# --- a template that cannot hold the deck ---------------------------------------------------------------
+
+
+def test_check_and_build_refuse_a_template_with_a_zero_height_placeholder_naming_layout_and_placeholder(
+    tmp_path,
+):
+    path = degenerate_template(tmp_path / "flat.pptx")
+    checked = run_cli("check", "--template", str(path))
+    assert checked.returncode == 1, checked.stderr
+    line = checked.stderr.splitlines()[0]
+    assert line.startswith(f"{path}: ppt/slideLayouts/slideLayout2.xml: ")
+    assert "layout 'Title and Content'" in line and "placeholder 'Content Placeholder 2'" in line
+    assert "0 pt tall" in line and "Traceback" not in checked.stderr
+    built = run_cli(
+        "build", "--only", "deck", "--template", str(path), "--out", str(tmp_path / "out"), "-q"
+    )
+    assert built.returncode == 1
+    assert line in built.stderr
+    assert not list((tmp_path / "out").glob("*.pptx"))
+
+
+def test_check_accepts_a_template_that_holds_the_deck(tmp_path):
+    checked = run_cli("check", "--template", str(four_three_template(tmp_path / "plain.pptx")))
+    assert checked.returncode == 0, checked.stderr
+    assert "template plain.pptx holds the deck" in checked.stdout
+
+
+# --- one palette --------------------------------------------------------------------------------------
+
+
+def series_colours(prs) -> dict[str, set[str]]:
+    """Each native chart series' name -> the line or fill colours it is drawn in, over the whole deck."""
+    out: dict[str, set[str]] = {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not getattr(shape, "has_chart", False) or not shape.has_chart:
+                continue
+            for ser in shape.chart._chartSpace.iter(qn("c:ser")):
+                name = "".join(v.text or "" for v in ser.find(qn("c:tx")).iter(qn("c:v")))
+                sp = ser.find(qn("c:spPr"))
+                if sp is None:
+                    continue
+                fills = sp.findall(f"{qn('a:ln')}/{qn('a:solidFill')}/{qn('a:srgbClr')}")
+                fills += sp.findall(f"{qn('a:solidFill')}/{qn('a:srgbClr')}")
+                out.setdefault(name, set()).update("#" + f.get("val") for f in fills)
+    return out
+
+
+def grey(colour: str) -> bool:
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return max(channels) - min(channels) < 16
+
+
+def test_a_country_has_its_brief_colour_on_a_template(project, dark):
+    doc, theme = project
+    own = {
+        s.label.split(" ")[0]: theme.palette[s.colour].upper()
+        for f in doc.figures()
+        for s in f.chart.series
+        if s.colour is not None
+    }
+    seen = series_colours(dark)
+    coloured = {name: {c for c in colours if not grey(c)} for name, colours in seen.items() if name in own}
+    assert len([name for name, colours in coloured.items() if colours]) >= 3, seen
+    for name, colours in coloured.items():  # its own colour, or the focus role's as in the brief's charts
+        assert colours <= {own[name], theme.focus.upper()}, (name, colours, own[name])
+    accents = {"#4FC3F7", "#FFB74D"}  # the template's accent1 and accent2
+    assert not accents & set().union(*seen.values()), "no series in the template's accents"

@@ -672,14 +672,16 @@ def test_a_dark_template_gets_light_text_and_charts_in_its_own_colours(project, 
         doc, images, theme, DeckOptions(read_template(dark_template(tmp_path / "dark.pptx")))
     )
     prs = Presentation(BytesIO(out.data))
-    colours = [
-        r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val")
+    fills = [
+        (shape.name, r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}"))
         for slide in main_slides(prs)
         for shape in slide.shapes
         if shape.has_text_frame and shape.name in ("Title", "Body", "Kicker")
         for r in shape._element.iter(qn("a:rPr"))
     ]
+    colours = [fill.get("val") for _, fill in fills if fill is not None]
     assert colours and min(luminance(c) for c in colours if c) > 0.45, "light text on the dark master"
+    assert all(fill is None for name, fill in fills if name == "Title"), "titles in the master's (light) style"
     spaces = [
         s.chart._chartSpace
         for slide in prs.slides
@@ -688,8 +690,8 @@ def test_a_dark_template_gets_light_text_and_charts_in_its_own_colours(project, 
     ]
     assert spaces
     xml = b"".join(etree.tostring(space) for space in spaces)
-    assert b'val="4FC3F7"' in xml, "the focus country in the template's first accent"
-    assert b'val="0072B2"' not in xml, "not in the built-in design's blue"
+    assert b'val="0072B2"' in xml, "the focus country in its colour in the brief"
+    assert b'val="4FC3F7"' not in xml, "not in the template's first accent: one palette for brief and deck"
     assert all(space.find(f"{qn('c:spPr')}/{qn('a:noFill')}") is not None for space in spaces), (
         "the slide shows through"
     )

@@ -225,8 +225,8 @@ class Checked:
     warnings: tuple[str, ...]
 
 
-def check(data_dir: Path, report_dir: Path) -> Checked:
-    """Validate and compose without writing (Sphinx's dummy builder)."""
+def check(data_dir: Path, report_dir: Path, template: Path | None = None) -> Checked:
+    """Validate and compose without writing (Sphinx's dummy builder), and the deck's template if given."""
     from digibrief.document.compose import compose
     from digibrief.pipeline.editions import since_previous, with_section
     from digibrief.project.load import load
@@ -241,6 +241,11 @@ def check(data_dir: Path, report_dir: Path) -> Checked:
         f"{points} values, {len(project.sources)} sources; {len(doc.sections)} sections, "
         f"{len(doc.figures())} charts"
     )
+    if template is not None:
+        from digibrief.writers.pptx.options import read_template
+
+        read_template(template)
+        summary += f"; template {template.name} holds the deck"
     return Checked(summary, tuple(str(w) for w in project.warnings))
 
 
