@@ -284,11 +284,8 @@ class Planner(SlideMaker):
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
-        # each entry whole, on up to two lines; its number stays level with its first line
-        items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == self.doc.speech.word("backup")), colw - numw, 2))
-            for t, _ in entries
-        ]
+        # each entry whole, never cut, on as many lines as it takes; its number stays level with its first line
+        items = [fixed(para(t, size, st.ink, bold=t == self.doc.speech.word("backup"))) for t, _ in entries]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)
         out, k = [], 0
         for i, page in enumerate(pages):
