@@ -226,3 +226,92 @@ def test_a_country_has_its_brief_colour_on_a_template(project, dark):
         assert colours <= {own[name], theme.focus.upper()}, (name, colours, own[name])
     accents = {"#4FC3F7", "#FFB74D"}  # the template's accent1 and accent2
     assert not accents & set().union(*seen.values()), "no series in the template's accents"
+
+
+# --- 4:3 ------------------------------------------------------------------------------------------------
+
+
+def slide_title(slide) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def matrix_tables(prs, doc) -> list[tuple[int, object]]:
+    """(slide index, table) of every table drawing the risk matrix."""
+    (spec,) = [f.chart for f in doc.figures() if f.chart.kind == "heatmap"]
+    return [
+        (i, shape.table)
+        for i, slide in enumerate(prs.slides)
+        for shape in slide.shapes
+        if shape.has_table and shape.name == f"Chart: {spec.title}"
+    ]
+
+
+def test_the_risk_matrix_is_one_table_on_one_slide_on_4_3_as_on_16_9(project, narrow, rendered_deck):
+    doc, theme = project
+    (spec,) = [f.chart for f in doc.figures() if f.chart.kind == "heatmap"]
+    cells = (len(spec.rows) + 1) * (len(spec.columns) + 1)
+    wide = Presentation(BytesIO(rendered_deck[0].data))
+    out, prs = narrow
+    assert prs.slide_width / prs.slide_height == pytest.approx(4 / 3)
+    for deck in (wide, prs):
+        found = matrix_tables(deck, doc)
+        assert len(found) == 1, [slide_title(deck.slides[i]) for i, _ in found]
+        _, table = found[0]
+        assert len(table.rows) * len(table.columns) == cells, "every country and category in the one table"
+        texts = {c.text_frame.text for row in table.rows for c in row.cells}
+        assert set(spec.rows) <= texts and set(spec.columns) <= texts
+        sizes = [r.font.size.pt for row in table.rows for c in row.cells for p in c.text_frame.paragraphs for r in p.runs]
+        assert min(sizes) >= theme.size("slide_label"), "a step down the type scale at most"
+    (i, table), = matrix_tables(prs, doc)
+    frame = next(s for s in prs.slides[i].shapes if s.has_table)
+    assert frame.left + frame.width <= prs.slide_width and frame.top + frame.height <= prs.slide_height
+    assert not any("continues on" in w and spec.title in w for w in out.warnings), out.warnings
+
+
+def test_on_4_3_every_country_shows_its_four_key_figures(project, narrow):
+    doc, _ = project
+    out, prs = narrow
+    assert not any("key figures fit" in w for w in out.warnings), out.warnings
+    tiles = {}
+    for slide in prs.slides:
+        n = sum(1 for s in slide.shapes if s.name == "Key figure")
+        if n:
+            tiles[slide_title(slide)] = n
+    wanted = {
+        s.title: min(4, len(b.items))
+        for s in doc.sections
+        for b in s.blocks
+        if type(b).__name__ == "KeyFigures" and s.role == "profile"
+    }
+    assert wanted and all(tiles.get(t) == n for t, n in wanted.items()), (tiles, wanted)
+
+
+def test_on_4_3_tables_continue_over_slides_and_nothing_is_cut(project, narrow):
+    doc, _ = project
+    out, prs = narrow
+    assert not any("skipped" in w for w in out.warnings), out.warnings
+    titles = [slide_title(s) for s in prs.slides]
+    captions = [
+        (b.caption or s.title).rstrip(". ")
+        for s in doc.sections
+        for b in s.blocks
+        if type(b).__name__ == "Table" and b.on_slide != "omit"
+    ]
+    assert captions and all(c in titles for c in captions), set(captions) - set(titles)
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and (shape.name == "Source" or shape.name.startswith("Contents")):
+                assert "\u2026" not in shape.text_frame.text, (slide_title(slide), shape.text_frame.text)
+
+
+def test_a_source_line_is_on_its_slide_in_full_or_in_its_notes(project, narrow):
+    doc, _ = project
+    _, prs = narrow
+    lines = {f.chart.source_line for f in doc.figures() if f.chart.source_line}
+    for slide in prs.slides:
+        shown = " ".join(s.text_frame.text for s in slide.shapes if s.name == "Source")
+        said = slide.notes_slide.notes_text_frame.text
+        for line in lines:
+            if line in said and line not in shown:  # said only: the slide has no cut copy of it
+                assert line[:30] not in shown
+    assert all(any(line in s.notes_slide.notes_text_frame.text for s in prs.slides) for line in lines)
