@@ -171,9 +171,7 @@ def test_check_and_build_refuse_a_template_with_a_zero_height_placeholder_naming
     assert line.startswith(f"{path}: ppt/slideLayouts/slideLayout2.xml: ")
     assert "layout 'Title and Content'" in line and "placeholder 'Content Placeholder 2'" in line
     assert "0 pt tall" in line and "Traceback" not in checked.stderr
-    built = run_cli(
-        "build", "--only", "deck", "--template", str(path), "--out", str(tmp_path / "out"), "-q"
-    )
+    built = run_cli("build", "--only", "deck", "--template", str(path), "--out", str(tmp_path / "out"), "-q")
     assert built.returncode == 1
     assert line in built.stderr
     assert not list((tmp_path / "out").glob("*.pptx"))
@@ -260,9 +258,15 @@ def test_the_risk_matrix_is_one_table_on_one_slide_on_4_3_as_on_16_9(project, na
         assert len(table.rows) * len(table.columns) == cells, "every country and category in the one table"
         texts = {c.text_frame.text for row in table.rows for c in row.cells}
         assert set(spec.rows) <= texts and set(spec.columns) <= texts
-        sizes = [r.font.size.pt for row in table.rows for c in row.cells for p in c.text_frame.paragraphs for r in p.runs]
+        sizes = [
+            r.font.size.pt
+            for row in table.rows
+            for c in row.cells
+            for p in c.text_frame.paragraphs
+            for r in p.runs
+        ]
         assert min(sizes) >= theme.size("slide_label"), "a step down the type scale at most"
-    (i, table), = matrix_tables(prs, doc)
+    ((i, table),) = matrix_tables(prs, doc)
     frame = next(s for s in prs.slides[i].shapes if s.has_table)
     assert frame.left + frame.width <= prs.slide_width and frame.top + frame.height <= prs.slide_height
     assert not any("continues on" in w and spec.title in w for w in out.warnings), out.warnings
@@ -315,3 +319,28 @@ def test_a_source_line_is_on_its_slide_in_full_or_in_its_notes(project, narrow):
             if line in said and line not in shown:  # said only: the slide has no cut copy of it
                 assert line[:30] not in shown
     assert all(any(line in s.notes_slide.notes_text_frame.text for s in prs.slides) for line in lines)
+
+
+# --- pictures on the slide's background -----------------------------------------------------------------
+
+
+def test_the_milestones_picture_is_drawn_on_the_dark_slide_s_background(project, tmp_path):
+    from PIL import Image
+
+    from digibrief.pipeline.build import draw_chart
+
+    doc, theme = project
+    options = DeckOptions(read_template(amber_dark_template(tmp_path / "dark.pptx")))
+    requests = render_pptx.image_requests(doc, options)
+    assert requests and {r.chart.kind for r in requests} == {"timeline"}
+    assert all(r.ground is not None and r.ground.paper == "#" + NAVY for r in requests)
+    with Image.open(BytesIO(draw_chart(requests[0], theme))) as im:
+        rgb = im.convert("RGB")
+        w, h = rgb.size
+        assert rgb.getpixel((2, 2)) == rgb.getpixel((w - 3, h - 3)) == (0x14, 0x17, 0x1F)
+        lightest = max(sum(rgb.getpixel((x, y))) for x in range(0, w, 3) for y in range(0, h, 3))
+        assert lightest > 3 * 150, "its labels in the slide's light text colour"
+    plain = render_pptx.image_requests(
+        doc, DeckOptions(read_template(four_three_template(tmp_path / "w.pptx")))
+    )
+    assert all(r.ground is None for r in plain), "a white template's pictures are the brief's own"

@@ -427,7 +427,8 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
     data: dict[tuple[str, str], bytes] = {}
     draw: list[tuple[tuple[str, str], ImageRequest, Path]] = []
     for k, req in requests.items():
-        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech)
+        ground = [req.ground] if req.ground is not None else []  # a white chart's key as before
+        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech, *ground)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
         cached = None if opts.force else read_cached(path, req.fmt)
         if cached is not None:
@@ -587,7 +588,8 @@ def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) ->
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt, speech or Speech())
+    drawn_on = theme if req.ground is None else req.ground.on(theme)
+    return charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digibrief.theme import Theme, contrast, hex_colour, luminance, mix
+from digibrief.theme import Ground, Theme, contrast, hex_colour, luminance, mix
 
 WHITE = "#FFFFFF"
 BLACK = "#000000"
@@ -75,28 +75,41 @@ class Colours:
 
     @classmethod
     def of_scheme(cls, scheme: dict[str, str], background: str, theme: Theme) -> Colours:
-        """A template's colours: scheme slots (dk1, lt1, accent1..6) and the resolved background."""
+        """A template's colours: scheme slots (dk1, lt1, dk2, lt2) and the resolved background."""
         dark = luminance(background) < 0.18
-        candidates = [
-            c for c in (scheme.get("dk1"), scheme.get("lt1"), scheme.get("dk2"), scheme.get("lt2")) if c
-        ]
-        ink = max(candidates, key=lambda c: contrast(c, background)) if candidates else on(background)
-        if contrast(ink, background) < 4.5:
-            ink = on(background)
+        g = ground(scheme, background)
+        ink = g.ink
         return cls(
             background=background,
             ink=ink,
-            muted=blend(ink, background, 0.32),
+            muted=g.muted,
             focus=seen(theme.focus, background, ink),
             accent=seen(theme.accent, background, ink),
-            peer=blend(ink, background, 0.62),
-            rule=blend(ink, background, 0.82),
+            peer=g.peer,
+            rule=g.rule,
             panel=blend(background, ink, 0.07),
             band=blend(background, ink, 0.05),
             series=tuple(seen(c, background, ink) for c in theme.palette),
             risk=tuple(theme.risk_levels),
             dark=dark,
         )
+
+
+def ground(scheme: dict[str, str], background: str) -> Ground:
+    """Text and rule colours on a template's background: the scheme colour that contrasts most."""
+    candidates = [
+        c for c in (scheme.get("dk1"), scheme.get("lt1"), scheme.get("dk2"), scheme.get("lt2")) if c
+    ]
+    ink = max(candidates, key=lambda c: contrast(c, background)) if candidates else on(background)
+    if contrast(ink, background) < 4.5:
+        ink = on(background)
+    return Ground(
+        paper=background,
+        ink=ink,
+        muted=blend(ink, background, 0.32),
+        rule=blend(ink, background, 0.82),
+        peer=blend(ink, background, 0.62),
+    )
 
 
 def seen(colour: str, background: str, ink: str) -> str:

@@ -47,9 +47,20 @@ from digibrief.writers.pptx.layout import (
 )
 from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
-from digibrief.writers.pptx.palette import Colours, luminance, on
+from digibrief.writers.pptx.palette import Colours, on
 from digibrief.writers.pptx.tables import Tables
-from digibrief.writers.pptx.text import LINE, SLACK, Metrics, Para, Span, clean, fixed, paginate, para, shorten
+from digibrief.writers.pptx.text import (
+    LINE,
+    SLACK,
+    Metrics,
+    Para,
+    Span,
+    clean,
+    fixed,
+    paginate,
+    para,
+    shorten,
+)
 
 MAX_FIGURES = 4  # key-figure tiles on a slide
 MAX_ITEMS = 5  # points on a list slide
@@ -303,7 +314,9 @@ class SlideMaker:
             full = para(c.subtitle, st.subtitle, st.muted)
             sub = shorten(m, full, body.w, 2)
             if sub != full:
-                self.warnings.append(f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes")
+                self.warnings.append(
+                    f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes"
+                )
                 talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
         # a table that does not fit whole gives up, in turn, its source line and its subtitle to the
         # notes, and only then continues on another slide; other charts size themselves to the room
@@ -380,7 +393,10 @@ class SlideMaker:
 
     def _foot_fits(self, lines: Sequence[str], width: float) -> bool:
         """Whether source lines take at most SOURCE_LINES lines under a chart, wrapped in full."""
-        return sum(len(self.m.lines(para(t, self.st.source, self.st.muted), width)) for t in lines) <= SOURCE_LINES
+        return (
+            sum(len(self.m.lines(para(t, self.st.source, self.st.muted), width)) for t in lines)
+            <= SOURCE_LINES
+        )
 
     def native_chart(
         self, c: ChartSpec, box: Box, foot: Sequence[str], width: float
@@ -402,22 +418,18 @@ class SlideMaker:
         return [el], box.y + h, chart.notes
 
     def picture(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[Element], float]:
-        """The chart's PNG scaled to fit; on a coloured or dark background, on a white card of its own
-        (the picture is drawn on white)."""
+        """The chart's PNG scaled to fit; it is drawn on the slide's own background (image_requests asks
+        for it on a template's), so it sits on the slide without a box of its own."""
         key = (c.id, self.media[c.id])
         aspect = self.aspects.get(key, 2.0)
-        card = 0.0 if luminance(self.c.background) > 0.9 else 0.1 * PT_PER_IN
-        room_w, room_h = box.w - 2 * card, box.h - foot_h - 2 * card
-        w = min(room_w, room_h * aspect)
+        w = min(box.w, (box.h - foot_h) * aspect)
         h = w / aspect
         x = box.x + (box.w - w) / 2
-        els: list[Element] = []
-        if card:
-            els.append(RectEl(Box(x - card, box.y, w + 2 * card, h + 2 * card), "#FFFFFF", "Chart card"))
-        els.append(PictureEl(Box(x, box.y + card, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}"))
-        return els, box.y + h + 2 * card
+        return [PictureEl(Box(x, box.y, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}")], box.y + h
 
-    def heatmap(self, c: ChartSpec, box: Box, foot_h: float, split: bool = True) -> tuple[list[TableEl], bool]:
+    def heatmap(
+        self, c: ChartSpec, box: Box, foot_h: float, split: bool = True
+    ) -> tuple[list[TableEl], bool]:
         """The risk matrix as native tables, each cell filled by its level: one row per country, or one
         per category when the categories' names do not fit as column heads at the label size; on a
         narrow slide (4:3) one step down the type scale, at the chart-label size in tighter cells, before
@@ -545,7 +557,7 @@ class SlideMaker:
 
     def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
-        st, m, body = self.st, self.m, self.content(s.title)
+        m, body = self.m, self.content(s.title)
         pad, bar = 0.14 * PT_PER_IN, 5.0
         for n in range(min(MAX_FIGURES, len(kf.items)), 0, -1):  # as many as fit, at the fixed sizes
             shown, rest = list(kf.items[:n]), list(kf.items[n:])

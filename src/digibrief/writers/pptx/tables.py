@@ -79,7 +79,13 @@ class Tables:
         least = [
             max(
                 [self._w(w, hs, True) for s in head[j] for w in s.text.split()]
-                + [self._w(w, size, s.bold) for row in rows if j < len(row) for s in row[j] for w in s.text.split()]
+                + [
+                    self._w(w, size, s.bold)
+                    for row in rows
+                    if j < len(row)
+                    for s in row[j]
+                    for w in s.text.split()
+                ]
                 + [0.0]
             )
             / SLACK
