@@ -26,7 +26,7 @@ DEFAULT_SIZES = {
     "slide_cover": 40.0,
     "slide_backup": 16.0,  # text on backup slides (methodology), read up close rather than presented
     "slide_table": 14.0,  # tables and references on backup slides
-    "slide_matrix": 16.0,  # the risk matrix's cells (split over slides rather than set smaller)
+    "slide_matrix": 16.0,  # the risk matrix's cells (slide_label on a narrow slide before it is ever split)
 }
 
 
