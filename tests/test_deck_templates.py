@@ -17,7 +17,7 @@ from pptx.util import Emu
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.options import DeckOptions, read_template
 
-from .conftest import run_cli
+from .conftest import require_tool, run_cli
 
 AMBER = "FFB300"
 NAVY = "14171F"
@@ -59,7 +59,7 @@ def amber_dark_template(path: Path) -> Path:
     fill = rpr.makeelement(qn("a:solidFill"), {})
     fill.append(fill.makeelement(qn("a:srgbClr"), {"val": AMBER}))
     rpr.insert(0, fill)
-    rpr.append(rpr.makeelement(qn("a:latin"), {"typeface": "DejaVu Serif"}))
+    rpr.insert(1, rpr.makeelement(qn("a:latin"), {"typeface": "DejaVu Serif"}))  # in schema order
     prs.save(path)
     return path
 
@@ -103,10 +103,14 @@ def render(project, images, template: Path, charts: str = "native", theme=None):
 
 
 @pytest.fixture(scope="module")
-def dark(project, images, tmp_path_factory):
-    """The shipped deck on the dark template with a centred amber title style."""
-    out = render(project, images, amber_dark_template(tmp_path_factory.mktemp("dark") / "dark.pptx"))
-    return Presentation(BytesIO(out.data))
+def dark_deck(project, images, tmp_path_factory):
+    """The shipped deck on the dark template with a centred amber title style, as rendered."""
+    return render(project, images, amber_dark_template(tmp_path_factory.mktemp("dark") / "dark.pptx"))
+
+
+@pytest.fixture(scope="module")
+def dark(dark_deck):
+    return Presentation(BytesIO(dark_deck.data))
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +125,24 @@ def titles(prs):
 
 
 # --- the template's title style ------------------------------------------------------------------------
+
+
+def test_the_deck_on_a_dark_template_validates_against_the_ooxml_schema(dark_deck, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    here = Path(sys.executable).with_name("openxml-audit")
+    audit = str(here) if here.exists() else require_tool("openxml-audit")
+    (tmp_path / "deck.pptx").write_bytes(dark_deck.data)
+    done = subprocess.run(
+        [audit, "-o", "json", "-m", "0", str(tmp_path / "deck.pptx")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (report,) = json.loads(done.stdout)
+    assert report["error_count"] == 0, report["errors"][:5]
 
 
 def test_titles_on_a_template_take_its_centred_amber_title_style(dark):
