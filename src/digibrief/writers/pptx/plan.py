@@ -167,8 +167,11 @@ class Planner(SlideMaker):
         parts = list(
             dict.fromkeys(sl.title.removesuffix(" " + self.doc.speech.word("continued")) for sl in backup)
         )
-        line = " \u00b7 ".join(parts)
         notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
+        sub = self.geo.cover_subtitle
+        while len(parts) > 1 and len(self.m.lines(para(" \u00b7 ".join(parts), self.st.body, ""), sub.w)) > 3:
+            parts.pop()  # whole names only, never one cut short: the contents list every part
+        line = " \u00b7 ".join(parts)
         return self.title_slide(self.doc.speech.word("backup"), line, "", notes, backup=True)
 
     def title_slide(
