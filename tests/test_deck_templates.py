@@ -366,3 +366,21 @@ def test_the_milestones_picture_is_drawn_on_the_dark_slide_s_background(project,
         doc, DeckOptions(read_template(four_three_template(tmp_path / "w.pptx")))
     )
     assert all(r.ground is None for r in plain), "a white template's pictures are the brief's own"
+
+
+def test_theme_yaml_s_slide_titles_become_the_theme_s_title_style(shipped_project):
+    from pydantic import ValidationError
+
+    from digibrief.project.model import ThemeFile
+    from digibrief.project.theming import make_theme
+
+    from .conftest import REPORT
+
+    spec = shipped_project.theme.model_dump()
+    assert make_theme(shipped_project.theme, REPORT).slide_titles == ("", "", ""), "the template's own"
+    styled = ThemeFile.model_validate(
+        {**spec, "slide_titles": {"colour": "#AA2200", "font": "Noto Serif", "align": "right"}}
+    )
+    assert make_theme(styled, REPORT).slide_titles == ("#AA2200", "Noto Serif", "r")
+    with pytest.raises(ValidationError):
+        ThemeFile.model_validate({**spec, "slide_titles": {"align": "justified"}})
