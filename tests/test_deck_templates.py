@@ -384,3 +384,34 @@ def test_theme_yaml_s_slide_titles_become_the_theme_s_title_style(shipped_projec
     assert make_theme(styled, REPORT).slide_titles == ("#AA2200", "Noto Serif", "r")
     with pytest.raises(ValidationError):
         ThemeFile.model_validate({**spec, "slide_titles": {"align": "justified"}})
+
+
+# --- a template's colours as the one palette --------------------------------------------------------------
+
+
+def test_a_template_may_give_its_accents_as_the_palette_of_brief_and_deck(shipped_project, tmp_path):
+    from digibrief.project.model import ThemeFile
+    from digibrief.project.theming import make_theme
+
+    amber_dark_template(tmp_path / "corp.pptx")  # accent1 4FC3F7, accent2 FFB74D, then Office's
+    spec = {k: v for k, v in shipped_project.theme.model_dump().items() if k not in ("palette", "fonts")}
+    theme = make_theme(ThemeFile.model_validate({**spec, "palette_from": "corp.pptx"}), tmp_path)
+    assert theme.palette == ("#4FC3F7", "#FFB74D", "#9BBB59", "#8064A2", "#4BACC6", "#F79646")
+
+
+def test_check_refuses_two_palettes_or_a_palette_template_it_cannot_read_at_its_line(project_copy):
+    theme = project_copy / "report" / "theme.yaml"
+    text = theme.read_text()
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("palette:"))
+    theme.write_text(text.replace("palette: [", "palette_from: corp.pptx\npalette: [", 1))
+    both = run_cli("check", cwd=project_copy)
+    assert both.returncode == 1 and "not both or neither" in both.stderr, both.stderr
+    theme.write_text("\n".join(t for t in text.splitlines() if not t.startswith("palette:")) + "\n")
+    theme.write_text(theme.read_text().replace("focus:", "palette_from: corp.pptx\nfocus:", 1))
+    missing = run_cli("check", cwd=project_copy)
+    assert missing.returncode == 1, missing.stderr
+    assert f"theme.yaml:{line}:" in missing.stderr and "palette_from" in missing.stderr
+    assert "template 'corp.pptx' not found" in missing.stderr and "Traceback" not in missing.stderr
+    amber_dark_template(project_copy / "report" / "corp.pptx")
+    ok = run_cli("check", cwd=project_copy)
+    assert ok.returncode == 0, ok.stderr
