@@ -722,8 +722,8 @@ class SlideMaker:
             head, date = short_reference(ref)
 
             def make(size: float) -> list[Para]:
-                p = para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)
-                return [shorten(self.m, p, half, 2, keep=date)]
+                # wrapped in full, never cut: a reader looks a source up by its title
+                return [para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)]
 
             return make
 
