@@ -668,18 +668,21 @@ def luminance(hex_colour: str) -> float:
 
 def test_a_dark_template_gets_light_text_and_charts_in_its_own_colours(project, images, tmp_path):
     doc, theme = project
-    out = render_pptx.render(
-        doc, images, theme, DeckOptions(read_template(dark_template(tmp_path / "dark.pptx")))
-    )
+    options = DeckOptions(read_template(dark_template(tmp_path / "dark.pptx")))
+    out = render_pptx.render(doc, images, theme, options)
     prs = Presentation(BytesIO(out.data))
-    colours = [
-        r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val")
+    fills = [
+        (shape.name, r.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}"))
         for slide in main_slides(prs)
         for shape in slide.shapes
         if shape.has_text_frame and shape.name in ("Title", "Body", "Kicker")
         for r in shape._element.iter(qn("a:rPr"))
     ]
+    colours = [fill.get("val") for _, fill in fills if fill is not None]
     assert colours and min(luminance(c) for c in colours if c) > 0.45, "light text on the dark master"
+    assert all(fill is None for name, fill in fills if name == "Title"), (
+        "titles in the master's (light) style"
+    )
     spaces = [
         s.chart._chartSpace
         for slide in prs.slides
@@ -688,14 +691,16 @@ def test_a_dark_template_gets_light_text_and_charts_in_its_own_colours(project, 
     ]
     assert spaces
     xml = b"".join(etree.tostring(space) for space in spaces)
-    assert b'val="4FC3F7"' in xml, "the focus country in the template's first accent"
-    assert b'val="0072B2"' not in xml, "not in the built-in design's blue"
+    assert b'val="0072B2"' in xml, "the focus country in its colour in the brief"
+    assert b'val="4FC3F7"' not in xml, "not in the template's first accent: one palette for brief and deck"
     assert all(space.find(f"{qn('c:spPr')}/{qn('a:noFill')}") is not None for space in spaces), (
         "the slide shows through"
     )
     with_picture = [sl for sl in prs.slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in sl.shapes)]
-    assert with_picture and all(any(s.name == "Chart card" for s in sl.shapes) for sl in with_picture), (
-        "a picture drawn on white sits on a white card"
+    assert with_picture and not any(s.name == "Chart card" for sl in with_picture for s in sl.shapes)
+    requests = render_pptx.image_requests(doc, options)
+    assert requests and all(r.ground is not None and r.ground.paper == "#14171F" for r in requests), (
+        "a picture is drawn on the slide's own background, not on a white card"
     )
 
 

@@ -142,6 +142,9 @@ def parser() -> argparse.ArgumentParser:
     )
     _common(cp)
     cp.add_argument("--strict", action="store_true", help="exit 3 when there are warnings")
+    cp.add_argument(
+        "--template", type=Path, metavar="FILE", help="also check a .pptx the deck would be built on"
+    )
     _build_options(
         sub.add_parser(
             "watch",
@@ -346,7 +349,7 @@ def _print_problems(err: InputError) -> None:
 def _check(args: argparse.Namespace) -> int:
     from digibrief.pipeline.build import check
 
-    checked = check(args.data, args.report)
+    checked = check(args.data, args.report, args.template)
     for warning in checked.warnings:
         print(warning, file=sys.stderr)
     if checked.warnings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_SIZES = {
@@ -26,7 +26,7 @@ DEFAULT_SIZES = {
     "slide_cover": 40.0,
     "slide_backup": 16.0,  # text on backup slides (methodology), read up close rather than presented
     "slide_table": 14.0,  # tables and references on backup slides
-    "slide_matrix": 16.0,  # the risk matrix's cells (split over slides rather than set smaller)
+    "slide_matrix": 16.0,  # the risk matrix's cells (slide_label on a narrow slide before it is ever split)
 }
 
 
@@ -52,6 +52,10 @@ class Theme:
     fonts: FontFiles
     sizes: dict[str, float]
     fallback: FontFiles | None = None  # draws the characters the theme's font lacks (DejaVu Sans)
+    # slide titles on a template deck: colour ('#rrggbb'), font family, align (l, c, r); "" keeps the
+    # template's own title style
+    slide_titles: tuple[str, str, str] = ("", "", "")
+    paper: str = "#FFFFFF"  # what charts are drawn on: white, or a template slide's background
 
     def size(self, name: str) -> float:
         return self.sizes.get(name, DEFAULT_SIZES[name])
@@ -77,7 +81,36 @@ class Theme:
             "fonts": fonts,
             "family": self.fonts.family,
             "sizes": sorted(self.sizes.items()),
+            **({"slide_titles": self.slide_titles} if any(self.slide_titles) else {}),
+            **({"paper": self.paper} if self.paper != "#FFFFFF" else {}),
         }
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A slide's background and the colours of text and rules on it: a picture chart on a template's
+    slide is drawn on them, so it shows the slide through instead of a white box."""
+
+    paper: str
+    ink: str
+    muted: str
+    rule: str
+    peer: str
+
+    def on(self, theme: Theme) -> Theme:
+        """The theme with this background and these text and rule colours; countries keep theirs, but
+        one that would vanish on the background (black on navy, under 1.5:1) takes the text colour, as
+        the deck's native charts do."""
+        palette = tuple(c if contrast(c, self.paper) >= 1.5 else self.ink for c in theme.palette)
+        return replace(
+            theme,
+            paper=self.paper,
+            ink=self.ink,
+            muted=self.muted,
+            rule=self.rule,
+            peer=self.peer,
+            palette=palette,
+        )
 
 
 RGB = tuple[float, float, float]  # each channel 0..1

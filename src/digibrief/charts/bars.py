@@ -12,7 +12,7 @@ from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
 
 from .base import ChartDrawing, Frame, no_data
-from .colours import WHITE, readable, text_on
+from .colours import readable, text_on
 
 # --- peer_bar ------------------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def draw_peer_bar(ctx: ChartDrawing, spec: ChartSpec) -> None:
                 (0, i - bar_h / 2),
                 mark.value,
                 bar_h,
-                facecolor=WHITE if mark.open else colour,
+                facecolor=t.paper if mark.open else colour,
                 edgecolor=colour,
                 lw=1.0 if mark.open else 0,
                 zorder=2,
@@ -73,7 +73,7 @@ def draw_peer_bar(ctx: ChartDrawing, spec: ChartSpec) -> None:
             ha="left",
             bold=r.emphasis,
             transform=after,
-            color=readable(colour) if r.emphasis else t.ink,
+            color=readable(colour, t.paper) if r.emphasis else t.ink,
         )
 
 
@@ -135,7 +135,7 @@ def draw_online_offline(ctx: ChartDrawing, spec: ChartSpec) -> None:
             year,
             v,
             width=width,
-            color=WHITE if hollow else online_c,
+            color=t.paper if hollow else online_c,
             edgecolor=online_c,
             lw=1.0 if hollow else 0,
             zorder=2,
@@ -149,7 +149,7 @@ def draw_online_offline(ctx: ChartDrawing, spec: ChartSpec) -> None:
             need = (ctx.width(text, tick_prop) if rot else line_h) + ctx.inch(3)
             if (hi - lo) * per_unit_y >= need:
                 y, va = (lo + hi) / 2, "center"
-                colour = text_on(WHITE if (hollow and part is on) else fill, t.ink)
+                colour = text_on(t.paper if (hollow and part is on) else fill, t.ink)
             elif part is on:  # too thin: write it just above, on the offline part
                 y, va = hi + ctx.inch(1.5) / per_unit_y, "bottom"
                 colour = readable(online_c, offline_c)
@@ -172,5 +172,5 @@ def draw_online_offline(ctx: ChartDrawing, spec: ChartSpec) -> None:
     last = years[on.last]
     v = on.marks[on.last].value or 0.0
     xl = last + width / 2 + gap / per_unit_x
-    ctx.text(ax, xl, v / 2, on.end, bold=True, color=readable(online_c), va="center")
+    ctx.text(ax, xl, v / 2, on.end, bold=True, color=readable(online_c, t.paper), va="center")
     ctx.text(ax, xl, (v + 100) / 2, off.end, bold=True, color=t.muted, va="center")

@@ -27,7 +27,7 @@ from digibrief.document.words import ENGLISH, Speech
 from digibrief.theme import Theme
 from digibrief.vocabulary import Medium
 
-from .colours import WHITE, readable
+from .colours import readable
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -85,10 +85,12 @@ def font_pt(theme: Theme, medium: Medium) -> float:
 def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
     """The figure as SVG or PNG without dates or software names, so equal charts give equal bytes."""
     buf = io.BytesIO()
+    face = fig.get_facecolor()  # white, or a template slide's background (rc's savefig colour is white)
+    paper: dict[str, Any] = {} if face[:3] == (1.0, 1.0, 1.0) else {"facecolor": face, "edgecolor": face}
     if fmt == "svg":
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, **paper)
     else:
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **paper)
     fig.clear()
     return buf.getvalue()
 
@@ -137,7 +139,7 @@ class ChartDrawing:
     def __post_init__(self) -> None:
         self.fig = Figure(figsize=(self.medium.width_in, self.medium.height_in), dpi=self.medium.dpi)
         self.canvas = FigureCanvasAgg(self.fig)
-        self.fig.patch.set_facecolor(WHITE)
+        self.fig.patch.set_facecolor(self.theme.paper)
 
     # sizes
     @property
@@ -341,7 +343,7 @@ def series_styles(ctx: ChartDrawing, series: Sequence[Series], ms: float) -> lis
     lw = ctx.pt * 0.17
     if any(s.emphasis for s in series):
         return [
-            Style(t.focus, readable(t.focus), "o", "-", lw * 1.15, ms * 1.1, 4, True)
+            Style(t.focus, readable(t.focus, t.paper), "o", "-", lw * 1.15, ms * 1.1, 4, True)
             if s.emphasis
             else Style(t.peer, t.muted, "o", "-", lw * 0.75, ms * 0.85, 2, False)
             for s in series
@@ -351,7 +353,7 @@ def series_styles(ctx: ChartDrawing, series: Sequence[Series], ms: float) -> lis
     return [
         Style(
             t.palette[i % n],
-            readable(t.palette[i % n]),
+            readable(t.palette[i % n], t.paper),
             MARKERS[i % len(MARKERS)],
             DASHES[(i // n) % len(DASHES)],
             lw,
@@ -360,7 +362,9 @@ def series_styles(ctx: ChartDrawing, series: Sequence[Series], ms: float) -> lis
             False,
         )
         if i >= 0
-        else Style(t.muted, readable(t.muted), MARKERS[i], DASHES[1], lw * 0.85, ms * 0.9, 2.5, False)
+        else Style(
+            t.muted, readable(t.muted, t.paper), MARKERS[i], DASHES[1], lw * 0.85, ms * 0.9, 2.5, False
+        )
         for i in slots
     ]
 

@@ -27,11 +27,19 @@ def contrast(a: Colour, b: Colour) -> float:
 
 
 def readable(colour: Colour, background: Colour = WHITE, ratio: float = 4.5) -> str:
-    """The colour, or the least darker shade of it, that small text can be read in on background.
+    """The colour, or the least darker shade of it (lighter on a dark background), that small text can
+    be read in on background.
 
     The shade scales the channels rather than calling theme.mix towards black: the two differ in
     the last bit, which rounds one channel value differently and would change chart bytes.
     """
+    if luminance(background) < 0.18:  # a dark slide: towards white
+        t = 0.0
+        out = to_hex(colour)
+        while t < 1.0 and contrast(out, background) < ratio:
+            t += 0.02
+            out = theme.hex_colour(theme.mix(to_hex(colour), WHITE, t)).lower()
+        return out
     r, g, b = to_rgb(colour)
     k = 1.0
     while k > 0 and contrast((r * k, g * k, b * k), background) < ratio:

@@ -15,7 +15,7 @@ from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec
 
 from .base import ChartDrawing, Frame
-from .colours import WHITE, text_on
+from .colours import text_on
 
 
 def hatch_segments(
@@ -107,8 +107,8 @@ def draw_heatmap(ctx: ChartDrawing, spec: ChartSpec) -> None:
     for i in range(n):
         for j in range(m):
             v = level(i, j)
-            fill = WHITE if v is None else t.risk_levels[v]
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=fill, edgecolor=WHITE, lw=sep, zorder=1))
+            fill = t.paper if v is None else t.risk_levels[v]
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=fill, edgecolor=t.paper, lw=sep, zorder=1))
             if v is None:
                 hatch += hatch_segments(j, i, cell_w, cell_h, ctx.inch(ctx.pt * 0.55), ctx.inch(sep * 0.75))
                 ctx.text(
@@ -122,7 +122,7 @@ def draw_heatmap(ctx: ChartDrawing, spec: ChartSpec) -> None:
                     color=t.muted,
                     zorder=4,
                     size=cell_prop.get_size_in_points(),
-                    bbox={"boxstyle": "square,pad=0.25", "fc": WHITE, "ec": "none"},
+                    bbox={"boxstyle": "square,pad=0.25", "fc": t.paper, "ec": "none"},
                 )
             else:
                 ctx.text(

@@ -26,7 +26,6 @@ from .base import (
     series_styles,
     style_value_grid,
 )
-from .colours import WHITE
 from .placement import Candidate, HAlign, Obstacles, VAlign, place, spread
 
 
@@ -151,7 +150,7 @@ def draw_series(ctx: ChartDrawing, ax: Axes, years: Sequence[int], s: LaidSeries
             marker=st.marker,
             ms=st.ms,
             mfc=st.colour,
-            mec=WHITE,
+            mec=ctx.theme.paper,
             mew=st.ms * 0.12,
             zorder=st.z + 0.1,
             clip_on=False,
@@ -162,7 +161,7 @@ def draw_series(ctx: ChartDrawing, ax: Axes, years: Sequence[int], s: LaidSeries
             ls="none",
             marker=st.marker,
             ms=st.ms,
-            mfc=WHITE,
+            mfc=ctx.theme.paper,
             mec=st.colour,
             mew=max(st.lw * 0.8, 0.8),
             zorder=st.z + 0.2,
@@ -232,8 +231,8 @@ def place_column(ctx: ChartDrawing, ax: Axes, labels: Sequence[EndLabel], gap: f
 
 
 def halo(ctx: ChartDrawing, t: Text) -> None:
-    """A white backing so a label stays legible where it has to sit on a line."""
-    t.set_bbox({"boxstyle": "square,pad=0.12", "fc": WHITE, "ec": "none"})
+    """A backing in the paper's colour so a label stays legible where it has to sit on a line."""
+    t.set_bbox({"boxstyle": "square,pad=0.12", "fc": ctx.theme.paper, "ec": "none"})
 
 
 # --- index_by_year and trend ---------------------------------------------------------------------

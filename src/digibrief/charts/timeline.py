@@ -15,7 +15,6 @@ from digibrief.document.chartlayout import layout
 from digibrief.document.types import ChartSpec, Event
 
 from .base import ChartDrawing, Frame
-from .colours import WHITE
 
 
 def event_x(e: Event) -> float:
@@ -293,7 +292,7 @@ def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
                 marker="o",
                 ms=ms,
                 mfc=t.focus,
-                mec=WHITE,
+                mec=t.paper,
                 mew=0.6,
                 zorder=3,
                 clip_on=False,

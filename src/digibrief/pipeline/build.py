@@ -225,8 +225,8 @@ class Checked:
     warnings: tuple[str, ...]
 
 
-def check(data_dir: Path, report_dir: Path) -> Checked:
-    """Validate and compose without writing (Sphinx's dummy builder)."""
+def check(data_dir: Path, report_dir: Path, template: Path | None = None) -> Checked:
+    """Validate and compose without writing (Sphinx's dummy builder), and the deck's template if given."""
     from digibrief.document.compose import compose
     from digibrief.pipeline.editions import since_previous, with_section
     from digibrief.project.load import load
@@ -241,6 +241,11 @@ def check(data_dir: Path, report_dir: Path) -> Checked:
         f"{points} values, {len(project.sources)} sources; {len(doc.sections)} sections, "
         f"{len(doc.figures())} charts"
     )
+    if template is not None:
+        from digibrief.writers.pptx.options import read_template
+
+        read_template(template)
+        summary += f"; template {template.name} holds the deck"
     return Checked(summary, tuple(str(w) for w in project.warnings))
 
 
@@ -420,7 +425,8 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
     data: dict[tuple[str, str], bytes] = {}
     draw: list[tuple[tuple[str, str], ImageRequest, Path]] = []
     for k, req in requests.items():
-        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech)
+        ground = [req.ground] if req.ground is not None else []  # a white chart's key as before
+        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech, *ground)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
         cached = None if opts.force else read_cached(path, req.fmt)
         if cached is not None:
@@ -583,7 +589,8 @@ def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) ->
     """One chart's image; a module-level function so that any worker start method can run it."""
     from digibrief import charts
 
-    return charts.render(req.chart, theme, MEDIA[req.medium], req.fmt, speech or Speech())
+    drawn_on = theme if req.ground is None else req.ground.on(theme)
+    return charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:

@@ -43,7 +43,7 @@ from digibrief.project.rules import (
     prose_fields,
     risks_needed,
 )
-from digibrief.project.theming import font_problems, lacking_glyphs
+from digibrief.project.theming import font_problems, lacking_glyphs, palette_problems
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -370,6 +370,8 @@ def load(data_dir: Path, report_dir: Path) -> Project:
             )
     for key, why in font_problems(theme, report_dir) if theme is not None else []:
         problems.append(theme_f.at(("fonts", key), why))
+    for why in palette_problems(theme, report_dir) if theme is not None else []:
+        problems.append(theme_f.at(("palette_from",), why))
     shared = _shared_colours(report, theme, theme_f)
     if problems or not (sources and indicators and report and theme and labels):
         raise InputError(problems)
@@ -426,7 +428,7 @@ def _texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
 
 def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:
     """A warning when there are more focus countries than palette colours: some would share one."""
-    if report is None or theme is None:
+    if report is None or theme is None or theme.palette is None:  # a template's: as many as it has
         return []
     focus = list(dict.fromkeys(report.countries))
     if len(focus) <= len(theme.palette):

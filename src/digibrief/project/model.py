@@ -477,6 +477,7 @@ Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
 FontFile = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}\.(ttf|TTF)$")]
+TemplateFile = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}\.(pptx|PPTX|potx|POTX)$")]
 
 
 class Fonts(Strict):
@@ -489,8 +490,18 @@ class Fonts(Strict):
     bold_italic: FontFile = "DejaVuSans-BoldOblique.ttf"
 
 
+class SlideTitles(Strict):
+    """The deck's title style on a --template deck; each key left out keeps the template's own."""
+
+    colour: Colour | None = None
+    font: Line | None = None  # a font family name, as PowerPoint names it
+    align: Literal["left", "center", "right"] | None = None
+
+
 class ThemeFile(Strict):
-    palette: Annotated[list[Colour], Field(min_length=2)]
+    # the countries' colours in the brief and the deck: listed, or a template's accent colours
+    palette: Annotated[list[Colour], Field(min_length=2)] | None = None
+    palette_from: TemplateFile | None = None  # a .pptx in report/ whose accent1..accent6 they are
     focus: Colour
     peer: Colour
     ink: Colour
@@ -500,6 +511,16 @@ class ThemeFile(Strict):
     risk_levels: Annotated[list[Colour], Field(min_length=4, max_length=4)]
     fonts: Fonts = Fonts()
     sizes: dict[Id, Annotated[float, Field(strict=False, gt=0, le=96)]] = {}
+    slide_titles: SlideTitles = SlideTitles()
+
+    @model_validator(mode="after")
+    def _one_palette(self) -> ThemeFile:
+        if (self.palette is None) == (self.palette_from is None):
+            raise ValueError(
+                "give the countries' colours once: either palette (a list) or palette_from "
+                "(a .pptx in report/ whose accent colours they are), not both or neither"
+            )
+        return self
 
 
 # --- report/labels.yaml -------------------------------------------------------------------------

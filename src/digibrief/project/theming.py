@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import posixpath
+import zipfile
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 from digibrief.errors import UsageError
 from digibrief.project.model import ThemeFile
@@ -34,6 +37,64 @@ def _find_font(name: str, report_dir: Path) -> Path:
 
 
 FONT_KEYS = ("regular", "bold", "italic", "bold_italic")
+
+_PART = 4 * 1024 * 1024  # the most a template's theme part may hold (a real one is ~10 kB)
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def template_palette(spec: ThemeFile, report_dir: Path) -> tuple[str, ...]:
+    """The accent colours (accent1..accent6, '#RRGGBB') of the first slide master's theme of the
+    template palette_from names: the countries' colours in both outputs; UsageError if unusable."""
+    name = spec.palette_from or ""
+    path = report_dir / name
+    if not path.is_file():
+        raise UsageError(f"template '{name}' not found in {report_dir}")
+    if not path.resolve().is_relative_to(report_dir.resolve()):
+        raise UsageError(f"template {path} points outside {report_dir}; refusing to read it")
+    try:
+        with zipfile.ZipFile(path) as z:
+            rels = _xml(z, "ppt/slideMasters/_rels/slideMaster1.xml.rels")
+            target = next(
+                (r.get("Target", "") for r in rels.iter(_REL) if r.get("Type", "").endswith("/theme")), ""
+            )
+            theme = _xml(z, posixpath.normpath(posixpath.join("ppt/slideMasters", target)))
+    except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError) as e:
+        raise UsageError(f"template {name}: its colour theme cannot be read ({e})") from None
+    scheme = theme.find(f".//{_A}clrScheme")
+    out = []
+    for i in range(1, 7):
+        slot = scheme.find(f"{_A}accent{i}") if scheme is not None else None
+        colour = next(iter(slot), None) if slot is not None else None
+        value = (
+            None
+            if colour is None
+            else colour.get("val")
+            if colour.tag == f"{_A}srgbClr"
+            else colour.get("lastClr")
+        )
+        if value and len(value) == 6:
+            out.append("#" + value.upper())
+    if len(out) < 2:
+        raise UsageError(f"template {name}: its theme has {len(out)} accent colour(s); the palette needs two")
+    return tuple(out)
+
+
+def _xml(z: zipfile.ZipFile, member: str) -> ElementTree.Element:
+    if z.getinfo(member).file_size > _PART:
+        raise OSError(f"{member} is larger than {_PART // 1024 // 1024} MB")
+    return ElementTree.fromstring(z.read(member))
+
+
+def palette_problems(spec: ThemeFile, report_dir: Path) -> list[str]:
+    """What is wrong with the template palette_from names, for check to locate (none without one)."""
+    if spec.palette_from is None:
+        return []
+    try:
+        template_palette(spec, report_dir)
+    except UsageError as err:
+        return [str(err)]
+    return []
 
 
 def font_problems(spec: ThemeFile, report_dir: Path) -> list[tuple[str, str]]:
@@ -105,7 +166,7 @@ def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
         bold_italic=_find_font(f.bold_italic, report_dir),
     )
     return Theme(
-        palette=tuple(spec.palette),
+        palette=tuple(spec.palette) if spec.palette is not None else template_palette(spec, report_dir),
         focus=spec.focus,
         peer=spec.peer,
         ink=spec.ink,
@@ -116,4 +177,11 @@ def make_theme(spec: ThemeFile, report_dir: Path) -> Theme:
         fonts=fonts,
         sizes={**DEFAULT_SIZES, **spec.sizes},
         fallback=_fallback(f.family),
+        slide_titles=_slide_titles(spec),
     )
+
+
+def _slide_titles(spec: ThemeFile) -> tuple[str, str, str]:
+    """The deck's title colour, font and alignment the theme sets ("" for each it leaves to the template)."""
+    t = spec.slide_titles
+    return (t.colour or "", t.font or "", {"left": "l", "center": "c", "right": "r"}.get(t.align or "", ""))

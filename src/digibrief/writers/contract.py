@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from digibrief.document.types import ChartSpec
+from digibrief.theme import Ground
 from digibrief.vocabulary import MediumName
 
 Paper = Literal["a4", "letter"]
@@ -30,6 +31,7 @@ class ImageRequest:
     chart: ChartSpec
     medium: MediumName
     fmt: Literal["svg", "png"]
+    ground: Ground | None = None  # drawn on this background in these text colours (a template's slide)
 
     @property
     def key(self) -> tuple[str, str]:

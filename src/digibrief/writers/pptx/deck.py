@@ -24,13 +24,14 @@ from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media,
 
 def image_requests(doc: Document, options: DeckOptions | None = None) -> list[ImageRequest]:
     """One slide-wide PNG per chart the deck shows as a picture; none for native charts."""
-    mode = (options or DeckOptions()).charts
+    options = options or DeckOptions()
+    ground = options.template.ground if options.template is not None else None  # the slide's colours
     media = figure_media(doc)
     out: dict[str, ImageRequest] = {}
     for f in doc.figures():
-        if drawn_as_picture(f.chart, mode):
+        if drawn_as_picture(f.chart, options.charts):
             for part in slide_parts(f.chart):
-                out.setdefault(part.id, ImageRequest(part, media[part.id], "png"))
+                out.setdefault(part.id, ImageRequest(part, media[part.id], "png", ground))
     return list(out.values())
 
 

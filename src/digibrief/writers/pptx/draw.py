@@ -162,7 +162,8 @@ class Drawer:
         if number is None and not len(para._p) and not para._p.attrib:
             _fresh_paragraph(para._p, p, self.family)
             return
-        para.alignment = ALIGN[p.align]
+        if p.align:
+            para.alignment = ALIGN[p.align]
         para.line_spacing = Pt(p.pitch)
         para.space_before = Pt(p.space_before)
         para.space_after = Pt(0)
@@ -191,14 +192,17 @@ class Drawer:
     def run(self, para, text: str, p: Para, bold: bool, italic: bool, color: str) -> None:
         r = para.add_run()
         r.text = text
-        self.font(r.font, p.size, bold, italic, color)
+        self.font(r.font, p.size, bold, italic, color, self.family if p.font is None else p.font)
 
-    def font(self, font, size: float, bold: bool, italic: bool, color: str) -> None:
+    def font(self, font, size: float, bold: bool, italic: bool, color: str, family: str) -> None:
+        """A run's font; an empty colour or family is left to the layout (a template's title style)."""
         font.size = Pt(size)
         font.bold = bold
         font.italic = italic
-        font.name = self.family
-        font.color.rgb = _rgb(color)
+        if family:
+            font.name = family
+        if color:
+            font.color.rgb = _rgb(color)
 
     def field(self, para, text: str, p: Para) -> None:
         """A slide-number field showing text until the application renumbers it."""
@@ -354,7 +358,8 @@ def _centipoints(pt: float) -> str:
 def _fresh_paragraph(p_el: etree._Element, p: Para, family: str) -> None:
     sub = etree.SubElement
     ppr = sub(p_el, _A["pPr"])
-    ppr.set("algn", _XML_ALIGN[p.align])
+    if p.align:
+        ppr.set("algn", _XML_ALIGN[p.align])
     ppr.set("marL", str(emu(p.indent)))
     ppr.set("indent", str(-emu(p.indent) if p.marker else 0))
     ppr.set("lvl", "0")
@@ -370,13 +375,16 @@ def _fresh_paragraph(p_el: etree._Element, p: Para, family: str) -> None:
     runs = [(p.marker + "\t", False, False, p.color)] if p.marker and p.marker != "\u2022" else []
     runs += [(s.text, s.bold, s.italic, s.color or p.color) for s in p.spans]
     size = _centipoints(p.size)
+    face = family if p.font is None else p.font
     for text, bold, italic, color in runs:
         r = sub(p_el, _A["r"])
         rpr = sub(r, _A["rPr"])
         rpr.set("sz", size)
         rpr.set("b", "1" if bold else "0")
         rpr.set("i", "1" if italic else "0")
-        sub(sub(rpr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(color))
-        sub(rpr, _A["latin"]).set("typeface", family)
+        if color:  # else the layout's (a template's title colour)
+            sub(sub(rpr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(color))
+        if face:
+            sub(rpr, _A["latin"]).set("typeface", face)
         sub(r, _A["t"]).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     sub(p_el, _A["endParaRPr"]).set("sz", str(round(p.size * 100)))

@@ -2,7 +2,7 @@
 charts are native (editable) or pictures.
 
 A template that cannot be read, or lacks a layout or placeholder the deck needs, is a usage error
-before any chart is drawn. python-pptx is imported only when a template is given.
+before any chart is drawn; one whose placeholders cannot hold text is invalid input, located. python-pptx is imported only when a template is given.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from digibrief.errors import UsageError
+from digibrief.errors import InputError, UsageError
+from digibrief.theme import Ground
 from digibrief.writers.contract import Choices
 
 ChartMode = Literal["native", "picture"]
@@ -22,6 +23,7 @@ CHART_MODES: tuple[ChartMode, ...] = get_args(ChartMode)
 class Template:
     name: str  # the file's name, for messages
     data: bytes
+    ground: Ground | None = None  # its slides' background and text colours, when not white
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,11 @@ def read_template(path: Path) -> Template:
         raise UsageError(f"template not found: {path}") from None
     except OSError as exc:
         raise UsageError(f"template {path}: cannot be read ({exc.strerror or exc})") from None
-    template = Template(path.name, data)
-    from digibrief.writers.pptx.package import from_template
+    from digibrief.writers.pptx.package import from_template, template_ground
+    from digibrief.writers.pptx.placeholders import placeholder_problems
 
-    from_template(template.data, template.name)
-    return template
+    prs, layouts, *_ = from_template(data, path.name)
+    problems = placeholder_problems(prs, layouts, str(path))
+    if problems:  # invalid input, like data check refuses (exit 1), located in the template's parts
+        raise InputError(problems)
+    return Template(path.name, data, template_ground(prs, layouts["content"]))

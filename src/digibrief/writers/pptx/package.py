@@ -17,10 +17,10 @@ from pptx.slide import SlideLayout
 
 from digibrief.document.types import Meta
 from digibrief.errors import UsageError
-from digibrief.theme import Theme
+from digibrief.theme import Ground, Theme
 from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
 from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
-from digibrief.writers.pptx.palette import Colours
+from digibrief.writers.pptx.palette import WHITE, Colours, ground
 from digibrief.writers.pptx.text import clean
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -214,6 +214,17 @@ def _resolve(el, scheme: dict[str, str], mapping: dict[str, str]) -> str | None:
 
 def template_colours(prs: PresentationT, layout: SlideLayout, theme: Theme) -> Colours:
     """Colours for a deck on this template: its scheme and the background its content layout shows."""
+    return Colours.of_scheme(*_scheme_and_background(prs, layout), theme)
+
+
+def template_ground(prs: PresentationT, layout: SlideLayout) -> Ground | None:
+    """The background and text colours picture charts are drawn in on this template; None on white."""
+    scheme, background = _scheme_and_background(prs, layout)
+    return None if background.upper() == WHITE else ground(scheme, background)
+
+
+def _scheme_and_background(prs: PresentationT, layout: SlideLayout) -> tuple[dict[str, str], str]:
+    """The master's colour scheme and the background the layout shows."""
     scheme = scheme_colours(prs)
     master = prs.slide_master._element
     cmap = master.find(qn("p:clrMap"))
@@ -230,7 +241,7 @@ def template_colours(prs: PresentationT, layout: SlideLayout, theme: Theme) -> C
         if background:
             break
     background = background or scheme.get(mapping.get("bg1", "lt1"), "#FFFFFF")
-    return Colours.of_scheme(scheme, background, theme)
+    return scheme, background
 
 
 def _drop_slides(prs: PresentationT) -> int:

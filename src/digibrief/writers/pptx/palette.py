@@ -1,14 +1,15 @@
 """Slide colours by role: the theme's on the built-in design, the template theme's on a template.
 
-A template's colours are read from its master: the scheme (dk1, lt1, accent1-6), the colour map and
-the background, so that a dark master gets light text and charts drawn in its own accents.
+A template's colours are read from its master: the scheme (dk1, lt1, dk2, lt2), the colour map and
+the background, so that a dark master gets light text. Countries keep the theme's palette, the one the
+brief's charts use: a country has one colour in the brief and the deck, whatever the template.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digibrief.theme import Theme, contrast, hex_colour, luminance, mix
+from digibrief.theme import Ground, Theme, contrast, hex_colour, luminance, mix
 
 WHITE = "#FFFFFF"
 BLACK = "#000000"
@@ -74,28 +75,47 @@ class Colours:
 
     @classmethod
     def of_scheme(cls, scheme: dict[str, str], background: str, theme: Theme) -> Colours:
-        """A template's colours: scheme slots (dk1, lt1, accent1..6) and the resolved background."""
+        """A template's colours: scheme slots (dk1, lt1, dk2, lt2) and the resolved background."""
         dark = luminance(background) < 0.18
-        candidates = [
-            c for c in (scheme.get("dk1"), scheme.get("lt1"), scheme.get("dk2"), scheme.get("lt2")) if c
-        ]
-        ink = max(candidates, key=lambda c: contrast(c, background)) if candidates else on(background)
-        if contrast(ink, background) < 4.5:
-            ink = on(background)
-        accents = [scheme[f"accent{i}"] for i in range(1, 7) if f"accent{i}" in scheme]
-        usable = [a for a in accents if contrast(a, background) >= 1.5] or [theme.focus]
-        focus = usable[0]
+        g = ground(scheme, background)
+        ink = g.ink
         return cls(
             background=background,
             ink=ink,
-            muted=blend(ink, background, 0.32),
-            focus=focus,
-            accent=usable[1] if len(usable) > 1 else theme.accent,
-            peer=blend(ink, background, 0.62),
-            rule=blend(ink, background, 0.82),
+            muted=g.muted,
+            focus=seen(theme.focus, background, ink),
+            accent=seen(theme.accent, background, ink),
+            peer=g.peer,
+            rule=g.rule,
             panel=blend(background, ink, 0.07),
             band=blend(background, ink, 0.05),
-            series=tuple(usable[:4]) if len(usable) >= 2 else tuple(theme.palette),
+            series=tuple(seen(c, background, ink) for c in theme.palette),
             risk=tuple(theme.risk_levels),
             dark=dark,
         )
+
+
+def ground(scheme: dict[str, str], background: str) -> Ground:
+    """Text and rule colours on a template's background: the scheme colour that contrasts most."""
+    candidates = [
+        c for c in (scheme.get("dk1"), scheme.get("lt1"), scheme.get("dk2"), scheme.get("lt2")) if c
+    ]
+    ink = max(candidates, key=lambda c: contrast(c, background)) if candidates else on(background)
+    if contrast(ink, background) < 4.5:
+        ink = on(background)
+    return Ground(
+        paper=background,
+        ink=ink,
+        muted=blend(ink, background, 0.32),
+        rule=blend(ink, background, 0.82),
+        peer=blend(ink, background, 0.62),
+    )
+
+
+def seen(colour: str, background: str, ink: str) -> str:
+    """A country's colour from the theme, the brief's own; only one that would vanish on the slide
+    (black on navy, under 1.5:1) is drawn in the text colour instead, as black text is."""
+    return colour if contrast(colour, background) >= VISIBLE else ink
+
+
+VISIBLE = 1.5  # the least contrast of a line or bar with the slide behind it

@@ -167,8 +167,11 @@ class Planner(SlideMaker):
         parts = list(
             dict.fromkeys(sl.title.removesuffix(" " + self.doc.speech.word("continued")) for sl in backup)
         )
-        line = " \u00b7 ".join(parts)
         notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
+        sub = self.geo.cover_subtitle
+        while len(parts) > 1 and len(self.m.lines(para(" \u00b7 ".join(parts), self.st.body, ""), sub.w)) > 3:
+            parts.pop()  # whole names only, never one cut short: the contents list every part
+        line = " \u00b7 ".join(parts)
         return self.title_slide(self.doc.speech.word("backup"), line, "", notes, backup=True)
 
     def title_slide(
@@ -187,7 +190,7 @@ class Planner(SlideMaker):
         tb, sb = g.cover_title, g.cover_subtitle
         els: list[Element] = []
         on_band = "#FFFFFF" if g.builtin else st.ink
-        tp = para(title, st.cover, on_band, bold=True)
+        tp = self.title_para(title, st.cover, on_band)
         room = max(int(tb.h // (st.cover * LINE)), 1)
         if len(self.m.lines(tp, tb.w)) > room:
             tp = shorten(self.m, tp, tb.w, room)
@@ -284,11 +287,8 @@ class Planner(SlideMaker):
         size = st.body
         numw = 0.9 * PT_PER_IN
         colw = (body.w - 0.6 * PT_PER_IN) / 2
-        # each entry whole, on up to two lines; its number stays level with its first line
-        items = [
-            fixed(shorten(m, para(t, size, st.ink, bold=t == self.doc.speech.word("backup")), colw - numw, 2))
-            for t, _ in entries
-        ]
+        # each entry whole, never cut, on as many lines as it takes; its number stays level with its first line
+        items = [fixed(para(t, size, st.ink, bold=t == self.doc.speech.word("backup"))) for t, _ in entries]
         pages = paginate(m, items, [(colw - numw, body.h)] * 2, size, size, size * 0.5)
         out, k = [], 0
         for i, page in enumerate(pages):

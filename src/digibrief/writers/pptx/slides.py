@@ -47,17 +47,30 @@ from digibrief.writers.pptx.layout import (
 )
 from digibrief.writers.pptx.native import NATIVE_KINDS, TABLE_KINDS, Builder
 from digibrief.writers.pptx.notes import Sources, cites, said, sentence, words
-from digibrief.writers.pptx.palette import Colours, luminance, on
+from digibrief.writers.pptx.palette import Colours, on
 from digibrief.writers.pptx.tables import Tables
-from digibrief.writers.pptx.text import LINE, Metrics, Para, Span, clean, fixed, paginate, para, shorten
+from digibrief.writers.pptx.text import (
+    LINE,
+    SLACK,
+    Metrics,
+    Para,
+    Span,
+    clean,
+    fixed,
+    paginate,
+    para,
+    shorten,
+)
 
 MAX_FIGURES = 4  # key-figure tiles on a slide
 MAX_ITEMS = 5  # points on a list slide
 MAX_WORDS_ITEM = 12  # words in one bullet
 MAX_WORDS_SLIDE = 60  # words on a main slide
+SOURCE_LINES = 3  # lines a chart's source line may wrap to; a longer one is said in the notes
 GAP = 0.12 * PT_PER_IN
 TILE_GAP = 0.2 * PT_PER_IN
 HEAT_INSET = (0.08 * PT_PER_IN, 0.06 * PT_PER_IN, 0.08 * PT_PER_IN, 0.06 * PT_PER_IN)
+TIGHT_INSET = (0.04 * PT_PER_IN, 0.04 * PT_PER_IN, 0.04 * PT_PER_IN, 0.04 * PT_PER_IN)
 
 Mode = str  # "native" or "picture"
 
@@ -176,7 +189,17 @@ class SlideMaker:
         self.sources = Sources(refs)
         self.tables = Tables(self.m, self.st)
         self.native = Builder(colours, self.m, self.st.label, self.family, doc.speech)
+        self.title_style = theme.slide_titles
         self.warnings: list[str] = []
+
+    def title_para(self, text: str, size: float, colour: str) -> Para:
+        """A title at size: on a template in the template's own colour, font and alignment (its master
+        and layout style the placeholder), on the built-in design in colour, left; either as the
+        theme's slide_titles say where they say it."""
+        own, font, align = self.title_style
+        if self.geo.builtin:
+            return para(text, size, own or colour, bold=True, align=align or "l", font=font or None)
+        return para(text, size, own, bold=True, align=align, font=font)
 
     # --- slide furniture -------------------------------------------------------------------------
 
@@ -184,7 +207,7 @@ class SlideMaker:
         """(lines the title takes, lines its box holds) at the title size."""
         st, box = self.st, self.geo.title
         room = max(int((box.h + 0.5) // (st.title * LINE)), 1)
-        return len(self.m.lines(para(title, st.title, st.ink, bold=True), box.w)), room
+        return len(self.m.lines(self.title_para(title, st.title, st.ink), box.w)), room
 
     def extra(self, title: str) -> float:
         """Height a long title takes below its box: one more line at most, never a smaller size."""
@@ -202,7 +225,7 @@ class SlideMaker:
         says it in full in the notes)."""
         st, box = self.st, self.geo.title
         pitch = st.title * LINE
-        p = para(title, st.title, st.ink, bold=True)
+        p = self.title_para(title, st.title, st.ink)
         need, room = self.title_lines(title)
         extra = self.extra(title)
         cut = need > room + 1
@@ -278,27 +301,38 @@ class SlideMaker:
             self.warnings.append(f"chart {c.id!r} has no headline: its label {c.title!r} is the slide title")
         native = None if drawn_as_picture(c, self.mode) else c.kind
         foot_lines = [c.source_line] if c.source_line else []
+        if foot_lines and not self._foot_fits(foot_lines, body.w):
+            foot_lines = []  # never cut: a source line too long for the slide is said in the notes
+            self.warnings.append(
+                f"{clean(c.title)}: the source line takes more than {SOURCE_LINES} lines; it is in the notes"
+            )
         more: list[TableEl] = []  # the rest of a table split over continuation slides
         drawn: list[Element] = []
         extra_notes: tuple[str, ...] = ()
-        for with_subtitle in (True, False):  # a chart that does not fit says its subtitle in the notes
+        sub: Para | None = None
+        if c.subtitle:
+            full = para(c.subtitle, st.subtitle, st.muted)
+            sub = shorten(m, full, body.w, 2)
+            if sub != full:
+                self.warnings.append(
+                    f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes"
+                )
+                talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+        # a table that does not fit whole gives up, in turn, its source line and its subtitle to the
+        # notes, and only then continues on another slide; other charts size themselves to the room
+        attempts = [(True, True, False), (True, False, False), (False, False, False), (True, True, True)]
+        for with_subtitle, with_source, split in attempts if native in TABLE_KINDS else attempts[:1]:
             els: list[Element] = []
             y = body.y
-            if c.subtitle and with_subtitle:
-                full = para(c.subtitle, st.subtitle, st.muted)
-                sub = shorten(m, full, body.w, 2)
-                if sub != full:
-                    self.warnings.append(
-                        f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes"
-                    )
-                    talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+            if sub is not None and with_subtitle:
                 h = m.height([sub], body.w) + 1
                 els.append(TextEl(Box(body.x, y, body.w, h), (sub,), "Subtitle"))
                 y += h + GAP * 0.5
             chart_box = Box(body.x, y, body.w, body.bottom - y)
+            shown = foot_lines if with_source else []
             fits = True
             if native in TABLE_KINDS:
-                tables, fits = self.heatmap(c, chart_box, self._foot_height(foot_lines, body.w))
+                tables, fits = self.heatmap(c, chart_box, self._foot_height(shown, body.w), split)
                 drawn, bottom, more = [tables[0]], tables[0].box.bottom, tables[1:]
             elif native is not None:
                 drawn, bottom, extra_notes = self.native_chart(c, chart_box, foot_lines, body.w)
@@ -306,20 +340,25 @@ class SlideMaker:
                 drawn, bottom = self.picture(
                     c, chart_box, self._foot_height(foot_lines + list(c.notes), body.w)
                 )
-            if fits or not c.subtitle or not with_subtitle:
-                if not fits:
-                    self.warnings.append(
-                        f"{clean(c.title)}: the table does not fit the slide at {st.matrix:g} pt"
-                    )
+            if fits or split:
                 break
-            self.warnings.append(
-                f"{clean(c.title)}: the chart needs the subtitle's room; the subtitle is in the notes"
-            )
-            talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+        if not fits:
+            self.warnings.append(f"{clean(c.title)}: the table does not fit the slide at {st.matrix:g} pt")
+        if native in TABLE_KINDS and not split:
+            if sub is not None and not with_subtitle:
+                self.warnings.append(
+                    f"{clean(c.title)}: the chart needs the subtitle's room; the subtitle is in the notes"
+                )
+                talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+            if foot_lines and not with_source:
+                self.warnings.append(
+                    f"{clean(c.title)}: the table needs the source line's room; the source is in the notes"
+                )
+            foot_lines = shown
         lines = foot_lines + list(extra_notes)
         foot: list[Element] = []
         if lines:
-            paras = [shorten(m, para(t, st.source, st.muted), body.w, 2) for t in lines]
+            paras = [para(t, st.source, st.muted) for t in lines]  # wrapped in full, never cut
             h = m.height(paras, body.w) + 1
             foot.append(TextEl(Box(body.x, bottom + GAP * 0.5, body.w, h), tuple(paras), "Source"))
         notes = [
@@ -349,8 +388,15 @@ class SlideMaker:
     def _foot_height(self, lines: Sequence[str], width: float) -> float:
         if not lines:
             return 0.0
-        paras = [shorten(self.m, para(t, self.st.source, self.st.muted), width, 2) for t in lines]
+        paras = [para(t, self.st.source, self.st.muted) for t in lines]
         return self.m.height(paras, width) + 1 + GAP * 0.5
+
+    def _foot_fits(self, lines: Sequence[str], width: float) -> bool:
+        """Whether source lines take at most SOURCE_LINES lines under a chart, wrapped in full."""
+        return (
+            sum(len(self.m.lines(para(t, self.st.source, self.st.muted), width)) for t in lines)
+            <= SOURCE_LINES
+        )
 
     def native_chart(
         self, c: ChartSpec, box: Box, foot: Sequence[str], width: float
@@ -372,29 +418,30 @@ class SlideMaker:
         return [el], box.y + h, chart.notes
 
     def picture(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[Element], float]:
-        """The chart's PNG scaled to fit; on a coloured or dark background, on a white card of its own
-        (the picture is drawn on white)."""
+        """The chart's PNG scaled to fit; it is drawn on the slide's own background (image_requests asks
+        for it on a template's), so it sits on the slide without a box of its own."""
         key = (c.id, self.media[c.id])
         aspect = self.aspects.get(key, 2.0)
-        card = 0.0 if luminance(self.c.background) > 0.9 else 0.1 * PT_PER_IN
-        room_w, room_h = box.w - 2 * card, box.h - foot_h - 2 * card
-        w = min(room_w, room_h * aspect)
+        w = min(box.w, (box.h - foot_h) * aspect)
         h = w / aspect
         x = box.x + (box.w - w) / 2
-        els: list[Element] = []
-        if card:
-            els.append(RectEl(Box(x - card, box.y, w + 2 * card, h + 2 * card), "#FFFFFF", "Chart card"))
-        els.append(PictureEl(Box(x, box.y + card, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}"))
-        return els, box.y + h + 2 * card
+        return [PictureEl(Box(x, box.y, w, h), key, clean(c.alt), f"Chart: {clean(c.title)}")], box.y + h
 
-    def heatmap(self, c: ChartSpec, box: Box, foot_h: float) -> tuple[list[TableEl], bool]:
+    def heatmap(
+        self, c: ChartSpec, box: Box, foot_h: float, split: bool = True
+    ) -> tuple[list[TableEl], bool]:
         """The risk matrix as native tables, each cell filled by its level: one row per country, or one
         per category when the categories' names do not fit as column heads at the label size; on a
-        narrow slide its categories are split over continuation slides. False when nothing fits."""
-        for transpose in (False, True):
-            table, ok = self._heat_table(c, box, foot_h, transpose)
-            if ok:
-                return [table], True
+        narrow slide (4:3) one step down the type scale, at the chart-label size in tighter cells, before
+        its categories are split over continuation slides. False when nothing fits."""
+        steps = ((self.st.matrix, HEAT_INSET), (self.st.label, TIGHT_INSET))
+        for size, inset in steps[: 2 if self.st.label < self.st.matrix else 1]:
+            for transpose in (False, True):
+                table, ok = self._heat_table(c, box, foot_h, transpose, size=size, inset=inset)
+                if ok:
+                    return [table], True
+        if not split:
+            return [table], False
         n = len(c.columns)
         for k in (2, 3):  # the categories in k parts of (nearly) equal size
             cuts = [round(i * n / k) for i in range(k + 1)]
@@ -404,13 +451,22 @@ class SlideMaker:
         return [self._heat_table(c, box, foot_h, False)[0]], False
 
     def _heat_table(
-        self, c: ChartSpec, box: Box, foot_h: float, transpose: bool, part: tuple[int, int] | None = None
+        self,
+        c: ChartSpec,
+        box: Box,
+        foot_h: float,
+        transpose: bool,
+        part: tuple[int, int] | None = None,
+        size: float | None = None,
+        inset: tuple[float, float, float, float] = HEAT_INSET,
     ) -> tuple[TableEl, bool]:
-        """The table in one orientation (with only the categories in part), and whether every word
-        fits its cell and the table its room."""
+        """The table in one orientation (with only the categories in part) at size (the matrix size by
+        default), and whether every word fits its cell and the table its room."""
         st, m = self.st, self.m
-        size, name_size = st.matrix, st.matrix + 2
-        pad, vpad = HEAT_INSET[0] + HEAT_INSET[2], HEAT_INSET[1] + HEAT_INSET[3]
+        size = size or st.matrix
+        tight = inset != HEAT_INSET
+        name_size = size if tight else size + 2
+        pad, vpad = inset[0] + inset[2], inset[1] + inset[3]
         levels = c.level_labels
         start, end = part or (0, len(c.columns))
         rows, cols = (c.columns, c.rows) if transpose else (c.rows, c.columns[start:end])
@@ -430,7 +486,11 @@ class SlideMaker:
         names = [
             para(r, name_size, st.ink if on else st.muted, bold=on) for r, on in zip(rows, mark, strict=True)
         ]
-        name_w = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
+        natural = min(max(m.width(r, name_size, True) for r in rows) + pad + 4, box.w * 0.3)
+        # the names wrap at words when the columns need the room
+        word = max(m.width(w, name_size, True) for r in rows for w in r.split()) / SLACK + pad + 1
+        widest = max((m.width(w, size) for h in cols for w in h.split()), default=0.0) / SLACK + pad + 1
+        name_w = min(natural, max(word, box.w - widest * len(cols)))
         col_w = (box.w - name_w) / max(len(cols), 1)
         marked = transpose and bool(c.row_emphasis)  # the countries are the column heads
         head = [
@@ -461,7 +521,7 @@ class SlideMaker:
                     hatched.append((i + 1, j + 1))
             cells.append(tuple(out))
             fills.append(tuple(fill_row))
-            needs.append(need + vpad + 4)
+            needs.append(need + vpad + (2 if tight else 4))
         room = box.h - foot_h - head_h
         spare = max(room - sum(needs), 0.0) / max(len(needs), 1)
         heights = (head_h, *(min(h + spare, max(h, 48.0)) for h in needs))
@@ -472,7 +532,7 @@ class SlideMaker:
             widths,
             heights,
             tuple(cells),
-            HEAT_INSET,
+            inset,
             self.c.background,
             self.c.background,
             f"Chart: {clean(c.title)}",
@@ -490,9 +550,22 @@ class SlideMaker:
     def tiles(self, items: Sequence[KeyFigure]) -> list[Tile]:
         return [Tile(k.fact.display, k.label, k.when or k.fact.period) for k in items]
 
+    def tile(self, t: Tile, inner: float, compact: bool) -> list[Para]:
+        """A key figure's value, label and year (on a line of its own, or after the label if compact)."""
+        st, m = self.st, self.m
+        value = shorten(m, para(t.value, st.figure, st.focus, bold=True), inner, 2)
+        if compact and t.when:
+            spans = (Span(clean(t.label)), Span(" \u00b7 " + clean(t.when), color=st.muted))
+            label = Para(spans, st.body, st.ink, space_before=4)
+            return [value, label if len(m.lines(label, inner)) <= 3 else shorten(m, label, inner, 3)]
+        ps = [value, shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2)]
+        if t.when:
+            ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
+        return ps
+
     def key_figure_slide(self, s: Section, kf: KeyFigures, talk: Sequence[str]) -> SlidePlan:
         """Up to four key figures as large numbers with a one-line label; the rest are said in the notes."""
-        st, m, body = self.st, self.m, self.content(s.title)
+        m, body = self.m, self.content(s.title)
         pad, bar = 0.14 * PT_PER_IN, 5.0
         for n in range(min(MAX_FIGURES, len(kf.items)), 0, -1):  # as many as fit, at the fixed sizes
             shown, rest = list(kf.items[:n]), list(kf.items[n:])
@@ -500,21 +573,17 @@ class SlideMaker:
             rows = math.ceil(n / cols)
             tw = (body.w - TILE_GAP * (cols - 1)) / cols
             inner = tw - bar - 2 * pad
-            blocks = []
-            for t in self.tiles(shown):
-                ps = [
-                    shorten(m, para(t.value, st.figure, st.focus, bold=True), inner, 2),
-                    shorten(m, para(t.label, st.body, st.ink, space_before=4), inner, 2),
+            for compact in (False, True):  # the year on the label's last line when the slide is short (4:3)
+                blocks = [self.tile(t, inner, compact) for t in self.tiles(shown)]
+                heights = [  # each row as tall as its tallest tile
+                    max(m.height(ps, inner) for ps in blocks[r * cols : (r + 1) * cols]) + 2 * pad + 1
+                    for r in range(rows)
                 ]
-                if t.when:
-                    ps.append(shorten(m, para(t.when, st.body, st.muted, space_before=2), inner, 1))
-                blocks.append(ps)
-            heights = [  # each row as tall as its tallest tile
-                max(m.height(ps, inner) for ps in blocks[r * cols : (r + 1) * cols]) + 2 * pad + 1
-                for r in range(rows)
-            ]
-            if sum(heights) + TILE_GAP * (rows - 1) <= body.h:
-                break
+                if sum(heights) + TILE_GAP * (rows - 1) <= body.h:
+                    break
+            else:
+                continue
+            break
         if len(shown) < min(MAX_FIGURES, len(kf.items)):
             self.warnings.append(
                 f"{clean(s.title)}: {len(shown)} key figures fit the slide; the rest are in its notes"
@@ -661,8 +730,8 @@ class SlideMaker:
             head, date = short_reference(ref)
 
             def make(size: float) -> list[Para]:
-                p = para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)
-                return [shorten(self.m, p, half, 2, keep=date)]
+                # wrapped in full, never cut: a reader looks a source up by its title
+                return [para(f"{head} {date}".strip(), size, st.ink, marker=f"{n}.", indent=size * 2.3)]
 
             return make
 

@@ -75,19 +75,40 @@ class Tables:
         if sum(natural) <= total:
             return tuple(w * total / sum(natural) for w in natural)
         weights = list(rel) if len(rel) == n else [1.0] * n
+        # the least a column takes: its longest word, so that no word is cut (what the rows' wrap needs)
+        least = [
+            max(
+                [self._w(w, hs, True) for s in head[j] for w in s.text.split()]
+                + [
+                    self._w(w, size, s.bold)
+                    for row in rows
+                    if j < len(row)
+                    for s in row[j]
+                    for w in s.text.split()
+                ]
+                + [0.0]
+            )
+            / SLACK
+            + pad
+            + 1
+            for j in range(n)
+        ]
+        if sum(least) > total:  # no width keeps every word whole: the caller finds it does not fit
+            least = [0.0] * n
         widths = [0.0] * n
         free, open_ = total, set(range(n))
-        while open_:  # columns that need less than their share keep their natural width
-            share = {j: free * weights[j] / sum(weights[k] for k in open_) for j in open_}
-            small = {j for j in open_ if natural[j] <= share[j]}
-            if not small:
+        while open_:  # columns that need less than their share keep their natural width, and none
+            share = {j: free * weights[j] / sum(weights[k] for k in open_) for j in open_}  # below its least
+            fixed = {j: natural[j] for j in open_ if natural[j] <= share[j]}
+            fixed |= {j: least[j] for j in open_ if least[j] > share[j]}
+            if not fixed:
                 for j in open_:
                     widths[j] = share[j]
                 break
-            for j in small:
-                widths[j] = natural[j]
-                free -= natural[j]
-            open_ -= small
+            for j, w in fixed.items():
+                widths[j] = w
+                free -= w
+            open_ -= set(fixed)
         return tuple(widths)
 
     def _w(self, text: str, size: float, bold: bool) -> float:

@@ -40,6 +40,9 @@ class Span:
 
 @dataclass(frozen=True)
 class Para:
+    """A paragraph at a fixed size. A colour, alignment or font of "" is left to the placeholder's
+    layout and master (a template's own title style); font None is the deck's family."""
+
     spans: tuple[Span, ...]
     size: float
     color: str
@@ -47,6 +50,7 @@ class Para:
     marker: str = ""  # "•" for a bullet, "12." for a numbered reference: hung in the left indent
     indent: float = 0.0  # left indent (pt) of every line; the marker sits in it
     space_before: float = 0.0
+    font: str | None = None
 
     @property
     def pitch(self) -> float:
