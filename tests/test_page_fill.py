@@ -84,18 +84,21 @@ def test_every_per_country_and_subset_brief_has_no_page_under_60_percent_full(va
     assert low == {}
 
 
-def test_a_chapter_that_begins_on_a_page_is_named_in_its_running_head(shipped_pdf, variant_pdfs) -> None:  # type: ignore[no-untyped-def]
-    """Whether it opens the page or begins below another chapter's end, on every paper and variant."""
+def test_a_chapter_opens_its_page_or_is_named_in_that_page_s_running_head(shipped_pdf, variant_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """One that begins below another chapter's end is never under that chapter's name, on every paper
+    and variant."""
     checked = 0
     for name, (_, data) in {"main": shipped_pdf, **variant_pdfs}.items():
         reader = PdfReader(io.BytesIO(data))
-        heads = [lines[0] if lines else "" for lines in page_lines(data, heads=True)]
+        pages = page_lines(data, heads=True)
         for entry in reader.outline:
             if isinstance(entry, list):
                 continue
             n = reader.get_destination_page_number(entry)
             if n > 0:  # not the cover
-                assert " ".join(entry.title.split()) in heads[n], (name, n + 1, entry.title, heads[n])
+                title = " ".join(entry.title.split())
+                opens = any(line.startswith(title) for line in pages[n][1:3])  # under its kicker, if any
+                assert opens or title in pages[n][0], (name, n + 1, title, pages[n][:3])
                 checked += 1
     assert checked > 40
 

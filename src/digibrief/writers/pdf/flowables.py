@@ -254,8 +254,8 @@ class BriefTemplate(BaseDocTemplate):
     """Outline, contents notifications, the section shown in the running header, and "page N of M".
 
     M is the page count of the previous pass; the build repeats until it matches this pass. The header
-    names the section current at the top of the page, then each section that begins further down it
-    (running_head), so a chapter that opens mid-page is never under another chapter's name alone.
+    names the section that begins lowest on the page, else the one current at its top (running_head),
+    so a chapter that opens mid-page is never under another chapter's name.
     """
 
     def __init__(self, filename: object, **kw: object):
@@ -281,8 +281,10 @@ class BriefTemplate(BaseDocTemplate):
 
     @property
     def running_head(self) -> str:
-        """The section at the top of the page, then those that begin on it: "Risks · Methodology"."""
-        return " \u00b7 ".join(dict.fromkeys(t for t in (self.page_section, *self.begun_on_page) if t))
+        """The last section that begins below the page's top, else the one the page opens or continues:
+        a chapter that opens mid-page names its page, as a book's running head names the last section
+        begun on it (one that opens the page has its own heading at the top)."""
+        return self.begun_on_page[-1] if self.begun_on_page else self.page_section
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], Float):

@@ -80,7 +80,7 @@ class PageDecor:
     # --- body pages ------------------------------------------------------------------------------
 
     def page_end(self, c: Canvas, doc: BriefTemplate) -> None:
-        """Header: report title and the sections on the page; footer: imprint, page N of M."""
+        """Header: report title and the section the page holds (running_head); footer: imprint, page N of M."""
         p, pal, f = self.page, self.pal, self.fonts
         size = self.st.small_size - 0.5
         c.saveState()
