@@ -318,3 +318,30 @@ def test_a_reference_list_never_ends_with_one_or_two_entries_alone_on_a_page(shi
         assert counts[-1] >= 3, (lines_before, counts)
         split += sum(1 for c in counts if c) > 1
     assert split
+
+
+def test_a_table_s_source_line_never_opens_a_page_alone(shipped_theme) -> None:  # type: ignore[no-untyped-def]
+    opened, split = [], 0
+    for n in range(50, 62):  # one-line rows: the table ends at every line of its second page
+        rows = tuple(((d.Run(f"R{i:02d}"),), _words(4, "cell"), (d.Run("x"),)) for i in range(n))
+        table = d.Table(
+            ("Alpha", "Bravo", "Charlie"),
+            rows,
+            caption="A table",
+            widths=(1, 4, 1),
+            source="Sources: Tail (2024).",
+        )
+        doc = _doc(
+            *[d.Paragraph(_words(60, "filler")) for _ in range(2)], table, d.Paragraph(_words(200, "after"))
+        )
+        pages = page_lines(_render(doc, shipped_theme))
+        at = [
+            (k, i)
+            for k, lines in enumerate(pages)
+            for i, x in enumerate(lines)
+            if x.startswith("Sources: Tail")
+        ]
+        assert len(at) == 1, n
+        opened += [n] if at[0][1] == 0 else []
+        split += at[0][0] == 2  # the break fell at the table's end
+    assert opened == [] and split

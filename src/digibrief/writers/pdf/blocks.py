@@ -292,6 +292,8 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
     if caption is not None and not short:
         caption.style = st.h3_loose  # a CondPageBreak keeps it with the first rows instead
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
+    if source and not short:  # never alone at the top of a page: the last rows go over with it
+        t.tail = sum(f.wrap(ctx.width, ctx.page.frame_height)[1] + f.getSpaceBefore() for f in source)
     after = [] if source else [Gap(1, 10)]  # a source line ends with its own space
     if short:  # kept whole
         kept = [f for f in (caption, t, *source) if f is not None]
