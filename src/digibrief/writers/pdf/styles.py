@@ -230,6 +230,9 @@ class Styles:
         self.cover_pub = ps("cover_pub", fontName=bold, fontSize=body + 2, leading=(body + 2) * 1.4)
 
 
+SPLIT_ROWS = 5  # a table's header and first two rows, and its last two, stay together (blocks.table)
+
+
 class Grid(Table):
     """A platypus Table in the theme's font (a Table selects Helvetica for every cell otherwise, which
     the PDF then references, unembedded), tagged: its rules and backgrounds are artifacts, its rows and
@@ -255,7 +258,9 @@ class Grid(Table):
         """Its size; a table that would fit only without its tail says it does not, so that it splits
         and its last rows go over with the tail rather than leave it alone at the next page's top."""
         w, h = super().wrap(availWidth, availHeight)
-        if self.tail and h <= availHeight < h + self.tail:
+        at_top = getattr(getattr(self, "_frame", None), "_atTop", False)
+        splits = len(self._rowHeights) > SPLIT_ROWS  # else, at a page's top, no page would do better
+        if self.tail and h <= availHeight < h + self.tail and (splits or not at_top):
             return w, h + self.tail
         return w, h
 
