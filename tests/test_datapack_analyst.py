@@ -126,6 +126,27 @@ def test_units_are_words_from_the_labels_table_and_years_are_numbers(book: Book,
     assert all(isinstance(p, float) or re.search(r"\d{4}", p) for p in periods), periods
 
 
+def test_a_country_s_milestones_keep_the_printed_date_beside_year_and_month_as_numbers(
+    book: Book, shipped_doc
+) -> None:  # type: ignore[no-untyped-def]
+    tables = [
+        b
+        for s in shipped_doc.sections
+        for b in s.blocks
+        if isinstance(b, d.Table) and b.caption.startswith("Milestones:")
+    ]
+    assert len(tables) >= 4
+    for table in tables:
+        rows = _rows(sheet_for(book, table.caption))
+        assert list(rows[0])[:5] == ["Date", "Year", "Month", "Milestone", "What happened"]
+        assert [(r["Date"], r["Milestone"]) for r in rows] == [
+            (d.plain(x[0]), d.plain(x[1])) for x in table.rows
+        ]
+        for r in rows:
+            assert isinstance(r["Year"], float) and str(int(r["Year"])) in str(r["Date"]), r
+            assert r["Month"] == "" or 1 <= float(r["Month"]) <= 12
+
+
 def test_web_addresses_are_links(book: Book, shipped) -> None:  # type: ignore[no-untyped-def]
     found = links(shipped.out / "brief-data.xlsx")
     sources = book["Sources"]

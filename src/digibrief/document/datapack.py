@@ -29,7 +29,7 @@ from digibrief.document.types import (
     plain,
 )
 from digibrief.document.words import Speech
-from digibrief.project.model import Project
+from digibrief.project.model import Country, Project
 
 Cell = str | float | None
 Printed = dict[tuple[float | None, tuple[int, ...]], str]  # (value, reference numbers) -> status
@@ -229,6 +229,9 @@ def _section_sheets(
             if block.caption == speech.word("incidents_caption"):
                 columns, rows = _incident_rows(project, block, sources, words)
                 links = (len(columns) - 1,)
+            elif section.country in project.countries and block.columns == _milestone_columns(speech):
+                columns, rows = _milestone_rows(project.countries[section.country], block, sources, words)
+                links = (len(columns) - 1,)
             elif block.caption == speech.word("disagreement_caption"):
                 columns, rows = _disagreement_rows(block, sources, words, shown_elsewhere)
             else:
@@ -409,6 +412,29 @@ def _incident_rows(
                 sources.url(inc.source),
             )
         )
+    return columns, rows
+
+
+def _milestone_columns(speech: Speech) -> tuple[str, ...]:
+    return tuple(speech.word(w) for w in ("date", "milestone", "what_happened"))
+
+
+def _milestone_rows(
+    country: Country, table: Table, sources: _Sources, words: _Words
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """A country's milestones as the brief lists them: the date as printed, year and month as numbers,
+    the milestone, what happened, its source and address."""
+    columns = tuple(
+        words[w] for w in ("date", "year", "month", "milestone", "what_happened", "source", "url")
+    )
+    known = {m.title: m for m in country.milestones}
+    rows: list[tuple[Cell, ...]] = []
+    for row in table.rows:
+        date, title, detail = (plain(x).strip() for x in row[:3])
+        m = known.get(title)
+        cited = sources.by_id(m.source) if m else sources.of([n for cell in row for n in _cites(cell)])
+        url = sources.url(m.source) if m else ""
+        rows.append((date, m.year if m else None, m.month if m else None, title, detail, cited, url))
     return columns, rows
 
 
