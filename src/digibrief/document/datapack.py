@@ -382,30 +382,44 @@ def _incident_rows(
     project: Project, table: Table, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     """Every incident the brief lists, one row each: country, date as the brief prints it, year and
-    month as numbers, risk, title, what happened, source and its address."""
+    month as numbers, risk, title, what happened, source and its address. Columns are found by their
+    headers, so a table without one (a country's own brief may drop the country) still reads."""
     columns = tuple(
         words[w]
         for w in ("country", "date", "year", "month", "risk", "title", "what_happened", "source", "url")
     )
-    known = {(c.name, i.title): i for c in project.countries.values() for i in c.incidents}
+    sp = words.speech
+    at = {
+        w: table.columns.index(sp.word(w))
+        for w in ("country", "date", "risk", "incident")
+        if sp.word(w) in table.columns
+    }
+    pairs = [(c.name, i) for c in project.countries.values() for i in c.incidents]
+    by_country = {(name, i.title): (name, i) for name, i in pairs}
+    by_title = {i.title: (name, i) for name, i in pairs}  # for a table without a country column
     rows: list[tuple[Cell, ...]] = []
     for row in table.rows:
-        cell = row[3]
-        country, date, risk = (plain(x).strip() for x in row[:3])
+
+        def text(word: str, row: tuple[Text, ...] = row) -> str:
+            return plain(row[at[word]]).strip() if word in at and at[word] < len(row) else ""
+
+        cell = row[at["incident"]] if "incident" in at and at["incident"] < len(row) else ()
         title = next((r.text for r in cell if r.bold), "")
-        inc = known.get((country, title))
+        found = by_country.get((text("country"), title)) if "country" in at else by_title.get(title)
+        country, inc = found or (text("country"), None)
         detail = _after(cell, title)
         if inc is None:  # not one of the data's incidents: what the brief prints, with its sources
-            rows.append((country, date, None, None, risk, title, detail, sources.of(_cites(cell)), ""))
+            cited = sources.of([n for part in row for n in _cites(part)])
+            rows.append((country, text("date"), None, None, text("risk"), title, detail, cited, ""))
             continue
         year = inc.year or _year(project.sources[inc.source].date[:4])
         rows.append(
             (
                 country,
-                date,
+                text("date"),
                 year,
                 inc.month,
-                risk,
+                text("risk"),
                 title,
                 detail,
                 sources.by_id(inc.source),
@@ -458,15 +472,20 @@ def _disagreement_rows(
     columns = tuple(
         words[w] for w in ("row", "column", "value", "unit", "period", "status", "source", "shown")
     )
-    not_used = words.speech.word("status_not_used")
+    sp = words.speech
+    not_used = sp.word("status_not_used")
+    values = (
+        table.columns.index(sp.word("values_reported")) if sp.word("values_reported") in table.columns else 1
+    )
+    chosen = table.columns.index(sp.word("shown")) if sp.word("shown") in table.columns else 2
     rows: list[tuple[Cell, ...]] = []
     for row in table.rows:
         topic = plain(row[0])
-        shown = set(_cites(row[2])) if len(row) > 2 else set()
-        for name, cell in zip(table.columns[1:], row[1:], strict=False):
+        shown = set(_cites(row[chosen])) if chosen < len(row) else set()
+        for k, (name, cell) in enumerate(zip(table.columns[1:], row[1:], strict=False), start=1):
             for fact in _facts(cell):
                 status = ""
-                if cell is row[1] and not shown & set(fact.cite):
+                if k == values and not shown & set(fact.cite):
                     kept = shown_elsewhere.get((fact.value, fact.cite))
                     status = words.speech.word("status_" + kept) if kept else not_used
                 rows.append(_fact_row((topic, name), fact, sources, words, status))
