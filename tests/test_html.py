@@ -13,7 +13,7 @@ import pytest
 
 from digibrief.pipeline.build import BuildOptions, build
 from tests.conftest import DATA, REPORT, run_cli
-from tests.test_datapack import read_workbook
+from tests.test_datapack import read_workbook, sheet_for
 from tests.test_hardening import HOSTILE, yaml_quote
 
 ATTACKS = ("<script>alert(1)</script>", '<img src="x" onerror="alert(1)">')
@@ -138,11 +138,12 @@ def test_the_page_has_the_brief_s_outline_and_semantic_elements(page, shipped_do
     assert {n.attrs["lang"] for n in root.iter("span") if "lang" in n.attrs} >= {"kk", "uz"}
 
 
-def test_kyrgyzstan_s_2022_internet_value_reads_as_in_the_brief(page, shipped):
+def test_kyrgyzstan_s_2022_internet_value_reads_as_in_the_brief(page, shipped, shipped_doc):
     _, root = page
     from pypdf import PdfReader
 
-    book = read_workbook(shipped.out / "brief-data.xlsx")["kgz-internet"]
+    chart = next(f.chart for f in shipped_doc.figures() if f.chart.id == "kgz-internet")
+    book = sheet_for(read_workbook(shipped.out / "brief-data.xlsx"), chart.title)
     columns = book[3]
     row = next(r for r in book[4:] if r[0] == "Kyrgyzstan" and r[1] == 2022.0)
     shown = row[columns.index("Shown as")]
@@ -167,7 +168,7 @@ def test_each_chart_s_data_table_holds_the_data_pack_s_values(page, shipped, shi
         if figure.attrs.get("class") == "locator":
             continue
         chart = figure.attrs["id"].removeprefix("fig-")
-        sheet = book[chart[:31]]
+        sheet = sheet_for(book, next(f.chart.title for f in shipped_doc.figures() if f.chart.id == chart))
         columns = sheet[3]
         keep = [i for i, c in enumerate(columns) if c not in ("Value", "Unit")]
         if "Shown as" in columns:  # the value as printed, beside the label

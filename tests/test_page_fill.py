@@ -23,7 +23,7 @@ from digibrief.writers.pdf.fonts import register
 from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.styles import Page, Palette, Styles
 
-from .conftest import require_tool
+from .conftest import DATA, REPORT, require_tool, run_cli
 
 DPI = 36
 KAZAKH_UZBEK = "ҚқҒғҮүҰұӨөҺһӘә Ўў Ғғ Ққ Ҳҳ"
@@ -61,13 +61,65 @@ def test_every_page_but_the_first_and_last_is_at_least_60_percent_full(shipped_p
     assert low == {}, (paper, low)
 
 
-def page_lines(data: bytes) -> list[list[str]]:
-    """The text lines of each page, without its running head and foot (pdftotext -layout)."""
+@pytest.fixture(scope="module")
+def variant_pdfs(tmp_path_factory) -> dict[str, tuple[str, bytes]]:  # type: ignore[no-untyped-def]
+    """{name: (paper, PDF)} for the briefs a user makes besides the main one, in two builds: one brief
+    per focus country on A4, and the two-country subset on Letter (the main brief is shipped_pdf's)."""
+    out = tmp_path_factory.mktemp("variants")
+    paths = ("--data", str(DATA), "--report", str(REPORT), "--out", str(out))
+    for args in (("--per-country",), ("--countries", "KAZ,UZB", "--paper", "letter")):
+        done = run_cli("build", *paths, "--only", "pdf", "-q", *args)
+        assert done.returncode == 0, done.stderr
+    briefs = {f"{p.parent.name} brief": ("a4", p.read_bytes()) for p in sorted(out.glob("*/brief.pdf"))}
+    assert len(briefs) == 4, sorted(briefs)
+    return briefs | {"KAZ,UZB on Letter": ("letter", (out / "brief-kaz-uzb-letter.pdf").read_bytes())}
+
+
+def test_every_per_country_and_subset_brief_has_no_page_under_60_percent_full(variant_pdfs) -> None:  # type: ignore[no-untyped-def]
+    low = {}
+    for name, (paper, data) in variant_pdfs.items():
+        filled = fill(data, paper)
+        assert len(filled) > 10, name
+        low |= {(name, n): round(f, 2) for n, f in enumerate(filled, 1) if f < 0.6 and 1 < n < len(filled)}
+    assert low == {}
+
+
+def test_a_chapter_opens_its_page_or_is_named_in_that_page_s_running_head(shipped_pdf, variant_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """One that begins below another chapter's end is never under that chapter's name, on every paper
+    and variant."""
+    checked = 0
+    for name, (_, data) in {"main": shipped_pdf, **variant_pdfs}.items():
+        reader = PdfReader(io.BytesIO(data))
+        pages = page_lines(data, heads=True)
+        for entry in reader.outline:
+            if isinstance(entry, list):
+                continue
+            n = reader.get_destination_page_number(entry)
+            if n > 0:  # not the cover
+                title = " ".join(entry.title.split())
+                opens = any(line.startswith(title) for line in pages[n][1:3])  # under its kicker, if any
+                assert opens or title in pages[n][0], (name, n + 1, title, pages[n][:3])
+                checked += 1
+    assert checked > 40
+
+
+def test_the_references_never_end_with_one_or_two_entries_alone_on_the_last_page(variant_pdfs) -> None:  # type: ignore[no-untyped-def]
+    for name, (_, data) in variant_pdfs.items():
+        last = page_lines(data)[-1]
+        entries = [x for x in last if x[:1] == "[" and x[1:].split("]")[0].isdigit()]
+        assert len(entries) >= 3 or len(entries) == 0, (name, last)
+
+
+def page_lines(data: bytes, heads: bool = False) -> list[list[str]]:
+    """The text lines of each page, without its running head and foot (pdftotext -layout); with
+    heads, every line."""
     text = subprocess.run(
         [require_tool("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    pages = text.split("\f")[:-1]
-    return [[" ".join(line.split()) for line in p.splitlines() if line.strip()][1:-1] for p in pages]
+    pages = [
+        [" ".join(line.split()) for line in p.splitlines() if line.strip()] for p in text.split("\f")[:-1]
+    ]
+    return pages if heads else [p[1:-1] for p in pages]
 
 
 def test_a_heading_never_ends_a_page(shipped_pdf) -> None:  # type: ignore[no-untyped-def]
@@ -249,3 +301,47 @@ def test_the_cover_and_footer_name_the_publisher_and_author_never_the_tool(shipp
     assert meta.publisher in text and meta.author in text
     assert "digibrief" not in text.lower()
     assert pages
+
+
+def test_a_reference_list_never_ends_with_one_or_two_entries_alone_on_a_page(shipped_theme) -> None:  # type: ignore[no-untyped-def]
+    refs = tuple(
+        d.Reference(
+            k, "Publisher", "Publisher", f"Ref{k:02d} " + " ".join(["title"] * 20), "2024", note="A note."
+        )
+        for k in range(1, 13)
+    )
+    split = 0
+    for lines_before in range(30, 60, 3):  # the page break falls before, in and at the end of the list
+        filler = tuple(d.Paragraph(_words(9, "filler")) for _ in range(lines_before))
+        pages = page_lines(_render(_doc(*filler, d.References(refs)), shipped_theme))
+        counts = [sum(1 for x in lines if "Ref" in x and x.startswith("[")) for lines in pages]
+        assert counts[-1] >= 3, (lines_before, counts)
+        split += sum(1 for c in counts if c) > 1
+    assert split
+
+
+def test_a_table_s_source_line_never_opens_a_page_alone(shipped_theme) -> None:  # type: ignore[no-untyped-def]
+    opened, split = [], 0
+    for n in range(50, 62):  # one-line rows: the table ends at every line of its second page
+        rows = tuple(((d.Run(f"R{i:02d}"),), _words(4, "cell"), (d.Run("x"),)) for i in range(n))
+        table = d.Table(
+            ("Alpha", "Bravo", "Charlie"),
+            rows,
+            caption="A table",
+            widths=(1, 4, 1),
+            source="Sources: Tail (2024).",
+        )
+        doc = _doc(
+            *[d.Paragraph(_words(60, "filler")) for _ in range(2)], table, d.Paragraph(_words(200, "after"))
+        )
+        pages = page_lines(_render(doc, shipped_theme))
+        at = [
+            (k, i)
+            for k, lines in enumerate(pages)
+            for i, x in enumerate(lines)
+            if x.startswith("Sources: Tail")
+        ]
+        assert len(at) == 1, n
+        opened += [n] if at[0][1] == 0 else []
+        split += at[0][0] == 2  # the break fell at the table's end
+    assert opened == [] and split

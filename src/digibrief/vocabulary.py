@@ -225,6 +225,16 @@ WORDS: dict[str, str] = {
     ),
     "pack_status_text": (
         "Status: verified = taken from its source; reported = from a single secondary or news source, "
-        "not cross-checked; unverified = conflicts with another source or could not be confirmed."
+        "not cross-checked; unverified = conflicts with another source or could not be confirmed; "
+        "not used = a value the brief sets aside where sources disagree."
     ),
+    "status_not_used": "not used",
+    # the data pack's units, in words
+    "unit_percent": "percent",
+    "unit_rank": "rank",
+    "unit_score": "score",
+    "unit_count": "number",
+    "unit_usd": "US dollars",
+    "unit_per100": "per 100 people",
+    "unit_index": "index",
 }

@@ -8,7 +8,9 @@ the brief, so the pack never disagrees with it; the xlsx writer only lays the sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import fields, is_dataclass
 
 from digibrief.document.chartspecs import ordered_countries
 from digibrief.document.numbers import fmt
@@ -20,15 +22,17 @@ from digibrief.document.types import (
     Figure,
     KeyFigures,
     Reference,
+    Run,
     Section,
     Table,
     Text,
     plain,
 )
 from digibrief.document.words import Speech
-from digibrief.project.model import Project
+from digibrief.project.model import Country, Project
 
 Cell = str | float | None
+Printed = dict[tuple[float | None, tuple[int, ...]], str]  # (value, reference numbers) -> status
 
 MAX_NAME = 31  # characters in an Excel sheet name
 SERIES = ("country", "year", "value", "unit", "status", "source", "shown")  # a line or bar chart's columns
@@ -43,23 +47,50 @@ class _Words(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         sp = self.speech
-        return sp.word(key) if key in ("country", "risk", "level", "milestone") else sp.word("pack_" + key)
+        return (
+            sp.word(key)
+            if key in ("country", "risk", "level", "milestone", "what_happened")
+            else sp.word("pack_" + key)
+        )
 
 
 class _Names:
-    """Sheet names: at most 31 characters, unique, in the order the brief shows them."""
+    """Sheet names in the brief's words: what a sheet holds, cut at a phrase or word end to Excel's 31
+    characters, without the characters Excel refuses, unique in the order the brief shows them."""
 
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def __call__(self, wanted: str) -> str:
-        base = wanted[:MAX_NAME].strip("-") or "sheet"
+    def __call__(self, title: str) -> str:
+        base = _short(title) or "Sheet"
         name, n = base, 2
         while name.lower() in self.used:
-            suffix = f"-{n}"
-            name, n = base[: MAX_NAME - len(suffix)] + suffix, n + 1
+            suffix = f" ({n})"
+            name, n = base[: MAX_NAME - len(suffix)].rstrip() + suffix, n + 1
         self.used.add(name.lower())
         return name
+
+
+LEFT_HANGING = frozenset(  # English words a cut title does not end on (other languages keep the cut)
+    {"a", "an", "and", "against", "at", "behind", "by", "each", "for", "from", "in", "into", "its", "of"}
+    | {"on", "or", "the", "to", "with"}
+)
+
+
+def _short(title: str) -> str:
+    """The title as a sheet name: "Kazakhstan: At a glance" -> "Kazakhstan – At a glance"; a longer one
+    to its longest leading phrase that fits, else to whole words."""
+    text = re.sub(r"\s*:\s*", " \u2013 ", title)
+    text = " ".join(re.sub(r"[\[\]*?/\\]", " ", text).split()).strip(" .'")
+    if len(text) <= MAX_NAME:
+        return text
+    phrases = [m.start() for m in re.finditer(r", | \u2013 ", text) if 8 <= m.start() <= MAX_NAME]
+    if phrases:
+        return text[: phrases[-1]].strip(" .'")
+    words = text[: MAX_NAME + 1].split(" ")[:-1] or [text[:MAX_NAME]]
+    while len(words) > 1 and words[-1].lower() in LEFT_HANGING:
+        words.pop()
+    return " ".join(words).strip(" .,'")
 
 
 class _Sources:
@@ -78,6 +109,10 @@ class _Sources:
     def by_id(self, sid: str) -> str:
         return self.of([self.numbers[sid]]) if sid in self.numbers else sid
 
+    def url(self, sid: str) -> str:
+        ref = self.refs.get(self.numbers.get(sid, 0))
+        return ref.url or "" if ref is not None else ""
+
 
 def data_sheets(
     project: Project,
@@ -93,12 +128,20 @@ def data_sheets(
     words = _Words(speech)
     names = _Names()
     sources = _Sources(doc.references, numbers)
-    about = names(words["about"])
+    about, listed = names(words["about"]), names(words["sources"])
     body: list[DataSheet] = []
+    disagreement = speech.word("disagreement_caption")
+    shown: Printed = {  # each figure printed outside the table of disagreements, with its status
+        (f.value, f.cite): f.status
+        for s in doc.sections
+        for b in s.blocks
+        if not (isinstance(b, Table) and b.caption == disagreement)
+        for f in _facts_in(b)
+    }
     for section in doc.sections:
-        body += _section_sheets(project, section, charted, sources, names, words)
+        body += _section_sheets(project, section, charted, sources, names, words, shown)
     refs = DataSheet(
-        names(words["sources"]),
+        listed,
         words["sources"],
         "",
         tuple(
@@ -117,6 +160,7 @@ def data_sheets(
             )
         ),
         tuple(_source_row(project, r, numbers, words) for r in doc.references),
+        links=(4, 6),
     )
     body.append(refs)
     meta = doc.meta
@@ -159,8 +203,9 @@ def _section_sheets(
     sources: _Sources,
     names: _Names,
     words: _Words,
+    shown_elsewhere: Printed,
 ) -> Iterator[DataSheet]:
-    tables = 0
+    speech = words.speech
     for block in section.blocks:
         if isinstance(block, Figure):
             chart = block.chart
@@ -168,7 +213,7 @@ def _section_sheets(
             note = " ".join(part for part in (chart.subtitle, chart.source_line) if part)
             series = chart.kind not in ("timeline", "heatmap")  # as _chart_rows tells them apart
             yield DataSheet(
-                names(chart.id),
+                names(chart.title),
                 chart.title,
                 note,
                 columns,
@@ -179,15 +224,23 @@ def _section_sheets(
                 raw=(SERIES.index("value"), SERIES.index("unit")) if series else (),
             )
         elif isinstance(block, Table):
-            tables += 1
-            suffix = "-table" if tables == 1 else f"-table{tables}"
-            columns, rows = _table_rows(block, sources, words)
             title = block.caption or section.title
-            yield DataSheet(names(section.id + suffix), title, "", columns, tuple(rows), section.title)
+            links: tuple[int, ...] = ()
+            if block.caption == speech.word("incidents_caption"):
+                columns, rows = _incident_rows(project, block, sources, words)
+                links = (len(columns) - 1,)
+            elif section.country in project.countries and block.columns == _milestone_columns(speech):
+                columns, rows = _milestone_rows(project.countries[section.country], block, sources, words)
+                links = (len(columns) - 1,)
+            elif block.caption == speech.word("disagreement_caption"):
+                columns, rows = _disagreement_rows(block, sources, words, shown_elsewhere)
+            else:
+                columns, rows = _table_rows(block, sources, words)
+            yield DataSheet(names(title), title, "", columns, tuple(rows), section.title, links=links)
         elif isinstance(block, KeyFigures):
             columns, rows = _panel_rows(block, sources, words)
             title = f"{section.title}: {block.title}"
-            yield DataSheet(names(section.id + "-glance"), title, "", columns, tuple(rows), section.title)
+            yield DataSheet(names(title), title, "", columns, tuple(rows), section.title)
 
 
 # --- charts --------------------------------------------------------------------------------------------
@@ -276,8 +329,9 @@ def _facts(text: Text) -> list[Fact]:
 def _table_rows(
     table: Table, sources: _Sources, words: _Words
 ) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
-    """A table of figures as one row per figure; a table of text as it is, with its sources."""
-    if any(_facts(cell) for row in table.rows for cell in row[1:]):
+    """A table of figures (one with numeric columns) as one row per figure; a table of text as it is,
+    with its sources, a cell that is only a year as a number."""
+    if table.numeric:
         columns = tuple(
             words[w] for w in ("row", "column", "value", "unit", "period", "status", "source", "shown")
         )
@@ -289,15 +343,26 @@ def _table_rows(
                     rows.append(_fact_row((label, name), fact, sources, words))
         return columns, rows
     out: list[tuple[Cell, ...]] = [
-        (*(plain(cell).strip() for cell in row), sources.of([n for cell in row for n in _cites(cell)]))
+        (*(_year(plain(cell).strip()) for cell in row), sources.of([n for cell in row for n in _cites(cell)]))
         for row in table.rows
     ]
     return (*table.columns, words["source"]), out
 
 
-def _fact_row(label: tuple[str, ...], fact: Fact, sources: _Sources, words: _Words) -> tuple[Cell, ...]:
-    status = words.speech.word("status_" + fact.status)
-    return (*label, fact.value, fact.unit, fact.period, status, sources.of(fact.cite), fact.display)
+def _year(text: str) -> Cell:
+    """A year as a number; any other period (a range, "reported 2024") or text as it is."""
+    return int(text) if re.fullmatch(r"\d{4}", text) else text
+
+
+def _fact_row(
+    label: tuple[str, ...], fact: Fact, sources: _Sources, words: _Words, status: str = ""
+) -> tuple[Cell, ...]:
+    """A figure: its value, its unit in words, its year (a number) or period, its status, sources and
+    the text the brief prints for it."""
+    sp = words.speech
+    status = status or sp.word("status_" + fact.status)
+    unit = sp.word("unit_" + fact.unit) if ("unit_" + fact.unit) in sp.table else fact.unit
+    return (*label, fact.value, unit, _year(fact.period), status, sources.of(fact.cite), fact.display)
 
 
 def _panel_rows(
@@ -310,3 +375,132 @@ def _panel_rows(
         for label, value in panel.facts
     ]
     return columns, rows
+
+
+# --- the incidents and the disagreements ---------------------------------------------------------------
+
+
+def _incident_rows(
+    project: Project, table: Table, sources: _Sources, words: _Words
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Every incident the brief lists, one row each: country, date as the brief prints it, year and
+    month as numbers, risk, title, what happened, source and its address. Columns are found by their
+    headers, so a table without one (a country's own brief may drop the country) still reads."""
+    columns = tuple(
+        words[w]
+        for w in ("country", "date", "year", "month", "risk", "title", "what_happened", "source", "url")
+    )
+    sp = words.speech
+    at = {
+        w: table.columns.index(sp.word(w))
+        for w in ("country", "date", "risk", "incident")
+        if sp.word(w) in table.columns
+    }
+    pairs = [(c.name, i) for c in project.countries.values() for i in c.incidents]
+    by_country = {(name, i.title): (name, i) for name, i in pairs}
+    by_title = {i.title: (name, i) for name, i in pairs}  # for a table without a country column
+    rows: list[tuple[Cell, ...]] = []
+    for row in table.rows:
+
+        def text(word: str, row: tuple[Text, ...] = row) -> str:
+            return plain(row[at[word]]).strip() if word in at and at[word] < len(row) else ""
+
+        cell = row[at["incident"]] if "incident" in at and at["incident"] < len(row) else ()
+        title = next((r.text for r in cell if r.bold), "")
+        found = by_country.get((text("country"), title)) if "country" in at else by_title.get(title)
+        country, inc = found or (text("country"), None)
+        detail = _after(cell, title)
+        if inc is None:  # not one of the data's incidents: what the brief prints, with its sources
+            cited = sources.of([n for part in row for n in _cites(part)])
+            rows.append((country, text("date"), None, None, text("risk"), title, detail, cited, ""))
+            continue
+        year = inc.year or _year(project.sources[inc.source].date[:4])
+        rows.append(
+            (
+                country,
+                text("date"),
+                year,
+                inc.month,
+                text("risk"),
+                title,
+                detail,
+                sources.by_id(inc.source),
+                sources.url(inc.source),
+            )
+        )
+    return columns, rows
+
+
+def _milestone_columns(speech: Speech) -> tuple[str, ...]:
+    return tuple(speech.word(w) for w in ("date", "milestone", "what_happened"))
+
+
+def _milestone_rows(
+    country: Country, table: Table, sources: _Sources, words: _Words
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """A country's milestones as the brief lists them: the date as printed, year and month as numbers,
+    the milestone, what happened, its source and address."""
+    columns = tuple(
+        words[w] for w in ("date", "year", "month", "milestone", "what_happened", "source", "url")
+    )
+    known = {m.title: m for m in country.milestones}
+    rows: list[tuple[Cell, ...]] = []
+    for row in table.rows:
+        date, title, detail = (plain(x).strip() for x in row[:3])
+        m = known.get(title)
+        cited = sources.by_id(m.source) if m else sources.of([n for cell in row for n in _cites(cell)])
+        url = sources.url(m.source) if m else ""
+        rows.append((date, m.year if m else None, m.month if m else None, title, detail, cited, url))
+    return columns, rows
+
+
+def _after(cell: Text, title: str) -> str:
+    """What a cell says after its bold title and the stop that ends it."""
+    runs = list(cell)
+    at = next((i for i, r in enumerate(runs) if r.bold and r.text == title), None)
+    rest: list[Run] = runs[at + 1 :] if at is not None else runs
+    return plain(tuple(rest)).strip().removeprefix(".").strip()
+
+
+def _disagreement_rows(
+    table: Table,
+    sources: _Sources,
+    words: _Words,
+    shown_elsewhere: Printed,
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The values sources disagree on, with the status the brief gives each: the one it shows keeps its
+    own; another is not used, unless the brief prints it elsewhere (then the status it has there); the
+    figures its reasons cite keep theirs."""
+    columns = tuple(
+        words[w] for w in ("row", "column", "value", "unit", "period", "status", "source", "shown")
+    )
+    sp = words.speech
+    not_used = sp.word("status_not_used")
+    values = (
+        table.columns.index(sp.word("values_reported")) if sp.word("values_reported") in table.columns else 1
+    )
+    chosen = table.columns.index(sp.word("shown")) if sp.word("shown") in table.columns else 2
+    rows: list[tuple[Cell, ...]] = []
+    for row in table.rows:
+        topic = plain(row[0])
+        shown = set(_cites(row[chosen])) if chosen < len(row) else set()
+        for k, (name, cell) in enumerate(zip(table.columns[1:], row[1:], strict=False), start=1):
+            for fact in _facts(cell):
+                status = ""
+                if k == values and not shown & set(fact.cite):
+                    kept = shown_elsewhere.get((fact.value, fact.cite))
+                    status = words.speech.word("status_" + kept) if kept else not_used
+                rows.append(_fact_row((topic, name), fact, sources, words, status))
+    return columns, rows
+
+
+def _facts_in(node: object) -> Iterator[Fact]:
+    """Every figure a block prints, in its text, cells and panel items."""
+    if isinstance(node, Fact):
+        yield node
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _facts_in(item)
+    elif is_dataclass(node) and not isinstance(node, ChartSpec):
+        for f in fields(node):
+            yield from _facts_in(getattr(node, f.name))

@@ -296,6 +296,7 @@ class DataSheet:
     chart: str = ""  # the id of the chart whose values it holds; empty for a table or a panel
     shown: int | None = None  # the column with each value as the brief prints it, if there is one
     raw: tuple[int, ...] = ()  # the columns that the printed value stands for (the number and its unit)
+    links: tuple[int, ...] = ()  # the columns of web addresses, set as links (other words there stay text)
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,8 @@ def table(b: d.Table, ctx: Ctx) -> list[Flowable]:
     if caption is not None and not short:
         caption.style = st.h3_loose  # a CondPageBreak keeps it with the first rows instead
     source = [ctx.para(m.plain(b.source), st.source)] if b.source else []  # after the table's element
+    if source and not short:  # never alone at the top of a page: the last rows go over with it
+        t.tail = sum(f.wrap(ctx.width, ctx.page.frame_height)[1] + f.getSpaceBefore() for f in source)
     after = [] if source else [Gap(1, 10)]  # a source line ends with its own space
     if short:  # kept whole
         kept = [f for f in (caption, t, *source) if f is not None]
@@ -421,12 +423,16 @@ def callout(b: d.Callout, ctx: Ctx) -> list[Flowable]:
     return [Gap(1, 4), Closing([t]), Gap(1, 8)]
 
 
+LAST_KEPT = 3  # references that end the list on one page together
+
+
 def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     """Numbered sources, each with an anchor that citation markers link to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
     out: list[Flowable] = [CondPageBreak(st.body_size * 10), ctx.heading("References", st.h2)]
     muted = hexstr(pal.muted)
     items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Decimal"}})
+    entries: list[Flowable] = []
     for ref in b.items:
         anchor = ref.number not in ctx.anchored  # a destination name may be defined once only
         ctx.anchored.add(ref.number)
@@ -440,7 +446,10 @@ def references(b: d.References, ctx: Ctx) -> list[Flowable]:
             text += f'<br/><font color="{muted}">{m.text(ref.note_linked or (d.Run(ref.note),))}</font>'
         li = items.add("LI")
         label, body = li.add("Lbl"), li.add("LBody")
-        out.append(KeepTogether([Para(text, st.ref, bulletText=f"[{ref.number}]", tag=body, label=label)]))
+        entries.append(Para(text, st.ref, bulletText=f"[{ref.number}]", tag=body, label=label))
+    # each entry whole; the last few together, so the list never ends with one entry alone on a page
+    tail = max(0, len(entries) - LAST_KEPT)
+    out += [KeepTogether([e]) for e in entries[:tail]] + ([KeepTogether(entries[tail:])] if entries else [])
     return out
 
 

@@ -303,8 +303,8 @@ def _kicker(s: d.Section, ctx: Ctx) -> str:
 
 def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: int) -> Flowable:
     """The first section after the cover opens a page; the contents follow on when they fit whole. Any
-    other section opens a new page unless that would leave the current one less than FILL full; one
-    that the document opens on a page of its own (a country's) then opens under a strong rule."""
+    other section opens a new page unless that would leave the current one less than FILL full (see
+    OpenSection)."""
     if prev is None or prev.role == "cover":
         return NewPage()
     st = ctx.styles
@@ -313,7 +313,7 @@ def _section_break(s: d.Section, prev: d.Section | None, ctx: Ctx, toc_entries: 
         return CondPageBreak(
             st.h1.leading + st.h1.spaceBefore + st.h1.spaceAfter + entry * (toc_entries + 0.5)
         )
-    return OpenSection(st.pal.ink, rule=s.new_page)
+    return OpenSection(st.pal.ink)
 
 
 def _cover(doc: d.Document, s: d.Section, ctx: Ctx, key: str) -> tuple[list[Flowable], float]:

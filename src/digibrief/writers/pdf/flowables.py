@@ -87,17 +87,17 @@ class NewPage(ActionFlowable):
 
 
 class OpenSection(Flowable):
-    """Where a section begins: on a new page, unless the page so far is less than FILL full and the
-    section's opening (its heading and first blocks) fits below. A section that the document opens on
-    a page of its own (a country's) then opens under a strong rule instead."""
+    """Where a chapter begins: on a new page, unless the page so far is less than FILL full and the
+    chapter's opening (its heading and first blocks) fits below; then it opens under a strong rule.
+    The same rule for every chapter and paper size, so a chapter never begins mid-page unmarked."""
 
     locChanger = 1
     RULE = 2.0  # the rule's weight
     ABOVE = 22.0  # space between what comes before and the rule
 
-    def __init__(self, colour: Color, rule: bool):
+    def __init__(self, colour: Color):
         super().__init__()
-        self.colour, self.rule = colour, rule
+        self.colour = colour
         self.opening: list[Flowable] = []  # filled in once the section's flowables are made
         self.drawn = False
 
@@ -106,15 +106,15 @@ class OpenSection(Flowable):
         frame = self._doctemplateAttr("frame")
         if frame is None or getattr(frame, "_atTop", True):
             return 0, 0
-        rule = self.RULE + self.ABOVE if self.rule else 0.0
+        rule = self.RULE + self.ABOVE
         canv = self._doctemplateAttr("canv")
         need = rule + sum(_height(f, canv, availWidth, frame._height) for f in self.opening)
         if 1 - availHeight / frame._height >= FILL or need > availHeight:
             frame.add_generated_content(FrameBreak)
             return 0, 0
-        self.drawn = self.rule
+        self.drawn = True
         self.width = availWidth
-        return (availWidth, rule) if self.rule else (0, 0)
+        return (availWidth, rule)
 
     def draw(self) -> None:
         if self.drawn:
@@ -254,8 +254,8 @@ class BriefTemplate(BaseDocTemplate):
     """Outline, contents notifications, the section shown in the running header, and "page N of M".
 
     M is the page count of the previous pass; the build repeats until it matches this pass. The header
-    names the section current at the top of the page: a section that opens a page names that page, one
-    that starts further down shows from the next page on.
+    names the section that begins lowest on the page, else the one current at its top (running_head),
+    so a chapter that opens mid-page is never under another chapter's name.
     """
 
     def __init__(self, filename: object, **kw: object):
@@ -263,6 +263,7 @@ class BriefTemplate(BaseDocTemplate):
         self.total_pages = 0
         self.current_section = ""
         self.page_section = ""
+        self.begun_on_page: list[str] = []  # sections that begin below the page's top
         self.content_on_page = 0
         self.draft = False
 
@@ -274,8 +275,16 @@ class BriefTemplate(BaseDocTemplate):
 
     def handle_pageBegin(self) -> None:
         self.page_section = self.current_section
+        self.begun_on_page = []
         self.content_on_page = 0
         super().handle_pageBegin()
+
+    @property
+    def running_head(self) -> str:
+        """The last section that begins below the page's top, else the one the page opens or continues:
+        a chapter that opens mid-page names its page, as a book's running head names the last section
+        begun on it (one that opens the page has its own heading at the top)."""
+        return self.begun_on_page[-1] if self.begun_on_page else self.page_section
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], Float):
@@ -319,6 +328,8 @@ class BriefTemplate(BaseDocTemplate):
             self.current_section = flowable.title
             if self.content_on_page == 0:
                 self.page_section = flowable.title
+            else:
+                self.begun_on_page.append(flowable.title)
             return
         if not isinstance(flowable, (Spacer, CondPageBreak, ActionFlowable)):
             self.content_on_page += 1

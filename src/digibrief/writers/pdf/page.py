@@ -80,7 +80,7 @@ class PageDecor:
     # --- body pages ------------------------------------------------------------------------------
 
     def page_end(self, c: Canvas, doc: BriefTemplate) -> None:
-        """Header: report title and the section at the top of the page; footer: imprint, page N of M."""
+        """Header: report title and the section the page holds (running_head); footer: imprint, page N of M."""
         p, pal, f = self.page, self.pal, self.fonts
         size = self.st.small_size - 0.5
         c.saveState()
@@ -93,7 +93,7 @@ class PageDecor:
             room = p.frame_width - stringWidth(title, f.bold, size) - 24
             c.setFillColor(pal.muted)
             c.setFont(f.regular, size)
-            c.drawRightString(p.width - p.right, y, _fit(doc.page_section, f.regular, size, room))
+            c.drawRightString(p.width - p.right, y, _fit(doc.running_head, f.regular, size, room))
             c.setStrokeColor(pal.rule)
             c.setLineWidth(0.5)
             c.line(p.left, y - 4.5, p.width - p.right, y - 4.5)

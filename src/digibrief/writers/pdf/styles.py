@@ -230,6 +230,9 @@ class Styles:
         self.cover_pub = ps("cover_pub", fontName=bold, fontSize=body + 2, leading=(body + 2) * 1.4)
 
 
+SPLIT_ROWS = 5  # a table's header and first two rows, and its last two, stay together (blocks.table)
+
+
 class Grid(Table):
     """A platypus Table in the theme's font (a Table selects Helvetica for every cell otherwise, which
     the PDF then references, unembedded), tagged: its rules and backgrounds are artifacts, its rows and
@@ -245,14 +248,34 @@ class Grid(Table):
     ):
         kw.setdefault("renderCB", render_cb)
         super().__init__(data, *args, **kw)
+        self.tail = 0.0  # what must follow the table's last rows on their page (its source line)
         if tags is not None:
             self.tags = tags
         if font is not None:  # parts made by split() inherit the cell styles instead
             self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Its size; a table that would fit only without its tail says it does not, so that it splits
+        and its last rows go over with the tail rather than leave it alone at the next page's top."""
+        w, h = super().wrap(availWidth, availHeight)
+        at_top = getattr(getattr(self, "_frame", None), "_atTop", False)
+        splits = len(self._rowHeights) > SPLIT_ROWS  # else, at a page's top, no page would do better
+        if self.tail and h <= availHeight < h + self.tail and (splits or not at_top):
+            return w, h + self.tail
+        return w, h
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts = super().split(availWidth, availHeight)
+        tail = self.tail
+        rows = sum(getattr(self, "_rowHeights", None) or ())
+        short = bool(tail) and rows <= availHeight < rows + tail  # whole, but not with its tail
+        parts = super().split(availWidth, availHeight - tail if short else availHeight)
+        if short and len(parts) < 2:
+            return []  # no split leaves rows to go over with the tail: the table goes over whole
         split_rows(self, parts)
+        if len(parts) > 1:  # the tail follows the last part
+            for part in parts:
+                part.tail = 0.0
+            parts[-1].tail = tail
         return parts
 
     def _drawCell(self, cellval: object, cellstyle: object, pos: object, size: object) -> None:

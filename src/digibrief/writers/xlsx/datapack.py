@@ -18,6 +18,7 @@ from digibrief.writers.contract import ImageRequest, Images, Rendered
 from digibrief.writers.xlsx.options import PackOptions
 
 MAX_WIDTH = 60  # characters: longer text wraps
+MAX_URL = 2079  # characters in an Excel link; a longer address stays text
 
 
 def image_requests(doc: Document, options: PackOptions | None = None) -> list[ImageRequest]:
@@ -58,10 +59,12 @@ class _Styles:
         )
         self.text = book.add_format({"valign": "top", "text_wrap": True})
         self.number = book.add_format({"valign": "top", "num_format": "General"})
+        self.link = book.add_format({"valign": "top", "font_color": theme.focus, "underline": 1})
 
 
 def _write(ws, sheet: DataSheet, styles: _Styles) -> None:
-    """Title, note, then the header row and one row per value; the header stays in view."""
+    """Title, note, then the header row and one row per value; the header stays in view, and web
+    addresses are links."""
     ws.write_string(0, 0, sheet.title, styles.title)
     if sheet.note:
         ws.write_string(1, 0, sheet.note, styles.note)
@@ -73,7 +76,10 @@ def _write(ws, sheet: DataSheet, styles: _Styles) -> None:
         for col, value in enumerate(row):
             if value is None or value == "":
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if col in sheet.links and isinstance(value, str) and _linkable(value):
+                ws.write_url(r, col, value, styles.link, value)
+                width = len(value)
+            elif isinstance(value, bool) or not isinstance(value, int | float):
                 ws.write_string(r, col, str(value), styles.text)
                 width = len(str(value))
             else:
@@ -86,3 +92,8 @@ def _write(ws, sheet: DataSheet, styles: _Styles) -> None:
     ws.freeze_panes(top + 1, 0)
     if sheet.rows:
         ws.autofilter(top, 0, top + len(sheet.rows), max(0, len(sheet.columns) - 1))
+
+
+def _linkable(value: str) -> bool:
+    """A web address Excel can hold as a link; a link column's words (a stored copy's note) stay text."""
+    return value.startswith(("https://", "http://")) and len(value) <= MAX_URL
