@@ -91,14 +91,17 @@ def test_a_chapter_opens_its_page_or_is_named_in_that_page_s_running_head(shippe
     for name, (_, data) in {"main": shipped_pdf, **variant_pdfs}.items():
         reader = PdfReader(io.BytesIO(data))
         pages = page_lines(data, heads=True)
-        for entry in reader.outline:
-            if isinstance(entry, list):
-                continue
-            n = reader.get_destination_page_number(entry)
+        chapters = [
+            (reader.get_destination_page_number(e), " ".join(e.title.split()))
+            for e in reader.outline
+            if not isinstance(e, list)
+        ]
+        for n, title in chapters:
             if n > 0:  # not the cover
-                title = " ".join(entry.title.split())
                 opens = any(line.startswith(title) for line in pages[n][1:3])  # under its kicker, if any
-                assert opens or title in pages[n][0], (name, n + 1, title, pages[n][:3])
+                # else the head names it, or a chapter that begins below it on the same page
+                named = any(t in pages[n][0] for m, t in chapters if m == n)
+                assert opens or named, (name, n + 1, title, pages[n][:3])
                 checked += 1
     assert checked > 40
 

@@ -15,6 +15,7 @@ from digibrief.writers.pdf.styles import Grid, Styles
 from digibrief.writers.pdf.tagging import Node, Para, TocTable, artifact
 
 FILL = 0.6  # no page is left less full than this because a section opened the next one
+SLACK = 0.03  # the space after the last block counts in the layout but not in the ink a reader sees
 
 
 class Heading(Para):
@@ -109,7 +110,7 @@ class OpenSection(Flowable):
         rule = self.RULE + self.ABOVE
         canv = self._doctemplateAttr("canv")
         need = rule + sum(_height(f, canv, availWidth, frame._height) for f in self.opening)
-        if 1 - availHeight / frame._height >= FILL or need > availHeight:
+        if 1 - availHeight / frame._height >= FILL + SLACK or need > availHeight:
             frame.add_generated_content(FrameBreak)
             return 0, 0
         self.drawn = True
