@@ -48,6 +48,8 @@ def test_a_scoped_cover_names_its_countries_and_its_map_colours_only_them(scoped
         assert other not in doc.meta.title and other not in doc.meta.subtitle
     [locator] = [b for b in section(doc, "cover").blocks if isinstance(b, Locator)]
     assert {s.key for s in locator.chart.shapes if s.emphasis} == set(focus)
+    assert all(n in locator.chart.alt for n in names), locator.chart.alt  # and says so to a listener
+    assert not any(other in locator.chart.alt for other in absent(focus)), locator.chart.alt
 
 
 @pytest.mark.parametrize("focus", SCOPES, ids="-".join)

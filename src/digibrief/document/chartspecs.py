@@ -479,7 +479,12 @@ class SpecBuilder:
         mine = [s for s in shapes if s.role != "neighbour"]
         focus = [s.label for s in mine if s.role == "focus"]
         context = [s.label for s in mine if s.role == "context"]
-        if focus and context:
+        stand_out = [s.label for s in mine if s.emphasis]  # a brief of some countries colours only them
+        if len(stand_out) == 1:
+            return self.speech.word("map_alt_country", region=region, country=stand_out[0])
+        if stand_out:
+            alt = self.speech.word("map_alt", region=region, focus=self._and(stand_out))
+        elif focus and context:
             alt = self.speech.word(
                 "map_alt_context", region=region, focus=self._and(focus), context=self._and(context)
             )
