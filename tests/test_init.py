@@ -15,6 +15,15 @@ from .conftest import deck_text, replace_in, require_tool, run_cli
 
 CAUCASUS = ("--title", "Digital South Caucasus", "--countries", "ARM,AZE,GEO", "--context", "TUR")
 FIRST_EDITION = ("Central Asia", "Kazakhstan", "Uzbekistan", "Kyrgyz", "Tajikistan", "Turkmenistan", "GNV")
+IMPORT_OWID = (
+    "import",
+    "owid.csv",
+    "--indicator",
+    "internet_users",
+    "--source",
+    "OWID_ITU_INTERNET_2025",
+    "--write",
+)
 
 OWID = """Entity,Code,Year,Individuals using the Internet (% of population)
 Armenia,ARM,2021,78.6
@@ -196,16 +205,7 @@ def test_an_owid_download_imported_into_a_fresh_project_writes_its_values(tmp_pa
     init(tmp_path)
     project = tmp_path / "caucasus"
     (project / "owid.csv").write_text(OWID, encoding="utf-8")
-    args = (
-        "import",
-        "owid.csv",
-        "--indicator",
-        "internet_users",
-        "--source",
-        "OWID_ITU_INTERNET_2025",
-        "--write",
-    )
-    done = run_cli(*args, cwd=project)
+    done = run_cli(*IMPORT_OWID, cwd=project)
     assert done.returncode == 0, done.stderr
     arm = (project / "data" / "countries" / "arm.yaml").read_text(encoding="utf-8")
     assert "2021: {value: 78.6, source: OWID_ITU_INTERNET_2025}" in arm
@@ -226,16 +226,7 @@ def test_import_needs_only_the_indicator_the_source_and_the_country_files_it_wri
     (project / "data" / "countries" / "aze.yaml").write_text("id: AZE\nname: [unfinished\n", encoding="utf-8")
     assert run_cli("check", cwd=project).returncode == 1  # the project is not valid as a whole
     (project / "owid.csv").write_text(OWID, encoding="utf-8")
-    args = (
-        "import",
-        "owid.csv",
-        "--indicator",
-        "internet_users",
-        "--source",
-        "OWID_ITU_INTERNET_2025",
-        "--write",
-    )
-    done = run_cli(*args, cwd=project)
+    done = run_cli(*IMPORT_OWID, cwd=project)
     assert done.returncode == 0, done.stderr
     assert (
         "2022: {value: 80.1, source: OWID_ITU_INTERNET_2025}"
