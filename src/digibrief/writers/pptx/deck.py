@@ -41,6 +41,12 @@ def image_requests(doc: Document, options: DeckOptions | None = None) -> list[Im
     return list(out.values())
 
 
+def preload() -> None:
+    """Import what render needs, for a process that renders again and again and forks its workers
+    (watch): python-pptx, the drawing code and the slide cache."""
+    from digibrief.writers.pptx import draw, package, slidecache  # noqa: F401
+
+
 def render(
     doc: Document, images: Images, theme: Theme, options: DeckOptions, store: Store | None = None
 ) -> Rendered:
