@@ -37,8 +37,15 @@ def _add_country(data: Path, report: Path, code: str, like: str) -> None:
 
 
 def _rebuilt(opts: BuildOptions) -> dict[str, bytes]:
-    """Build opts incrementally, in this process and warm from its last build as a watch is."""
-    build(opts)
+    """Build opts incrementally, in this process kept warm as a watch keeps it (the deck rendered here
+    while the workers draw, its word widths kept from the last build)."""
+    from digibrief.pipeline import build as pipeline
+
+    pipeline.keep_warm()
+    try:
+        build(opts)
+    finally:
+        pipeline._WARM.clear()  # the other tests build as one-shot processes do
     return {name: (opts.out / name).read_bytes() for name in OUTPUTS}
 
 
