@@ -47,7 +47,7 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.pool import pool, worker_count
+from digibrief.pipeline.pool import Serial, pool, worker_count
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.folders import missing_folders
@@ -424,9 +424,10 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
     keys: dict[tuple[str, str], str] = {}
     data: dict[tuple[str, str], bytes] = {}
     draw: list[tuple[tuple[str, str], ImageRequest, Path]] = []
+    shared = fingerprint(r.theme_key, r.versions, r.doc.speech)  # hashed once: the speech holds every label
     for k, req in requests.items():
         ground = [req.ground] if req.ground is not None else []  # a white chart's key as before
-        keys[k] = fingerprint(req.chart, req.medium, req.fmt, r.theme_key, r.versions, r.doc.speech, *ground)
+        keys[k] = fingerprint(req.chart, req.medium, req.fmt, shared, *ground)
         path = opts.chart_cache / f"{keys[k]}.{req.fmt}"
         cached = None if opts.force else read_cached(path, req.fmt)
         if cached is not None:
@@ -435,10 +436,10 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
         else:
             draw.append((k, req, path))
     writers: list[tuple[WriterJob, str]] = []
-    doc_key = fingerprint(r.doc)  # hashed once: the whole document is most of the hashing a build does
+    document = fingerprint(r.doc)  # the largest part of every writer's key, hashed once
     for job in r.jobs:
         key = fingerprint(
-            doc_key, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
+            document, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
         )
         entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
         target = opts.out / opts.filename(job.fmt)
@@ -471,13 +472,24 @@ def draw_and_render(
         from digibrief import charts as drawing
 
         drawing.prepare(r.theme)
-    with pool(len(work.draw) + len(waiting)) as workers:
+    if _WARM.is_set():  # a writer's libraries too, so that no forked worker imports them again
+        for job, _ in work.writers:
+            if (preload := getattr(job.module, "preload", None)) is not None:
+                preload()
+    # a warm process (watch) renders here, while its workers draw, the writers whose charts are in: it
+    # keeps what they learn (the deck's word widths) from one save to the next, and the charts get
+    # every worker
+    here = _WARM.is_set()
+    with pool(len(work.draw) + (1 if here else len(waiting))) as workers:  # one chart: a worker, not here
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
 
+        def ready() -> WriterJob | None:
+            return next((j for j in waiting if all(q.key in data for q in j.requests)), None)
+
         def fill() -> None:
             while len(running) < worker_count():
-                job = next((j for j in waiting if all(q.key in data for q in j.requests)), None)
+                job = None if here else ready()
                 if job is not None:
                     waiting.remove(job)
                     future = workers.submit(render_one, *_render_args(job, r, data, manifest, opts))
@@ -494,6 +506,9 @@ def draw_and_render(
         for k, q in ahead.items():  # parse what is cached while the workers draw the rest
             if k in data and warm:
                 warm(q, data[k])
+        while here and (now := ready()) is not None:  # and render a writer whose charts are in
+            waiting.remove(now)
+            outcomes[now.fmt] = Serial().submit(render_one, *_render_args(now, r, data, manifest, opts))
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -43,9 +43,32 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+def _json_default(obj: Any) -> Any:
+    """What json cannot write itself, one level down (json's C encoder walks the rest)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {name: getattr(obj, name) for name in _field_names(type(obj))}
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, bytes):
+        return {"sha256": digest(obj)}
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    return str(obj)
+
+
 def fingerprint(*parts: Any) -> str:
-    """sha256 over canonical JSON of parts (dataclasses as dicts, sorted keys, list order kept)."""
-    text = json.dumps(_plain(parts), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    """sha256 over canonical JSON of parts (dataclasses as dicts, sorted keys, list order kept).
+
+    json's C encoder walks the parts and asks _json_default only about what it cannot write (a whole
+    document's key in a tenth of the time); a dict whose keys json cannot sort is made plain first."""
+    try:
+        text = json.dumps(
+            parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+        )
+    except TypeError:
+        text = json.dumps(
+            _plain(parts), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

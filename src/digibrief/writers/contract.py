@@ -9,6 +9,8 @@ Store for its own derived bytes, e.g. the PDF writer's pickled parsed charts, wh
 DiskStore writes under the chart cache's writers/ folder). Neither may change the bytes (a test checks).
 A writer may also have warm(request, image, theme, options, store): the pipeline calls it, in the process
 that will render that writer, for each image as it arrives, while the other charts are being drawn.
+A writer may also have preload(): a process that builds again and again (watch) calls it before its
+workers fork, so that they inherit the writer's libraries instead of importing them on every build;
 and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is
 drawn, so a bad option fails fast. Each writer's cache key holds only its own options.
 """

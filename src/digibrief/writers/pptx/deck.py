@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
 from digibrief.document.types import Document
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
-from digibrief.writers.contract import ImageRequest, Images, Rendered
+from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
+from digibrief.writers.pptx.layout import Geometry, SlidePlan
 from digibrief.writers.pptx.options import DeckOptions
+from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media, slide_parts
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation as PresentationT
+    from pptx.slide import SlideLayout
 
 
 def image_requests(doc: Document, options: DeckOptions | None = None) -> list[ImageRequest]:
@@ -35,28 +42,65 @@ def image_requests(doc: Document, options: DeckOptions | None = None) -> list[Im
     return list(out.values())
 
 
-def render(doc: Document, images: Images, theme: Theme, options: DeckOptions) -> Rendered:
-    """The deck as .pptx bytes, with warnings (text moved to the notes or continued) and the slide count."""
+def preload() -> None:
+    """Import what render needs, for a process that renders again and again and forks its workers
+    (watch): python-pptx, the drawing code and the slide cache."""
+    from digibrief.writers.pptx import draw, package, slidecache  # noqa: F401
+
+
+def render(
+    doc: Document, images: Images, theme: Theme, options: DeckOptions, store: Store | None = None
+) -> Rendered:
+    """The deck as .pptx bytes, with warnings (text moved to the notes or continued) and the slide count.
+    With a store, only the slides whose plan changed since the last render are drawn (slidecache.py)."""
     # python-pptx only here: the pipeline imports this module for image_requests in the main process,
     # while the deck renders on a worker (10 MB and 0.2 s the main process does not spend)
     from digibrief.writers.pptx.draw import Drawer
-    from digibrief.writers.pptx.package import builtin, from_template, set_properties, stable_bytes
+    from digibrief.writers.pptx.package import saved_parts, set_properties, stable_bytes, stable_zip
+    from digibrief.writers.pptx.slidecache import SlideCache, design_key
 
-    if options.template is None:
-        prs, layouts, geo, colours = builtin(theme)
-        warnings: list[str] = []
-    else:
-        prs, layouts, geo, found, warnings = from_template(
-            options.template.data, options.template.name, theme
-        )
-        assert found is not None  # a theme was given
-        colours = found
+    prs, layouts, geo, colours, warnings = _design(theme, options)
     aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc, options)}
     plan = Planner(doc, theme, geo, colours, aspects, options.charts).plan()
     created = dt.datetime.fromtimestamp(doc.meta.epoch, dt.UTC).replace(tzinfo=None)
-    Drawer(prs, layouts, theme.fonts.family, images, created, colours.peer).draw(plan)
-    set_properties(prs, doc.meta)
-    return Rendered(stable_bytes(prs), [*warnings, *plan.warnings], len(plan.slides))
+
+    def drawer(prs: PresentationT, layouts: dict[str, SlideLayout]) -> Drawer:
+        return Drawer(prs, layouts, theme.fonts.family, images, created, colours.peer)
+
+    def full() -> bytes:
+        drawer(prs, layouts).draw(plan)
+        set_properties(prs, doc.meta)
+        return stable_bytes(prs)
+
+    def some(slides: list[tuple[SlidePlan, int]]) -> dict[str, bytes]:
+        scratch, scratch_layouts, *_ = _design(theme, options)
+        draw = drawer(scratch, scratch_layouts)
+        for sp, number in slides:
+            draw.slide(sp, number)
+        return {name: data for name, (data, _) in saved_parts(scratch).items()}
+
+    if store is None:
+        data = full()
+    else:
+        template = options.template.data if options.template else None
+        design = design_key(template, theme.fingerprint_parts(), created, options.charts, colours.peer)
+        data, _ = SlideCache(store, design).render(plan.slides, images, doc.meta, some, full, stable_zip)
+    return Rendered(data, [*warnings, *plan.warnings], len(plan.slides))
+
+
+def _design(
+    theme: Theme, options: DeckOptions
+) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, Colours, list[str]]:
+    """A presentation without slides on the built-in design or the template, with its layouts,
+    geometry and colours, and what the template made us change."""
+    from digibrief.writers.pptx.package import builtin, from_template
+
+    if options.template is None:
+        prs, layouts, geo, colours = builtin(theme)
+        return prs, layouts, geo, colours, []
+    prs, layouts, geo, found, warnings = from_template(options.template.data, options.template.name, theme)
+    assert found is not None  # a theme was given
+    return prs, layouts, geo, found, warnings
 
 
 def _aspect(key: tuple[str, str], images: Images) -> float:

@@ -276,17 +276,31 @@ def set_properties(prs: PresentationT, meta: Meta) -> None:
     cp.last_modified_by = clean(meta.author)
 
 
-def stable_bytes(prs: PresentationT) -> bytes:
-    """Saved, then re-zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
+DEFLATED = zipfile.ZIP_DEFLATED  # how python-pptx stores every part
+
+
+def saved_parts(prs: PresentationT) -> dict[str, tuple[bytes, int]]:
+    """The presentation as python-pptx saves it: each part's name, bytes and zip compression."""
     raw = BytesIO()
     prs.save(raw)
+    with zipfile.ZipFile(raw) as src:
+        return {i.filename: (src.read(i), i.compress_type) for i in src.infolist()}
+
+
+def stable_bytes(prs: PresentationT) -> bytes:
+    """Saved, then re-zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
+    return stable_zip(saved_parts(prs))
+
+
+def stable_zip(files: dict[str, tuple[bytes, int]]) -> bytes:
+    """A package's files zipped with a fixed timestamp, [Content_Types].xml first, the rest by name."""
     out = BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        for name in names:
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in sorted(files, key=lambda n: (n != "[Content_Types].xml", n)):
+            data, compress_type = files[name]
             info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = src.getinfo(name).compress_type
+            info.compress_type = compress_type
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, data)
     return out.getvalue()

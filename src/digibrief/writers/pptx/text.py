@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import ImageFont
 
@@ -62,12 +61,12 @@ def para(text: str, size: float, color: str, *, bold: bool = False, **kw) -> Par
 
 
 @lru_cache(maxsize=8)
-def _font(path: Path) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), _REF)
+def _font(path: str) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, _REF)
 
 
 @lru_cache(maxsize=65536)
-def _length(path: Path, text: str) -> float:
+def _length(path: str, text: str) -> float:  # a str: a Path key costs a comparison of its parts per hit
     """A word's advance at the reference size, kept: fitting and paginating measure the same words
     again at every candidate size and in every watch rebuild."""
     return float(_font(path).getlength(text))
@@ -78,17 +77,18 @@ class Metrics:
 
     def __init__(self, fonts: FontFiles):
         self.fonts = fonts
-
-    def _path(self, bold: bool, italic: bool) -> Path:
-        f = self.fonts
-        return {(False, False): f.regular, (True, False): f.bold, (False, True): f.italic}.get(
-            (bold, italic), f.bold_italic
-        )
+        f = fonts
+        self._paths = {
+            (False, False): str(f.regular),
+            (True, False): str(f.bold),
+            (False, True): str(f.italic),
+            (True, True): str(f.bold_italic),
+        }
 
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
         if not text:
             return 0.0
-        return _length(self._path(bold, italic), text) * size / _REF
+        return _length(self._paths.get((bold, italic), self._paths[True, True]), text) * size / _REF
 
     # --- wrapping --------------------------------------------------------------------------------
 
