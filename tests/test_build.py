@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -148,21 +150,32 @@ def test_a_chart_unreadable_after_drawing_fails_the_build_naming_it(shipped_copy
     )
 
 
-def test_junk_over_the_chart_cache_is_dropped_and_the_charts_redrawn(project_copy, tmp_path):
-    cache = tmp_path / "cache"
+@pytest.mark.usefixtures("shipped")  # its build fills the session's chart cache
+def test_junk_over_the_chart_cache_is_dropped_and_the_charts_redrawn(project_copy, tmp_path, chart_cache):
+    cache = tmp_path / "cache"  # the session's charts, so the first build draws none
+    shutil.copytree(chart_cache, cache, ignore=shutil.ignore_patterns("writers"))
     args = ("build", "-q", "--cache", str(cache))
     first = run_cli(*args, cwd=project_copy, shared_cache=False, timeout=300)
     assert first.returncode == 0, first.stderr
-    entries = sorted(p for p in cache.iterdir() if p.is_file())
-    assert entries
+    entries = used_entries(project_copy / "output", cache)
+    assert entries  # every chart this build uses, from the cache
     for k, path in enumerate(entries):  # junk, a truncated image and an empty file
         path.write_bytes([b"junk", path.read_bytes()[:100], b""][k % 3])
     edit_a_value_both_outputs_show(project_copy / "data", "36.7")
     second = run_cli(*args, cwd=project_copy, shared_cache=False, timeout=300)
     assert second.returncode == 0, second.stderr
     assert f"{len(entries)} chart(s) redrawn" in second.stdout + second.stderr
-    whole = [p for p in cache.iterdir() if p.is_file() and whole_image(p.read_bytes(), p.suffix[1:])]
-    assert len(whole) == len(entries), "every chart of the second build is cached whole"
+    now = used_entries(project_copy / "output", cache)
+    assert all(whole_image(p.read_bytes(), p.suffix[1:]) for p in now), "the second build's are whole"
+
+
+def used_entries(out: Path, cache: Path) -> list[Path]:
+    """The cache files of the charts the output folder's builds use (each recorded key has its file)."""
+    builds = json.loads((out / ".cache" / "manifest.json").read_text("utf-8"))["builds"]
+    used = {key for b in builds.values() for key in b["charts"]}
+    found = sorted(p for p in cache.iterdir() if p.is_file() and p.name.split(".")[0] in used)
+    assert len(found) == len(used)
+    return found
 
 
 def test_cache_keys_hold_the_real_library_versions_and_the_drawing_code(tmp_path):
