@@ -1,10 +1,13 @@
 """What the writers say themselves (the deck's speaker notes, its open-marker series, the PDF's link
-descriptions and its References heading) comes from the labels table, never from the code."""
+descriptions and its References heading, the data pack's file title) comes from the labels table,
+never from the code."""
 
 from __future__ import annotations
 
 import io
+import re
 import string
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -20,6 +23,8 @@ from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.postprocess import _describe
 from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.options import DeckOptions
+from digibrief.writers.xlsx import datapack as render_xlsx
+from digibrief.writers.xlsx.options import PackOptions
 
 from .test_labels import french
 
@@ -106,3 +111,10 @@ def test_the_french_brief_heads_its_sources_in_french(
         links = [str(a.get("/Contents", "")) for page in pdf.pages for a in page.get("/Annots", [])]
     assert "Références" in titles and "References" not in titles
     assert links and not [t for t in links if t.startswith("Link to")]
+
+
+def test_the_data_packs_file_title_follows_the_labels(french_writers: Any, shipped_theme: Any):
+    data = render_xlsx.render(french_writers, {}, shipped_theme, PackOptions()).data
+    core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode("utf-8")
+    title = re.search(r"<dc:title>(.*?)</dc:title>", core)
+    assert title is not None and title.group(1) == f"{french_writers.meta.title} : données"

@@ -259,4 +259,5 @@ WORDS: dict[str, str] = {
     "series_unverified_ring": "{series}: reported or unverified (open)",
     "link_to": "Link to {url}",
     "link_in_document": "Link to another place in this document",
+    "pack_file_title": "{title}: data",
 }
