@@ -22,7 +22,6 @@ from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import (
     NATIVE_KINDS,
     PICTURE_KINDS,
-    UNVERIFIED,
     Builder,
     excel_format,
     spread,
@@ -34,6 +33,7 @@ from digibrief.writers.pptx.text import Metrics
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 EPOCH_1900 = dt.date(1899, 12, 30)  # Excel's serial date 0
+UNVERIFIED = ENGLISH.word("series_unverified", series="").removeprefix(": ")  # open markers' series
 
 
 @pytest.fixture(scope="module")

@@ -237,4 +237,27 @@ WORDS: dict[str, str] = {
     "unit_usd": "US dollars",
     "unit_per100": "per 100 people",
     "unit_index": "index",
+    # --- writers: speaker notes and link texts ---
+    "note_chart_shows": "The chart shows {subtitle}",
+    "note_findings": "{count} findings, each with its figure; the slides after this give the evidence.",
+    "note_each_point": "Make each point in turn; the printed brief gives the evidence for each.",
+    "note_reference_material": "Reference material for questions: {topic}.",
+    "note_sources_range": (
+        "Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
+    ),
+    "note_detailed_table": "Detailed table for questions: {title}.",
+    "note_open_with": "Open with the story: {sentence}",
+    "note_if_asked": (
+        "If asked about it: {topic}. The backup's table of disagreements gives each value and the one the brief uses."
+    ),
+    "note_thanks": "Thank the audience; the backup slides hold the methodology, the sources and the detailed tables.",
+    "note_backup_parts": "Reference material for questions, after the talk: {parts}.",
+    "note_deck_order": "The deck in order, with the number of each part's first slide: the talk, then the backup.",
+    "note_reference_at": "Reference {number} in the backup.",
+    "note_references_at": "References {numbers} in the backup.",
+    "series_unverified": "{series}: reported or unverified",
+    "series_unverified_ring": "{series}: reported or unverified (open)",
+    "link_to": "Link to {url}",
+    "link_in_document": "Link to another place in this document",
+    "pack_file_title": "{title}: data",
 }

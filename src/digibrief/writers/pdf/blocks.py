@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from digibrief.document import types as d
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.vocabulary import print_medium
 from digibrief.writers.pdf.flowables import Closing, Float, Gap, Heading
 from digibrief.writers.pdf.images import Chart
@@ -41,6 +42,7 @@ class Ctx:
     level: int = 3  # the heading level of sub-headings (H1 is the title, H2 a section's)
     anchored: set[int] = field(default_factory=set)  # reference numbers whose anchor is placed
     values: tuple[str, ...] = ()  # every key-figure value of the brief
+    speech: Speech = ENGLISH  # the document's: the fixed words the blocks print
     _value_style: ParagraphStyle | None = None
     _keys: set[str] = field(default_factory=set)
 
@@ -429,7 +431,10 @@ LAST_KEPT = 3  # references that end the list on one page together
 def references(b: d.References, ctx: Ctx) -> list[Flowable]:
     """Numbered sources, each with an anchor that citation markers link to."""
     st, m, pal = ctx.styles, ctx.m, ctx.styles.pal
-    out: list[Flowable] = [CondPageBreak(st.body_size * 10), ctx.heading("References", st.h2)]
+    out: list[Flowable] = [
+        CondPageBreak(st.body_size * 10),
+        ctx.heading(ctx.speech.word("references"), st.h2),
+    ]
     muted = hexstr(pal.muted)
     items = ctx.node.add("L", attrs={"List": {"ListNumbering": "Decimal"}})
     entries: list[Flowable] = []

@@ -123,7 +123,7 @@ def render(
     values = tuple(
         k.fact.display for s in doc.sections for b in s.blocks if isinstance(b, d.KeyFigures) for k in b.items
     )
-    ctx = Ctx(styles, markup, page, charts, values=values)
+    ctx = Ctx(styles, markup, page, charts, values=values, speech=doc.speech)
     known = _Hint.read(hint)
     story, title_height, structure = _story(doc, ctx, known.pages)
 
@@ -182,6 +182,7 @@ def render(
         author=meta.author,
         subject=meta.subtitle,
         keywords=", ".join(meta.keywords),
+        speech=doc.speech,
     )
     return Rendered(data, warnings=list(glyphs.warnings), pages=pages, hint=hint, passes=passes)
 

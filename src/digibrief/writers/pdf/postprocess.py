@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.writers.pdf.tagging import Annot, Content, Marked, Node, Tagger
 
 # characters XML 1.0 cannot carry, even escaped
@@ -35,9 +36,10 @@ def finish(
     author: str = "",
     subject: str = "",
     keywords: str = "",
+    speech: Speech = ENGLISH,
 ) -> bytes:
     pdf = pikepdf.open(io.BytesIO(data))
-    tree = _Tree(pdf, tagger)
+    tree = _Tree(pdf, tagger, speech)
     if tagger.content(tagger.stray) or tagger.stray.kids:  # never in a correct writer; kept readable
         root.kids.append(tagger.stray)
     struct_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -87,9 +89,10 @@ def finish(
 class _Tree:
     """Writes the elements of the skeleton that have content, with what was drawn for them."""
 
-    def __init__(self, pdf: pikepdf.Pdf, tagger: Tagger):
+    def __init__(self, pdf: pikepdf.Pdf, tagger: Tagger, speech: Speech = ENGLISH):
         self.pdf = pdf
         self.tagger = tagger
+        self.speech = speech  # the document's: what a link without its own description says
         self.pages = [p.obj for p in pdf.pages]
         self.mcids: dict[int, dict[int, pikepdf.Object]] = {}  # page -> MCID -> element
         self.annots: list[tuple[int, pikepdf.Object]] = []  # (key, element)
@@ -179,7 +182,7 @@ class _Tree:
         self.annots.append((key, elem))
         annot.StructParent = key
         annot.F = 4  # Print
-        annot.Contents = String(node.contents or _describe(annot))
+        annot.Contents = String(node.contents or _describe(annot, self.speech))
         return Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
 
     def parent_tree(self) -> Array:
@@ -197,11 +200,11 @@ class _Tree:
         return nums
 
 
-def _describe(annot: pikepdf.Object) -> str:
+def _describe(annot: pikepdf.Object, speech: Speech) -> str:
     action = annot.get("/A")
     if action is not None and "/URI" in action:
-        return f"Link to {action.URI}"
-    return "Link to another place in this document"
+        return speech.word("link_to", url=str(action.URI))
+    return speech.word("link_in_document")
 
 
 def _xmp_date(pdf_date: str) -> str:

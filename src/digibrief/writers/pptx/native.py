@@ -29,7 +29,6 @@ PICTURE_KINDS = frozenset({"timeline"})
 
 MARKERS = ("circle", "square", "triangle", "diamond", "x", "star")
 DASHES = ("solid", "dash", "sysDot")
-UNVERIFIED = "reported or unverified"  # the name of a series of open markers, in Edit Data
 GAP_COLUMNS = 40  # space between 100% columns, as a percentage of a column's width
 MAX_BAR_ROW = 52.0  # points per bar row: a chart of few bars is not stretched to the full height
 
@@ -254,7 +253,8 @@ class Builder:
                 Label(s.last, one_line(s.end), styles[i][1], "r", bold=s.emphasis, dy=got - want)
             )
         series_out: list[NSeries] = []
-        overlays: list[NSeries] = []
+        overlays: list[NSeries] = []  # named in Edit Data as reported or unverified
+        say = self.speech.word
         for i, s in enumerate(lay.series):
             colour, _, width, marker, dash, msize = styles[i]
             vals = tuple(m.value for m in s.marks)
@@ -267,11 +267,19 @@ class Builder:
                 marks = tuple(v if k in hollow else None for k, v in enumerate(vals))
                 ring = max(msize, 7)
                 overlays.append(
-                    NSeries(f"{s.name}: {UNVERIFIED}", marks, colour, 0.0, "circle", ring + 4, overlay=True)
+                    NSeries(
+                        say("series_unverified", series=s.name),
+                        marks,
+                        colour,
+                        0.0,
+                        "circle",
+                        ring + 4,
+                        overlay=True,
+                    )
                 )
                 overlays.append(
                     NSeries(
-                        f"{s.name}: {UNVERIFIED} (open)",
+                        say("series_unverified_ring", series=s.name),
                         marks,
                         self.c.background,
                         0.0,

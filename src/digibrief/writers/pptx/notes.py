@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from digibrief.document.types import Reference, Text, plain
+from digibrief.document.words import ENGLISH, Speech
 from digibrief.writers.pptx.text import clean
 
 
@@ -32,10 +33,11 @@ def cites(text: Text) -> list[int]:
 
 
 class Sources:
-    """Names the sources behind a slide from the document's references."""
+    """Names the sources behind a slide from the document's references, in the document's words."""
 
-    def __init__(self, references: Sequence[Reference]):
+    def __init__(self, references: Sequence[Reference], speech: Speech = ENGLISH):
         self.refs = {r.number: r for r in references}
+        self.speech = speech
 
     def line(self, numbers: Iterable[int], lead: str = "") -> str:
         """'Sources: UN DESA (2018, 2024); GNV (2024). References 3, 5 and 9 in the backup.'"""
@@ -49,8 +51,12 @@ class Sources:
             if r.date[:4] not in years:
                 years.append(r.date[:4])
         named = "; ".join(f"{pub} ({', '.join(sorted(ys))})" for pub, ys in by_publisher.items())
-        listed = ", ".join(str(n) for n in nums[:-1]) + (" and " if len(nums) > 1 else "") + str(nums[-1])
-        where = f"Reference{'s' if len(nums) > 1 else ''} {listed} in the backup."
+        say = self.speech.word
+        if len(nums) > 1:
+            listed = say("list_and", first=", ".join(str(n) for n in nums[:-1]), last=nums[-1])
+            where = say("note_references_at", numbers=listed)
+        else:
+            where = say("note_reference_at", number=nums[0])
         if lead:
             return f"{lead} {where}"
-        return f"Source{'s' if len(by_publisher) > 1 else ''}: {named}. {where}"
+        return say("sources_line" if len(by_publisher) > 1 else "source_line", sources=named) + f" {where}"

@@ -87,13 +87,12 @@ class Planner(SlideMaker):
         if not points:
             return []
         first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", points[0], maxsplit=1)[0]
-        return [f"Open with the story: {first}"]
+        return [self.doc.speech.word("note_open_with", sentence=first)]
 
     def if_asked(self, s: Section) -> list[str]:
         """What to know when asked: that sources disagree, and where the backup shows it."""
         return [
-            f"If asked about it: {clean(b.title)}. The backup's table of disagreements gives each value"
-            " and the one the brief uses."
+            self.doc.speech.word("note_if_asked", topic=clean(b.title))
             for b in s.blocks
             if isinstance(b, Callout)
         ]
@@ -158,16 +157,14 @@ class Planner(SlideMaker):
             self.doc.speech.word("questions"),
             meta.title,
             "",
-            [
-                "Thank the audience; the backup slides hold the methodology, the sources and the detailed tables."
-            ],
+            [self.doc.speech.word("note_thanks")],
         )
 
     def divider(self, backup: Sequence[SlidePlan]) -> SlidePlan:
         parts = list(
             dict.fromkeys(sl.title.removesuffix(" " + self.doc.speech.word("continued")) for sl in backup)
         )
-        notes = ["Reference material for questions, after the talk: " + "; ".join(parts) + "."]
+        notes = [self.doc.speech.word("note_backup_parts", parts="; ".join(parts))]
         sub = self.geo.cover_subtitle
         while len(parts) > 1 and len(self.m.lines(para(" \u00b7 ".join(parts), self.st.body, ""), sub.w)) > 3:
             parts.pop()  # whole names only, never one cut short: the contents list every part
@@ -309,9 +306,7 @@ class Planner(SlideMaker):
                     prev, k = p, k + 1
                 els.append(TextEl(Box(x + colw - numw, body.y, numw, body.h), tuple(nums), "Slide numbers"))
             t = title + ((" " + self.doc.speech.word("continued")) if i else "")
-            notes = [
-                "The deck in order, with the number of each part's first slide: the talk, then the backup."
-            ]
+            notes = [self.doc.speech.word("note_deck_order")]
             out.append(
                 self.slide("content", t, self.doc.speech.word("backup"), contents, els, notes, backup=True)
             )

@@ -186,7 +186,7 @@ class SlideMaker:
             for b in s.blocks:
                 if isinstance(b, References):
                     refs += list(b.items)
-        self.sources = Sources(refs)
+        self.sources = Sources(refs, self.doc.speech)
         self.tables = Tables(self.m, self.st)
         self.native = Builder(colours, self.m, self.st.label, self.family, doc.speech)
         self.title_style = theme.slide_titles
@@ -317,7 +317,7 @@ class SlideMaker:
                 self.warnings.append(
                     f"{clean(c.title)}: subtitle shortened to two lines; in full in the notes"
                 )
-                talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+                talk = [self.doc.speech.word("note_chart_shows", subtitle=sentence(c.subtitle)), *talk]
         # a table that does not fit whole gives up, in turn, its source line and its subtitle to the
         # notes, and only then continues on another slide; other charts size themselves to the room
         attempts = [(True, True, False), (True, False, False), (False, False, False), (True, True, True)]
@@ -349,7 +349,7 @@ class SlideMaker:
                 self.warnings.append(
                     f"{clean(c.title)}: the chart needs the subtitle's room; the subtitle is in the notes"
                 )
-                talk = [f"The chart shows {sentence(c.subtitle)}", *talk]
+                talk = [self.doc.speech.word("note_chart_shows", subtitle=sentence(c.subtitle)), *talk]
             if foot_lines and not with_source:
                 self.warnings.append(
                     f"{clean(c.title)}: the table needs the source line's room; the source is in the notes"
@@ -658,12 +658,10 @@ class SlideMaker:
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
                 # each point as the slide shows it, its figures with their status; the brief has the rest
                 if b.numbered:
-                    lead = [
-                        f"{len(b.items)} findings, each with its figure; the slides after this give the evidence."
-                    ]
+                    lead = [self.doc.speech.word("note_findings", count=len(b.items))]
                     told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
                 else:
-                    lead = [*talk, "Make each point in turn; the printed brief gives the evidence for each."]
+                    lead = [*talk, self.doc.speech.word("note_each_point")]
                     told = [text_points(form) for _, form in shown]
                 notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
@@ -704,7 +702,7 @@ class SlideMaker:
         out = []
         for i, page in enumerate(pages):
             t = s.title + ((" " + self.doc.speech.word("continued")) if i else "")
-            notes = [f"Reference material for questions: {clean(s.title).lower()}."]
+            notes = [self.doc.speech.word("note_reference_material", topic=clean(s.title).lower())]
             notes.append(self.sources.line(n for x in texts for n in cites(x)))
             out.append(
                 self.slide(
@@ -740,9 +738,7 @@ class SlideMaker:
         out = []
         for i, (page, idx) in enumerate(zip(pages, page_items(pages), strict=True)):
             first, last = b.items[idx[0]].number, b.items[idx[-1]].number
-            notes = [
-                f"Sources {first} to {last} of the brief, by number; the printed brief gives each in full with its link."
-            ]
+            notes = [self.doc.speech.word("note_sources_range", first=first, last=last)]
             t = self.doc.speech.word("sources_title") + (
                 (" " + self.doc.speech.word("continued")) if i else ""
             )
@@ -772,7 +768,7 @@ class SlideMaker:
             return []
         out = []
         for i, (el, rows) in enumerate(pages):
-            notes = [f"Detailed table for questions: {clean(title)}."]
+            notes = [self.doc.speech.word("note_detailed_table", title=clean(title))]
             notes.append(self.sources.line(n for row in rows for c in row for n in cites(c)))
             tt = title + ((" " + self.doc.speech.word("continued")) if i else "")
             out.append(

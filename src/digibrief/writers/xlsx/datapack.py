@@ -35,7 +35,7 @@ def render(doc: Document, images: Images, theme: Theme, options: PackOptions) ->
     created = dt.datetime.fromtimestamp(doc.meta.epoch, dt.UTC).replace(tzinfo=None)
     book.set_properties(
         {
-            "title": f"{doc.meta.title}: data",
+            "title": doc.speech.word("pack_file_title", title=doc.meta.title),
             "subject": doc.meta.subtitle,
             "author": doc.meta.author,
             "company": doc.meta.publisher,
