@@ -604,9 +604,9 @@ class SlideMaker:
                     anchor="m",
                 )
             )
-        notes = [*talk, *figure_points(shown)]
+        notes = [*talk, *figure_points(shown, self.doc.speech)]
         if rest:
-            notes.append(also_said(rest))
+            notes.append(also_said(rest, self.doc.speech))
         cited = [n for k in kf.items for n in k.fact.cite]
         notes.append(self.sources.line(cited))
         title = s.title
@@ -661,10 +661,10 @@ class SlideMaker:
                     lead = [
                         f"{len(b.items)} findings, each with its figure; the slides after this give the evidence."
                     ]
-                    told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
+                    told = [f"{i + 1}. {text_points(form, self.doc.speech)}" for i, form in shown]
                 else:
                     lead = [*talk, "Make each point in turn; the printed brief gives the evidence for each."]
-                    told = [text_points(form) for _, form in shown]
+                    told = [text_points(form, self.doc.speech) for _, form in shown]
                 notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + ((" " + self.doc.speech.word("continued")) if g or p else "")
