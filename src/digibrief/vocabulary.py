@@ -346,7 +346,8 @@ WORDS: dict[str, str] = {
     "changes_added": "Countries added since {edition}: {names}.",
     "changes_dropped": "Countries no longer covered since {edition}: {names}.",
     "changes_editors": "Editors' assessment",
-    "changes_source_before": " (before: {source})",
+    "changes_source_before": "(before: {source})",
     "changes_risk": "{category} risk",
     "changes_not_assessed": "not assessed",
+    "talk_list": "{first}; {next}",  # the figures of a talking point, one after another
 }

@@ -404,6 +404,6 @@ def _source_cell(sp: Speech, c: Change) -> Text:
     if c.source_before and c.source_after and c.source_before != c.source_after:
         return (
             Run(c.source_after),
-            Run(sp.word("changes_source_before", source=c.source_before), italic=True),
+            Run(" " + sp.word("changes_source_before", source=c.source_before), italic=True),
         )
     return (Run(c.source_after or c.source_before),)

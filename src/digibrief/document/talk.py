@@ -7,6 +7,7 @@ the page prints. Every sentence is a template of the labels table (speech.word),
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from digibrief.document.numbers import fmt
@@ -140,9 +141,8 @@ def _timeline(c: ChartSpec, speech: Speech) -> list[str]:
 
 def _said(items: Sequence[KeyFigure], speech: Speech) -> str:
     """Each figure with its period and status: 'Population, 20.6 million (2024); ...'."""
-    return "; ".join(
-        speech.word("talk_figure", label=k.label, value=k.fact.display) + _when(k, speech) for k in items
-    )
+    said = [speech.word("talk_figure", label=k.label, value=k.fact.display) + _when(k, speech) for k in items]
+    return functools.reduce(lambda head, tail: speech.word("talk_list", first=head, next=tail), said)
 
 
 def figure_points(items: Sequence[KeyFigure], speech: Speech) -> list[str]:
