@@ -260,4 +260,117 @@ WORDS: dict[str, str] = {
     "link_to": "Link to {url}",
     "link_in_document": "Link to another place in this document",
     "pack_file_title": "{title}: data",
+    # --- document: alt texts, talking points, changes ---
+    "alt_index": "{indicator} for {n} countries in {years}.",
+    "alt_extremes": (
+        "Latest values: highest {top} {top_value} ({top_year}), lowest {low} {low_value} ({low_year})."
+    ),
+    "alt_extremes_rank": (
+        "Latest values: best {top} {top_value} ({top_year}), worst {low} {low_value} ({low_year})."
+    ),
+    "alt_no_values": "No values are available.",
+    "alt_trend": "Line chart of {indicator} ({unit}) for {n} countries, {years}.",
+    "alt_focus_change": "{country} went from {first} in {first_year} to {last} in {last_year}.",
+    "alt_bar": "Bar chart of {indicator} ({unit}), {years}.",
+    "alt_no_years": "no data",
+    "alt_bar_place": "{country} is {place} of {n} countries with data at {value} ({year}).",
+    "alt_bar_ends": "Best: {best} {best_value}; lowest: {lowest} {lowest_value}.",
+    "bars_nearest": "The {shown} of {n} countries ranked nearest; all appear in the regional charts.",
+    "alt_path": (
+        "A line showing {country}'s {indicator} over the years: it went from {first} in {first_year} to "
+        "{last} in {last_year}, {best}."
+    ),
+    "alt_path_best_last": "which is its best in the series",
+    "alt_path_best": "against its best of {value} in {year}",
+    "alt_flagged_years": "Values for {years} are reported by a single source or unverified.",
+    "alt_no_data": "{indicator}: no data.",
+    "alt_online": (
+        "Share of {country}'s population online and offline, {years}. Online rose from {first} in "
+        "{first_year} to {last} in {last_year}, leaving {offline} offline."
+    ),
+    "alt_online_none": "Online and offline population: no data.",
+    "alt_timeline": (
+        "Timeline of {n} milestones in {lanes} countries, {years}. The earliest is {country}: {event} "
+        "({year})."
+    ),
+    "alt_timeline_none": "Timeline of {n} milestones in {lanes} countries.",
+    "alt_heatmap": "Risk matrix: {rows} countries by {columns} risk categories, from {lowest} to {highest}.",
+    "alt_heatmap_cell": "{country} ({category})",
+    "alt_more": "{n} more",
+    "alt_heatmap_top": "Rated {level}: {cells}.",
+    "alt_heatmap_missing": "{n} cells are marked {not_assessed}: the sources used hold no evidence.",
+    "talk_status_verified": "from the publisher's own data",
+    "talk_status_reported": "reported by a single source and not cross-checked, so call it reported",
+    "talk_status_unverified": "unverified, so say that it could not be confirmed",
+    "talk_caveat_rank": (
+        "A rank is a place among the countries an edition covers, and that number changes; give the total."
+    ),
+    "talk_caveat_score": (
+        "Compare scores within one edition only: the survey changes its method between editions."
+    ),
+    "talk_caveat_percent": (
+        "ITU revises past years, so these are its current estimates, not the figures first published."
+    ),
+    "talk_caveat_per100": "Subscriptions count lines, not people, and ITU revises past years.",
+    "talk_caveat_heatmap": (
+        "A cell without a rating means the sources used are silent, not that the risk is absent."
+    ),
+    "talk_caveat_timeline": (
+        "The dates mark launches as reported; they say nothing about how many people use a service."
+    ),
+    "talk_give": "The number to give: {name} at {value} in {year}, {status}.",
+    "talk_change": "For the change, set it against {value} in {year}.",
+    "talk_offline": "Put the other way, {value} were still offline.",
+    "talk_give_two": (
+        "The numbers to give: {top} is ahead at {top_value} ({top_year}), {bottom} behind at "
+        "{bottom_value} ({bottom_year})."
+    ),
+    "talk_both_verified": "Both come from the publisher's own data.",
+    "talk_one_not_verified": "One of them is not from the publisher's own data: say which when you quote it.",
+    "talk_flagged": "Caveat: the values for {years} rest on a single report or could not be confirmed.",
+    "talk_heatmap": "The number to give: {country} has {n} risks rated at the top level, {level}.",
+    "talk_blank": "{n} of the {total} cells are not assessed, most of them for {country}.",
+    "talk_timeline": (
+        "The numbers to give: {n} milestones across {lanes} countries, from {first} in {first_year} to "
+        "{last} in {last_year}."
+    ),
+    "talk_figure": "{label}, {value}",
+    "talk_figures": "The figures to give, with their status: {figures}.",
+    "talk_reported": "Say 'reported' for those so marked: each rests on a single source, not cross-checked.",
+    "talk_unverified": "An unverified figure could not be confirmed; say so if you use it.",
+    "talk_also": "Also worth saying: {figures}.",
+    "talk_fact_status": "{figure} is {status}.",
+    "changes_title": "What changed since {edition}",
+    "changes_none": "No figure, status, risk level or country has changed since the edition of {edition}.",
+    "changes_summary": "Since the edition of {edition}, {counts}.",
+    "changes_changed_one": "{n} value changed",
+    "changes_changed_many": "{n} values changed",
+    "changes_new_one": "{n} value is new",
+    "changes_new_many": "{n} values are new",
+    "changes_removed_one": "{n} value was removed",
+    "changes_removed_many": "{n} values were removed",
+    "changes_status_one": "{n} figure has a new status or source",
+    "changes_status_many": "{n} figures have a new status or source",
+    "changes_risk_one": "{n} risk level changed",
+    "changes_risk_many": "{n} risk levels changed",
+    "changes_added_one": "{n} country was added",
+    "changes_added_many": "{n} countries were added",
+    "changes_dropped_one": "{n} country is no longer covered",
+    "changes_dropped_many": "{n} countries are no longer covered",
+    "changes_status_note": (
+        "A figure marked reported comes from a single source; one marked unverified could not be confirmed."
+    ),
+    "changes_figure": "Figure",
+    "changes_before": "Before",
+    "changes_now": "Now",
+    "changes_source": "Source",
+    "changes_removed": "removed",
+    "changes_caption": "Values, statuses and risk levels changed since {edition}",
+    "changes_added": "Countries added since {edition}: {names}.",
+    "changes_dropped": "Countries no longer covered since {edition}: {names}.",
+    "changes_editors": "Editors' assessment",
+    "changes_source_before": "(before: {source})",
+    "changes_risk": "{category} risk",
+    "changes_not_assessed": "not assessed",
+    "talk_list": "{first}; {next}",  # the figures of a talking point, one after another
 }

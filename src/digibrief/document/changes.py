@@ -21,7 +21,6 @@ from digibrief.project.editions import CountryRecord, Dated, Edition, Value
 from digibrief.syntax import Ref
 
 Kind = Literal["changed", "new", "removed", "status", "source", "risk", "country added", "country removed"]
-STATUS_WORDS = {"verified": "", "reported": "reported", "unverified": "unverified"}
 
 
 @dataclass(frozen=True)
@@ -96,8 +95,8 @@ def _digits(value: float) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{Decimal(repr(value)):,f}"
 
 
-def _status(text: str, status: str) -> str:
-    word = STATUS_WORDS.get(status, status)
+def _status(sp: Speech, text: str, status: str) -> str:
+    word = "" if status == "verified" else sp.word("status_" + status)
     return f"{text} ({word})" if word and text else text
 
 
@@ -149,8 +148,8 @@ class _Comparer:
                 c,
                 name,
                 label,
-                _status(shown_a + when(a), a.status) if a else "",
-                _status(shown_b + when(b), b.status) if b else "",
+                _status(self.speech, shown_a + when(a), a.status) if a else "",
+                _status(self.speech, shown_b + when(b), b.status) if b else "",
                 _exact(a.value) if a else "",
                 _exact(b.value) if b else "",
                 _source(self.old, a.source) if a else "",
@@ -162,7 +161,9 @@ class _Comparer:
 
     def country(self, cid: str, a: CountryRecord, b: CountryRecord) -> None:
         name = b.name
-        self.figure(cid, name, "Population", a.population, b.population, "count", 0, dated=True)
+        self.figure(
+            cid, name, self.speech.word("population"), a.population, b.population, "count", 0, dated=True
+        )
         for fid in dict.fromkeys([*b.facts, *a.facts]):
             fa, fb = a.facts.get(fid), b.facts.get(fid)
             f = fb or fa
@@ -184,7 +185,7 @@ class _Comparer:
                         "risk",
                         cid,
                         name,
-                        f"{category} risk",
+                        self.speech.word("changes_risk", category=category),
                         self.level(self.old, la),
                         self.level(self.new, lb),
                         "" if la is None else str(la),
@@ -192,10 +193,9 @@ class _Comparer:
                     )
                 )
 
-    @staticmethod
-    def level(edition: Edition, level: int | None) -> str:
+    def level(self, edition: Edition, level: int | None) -> str:
         if level is None:
-            return "not assessed"
+            return self.speech.word("changes_not_assessed")
         return f"{level} {edition.risk_levels.get(level, '')}".strip()
 
 
@@ -330,48 +330,46 @@ def rows(changes: Changes, rereads: Sequence[Reread] = ()) -> list[tuple[str, ..
 # --- the brief's page and the deck's slide ----------------------------------------------------------
 
 
-def _counted(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _counted(sp: Speech, n: int, key: str) -> str:
+    """'1 value changed', '3 values changed': the labels table's changes_<key>_one or _many."""
+    return sp.word(f"changes_{key}_{'one' if n == 1 else 'many'}", n=n)
 
 
 def section(changes: Changes) -> Section:
     """ "What changed since <previous edition>": a paragraph of counts, the changes table, the countries."""
-    title = f"What changed since {changes.label}"
+    sp = changes.speech
+    title = sp.word("changes_title", edition=changes.label)
     values = changes.count("changed", "new", "removed", "status", "source")
     risks = changes.count("risk")
     added = [c.country_name for c in changes.items if c.kind == "country added"]
     removed = [c.country_name for c in changes.items if c.kind == "country removed"]
     if not changes.items:
-        summary = (
-            f"No figure, status, risk level or country has changed since the edition of {changes.label}."
-        )
+        summary = sp.word("changes_none", edition=changes.label)
     else:
         counts = [
-            (changes.count("changed"), "value changed", "values changed"),
-            (changes.count("new"), "value is new", "values are new"),
-            (changes.count("removed"), "value was removed", "values were removed"),
-            (
-                changes.count("status", "source"),
-                "figure has a new status or source",
-                "figures have a new status or source",
-            ),
-            (risks, "risk level changed", "risk levels changed"),
-            (len(added), "country was added", "countries were added"),
-            (len(removed), "country is no longer covered", "countries are no longer covered"),
+            (changes.count("changed"), "changed"),
+            (changes.count("new"), "new"),
+            (changes.count("removed"), "removed"),
+            (changes.count("status", "source"), "status"),
+            (risks, "risk"),
+            (len(added), "added"),
+            (len(removed), "dropped"),
         ]
-        parts = [_counted(n, one, many) for n, one, many in counts if n]
-        listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-        summary = f"Since the edition of {changes.label}, {listed}."
+        parts = [_counted(sp, n, key) for n, key in counts if n]
+        listed = (
+            sp.word("list_and", first=", ".join(parts[:-1]), last=parts[-1]) if len(parts) > 1 else parts[0]
+        )
+        summary = sp.word("changes_summary", edition=changes.label, counts=listed)
         if any({c.status_before, c.status_after} & {"reported", "unverified"} for c in changes.items):
-            summary += " A figure marked reported comes from a single source; one marked unverified could not be confirmed."
+            summary += " " + sp.word("changes_status_note")
     blocks: list[Paragraph | Table] = [Paragraph((Run(summary),), "lead")]
     table_rows = [
         (
             (Run(c.country_name),),
             (Run(c.figure),),
             (Run(c.before or "\u2014"),),
-            (Run(c.after or ("removed" if c.kind == "removed" else "\u2014")),),
-            _source_cell(c),
+            (Run(c.after or (sp.word("changes_removed") if c.kind == "removed" else "\u2014")),),
+            _source_cell(sp, c),
         )
         for c in changes.items
         if not c.kind.startswith("country")
@@ -379,24 +377,33 @@ def section(changes: Changes) -> Section:
     if values or risks:
         blocks.append(
             Table(
-                ("Country", "Figure", "Before", "Now", "Source"),
+                (
+                    sp.word("country"),
+                    sp.word("changes_figure"),
+                    sp.word("changes_before"),
+                    sp.word("changes_now"),
+                    sp.word("changes_source"),
+                ),
                 tuple(table_rows),
-                caption=f"Values, statuses and risk levels changed since {changes.label}",
+                caption=sp.word("changes_caption", edition=changes.label),
                 widths=(1.0, 1.7, 1.0, 1.0, 2.3),
                 on_slide="condensed",
             )
         )
-    for names, verb in ((added, "Countries added"), (removed, "Countries no longer covered")):
+    for names, key in ((added, "changes_added"), (removed, "changes_dropped")):
         if names:
-            blocks.append(Paragraph((Run(f"{verb} since {changes.label}: {', '.join(names)}."),)))
+            blocks.append(Paragraph((Run(sp.word(key, edition=changes.label, names=", ".join(names))),)))
     notes = (summary,)
     # the brief's last page; in the deck a backup slide, behind the talk
     return Section("changes", "chapter", title, tuple(blocks), notes, backup=True)
 
 
-def _source_cell(c: Change) -> Text:
+def _source_cell(sp: Speech, c: Change) -> Text:
     if c.kind == "risk":
-        return (Run("Editors' assessment"),)
+        return (Run(sp.word("changes_editors")),)
     if c.source_before and c.source_after and c.source_before != c.source_after:
-        return (Run(c.source_after), Run(f" (before: {c.source_before})", italic=True))
+        return (
+            Run(c.source_after),
+            Run(" " + sp.word("changes_source_before", source=c.source_before), italic=True),
+        )
     return (Run(c.source_after or c.source_before),)

@@ -209,11 +209,12 @@ def value_text(spec: ChartSpec, value: float | None, sp: Speech) -> str:
     return fmt(sp, value, spec.unit, spec.decimals)
 
 
-def join_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def join_names(names: Sequence[str], sp: Speech) -> str:
+    """Names as a list in the labels table's words: 'A, B and C'."""
+    return names[0] if len(names) == 1 else sp.word("list_and", first=", ".join(names[:-1]), last=names[-1])
 
 
-def year_runs(years: Sequence[int]) -> str:
+def year_runs(years: Sequence[int], sp: Speech) -> str:
     """[2018, 2019, 2021] -> '2018-2019 and 2021' (en dash)."""
     runs: list[list[int]] = []
     for y in sorted(set(years)):
@@ -222,7 +223,7 @@ def year_runs(years: Sequence[int]) -> str:
         else:
             runs.append([y])
     parts = [str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs]
-    return join_names(parts) if parts else ""
+    return join_names(parts, sp) if parts else ""
 
 
 def _open_note(spec: ChartSpec, sp: Speech) -> list[str]:
@@ -293,7 +294,7 @@ def _lines(spec: ChartSpec, sp: Speech) -> ChartLayout:
     column = [i for i, s in enumerate(out) if s.end and not s.early]
     column.sort(key=lambda i: _last_value(out[i]) * (1 if axis.reverse or ranks else -1))
     empty = [s.label for s in spec.series if not known(s.points)]
-    extra = [sp.word("no_data_for", years=join_names(empty))] if empty else []
+    extra = [sp.word("no_data_for", years=join_names(empty, sp))] if empty else []
     return ChartLayout(
         spec.kind, tuple(years), tuple(out), axis, tuple(column), _notes(spec, sp, extra), empty=not values
     )
@@ -373,7 +374,7 @@ def _columns(spec: ChartSpec, sp: Speech) -> ChartLayout:
         parts.append(
             LaidSeries(key, sp.word(key), tuple(marks), key == "online", end, last, False, tuple(labels))
         )
-    extra = [sp.word("no_data_left_out", years=year_runs(missing))] if missing else []
+    extra = [sp.word("no_data_left_out", years=year_runs(missing, sp))] if missing else []
     if not have:
         extra = [sp.word("no_data") + "."]
     return ChartLayout(

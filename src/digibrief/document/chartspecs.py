@@ -29,10 +29,6 @@ def country_colours(project: Project) -> dict[str, int]:
     return {cid: i for i, cid in enumerate(focus)}
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def source_line(project: Project, speech: Speech, source_ids: Iterable[str]) -> str:
     """'Source: UN DESA (2016, 2018); ITU via World Bank (2025).' — publishers with their dates, in speech."""
     by_publisher: dict[str, list[str]] = {}
@@ -204,14 +200,18 @@ class SpecBuilder:
     def _index_by_year(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind, years = self._indicator(d), self._years(d)
         series, sources = self._series(d, years, country)
-        alt = f"{ind.name} for {len(series)} countries in {_join([str(y) for y in years])}."
+        alt = self.speech.word(
+            "alt_index", indicator=ind.name, n=len(series), years=self._and([str(y) for y in years])
+        )
         alt += self._extremes(ind, series)
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
     def _trend(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
         ind, years = self._indicator(d), self._years(d)
         series, sources = self._series(d, years, country)
-        alt = f"Line chart of {ind.name.lower()} ({ind.unit_label}) for {len(series)} countries, {_span(years)}."
+        alt = self.speech.word(
+            "alt_trend", indicator=ind.name.lower(), unit=ind.unit_label, n=len(series), years=_span(years)
+        )
         if country:
             alt += self._focus_change(ind, series, country)
         alt += self._extremes(ind, series)
@@ -249,18 +249,30 @@ class SpecBuilder:
             )
         known = [s for s in series_out if s.points[0].value is not None]
         known.sort(key=lambda s: s.points[0].value or 0, reverse=ind.higher_is_better)
-        alt = f"Bar chart of {ind.name.lower()} ({ind.unit_label}), {_span(years) if years else 'no data'}."
+        alt = self.speech.word(
+            "alt_bar",
+            indicator=ind.name.lower(),
+            unit=ind.unit_label,
+            years=_span(years) if years else self.speech.word("alt_no_years"),
+        )
         if country and any(s.key == country for s in known):
             pos = [s.key for s in known].index(country) + 1
             me = known[pos - 1]
-            alt += (
-                f" {me.label} is {ordinal(self.speech, pos)} of {len(known)} countries with data at "
-                f"{self._v(ind, me.points[0].value)} ({me.points[0].year})."
+            alt += " " + self.speech.word(
+                "alt_bar_place",
+                country=me.label,
+                place=ordinal(self.speech, pos),
+                n=len(known),
+                value=self._v(ind, me.points[0].value),
+                year=me.points[0].year,
             )
         if known:
-            alt += (
-                f" Best: {known[0].label} {self._v(ind, known[0].points[0].value)};"
-                f" lowest: {known[-1].label} {self._v(ind, known[-1].points[0].value)}."
+            alt += " " + self.speech.word(
+                "alt_bar_ends",
+                best=known[0].label,
+                best_value=self._v(ind, known[0].points[0].value),
+                lowest=known[-1].label,
+                lowest_value=self._v(ind, known[-1].points[0].value),
             )
         note: tuple[str, ...] = ()
         if len(series_out) > MAX_BARS:
@@ -271,9 +283,7 @@ class SpecBuilder:
             series_out = [s for s in series_out if s.key in keep]
             sources = [pt for s in series_out for pt in self._point_sources(s, d)]
             years = [s.points[0].year for s in series_out]
-            note = (
-                f"The {len(keep)} of {len(known)} countries ranked nearest; all appear in the regional charts.",
-            )
+            note = (self.speech.word("bars_nearest", shown=len(keep), n=len(known)),)
         spec = self._base(spec_id, d, ind, sorted(set(years)) or [self.last_year], series_out, alt)
         spec = replace(spec, notes=spec.notes + note)
         return self._with_source(spec, sources), sources
@@ -297,19 +307,27 @@ class SpecBuilder:
                 else max(years, key=lambda y: data[y].value)
             )
             best = (
-                "which is its best in the series"
+                self.speech.word("alt_path_best_last")
                 if best_year == years[-1]
-                else f"against its best of {self._v(ind, data[best_year].value)} in {best_year}"
+                else self.speech.word(
+                    "alt_path_best", value=self._v(ind, data[best_year].value), year=best_year
+                )
             )
-            alt = (
-                f"A line showing {c.name}'s {ind.name} over the years: it went from "
-                f"{self._v(ind, first.value)} in {years[0]} to {self._v(ind, last.value)} in {years[-1]}, {best}."
+            alt = self.speech.word(
+                "alt_path",
+                country=c.name,
+                indicator=ind.name,
+                first=self._v(ind, first.value),
+                first_year=years[0],
+                last=self._v(ind, last.value),
+                last_year=years[-1],
+                best=best,
             )
             if any(data[y].status != "verified" for y in years):
                 odd = [str(y) for y in years if data[y].status != "verified"]
-                alt += f" Values for {_join(odd)} are reported by a single source or unverified."
+                alt += " " + self.speech.word("alt_flagged_years", years=self._and(odd))
         else:
-            alt = f"{ind.name}: no data."
+            alt = self.speech.word("alt_no_data", indicator=ind.name)
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
     def _cadence_years(self, d: ChartDef, years: list[int]) -> list[int]:
@@ -338,13 +356,18 @@ class SpecBuilder:
         series, sources = self._series(d, years, country, [c] if c else [])
         if c and years:
             a, b = data[years[0]], data[years[-1]]
-            alt = (
-                f"Share of {c.name}'s population online and offline, {_span(years)}. Online rose from "
-                f"{fmt(self.speech, a.value, 'percent', 1)} in {years[0]} to {fmt(self.speech, b.value, 'percent', 1)} in {years[-1]}, "
-                f"leaving {fmt(self.speech, 100 - b.value, 'percent', 1)} offline."
+            alt = self.speech.word(
+                "alt_online",
+                country=c.name,
+                years=_span(years),
+                first=fmt(self.speech, a.value, "percent", 1),
+                first_year=years[0],
+                last=fmt(self.speech, b.value, "percent", 1),
+                last_year=years[-1],
+                offline=fmt(self.speech, 100 - b.value, "percent", 1),
             )
         else:
-            alt = "Online and offline population: no data."
+            alt = self.speech.word("alt_online_none")
         return self._with_source(self._base(spec_id, d, ind, years, series, alt), sources), sources
 
     def _timeline(self, spec_id: str, d: ChartDef, country: str | None) -> tuple[ChartSpec, list[str]]:
@@ -363,15 +386,22 @@ class SpecBuilder:
             sources += [m.source for m in events]
             years += [m.year for m in events]
         n = sum(len(lane.events) for lane in lanes)
-        alt = f"Timeline of {n} milestones in {len(lanes)} countries"
         if years:
             first = min(
                 ((lane.label, e) for lane in lanes for e in lane.events),
                 key=lambda t: (t[1].year, t[1].month or 0),
             )
-            alt += f", {min(years)}\u2013{max(years)}. The earliest is {first[0]}: {first[1].label} ({first[1].year})."
+            alt = self.speech.word(
+                "alt_timeline",
+                n=n,
+                lanes=len(lanes),
+                years=f"{min(years)}\u2013{max(years)}",
+                country=first[0],
+                event=first[1].label,
+                year=first[1].year,
+            )
         else:
-            alt += "."
+            alt = self.speech.word("alt_timeline_none", n=n, lanes=len(lanes))
         spec = ChartSpec(
             id=spec_id,
             kind="timeline",
@@ -401,16 +431,24 @@ class SpecBuilder:
         labels = tuple(f"{lvl} {risks.levels.get(lvl, '')}".strip() for lvl in range(4))
         lowest, highest = labels[0], labels[-1]
         flat = [(r, cats[j], v) for r, row in zip(rows, cells, strict=True) for j, v in enumerate(row)]
-        high = [f"{r} ({risks.categories[k].name.lower()})" for r, k, v in flat if v == 3]
+        high = [
+            self.speech.word("alt_heatmap_cell", country=r, category=risks.categories[k].name.lower())
+            for r, k, v in flat
+            if v == 3
+        ]
         missing = sum(1 for *_, v in flat if v is None)
-        alt = (
-            f"Risk matrix: {len(rows)} countries by {len(cats)} risk categories, from {lowest} to {highest}."
+        alt = self.speech.word(
+            "alt_heatmap", rows=len(rows), columns=len(cats), lowest=lowest, highest=highest
         )
         if high:
-            shown = high[:5] + ([f"{len(high) - 5} more"] if len(high) > 5 else [])
-            alt += f" Rated {risks.levels.get(3, 'high').lower()}: {_join(shown)}."
+            shown = high[:5] + ([self.speech.word("alt_more", n=len(high) - 5)] if len(high) > 5 else [])
+            alt += " " + self.speech.word(
+                "alt_heatmap_top", level=risks.levels.get(3, highest).lower(), cells=self._and(shown)
+            )
         if missing:
-            alt += f" {missing} cells are marked {risks.not_assessed.lower()}: the sources used hold no evidence."
+            alt += " " + self.speech.word(
+                "alt_heatmap_missing", n=missing, not_assessed=risks.not_assessed.lower()
+            )
         spec = ChartSpec(
             id=spec_id,
             kind="heatmap",
@@ -517,25 +555,31 @@ class SpecBuilder:
     def _extremes(self, ind: Indicator, series: list[Series]) -> str:
         latest = [(s, p) for s in series if (p := _latest(s)) is not None]
         if not latest:
-            return " No values are available."
+            return " " + self.speech.word("alt_no_values")
         better = (lambda sp: sp[1].value) if ind.higher_is_better else (lambda sp: -sp[1].value)
         top = max(latest, key=better)
         low = min(latest, key=better)
-        text = (
-            f" Latest values: highest {top[0].label} {self._v(ind, top[1].value)} ({top[1].year}),"
-            f" lowest {low[0].label} {self._v(ind, low[1].value)} ({low[1].year})."
+        return " " + self.speech.word(
+            "alt_extremes_rank" if ind.unit == "rank" else "alt_extremes",
+            top=top[0].label,
+            top_value=self._v(ind, top[1].value),
+            top_year=top[1].year,
+            low=low[0].label,
+            low_value=self._v(ind, low[1].value),
+            low_year=low[1].year,
         )
-        if ind.unit == "rank":
-            text = text.replace("highest", "best").replace("lowest", "worst")
-        return text
 
     def _focus_change(self, ind: Indicator, series: list[Series], country: str) -> str:
         for s in series:
             if s.key == country:
                 known = [p for p in s.points if p.value is not None]
                 if len(known) >= 2:
-                    return (
-                        f" {s.label} went from {self._v(ind, known[0].value)} in {known[0].year} to "
-                        f"{self._v(ind, known[-1].value)} in {known[-1].year}."
+                    return " " + self.speech.word(
+                        "alt_focus_change",
+                        country=s.label,
+                        first=self._v(ind, known[0].value),
+                        first_year=known[0].year,
+                        last=self._v(ind, known[-1].value),
+                        last_year=known[-1].year,
                     )
         return ""

@@ -155,7 +155,9 @@ class Composer:
             display = change(self.speech, r.values[0], r.values[1], policy)
             value = r.values[1] - r.values[0]
         elif r.ref.form == "position":
-            display = f"{ordinal(self.speech, round(r.values[0]))} of {round(r.values[1])}"
+            display = self.speech.word(
+                "of_total", value=ordinal(self.speech, round(r.values[0])), total=round(r.values[1])
+            )
         elif r.ref.form == "year":
             display = str(round(r.values[0]))
         else:

@@ -86,11 +86,13 @@ def listing(data_dir: Path, report_dir: Path) -> list[str]:
 
 
 def since_previous(project: Project, data_dir: Path) -> Section | None:
-    """The "What changed since" section, when an older edition's snapshot exists."""
+    """The "What changed since" section, in the report's words, when an older edition's snapshot exists."""
     path = previous_snapshot(data_dir, project.report.edition)
     if path is None:
         return None
-    return section(compare(read_snapshot(path), snapshot(project), ENGLISH))
+    from digibrief.document.compose import speech_of
+
+    return section(compare(read_snapshot(path), snapshot(project), speech_of(project)))
 
 
 def with_section(doc: Document, extra: Section | None) -> Document:

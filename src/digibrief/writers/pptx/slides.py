@@ -604,9 +604,9 @@ class SlideMaker:
                     anchor="m",
                 )
             )
-        notes = [*talk, *figure_points(shown)]
+        notes = [*talk, *figure_points(shown, self.doc.speech)]
         if rest:
-            notes.append(also_said(rest))
+            notes.append(also_said(rest, self.doc.speech))
         cited = [n for k in kf.items for n in k.fact.cite]
         notes.append(self.sources.line(cited))
         title = s.title
@@ -659,10 +659,10 @@ class SlideMaker:
                 # each point as the slide shows it, its figures with their status; the brief has the rest
                 if b.numbered:
                     lead = [self.doc.speech.word("note_findings", count=len(b.items))]
-                    told = [f"{i + 1}. {text_points(form)}" for i, form in shown]
+                    told = [f"{i + 1}. {text_points(form, self.doc.speech)}" for i, form in shown]
                 else:
                     lead = [*talk, self.doc.speech.word("note_each_point")]
-                    told = [text_points(form) for _, form in shown]
+                    told = [text_points(form, self.doc.speech) for _, form in shown]
                 notes = [*([] if g or p else [*lead, *unshown]), *told]
                 notes.append(self.sources.line(n for i, _ in shown for n in cites(b.items[i])))
                 heading = title + ((" " + self.doc.speech.word("continued")) if g or p else "")
