@@ -91,3 +91,10 @@ def test_charts_parsed_where_the_faces_had_other_names_draw_in_another_process(s
     )
     assert again.returncode == 0, again.stderr
     assert _hashes(shipped_copy.out)["brief.pdf"] == parsed
+
+
+def test_a_fresh_folder_takes_the_layout_hint_a_render_of_the_same_brief_left_in_the_cache(shipped, tmp_path):
+    # the shared build rendered this brief with this chart cache: its hint lets a new folder lay out once
+    log = "\n".join(_build_logged(dataclasses.replace(shipped, out=tmp_path / "out", only="pdf")))
+    assert "render brief.pdf" in log and "layout passes" not in log
+    assert (tmp_path / "out" / "brief.pdf").read_bytes() == (shipped.out / "brief.pdf").read_bytes()

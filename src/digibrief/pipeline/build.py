@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import os
 import re
 import sys
@@ -466,6 +467,7 @@ def draw_and_render(
     work = plan_work(r, manifest, opts, result)
     charts, data = work.charts, work.charts.data
     waiting = [job for job, _ in work.writers[1:]]
+    key_of = {job.fmt: key for job, key in work.writers}
     outcomes: dict[str, Future[tuple[Rendered, float]]] = {}
     started = time.perf_counter()
     if work.draw and _WARM.is_set():  # imported and fonts registered once, before workers fork
@@ -492,7 +494,9 @@ def draw_and_render(
                 job = None if here else ready()
                 if job is not None:
                     waiting.remove(job)
-                    future = workers.submit(render_one, *_render_args(job, r, data, manifest, opts))
+                    future = workers.submit(
+                        render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
+                    )
                     running[future], outcomes[job.fmt] = job, future
                 elif todo:
                     k, req, path = todo.pop(0)
@@ -508,7 +512,9 @@ def draw_and_render(
                 warm(q, data[k])
         while here and (now := ready()) is not None:  # and render a writer whose charts are in
             waiting.remove(now)
-            outcomes[now.fmt] = Serial().submit(render_one, *_render_args(now, r, data, manifest, opts))
+            outcomes[now.fmt] = Serial().submit(
+                render_one, *_render_args(now, r, data, manifest, opts, key_of[now.fmt])
+            )
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -543,12 +549,14 @@ def draw_and_render(
         else:
             log(f"  charts: all {len(charts.keys)} from cache")
         for job in waiting:  # background writers whose charts came last
-            outcomes[job.fmt] = workers.submit(render_one, *_render_args(job, r, data, manifest, opts))
+            outcomes[job.fmt] = workers.submit(
+                render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
+            )
         rendered: dict[str, tuple[bytes, str, Any]] = {}
         for i, (job, key) in enumerate(work.writers):
             try:
                 if i == 0:
-                    out, seconds = render_one(*_render_args(job, r, data, manifest, opts))
+                    out, seconds = render_one(*_render_args(job, r, data, manifest, opts, key_of[job.fmt]))
                 else:
                     out, seconds = outcomes[job.fmt].result()
             except (RenderError, UsageError):
@@ -560,6 +568,8 @@ def draw_and_render(
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key, out.hint)
+            if out.hint:  # for a build elsewhere that renders this same key (see _render_args)
+                _store(job, opts).put(f"hint|{key}", json.dumps(out.hint, sort_keys=True).encode())
             unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
             passes = f", {out.passes} layout passes" if out.passes > 1 else ""
             log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
@@ -576,11 +586,28 @@ def _render_args(
     data: dict[tuple[str, str], bytes],
     manifest: dict[str, Any],
     opts: BuildOptions,
+    key: str,
 ) -> tuple[Any, ...]:
-    """render_one's arguments: the writer's images, and the hint and store it keeps between builds."""
-    hint = manifest.get("outputs", {}).get(opts.filename(job.fmt), {}).get("hint")
+    """render_one's arguments: the writer's images, and the hint and store it keeps between builds.
+
+    The hint is the output's own last one when that render had this key; else the one a render with
+    this key left in the store (another output folder that shares the chart cache); else the output's
+    last one, which is usually close. A wrong hint costs a layout pass, never a byte."""
+    entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
+    store = _store(job, opts)
+    hint = entry.get("hint")
+    if entry.get("key") != key and (kept := _kept_hint(store, key)) is not None:
+        hint = kept
     images = {q.key: data[q.key] for q in job.requests}
-    return job.output.writer, r.doc, images, r.theme, job.options, hint, _store(job, opts)
+    return job.output.writer, r.doc, images, r.theme, job.options, hint, store
+
+
+def _kept_hint(store: DiskStore, key: str) -> Any:
+    raw = store.get(f"hint|{key}")
+    try:
+        return json.loads(raw) if raw is not None else None
+    except ValueError:  # damaged: the render measures again
+        return None
 
 
 def _warmer(
