@@ -118,3 +118,20 @@ def test_the_data_packs_file_title_follows_the_labels(french_writers: Any, shipp
     core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode("utf-8")
     title = re.search(r"<dc:title>(.*?)</dc:title>", core)
     assert title is not None and title.group(1) == f"{french_writers.meta.title} : données"
+
+
+def test_a_single_finding_is_said_in_the_singular(
+    shipped_doc: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+):
+    from digibrief.document.types import Bullets
+
+    def one(block: Any) -> Any:
+        return (
+            replace(block, items=block.items[:1]) if isinstance(block, Bullets) and block.numbered else block
+        )
+
+    sections = tuple(replace(s, blocks=tuple(one(b) for b in s.blocks)) for s in shipped_doc.sections)
+    doc = replace(shipped_doc, sections=sections)
+    images = chart_images(render_pptx.image_requests(doc), shipped_theme)
+    notes, _ = said(render_pptx.render(doc, images, shipped_theme, DeckOptions()).data)
+    assert WORDS["note_finding_one"] in notes and "1 findings" not in notes

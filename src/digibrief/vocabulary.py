@@ -140,8 +140,6 @@ WORDS: dict[str, str] = {
     "values_reported": "Values reported",
     "shown": "Shown",
     "sources_disagree": "Sources disagree: {topic}",
-    "gives": "{publisher} gives ",
-    "for_period": " for {period}",
     "brief_uses": ". This brief uses {publisher}.",
     "comparison_caption": "Latest available value of each indicator, with its year.",
     "incidents_caption": "Incidents and evidence behind the ratings",
@@ -240,6 +238,7 @@ WORDS: dict[str, str] = {
     # --- writers: speaker notes and link texts ---
     "note_chart_shows": "The chart shows {subtitle}",
     "note_findings": "{count} findings, each with its figure; the slides after this give the evidence.",
+    "note_finding_one": "One finding, with its figure; the slides after this give the evidence.",
     "note_each_point": "Make each point in turn; the printed brief gives the evidence for each.",
     "note_reference_material": "Reference material for questions: {topic}.",
     "note_sources_range": (

@@ -658,7 +658,12 @@ class SlideMaker:
                 shown = [group[k] for k in page_items(pages)[p] if k < len(group)]
                 # each point as the slide shows it, its figures with their status; the brief has the rest
                 if b.numbered:
-                    lead = [self.doc.speech.word("note_findings", count=len(b.items))]
+                    many = len(b.items) != 1
+                    lead = [
+                        self.doc.speech.word(
+                            "note_findings" if many else "note_finding_one", count=len(b.items)
+                        )
+                    ]
                     told = [f"{i + 1}. {text_points(form, self.doc.speech)}" for i, form in shown]
                 else:
                     lead = [*talk, self.doc.speech.word("note_each_point")]
