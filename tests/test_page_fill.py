@@ -348,3 +348,14 @@ def test_a_table_s_source_line_never_opens_a_page_alone(shipped_theme) -> None: 
         opened += [n] if at[0][1] == 0 else []
         split += at[0][0] == 2  # the break fell at the table's end
     assert opened == [] and split
+
+
+def test_a_long_table_split_before_it_was_measured_still_carries_its_tail() -> None:
+    # a wrapper may split the table it holds before wrapping it (a 64-country table did): the row
+    # heights are then still unknown, and must be measured rather than summed as None
+    from digibrief.writers.pdf.styles import Grid
+
+    table = Grid([[f"row {i}", "cell"] for i in range(80)])
+    table.tail = 12.0
+    parts = table.split(400, 300)
+    assert len(parts) == 2 and parts[-1].tail == 12.0 and parts[0].tail == 0.0

@@ -266,7 +266,11 @@ class Grid(Table):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         tail = self.tail
-        rows = sum(getattr(self, "_rowHeights", None) or ())
+        heights = getattr(self, "_rowHeights", None) or ()
+        if any(h is None for h in heights):  # not measured yet (split before any wrap): measure now
+            super().wrap(availWidth, availHeight)
+            heights = self._rowHeights
+        rows = sum(heights)
         short = bool(tail) and rows <= availHeight < rows + tail  # whole, but not with its tail
         parts = super().split(availWidth, availHeight - tail if short else availHeight)
         if short and len(parts) < 2:
