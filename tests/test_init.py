@@ -140,16 +140,7 @@ def test_a_brief_whose_placeholders_are_all_replaced_passes_check_strict(tmp_pat
         text = re.sub(r"\[Placeholder: ([^\]]*)\]", r"Written: \1", text)  # a highlight then needs a source
         path.write_text(text.replace("sources: []", "sources: [OWID_ITU_INTERNET_2025]"), encoding="utf-8")
     (project / "owid.csv").write_text(OWID, encoding="utf-8")
-    run_cli(
-        "import",
-        "owid.csv",
-        "--indicator",
-        "internet_users",
-        "--source",
-        "OWID_ITU_INTERNET_2025",
-        "--write",
-        cwd=project,
-    )
+    run_cli(*IMPORT_OWID, cwd=project)
     arm = project / "data" / "countries" / "arm.yaml"
     replace_in(
         arm,
