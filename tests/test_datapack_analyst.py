@@ -160,13 +160,30 @@ def test_web_addresses_are_links(book: Book, shipped) -> None:  # type: ignore[n
     assert addresses and sorted(found[incidents].values()) == sorted(addresses)
 
 
-def test_sheet_names_say_what_each_sheet_holds_in_the_brief_s_words(book: Book) -> None:
+def test_sheet_names_say_what_each_sheet_holds_in_the_brief_s_words(book: Book, shipped_project) -> None:  # type: ignore[no-untyped-def]
     names = list(book)
     assert len({n.lower() for n in names}) == len(names)
     assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names), names
+    given = {c.title: c.sheet for c in shipped_project.report.charts.values() if c.sheet}
+    assert given  # the report names some sheets itself (`sheet:`): those, else the title cut to fit
     for name, title, _ in (row + [""] * (3 - len(row)) for row in book["About"][4:]):
         words = str(title).replace(":", " \u2013").split()
         head = " ".join(words[: len(str(name).split())])
-        assert str(name).split(" (")[0] == head.rstrip(",."), (name, title)
+        assert str(name).split(" (")[0] in (head.rstrip(",."), given.get(str(title))), (name, title)
+    assert set(given.values()) <= set(names)
     assert "Incidents and evidence" in names and "Kazakhstan \u2013 At a glance" in names
     assert not [n for n in names if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", n)]  # no slugs
+
+
+def test_a_sheet_name_excel_would_refuse_is_a_located_error(project_copy) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import replace_in, run_cli
+
+    report = project_copy / "report" / "report.yaml"
+    line = (
+        report.read_text(encoding="utf-8").splitlines().index("    sheet: Digital government milestones") + 1
+    )
+    replace_in(report, "sheet: Digital government milestones", 'sheet: "Milestones: digital government"')
+    done = run_cli("check", cwd=project_copy)
+    assert done.returncode == 1, done.stderr
+    assert f"report.yaml:{line}:" in done.stderr and "an Excel sheet name cannot hold :" in done.stderr
+    assert "Traceback" not in done.stderr

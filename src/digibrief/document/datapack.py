@@ -212,8 +212,9 @@ def _section_sheets(
             columns, rows = _chart_rows(project, chart, charted.get(chart.id), sources, words)
             note = " ".join(part for part in (chart.subtitle, chart.source_line) if part)
             series = chart.kind not in ("timeline", "heatmap")  # as _chart_rows tells them apart
+            definition = project.report.charts.get(charted.get(chart.id, ""))
             yield DataSheet(
-                names(chart.title),
+                names(definition.sheet if definition is not None and definition.sheet else chart.title),
                 chart.title,
                 note,
                 columns,

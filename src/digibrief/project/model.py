@@ -54,6 +54,15 @@ Prose = Annotated[str, _text(8000, multiline=True)]
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,79}$")]
 SourceId = Id
 CountryId = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+def _sheet_name(value: str) -> str:
+    if bad := sorted(set(value) & set(":\\/?*[]")):
+        raise ValueError(f"an Excel sheet name cannot hold {' '.join(bad)}")
+    return value
+
+
+SheetName = Annotated[str, _text(31), AfterValidator(_sheet_name)]  # Excel's limit on a sheet's name
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Month = Annotated[int, Field(ge=1, le=12)]
 DateText = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
@@ -401,6 +410,8 @@ class ChartDef(Strict):
     headline: Line | dict[CountryId, Line] | None = None
     # a regional chart's finding as a brief of some countries tells it: the first of them given here
     focus_headline: dict[CountryId, Line] = {}
+    # the data pack's sheet of this chart's values; without it, the title cut to Excel's 31 characters
+    sheet: SheetName | None = None
 
     def headline_for(self, country: str | None, scope: Sequence[str] = ()) -> str | None:
         """The headline of this chart as drawn for country (None for a regional chart), in a brief of
