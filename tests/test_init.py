@@ -126,6 +126,12 @@ def test_check_lists_every_placeholder_located_and_strict_exits_3_until_none_rem
     )
     assert len(located) == total
     assert run_cli("check", "--strict", cwd=caucasus).returncode == 3
+    # each focus country's own brief has its takeaway to write: a placeholder, not a missing takeaway
+    assert "would have no takeaways" not in checked.stderr
+    for code in ("ARM", "AZE", "GEO"):
+        assert re.search(
+            rf"^report/report.yaml:\d+:\d+: country_takeaways\.{code}\.0: placeholder", checked.stderr, re.M
+        )
 
 
 def _yaml_texts(project: Path) -> list[str]:

@@ -158,7 +158,8 @@ def _report(plan: Plan) -> str:
         "\n"
         "takeaways:            # 1 to 8 findings, each a sentence or two with its sources\n"
         f"  - {placeholder('the first finding, its figures written as data references (docs/data-format.md)')}\n"
-        "\n"
+        + _country_takeaways(plan)
+        + "\n"
         "# Each chart's headline is its finding in one sentence: the slide title and the chart's title in the\n"
         "# brief. Write figures as data references, never typed, so that they follow the data.\n"
         "charts:\n"
@@ -173,6 +174,19 @@ def _report(plan: Plan) -> str:
         "\n"
         "methodology: |\n"
         f"  {placeholder('where the figures come from and how they were chosen and compared', quoted=False)}\n"
+    )
+
+
+def _country_takeaways(plan: Plan) -> str:
+    """With two focus countries or more, a takeaway of each one's own to write, for its own brief."""
+    if len(plan.focus) < 2:
+        return ""
+    return (
+        "country_takeaways:    # each country's own, first in a brief about it (build --per-country)\n"
+        + "".join(
+            f"  {code}:\n    - {placeholder(f'a finding about {name}, for a brief about it alone')}\n"
+            for code, name in plan.focus.items()
+        )
     )
 
 
