@@ -17,6 +17,7 @@ import logging
 import pickle
 import re
 from collections.abc import Iterable
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
@@ -138,7 +139,14 @@ def _cache_key(data: bytes, width: float, faces: str) -> tuple[str, float, str]:
 
 def _stored(key: tuple[str, float, str]) -> str:
     """The store's key: the image, its width and font, and the libraries that parsed it."""
-    return "|".join(("pdf-chart", *map(str, key), *(f"{n} {version(n)}" for n in ("svglib", "reportlab"))))
+    return "|".join(("pdf-chart", *map(str, key), *_parsers()))
+
+
+@cache
+def _parsers() -> tuple[str, ...]:
+    """The parsing libraries and their versions: read once, as this process imported them (reading a
+    package's metadata costs a few milliseconds, and a render asks for every chart)."""
+    return tuple(f"{n} {version(n)}" for n in ("svglib", "reportlab"))
 
 
 def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:
