@@ -31,6 +31,8 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from digibrief.writers.pdf.memo import BROKEN, PARSED, Broken, Parsed, keepable, parse_key, style_token, token
+
 OPEN_CB = "tag_open"  # the <onDraw> callback names Markup writes around inline runs
 CLOSE_CB = "tag_close"
 _SHOWS_TEXT = re.compile(r"\((?:[^()\\]|\\.)+\)\s*(?:Tj|'|\")|\]\s*TJ|[0-9A-Fa-f]>\s*Tj")  # shows glyphs
@@ -360,9 +362,17 @@ class Para(Paragraph):
         tag: Node | None = None,
         label: Node | None = None,
     ):
-        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         self.tag = tag
         self.label = label
+        bullet = bulletText or getattr(style, "bulletText", None)
+        made = frags is None and style is not None  # from markup: parsed here, kept (memo.py)
+        key = parse_key(text, style, bullet, caseSensitive, encoding) if made else None
+        parsed = PARSED.get(key) if key is not None else None
+        self._memo = parsed.token if parsed is not None else None  # what the fragments were made from
+        if parsed is not None:
+            self._reuse(parsed, style, bullet, caseSensitive, encoding)
+            return
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         self.lead: list[str] = []
         parts: list[Any] = self.frags
         while parts and (first := _opens(parts[0])) is not None:
@@ -373,6 +383,41 @@ class Para(Paragraph):
             while j > 0 and _opens(parts[j]) is not None and getattr(parts[j - 1], "lineBreak", False):
                 parts[j - 1], parts[j] = parts[j], parts[j - 1]
                 j -= 1
+        if key is not None and self.style is style and self.bulletText is bullet:  # no <para> or <bullet>
+            self._memo = token()
+            PARSED.put(key, Parsed(self.text, tuple(parts), tuple(self.lead), self._memo))
+
+    def _reuse(self, parsed: Parsed, style: Any, bullet: Any, case_sensitive: int, encoding: str) -> None:
+        """The paragraph as Paragraph._setup and __init__ leave it, from a parse the memo kept."""
+        self.caseSensitive, self.encoding = case_sensitive, encoding
+        self.text, self.style, self.frags = parsed.text, style, list(parsed.frags)
+        self.bulletText, self.debug = bullet, 0
+        self.lead = list(parsed.lead)
+
+    def breakLines(self, width: Any) -> Any:
+        """reportlab's line breaks, kept for the next paragraph with the same fragments, style, bullet
+        and widths (memo.py); the paragraph is left as reportlab's own break leaves it."""
+        style = None if self._memo is None else style_token(self.style)
+        if style is None:
+            return super().breakLines(width)
+        widths = tuple(width) if isinstance(width, list | tuple) else (width,)
+        key = (self._memo, style, widths, self.bulletText, self.__dict__.get("autoLeading"))
+        broken = BROKEN.get(key)
+        if broken is not None:
+            if isinstance(width, list):
+                width[:] = broken.widths
+            if broken.words is not None:
+                self.frags = list(broken.words)
+            self._width_max, self.height = broken.width_max, 0
+            self._splitLongWordCount = self._hyphenations = 0
+            return broken.lines
+        before = self.frags
+        lines = super().breakLines(width)
+        words = self.frags if self.frags is not before else None
+        if keepable(words, self._splitLongWordCount, self._hyphenations):
+            after = tuple(width) if isinstance(width, list) else widths
+            BROKEN.put(key, Broken(lines, None if words is None else tuple(words), after, self._width_max))
+        return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
