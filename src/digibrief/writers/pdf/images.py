@@ -5,7 +5,8 @@ so each image is parsed once and its drawing, pickled, is kept in the store the 
 pipeline's DiskStore, in the chart cache's writers/pdf/: the one place the PDF writer's data reaches the disk), where
 warm() leaves it for this build's render and the next build finds it (about 40 times faster to load
 than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
-that can be the last one. A missing or unreadable image fails the render with a RenderError naming the
+that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
+of that first draw (Recorder): the same bytes without unpickling and walking its drawing. A missing or unreadable image fails the render with a RenderError naming the
 chart: a brief never ships with a hole where a chart was.
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
@@ -30,6 +32,7 @@ from svglib.svglib import svg2rlg
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
 from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
+from digibrief.writers.pdf.memo import Table
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -63,10 +66,104 @@ class Chart(Flowable):
         if self.image is not None:
             self.image.drawOn(self.canv, 0, 0)
             return
+        names = {token: name for name, token in _tokens(self.fonts).items()} if self.fonts is not None else {}
+        canv = self.canv
+        font = (canv._fontname, canv._fontsize)  # what renderPDF reads before the drawing sets its own
+        key = (
+            hashlib.sha256(self.drawing).digest(),
+            tuple(sorted(names.items())),
+            font,
+            *_drawing_settings(),
+        )
+        calls = DRAWN.get(key)
+        if calls is not None:
+            replay(canv, calls)
+            return
         drawing = pickle.loads(self.drawing)
-        if self.fonts is not None:  # the faces' names in this process, for the stored stand-ins
-            _rename(drawing, {token: name for name, token in _tokens(self.fonts).items()})
-        drawing.drawOn(self.canv, 0, 0)
+        _rename(drawing, names)  # the faces' names in this process, for the stored stand-ins
+        recorder = Recorder(canv)
+        drawing.drawOn(recorder, 0, 0)
+        if (done := recorder.calls()) is not None:
+            DRAWN.put(key, done)
+
+
+Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]  # a method, its arguments
+DRAWN: Table[tuple[Call, ...]] = Table(64)  # a drawing (and its faces' names) -> the canvas calls drawing it
+_SET = "__setattr__"
+_FONT_STATE = frozenset(("_fontname", "_fontsize"))
+
+
+def _drawing_settings() -> tuple[object, ...]:
+    """What renderPDF reads besides the drawing and the canvas: whether it outlines drawings, and
+    whether it sorts a node's state changes."""
+    return (rl_config.showBoundary, rl_config.invariant)
+
+
+class Recorder:
+    """Stands in for the canvas while a chart's drawing is drawn once: passes every call on to the canvas
+    and writes it down, so that the next draw of the same drawing makes the same calls without walking
+    the drawing (renderPDF's walk is most of a chart's drawing time). The calls are only kept when
+    what renderPDF did depends on nothing but the drawing and the canvas's font (which the caller keys
+    them by): it read no other canvas state, and used no value a call returned but a new path (which it
+    completes before drawing it, and never changes after)."""
+
+    def __init__(self, canv: Any):
+        object.__setattr__(self, "_rec", (canv, []))
+        object.__setattr__(self, "_keep", True)
+
+    def calls(self) -> tuple[Call, ...] | None:
+        """The calls, or None when they must not be replayed; each path's code in one string, as the
+        canvas reads it (a tenth of the memory of its parts)."""
+        if not self._keep:
+            return None
+        calls: list[Call] = self._rec[1]
+        for _, args, _ in calls:
+            for arg in args:
+                if isinstance(arg, PDFPathObject) and len(arg._code) > 1:
+                    arg._code = [arg.getCode()]
+                    arg._code_append = arg._code.append  # was the old list's
+        same: dict[Call, Call] = {}  # most calls repeat (saveState, a line width): one tuple for each
+        return tuple(_shared(c, same) for c in calls)
+
+    def __getattr__(self, name: str) -> Any:
+        canv, calls = self._rec
+        value = getattr(canv, name)
+        if not callable(value):
+            if name not in _FONT_STATE:
+                object.__setattr__(self, "_keep", False)  # a state that the key does not hold
+            return value
+
+        def call(*args: Any, **kw: Any) -> Any:
+            out = value(*args, **kw)
+            if name == "beginPath":  # a new path, and nothing else: the path is what a replay needs
+                return out
+            calls.append((name, args, tuple(kw.items())))
+            if out is not None:
+                object.__setattr__(self, "_keep", False)
+            return out
+
+        return call
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        canv, calls = self._rec
+        setattr(canv, name, value)
+        calls.append((_SET, (name, value), ()))
+
+
+def _shared(call: Call, same: dict[Call, Call]) -> Call:
+    try:
+        return same.setdefault(call, call)
+    except TypeError:  # a list among the arguments (a dash pattern)
+        return call
+
+
+def replay(canv: Any, calls: tuple[Call, ...]) -> None:
+    """Make the calls a Recorder wrote down on a canvas."""
+    for name, args, kw in calls:
+        if name == _SET:
+            setattr(canv, *args)
+        else:
+            getattr(canv, name)(*args, **dict(kw))
 
 
 def chart_flowables(
