@@ -139,7 +139,7 @@ class Glyphs:
         """The text with whitespace controls as spaces and every glyph the face lacks replaced."""
         font = self.fonts.name(bold, italic)
         cmap = self._cmaps[font]
-        if all(ord(c) <= 0xFFFF and cmap.get(ord(c), 0) for c in text):
+        if _drawable(cmap).issuperset(text):
             return text
         out = []
         for ch in text:
@@ -161,7 +161,7 @@ class Glyphs:
         fallback face; anything else is replaced as by clean()."""
         font = self.fonts.name(bold, italic)
         cmap = self._cmaps[font]
-        if self.fallback is None or all(ord(c) <= 0xFFFF and cmap.get(ord(c), 0) for c in text):
+        if self.fallback is None or _drawable(cmap).issuperset(text):
             return escape(self.clean(text, bold, italic))
         spare = self.fallback.name(bold, italic)
         other = self._cmaps[spare]
@@ -201,6 +201,20 @@ class Glyphs:
         else:
             why = f"has no glyph in the font '{font}'"
         self.warnings.append(f"PDF: character U+{code:04X} {name} {why}; {action}")
+
+
+_DRAWABLE: dict[int, tuple[dict[int, int], frozenset[str]]] = {}  # id(cmap) -> the cmap, what it draws
+
+
+def _drawable(cmap: dict[int, int]) -> frozenset[str]:
+    """The characters of the Basic Multilingual Plane a face has a glyph for: a text made of them only
+    needs no replacing, which a set answers for the whole text at once."""
+    kept = _DRAWABLE.get(id(cmap))
+    if kept is None or kept[0] is not cmap:
+        kept = (cmap, frozenset(chr(c) for c, glyph in cmap.items() if glyph and c <= 0xFFFF))
+        with _lock:
+            _DRAWABLE[id(cmap)] = kept
+    return kept[1]
 
 
 def _invisible(ch: str) -> bool:
