@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from digibrief.writers.pdf import images
+from digibrief.writers.pdf import images, memo
 from digibrief.writers.pdf.images import Recorder
 
 
@@ -47,9 +47,9 @@ def _pdf(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> b
 
 def test_a_replayed_chart_writes_the_bytes_of_one_drawn_from_its_drawing(charts, monkeypatch):
     flowables, _ = charts
-    images.DRAWN.clear()
+    memo.DRAWN.clear()
     drawn = _pdf(flowables)
-    assert len(images.DRAWN) == len(flowables)
+    assert len(memo.DRAWN) == len(flowables)
 
     def no_parse(data: bytes) -> Any:
         raise AssertionError("a replay unpickles no drawing")
@@ -65,10 +65,10 @@ def test_a_chart_drawn_under_another_font_is_replayed_only_under_that_font(chart
         canvas.setFont(fonts.bold, 7)
         canvas.drawString(10, 10, "Before the charts")
 
-    images.DRAWN.clear()
+    memo.DRAWN.clear()
     fresh = _pdf(flowables, bold)
     assert _pdf(flowables) != fresh
-    assert len(images.DRAWN) == 2 * len(flowables)  # one recording per starting font
+    assert len(memo.DRAWN) == 2 * len(flowables)  # one recording per starting font
     assert _pdf(flowables, bold) == fresh
 
 

@@ -208,3 +208,11 @@ def test_the_brief_rendered_with_the_memo_empty_and_warm_has_the_same_bytes(
     empty = render()
     assert len(memo.PARSED) > 300 and len(memo.BROKEN) > 300
     assert render() == empty == reference
+
+
+def test_forget_empties_the_memo_as_a_new_process_has_it(empty_memo):
+    _drawn(Para(TEXT, _style()))
+    memo.DRAWN.put("a chart", ())
+    assert len(memo.PARSED) and len(memo.BROKEN) and len(memo.DRAWN)
+    memo.forget()
+    assert (len(memo.PARSED), len(memo.BROKEN), len(memo.DRAWN)) == (0, 0, 0)

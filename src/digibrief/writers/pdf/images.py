@@ -32,7 +32,7 @@ from svglib.svglib import svg2rlg
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
 from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
-from digibrief.writers.pdf.memo import Table
+from digibrief.writers.pdf.memo import DRAWN
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -88,7 +88,6 @@ class Chart(Flowable):
 
 
 Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]  # a method, its arguments
-DRAWN: Table[tuple[Call, ...]] = Table(64)  # a drawing (and its faces' names) -> the canvas calls drawing it
 _SET = "__setattr__"
 _FONT_STATE = frozenset(("_fontname", "_fontsize"))
 

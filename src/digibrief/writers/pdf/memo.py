@@ -1,5 +1,6 @@
-"""Paragraph layout kept between renders, for a process that renders the same paragraphs again and again
-(a watch, a test worker, the passes of one build).
+"""Layout kept between renders, for a process that renders the same brief again and again (a watch, a
+test worker, the passes of one build): paragraph parses and line breaks (here), and the canvas calls
+that drew each chart (DRAWN, written by images.Recorder). forget() empties it all, as a new process.
 
 reportlab parses a paragraph's markup into fragments when it is made, and breaks the fragments into lines
 on every wrap (a table wraps each cell several times). Both are pure functions of what a key here holds:
@@ -87,6 +88,13 @@ BROKEN: Table[Broken] = Table(4096)
 _TOKENS: Table[int] = Table(1024)  # a style's values -> their token
 _SEEN: Table[tuple[tuple[str, ...], tuple[Any, ...], int]] = Table(1024)  # id(style) -> names, values, token
 _count = itertools.count(1)
+DRAWN: Table[Any] = Table(64)  # a chart's drawing, faces and starting font -> its canvas calls (images.py)
+
+
+def forget() -> None:
+    """Empty every table, as in a new process."""
+    for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN):
+        table.clear()
 
 
 def token() -> int:
