@@ -90,6 +90,7 @@ class Chart(Flowable):
 Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]  # a method, its arguments
 _SET = "__setattr__"
 _FONT_STATE = frozenset(("_fontname", "_fontsize"))
+_PATHS = frozenset(("drawPath", "clipPath"))  # the calls that take a path
 
 
 def _drawing_settings() -> tuple[object, ...]:
@@ -116,8 +117,8 @@ class Recorder:
         if not self._keep:
             return None
         calls: list[Call] = self._rec[1]
-        for _, args, _ in calls:
-            for arg in args:
+        for name, args, _ in calls:
+            for arg in args if name in _PATHS else ():
                 if isinstance(arg, PDFPathObject) and len(arg._code) > 1:
                     arg._code = [arg.getCode()]
                     arg._code_append = arg._code.append  # was the old list's
@@ -131,16 +132,18 @@ class Recorder:
             if name not in _FONT_STATE:
                 object.__setattr__(self, "_keep", False)  # a state that the key does not hold
             return value
+        if name == "beginPath":  # a new path, and nothing else: the path is what a replay needs
+            return value
+        append = calls.append
 
         def call(*args: Any, **kw: Any) -> Any:
             out = value(*args, **kw)
-            if name == "beginPath":  # a new path, and nothing else: the path is what a replay needs
-                return out
-            calls.append((name, args, tuple(kw.items())))
+            append((name, args, tuple(kw.items()) if kw else ()))
             if out is not None:
                 object.__setattr__(self, "_keep", False)
             return out
 
+        object.__setattr__(self, name, call)  # found without __getattr__ from now on
         return call
 
     def __setattr__(self, name: str, value: Any) -> None:
