@@ -171,8 +171,9 @@ def render(
         raise RenderError(f"PDF layout did not settle: {exc}") from exc
     pages, tagger, laid_out = tmpl.total_pages, tmpl.canv.tagger, buf.getvalue()  # the last pass's
     hint = _Hint(pages, {e.key: e.page for e in _contents(story)}).write()
-    del tmpl, story, charts, ctx, buf  # the layout: finish needs none of it (60 MB for 64 countries),
-    gc.collect()  # and the canvas and its document refer to each other: free them before pikepdf runs
+    del tmpl, story, charts, ctx, buf  # the layout: finish needs none of it (60 MB for 64 countries)
+    if passes > 1:  # an earlier pass's canvas and document refer to each other: free them before pikepdf
+        gc.collect()  # runs (the last pass's is the tagger's; a collection costs 0.1 s in a warm process)
     data = finish(
         laid_out,
         structure,
