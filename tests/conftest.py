@@ -520,3 +520,56 @@ def libreoffice_pdf(
         capture_output=True,
         timeout=timeout,
     )
+
+
+# --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
+
+# seconds each test file took in the last runs, kept in pytest's cache (.pytest_cache)
+FILE_SECONDS = "digibrief/file-seconds"
+_file_seconds: dict[str, float] = {}
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each test's time (set-up, call and tear-down) to its file's, on the process that reports."""
+    path = report.nodeid.split("::")[0]
+    _file_seconds[path] = _file_seconds.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remember each file's time for the next run's order (files not run keep their last time)."""
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if cache is None or not _is_controller(config) or not _file_seconds:
+        return
+    known = cache.get(FILE_SECONDS, {})
+    cache.set(FILE_SECONDS, {**known, **{k: round(v, 2) for k, v in _file_seconds.items()}})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadfile, longest file first: xdist hands out files by their number of tests, so a few
+    slow files of few tests (three cold builds, one incremental build) came last and one worker went on
+    alone with them. Times are the last run's (pytest's cache); a file not timed yet counts 0.2 s a test."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    cache = getattr(config, "cache", None)
+    seconds: dict[str, float] = cache.get(FILE_SECONDS, {}) if cache is not None else {}
+
+    class LongestFirst(LoadFileScheduling):
+        _ordered = False
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self._ordered:  # the queue is complete before the first file is handed out
+                self._ordered = True
+                files = sorted(self.workqueue.items(), key=lambda kv: -seconds.get(kv[0], 0.2 * len(kv[1])))
+                self.workqueue.clear()
+                self.workqueue.update(files)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
