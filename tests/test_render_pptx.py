@@ -50,7 +50,7 @@ def project(shipped_doc, shipped_theme):
 def images(project, chart_images):
     doc, theme = project
     # every chart (enough for either mode), each drawn once per session
-    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme)
+    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme, doc.speech)
 
 
 @pytest.fixture(scope="module")
