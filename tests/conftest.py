@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import pickle
 import queue
@@ -563,7 +564,8 @@ def libreoffice_pdf(
 
 # --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
 
-# seconds each test file took in the last runs, kept in pytest's cache (.pytest_cache)
+# seconds each test file took in the last whole run, kept in pytest's cache (.pytest_cache); before the
+# first, those of tests/file-seconds.json (CPU seconds on 2 workers, 2026-12-06), else 0.2 s a test
 FILE_SECONDS = "digibrief/file-seconds"
 _file_seconds: dict[str, float] = {}
 
@@ -579,10 +581,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Remember each file's time for the next run's order (files not run keep their last time)."""
+    """Remember each file's time for the next run's order, after a whole run on several workers (a run
+    of some tests, or one stopped at a failure, would time files in part)."""
     config = session.config
     cache = getattr(config, "cache", None)
-    if cache is None or not _is_controller(config) or not _file_seconds:
+    picked = config.getoption("keyword", "") or config.getoption("markexpr", "")
+    whole = not (picked or session.shouldfail or any("::" in arg for arg in config.args))
+    several = config.getoption("dist", "no") != "no"
+    if cache is None or not _is_controller(config) or not _file_seconds or not whole or not several:
         return
     known = cache.get(FILE_SECONDS, {})
     cache.set(FILE_SECONDS, {**known, **{k: round(v, 2) for k, v in _file_seconds.items()}})
@@ -592,13 +598,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """--dist loadfile, longest file first: xdist hands out files by their number of tests, so a few
     slow files of few tests (three cold builds, one incremental build) came last and one worker went on
-    alone with them. Times are the last run's (pytest's cache); a file not timed yet counts 0.2 s a test."""
+    alone with them (see FILE_SECONDS for where the times come from)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
     cache = getattr(config, "cache", None)
-    seconds: dict[str, float] = cache.get(FILE_SECONDS, {}) if cache is not None else {}
+    seconds: dict[str, float] = json.loads((ROOT / "tests" / "file-seconds.json").read_text(encoding="utf-8"))
+    seconds |= cache.get(FILE_SECONDS, {}) if cache is not None else {}
 
     class LongestFirst(LoadFileScheduling):
         _ordered = False
