@@ -24,8 +24,11 @@ brief: $(STAMP)                    ## build output/brief.pdf, deck.pptx, brief-d
 check: $(STAMP)                    ## validate data/ and report/ only
 	$(BIN)/digibrief check
 
+# PYTHONDONTWRITEBYTECODE= : keep the bytecode of src/ and of the rewritten test modules between runs
+# (__pycache__ is ignored by git) even where the environment turns it off; else every worker and every
+# child process compiles them again (3 s of each worker's start)
 test: $(TEST_STAMP)                ## the whole suite (a few minutes)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(TEST_STAMP)                ## ruff, the import rules (import-linter) and mypy
 	$(BIN)/ruff check src tests scripts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import pickle
 import queue
@@ -285,24 +286,54 @@ def shipped_doc(shipped_project: Any) -> Any:
     return compose(shipped_project)
 
 
-def _draw(request: Any, theme: Any) -> bytes:
+def _draw(request: Any, theme: Any, speech: Any = None) -> bytes:
     from digibrief import charts
+    from digibrief.pipeline.build import draw_chart
 
+    if speech is not None:  # as a build draws it (the one function for both)
+        return draw_chart(request, theme, speech)
     return charts.render(request.chart, theme, charts.MEDIA[request.medium], request.fmt)
 
 
 class ChartImages:
     """Chart images for writer tests, each drawn once per session whichever test asks first.
 
-    Keyed by the chart's content (spec, medium, format), so a changed chart is drawn again."""
+    Keyed by the chart's content (spec, medium, format), so a changed chart is drawn again. Given the
+    document's speech, a chart is drawn as a build draws it and kept in the session's chart cache under
+    the build's key: builds and writer tests then draw each chart once between them."""
 
     def __init__(self) -> None:
         self._drawn: dict[bytes, bytes] = {}
+        self._shared: dict[bytes, str] = {}  # (theme, speech) -> the part of a build's key they make
 
-    def __call__(self, requests: Iterable[Any], theme: Any) -> dict[tuple[str, str], bytes]:
+    def _cache_path(self, request: Any, theme: Any, speech: Any) -> Path | None:
+        """Where a build keeps this chart in the session's chart cache (plan_work's key), if anywhere."""
+        folder = _SESSION.get("chart_cache")
+        if speech is None or request.ground is not None or folder is None:
+            return None
+        from digibrief.pipeline.build import _versions
+        from digibrief.pipeline.cache import fingerprint
+
+        which = pickle.dumps((theme, speech))
+        if which not in self._shared:
+            self._shared[which] = fingerprint(theme.fingerprint_parts(), _versions(), speech)
+        key = fingerprint(request.chart, request.medium, request.fmt, self._shared[which])
+        return folder / f"{key}.{request.fmt}"
+
+    def __call__(
+        self, requests: Iterable[Any], theme: Any, speech: Any = None
+    ) -> dict[tuple[str, str], bytes]:
+        from digibrief.pipeline.cache import read_cached, write_atomic
+
         requests = list(requests)
-        keys = {r.key: pickle.dumps((r.chart, r.medium, r.fmt, theme)) for r in requests}
+        keys = {r.key: pickle.dumps((r.chart, r.medium, r.fmt, theme, speech)) for r in requests}
         todo = {keys[r.key]: r for r in requests if keys[r.key] not in self._drawn}
+        paths = {key: self._cache_path(r, theme, speech) for key, r in todo.items()}
+        for key, path in paths.items():
+            kept = read_cached(path, todo[key].fmt) if path is not None else None
+            if kept is not None:
+                self._drawn[key] = kept
+                del todo[key]
         if len(todo) > 2 and _can_fork():
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -311,16 +342,19 @@ class ChartImages:
 
             charts.prepare(theme)  # matplotlib imported and fonts registered once, before the fork
             with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as workers:
-                futures = {key: workers.submit(_draw, r, theme) for key, r in todo.items()}
+                futures = {key: workers.submit(_draw, r, theme, speech) for key, r in todo.items()}
                 self._drawn.update({key: f.result() for key, f in futures.items()})
         else:
-            self._drawn.update({key: _draw(r, theme) for key, r in todo.items()})
+            self._drawn.update({key: _draw(r, theme, speech) for key, r in todo.items()})
+        for key in todo:
+            if (path := paths[key]) is not None:
+                write_atomic(path, self._drawn[key])
         return {r.key: self._drawn[keys[r.key]] for r in requests}
 
 
 class MemoryStore:
-    """The PDF writer's store of parsed charts (writers.contract.Store), in memory: the pipeline keeps one
-    on disk per output folder; the writer tests share this one, so each chart is parsed once a session."""
+    """A writer's store (writers.contract.Store) in memory, for a test that wants one of its own (the
+    pipeline keeps one on disk in the chart cache; the writer tests share the session's: pdf_store)."""
 
     def __init__(self) -> None:
         self._kept: dict[str, bytes] = {}
@@ -336,8 +370,13 @@ class MemoryStore:
 
 
 @pytest.fixture(scope="session")
-def pdf_store() -> MemoryStore:
-    return MemoryStore()
+def pdf_store(chart_cache: Path) -> Any:
+    """The PDF writer's store of parsed charts for the writer tests: the one the session's builds keep
+    in its chart cache (writers/pdf), so that a chart a build parsed is not parsed again, nor the
+    other way round."""
+    from digibrief.pipeline.cache import DiskStore
+
+    return DiskStore(chart_cache / "writers" / "pdf")
 
 
 @pytest.fixture(scope="session")
@@ -345,7 +384,7 @@ def rendered_briefs(
     shipped_doc: Any,
     shipped_theme: Any,
     chart_images: Callable[..., dict[tuple[str, str], bytes]],
-    pdf_store: MemoryStore,
+    pdf_store: Any,
 ) -> Callable[[str], Any]:
     """rendered_briefs(paper) -> the PDF writer's result for the shipped document, rendered once per
     session and paper, for the writer tests that read it."""
@@ -356,7 +395,7 @@ def rendered_briefs(
 
     def rendered(paper: str) -> Any:
         if paper not in done:
-            images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
+            images = chart_images(render_pdf.image_requests(shipped_doc), shipped_theme, shipped_doc.speech)
             done[paper] = render_pdf.render(
                 shipped_doc, images, shipped_theme, PdfOptions(paper=paper), store=pdf_store
             )
@@ -373,7 +412,7 @@ def rendered_deck(
     from digibrief.writers.pptx import deck as render_pptx
     from digibrief.writers.pptx.options import DeckOptions
 
-    images = chart_images(render_pptx.image_requests(shipped_doc), shipped_theme)
+    images = chart_images(render_pptx.image_requests(shipped_doc), shipped_theme, shipped_doc.speech)
     return render_pptx.render(shipped_doc, images, shipped_theme, DeckOptions()), images
 
 
@@ -404,7 +443,8 @@ def second_core() -> Iterator[Executor]:
 
 @pytest.fixture(scope="session")
 def chart_images() -> Callable[..., dict[tuple[str, str], bytes]]:
-    """chart_images(requests, theme) -> {request key: bytes}: every chart drawn once per session."""
+    """chart_images(requests, theme, speech=None) -> {request key: bytes}: every chart drawn once per
+    session; with the document's speech, as a build draws it and shared with the builds."""
     return ChartImages()
 
 
@@ -520,3 +560,62 @@ def libreoffice_pdf(
         capture_output=True,
         timeout=timeout,
     )
+
+
+# --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
+
+# seconds each test file took in the last whole run, kept in pytest's cache (.pytest_cache); before the
+# first, those of tests/file-seconds.json (CPU seconds on 2 workers, 2026-12-06), else 0.2 s a test
+FILE_SECONDS = "digibrief/file-seconds"
+_file_seconds: dict[str, float] = {}
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each test's time (set-up, call and tear-down) to its file's, on the process that reports."""
+    path = report.nodeid.split("::")[0]
+    _file_seconds[path] = _file_seconds.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remember each file's time for the next run's order, after a whole run on several workers (a run
+    of some tests, or one stopped at a failure, would time files in part)."""
+    config = session.config
+    cache = getattr(config, "cache", None)
+    picked = config.getoption("keyword", "") or config.getoption("markexpr", "")
+    whole = not (picked or session.shouldfail or any("::" in arg for arg in config.args))
+    several = config.getoption("dist", "no") != "no"
+    if cache is None or not _is_controller(config) or not _file_seconds or not whole or not several:
+        return
+    known = cache.get(FILE_SECONDS, {})
+    cache.set(FILE_SECONDS, {**known, **{k: round(v, 2) for k, v in _file_seconds.items()}})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadfile, longest file first: xdist hands out files by their number of tests, so a few
+    slow files of few tests (three cold builds, one incremental build) came last and one worker went on
+    alone with them (see FILE_SECONDS for where the times come from)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    cache = getattr(config, "cache", None)
+    seconds: dict[str, float] = json.loads((ROOT / "tests" / "file-seconds.json").read_text(encoding="utf-8"))
+    seconds |= cache.get(FILE_SECONDS, {}) if cache is not None else {}
+
+    class LongestFirst(LoadFileScheduling):
+        _ordered = False
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self._ordered:  # the queue is complete before the first file is handed out
+                self._ordered = True
+                files = sorted(self.workqueue.items(), key=lambda kv: -seconds.get(kv[0], 0.2 * len(kv[1])))
+                self.workqueue.clear()
+                self.workqueue.update(files)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)

@@ -32,7 +32,9 @@ def same(text: str) -> str:
 @pytest.fixture(scope="module")
 def shipped(shipped_doc, shipped_theme, chart_images):
     reqs = render_pptx.image_requests(shipped_doc)
-    deck = render_pptx.render(shipped_doc, chart_images(reqs, shipped_theme), shipped_theme, DeckOptions())
+    deck = render_pptx.render(
+        shipped_doc, chart_images(reqs, shipped_theme, shipped_doc.speech), shipped_theme, DeckOptions()
+    )
     spaces = {}
     for slide in Presentation(BytesIO(deck.data)).slides:
         for shape in slide.shapes:

@@ -438,22 +438,37 @@ def test_every_kind_has_no_overlapping_or_clipped_text(kind, medium):
     assert_text_clean(drawn(spec_of(kind), medium_for(kind, medium)))
 
 
-def test_output_is_identical_in_another_process_with_another_hash_seed():
+@pytest.fixture(scope="module")
+def child(tmp_path_factory) -> tuple[Path, list[str]]:
+    """One fresh process for the tests where the process is the point, with another hash seed and
+    without MPLCONFIGDIR (XDG_CACHE_HOME in a new folder): it imports digibrief.charts, says whether
+    matplotlib came with it, draws a chart and prints matplotlib's config folder, then the sha256 of a
+    trend SVG and a timeline PNG. (XDG_CACHE_HOME, its lines)"""
     code = (
-        "import sys, hashlib; sys.path.insert(0, 'tests'); import test_charts as t;"
-        "from digibrief.charts import render, MEDIA;"
-        "print(hashlib.sha256(render(t.trend_spec(extra=True), t.theme(), MEDIA['print'], 'svg')"
-        " + render(t.timeline_spec(), t.theme(), MEDIA['slide_half'], 'png')).hexdigest())"
+        "import os, sys, hashlib; import digibrief.charts as c;"
+        "print('matplotlib' in sys.modules);"
+        "sys.path.insert(0, 'tests'); import test_charts as t;"
+        "c.render(t.peer_spec(), t.theme(), c.MEDIA['print'], 'png');"
+        "print(os.environ['MPLCONFIGDIR']);"
+        "print(hashlib.sha256(c.render(t.trend_spec(extra=True), t.theme(), c.MEDIA['print'], 'svg')"
+        " + c.render(t.timeline_spec(), t.theme(), c.MEDIA['slide_half'], 'png')).hexdigest())"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT / "src")}
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env.update(XDG_CACHE_HOME=str(cache), PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT / "src"))
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    ).stdout
+    return cache, out.splitlines()
+
+
+def test_output_is_identical_in_another_process_with_another_hash_seed(child):
     import hashlib
 
+    _, lines = child
     here = render(trend_spec(extra=True), theme(), PRINT, "svg")
     here += render(timeline_spec(), theme(), SLIDE_HALF, "png")
-    assert out == hashlib.sha256(here).hexdigest()
+    assert lines[2] == hashlib.sha256(here).hexdigest()
 
 
 def test_svg_and_png_carry_no_date_or_software_name():
@@ -725,21 +740,11 @@ def test_medium_is_frozen_and_keeps_its_defaults():
 # --- set-up and robustness -----------------------------------------------------------------------
 
 
-def test_import_is_lazy_and_matplotlib_gets_a_writable_config_dir(tmp_path):
-    code = (
-        "import os, sys; import digibrief.charts as c;"
-        "assert 'matplotlib' not in sys.modules, 'matplotlib imported at import time';"
-        "sys.path.insert(0, 'tests'); import test_charts as t;"
-        "c.render(t.peer_spec(), t.theme(), c.MEDIA['print'], 'png');"
-        "print(os.environ['MPLCONFIGDIR'])"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
-    env.update(XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == str(tmp_path / "digibrief" / "matplotlib")
-    assert (tmp_path / "digibrief" / "matplotlib").is_dir()
+def test_import_is_lazy_and_matplotlib_gets_a_writable_config_dir(child):
+    cache, lines = child
+    assert lines[0] == "False", "matplotlib imported at import time"
+    assert lines[1] == str(cache / "digibrief" / "matplotlib")
+    assert (cache / "digibrief" / "matplotlib").is_dir()
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)

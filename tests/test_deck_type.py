@@ -22,7 +22,7 @@ EMU_PER_IN = 914400
 @pytest.fixture(scope="module")
 def deck(shipped_doc, shipped_theme, chart_images):  # type: ignore[no-untyped-def]
     requests = render_pptx.image_requests(shipped_doc)
-    images = chart_images(requests, shipped_theme)
+    images = chart_images(requests, shipped_theme, shipped_doc.speech)
     rendered = render_pptx.render(shipped_doc, images, shipped_theme, DeckOptions())
     return Presentation(BytesIO(rendered.data)), requests, images
 

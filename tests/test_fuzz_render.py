@@ -53,7 +53,7 @@ def base(shipped_project, shipped_theme, chart_images):
     and deck (each chart drawn once per session, shared with the writer tests)."""
     doc = compose(shipped_project, ["KGZ"])
     requests = render_pdf.image_requests(doc) + render_pptx.image_requests(doc)
-    return shipped_project, shipped_theme, chart_images(requests, shipped_theme)
+    return shipped_project, shipped_theme, chart_images(requests, shipped_theme, doc.speech)
 
 
 def _with(project, field: str, text: str):

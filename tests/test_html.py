@@ -308,7 +308,7 @@ def test_a_chart_missing_or_not_svg_fails_the_page_naming_it(shipped_doc, shippe
     from digibrief.writers.html.options import HtmlOptions
 
     requests = render_html.image_requests(shipped_doc)
-    images = chart_images(requests, shipped_theme)
+    images = chart_images(requests, shipped_theme, shipped_doc.speech)
     first = requests[0]
     missing = {k: v for k, v in images.items() if k != first.key}
     with pytest.raises(RenderError, match=re.escape(repr(first.chart.id))):

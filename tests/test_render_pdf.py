@@ -88,7 +88,8 @@ def all_text(reader: PdfReader) -> str:
 @pytest.fixture(scope="module")
 def built(shipped_doc, shipped_theme, chart_images) -> tuple[d.Document, Theme, Images]:  # type: ignore[no-untyped-def]
     """The shipped document and theme (composed once per session) and the PDF's images (drawn once)."""
-    return shipped_doc, shipped_theme, chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
+    requests = render_pdf.image_requests(shipped_doc)
+    return shipped_doc, shipped_theme, chart_images(requests, shipped_theme, shipped_doc.speech)
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,7 @@ def project(shipped_doc, shipped_theme):
 def images(project, chart_images):
     doc, theme = project
     # every chart (enough for either mode), each drawn once per session
-    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme)
+    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme, doc.speech)
 
 
 @pytest.fixture(scope="module")
@@ -731,57 +731,61 @@ def test_a_template_whose_title_overlaps_its_body_is_reported_and_content_goes_b
         assert all(s.top >= title_bottom - 12700 for s in content), title(slide)
 
 
-def test_a_template_saved_by_libreoffice_builds_a_deck_libreoffice_opens_slide_for_slide(
-    project, images, tmp_path, lo_profile
-):
-    soffice = require_tool("soffice")
-    doc, theme = project
-    Presentation().save(tmp_path / "plain.pptx")
-
-    def convert(src: Path, to: str, outdir: Path) -> Path:
-        subprocess.run(
-            [soffice, lo_profile, "--headless", "--convert-to", to, "--outdir", str(outdir), str(src)],
-            capture_output=True,
-            timeout=180,
-            check=True,
-        )
-        return outdir / f"{src.stem}.{to}"
-
-    odp = convert(tmp_path / "plain.pptx", "odp", tmp_path)
-    template = convert(odp, "pptx", tmp_path / "lo")
-    out = render_pptx.render(doc, images, theme, DeckOptions(read_template(template)))
-    (tmp_path / "deck.pptx").write_bytes(out.data)
-    pdf = convert(tmp_path / "deck.pptx", "pdf", tmp_path / "pdf")
-    assert len(PdfReader(pdf).pages) == out.pages == len(Presentation(BytesIO(out.data)).slides)
-
-
 # --- a real client -----------------------------------------------------------------------------------
 
 
-def test_libreoffice_converts_both_decks_with_the_same_slide_count(rendered, templated, tmp_path, lo_profile):
+@pytest.fixture(scope="module")
+def in_libreoffice(project, images, rendered, templated, tmp_path_factory, lo_profile):
+    """This module's decks as LibreOffice opens them, in one LibreOffice run per kind of output: a
+    template LibreOffice saved (pptx to odp, odp to pptx), then the shipped deck, the templated one and
+    the one built on LibreOffice's template converted to PDF together (its start-up is most of a run).
+
+    Returns (the PDF run, {deck file: (the writer's result, its PDF)})."""
     soffice = require_tool("soffice")
-    decks = {"deck.pptx": rendered, "templated.pptx": templated}
+    doc, theme = project
+    folder = tmp_path_factory.mktemp("libreoffice")
+
+    def convert(to: str, outdir: Path, *sources: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                soffice,
+                lo_profile,
+                "--headless",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(outdir),
+                *map(str, sources),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    Presentation().save(folder / "plain.pptx")
+    convert("odp", folder, folder / "plain.pptx").check_returncode()
+    convert("pptx", folder / "lo", folder / "plain.odp").check_returncode()
+    on_lo = render_pptx.render(doc, images, theme, DeckOptions(read_template(folder / "lo" / "plain.pptx")))
+    decks = {"deck.pptx": rendered, "templated.pptx": templated, "on-lo-template.pptx": on_lo}
     for name, r in decks.items():
-        (tmp_path / name).write_bytes(r.data)
-    proc = subprocess.run(
-        [
-            soffice,
-            lo_profile,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *(str(tmp_path / n) for n in decks),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr
-    for name, r in decks.items():
-        pdf = tmp_path / "pdf" / name.replace(".pptx", ".pdf")
-        assert pdf.is_file(), proc.stdout + proc.stderr
+        (folder / name).write_bytes(r.data)
+    done = convert("pdf", folder / "pdf", *(folder / name for name in decks))
+    return done, {name: (r, folder / "pdf" / name.replace(".pptx", ".pdf")) for name, r in decks.items()}
+
+
+def test_a_template_saved_by_libreoffice_builds_a_deck_libreoffice_opens_slide_for_slide(in_libreoffice):
+    done, decks = in_libreoffice
+    assert done.returncode == 0, done.stderr
+    out, pdf = decks["on-lo-template.pptx"]
+    assert len(PdfReader(pdf).pages) == out.pages == len(Presentation(BytesIO(out.data)).slides)
+
+
+def test_libreoffice_converts_both_decks_with_the_same_slide_count(in_libreoffice):
+    done, decks = in_libreoffice
+    assert done.returncode == 0, done.stderr
+    for name in ("deck.pptx", "templated.pptx"):
+        r, pdf = decks[name]
+        assert pdf.is_file(), done.stdout + done.stderr
         assert len(PdfReader(pdf).pages) == r.pages
 
 

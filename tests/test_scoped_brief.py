@@ -156,7 +156,7 @@ def test_the_kazakhstan_brief_s_printed_cover_and_takeaways_are_kazakhstan_s(
 
     pdftotext = require_tool("pdftotext")
     doc = compose(shipped_project, ["KAZ"])
-    images = chart_images(render_pdf.image_requests(doc), shipped_theme)
+    images = chart_images(render_pdf.image_requests(doc), shipped_theme, doc.speech)
     pdf = render_pdf.render(doc, images, shipped_theme, PdfOptions(paper="a4"), store=pdf_store).data
 
     def page(n: int) -> str:
@@ -203,7 +203,7 @@ def test_the_deck_s_risk_matrix_names_the_brief_s_countries_in_bold_the_others_m
 
     doc = scoped[("KAZ",)]
     doc = dataclasses.replace(doc, sections=(section(doc, "risks"),))
-    images = chart_images(render_pptx.image_requests(doc), shipped_theme)
+    images = chart_images(render_pptx.image_requests(doc), shipped_theme, doc.speech)
     out = render_pptx.render(doc, images, shipped_theme, DeckOptions())
     tables = [
         s.table for slide in Presentation(BytesIO(out.data)).slides for s in slide.shapes if s.has_table

@@ -190,7 +190,8 @@ def shipped_brief(shipped: Any) -> tuple[Tagged, d.Document]:
 
 @pytest.fixture(scope="module")
 def writer_inputs(shipped_doc: Any, shipped_theme: Any, chart_images: Any) -> tuple[Any, Any, Any]:
-    return shipped_doc, shipped_theme, chart_images(render_pdf.image_requests(shipped_doc), shipped_theme)
+    requests = render_pdf.image_requests(shipped_doc)
+    return shipped_doc, shipped_theme, chart_images(requests, shipped_theme, shipped_doc.speech)
 
 
 @pytest.fixture(scope="module")

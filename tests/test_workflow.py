@@ -35,12 +35,13 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory) -> tuple[Path, Path]:
-    """A project copy built once (the brief only): (project folder, chart cache) for the tests to copy."""
+def good(tmp_path_factory, chart_cache) -> tuple[Path, Path]:
+    """A project copy built once (the brief only): (project folder, chart cache) for the tests to copy.
+    The cache is the session's, so its charts are drawn once a run."""
     root = tmp_path_factory.mktemp("good")
     shutil.copytree(DATA, root / "data")
     shutil.copytree(REPORT, root / "report")
-    cache = root / "chart-cache"
+    cache = chart_cache
     opts = BuildOptions(
         data=root / "data", report=root / "report", out=root / "output", cache=cache, only="pdf"
     )

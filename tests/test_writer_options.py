@@ -79,15 +79,13 @@ def test_the_package_imports_without_fcntl() -> None:
     assert int(done.stdout.strip()) >= 80  # the whole package, not one entry point
 
 
-def test_a_deck_on_a_template_is_a_valid_package(tmp_path: Path) -> None:
+def test_a_deck_on_a_template_is_a_valid_package(tmp_path: Path, chart_cache: Path) -> None:
     from pptx import Presentation
 
     template = tmp_path / "org.pptx"
     Presentation().save(str(template))
     out = tmp_path / "out"
-    build(
-        BuildOptions(data=DATA, report=REPORT, out=out, cache=tmp_path / "c", only="deck", template=template)
-    )
+    build(BuildOptions(data=DATA, report=REPORT, out=out, cache=chart_cache, only="deck", template=template))
     [deck] = out.glob("deck*.pptx")  # a deck on a template is a variant named after it
     assert deck.name == "deck-org.pptx"
     with zipfile.ZipFile(deck) as z:

@@ -65,9 +65,13 @@ def french_writers(shipped_doc: Any) -> Any:
 
 
 def test_a_french_deck_says_none_of_the_english_note_phrases(
-    french_writers: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+    french_writers: Any,
+    shipped_doc: Any,
+    shipped_theme: Any,
+    chart_images: Callable[..., dict[tuple[str, str], bytes]],
 ):
-    images = chart_images(render_pptx.image_requests(french_writers), shipped_theme)
+    # the shipped document's chart images, as the English writer tests have them
+    images = chart_images(render_pptx.image_requests(french_writers), shipped_theme, shipped_doc.speech)
     notes, series = said(render_pptx.render(french_writers, images, shipped_theme, DeckOptions()).data)
     english = {f for k in DECK_KEYS for f in fragments(WORDS[k])}
     assert [f for f in sorted(english) if f in notes or any(f in s for s in series)] == []
@@ -97,12 +101,14 @@ def test_a_link_without_words_of_its_own_is_described_in_the_labels_language():
 
 def test_the_french_brief_heads_its_sources_in_french(
     french_writers: Any,
+    shipped_doc: Any,
     shipped_theme: Any,
     chart_images: Callable[..., dict[tuple[str, str], bytes]],
     pdf_store: Any,
 ):
-    # a whole render (about 2 s): the heading is drawn, tagged and entered in the outline only there
-    images = chart_images(render_pdf.image_requests(french_writers), shipped_theme)
+    # a whole render (about 2 s): the heading is drawn, tagged and entered in the outline only there;
+    # the shipped document's chart images, as the English writer tests have them
+    images = chart_images(render_pdf.image_requests(french_writers), shipped_theme, shipped_doc.speech)
     data = render_pdf.render(
         french_writers, images, shipped_theme, PdfOptions(paper="a4"), store=pdf_store
     ).data
@@ -132,6 +138,6 @@ def test_a_single_finding_is_said_in_the_singular(
 
     sections = tuple(replace(s, blocks=tuple(one(b) for b in s.blocks)) for s in shipped_doc.sections)
     doc = replace(shipped_doc, sections=sections)
-    images = chart_images(render_pptx.image_requests(doc), shipped_theme)
+    images = chart_images(render_pptx.image_requests(doc), shipped_theme, shipped_doc.speech)
     notes, _ = said(render_pptx.render(doc, images, shipped_theme, DeckOptions()).data)
     assert WORDS["note_finding_one"] in notes and "1 findings" not in notes
