@@ -99,10 +99,13 @@ def run_cli(
 
 
 def _forget_writer_caches() -> None:
-    """Empty the memos the deck writer keeps for the life of a process (fonts, word widths), as a new
-    process has them; the PDF writer keeps its parsed charts in the render's store, not in memory."""
+    """Empty the memos the writers keep for the life of a process, as a new process has them: the
+    deck's fonts and word widths, the brief's paragraph breaks and chart recordings (writers/pdf/memo.py).
+    The PDF writer's parsed charts live in the render's store, not in memory."""
+    from digibrief.writers.pdf import memo as pdf_memo
     from digibrief.writers.pptx import text
 
+    pdf_memo.forget()
     for memo in vars(text).values():
         if callable(getattr(memo, "cache_clear", None)):
             memo.cache_clear()
