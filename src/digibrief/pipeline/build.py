@@ -8,6 +8,7 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +30,7 @@ from digibrief.document.words import Speech
 from digibrief.errors import (
     EXIT_OK,
     EXIT_WARNINGS,
+    DigibriefError,
     InputError,
     Interrupted,
     RenderError,
@@ -48,7 +51,7 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.pool import Serial, pool, worker_count
+from digibrief.pipeline.pool import keep_workers, pool, release_workers, start_workers, worker_count
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.folders import missing_folders
@@ -110,10 +113,36 @@ _WARM = threading.Event()
 
 
 def keep_warm() -> None:
-    """This process builds again and again (watch): import matplotlib here once, so that every build's
-    forked workers inherit it. A one-shot build leaves the import to its workers, which do it side by
-    side, and this process stays 40 MB smaller."""
+    """This process builds again and again (watch): import matplotlib here once, so that the workers
+    inherit it, and keep those workers from build to build (pool.keep_workers). A one-shot build leaves
+    the import to its workers, which do it side by side, and this process stays 40 MB smaller."""
     _WARM.set()
+    keep_workers()
+
+
+def warm_up(opts: BuildOptions) -> None:
+    """Ready a warm process for its next build: import what drawing and the writers need, then start
+    the kept workers, each drawing one chart of every kind and medium (and throwing it away) to fill
+    its caches, so that the first save costs what every later one does. Invalid input: they start cold."""
+    keep_warm()
+    try:
+        r = resolve(opts)
+    except DigibriefError:
+        start_workers()
+        return
+    from digibrief import charts as drawing
+
+    drawing.prepare(r.theme)
+    for job in r.jobs:
+        if (preload := getattr(job.module, "preload", None)) is not None:
+            preload()
+    samples = {(q.chart.kind, q.medium, q.fmt): q for job in r.jobs for q in job.requests}
+    start_workers(functools.partial(_draw_each, tuple(samples.values()), r.theme, r.doc.speech))
+
+
+def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
+    for req in requests:
+        draw_chart(req, theme, speech)
 
 
 def request_stop() -> bool:
@@ -384,6 +413,9 @@ def resolve(opts: BuildOptions, log: Log = _quiet, tree: str | None = None) -> R
 
 
 _LAST_LOAD: dict[str, Project] = {}
+# a warm process's charts already parsed into the first writer's store, by that writer, its options and
+# the store: a later build need not warm them again (a store that lost one costs its render a parse)
+_PARSED: dict[str, set[str]] = {}
 
 
 def forget_process_state() -> None:
@@ -391,8 +423,11 @@ def forget_process_state() -> None:
 
     For callers that run several commands in one process (the test suite runs the CLI in-process)."""
     _LAST_LOAD.clear()
+    _PARSED.clear()
     _STOP.clear()
     _RUNNING.clear()
+    _WARM.clear()
+    release_workers()
 
 
 def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project], key: str) -> Project:
@@ -478,11 +513,11 @@ def draw_and_render(
         for job, _ in work.writers:
             if (preload := getattr(job.module, "preload", None)) is not None:
                 preload()
-    # a warm process (watch) renders here, while its workers draw, the writers whose charts are in: it
-    # keeps what they learn (the deck's word widths) from one save to the next, and the charts get
-    # every worker
-    here = _WARM.is_set()
-    with pool(len(work.draw) + (1 if here else len(waiting))) as workers:  # one chart: a worker, not here
+    # a warm process (watch) keeps its workers, so they keep what they learn (fonts, the deck's word
+    # widths) from one save to the next; the first writer renders here once its charts are in, so the
+    # charts go to the workers before any background writer does
+    charts_first = _WARM.is_set()
+    with pool(len(work.draw) + len(waiting)) as workers:  # one chart: a worker, not here
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
 
@@ -491,7 +526,7 @@ def draw_and_render(
 
         def fill() -> None:
             while len(running) < worker_count():
-                job = None if here else ready()
+                job = None if charts_first and todo else ready()
                 if job is not None:
                     waiting.remove(job)
                     future = workers.submit(
@@ -500,21 +535,32 @@ def draw_and_render(
                     running[future], outcomes[job.fmt] = job, future
                 elif todo:
                     k, req, path = todo.pop(0)
-                    running[workers.submit(draw_chart, req, r.theme, r.doc.speech)] = (k, req, path)
+                    then = parse_there if k in ahead else None
+                    running[workers.submit(draw_chart, req, r.theme, r.doc.speech, then)] = (k, req, path)
                 else:
                     return
 
+        first = work.writers[0][0] if work.writers else None
+        warm = _warmer(first, r, opts)
+        ahead = {q.key: q for q in first.requests} if first and warm else {}
+        # in a warm process, whose workers have the writers' libraries, a chart the first writer needs
+        # is parsed by the worker that drew it, beside the other draws, rather than here after them
+        parse_there = (
+            (first.output.writer, first.options, _store(first, opts))
+            if first and warm and charts_first
+            else None
+        )
         fill()
-        warm = _warmer(work.writers[0][0] if work.writers else None, r, opts)
-        ahead = {q.key: q for q in work.writers[0][0].requests} if warm else {}
+        parsed = (
+            _PARSED.setdefault(fingerprint(first.fmt, first.options, str(opts.chart_cache)), set())
+            if first
+            else set()
+        )
         for k, q in ahead.items():  # parse what is cached while the workers draw the rest
-            if k in data and warm:
+            if k in data and warm and charts.keys[k] not in parsed:
                 warm(q, data[k])
-        while here and (now := ready()) is not None:  # and render a writer whose charts are in
-            waiting.remove(now)
-            outcomes[now.fmt] = Serial().submit(
-                render_one, *_render_args(now, r, data, manifest, opts, key_of[now.fmt])
-            )
+                if charts_first:  # a warm process: the next build finds it parsed in the store
+                    parsed.add(charts.keys[k])
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -539,9 +585,11 @@ def draw_and_render(
                 write_atomic(path, data[k])
                 drawn += 1
                 _progress(log, opts, drawn, len(work.draw), req)
-                if warm and k in ahead:
+                if warm and k in ahead and parse_there is None:
                     fill()  # keep the workers busy first
                     warm(ahead[k], data[k])
+                elif k in ahead and parse_there is not None:
+                    parsed.add(charts.keys[k])
             fill()
         if work.draw:
             result.charts_drawn = len(work.draw)
@@ -627,12 +675,26 @@ def _store(job: WriterJob, opts: BuildOptions) -> DiskStore:
     return DiskStore(opts.chart_cache / "writers" / job.fmt)
 
 
-def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:
-    """One chart's image; a module-level function so that any worker start method can run it."""
+def draw_chart(
+    req: ImageRequest,
+    theme: Theme,
+    speech: Speech | None = None,
+    warm: tuple[str, Any, DiskStore] | None = None,
+) -> bytes:
+    """One chart's image; a module-level function so that any worker start method can run it.
+
+    warm: (writer module, its options, its store): that writer's warm() parses the image where it was
+    drawn, into its store, so the process that renders it finds it parsed (writers/contract.py). A
+    failure there costs the render a parse, never a byte."""
     from digibrief import charts
 
     drawn_on = theme if req.ground is None else req.ground.on(theme)
-    return charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
+    data = charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
+    if warm is not None and whole_image(data, req.fmt):
+        module, options, store = warm
+        with suppress(Exception):
+            importlib.import_module(module).warm(req, data, theme, options, store)
+    return data
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
@@ -832,4 +894,5 @@ __all__ = [
     "request_stop",
     "resolve",
     "stop_requested",
+    "warm_up",
 ]

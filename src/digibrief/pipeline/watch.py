@@ -8,8 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
-from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, keep_warm, stop_requested
+from digibrief.pipeline.build import (
+    BuildOptions,
+    BuildResult,
+    Log,
+    build,
+    keep_warm,
+    stop_requested,
+    warm_up,
+)
 from digibrief.pipeline.cache import is_input_file
+from digibrief.pipeline.pool import release_workers
 
 DEBOUNCE_MS = 300
 
@@ -48,6 +57,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
         once()
+        warm_up(opts)  # the workers every later save draws on, started before the watcher
         log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
         for changes in watch_files(
             opts.data, opts.report, debounce=DEBOUNCE_MS, watch_filter=_relevant, raise_interrupt=False
@@ -57,5 +67,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
             once()
     except KeyboardInterrupt:
         pass
+    finally:
+        release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
     log("stopped watching", always=True)
     return EXIT_OK
