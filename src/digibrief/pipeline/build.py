@@ -38,6 +38,7 @@ from digibrief.errors import (
     blocker,
     write_failure,
 )
+from digibrief.pipeline import renders
 from digibrief.pipeline.cache import (
     DiskStore,
     digest,
@@ -473,9 +474,16 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
             draw.append((k, req, path))
     writers: list[tuple[WriterJob, str]] = []
     document = fingerprint(r.doc)  # the largest part of every writer's key, hashed once
+    code = package_code()  # what renders: a change to any of it renders every output again
     for job in r.jobs:
         key = fingerprint(
-            document, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
+            document,
+            r.theme_key,
+            job.options,
+            r.versions,
+            code,
+            sorted(keys[q.key] for q in job.requests),
+            job.fmt,
         )
         entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
         target = opts.out / opts.filename(job.fmt)
@@ -500,6 +508,8 @@ def draw_and_render(
     the data pack) starts as soon as its own charts are ready, so it renders while the brief's charts
     are drawn; the first writer (the brief) renders here once the last chart is in."""
     work = plan_work(r, manifest, opts, result)
+    every_writer, kept = work.writers, _kept_renders(work.writers, opts)
+    work.writers = [(job, key) for job, key in every_writer if job.fmt not in kept]
     charts, data = work.charts, work.charts.data
     waiting = [job for job, _ in work.writers[1:]]
     key_of = {job.fmt: key for job, key in work.writers}
@@ -601,9 +611,11 @@ def draw_and_render(
                 render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
             )
         rendered: dict[str, tuple[bytes, str, Any]] = {}
-        for i, (job, key) in enumerate(work.writers):
+        for job, key in every_writer:
             try:
-                if i == 0:
+                if job.fmt in kept:
+                    out, seconds = kept[job.fmt]
+                elif job is work.writers[0][0]:
                     out, seconds = render_one(*_render_args(job, r, data, manifest, opts, key_of[job.fmt]))
                 else:
                     out, seconds = outcomes[job.fmt].result()
@@ -616,9 +628,13 @@ def draw_and_render(
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key, out.hint)
+            unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
+            if job.fmt in kept:
+                log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}, from cache")
+                continue
             if out.hint:  # for a build elsewhere that renders this same key (see _render_args)
                 _store(job, opts).put(f"hint|{key}", json.dumps(out.hint, sort_keys=True).encode())
-            unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
+            renders.store(opts.chart_cache, job.fmt).put(renders.entry_key(key), renders.pack(out))
             passes = f", {out.passes} layout passes" if out.passes > 1 else ""
             log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     files: dict[str, bytes] = {}
@@ -626,6 +642,20 @@ def draw_and_render(
         name = f"{req.chart.id}.{req.fmt}"
         files[name if name not in files else f"{req.chart.id}-{req.medium}.{req.fmt}"] = data[k]
     return ChartSet(charts.keys, data, files), rendered
+
+
+def _kept_renders(
+    writers: list[tuple[WriterJob, str]], opts: BuildOptions
+) -> dict[str, tuple[Rendered, float]]:
+    """The writers whose output for this very key a build kept (pipeline/renders.py), with the time it
+    took to read each; none under --force."""
+    kept: dict[str, tuple[Rendered, float]] = {}
+    for job, key in [] if opts.force else writers:
+        started = time.perf_counter()
+        out = renders.unpack(renders.store(opts.chart_cache, job.fmt).get(renders.entry_key(key)))
+        if out is not None:
+            kept[job.fmt] = (out, time.perf_counter() - started)
+    return kept
 
 
 def _render_args(
@@ -823,6 +853,15 @@ def _drawing_code(root: Path = PACKAGE) -> str:
     for part in DRAWING_CODE:
         path = root / part
         files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return fingerprint(*((str(f.relative_to(root)), file_digest(f)) for f in files))
+
+
+@functools.cache
+def package_code(root: Path = PACKAGE) -> str:
+    """A digest of every Python source of the package under root: part of each output's key, so that
+    a change to a writer's or the document's code never takes a kept output (a version number changes
+    only on release). Read once per process: the code a process runs is the code it loaded."""
+    files = sorted(root.rglob("*.py"))
     return fingerprint(*((str(f.relative_to(root)), file_digest(f)) for f in files))
 
 
