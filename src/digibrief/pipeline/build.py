@@ -52,7 +52,14 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.pool import keep_workers, pool, release_workers, start_workers, worker_count
+from digibrief.pipeline.pool import (
+    keep_workers,
+    kept_workers,
+    pool,
+    release_workers,
+    start_workers,
+    worker_count,
+)
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.folders import missing_folders
@@ -115,17 +122,20 @@ _WARM = threading.Event()
 
 def keep_warm() -> None:
     """This process builds again and again (watch): import matplotlib here once, so that the workers
-    inherit it, and keep those workers from build to build (pool.keep_workers). A one-shot build leaves
-    the import to its workers, which do it side by side, and this process stays 40 MB smaller."""
+    inherit it. A one-shot build leaves the import to its workers, which do it side by side, and this
+    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up)."""
     _WARM.set()
-    keep_workers()
 
 
 def warm_up(opts: BuildOptions) -> None:
     """Ready a warm process for its next build: import what drawing and the writers need, then start
     the kept workers, each drawing one chart of every kind and medium (and throwing it away) to fill
-    its caches, so that the first save costs what every later one does. Invalid input: they start cold."""
+    its caches, so that the first save costs what every later one does. Invalid input: they start cold.
+    A kept pool that a build started already (its workers drew that build's charts) is kept as it is."""
     keep_warm()
+    keep_workers()
+    if kept_workers():
+        return
     try:
         r = resolve(opts)
     except DigibriefError:

@@ -18,7 +18,7 @@ from digibrief.pipeline.build import (
     warm_up,
 )
 from digibrief.pipeline.cache import is_input_file
-from digibrief.pipeline.pool import release_workers
+from digibrief.pipeline.pool import keep_workers, release_workers
 
 DEBOUNCE_MS = 300
 
@@ -53,6 +53,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
             raise KeyboardInterrupt
 
     keep_warm()
+    keep_workers()  # one pool for every build of this watch, its workers warm from the last
     # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
