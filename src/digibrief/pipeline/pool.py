@@ -121,13 +121,12 @@ def _end(executor: ProcessPoolExecutor) -> None:
     """Shut a pool down without waiting for its work: its workers compute, never write, so ending them
     loses nothing but that work."""
     workers = list(_processes(executor).values())
-    executor.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         if process.exitcode is None:
             process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)  # its thread sees them gone and ends too
     for process in workers:
         process.join(timeout=10)
-    executor.shutdown(wait=True)
 
 
 def _kept() -> Executor | None:
