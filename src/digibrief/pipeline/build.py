@@ -18,8 +18,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from contextlib import suppress
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -149,6 +149,12 @@ def warm_up(opts: BuildOptions) -> None:
             preload()
     samples = {(q.chart.kind, q.medium, q.fmt): q for job in r.jobs for q in job.requests}
     start_workers(functools.partial(_draw_each, tuple(samples.values()), r.theme, r.doc.speech))
+
+
+def _preload_drawing() -> None:
+    from digibrief import charts
+
+    charts.preload()
 
 
 def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
@@ -369,10 +375,15 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         log(f"up to date: another build wrote {opts.out} meanwhile")
         return done
     result = BuildResult()
-    resolved = resolve(opts, log, tree)
-    result.warnings += [str(w) for w in resolved.project.warnings]
-    checkpoint()
-    charts, rendered = draw_and_render(resolved, manifest, opts, log, result)
+    # every writer: the workers will be needed, so they start now and import what drawing needs while
+    # this process loads the input (a one-value edit's charts then wait for no import); a warm process
+    # has its workers already, and invalid input there must not end them
+    early = opts.only is None and not _WARM.is_set()
+    with pool(warm=_preload_drawing) if early else nullcontext(None) as workers:
+        resolved = resolve(opts, log, tree)
+        result.warnings += [str(w) for w in resolved.project.warnings]
+        checkpoint()
+        charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
         log("--strict: warnings are errors; nothing was written", always=True)
@@ -512,11 +523,18 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
 
 
 def draw_and_render(
-    r: Resolved, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
+    r: Resolved,
+    manifest: dict[str, Any],
+    opts: BuildOptions,
+    log: Log,
+    result: BuildResult,
+    started_workers: Executor | None = None,
 ) -> tuple[ChartSet, dict[str, tuple[bytes, str, Any]]]:
-    """Draw the new charts and render the changed writers on one pool. A background writer (the deck,
-    the data pack) starts as soon as its own charts are ready, so it renders while the brief's charts
-    are drawn; the first writer (the brief) renders here once the last chart is in."""
+    """Draw the new charts and render the changed writers on one pool. The charts go first; a background
+    writer (the deck, the data pack) starts on a worker as soon as one is free and its own charts are in
+    (its charts are drawn before the rest); the first writer (the brief) renders here once the last
+    chart is in. A writer whose output for this key was kept is not rendered (pipeline/renders.py).
+    started_workers: the build's pool, when it started one before resolving."""
     work = plan_work(r, manifest, opts, result)
     every_writer, kept = work.writers, _kept_renders(work.writers, opts)
     work.writers = [(job, key) for job, key in every_writer if job.fmt not in kept]
@@ -533,11 +551,11 @@ def draw_and_render(
         for job, _ in work.writers:
             if (preload := getattr(job.module, "preload", None)) is not None:
                 preload()
-    # a warm process (watch) keeps its workers, so they keep what they learn (fonts, the deck's word
-    # widths) from one save to the next; the first writer renders here once its charts are in, so the
-    # charts go to the workers before any background writer does
-    charts_first = _WARM.is_set()
-    with pool(len(work.draw) + len(waiting)) as workers:  # one chart: a worker, not here
+    # the first writer renders here once its charts are in and a background writer holds nothing up, so
+    # the charts go to the workers before any writer does (a one-value edit: its charts first, then the
+    # deck, rather than the deck first)
+    tasks = len(work.draw) + len(waiting)  # one chart: a worker, not here
+    with nullcontext(started_workers) if started_workers else pool(tasks) as workers:
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
 
@@ -546,7 +564,7 @@ def draw_and_render(
 
         def fill() -> None:
             while len(running) < worker_count():
-                job = None if charts_first and todo else ready()
+                job = None if todo else ready()
                 if job is not None:
                     waiting.remove(job)
                     future = workers.submit(
@@ -563,11 +581,11 @@ def draw_and_render(
         first = work.writers[0][0] if work.writers else None
         warm = _warmer(first, r, opts)
         ahead = {q.key: q for q in first.requests} if first and warm else {}
-        # in a warm process, whose workers have the writers' libraries, a chart the first writer needs
-        # is parsed by the worker that drew it, beside the other draws, rather than here after them
+        # in a warm process, whose kept workers have the writers' libraries, a chart the first writer
+        # needs is parsed by the worker that drew it, beside the other draws, rather than here after them
         parse_there = (
             (first.output.writer, first.options, _store(first, opts))
-            if first and warm and charts_first
+            if first and warm and _WARM.is_set()
             else None
         )
         fill()
@@ -579,7 +597,7 @@ def draw_and_render(
         for k, q in ahead.items():  # parse what is cached while the workers draw the rest
             if k in data and warm and charts.keys[k] not in parsed:
                 warm(q, data[k])
-                if charts_first:  # a warm process: the next build finds it parsed in the store
+                if _WARM.is_set():  # the next build of this process finds it parsed in the store
                     parsed.add(charts.keys[k])
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):

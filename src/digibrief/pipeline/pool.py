@@ -139,11 +139,15 @@ def _kept() -> Executor | None:
 
 
 @contextmanager
-def pool(tasks: int | None = None, *, beside_caller: bool = False) -> Iterator[Executor]:
+def pool(
+    tasks: int | None = None, *, beside_caller: bool = False, warm: Callable[[], object] | None = None
+) -> Iterator[Executor]:
     """Workers for up to `tasks` jobs (None = as many as allowed); a Serial stand-in when one is enough.
 
     beside_caller: the caller keeps one core busy itself, so the pool takes one worker fewer, and a
     single worker is worth starting. Where workers are kept (keep_workers), the kept pool serves.
+    warm: what each new worker runs first (see start_workers). A failure or interrupt in the caller
+    ends the workers at once rather than letting them finish their work.
     """
     cores = worker_count() - (1 if beside_caller else 0)
     n = cores if tasks is None else min(tasks, cores)
@@ -161,8 +165,12 @@ def pool(tasks: int | None = None, *, beside_caller: bool = False) -> Iterator[E
     if not _can_start_workers():
         yield Serial()
         return
-    executor = _new_pool(n)
+    executor = _new_pool(n, warm)
+    if warm is not None:
+        executor.submit(int)  # forked workers start at the first task: warm them now
     try:
         yield executor
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        _end(executor)
+        raise
+    executor.shutdown(wait=True, cancel_futures=True)
