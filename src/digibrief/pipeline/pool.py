@@ -118,8 +118,8 @@ def _healthy(executor: ProcessPoolExecutor) -> bool:
 
 
 def _end(executor: ProcessPoolExecutor) -> None:
-    """Shut a pool down without waiting for its work: its workers compute, never write, so ending them
-    loses nothing but that work."""
+    """Shut a pool down without waiting for its work: a worker writes only cache entries, each
+    atomically, so ending it loses nothing but that work."""
     workers = list(_processes(executor).values())
     for process in workers:
         if process.exitcode is None:
