@@ -119,8 +119,7 @@ def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_c
     argv = cli_argv(
         "watch",
         *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out)),
-        "--only",
-        "pdf",
+        *("--only", "pdf", "-v"),
     )
     proc = subprocess.Popen(
         argv,
@@ -136,11 +135,15 @@ def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_c
         out.wait_for("watching", timeout=120)
         workers = _children(proc.pid)
         assert len(workers) == 2, out.text  # started before the first save
-        for old, new in (("79.7703", "79.8141"), ("79.8141", "79.7703")):
+        renders = []
+        for old, new in (("79.7703", "79.8141"), ("79.8141", "79.7703")):  # an edit, then its undo
             time.sleep(0.5)  # let the watcher settle between saves
             replace_in(kgz, f"2022: {{value: {old}", f"2022: {{value: {new}")
+            out.wait_for("changed: kgz.yaml", timeout=30)
+            renders.append(out.wait_for("render brief.pdf", timeout=120).rstrip())
             out.wait_for("built in", timeout=120)
             assert _children(proc.pid) == workers, out.text
+        assert not renders[0].endswith("from cache") and renders[1].endswith("from cache"), out.text
         code = out.stop(sig, timeout=30)
     finally:
         if proc.poll() is None:

@@ -138,7 +138,7 @@ def warm_up(opts: BuildOptions) -> None:
         return
     try:
         r = resolve(opts)
-    except DigibriefError:
+    except (DigibriefError, OSError):
         start_workers()
         return
     from digibrief import charts as drawing
