@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     Block = list[tuple[tuple[str, float], str]]  # ((line, height in inches), role), top to bottom
     Tile = tuple[np.ndarray, Block, Block]  # a chart's image, the lines over it, the lines under it
 
-__all__ = ["MEDIA", "Medium", "contact_sheet", "draw", "prepare", "render"]
+__all__ = ["MEDIA", "Medium", "contact_sheet", "draw", "preload", "prepare", "render"]
 
 PRINT = MEDIA["print"]  # the contact sheet's default: each chart at its own print size
 
@@ -86,17 +86,21 @@ def drawing_theme(theme: Theme) -> Theme:
     return replace(theme, fonts=theme.fallback) if theme.fallback is not None else theme
 
 
-def prepare(theme: Theme) -> None:
-    """Import matplotlib, the chart kinds and the theme's fonts now, so forked workers inherit them."""
-    theme = drawing_theme(theme)
+def preload() -> None:
+    """Import matplotlib and the chart kinds now (a worker that will draw, while its parent loads)."""
     _config_dir()
     import matplotlib.backends.backend_agg
     import matplotlib.backends.backend_svg  # noqa: F401
 
+    _kinds()
+
+
+def prepare(theme: Theme) -> None:
+    """Import matplotlib, the chart kinds and the theme's fonts now, so forked workers inherit them."""
+    preload()
     from .base import register_fonts
 
-    register_fonts(theme)
-    _kinds()
+    register_fonts(drawing_theme(theme))
 
 
 def _draw(spec: ChartSpec, theme: Theme, medium: Medium, speech: Speech) -> Figure:

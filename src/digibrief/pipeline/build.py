@@ -8,6 +8,7 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -17,7 +18,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +30,7 @@ from digibrief.document.words import Speech
 from digibrief.errors import (
     EXIT_OK,
     EXIT_WARNINGS,
+    DigibriefError,
     InputError,
     Interrupted,
     RenderError,
@@ -35,6 +38,7 @@ from digibrief.errors import (
     blocker,
     write_failure,
 )
+from digibrief.pipeline import renders
 from digibrief.pipeline.cache import (
     DiskStore,
     digest,
@@ -48,7 +52,14 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.pool import Serial, pool, worker_count
+from digibrief.pipeline.pool import (
+    keep_workers,
+    kept_workers,
+    pool,
+    release_workers,
+    start_workers,
+    worker_count,
+)
 from digibrief.pipeline.prune import live_builds, prune
 from digibrief.pipeline.variants import output_name, suffixes, variant
 from digibrief.project.folders import missing_folders
@@ -110,10 +121,45 @@ _WARM = threading.Event()
 
 
 def keep_warm() -> None:
-    """This process builds again and again (watch): import matplotlib here once, so that every build's
-    forked workers inherit it. A one-shot build leaves the import to its workers, which do it side by
-    side, and this process stays 40 MB smaller."""
+    """This process builds again and again (watch): import matplotlib here once, so that the workers
+    inherit it. A one-shot build leaves the import to its workers, which do it side by side, and this
+    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up)."""
     _WARM.set()
+
+
+def warm_up(opts: BuildOptions) -> None:
+    """Ready a warm process for its next build: import what drawing and the writers need, then start
+    the kept workers, each drawing one chart of every kind and medium (and throwing it away) to fill
+    its caches, so that the first save costs what every later one does. Invalid input: they start cold.
+    A kept pool that a build started already (its workers drew that build's charts) is kept as it is."""
+    keep_warm()
+    keep_workers()
+    if kept_workers():
+        return
+    try:
+        r = resolve(opts)
+    except (DigibriefError, OSError):
+        start_workers()
+        return
+    from digibrief import charts as drawing
+
+    drawing.prepare(r.theme)
+    for job in r.jobs:
+        if (preload := getattr(job.module, "preload", None)) is not None:
+            preload()
+    samples = {(q.chart.kind, q.medium, q.fmt): q for job in r.jobs for q in job.requests}
+    start_workers(functools.partial(_draw_each, tuple(samples.values()), r.theme, r.doc.speech))
+
+
+def _preload_drawing() -> None:
+    from digibrief import charts
+
+    charts.preload()
+
+
+def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
+    for req in requests:
+        draw_chart(req, theme, speech)
 
 
 def request_stop() -> bool:
@@ -329,10 +375,15 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         log(f"up to date: another build wrote {opts.out} meanwhile")
         return done
     result = BuildResult()
-    resolved = resolve(opts, log, tree)
-    result.warnings += [str(w) for w in resolved.project.warnings]
-    checkpoint()
-    charts, rendered = draw_and_render(resolved, manifest, opts, log, result)
+    # every writer: the workers will be needed, so they start now and import what drawing needs while
+    # this process loads the input (a one-value edit's charts then wait for no import); a warm process
+    # has its workers already, and invalid input there must not end them
+    early = opts.only is None and not _WARM.is_set()
+    with pool(warm=_preload_drawing) if early else nullcontext(None) as workers:
+        resolved = resolve(opts, log, tree)
+        result.warnings += [str(w) for w in resolved.project.warnings]
+        checkpoint()
+        charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
         log("--strict: warnings are errors; nothing was written", always=True)
@@ -384,6 +435,9 @@ def resolve(opts: BuildOptions, log: Log = _quiet, tree: str | None = None) -> R
 
 
 _LAST_LOAD: dict[str, Project] = {}
+# a warm process's charts already parsed into the first writer's store, by that writer, its options and
+# the store: a later build need not warm them again (a store that lost one costs its render a parse)
+_PARSED: dict[str, set[str]] = {}
 
 
 def forget_process_state() -> None:
@@ -391,8 +445,11 @@ def forget_process_state() -> None:
 
     For callers that run several commands in one process (the test suite runs the CLI in-process)."""
     _LAST_LOAD.clear()
+    _PARSED.clear()
     _STOP.clear()
     _RUNNING.clear()
+    _WARM.clear()
+    release_workers()
 
 
 def _loaded(data: Path, report: Path, load: Callable[[Path, Path], Project], key: str) -> Project:
@@ -438,9 +495,16 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
             draw.append((k, req, path))
     writers: list[tuple[WriterJob, str]] = []
     document = fingerprint(r.doc)  # the largest part of every writer's key, hashed once
+    code = package_code()  # what renders: a change to any of it renders every output again
     for job in r.jobs:
         key = fingerprint(
-            document, r.theme_key, job.options, r.versions, sorted(keys[q.key] for q in job.requests), job.fmt
+            document,
+            r.theme_key,
+            job.options,
+            r.versions,
+            code,
+            sorted(keys[q.key] for q in job.requests),
+            job.fmt,
         )
         entry = manifest.get("outputs", {}).get(opts.filename(job.fmt), {})
         target = opts.out / opts.filename(job.fmt)
@@ -459,12 +523,21 @@ def plan_work(r: Resolved, manifest: dict[str, Any], opts: BuildOptions, result:
 
 
 def draw_and_render(
-    r: Resolved, manifest: dict[str, Any], opts: BuildOptions, log: Log, result: BuildResult
+    r: Resolved,
+    manifest: dict[str, Any],
+    opts: BuildOptions,
+    log: Log,
+    result: BuildResult,
+    started_workers: Executor | None = None,
 ) -> tuple[ChartSet, dict[str, tuple[bytes, str, Any]]]:
-    """Draw the new charts and render the changed writers on one pool. A background writer (the deck,
-    the data pack) starts as soon as its own charts are ready, so it renders while the brief's charts
-    are drawn; the first writer (the brief) renders here once the last chart is in."""
+    """Draw the new charts and render the changed writers on one pool. The charts go first; a background
+    writer (the deck, the data pack) starts on a worker as soon as one is free and its own charts are in
+    (its charts are drawn before the rest); the first writer (the brief) renders here once the last
+    chart is in. A writer whose output for this key was kept is not rendered (pipeline/renders.py).
+    started_workers: the build's pool, when it started one before resolving."""
     work = plan_work(r, manifest, opts, result)
+    every_writer, kept = work.writers, _kept_renders(work.writers, opts)
+    work.writers = [(job, key) for job, key in every_writer if job.fmt not in kept]
     charts, data = work.charts, work.charts.data
     waiting = [job for job, _ in work.writers[1:]]
     key_of = {job.fmt: key for job, key in work.writers}
@@ -478,11 +551,11 @@ def draw_and_render(
         for job, _ in work.writers:
             if (preload := getattr(job.module, "preload", None)) is not None:
                 preload()
-    # a warm process (watch) renders here, while its workers draw, the writers whose charts are in: it
-    # keeps what they learn (the deck's word widths) from one save to the next, and the charts get
-    # every worker
-    here = _WARM.is_set()
-    with pool(len(work.draw) + (1 if here else len(waiting))) as workers:  # one chart: a worker, not here
+    # the first writer renders here once its charts are in and a background writer holds nothing up, so
+    # the charts go to the workers before any writer does (a one-value edit: its charts first, then the
+    # deck, rather than the deck first)
+    tasks = len(work.draw) + len(waiting)  # one chart: a worker, not here
+    with nullcontext(started_workers) if started_workers else pool(tasks) as workers:
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
 
@@ -491,7 +564,7 @@ def draw_and_render(
 
         def fill() -> None:
             while len(running) < worker_count():
-                job = None if here else ready()
+                job = None if todo else ready()
                 if job is not None:
                     waiting.remove(job)
                     future = workers.submit(
@@ -500,21 +573,32 @@ def draw_and_render(
                     running[future], outcomes[job.fmt] = job, future
                 elif todo:
                     k, req, path = todo.pop(0)
-                    running[workers.submit(draw_chart, req, r.theme, r.doc.speech)] = (k, req, path)
+                    then = parse_there if k in ahead else None
+                    running[workers.submit(draw_chart, req, r.theme, r.doc.speech, then)] = (k, req, path)
                 else:
                     return
 
+        first = work.writers[0][0] if work.writers else None
+        warm = _warmer(first, r, opts)
+        ahead = {q.key: q for q in first.requests} if first and warm else {}
+        # in a warm process, whose kept workers have the writers' libraries, a chart the first writer
+        # needs is parsed by the worker that drew it, beside the other draws, rather than here after them
+        parse_there = (
+            (first.output.writer, first.options, _store(first, opts))
+            if first and warm and _WARM.is_set()
+            else None
+        )
         fill()
-        warm = _warmer(work.writers[0][0] if work.writers else None, r, opts)
-        ahead = {q.key: q for q in work.writers[0][0].requests} if warm else {}
+        parsed = (
+            _PARSED.setdefault(fingerprint(first.fmt, first.options, str(opts.chart_cache)), set())
+            if first
+            else set()
+        )
         for k, q in ahead.items():  # parse what is cached while the workers draw the rest
-            if k in data and warm:
+            if k in data and warm and charts.keys[k] not in parsed:
                 warm(q, data[k])
-        while here and (now := ready()) is not None:  # and render a writer whose charts are in
-            waiting.remove(now)
-            outcomes[now.fmt] = Serial().submit(
-                render_one, *_render_args(now, r, data, manifest, opts, key_of[now.fmt])
-            )
+                if _WARM.is_set():  # the next build of this process finds it parsed in the store
+                    parsed.add(charts.keys[k])
         drawn = 0
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -539,9 +623,11 @@ def draw_and_render(
                 write_atomic(path, data[k])
                 drawn += 1
                 _progress(log, opts, drawn, len(work.draw), req)
-                if warm and k in ahead:
+                if warm and k in ahead and parse_there is None:
                     fill()  # keep the workers busy first
                     warm(ahead[k], data[k])
+                elif k in ahead and parse_there is not None:
+                    parsed.add(charts.keys[k])
             fill()
         if work.draw:
             result.charts_drawn = len(work.draw)
@@ -553,9 +639,11 @@ def draw_and_render(
                 render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
             )
         rendered: dict[str, tuple[bytes, str, Any]] = {}
-        for i, (job, key) in enumerate(work.writers):
+        for job, key in every_writer:
             try:
-                if i == 0:
+                if job.fmt in kept:
+                    out, seconds = kept[job.fmt]
+                elif job is work.writers[0][0]:
                     out, seconds = render_one(*_render_args(job, r, data, manifest, opts, key_of[job.fmt]))
                 else:
                     out, seconds = outcomes[job.fmt].result()
@@ -568,9 +656,13 @@ def draw_and_render(
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key, out.hint)
+            unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
+            if job.fmt in kept:
+                log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}, from cache")
+                continue
             if out.hint:  # for a build elsewhere that renders this same key (see _render_args)
                 _store(job, opts).put(f"hint|{key}", json.dumps(out.hint, sort_keys=True).encode())
-            unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
+            renders.store(opts.chart_cache, job.fmt).put(renders.entry_key(key), renders.pack(out))
             passes = f", {out.passes} layout passes" if out.passes > 1 else ""
             log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     files: dict[str, bytes] = {}
@@ -578,6 +670,20 @@ def draw_and_render(
         name = f"{req.chart.id}.{req.fmt}"
         files[name if name not in files else f"{req.chart.id}-{req.medium}.{req.fmt}"] = data[k]
     return ChartSet(charts.keys, data, files), rendered
+
+
+def _kept_renders(
+    writers: list[tuple[WriterJob, str]], opts: BuildOptions
+) -> dict[str, tuple[Rendered, float]]:
+    """The writers whose output for this very key a build kept (pipeline/renders.py), with the time it
+    took to read each; none under --force."""
+    kept: dict[str, tuple[Rendered, float]] = {}
+    for job, key in [] if opts.force else writers:
+        started = time.perf_counter()
+        out = renders.unpack(renders.store(opts.chart_cache, job.fmt).get(renders.entry_key(key)))
+        if out is not None:
+            kept[job.fmt] = (out, time.perf_counter() - started)
+    return kept
 
 
 def _render_args(
@@ -627,12 +733,26 @@ def _store(job: WriterJob, opts: BuildOptions) -> DiskStore:
     return DiskStore(opts.chart_cache / "writers" / job.fmt)
 
 
-def draw_chart(req: ImageRequest, theme: Theme, speech: Speech | None = None) -> bytes:
-    """One chart's image; a module-level function so that any worker start method can run it."""
+def draw_chart(
+    req: ImageRequest,
+    theme: Theme,
+    speech: Speech | None = None,
+    warm: tuple[str, Any, DiskStore] | None = None,
+) -> bytes:
+    """One chart's image; a module-level function so that any worker start method can run it.
+
+    warm: (writer module, its options, its store): that writer's warm() parses the image where it was
+    drawn, into its store, so the process that renders it finds it parsed (writers/contract.py). A
+    failure there costs the render a parse, never a byte."""
     from digibrief import charts
 
     drawn_on = theme if req.ground is None else req.ground.on(theme)
-    return charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
+    data = charts.render(req.chart, drawn_on, MEDIA[req.medium], req.fmt, speech or Speech())
+    if warm is not None and whole_image(data, req.fmt):
+        module, options, store = warm
+        with suppress(Exception):
+            importlib.import_module(module).warm(req, data, theme, options, store)
+    return data
 
 
 def _progress(log: Log, opts: BuildOptions, done: int, total: int, req: ImageRequest) -> None:
@@ -764,6 +884,15 @@ def _drawing_code(root: Path = PACKAGE) -> str:
     return fingerprint(*((str(f.relative_to(root)), file_digest(f)) for f in files))
 
 
+@functools.cache
+def package_code(root: Path = PACKAGE) -> str:
+    """A digest of every Python source of the package under root: part of each output's key, so that
+    a change to a writer's or the document's code never takes a kept output (a version number changes
+    only on release). Read once per process: the code a process runs is the code it loaded."""
+    files = sorted(root.rglob("*.py"))
+    return fingerprint(*((str(f.relative_to(root)), file_digest(f)) for f in files))
+
+
 def _installed() -> dict[str, str]:
     """Installed distributions by normalised name, from their NAME-VERSION.dist-info folders on
     sys.path: what importlib.metadata reads, without importing it (a third of a no-op build's time)."""
@@ -832,4 +961,5 @@ __all__ = [
     "request_stop",
     "resolve",
     "stop_requested",
+    "warm_up",
 ]

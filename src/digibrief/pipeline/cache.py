@@ -204,11 +204,13 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 class DiskStore:
     """A writer's Store (writers/contract.py) in a folder: one file per key, written atomically, the
-    least recently used removed beyond `keep` files. The files are pickles a writer trusts, so the folder
-    is to be trusted like the project's code (it is inside the chart cache, trusted the same way)."""
+    least recently used removed beyond `keep` files or `max_bytes` in all (the newest always stays).
+    The files are pickles a writer trusts, so the folder is to be trusted like the project's code (it
+    is inside the chart cache, trusted the same way). durable=False skips the fsync: for entries whose
+    reader checks them whole (a digest), so that a torn write costs a miss, never a byte."""
 
-    def __init__(self, folder: Path, keep: int = 256):
-        self.folder, self.keep = folder, keep
+    def __init__(self, folder: Path, keep: int = 256, max_bytes: int | None = None, durable: bool = True):
+        self.folder, self.keep, self.max_bytes, self.durable = folder, keep, max_bytes, durable
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.bin"
@@ -227,9 +229,31 @@ class DiskStore:
 
     def put(self, key: str, data: bytes) -> None:
         try:
-            write_atomic(self._path(key), data)
-            entries = sorted(self.folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in entries[self.keep :]:
-                old.unlink(missing_ok=True)
+            if self.durable:
+                write_atomic(self._path(key), data)
+            else:
+                _write_fast(self._path(key), data)
+            self._trim()
         except OSError:
             pass  # a full or read-only cache costs time next build, never this build
+
+    def _trim(self) -> None:
+        entries = [(p, p.stat()) for p in self.folder.glob("*.bin")]
+        entries.sort(key=lambda e: e[1].st_mtime, reverse=True)
+        total = 0
+        for i, (path, stat) in enumerate(entries):
+            total += stat.st_size
+            over = self.max_bytes is not None and total > self.max_bytes
+            if i >= self.keep or (i > 0 and over):
+                path.unlink(missing_ok=True)
+
+
+def _write_fast(path: Path, data: bytes) -> None:
+    """Write data next to path and move it into place when complete, without waiting for the disk."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

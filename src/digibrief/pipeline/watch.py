@@ -8,8 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
-from digibrief.pipeline.build import BuildOptions, BuildResult, Log, build, keep_warm, stop_requested
+from digibrief.pipeline.build import (
+    BuildOptions,
+    BuildResult,
+    Log,
+    build,
+    keep_warm,
+    stop_requested,
+    warm_up,
+)
 from digibrief.pipeline.cache import is_input_file
+from digibrief.pipeline.pool import keep_workers, release_workers
 
 DEBOUNCE_MS = 300
 
@@ -44,10 +53,12 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
             raise KeyboardInterrupt
 
     keep_warm()
+    keep_workers()  # one pool for every build of this watch, its workers warm from the last
     # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
         once()
+        warm_up(opts)  # the workers every later save draws on, started before the watcher
         log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
         for changes in watch_files(
             opts.data, opts.report, debounce=DEBOUNCE_MS, watch_filter=_relevant, raise_interrupt=False
@@ -57,5 +68,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
             once()
     except KeyboardInterrupt:
         pass
+    finally:
+        release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
     log("stopped watching", always=True)
     return EXIT_OK
