@@ -129,7 +129,7 @@ def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(
     assert parsed == _hashes(plain)
 
     # and a fresh process that takes every parsed chart from the store (svglib never runs)
-    render_again(shipped_copy.out)
+    render_again(shipped_copy.out, shipped_copy.chart_cache)
     again = run_child(
         "build",
         *("--data", str(shipped_copy.data), "--report", str(shipped_copy.report)),

@@ -31,10 +31,12 @@ def _build_logged(opts: Any) -> list[str]:
     return lines
 
 
-def render_again(out: Path, name: str = "brief.pdf") -> None:
-    """Remove an output, so that the next build renders it again with every chart from the cache
-    (--force would draw every chart again too, which these tests are not about)."""
+def render_again(out: Path, cache: Path, name: str = "brief.pdf", fmt: str = "pdf") -> None:
+    """Remove an output and the whole outputs the cache keeps for its format, so that the next build
+    renders it again, with every chart from the cache (--force would draw every chart again too,
+    which these tests are not about)."""
     (out / name).unlink()
+    shutil.rmtree(cache / "writers" / fmt / "outputs", ignore_errors=True)
 
 
 def test_a_wrong_layout_hint_costs_a_pass_and_changes_no_byte(shipped_copy):
@@ -48,7 +50,7 @@ def test_a_wrong_layout_hint_costs_a_pass_and_changes_no_byte(shipped_copy):
     hint["pages"] = {key: page + 1 for key, page in hint["pages"].items()}
     manifest["outputs"]["brief.pdf"]["hint"] = hint
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    render_again(shipped_copy.out)
+    render_again(shipped_copy.out, shipped_copy.chart_cache)
     log = "\n".join(_build_logged(dataclasses.replace(shipped_copy, only="pdf")))
     assert "2 layout passes" in log
     assert _hashes(shipped_copy.out)["brief.pdf"] == before["brief.pdf"]
@@ -64,7 +66,7 @@ def test_a_damaged_store_entry_is_parsed_again_and_changes_no_byte(shipped_copy)
     assert entries
     for i, path in enumerate(entries):  # garbage, a truncated pickle, a pickle of something else
         path.write_bytes([b"not a pickle", path.read_bytes()[:40], b"\x80\x04K\x01."][i % 3])
-    render_again(shipped_copy.out)
+    render_again(shipped_copy.out, shipped_copy.chart_cache)
     done = run_cli(
         "build",
         *("--data", str(shipped_copy.data), "--report", str(shipped_copy.report)),
