@@ -7,8 +7,9 @@ A writer may also take, as keyword arguments of render, what saves it work betwe
 (what its previous render learned, Rendered.hint, kept by the pipeline in the manifest) and store= (a
 Store for its own derived bytes, e.g. the PDF writer's pickled parsed charts, which the pipeline's
 DiskStore writes under the chart cache's writers/ folder). Neither may change the bytes (a test checks).
-A writer may also have warm(request, image, theme, options, store): the pipeline calls it, in the process
-that will render that writer, for each image as it arrives, while the other charts are being drawn.
+A writer may also have warm(request, image, theme, options, store): the pipeline calls it for each image
+as it arrives, while the other charts are being drawn, so that render finds its work in the store: in
+the process that will render that writer, or (in a watch) in the worker that drew the image.
 A writer may also have preload(): a process that builds again and again (watch) calls it before its
 workers fork, so that they inherit the writer's libraries instead of importing them on every build;
 and an options module with `resolve(choices) -> Options`, which the pipeline calls before any chart is
