@@ -5,7 +5,7 @@ the canvas's font is never replayed."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +13,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from digibrief.writers.pdf import images, memo
 from digibrief.writers.pdf.images import Recorder
+
+
+@pytest.fixture(autouse=True)
+def keeping() -> Iterator[None]:
+    """A chart's calls are kept in a process that renders again (a watch: the writer's preload)."""
+    memo.keep()
+    yield
+    memo.forget()
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,14 @@ TEXT = (
 )
 
 
+@pytest.fixture(autouse=True)
+def keeping() -> Iterator[None]:
+    """These tests are about a process that renders again (a watch): the memo keeps what it learns."""
+    memo.keep()
+    yield
+    memo.forget()
+
+
 @pytest.fixture
 def empty_memo() -> Iterator[None]:
     memo.PARSED.clear()
@@ -216,3 +224,15 @@ def test_forget_empties_the_memo_as_a_new_process_has_it(empty_memo):
     assert len(memo.PARSED) and len(memo.BROKEN) and len(memo.DRAWN)
     memo.forget()
     assert (len(memo.PARSED), len(memo.BROKEN), len(memo.DRAWN)) == (0, 0, 0)
+
+
+def test_a_process_that_renders_once_keeps_nothing():
+    memo.forget()  # a new process: a one-shot build, whose preload is never called
+    _drawn(Para(TEXT, _style()))
+    memo.DRAWN.put("a chart", ())
+    assert (len(memo.PARSED), len(memo.BROKEN), len(memo.DRAWN)) == (0, 0, 0)
+    from digibrief.writers.pdf import brief
+
+    brief.preload()  # what a watch calls before each build
+    _drawn(Para(TEXT, _style()))
+    assert len(memo.PARSED) and len(memo.BROKEN)

@@ -42,6 +42,7 @@ from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
+from digibrief.writers.pdf import memo
 from digibrief.writers.pdf.blocks import BUILDERS, Ctx, locator
 from digibrief.writers.pdf.flowables import (
     TOC_PAD,
@@ -77,6 +78,12 @@ def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[I
                 req = ImageRequest(b.chart, print_medium(b.chart.kind), "svg")
                 out.setdefault(req.key, req)
     return list(out.values())
+
+
+def preload() -> None:
+    """For a process that renders again and again (watch): keep paragraph breaks and chart drawings
+    from one render to the next (memo.py)."""
+    memo.keep()
 
 
 def warm(

@@ -32,7 +32,7 @@ from svglib.svglib import svg2rlg
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
 from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
-from digibrief.writers.pdf.memo import DRAWN
+from digibrief.writers.pdf.memo import DRAWN, keeping
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -68,6 +68,11 @@ class Chart(Flowable):
             return
         names = {token: name for name, token in _tokens(self.fonts).items()} if self.fonts is not None else {}
         canv = self.canv
+        if not keeping():  # a one-shot build draws each chart once a pass: nothing to record
+            drawing = pickle.loads(self.drawing)
+            _rename(drawing, names)
+            drawing.drawOn(canv, 0, 0)
+            return
         font = (canv._fontname, canv._fontsize)  # what renderPDF reads before the drawing sets its own
         key = (
             hashlib.sha256(self.drawing).digest(),

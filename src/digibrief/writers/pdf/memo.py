@@ -1,6 +1,8 @@
-"""Layout kept between renders, for a process that renders the same brief again and again (a watch, a
-test worker, the passes of one build): paragraph parses and line breaks (here), and the canvas calls
-that drew each chart (DRAWN, written by images.Recorder). forget() empties it all, as a new process.
+"""Layout kept between renders, for a process that renders the same brief again and again (a watch: the
+writer's preload calls keep()): paragraph parses and line breaks (here), and the canvas calls that drew
+each chart (DRAWN, written by images.Recorder). forget() empties it all, as a new process. A one-shot
+build keeps nothing: it would not read the tables again (its second pass measured no faster with
+them), and for a 64-country brief they held some 25 MB at the build's peak.
 
 reportlab parses a paragraph's markup into fragments when it is made, and breaks the fragments into lines
 on every wrap (a table wraps each cell several times). Both are pure functions of what a key here holds:
@@ -32,6 +34,9 @@ _NOT_STYLE = frozenset(("name", "parent"))  # a style's label and origin: not wh
 _PLAIN_WORDS = (list, _HSFrag)  # frag words that no later step of reportlab changes in place
 
 
+_KEEPING = threading.Event()  # set by keep(): until then every table stays empty
+
+
 class Table(Generic[V]):
     """A bounded table of results: the least recently used one goes first."""
 
@@ -48,6 +53,8 @@ class Table(Generic[V]):
             return value
 
     def put(self, key: Hashable, value: V) -> None:
+        if not _KEEPING.is_set():
+            return
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -91,8 +98,19 @@ _count = itertools.count(1)
 DRAWN: Table[Any] = Table(64)  # a chart's drawing, faces and starting font -> its canvas calls (images.py)
 
 
+def keeping() -> bool:
+    """Whether this process keeps results: a one-shot build does not even make their keys."""
+    return _KEEPING.is_set()
+
+
+def keep() -> None:
+    """Keep results from now on: this process renders again (a watch)."""
+    _KEEPING.set()
+
+
 def forget() -> None:
-    """Empty every table, as in a new process."""
+    """Empty every table and keep nothing more until keep(), as in a new process."""
+    _KEEPING.clear()
     for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN):
         table.clear()
 

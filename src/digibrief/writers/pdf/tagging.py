@@ -31,7 +31,17 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
-from digibrief.writers.pdf.memo import BROKEN, PARSED, Broken, Parsed, keepable, parse_key, style_token, token
+from digibrief.writers.pdf.memo import (
+    BROKEN,
+    PARSED,
+    Broken,
+    Parsed,
+    keepable,
+    keeping,
+    parse_key,
+    style_token,
+    token,
+)
 
 OPEN_CB = "tag_open"  # the <onDraw> callback names Markup writes around inline runs
 CLOSE_CB = "tag_close"
@@ -365,7 +375,7 @@ class Para(Paragraph):
         self.tag = tag
         self.label = label
         bullet = bulletText or getattr(style, "bulletText", None)
-        made = frags is None and style is not None  # from markup: parsed here, kept (memo.py)
+        made = frags is None and style is not None and keeping()  # from markup: parsed here, kept (memo.py)
         key = parse_key(text, style, bullet, caseSensitive, encoding) if made else None
         parsed = PARSED.get(key) if key is not None else None
         self._memo = parsed.token if parsed is not None else None  # what the fragments were made from
