@@ -535,6 +535,21 @@ class Lines:
         self.rest(timeout=10)
         return code
 
+    def end(self) -> None:
+        """After a test, passed or failed: kill the child if it still runs, then close its output."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        self.close()
+
+    def assert_stopped_watching(self, code: int) -> None:
+        """A watch that was stopped exits 0, says so last and prints no traceback."""
+        from digibrief.errors import EXIT_OK
+
+        assert code == EXIT_OK, self.text
+        assert self.seen[-1].strip() == "stopped watching", self.text
+        assert "Traceback" not in self.text
+
     def close(self) -> None:
         """After the child has exited: let the reader reach the end of the pipe, then close it."""
         self._thread.join(timeout=10)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.errors import EXIT_OK, EXIT_RENDER, BuildLocked, InputError, RenderError
+from digibrief.errors import EXIT_RENDER, BuildLocked, InputError, RenderError
 from digibrief.pipeline.build import BuildOptions, build
 from digibrief.pipeline.cache import whole_image
 from digibrief.pipeline.lock import build_lock
@@ -289,10 +289,5 @@ def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(shipped_copy):
         assert proc.poll() is None, out.text  # still watching
         code = out.stop(signal.SIGINT, timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        out.close()
-    assert code == EXIT_OK, out.text
-    assert out.seen[-1].strip() == "stopped watching", out.text
-    assert "Traceback" not in out.text
+        out.end()
+    out.assert_stopped_watching(code)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from digibrief.errors import EXIT_OK
 from digibrief.pipeline import pool as parallel
 
 from .conftest import ROOT, Lines, cli_argv, replace_in
@@ -147,11 +146,6 @@ def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_c
         assert not renders[0].endswith("from cache") and renders[1].endswith("from cache"), out.text
         code = out.stop(sig, timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        out.close()
-    assert code == EXIT_OK, out.text
-    assert out.seen[-1].strip() == "stopped watching", out.text
-    assert "Traceback" not in out.text
+        out.end()
+    out.assert_stopped_watching(code)
     assert _gone(workers), "a worker outlived the watch"
