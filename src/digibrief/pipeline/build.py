@@ -446,6 +446,8 @@ def forget_process_state() -> None:
     For callers that run several commands in one process (the test suite runs the CLI in-process)."""
     _LAST_LOAD.clear()
     _PARSED.clear()
+    if (texts := sys.modules.get("digibrief.project.texts")) is not None:  # never imported for this
+        texts.forget()
     _STOP.clear()
     _RUNNING.clear()
     _WARM.clear()
