@@ -419,6 +419,19 @@ def rendered_deck(
     return render_pptx.render(shipped_doc, images, shipped_theme, DeckOptions()), images
 
 
+@pytest.fixture(scope="session")
+def deck_images(
+    shipped_doc: Any, shipped_theme: Any, chart_images: Callable[..., dict[tuple[str, str], bytes]]
+) -> dict[tuple[str, str], bytes]:
+    """Every chart the shipped deck can place, enough for native or picture charts, as a build draws them
+    (each drawn once per session)."""
+    from digibrief.writers.pptx import deck as render_pptx
+    from digibrief.writers.pptx.options import DeckOptions
+
+    requests = render_pptx.image_requests(shipped_doc, DeckOptions(charts="picture"))
+    return chart_images(requests, shipped_theme, shipped_doc.speech)
+
+
 def _can_fork() -> bool:
     import multiprocessing
 

@@ -91,21 +91,17 @@ def project(shipped_doc, shipped_theme):
     return shipped_doc, shipped_theme
 
 
-@pytest.fixture(scope="module")
-def images(project, chart_images):
-    doc, theme = project
-    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme)
-
-
-def render(project, images, template: Path, charts: str = "native", theme=None):
+def render(project, deck_images, template: Path, charts: str = "native", theme=None):
     doc, shipped = project
-    return render_pptx.render(doc, images, theme or shipped, DeckOptions(read_template(template), charts))
+    return render_pptx.render(
+        doc, deck_images, theme or shipped, DeckOptions(read_template(template), charts)
+    )
 
 
 @pytest.fixture(scope="module")
-def dark_deck(project, images, tmp_path_factory):
+def dark_deck(project, deck_images, tmp_path_factory):
     """The shipped deck on the dark template with a centred amber title style, as rendered."""
-    return render(project, images, amber_dark_template(tmp_path_factory.mktemp("dark") / "dark.pptx"))
+    return render(project, deck_images, amber_dark_template(tmp_path_factory.mktemp("dark") / "dark.pptx"))
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +110,9 @@ def dark(dark_deck):
 
 
 @pytest.fixture(scope="module")
-def narrow(project, images, tmp_path_factory):
+def narrow(project, deck_images, tmp_path_factory):
     """The shipped deck on a plain 4:3 template: (the result, the presentation)."""
-    out = render(project, images, four_three_template(tmp_path_factory.mktemp("43") / "plain43.pptx"))
+    out = render(project, deck_images, four_three_template(tmp_path_factory.mktemp("43") / "plain43.pptx"))
     return out, Presentation(BytesIO(out.data))
 
 
@@ -168,10 +164,10 @@ def test_titles_on_a_template_take_its_centred_amber_title_style(dark):
             assert ph._element.find(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}") is None
 
 
-def test_the_theme_may_set_the_title_style_on_a_template(project, images, tmp_path):
+def test_the_theme_may_set_the_title_style_on_a_template(project, deck_images, tmp_path):
     _, theme = project
     themed = replace(theme, slide_titles=("#AA2200", "Noto Serif", "r"))
-    out = render(project, images, amber_dark_template(tmp_path / "dark.pptx"), theme=themed)
+    out = render(project, deck_images, amber_dark_template(tmp_path / "dark.pptx"), theme=themed)
     for shape in titles(Presentation(BytesIO(out.data))):
         assert {p.find(qn("a:pPr")).get("algn") for p in shape._element.iter(qn("a:p"))} == {"r"}
         runs = list(shape._element.iter(qn("a:rPr")))

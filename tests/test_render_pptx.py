@@ -47,10 +47,8 @@ def project(shipped_doc, shipped_theme):
 
 
 @pytest.fixture(scope="module")
-def images(project, chart_images):
-    doc, theme = project
-    # every chart (enough for either mode), each drawn once per session
-    return chart_images(render_pptx.image_requests(doc, DeckOptions(charts="picture")), theme, doc.speech)
+def images(deck_images):
+    return deck_images
 
 
 @pytest.fixture(scope="module")
