@@ -117,7 +117,7 @@ def _fresh_process_state(cwd: Path, env: dict[str, str]) -> Iterator[None]:
     signal handlers; restored afterwards, with the working folder and the environment."""
     from digibrief.pipeline import build
 
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)}
     before_env = dict(os.environ)
     before_cwd = os.getcwd()
     build.forget_process_state()

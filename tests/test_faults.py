@@ -9,6 +9,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,3 +232,31 @@ def test_ctrl_c_at_any_moment_exits_130_or_finishes_without_a_traceback(project,
         assert "Traceback" not in err, (delay, err)
         if proc.returncode != 0:
             assert "interrupted" in err
+
+
+def test_an_interrupt_during_an_import_is_held_until_the_import_is_done(tmp_path, monkeypatch):
+    # pydantic-core panics (exit 1) or prints an ignored traceback when Ctrl-C lands in its Rust code,
+    # which runs while digibrief's models are imported: the CLI holds an interrupt back until then
+    from digibrief import cli
+
+    (tmp_path / "slow_import.py").write_text(
+        "import os, signal, time\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(0.2)  # the interrupt is pending here, inside the import\n"
+        "DONE = True\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)}
+    try:
+        cli._stop_gracefully("check")
+        with pytest.raises(KeyboardInterrupt):
+            import slow_import  # noqa: F401
+
+            time.sleep(2)  # the interrupt comes HELD seconds after the import, here
+        assert sys.modules["slow_import"].DONE
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        sys.modules.pop("slow_import", None)

@@ -24,6 +24,8 @@ from digibrief.errors import (
 )
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from digibrief.pipeline.build import BuildOptions
 
 EPILOG = """\
@@ -596,14 +598,37 @@ def _stop_gracefully(command: str | None) -> None:
     """
     from digibrief.pipeline.build import build_running, request_stop
 
-    def handler(signum: int, frame: object) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         # a command that does not build has no checkpoints: its writes are staged, so it stops at once
         building = command in ("build", "preview") or (command == "watch" and build_running())
         if request_stop() or not building:
-            raise KeyboardInterrupt
+            _interrupt(signum, frame)
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+    if hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _interrupt)
+
+
+HELD = 0.05  # seconds: how soon an interrupt held back during an import is tried again
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Stop now, unless Python is importing a module: an interrupt raised inside a compiled library's
+    initialisation (pydantic-core builds its validators while digibrief's models are imported) makes it
+    panic or print an ignored traceback instead of stopping. Then try again in HELD seconds."""
+    if _importing(frame) and hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, HELD)
+        return
+    raise KeyboardInterrupt
+
+
+def _importing(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -631,6 +656,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"digibrief: error: {write_failure(exc, tail='stopped')}", file=sys.stderr)
         return EXIT_RENDER
+    finally:
+        if hasattr(signal, "setitimer"):  # an interrupt still held back: the command finished first
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _stdout_failed(exc: OSError) -> bool:
