@@ -97,7 +97,7 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
 
 def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     """Every "TODO: ..." text under value, with its key path."""
-    return ((at, text) for at, text in _texts(value, path) if is_placeholder(text))
+    return ((at, text) for at, text in yamlsource.strings(value, path) if is_placeholder(text))
 
 
 def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
@@ -409,21 +409,9 @@ def placeholders_left(files: list[YamlFile]) -> list[Problem]:
         file.at(path, f"placeholder still to replace: {_kind(text.strip())}")
         for file in files
         if file.located is not None
-        for path, text in _texts(file.located.value, ())
+        for path, text in yamlsource.strings(file.located.value)
         if holds_placeholder(text)
     ]
-
-
-def _texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    """Every text under value, with its key path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _texts(item, (*path, i))
 
 
 def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:

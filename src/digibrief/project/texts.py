@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from digibrief.project import yamlsource
 from digibrief.project.load import display_path
@@ -35,17 +33,6 @@ def text_files(data_dir: Path, report_dir: Path) -> list[Path]:
     names += sorted(countries.glob("*.yaml")) if countries.is_dir() else []
     names.append(report_dir / "report.yaml")
     return [p for p in names if p.is_file()]
-
-
-def _strings(value: Any, path: yamlsource.KeyPath = ()) -> Iterator[tuple[yamlsource.KeyPath, str]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, (*path, i))
-    elif isinstance(value, str):
-        yield path, value
 
 
 def _as_written(text: str) -> re.Pattern[str]:
@@ -86,7 +73,7 @@ def _read(path: Path, name: str) -> list[Sentence]:
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
     starts = [0] + [m.end() for m in re.finditer("\n", raw)]
     out = []
-    for keypath, value in _strings(located.value):
+    for keypath, value in yamlsource.strings(located.value):
         if "{" not in value:
             continue
         line = located.values.get(keypath, (1, 1))[0]

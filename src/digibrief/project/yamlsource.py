@@ -8,6 +8,7 @@ key path to its line and column so that validation errors can point into the fil
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,18 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     return text, []
+
+
+def strings(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every text under a parsed value, with its key path, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, (*path, i))
 
 
 def read(path: Path, name: str | None = None) -> tuple[Located | None, list[Problem]]:
