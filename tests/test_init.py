@@ -15,15 +15,14 @@ from .conftest import deck_text, replace_in, require_tool, run_cli
 
 CAUCASUS = ("--title", "Digital South Caucasus", "--countries", "ARM,AZE,GEO", "--context", "TUR")
 FIRST_EDITION = ("Central Asia", "Kazakhstan", "Uzbekistan", "Kyrgyz", "Tajikistan", "Turkmenistan", "GNV")
-IMPORT_OWID = (
-    "import",
-    "owid.csv",
-    "--indicator",
-    "internet_users",
-    "--source",
-    "OWID_ITU_INTERNET_2025",
-    "--write",
-)
+
+
+def import_owid(indicator: str = "internet_users", *more: str) -> tuple[str, ...]:
+    """`digibrief import` of owid.csv into indicator, citing the OWID source."""
+    return ("import", "owid.csv", "--indicator", indicator, "--source", "OWID_ITU_INTERNET_2025", *more)
+
+
+IMPORT_OWID = import_owid("internet_users", "--write")
 
 OWID = """Entity,Code,Year,Individuals using the Internet (% of population)
 Armenia,ARM,2021,78.6
@@ -236,15 +235,7 @@ def test_import_into_an_incomplete_project_still_refuses_an_unknown_indicator(tm
     project = tmp_path / "caucasus"
     replace_in(project / "report" / "report.yaml", "title: Overview", 'title: "TODO: a title"')
     (project / "owid.csv").write_text(OWID, encoding="utf-8")
-    done = run_cli(
-        "import",
-        "owid.csv",
-        "--indicator",
-        "internet_userz",
-        "--source",
-        "OWID_ITU_INTERNET_2025",
-        cwd=project,
-    )
+    done = run_cli(*import_owid("internet_userz"), cwd=project)
     assert done.returncode == 2 and "did you mean 'internet_users'?" in done.stderr, done.stderr
 
 
@@ -335,15 +326,7 @@ def test_import_into_an_indicator_still_to_fill_in_names_its_placeholders(tmp_pa
         "new", "indicator", "mobile_broadband", "--name", "Mobile broadband", "--unit", "per100", cwd=project
     )
     (project / "owid.csv").write_text(OWID, encoding="utf-8")
-    done = run_cli(
-        "import",
-        "owid.csv",
-        "--indicator",
-        "mobile_broadband",
-        "--source",
-        "OWID_ITU_INTERNET_2025",
-        cwd=project,
-    )
+    done = run_cli(*import_owid("mobile_broadband"), cwd=project)
     assert done.returncode == 1
     assert re.search(
         r"^data/indicators\.yaml:\d+:5: indicators\.mobile_broadband: not ready to import into: "
