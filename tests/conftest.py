@@ -7,6 +7,7 @@ project (`shipped`), and the writer tests share one composed document, theme and
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -603,6 +604,17 @@ _file_seconds: dict[str, float] = {}
 
 def _is_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before each test, collect what the last one left and set everything still alive aside from the
+    garbage collector (gc.freeze): the libraries, the session's fixtures and every test module. A
+    worker's heap holds millions of such objects, and each full collection during a test walked them
+    all: a fifth of a worker's CPU, mostly in the brief's layout. A test's own objects are collected
+    as before; an object set aside that later becomes cyclic garbage stays until the worker exits."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
