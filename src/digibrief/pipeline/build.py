@@ -9,6 +9,7 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import inspect
 import json
@@ -17,9 +18,9 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from contextlib import nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -383,7 +384,8 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         resolved = resolve(opts, log, tree)
         result.warnings += [str(w) for w in resolved.project.warnings]
         checkpoint()
-        charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
+        with _long_lived_set_aside():
+            charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
         log("--strict: warnings are errors; nothing was written", always=True)
@@ -391,6 +393,23 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
     checkpoint()
     commit(resolved, charts, rendered, manifest, input_key, opts, log, result)
     return result
+
+
+@contextmanager
+def _long_lived_set_aside() -> Iterator[None]:
+    """Set what is alive once the input is composed (the libraries, the project, the document) aside
+    from the garbage collector while the charts are drawn and the writers render (gc.freeze). The
+    brief's layout makes millions of objects, so the collector ran full collections that walked
+    all of them: 0.15 s of a cold build's 2.3 s of CPU in this process. A caller that set its own
+    aside (a watch between saves, the test suite) keeps its own; anything else is put back after."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 # --- resolve -------------------------------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""A build sets the composed input aside from the garbage collector while it draws and renders, and
+leaves the collector as its caller had it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from digibrief.pipeline import build
+
+
+@pytest.fixture
+def nothing_frozen() -> Iterator[None]:
+    """The suite freezes before each test (conftest.py): start from a collector with nothing set aside."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_a_build_sets_what_is_alive_aside_while_it_renders_and_puts_it_back(nothing_frozen: None) -> None:
+    composed = [object() for _ in range(10)]  # stands in for the project and the document
+    with build._long_lived_set_aside():
+        assert gc.get_freeze_count() >= len(composed)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_puts_it_back_when_the_render_fails(nothing_frozen: None) -> None:
+    with pytest.raises(RuntimeError), build._long_lived_set_aside():
+        raise RuntimeError("a writer failed")
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_caller_that_froze_its_heap_keeps_it_frozen(nothing_frozen: None) -> None:
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    with build._long_lived_set_aside():
+        pass
+    assert gc.get_freeze_count() == frozen
