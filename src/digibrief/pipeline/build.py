@@ -123,8 +123,12 @@ _WARM = threading.Event()
 def keep_warm() -> None:
     """This process builds again and again (watch): import matplotlib here once, so that the workers
     inherit it. A one-shot build leaves the import to its workers, which do it side by side, and this
-    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up)."""
+    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up), and each
+    input file's parse and validation, by its bytes (project/kept.py)."""
+    from digibrief.project import kept
+
     _WARM.set()
+    kept.keep()
 
 
 def warm_up(opts: BuildOptions) -> None:
@@ -448,6 +452,8 @@ def forget_process_state() -> None:
     _PARSED.clear()
     if (texts := sys.modules.get("digibrief.project.texts")) is not None:  # never imported for this
         texts.forget()
+    if (kept := sys.modules.get("digibrief.project.kept")) is not None:
+        kept.forget()
     _STOP.clear()
     _RUNNING.clear()
     _WARM.clear()

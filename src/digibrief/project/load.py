@@ -12,13 +12,13 @@ import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from digibrief.errors import InputError, Problem
-from digibrief.project import yamlsource
+from digibrief.project import kept, yamlsource
 from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
 from digibrief.project.folders import missing_folders
@@ -68,6 +68,11 @@ def _read(path: Path, problems: list[Problem]) -> YamlFile:
     return YamlFile(name, located, problems)
 
 
+# each file's validation in a warm process, by its name and model, with the digest of its bytes: the
+# model and the problems recorded depend on nothing else (project/kept.py)
+_VALIDATED: kept.Kept[tuple[BaseModel | None, tuple[Problem, ...]]] = kept.Kept()
+
+
 def _validate(file: YamlFile, model: type[M]) -> M | None:
     """The file's content as model, or None after recording each validation error, located.
 
@@ -76,7 +81,18 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
     """
     if file.located is None:
         return None
-    value = file.located.value
+    key, version = (file.name, model), file.located.digest
+    if (found := _VALIDATED.get(key, version)) is not None:
+        file.problems.extend(found[1])
+        return cast(M | None, found[0])
+    before = len(file.problems)
+    validated = _validated(file, file.located.value, model)
+    _VALIDATED.put(key, version, (validated, tuple(file.problems[before:])))
+    return validated
+
+
+def _validated(file: YamlFile, value: Any, model: type[M]) -> M | None:
+    """_validate's work: value, the file's content, as model, each validation error recorded."""
     if not isinstance(value, dict):
         file.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
         return None
