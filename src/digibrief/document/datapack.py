@@ -8,6 +8,7 @@ the brief, so the pack never disagrees with it; the xlsx writer only lays the sh
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass
@@ -497,11 +498,21 @@ def _disagreement_rows(
 
 def _facts_in(node: object) -> Iterator[Fact]:
     """Every figure a block prints, in its text, cells and panel items."""
+    if isinstance(node, _LEAVES):  # most of a block: passed over first
+        return
     if isinstance(node, Fact):
         yield node
     elif isinstance(node, tuple | list):
         for item in node:
             yield from _facts_in(item)
     elif is_dataclass(node) and not isinstance(node, ChartSpec):
-        for f in fields(node):
-            yield from _facts_in(getattr(node, f.name))
+        for name in _field_names(type(node)):
+            yield from _facts_in(getattr(node, name))
+
+
+_LEAVES = (str, int, float, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
