@@ -505,7 +505,7 @@ def _facts_in(node: object) -> Iterator[Fact]:
     elif isinstance(node, tuple | list):
         for item in node:
             yield from _facts_in(item)
-    elif is_dataclass(node) and not isinstance(node, ChartSpec):
+    elif is_dataclass(node) and not isinstance(node, ChartSpec | type):
         for name in _field_names(type(node)):
             yield from _facts_in(getattr(node, name))
 
