@@ -78,12 +78,13 @@ def test_a_warm_load_gives_the_project_a_fresh_process_loads(project_copy):
     kept.keep()
     load.load(data, report)
     replace_in(data / "countries" / "kgz.yaml", VALUE, "2022: {value: 79.91")
-    replace_in(report / "report.yaml", "Progress is uneven.", "Progress remains uneven.")
+    replace_in(report / "report.yaml", "Progress is uneven.", "Progress remains uneven. [Placeholder: why]")
     warm = load.load(data, report)
     kept.forget()
     cold = load.load(data, report)
     assert warm == cold
     assert _kgz_2022(warm) == 79.91
+    assert any("placeholder still to replace" in str(w) for w in warm.warnings)
 
 
 def test_a_save_that_keeps_the_size_and_time_of_the_file_is_still_read(project_copy, monkeypatch):
