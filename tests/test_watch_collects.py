@@ -72,3 +72,14 @@ def test_settling_after_the_warm_up_sets_the_live_objects_aside_from_the_collect
         gc.unfreeze()
     watching.settle()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_kept_worker_sets_its_warm_up_aside_from_the_collector():
+    from digibrief.pipeline.build import _draw_each
+
+    assert gc.get_freeze_count() == 0
+    try:
+        _draw_each((), None, None)  # type: ignore[arg-type]  # no chart to draw: the settling alone
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -9,6 +9,7 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import inspect
 import json
@@ -162,8 +163,13 @@ def _preload_drawing() -> None:
 
 
 def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
+    """A kept worker's warm-up: draw each request, then set every object alive (the libraries, their
+    caches) aside from the collector, so that no later chart or render stops for a full collection
+    that scans them all (see watch.settle)."""
     for req in requests:
         draw_chart(req, theme, speech)
+    gc.collect()
+    gc.freeze()
 
 
 def request_stop() -> bool:
