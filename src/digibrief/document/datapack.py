@@ -496,18 +496,21 @@ def _disagreement_rows(
     return columns, rows
 
 
-def _facts_in(node: object) -> Iterator[Fact]:
-    """Every figure a block prints, in its text, cells and panel items."""
+def _facts_in(node: object, found: list[Fact] | None = None) -> list[Fact]:
+    """Every figure a block prints, in its text, cells and panel items (added to found, if given)."""
+    found = [] if found is None else found
     if isinstance(node, _LEAVES):  # most of a block: passed over first
-        return
-    if isinstance(node, Fact):
-        yield node
+        pass
+    elif isinstance(node, Fact):
+        found.append(node)
     elif isinstance(node, tuple | list):
         for item in node:
-            yield from _facts_in(item)
+            if not isinstance(item, _LEAVES):
+                _facts_in(item, found)
     elif is_dataclass(node) and not isinstance(node, ChartSpec | type):
         for name in _field_names(type(node)):
-            yield from _facts_in(getattr(node, name))
+            _facts_in(getattr(node, name), found)
+    return found
 
 
 _LEAVES = (str, int, float, type(None))
