@@ -9,7 +9,6 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import inspect
 import json
@@ -53,6 +52,7 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
+from digibrief.pipeline.heap import set_aside
 from digibrief.pipeline.pool import (
     keep_workers,
     kept_workers,
@@ -163,13 +163,11 @@ def _preload_drawing() -> None:
 
 
 def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
-    """A kept worker's warm-up: draw each request, then set every object alive (the libraries, their
-    caches) aside from the collector, so that no later chart or render stops for a full collection
-    that scans them all (see watch.settle)."""
+    """A kept worker's warm-up: draw each request, then set what is alive (the libraries, their
+    caches) aside from the collector, as the watch does with its own (heap.set_aside)."""
     for req in requests:
         draw_chart(req, theme, speech)
-    gc.collect()
-    gc.freeze()
+    set_aside()
 
 
 def request_stop() -> bool:

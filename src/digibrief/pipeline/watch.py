@@ -21,6 +21,7 @@ from digibrief.pipeline.build import (
     warm_up,
 )
 from digibrief.pipeline.cache import is_input_file
+from digibrief.pipeline.heap import set_aside
 from digibrief.pipeline.pool import keep_workers, release_workers
 
 DEBOUNCE_MS = 300  # the longest a stream of changes is gathered into one build
@@ -62,14 +63,12 @@ def saves(opts: BuildOptions, stop: threading.Event | None = None) -> Iterator[s
 
 def settle(first: bool = False) -> None:
     """Collect the garbage of a build while the watch waits for the next save, rather than during a
-    build. first, after the warm-up: also set every object alive now (the imported libraries, the
-    kept workers' pool, the warm caches) aside from the collector for good, so that no build stops for
-    a full collection that scans them all (100 ms and more, every other save) and each wait's
-    collection takes a few milliseconds. What the warm-up set aside and a later build lets go of is
-    still freed by reference counting; only its reference cycles, if any, stay."""
-    gc.collect()
+    build; first, after the warm-up, set what is alive aside from the collector (heap.set_aside), so
+    that each later wait's collection takes a few milliseconds."""
     if first:
-        gc.freeze()
+        set_aside()
+    else:
+        gc.collect()
 
 
 def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
@@ -90,6 +89,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
 
     keep_warm()
     keep_workers()  # one pool for every build of this watch, its workers warm from the last
+    collector = gc.get_threshold()
     # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
@@ -107,5 +107,6 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
     finally:
         release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
         gc.unfreeze()
+        gc.set_threshold(*collector)
     log("stopped watching", always=True)
     return EXIT_OK
