@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -491,11 +492,8 @@ class SpecBuilder:
             for c in region
             if c.id in by_id
         ]
-        mine = {c.id for c in region}
-        around = [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
-        frame = region_frame(shapes, geo.frame)
-        shapes += [s for s in around if overlaps(s, frame)]  # the neighbours the map can show
-        waters = tuple(MapLabel(w.name, w.at) for w in geo.waters if within(w.at, frame))
+        around, waters = self._surroundings
+        shapes += around  # the neighbours the map can show
         return ChartSpec(
             id=spec_id,
             kind="locator_map",
@@ -507,6 +505,21 @@ class SpecBuilder:
             frame=geo.frame,
             waters=waters,
         )
+
+    @functools.cached_property
+    def _surroundings(self) -> tuple[tuple[MapShape, ...], tuple[MapLabel, ...]]:
+        """The neighbours and waters in the frame of every locator map of the project: the same for
+        the cover's map and each country's, so found once."""
+        geo = self.p.geo
+        assert geo is not None
+        region = ordered_countries(self.p)
+        mine = {c.id for c in region}
+        by_id = {s.id: s for s in geo.shapes}
+        outlines = [MapShape(c.id, c.name, by_id[c.id].rings, "focus") for c in region if c.id in by_id]
+        frame = region_frame(outlines, geo.frame)
+        around = [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
+        waters = tuple(MapLabel(w.name, w.at) for w in geo.waters if within(w.at, frame))
+        return tuple(s for s in around if overlaps(s, frame)), waters
 
     def _locator_alt(self, shapes: list[MapShape], waters: tuple[MapLabel, ...], country: str | None) -> str:
         """What the map shows, in the labels table's words: the region's name, its countries by role,

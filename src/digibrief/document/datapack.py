@@ -8,6 +8,7 @@ the brief, so the pack never disagrees with it; the xlsx writer only lays the sh
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass
@@ -495,13 +496,26 @@ def _disagreement_rows(
     return columns, rows
 
 
-def _facts_in(node: object) -> Iterator[Fact]:
-    """Every figure a block prints, in its text, cells and panel items."""
-    if isinstance(node, Fact):
-        yield node
+def _facts_in(node: object, found: list[Fact] | None = None) -> list[Fact]:
+    """Every figure a block prints, in its text, cells and panel items (added to found, if given)."""
+    found = [] if found is None else found
+    if isinstance(node, _LEAVES):  # most of a block: passed over first
+        pass
+    elif isinstance(node, Fact):
+        found.append(node)
     elif isinstance(node, tuple | list):
         for item in node:
-            yield from _facts_in(item)
-    elif is_dataclass(node) and not isinstance(node, ChartSpec):
-        for f in fields(node):
-            yield from _facts_in(getattr(node, f.name))
+            if not isinstance(item, _LEAVES):
+                _facts_in(item, found)
+    elif is_dataclass(node) and not isinstance(node, ChartSpec | type):
+        for name in _field_names(type(node)):
+            _facts_in(getattr(node, name), found)
+    return found
+
+
+_LEAVES = (str, int, float, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))

@@ -53,6 +53,7 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
+from digibrief.pipeline.heap import set_aside
 from digibrief.pipeline.pool import (
     keep_workers,
     kept_workers,
@@ -124,8 +125,12 @@ _WARM = threading.Event()
 def keep_warm() -> None:
     """This process builds again and again (watch): import matplotlib here once, so that the workers
     inherit it. A one-shot build leaves the import to its workers, which do it side by side, and this
-    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up)."""
+    process stays 40 MB smaller. A watch keeps its workers too (pool.keep_workers, warm_up), and each
+    input file's parse and validation, by its bytes (project/kept.py)."""
+    from digibrief.project import kept
+
     _WARM.set()
+    kept.keep()
 
 
 def warm_up(opts: BuildOptions) -> None:
@@ -159,8 +164,11 @@ def _preload_drawing() -> None:
 
 
 def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
+    """A kept worker's warm-up: draw each request, then set what is alive (the libraries, their
+    caches) aside from the collector, as the watch does with its own (heap.set_aside)."""
     for req in requests:
         draw_chart(req, theme, speech)
+    set_aside()
 
 
 def request_stop() -> bool:
@@ -467,6 +475,8 @@ def forget_process_state() -> None:
     _PARSED.clear()
     if (texts := sys.modules.get("digibrief.project.texts")) is not None:  # never imported for this
         texts.forget()
+    if (kept := sys.modules.get("digibrief.project.kept")) is not None:
+        kept.forget()
     _STOP.clear()
     _RUNNING.clear()
     _WARM.clear()

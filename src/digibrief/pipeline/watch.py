@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from digibrief.errors import EXIT_OK, DigibriefError, Interrupted
 from digibrief.pipeline.build import (
@@ -18,9 +21,17 @@ from digibrief.pipeline.build import (
     warm_up,
 )
 from digibrief.pipeline.cache import is_input_file
+from digibrief.pipeline.heap import set_aside
 from digibrief.pipeline.pool import keep_workers, release_workers
 
-DEBOUNCE_MS = 300
+DEBOUNCE_MS = 300  # the longest a stream of changes is gathered into one build
+# how long the watcher waits for another change before it builds (watchfiles' step, 50 ms by default):
+# it looks every STEP_MS and builds once a look finds no new change, so a save is built 1 to 2 steps
+# after it. An editor's save (a temporary file renamed over the original, the original renamed to a
+# backup, or the file truncated and written) makes all its changes within a millisecond, so a 20 ms
+# step still sees it whole; a save split by a stalled editor costs a second build, which reads the
+# file as the editor left it (tests/test_watch_saves.py saves as editors do)
+STEP_MS = 20
 
 
 def _relevant(change: object, path: str) -> bool:
@@ -34,9 +45,33 @@ def _built(result: BuildResult, seconds: float) -> str:
     return f"built in {seconds:.2f} s: {wrote}" + (f" ({changes})" if changes else "")
 
 
-def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
+def saves(opts: BuildOptions, stop: threading.Event | None = None) -> Iterator[set[tuple[Any, str]]]:
+    """Each save in opts' data and report folders, as the changes (kind, path) it made to input files;
+    it ends at Ctrl-C or once stop is set."""
     from watchfiles import watch as watch_files
 
+    yield from watch_files(
+        opts.data,
+        opts.report,
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        watch_filter=_relevant,
+        stop_event=stop,
+        raise_interrupt=False,
+    )
+
+
+def settle(first: bool = False) -> None:
+    """Collect the garbage of a build while the watch waits for the next save, rather than during a
+    build; first, after the warm-up, set what is alive aside from the collector (heap.set_aside), so
+    that each later wait's collection takes a few milliseconds."""
+    if first:
+        set_aside()
+    else:
+        gc.collect()
+
+
+def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
     def once() -> None:
         started = time.perf_counter()
         try:
@@ -54,21 +89,24 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
 
     keep_warm()
     keep_workers()  # one pool for every build of this watch, its workers warm from the last
+    collector = gc.get_threshold()
     # watchfiles logs its own "KeyboardInterrupt caught" warning; the stop message below says it
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     try:
         once()
         warm_up(opts)  # the workers every later save draws on, started before the watcher
+        settle(first=True)
         log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
-        for changes in watch_files(
-            opts.data, opts.report, debounce=DEBOUNCE_MS, watch_filter=_relevant, raise_interrupt=False
-        ):
+        for changes in saves(opts):
             names = sorted({Path(path).name for _, path in changes})
             log(f"changed: {', '.join(names)}", always=True)
             once()
+            settle()
     except KeyboardInterrupt:
         pass
     finally:
         release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
+        gc.unfreeze()
+        gc.set_threshold(*collector)
     log("stopped watching", always=True)
     return EXIT_OK

@@ -9,6 +9,7 @@ countries") and numbers inside references, literals, citations and links are not
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -31,9 +32,11 @@ FIGURE = re.compile(
 )
 
 
-def figures(text: str) -> Iterator[re.Match[str]]:
-    """The figures typed by hand in text (references, literals, citations and links excluded)."""
-    yield from FIGURE.finditer(without_markup(text))
+@functools.lru_cache(maxsize=4096)
+def figures(text: str) -> tuple[tuple[str, str], ...]:
+    """The figures typed by hand in text (references, literals, citations and links excluded), each
+    as typed with its kind (a group of FIGURE). Kept by text: a watch checks every text on each save."""
+    return tuple((m.group(0), m.lastgroup or "") for m in FIGURE.finditer(without_markup(text)))
 
 
 # the units a kind of typed figure can stand for
@@ -48,9 +51,8 @@ _UNITS = {
 }
 
 
-def _number(m: re.Match[str]) -> tuple[float, float] | None:
+def _number(raw: str) -> tuple[float, float] | None:
     """The value a typed figure says, and how far off a value may be and still read that way."""
-    raw = m.group(0)
     digits = re.search(r"\d[\d,]*(?:\.(\d+))?", raw)
     if digits is None:
         return None
@@ -95,10 +97,9 @@ def figure_warnings(
     """A located warning for every figure typed by hand in a text a reader sees."""
     for f, path, text in texts:
         country = countries.get(country_of.get(f.name, ""))
-        for m in figures(text):
-            shown = " ".join(m.group(0).split())
-            figure = _number(m)
-            kind = m.lastgroup or ""
+        for typed, kind in figures(text):
+            shown = " ".join(typed.split())
+            figure = _number(typed)
             ref = matching(figure, kind, country, countries, indicators) if figure is not None else ""
             if ref:
                 why = f"figure '{shown}' is typed by hand; it matches {ref}: write that reference, so it follows the data"

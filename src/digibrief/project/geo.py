@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from digibrief.errors import Problem
+from digibrief.project import kept
 from digibrief.project.model import GeoMap, GeoShape, GeoWater
 
 GEO_FOLDER = "geo"  # under the data folder: a project's own boundaries, one .geojson file of any name
@@ -54,18 +55,35 @@ def stray_files(data_dir: Path, where: str) -> list[Problem]:
     ]
 
 
+# the map read in a warm process, by where it is shown and the digest of its bytes (project/kept.py)
+_MAPS: kept.Kept[tuple[GeoMap | None, tuple[Problem, ...]]] = kept.Kept()
+
+
 def load_geo(path: Path, where: str, problems: list[Problem]) -> GeoMap | None:
     """The shapes in path (shown as where in problems), or None with the problems added to problems."""
-    found: list[Problem] = []
-
-    def bad(at: str, message: str, line: int = 0, col: int = 0) -> None:
-        found.append(Problem(where, line, col, at, message))
-
     try:
         raw = path.read_bytes()
     except OSError as e:
         problems.append(Problem(where, 0, 0, "", f"cannot read the map's boundaries: {e.strerror or e}"))
         return None
+    version = kept.digest(raw)
+    if (done := _MAPS.get(where, version)) is not None:
+        problems += done[1]
+        return done[0]
+    read: list[Problem] = []
+    geo = _read_map(raw, where, read)
+    _MAPS.put(where, version, (geo, tuple(read)))
+    problems += read
+    return geo
+
+
+def _read_map(raw: bytes, where: str, problems: list[Problem]) -> GeoMap | None:
+    """load_geo's work: the shapes in raw, or None with the problems added to problems."""
+    found: list[Problem] = []
+
+    def bad(at: str, message: str, line: int = 0, col: int = 0) -> None:
+        found.append(Problem(where, line, col, at, message))
+
     if len(raw) > MAX_BYTES:
         problems.append(
             Problem(where, 0, 0, "", f"{len(raw)} bytes; a locator map needs far less (limit {MAX_BYTES})")

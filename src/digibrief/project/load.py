@@ -12,13 +12,13 @@ import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from digibrief.errors import InputError, Problem
-from digibrief.project import yamlsource
+from digibrief.project import kept, yamlsource
 from digibrief.project.figures import figure_warnings
 from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
 from digibrief.project.folders import missing_folders
@@ -43,7 +43,7 @@ from digibrief.project.rules import (
     prose_fields,
     risks_needed,
 )
-from digibrief.project.theming import font_problems, lacking_glyphs, palette_problems
+from digibrief.project.theming import font_problems, glyph_check, palette_problems
 from digibrief.project.yamlsource import KeyPath
 
 MAX_COUNTRY_FILES = 500
@@ -68,6 +68,11 @@ def _read(path: Path, problems: list[Problem]) -> YamlFile:
     return YamlFile(name, located, problems)
 
 
+# each file's validation in a warm process, by its name and model, with the digest of its bytes: the
+# model and the problems recorded depend on nothing else (project/kept.py)
+_VALIDATED: kept.Kept[tuple[BaseModel | None, tuple[Problem, ...]]] = kept.Kept()
+
+
 def _validate(file: YamlFile, model: type[M]) -> M | None:
     """The file's content as model, or None after recording each validation error, located.
 
@@ -76,7 +81,18 @@ def _validate(file: YamlFile, model: type[M]) -> M | None:
     """
     if file.located is None:
         return None
-    value = file.located.value
+    key, version = (file.name, model), file.located.digest
+    if (found := _VALIDATED.get(key, version)) is not None:
+        file.problems.extend(found[1])
+        return cast(M | None, found[0])
+    before = len(file.problems)
+    validated = _validated(file, file.located.value, model)
+    _VALIDATED.put(key, version, (validated, tuple(file.problems[before:])))
+    return validated
+
+
+def _validated(file: YamlFile, value: Any, model: type[M]) -> M | None:
+    """_validate's work: value, the file's content, as model, each validation error recorded."""
     if not isinstance(value, dict):
         file.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
         return None
@@ -257,9 +273,10 @@ def _glyph_warnings(
 ) -> list[Problem]:
     """A warning at each local name with characters the brief's fonts cannot draw."""
     found = []
+    lacking = glyph_check(theme, report_dir)
     for country, f in countries.values():
         for i, ln in enumerate(country.local_names):
-            if missing := lacking_glyphs(ln.name, theme, report_dir):
+            if missing := lacking(ln.name):
                 shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
                 more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
                 found.append(
@@ -403,15 +420,25 @@ def load(data_dir: Path, report_dir: Path) -> Project:
     )
 
 
+# each file's placeholders in a warm process, by its name, with the digest of its bytes (project/kept.py)
+_PLACEHOLDERS: kept.Kept[tuple[Problem, ...]] = kept.Kept()
+
+
 def placeholders_left(files: list[YamlFile]) -> list[Problem]:
     """Warnings: every "[Placeholder: ...]" text that `digibrief init` wrote and nobody has replaced yet."""
-    return [
+    return [p for file in files if file.located is not None for p in _placeholders_in(file, file.located)]
+
+
+def _placeholders_in(file: YamlFile, located: yamlsource.Located) -> tuple[Problem, ...]:
+    if (found := _PLACEHOLDERS.get(file.name, located.digest)) is not None:
+        return found
+    found = tuple(
         file.at(path, f"placeholder still to replace: {_kind(text.strip())}")
-        for file in files
-        if file.located is not None
-        for path, text in yamlsource.strings(file.located.value)
+        for path, text in yamlsource.strings(located.value)
         if holds_placeholder(text)
-    ]
+    )
+    _PLACEHOLDERS.put(file.name, located.digest, found)
+    return found
 
 
 def _shared_colours(report: ReportFile | None, theme: ThemeFile | None, file: YamlFile) -> list[Problem]:

@@ -221,6 +221,8 @@ RTL = frozenset({"R", "AL", "RLE", "RLO", "RLI"})  # bidirectional classes of ri
 def text_is_left_to_right(p: Inputs) -> Iterator[Problem]:
     """Text a reader sees has no right-to-left script (Arabic, Hebrew): the PDF cannot shape it."""
     for f, path, text in reader_texts(p):
+        if text.isascii():  # no ASCII character is right-to-left: passed over, most text is
+            continue
         rtl = next((ch for ch in text if unicodedata.bidirectional(ch) in RTL), None)
         if rtl is not None:
             script = unicodedata.name(rtl, "?").split()[0].title()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import posixpath
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -108,19 +109,24 @@ def font_problems(spec: ThemeFile, report_dir: Path) -> list[tuple[str, str]]:
     return found
 
 
-def lacking_glyphs(text: str, spec: ThemeFile, report_dir: Path) -> str:
-    """The characters of text that neither the theme's regular face nor its fallback can draw, each
-    once, in order ("" when the fonts cannot be found: font_problems reports that)."""
+def glyph_check(spec: ThemeFile, report_dir: Path) -> Callable[[str], str]:
+    """A check that gives the characters of a text that neither the theme's regular face nor its
+    fallback can draw, each once, in order ("" when the fonts cannot be found: font_problems reports
+    that); the faces are found and read once for every text checked."""
     try:
         faces = [_find_font(spec.fonts.regular, report_dir)]
     except UsageError:
-        return ""
+        return lambda text: ""
     fallback = _fallback(spec.fonts.family)
     if fallback is not None:
         faces.append(fallback.regular)
     covered = [_codepoints(f) for f in faces]
-    out = dict.fromkeys(c for c in text if not c.isspace() and not any(ord(c) in cov for cov in covered))
-    return "".join(out)
+
+    def lacking(text: str) -> str:
+        out = dict.fromkeys(c for c in text if not c.isspace() and not any(ord(c) in cov for cov in covered))
+        return "".join(out)
+
+    return lacking
 
 
 @lru_cache(maxsize=16)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from digibrief.errors import Problem
+from digibrief.project import kept
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
@@ -26,11 +27,12 @@ KeyPath = tuple[Key, ...]
 
 @dataclass
 class Located:
-    """A parsed YAML document with the position of every value and key."""
+    """A parsed YAML document with the position of every value and key, and the digest of its bytes."""
 
     value: Any
     values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    digest: bytes = b""
 
     def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of path, or of its nearest ancestor that exists."""
@@ -139,8 +141,13 @@ def strings(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
             yield from strings(item, (*path, i))
 
 
+# each file's parse in a warm process, by its name and the digest of its bytes (project/kept.py)
+_PARSED: kept.Kept[tuple[Located | None, tuple[Problem, ...]]] = kept.Kept()
+
+
 def read(path: Path, name: str | None = None) -> tuple[Located | None, list[Problem]]:
-    """Parse one YAML file; on failure return None and the located problems."""
+    """Parse one YAML file; on failure return None and the located problems. A warm process parses a
+    file again only when its bytes have changed."""
     name = name or str(path)
     try:
         size = path.stat().st_size
@@ -149,7 +156,12 @@ def read(path: Path, name: str | None = None) -> tuple[Located | None, list[Prob
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, 0, 0, "", f"cannot read: {exc.strerror or exc}")]
-    return parse(raw, name)
+    version = kept.digest(raw)
+    if (found := _PARSED.get(name, version)) is not None:
+        return found[0], list(found[1])
+    located, problems = parse(raw, name)
+    _PARSED.put(name, version, (located, tuple(problems)))
+    return located, problems
 
 
 def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
@@ -187,7 +199,7 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
             loader.dispose()
     if node is None:
         return None, [Problem(name, 1, 1, "", "file is empty; expected a mapping of keys to values")]
-    located = Located(None)
+    located = Located(None, digest=kept.digest(raw))
     problems = []
     try:
         located.value = _convert(node, (), located, problems, name, loader)
