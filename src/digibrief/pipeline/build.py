@@ -9,7 +9,6 @@ into place at the end, so a failed or interrupted build leaves the previous outp
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import inspect
 import json
@@ -18,9 +17,9 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -53,7 +52,7 @@ from digibrief.pipeline.cache import (
     write_atomic,
     write_manifest,
 )
-from digibrief.pipeline.heap import set_aside
+from digibrief.pipeline.heap import set_aside, set_aside_while_rendering
 from digibrief.pipeline.pool import (
     keep_workers,
     kept_workers,
@@ -392,7 +391,7 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         resolved = resolve(opts, log, tree)
         result.warnings += [str(w) for w in resolved.project.warnings]
         checkpoint()
-        with _long_lived_set_aside():
+        with set_aside_while_rendering():
             charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
@@ -401,23 +400,6 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
     checkpoint()
     commit(resolved, charts, rendered, manifest, input_key, opts, log, result)
     return result
-
-
-@contextmanager
-def _long_lived_set_aside() -> Iterator[None]:
-    """Set what is alive once the input is composed (the libraries, the project, the document) aside
-    from the garbage collector while the charts are drawn and the writers render (gc.freeze). The
-    brief's layout makes millions of objects, so the collector ran full collections that walked
-    all of them: 0.15 s of a cold build's 2.3 s of CPU in this process. A caller that set its own
-    aside (a watch between saves, the test suite) keeps its own; anything else is put back after."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 # --- resolve -------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""How a process that builds again and again (a watch, its kept workers) keeps Python's garbage
-collector out of its builds: what is alive once it is warm is set aside for good, and the young
-objects a build makes are looked at a few times per build rather than sixty."""
+"""How a build keeps Python's garbage collector out of its work: a one-shot build sets its composed
+input aside while it draws and renders; a process that builds again and again (a watch, its kept
+workers) sets aside what is alive once it is warm for good, and looks at the young objects a build
+makes a few times per build rather than sixty."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # objects a build may allocate, beyond those it frees, before the collector looks at the young ones
 # (Python's default: 700)
@@ -20,3 +23,20 @@ def set_aside() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+
+
+@contextmanager
+def set_aside_while_rendering() -> Iterator[None]:
+    """Set what is alive once the input is composed (the libraries, the project, the document) aside
+    from the collector while the charts are drawn and the writers render. The brief's layout makes
+    millions of objects, so the collector ran full collections that walked all of them: 0.15 s of
+    a cold build's 2.3 s of CPU in its main process. A caller that set its own aside (a watch, the
+    test suite) keeps its own; anything else is put back after."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

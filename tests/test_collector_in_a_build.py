@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from digibrief.pipeline import build
+from digibrief.pipeline import heap
 
 
 @pytest.fixture
@@ -21,13 +21,13 @@ def nothing_frozen() -> Iterator[None]:
 
 def test_a_build_sets_what_is_alive_aside_while_it_renders_and_puts_it_back(nothing_frozen: None) -> None:
     composed = [object() for _ in range(10)]  # stands in for the project and the document
-    with build._long_lived_set_aside():
+    with heap.set_aside_while_rendering():
         assert gc.get_freeze_count() >= len(composed)
     assert gc.get_freeze_count() == 0
 
 
 def test_a_build_puts_it_back_when_the_render_fails(nothing_frozen: None) -> None:
-    with pytest.raises(RuntimeError), build._long_lived_set_aside():
+    with pytest.raises(RuntimeError), heap.set_aside_while_rendering():
         raise RuntimeError("a writer failed")
     assert gc.get_freeze_count() == 0
 
@@ -35,6 +35,6 @@ def test_a_build_puts_it_back_when_the_render_fails(nothing_frozen: None) -> Non
 def test_a_caller_that_froze_its_heap_keeps_it_frozen(nothing_frozen: None) -> None:
     gc.freeze()
     frozen = gc.get_freeze_count()
-    with build._long_lived_set_aside():
+    with heap.set_aside_while_rendering():
         pass
     assert gc.get_freeze_count() == frozen
