@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -34,6 +35,17 @@ def _built(result: BuildResult, seconds: float) -> str:
     return f"built in {seconds:.2f} s: {wrote}" + (f" ({changes})" if changes else "")
 
 
+def settle_heap() -> None:
+    """Between saves: collect every cycle, then freeze what is left (gc.freeze). A watch holds some
+    200,000 long-lived objects (the last project, fonts, parsed charts, the brief's memo); an automatic
+    full collection during a build walked them all, 0.1 to 0.2 s of a warm edit, most often inside the
+    brief's render. Frozen, the next build's collections walk only what it makes. Run while the watch
+    waits, never during a build; unfrozen first, so that what the last build left behind is freed."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]) -> int:
     from watchfiles import watch as watch_files
 
@@ -51,6 +63,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
                 log(_built(result, time.perf_counter() - started), always=True)
         if stop_requested():  # a signal that came after the build's last checkpoint
             raise KeyboardInterrupt
+        settle_heap()
 
     keep_warm()
     keep_workers()  # one pool for every build of this watch, its workers warm from the last
@@ -70,5 +83,6 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
         pass
     finally:
         release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
+        gc.unfreeze()  # nor does a frozen heap (the watch may run inside a longer process)
     log("stopped watching", always=True)
     return EXIT_OK
