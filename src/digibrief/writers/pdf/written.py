@@ -13,12 +13,13 @@ names a graphics state in the page's resources and raises the document's PDF ver
 both alike. A draw that did anything else to the document, the page or the tagger (an object, an
 annotation, an image, a font by name, a canvas state left changed) is never kept.
 
-The font methods are wrapped on their class while a chart is recorded; a call for another document
-(another render in another thread) is passed on and makes the recording worthless.
+The font methods are wrapped on their class while a chart is recorded, by one thread at a time; a call
+for another document (a render in another thread) is passed on and makes the recording worthless.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 FontCall = tuple[TTFont, str, tuple[Any, ...], Any]  # (font, method, arguments but the document, result)
+_WRAPPING = threading.RLock()  # held while the font methods are wrapped: they are put back as found
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,6 @@ def record(canv: Canvas, draw: Callable[[], None]) -> Written | None:
     doc = canv._doc
     calls: list[FontCall] = []
     foreign: list[object] = []
-    split, subset, internal = (
-        TTFont.splitString,
-        TTFont.getSubsetInternalName,
-        PDFDocument.getInternalFontName,
-    )
 
     def split_string(font: TTFont, text: str, on: PDFDocument, *rest: Any) -> Any:
         out = split(font, text, on, *rest)
@@ -127,13 +124,16 @@ def record(canv: Canvas, draw: Callable[[], None]) -> Written | None:
         return internal(pdf, *args)
 
     begin = len(canv._code)
-    TTFont.splitString, TTFont.getSubsetInternalName = split_string, subset_name
-    PDFDocument.getInternalFontName = internal_name
-    try:
-        draw()
-    finally:
-        TTFont.splitString, TTFont.getSubsetInternalName = split, subset
-        PDFDocument.getInternalFontName = internal
+    with _WRAPPING:  # the methods as they are, not as another thread's recording left them meanwhile
+        split, subset = TTFont.splitString, TTFont.getSubsetInternalName
+        internal = PDFDocument.getInternalFontName
+        TTFont.splitString, TTFont.getSubsetInternalName = split_string, subset_name
+        PDFDocument.getInternalFontName = internal_name
+        try:
+            draw()
+        finally:
+            TTFont.splitString, TTFont.getSubsetInternalName = split, subset
+            PDFDocument.getInternalFontName = internal
     end = state(canv)
     if foreign or end is None or end[:_KEPT] != start[:_KEPT]:
         return None
