@@ -19,6 +19,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.pdfgen.canvas import Canvas
 
 from digibrief.errors import EXIT_OK
+from digibrief.pipeline import pool
 from digibrief.pipeline import watch as watching
 from digibrief.pipeline.build import BuildOptions, BuildResult
 from digibrief.writers.pdf import images, memo, written
@@ -76,6 +77,23 @@ def test_the_watch_settles_its_heap_between_saves_and_unfreezes_it_when_it_stops
     assert [n > 0 for n, _ in seen] == [False, True, True]  # the first build starts unfrozen
     assert [collected for _, collected in seen] == [False, True, True]
     assert gc.get_freeze_count() == 0  # a watch inside a longer process leaves nothing frozen
+
+
+def _dropped_cycles_then_nothing() -> None:
+    """A warm-up that leaves garbage behind."""
+    for _ in range(100):
+        _Cycle()
+
+
+@pytest.mark.parametrize("warm", [None, _dropped_cycles_then_nothing], ids=["cold", "warmed"])
+def test_a_worker_freezes_what_it_inherited_and_what_its_warm_up_kept(warm: Any):
+    """A chart drawn on a kept worker never waits for a full collection of the worker's heap."""
+    before = gc.get_freeze_count()
+    workers = pool._new_pool(1, warm)
+    try:
+        assert workers.submit(gc.get_freeze_count).result(timeout=120) > before
+    finally:
+        workers.shutdown(wait=True)
 
 
 # --- charts written from the page code they wrote last time (writers/pdf/written.py) ----------------
