@@ -13,6 +13,7 @@ or interrupted build used, is shut down and the next build starts another; relea
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -47,12 +48,16 @@ def _can_start_workers() -> bool:
 
 def _worker_init(warm: Callable[[], object] | None = None) -> None:
     """The parent owns Ctrl-C and SIGTERM; a worker ignores Ctrl-C and dies quietly on SIGTERM.
-    warm: work that fills the worker's caches before its first task; its failure costs only time."""
+    warm: work that fills the worker's caches before its first task; its failure costs only time.
+    What the worker inherited and what its warm-up kept are then frozen (gc.freeze): a full collection
+    walked them all, 0.18 s inside a chart of a warm edit, about one build in five."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if warm is not None:
         with suppress(Exception):  # a worker that could not warm up draws cold, as a fresh one does
             warm()
+        gc.collect()  # the warm-up's garbage, before a task waits for it
+    gc.freeze()
 
 
 class Serial(Executor):

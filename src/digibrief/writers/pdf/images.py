@@ -6,8 +6,10 @@ pipeline's DiskStore, in the chart cache's writers/pdf/: the one place the PDF w
 warm() leaves it for this build's render and the next build finds it (about 40 times faster to load
 than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
 that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
-of that first draw (Recorder): the same bytes without unpickling and walking its drawing. A missing or unreadable image fails the render with a RenderError naming the
-chart: a brief never ships with a hole where a chart was.
+of that first draw (Recorder): the same bytes without unpickling and walking its drawing; and when
+its fonts number its text as then, by writing the page code those calls wrote (written.py). A missing
+or unreadable image fails the render with a RenderError naming the chart: a brief never ships with a
+hole where a chart was.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import logging
 import pickle
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, partial
 from importlib.metadata import version
 from typing import Any
 
@@ -31,8 +33,9 @@ from svglib.svglib import svg2rlg
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
+from digibrief.writers.pdf import written
 from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
-from digibrief.writers.pdf.memo import DRAWN, keeping
+from digibrief.writers.pdf.memo import DRAWN, WRITTEN, keeping
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -80,16 +83,22 @@ class Chart(Flowable):
             font,
             *_drawing_settings(),
         )
+        kept = WRITTEN.get(key)
+        if kept is not None and written.write(canv, kept):  # what replaying the calls would write
+            return
         calls = DRAWN.get(key)
         if calls is not None:
-            replay(canv, calls)
+            if (code := written.record(canv, partial(replay, canv, calls))) is not None:
+                WRITTEN.put(key, code)
             return
         drawing = pickle.loads(self.drawing)
         _rename(drawing, names)  # the faces' names in this process, for the stored stand-ins
         recorder = Recorder(canv)
-        drawing.drawOn(recorder, 0, 0)
+        code = written.record(canv, partial(drawing.drawOn, recorder, 0, 0))
         if (done := recorder.calls()) is not None:
             DRAWN.put(key, done)
+            if code is not None:  # code is only as good as the calls it came from
+                WRITTEN.put(key, code)
 
 
 Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]  # a method, its arguments

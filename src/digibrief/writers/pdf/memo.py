@@ -1,8 +1,9 @@
 """Layout kept between renders, for a process that renders the same brief again and again (a watch: the
-writer's preload calls keep()): paragraph parses and line breaks (here), and the canvas calls that drew
-each chart (DRAWN, written by images.Recorder). forget() empties it all, as a new process. A one-shot
-build keeps nothing: it would not read the tables again (its second pass measured no faster with
-them), and for a 64-country brief they held some 25 MB at the build's peak.
+writer's preload calls keep()): paragraph parses and line breaks (here), the canvas calls that drew
+each chart (DRAWN, written by images.Recorder) and the page code they wrote (WRITTEN, written.py).
+forget() empties it all, as a new process. A one-shot build keeps nothing: it would not read the
+tables again (its second pass measured no faster with them), and for a 64-country brief they held some
+25 MB at the build's peak.
 
 reportlab parses a paragraph's markup into fragments when it is made, and breaks the fragments into lines
 on every wrap (a table wraps each cell several times). Both are pure functions of what a key here holds:
@@ -96,6 +97,7 @@ _TOKENS: Table[int] = Table(1024)  # a style's values -> their token
 _SEEN: Table[tuple[tuple[str, ...], tuple[Any, ...], int]] = Table(1024)  # id(style) -> names, values, token
 _count = itertools.count(1)
 DRAWN: Table[Any] = Table(64)  # a chart's drawing, faces and starting font -> its canvas calls (images.py)
+WRITTEN: Table[Any] = Table(64)  # the same key -> the page code those calls wrote (written.py)
 
 
 def keeping() -> bool:
@@ -111,7 +113,7 @@ def keep() -> None:
 def forget() -> None:
     """Empty every table and keep nothing more until keep(), as in a new process."""
     _KEEPING.clear()
-    for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN):
+    for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN, WRITTEN):
         table.clear()
 
 

@@ -1,0 +1,143 @@
+"""A chart written again from the page code it wrote last time, in a process that renders again.
+
+A chart whose canvas calls are kept (images.Recorder) writes the same page code every time it is drawn
+from the same canvas state, but for the bytes of its text: a TrueType subset numbers characters in the
+order the document first uses them. So with the code a draw wrote, the calls it made to its fonts are
+kept (TTFont.splitString and getSubsetInternalName, in order, with what each gave). To write the chart
+again those calls are made again, in the same order: when each gives what it gave then, the kept code
+is exactly what the draw would write, and it is written instead (a fifth of the time of replaying the
+canvas calls). At the first call that differs the chart is drawn as before; the calls already made are
+the ones the draw makes first, with the same arguments, so the fonts are left as the draw alone leaves
+them. Code is kept only from the canvas state it was written in (but for the origin). A transparency
+names a graphics state in the page's resources and raises the document's PDF version: a write does
+both alike. A draw that did anything else to the document, the page or the tagger (an object, an
+annotation, an image, a font by name, a canvas state left changed) is never kept.
+
+The font methods are wrapped on their class while a chart is recorded, by one thread at a time; a call
+for another document (a render in another thread) is passed on and makes the recording worthless.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+FontCall = tuple[TTFont, str, tuple[Any, ...], Any]  # (font, method, arguments but the document, result)
+_WRAPPING = threading.RLock()  # held while the font methods are wrapped: they are put back as found
+
+
+@dataclass(frozen=True)
+class Written:
+    """The code one draw wrote, the state it began in, its font calls with their results, and what it
+    added to the page and the document: graphics states it named (a transparency) and the PDF version
+    that raised."""
+
+    start: tuple[Any, ...]
+    calls: tuple[FontCall, ...]
+    code: tuple[str, ...]
+    named: tuple[tuple[Any, str], ...]  # (setting, name) the page's graphics states gained
+    version: tuple[int, int]  # the document's PDF version after the draw
+
+
+def state(canv: Canvas) -> tuple[Any, ...] | None:
+    """The canvas's graphics and text state (what saveState keeps) but for where the origin is, with
+    what else a draw could change on the page and in the document; the last two, which a draw may add
+    to (the page's named graphics states, the PDF version), are what write() adds to alike. None when
+    the tagger waits for text of its own (a bullet, a paragraph's text object), which a chart's text
+    would take."""
+    tagger = getattr(canv, "tagger", None)
+    if tagger is not None and (tagger._text is not None or tagger._bullet is not None):
+        return None
+    doc, gs = canv._doc, canv._extgstate
+    graphics = tuple(
+        getattr(canv, k, None) for k in Canvas.STATE_ATTRIBUTES if k not in ("_currentMatrix", "_extgstate")
+    )
+    page = (  # what the page's resources will list, and the stacks a draw must leave as it found them
+        dict(getattr(canv, "_colorsUsed", None) or {}),
+        dict(getattr(canv, "_shadingUsed", None) or {}),
+        tuple(getattr(canv, "_formsinuse", None) or ()),
+        len(canv._annotationrefs),
+        len(canv.state_stack),
+        canv._currentPageHasImages,
+    )
+    return (graphics, dict(gs._d), page, len(doc.idToObject), tuple(gs._c.items()), doc._pdfVersion)
+
+
+_KEPT = 4  # state()[:_KEPT] must be as the draw found it; the rest may only grow
+
+
+def write(canv: Canvas, kept: Written) -> bool:
+    """Write a chart from its kept code when the canvas is in the state the code was written in and
+    the kept font calls give what they gave then; False when it must be drawn."""
+    if kept.start != state(canv) or not again(canv, kept):
+        return False
+    canv._code.extend(kept.code)
+    canv._extgstate._c.update(kept.named)  # shared by every saved state of the page, as set() does
+    canv._doc._pdfVersion = kept.version
+    return True
+
+
+def again(canv: Canvas, written: Written) -> bool:
+    """Make the kept font calls again: True when each gives what it gave when the code was written."""
+    doc = canv._doc
+    for font, method, args, result in written.calls:
+        if getattr(font, method)(*args[:1], doc, *args[1:]) != result:
+            return False
+    return True
+
+
+def record(canv: Canvas, draw: Callable[[], None]) -> Written | None:
+    """Draw, and return what the draw wrote with its font calls; None when it did anything else, or
+    began in a state that cannot be kept."""
+    start = state(canv)
+    if start is None:
+        draw()
+        return None
+    doc = canv._doc
+    calls: list[FontCall] = []
+    foreign: list[object] = []
+
+    def split_string(font: TTFont, text: str, on: PDFDocument, *rest: Any) -> Any:
+        out = split(font, text, on, *rest)
+        if on is doc:
+            calls.append((font, "splitString", (text, *rest), list(out)))
+        else:
+            foreign.append(font)
+        return out
+
+    def subset_name(font: TTFont, number: int, on: PDFDocument) -> Any:
+        out = subset(font, number, on)
+        if on is doc:
+            calls.append((font, "getSubsetInternalName", (number,), out))
+        else:
+            foreign.append(font)
+        return out
+
+    def internal_name(pdf: PDFDocument, *args: Any) -> Any:
+        foreign.append(args)  # a font by name: the document's font list may grow
+        return internal(pdf, *args)
+
+    begin = len(canv._code)
+    with _WRAPPING:  # the methods as they are, not as another thread's recording left them meanwhile
+        split, subset = TTFont.splitString, TTFont.getSubsetInternalName
+        internal = PDFDocument.getInternalFontName
+        TTFont.splitString, TTFont.getSubsetInternalName = split_string, subset_name
+        PDFDocument.getInternalFontName = internal_name
+        try:
+            draw()
+        finally:
+            TTFont.splitString, TTFont.getSubsetInternalName = split, subset
+            PDFDocument.getInternalFontName = internal
+    end = state(canv)
+    if foreign or end is None or end[:_KEPT] != start[:_KEPT]:
+        return None
+    named, before = end[_KEPT], start[_KEPT]
+    if named[: len(before)] != before:  # a name given before was changed: never by reportlab
+        return None
+    return Written(start, tuple(calls), tuple(canv._code[begin:]), named[len(before) :], doc._pdfVersion)

@@ -1,0 +1,175 @@
+"""A warm watch's brief: what a process that renders again keeps saves time and nothing else. A worker
+freezes what it inherited (pipeline/pool.py; the watch's own heap: test_watch_collects.py), so a
+chart's collections never walk the long-lived heap; a chart drawn again is written from the page code
+it wrote last time when its fonts number its text as then (writers/pdf/written.py), and drawn anew
+when they do not."""
+
+from __future__ import annotations
+
+import gc
+import io
+import pickle
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.pdfgen.canvas import Canvas
+
+from digibrief.pipeline import pool
+from digibrief.writers.pdf import images, memo, written
+
+
+class _Cycle:
+    """An object that refers to itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _dropped_cycles_then_nothing() -> None:
+    """A warm-up that leaves garbage behind."""
+    for _ in range(100):
+        _Cycle()
+
+
+@pytest.mark.parametrize("warm", [None, _dropped_cycles_then_nothing], ids=["cold", "warmed"])
+def test_a_worker_freezes_what_it_inherited_and_what_its_warm_up_kept(warm: Any):
+    """A chart drawn on a kept worker never waits for a full collection of the worker's heap."""
+    before = gc.get_freeze_count()
+    workers = pool._new_pool(1, warm)
+    try:
+        assert workers.submit(gc.get_freeze_count).result(timeout=120) > before
+    finally:
+        workers.shutdown(wait=True)
+
+
+# --- charts written from the page code they wrote last time (writers/pdf/written.py) ----------------
+
+
+@pytest.fixture
+def keeping() -> Iterator[None]:
+    """A chart's calls and code are kept in a process that renders again (a watch: the writer's preload)."""
+    memo.forget()
+    memo.keep()
+    yield
+    memo.forget()
+
+
+@pytest.fixture(scope="module")
+def charts(shipped_doc: Any, shipped_theme: Any, chart_images: Any, pdf_store: Any) -> tuple[list[Any], Any]:
+    """Three of the shipped brief's charts as the writer's flowables, and their faces."""
+    from digibrief.writers.pdf import brief
+    from digibrief.writers.pdf.fonts import register
+    from digibrief.writers.pdf.styles import Page, Palette, Styles
+
+    requests = [r for r in brief.image_requests(shipped_doc) if r.medium != "print_map"][:3]
+    fonts = register(shipped_theme.fonts)
+    page = Page.for_paper("a4")
+    styles = Styles(shipped_theme, fonts, Palette.from_theme(shipped_theme), page.frame_width)
+    made = images.chart_flowables(
+        requests, chart_images(requests, shipped_theme), page.frame_width, styles, pdf_store
+    )
+    return list(made.values()), fonts
+
+
+def _pdf(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
+    """A one-page PDF of the charts, one above the other, after whatever before draws."""
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    if before is not None:
+        before(canvas)
+    for i, chart in enumerate(charts):
+        chart.drawOn(canvas, 0, 250 * i)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _fresh(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
+    """The PDF as a process that keeps nothing draws it."""
+    memo.forget()
+    try:
+        return _pdf(charts, before)
+    finally:
+        memo.keep()
+
+
+def test_a_chart_written_from_its_kept_code_gives_the_bytes_of_one_drawn_afresh(charts, keeping, monkeypatch):
+    flowables, _ = charts
+    fresh = _fresh(flowables)
+    assert _pdf(flowables) == fresh  # drawn, its calls and code kept
+    assert len(memo.WRITTEN) == len(flowables)
+
+    def no_replay(*args: Any) -> None:
+        raise AssertionError("a chart written from its code replays no canvas call")
+
+    monkeypatch.setattr(images, "replay", no_replay)
+    assert _pdf(flowables) == fresh
+
+
+def _labelled(fonts: Any, label: str) -> images.Chart:
+    """A chart whose one text is label, in the regular face."""
+    drawing = Drawing(200, 40)
+    drawing.__dict__["initialFontName"] = fonts.regular  # as images.py sets it: no Helvetica by name
+    drawing.add(String(10, 10, label, fontName=fonts.regular, fontSize=9))
+    return images.Chart(200, 40, drawing=pickle.dumps(drawing), fonts=fonts)
+
+
+def test_a_chart_whose_text_the_fonts_now_number_otherwise_is_drawn_anew(charts, keeping, monkeypatch):
+    """The kept code holds the text as the subsets numbered it then: a character beyond ASCII takes the
+    next free number when first drawn. When the page drew another such character first (the canvas's
+    own state unchanged), the kept code would be stale: the chart is drawn, not written."""
+    _, fonts = charts
+    chart = _labelled(fonts, "Kyrgyzstan \u2013 79.8\u202f%")
+
+    def other_text_first(canvas: Canvas) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.regular, 9)
+        canvas.drawString(10, 10, "\u00e9")
+        canvas.restoreState()
+
+    fresh = _fresh([chart], other_text_first)
+    _pdf([chart])  # code kept as the chart alone numbers its text
+    assert len(memo.WRITTEN) == 1
+    said: list[bool] = []
+    again = written.again
+
+    def watched(canv: Any, kept: Any) -> bool:
+        said.append(again(canv, kept))
+        return said[-1]
+
+    monkeypatch.setattr(written, "again", watched)
+    assert _pdf([chart], other_text_first) == fresh
+    assert said == [False]  # the state matched, the fonts did not
+    assert _pdf([chart], other_text_first) == fresh  # kept as that draw numbered it: written now
+    assert said == [False, True]
+
+
+def test_code_is_kept_only_from_a_draw_that_left_the_page_and_document_as_it_found_them():
+    def kept(draw: Callable[[Canvas], Any]) -> Any:
+        canvas = Canvas(io.BytesIO())
+        return written.record(canvas, lambda: draw(canvas))
+
+    def framed(canvas: Canvas) -> None:
+        canvas.saveState()
+        canvas.setLineWidth(2)
+        canvas.line(0, 0, 10, 10)
+        canvas.restoreState()
+
+    code = kept(framed)
+    assert code is not None and code.code == ("q", "2 w", "n 0 0 m 10 10 l S", "Q")
+    assert kept(lambda c: c.setLineWidth(2)) is None  # a state left changed
+    assert kept(lambda c: c.linkURL("https://example.org", (0, 0, 10, 10))) is None  # an annotation
+
+    def faded(canvas: Canvas) -> None:
+        canvas.saveState()
+        canvas.setFillAlpha(0.5)
+        canvas.restoreState()
+
+    code = kept(faded)  # transparency names a graphics state and raises the PDF version: so does writing
+    assert code is not None and code.named == ((("ca", 0.5), "gRLs0"),) and code.version == (1, 4)
+    canvas = Canvas(io.BytesIO())
+    assert written.write(canvas, code)
+    assert canvas._extgstate._c == {("ca", 0.5): "gRLs0"} and canvas._doc._pdfVersion == (1, 4)
+    assert not written.write(canvas, code)  # the draw would now begin in another state
