@@ -35,6 +35,7 @@ def set_aside_while_rendering() -> Iterator[None]:
     if gc.get_freeze_count():
         yield
         return
+    gc.collect()  # what an earlier build of this process left (--per-country): freed, never set aside
     gc.freeze()
     try:
         yield
