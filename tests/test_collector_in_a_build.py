@@ -4,6 +4,7 @@ leaves the collector as its caller had it."""
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -38,3 +39,18 @@ def test_a_caller_that_froze_its_heap_keeps_it_frozen(nothing_frozen: None) -> N
     with heap.set_aside_while_rendering():
         pass
     assert gc.get_freeze_count() == frozen
+
+
+class _Cycle:
+    """An object that refers to itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_what_an_earlier_build_left_is_freed_not_set_aside(nothing_frozen: None) -> None:
+    left = _Cycle()  # an earlier build's garbage (--per-country builds again in one process)
+    gone = weakref.ref(left)
+    del left
+    with heap.set_aside_while_rendering():
+        assert gone() is None
