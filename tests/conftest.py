@@ -598,7 +598,7 @@ def libreoffice_pdf(
 # --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
 
 # seconds each test file took in the last whole run, kept in pytest's cache (.pytest_cache); before the
-# first, those of tests/file-seconds.json (CPU seconds per file, summed over 2 workers: the run of 2026-12-06 after the merges), else 0.2 s a test
+# first, those of tests/file-seconds.json (each file's seconds in the last whole run of 2026-12-06, on 2 workers), else 0.2 s a test
 FILE_SECONDS = "digibrief/file-seconds"
 _file_seconds: dict[str, float] = {}
 
