@@ -667,3 +667,38 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             super()._assign_work_unit(node)
 
     return LongestFirst(config, log)
+
+
+# --- the brief's charts as flowables (test_chart_replay.py, test_warm_brief.py) --------------------
+
+
+@pytest.fixture(scope="module")
+def charts(shipped_doc: Any, shipped_theme: Any, chart_images: Any, pdf_store: Any) -> tuple[list[Any], Any]:
+    """Three of the shipped brief's charts as the writer's flowables, and their faces."""
+    from digibrief.writers.pdf import brief, images
+    from digibrief.writers.pdf.fonts import register
+    from digibrief.writers.pdf.styles import Page, Palette, Styles
+
+    requests = [r for r in brief.image_requests(shipped_doc) if r.medium != "print_map"][:3]
+    fonts = register(shipped_theme.fonts)
+    page = Page.for_paper("a4")
+    styles = Styles(shipped_theme, fonts, Palette.from_theme(shipped_theme), page.frame_width)
+    made = images.chart_flowables(
+        requests, chart_images(requests, shipped_theme), page.frame_width, styles, pdf_store
+    )
+    return list(made.values()), fonts
+
+
+def charts_pdf(charts: list[Any], before: Callable[[Any], None] | None = None) -> bytes:
+    """A one-page PDF of the charts, one above the other, after whatever before draws on its canvas."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    if before is not None:
+        before(canvas)
+    for i, chart in enumerate(charts):
+        chart.drawOn(canvas, 0, 250 * i)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()

@@ -14,6 +14,8 @@ from reportlab.pdfgen.canvas import Canvas
 from digibrief.writers.pdf import images, memo
 from digibrief.writers.pdf.images import Recorder
 
+from .conftest import charts_pdf
+
 
 @pytest.fixture(autouse=True)
 def keeping() -> Iterator[None]:
@@ -23,47 +25,17 @@ def keeping() -> Iterator[None]:
     memo.forget()
 
 
-@pytest.fixture(scope="module")
-def charts(shipped_doc: Any, shipped_theme: Any, chart_images: Any, pdf_store: Any) -> tuple[list[Any], Any]:
-    """Three of the shipped brief's charts as the writer's flowables, and their faces."""
-    from digibrief.writers.pdf import brief
-    from digibrief.writers.pdf.fonts import register
-    from digibrief.writers.pdf.styles import Page, Palette, Styles
-
-    requests = [r for r in brief.image_requests(shipped_doc) if r.medium != "print_map"][:3]
-    fonts = register(shipped_theme.fonts)
-    page = Page.for_paper("a4")
-    styles = Styles(shipped_theme, fonts, Palette.from_theme(shipped_theme), page.frame_width)
-    made = images.chart_flowables(
-        requests, chart_images(requests, shipped_theme), page.frame_width, styles, pdf_store
-    )
-    return list(made.values()), fonts
-
-
-def _pdf(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
-    """A one-page PDF of the charts, one above the other, after whatever before draws."""
-    out = io.BytesIO()
-    canvas = Canvas(out, invariant=1)
-    if before is not None:
-        before(canvas)
-    for i, chart in enumerate(charts):
-        chart.drawOn(canvas, 0, 250 * i)
-    canvas.showPage()
-    canvas.save()
-    return out.getvalue()
-
-
 def test_a_replayed_chart_writes_the_bytes_of_one_drawn_from_its_drawing(charts, monkeypatch):
     flowables, _ = charts
     memo.DRAWN.clear()
-    drawn = _pdf(flowables)
+    drawn = charts_pdf(flowables)
     assert len(memo.DRAWN) == len(flowables)
 
     def no_parse(data: bytes) -> Any:
         raise AssertionError("a replay unpickles no drawing")
 
     monkeypatch.setattr(images.pickle, "loads", no_parse)
-    assert _pdf(flowables) == drawn
+    assert charts_pdf(flowables) == drawn
 
 
 def test_a_chart_drawn_under_another_font_is_replayed_only_under_that_font(charts):
@@ -74,10 +46,10 @@ def test_a_chart_drawn_under_another_font_is_replayed_only_under_that_font(chart
         canvas.drawString(10, 10, "Before the charts")
 
     memo.DRAWN.clear()
-    fresh = _pdf(flowables, bold)
-    assert _pdf(flowables) != fresh
+    fresh = charts_pdf(flowables, bold)
+    assert charts_pdf(flowables) != fresh
     assert len(memo.DRAWN) == 2 * len(flowables)  # one recording per starting font
-    assert _pdf(flowables, bold) == fresh
+    assert charts_pdf(flowables, bold) == fresh
 
 
 def test_calls_are_kept_only_when_they_depend_on_nothing_but_the_drawing_and_the_font():

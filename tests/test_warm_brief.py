@@ -19,6 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 from digibrief.pipeline import pool
 from digibrief.writers.pdf import images, memo, written
 
+from .conftest import charts_pdf
+
 
 class _Cycle:
     """An object that refers to itself: only the cycle collector frees it."""
@@ -56,41 +58,11 @@ def keeping() -> Iterator[None]:
     memo.forget()
 
 
-@pytest.fixture(scope="module")
-def charts(shipped_doc: Any, shipped_theme: Any, chart_images: Any, pdf_store: Any) -> tuple[list[Any], Any]:
-    """Three of the shipped brief's charts as the writer's flowables, and their faces."""
-    from digibrief.writers.pdf import brief
-    from digibrief.writers.pdf.fonts import register
-    from digibrief.writers.pdf.styles import Page, Palette, Styles
-
-    requests = [r for r in brief.image_requests(shipped_doc) if r.medium != "print_map"][:3]
-    fonts = register(shipped_theme.fonts)
-    page = Page.for_paper("a4")
-    styles = Styles(shipped_theme, fonts, Palette.from_theme(shipped_theme), page.frame_width)
-    made = images.chart_flowables(
-        requests, chart_images(requests, shipped_theme), page.frame_width, styles, pdf_store
-    )
-    return list(made.values()), fonts
-
-
-def _pdf(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
-    """A one-page PDF of the charts, one above the other, after whatever before draws."""
-    out = io.BytesIO()
-    canvas = Canvas(out, invariant=1)
-    if before is not None:
-        before(canvas)
-    for i, chart in enumerate(charts):
-        chart.drawOn(canvas, 0, 250 * i)
-    canvas.showPage()
-    canvas.save()
-    return out.getvalue()
-
-
 def _fresh(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
     """The PDF as a process that keeps nothing draws it."""
     memo.forget()
     try:
-        return _pdf(charts, before)
+        return charts_pdf(charts, before)
     finally:
         memo.keep()
 
@@ -98,14 +70,14 @@ def _fresh(charts: list[Any], before: Callable[[Canvas], None] | None = None) ->
 def test_a_chart_written_from_its_kept_code_gives_the_bytes_of_one_drawn_afresh(charts, keeping, monkeypatch):
     flowables, _ = charts
     fresh = _fresh(flowables)
-    assert _pdf(flowables) == fresh  # drawn, its calls and code kept
+    assert charts_pdf(flowables) == fresh  # drawn, its calls and code kept
     assert len(memo.WRITTEN) == len(flowables)
 
     def no_replay(*args: Any) -> None:
         raise AssertionError("a chart written from its code replays no canvas call")
 
     monkeypatch.setattr(images, "replay", no_replay)
-    assert _pdf(flowables) == fresh
+    assert charts_pdf(flowables) == fresh
 
 
 def _labelled(fonts: Any, label: str) -> images.Chart:
@@ -130,7 +102,7 @@ def test_a_chart_whose_text_the_fonts_now_number_otherwise_is_drawn_anew(charts,
         canvas.restoreState()
 
     fresh = _fresh([chart], other_text_first)
-    _pdf([chart])  # code kept as the chart alone numbers its text
+    charts_pdf([chart])  # code kept as the chart alone numbers its text
     assert len(memo.WRITTEN) == 1
     said: list[bool] = []
     again = written.again
@@ -140,9 +112,9 @@ def test_a_chart_whose_text_the_fonts_now_number_otherwise_is_drawn_anew(charts,
         return said[-1]
 
     monkeypatch.setattr(written, "again", watched)
-    assert _pdf([chart], other_text_first) == fresh
+    assert charts_pdf([chart], other_text_first) == fresh
     assert said == [False]  # the state matched, the fonts did not
-    assert _pdf([chart], other_text_first) == fresh  # kept as that draw numbered it: written now
+    assert charts_pdf([chart], other_text_first) == fresh  # kept as that draw numbered it: written now
     assert said == [False, True]
 
 
