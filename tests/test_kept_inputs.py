@@ -33,9 +33,9 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parse = yamlsource.parse
     calls: list[str] = []
 
-    def counted(raw: bytes, name: str) -> Any:
+    def counted(raw: bytes, name: str, *rest: Any) -> Any:
         calls.append(name)
-        return parse(raw, name)
+        return parse(raw, name, *rest)
 
     monkeypatch.setattr(yamlsource, "parse", counted)
     return calls

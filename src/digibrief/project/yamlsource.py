@@ -159,12 +159,12 @@ def read(path: Path, name: str | None = None) -> tuple[Located | None, list[Prob
     version = kept.digest(raw)
     if (found := _PARSED.get(name, version)) is not None:
         return found[0], list(found[1])
-    located, problems = parse(raw, name)
+    located, problems = parse(raw, name, version)
     _PARSED.put(name, version, (located, tuple(problems)))
     return located, problems
 
 
-def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
+def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, list[Problem]]:
     """Parse YAML bytes named name (used in messages)."""
     if len(raw) > MAX_BYTES:
         return None, [Problem(name, 0, 0, "", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
@@ -199,7 +199,7 @@ def parse(raw: bytes, name: str) -> tuple[Located | None, list[Problem]]:
             loader.dispose()
     if node is None:
         return None, [Problem(name, 1, 1, "", "file is empty; expected a mapping of keys to values")]
-    located = Located(None, digest=kept.digest(raw))
+    located = Located(None, digest=digest or kept.digest(raw))
     problems = []
     try:
         located.value = _convert(node, (), located, problems, name, loader)
