@@ -702,3 +702,24 @@ def charts_pdf(charts: list[Any], before: Callable[[Any], None] | None = None) -
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+# --- the garbage collector (pipeline/heap.py) --------------------------------------------------------
+
+
+class Cycle:
+    """An object that refers to itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The collector with nothing set aside (the suite sets aside what is alive before each test, see
+    pytest_runtest_setup), restored afterwards."""
+    gc.unfreeze()
+    before = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*before)

@@ -5,35 +5,28 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
 from digibrief.pipeline import heap
 
-
-@pytest.fixture
-def nothing_frozen() -> Iterator[None]:
-    """The suite freezes before each test (conftest.py): start from a collector with nothing set aside."""
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
+from .conftest import Cycle
 
 
-def test_a_build_sets_what_is_alive_aside_while_it_renders_and_puts_it_back(nothing_frozen: None) -> None:
+def test_a_build_sets_what_is_alive_aside_while_it_renders_and_puts_it_back(collector: None) -> None:
     composed = [object() for _ in range(10)]  # stands in for the project and the document
     with heap.set_aside_while_rendering():
         assert gc.get_freeze_count() >= len(composed)
     assert gc.get_freeze_count() == 0
 
 
-def test_a_build_puts_it_back_when_the_render_fails(nothing_frozen: None) -> None:
+def test_a_build_puts_it_back_when_the_render_fails(collector: None) -> None:
     with pytest.raises(RuntimeError), heap.set_aside_while_rendering():
         raise RuntimeError("a writer failed")
     assert gc.get_freeze_count() == 0
 
 
-def test_a_caller_that_froze_its_heap_keeps_it_frozen(nothing_frozen: None) -> None:
+def test_a_caller_that_froze_its_heap_keeps_it_frozen(collector: None) -> None:
     gc.freeze()
     frozen = gc.get_freeze_count()
     with heap.set_aside_while_rendering():
@@ -41,15 +34,8 @@ def test_a_caller_that_froze_its_heap_keeps_it_frozen(nothing_frozen: None) -> N
     assert gc.get_freeze_count() == frozen
 
 
-class _Cycle:
-    """An object that refers to itself: only the cycle collector frees it."""
-
-    def __init__(self) -> None:
-        self.me = self
-
-
-def test_what_an_earlier_build_left_is_freed_not_set_aside(nothing_frozen: None) -> None:
-    left = _Cycle()  # an earlier build's garbage (--per-country builds again in one process)
+def test_what_an_earlier_build_left_is_freed_not_set_aside(collector: None) -> None:
+    left = Cycle()  # an earlier build's garbage (--per-country builds again in one process)
     gone = weakref.ref(left)
     del left
     with heap.set_aside_while_rendering():

@@ -19,20 +19,13 @@ from reportlab.pdfgen.canvas import Canvas
 from digibrief.pipeline import pool
 from digibrief.writers.pdf import images, memo, written
 
-from .conftest import charts_pdf
-
-
-class _Cycle:
-    """An object that refers to itself: only the cycle collector frees it."""
-
-    def __init__(self) -> None:
-        self.me = self
+from .conftest import Cycle, charts_pdf
 
 
 def _dropped_cycles_then_nothing() -> None:
     """A warm-up that leaves garbage behind."""
     for _ in range(100):
-        _Cycle()
+        Cycle()
 
 
 @pytest.mark.parametrize("warm", [None, _dropped_cycles_then_nothing], ids=["cold", "warmed"])

@@ -5,7 +5,6 @@ stops for a full collection that scans them all; it leaves the collector as it f
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +13,6 @@ import pytest
 from digibrief.pipeline import heap
 from digibrief.pipeline import watch as watching
 from digibrief.pipeline.build import BuildOptions, BuildResult
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    """The collector with nothing set aside (the suite sets aside what is alive before each test, see
-    conftest.py), restored afterwards."""
-    gc.unfreeze()
-    before = gc.get_threshold()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*before)
 
 
 def test_a_watch_sets_its_warm_up_aside_and_collects_after_each_build(
