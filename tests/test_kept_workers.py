@@ -149,3 +149,23 @@ def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_c
         out.end()
     out.assert_stopped_watching(code)
     assert _gone(workers), "a worker outlived the watch"
+
+
+def test_a_kept_pool_takes_even_a_single_task_beside_the_caller(monkeypatch: pytest.MonkeyPatch):
+    """A watch's sentence edit redraws no chart: its deck alone goes to a kept worker while the brief
+    renders here, rather than before it, in this process (a fresh pool for one task is not worth it)."""
+    from digibrief.pipeline.pool import Serial, keep_workers, kept_workers, pool, release_workers
+
+    monkeypatch.delenv("DIGIBRIEF_WORKERS", raising=False)
+    with pool(1) as fresh:
+        assert isinstance(fresh, Serial)
+    keep_workers()
+    try:
+        with pool(1) as kept:
+            assert not isinstance(kept, Serial)
+            assert kept.submit(os.getpid).result() in kept_workers()
+        monkeypatch.setenv("DIGIBRIEF_WORKERS", "1")  # everything in this process, kept or not
+        with pool(1) as one:
+            assert isinstance(one, Serial)
+    finally:
+        release_workers()

@@ -54,6 +54,7 @@ from digibrief.pipeline.cache import (
 )
 from digibrief.pipeline.heap import set_aside, set_aside_while_rendering
 from digibrief.pipeline.pool import (
+    Serial,
     keep_workers,
     kept_workers,
     pool,
@@ -546,7 +547,9 @@ def draw_and_render(
     """Draw the new charts and render the changed writers on one pool. The charts go first; a background
     writer (the deck, the data pack) starts on a worker as soon as one is free and its own charts are in
     (its charts are drawn before the rest); the first writer (the brief) renders here once the last
-    chart is in. A writer whose output for this key was kept is not rendered (pipeline/renders.py).
+    chart is in, or, in a warm process whose workers parse what they draw for it, beside the draws,
+    waiting for each chart when its layout reaches it (contract.Arriving). A writer whose output for
+    this key was kept is not rendered (pipeline/renders.py).
     started_workers: the build's pool, when it started one before resolving."""
     work = plan_work(r, manifest, opts, result)
     every_writer, kept = work.writers, _kept_renders(work.writers, opts)
@@ -601,7 +604,28 @@ def draw_and_render(
             if first and warm and _WARM.is_set()
             else None
         )
-        fill()
+        # ... and the first writer renders here beside those draws, waiting for a chart only when it
+        # needs it: every chart, then every writer that waits for none, goes to the workers now, in
+        # that order (they take them in turn)
+        beside = (
+            first is not None
+            and parse_there is not None
+            and not isinstance(workers, Serial)
+            and any(q.key not in data for q in first.requests)
+        )
+        if beside:
+            while todo:
+                k, req, path = todo.pop(0)
+                then = parse_there if k in ahead else None
+                running[workers.submit(draw_chart, req, r.theme, r.doc.speech, then)] = (k, req, path)
+            while (other := ready()) is not None:
+                waiting.remove(other)
+                future = workers.submit(
+                    render_one, *_render_args(other, r, data, manifest, opts, key_of[other.fmt])
+                )
+                running[future], outcomes[other.fmt] = other, future
+        else:
+            fill()
         parsed = (
             _PARSED.setdefault(fingerprint(first.fmt, first.options, str(opts.chart_cache)), set())
             if first
@@ -612,39 +636,56 @@ def draw_and_render(
                 warm(q, data[k])
                 if _WARM.is_set():  # the next build of this process finds it parsed in the store
                     parsed.add(charts.keys[k])
-        drawn = 0
+        drawn, last = 0, started
+
+        def arrive(future: Future[Any]) -> None:
+            """A chart is drawn: check it, keep it, and parse it for the first writer if it needs it."""
+            nonlocal drawn, last
+            task = running.pop(future)
+            assert not isinstance(task, WriterJob)
+            k, req, path = task
+            if _STOP.is_set():
+                for f in running:
+                    f.cancel()
+                checkpoint()
+            try:
+                data[k] = future.result()
+            except Exception as exc:  # a drawing bug: exit 4 with what failed, never a traceback
+                checkpoint()
+                name = f"chart '{req.chart.id}' ({req.medium})"
+                raise RenderError(f"{name} could not be drawn: {type(exc).__name__}: {exc}") from exc
+            if not whole_image(data[k], req.fmt):  # never cached, never placed as a hole in an output
+                name = f"chart '{req.chart.id}' ({req.medium})"
+                raise RenderError(f"{name} could not be read after drawing: not a whole {req.fmt} image")
+            write_atomic(path, data[k])
+            drawn, last = drawn + 1, time.perf_counter()
+            _progress(log, opts, drawn, len(work.draw), req)
+            if warm and k in ahead and parse_there is None:
+                fill()  # keep the workers busy first
+                warm(ahead[k], data[k])
+            elif k in ahead and parse_there is not None:
+                parsed.add(charts.keys[k])
+
+        early: tuple[Rendered, float] | Exception | None = None
+        if beside and first is not None:
+            early = _render_beside(first, r, data, running, arrive, manifest, opts, key_of[first.fmt])
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                task = running.pop(future)
+                if not isinstance(running[future], WriterJob):
+                    arrive(future)
+                    continue
+                running.pop(future)  # a writer: collected below, in the writers' order
                 if _STOP.is_set():
                     for f in running:
                         f.cancel()
                     checkpoint()
-                if isinstance(task, WriterJob):
-                    continue  # collected below, in the writers' order
-                k, req, path = task
-                try:
-                    data[k] = future.result()
-                except Exception as exc:  # a drawing bug: exit 4 with what failed, never a traceback
-                    checkpoint()
-                    name = f"chart '{req.chart.id}' ({req.medium})"
-                    raise RenderError(f"{name} could not be drawn: {type(exc).__name__}: {exc}") from exc
-                if not whole_image(data[k], req.fmt):  # never cached, never placed as a hole in an output
-                    name = f"chart '{req.chart.id}' ({req.medium})"
-                    raise RenderError(f"{name} could not be read after drawing: not a whole {req.fmt} image")
-                write_atomic(path, data[k])
-                drawn += 1
-                _progress(log, opts, drawn, len(work.draw), req)
-                if warm and k in ahead and parse_there is None:
-                    fill()  # keep the workers busy first
-                    warm(ahead[k], data[k])
-                elif k in ahead and parse_there is not None:
-                    parsed.add(charts.keys[k])
             fill()
         if work.draw:
             result.charts_drawn = len(work.draw)
-            _step(log, "draw charts", started, f"{len(work.draw)} drawn, {result.charts_cached} from cache")
+            summary = f"{len(work.draw)} drawn, {result.charts_cached} from cache"
+            beside_first = f", beside the render of {opts.filename(first.fmt)}" if beside and first else ""
+            _step(log, "draw charts", started, summary + beside_first, last)
         else:
             log(f"  charts: all {len(charts.keys)} from cache")
         for job in waiting:  # background writers whose charts came last
@@ -657,7 +698,11 @@ def draw_and_render(
                 if job.fmt in kept:
                     out, seconds = kept[job.fmt]
                 elif job is work.writers[0][0]:
-                    out, seconds = render_one(*_render_args(job, r, data, manifest, opts, key_of[job.fmt]))
+                    if isinstance(early, Exception):
+                        raise early
+                    out, seconds = early or render_one(
+                        *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
+                    )
                 else:
                     out, seconds = outcomes[job.fmt].result()
             except (RenderError, UsageError):
@@ -685,6 +730,48 @@ def draw_and_render(
     return ChartSet(charts.keys, data, files), rendered
 
 
+def _render_beside(
+    job: WriterJob,
+    r: Resolved,
+    data: dict[tuple[str, str], bytes],
+    running: dict[Future[Any], Any],
+    arrive: Callable[[Future[Any]], None],
+    manifest: dict[str, Any],
+    opts: BuildOptions,
+    key: str,
+) -> tuple[Rendered, float] | Exception:
+    """The first writer rendered while the workers draw its charts: its images arrive as it asks for
+    them (contract.Arriving). A chart that failed to draw, or a stop, is raised as itself, whatever the
+    writer made of it; the writer's own failure is returned, to be reported where it always was."""
+    from digibrief.writers.contract import Arriving
+
+    coming = {t[0]: f for f, t in running.items() if isinstance(t, tuple)}
+    failed: list[BaseException] = []
+
+    def wait_for(k: tuple[str, str]) -> bytes:
+        future = coming[k]
+        if future in running:
+            try:
+                arrive(future)
+            except BaseException as exc:
+                failed.append(exc)
+                raise
+        return data[k]
+
+    here = {q.key: data[q.key] for q in job.requests if q.key in data}
+    images = Arriving(here, [q.key for q in job.requests if q.key not in data], wait_for)
+    args = _render_args(job, r, data, manifest, opts, key, images)
+    try:
+        out = render_one(*args)
+    except Exception as exc:
+        if failed:
+            raise failed[0] from None
+        return exc
+    if failed:  # the writer went on without it: never an output with a hole where a chart was
+        raise failed[0]
+    return out
+
+
 def _kept_renders(
     writers: list[tuple[WriterJob, str]], opts: BuildOptions
 ) -> dict[str, tuple[Rendered, float]]:
@@ -706,8 +793,10 @@ def _render_args(
     manifest: dict[str, Any],
     opts: BuildOptions,
     key: str,
+    images: Any = None,
 ) -> tuple[Any, ...]:
-    """render_one's arguments: the writer's images, and the hint and store it keeps between builds.
+    """render_one's arguments: the writer's images (unless given), and the hint and store it keeps
+    between builds.
 
     The hint is the output's own last one when that render had this key; else the one a render with
     this key left in the store (another output folder that shares the chart cache); else the output's
@@ -717,7 +806,8 @@ def _render_args(
     hint = entry.get("hint")
     if entry.get("key") != key and (kept := _kept_hint(store, key)) is not None:
         hint = kept
-    images = {q.key: data[q.key] for q in job.requests}
+    if images is None:
+        images = {q.key: data[q.key] for q in job.requests}
     return job.output.writer, r.doc, images, r.theme, job.options, hint, store
 
 
@@ -957,9 +1047,10 @@ def _outputs_intact(opts: BuildOptions, manifest: dict[str, Any]) -> bool:
     return True
 
 
-def _step(log: Log, label: str, started: float, detail: str = "") -> None:
-    """One line per pipeline step, with its wall time."""
-    log(f"  {label:<22} {time.perf_counter() - started:6.2f} s{('  ' + detail) if detail else ''}")
+def _step(log: Log, label: str, started: float, detail: str = "", ended: float | None = None) -> None:
+    """One line per pipeline step, with its wall time (to ended, else to now)."""
+    seconds = (ended or time.perf_counter()) - started
+    log(f"  {label:<22} {seconds:6.2f} s{('  ' + detail) if detail else ''}")
 
 
 __all__ = [

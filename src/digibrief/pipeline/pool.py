@@ -156,10 +156,9 @@ def pool(
     """
     cores = worker_count() - (1 if beside_caller else 0)
     n = cores if tasks is None else min(tasks, cores)
-    if n < (1 if beside_caller else 2):
-        yield Serial()
-        return
-    if _KEEP.is_set() and (kept := _kept()) is not None:
+    # a kept pool costs nothing to start: even one task runs there, beside whatever the caller does
+    # (a watch's deck beside its brief), where a new pool for it would cost more than it saves
+    if _KEEP.is_set() and n >= 1 and worker_count() > 1 and (kept := _kept()) is not None:
         try:
             yield kept
         except BaseException:  # its leftover work is not the next build's: that one starts afresh
@@ -167,7 +166,7 @@ def pool(
                 _end(_KEPT.pop())
             raise
         return
-    if not _can_start_workers():
+    if n < (1 if beside_caller else 2) or not _can_start_workers():
         yield Serial()
         return
     executor = _new_pool(n, warm)

@@ -18,6 +18,7 @@ drawn, so a bad option fails fast. Each writer's cache key holds only its own op
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -42,6 +43,38 @@ class ImageRequest:
 
 
 Images = dict[tuple[str, str], bytes]  # (chart id, medium) -> SVG or PNG bytes
+
+
+class Arriving(Mapping[tuple[str, str], bytes]):
+    """The images of a writer that renders while some of its charts are still being drawn (a watch's
+    brief, beside the workers that draw the charts an edit changed). It reads as the whole mapping: asking
+    for an image still being drawn waits until it is (wait returns it). arrived() tells, without waiting,
+    whether an image is here, so that a writer can set out its pages up to where it needs one."""
+
+    def __init__(
+        self,
+        drawn: dict[tuple[str, str], bytes],
+        coming: Iterable[tuple[str, str]],
+        wait: Callable[[tuple[str, str]], bytes],
+    ):
+        self._drawn, self._coming, self._wait = dict(drawn), list(coming), wait
+
+    def arrived(self, key: tuple[str, str]) -> bool:
+        return key in self._drawn
+
+    def __getitem__(self, key: tuple[str, str]) -> bytes:
+        if key not in self._drawn and key in self._coming:
+            self._drawn[key] = self._wait(key)
+        return self._drawn[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._drawn or key in self._coming
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter([*self._drawn, *(k for k in self._coming if k not in self._drawn)])
+
+    def __len__(self) -> int:
+        return len(set(self._drawn) | set(self._coming))
 
 
 class Store(Protocol):

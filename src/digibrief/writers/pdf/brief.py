@@ -55,7 +55,7 @@ from digibrief.writers.pdf.flowables import (
     TocEntry,
 )
 from digibrief.writers.pdf.fonts import Glyphs, register
-from digibrief.writers.pdf.images import chart_flowables
+from digibrief.writers.pdf.images import Pending, Remap, arriving, chart_flowables
 from digibrief.writers.pdf.markup import Markup
 from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.page import PageDecor, body_frame, cover_title_space
@@ -123,10 +123,15 @@ def render(
     listed = {r.number: r.full for r in refs}
     markup = Markup(glyphs, hexstr(pal.focus), hexstr(pal.focus), frozenset(listed), listed)
     requests = image_requests(doc)
+    arrived = getattr(images, "arrived", None)  # an Arriving: some charts are still being drawn
     charts: dict[tuple[str, str], Flowable] = {}
     for width in sorted({_width(r, page) for r in requests}):
         wide = [r for r in requests if _width(r, page) == width]
-        charts |= chart_flowables(wide, images, width, styles, store)
+        here = [r for r in wide if arrived is None or arrived(r.key)]
+        charts |= chart_flowables(here, images, width, styles, store)
+        for r in wide if len(here) < len(wide) else ():
+            if r not in here:  # laid out up to where it stands, then waited for
+                charts[r.key] = Pending(width, partial(arriving, r, images, width, styles, store))
     values = tuple(
         k.fact.display for s in doc.sections for b in s.blocks if isinstance(b, d.KeyFigures) for k in b.items
     )
@@ -172,6 +177,8 @@ def render(
         passes = tmpl.multiBuild(
             story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch, inlines=markup.inlines)
         )
+    except Remap:  # a chart that came in late needs its fonts mapped first: start again with all in
+        return render(doc, {k: images[k] for k in images}, theme, options, hint, store)
     except LayoutError as exc:
         raise RenderError(f"PDF layout failed: {str(exc).strip().splitlines()[0]}") from exc
     except IndexError as exc:  # multiBuild: the contents or page count never settled

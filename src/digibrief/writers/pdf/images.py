@@ -19,7 +19,7 @@ import io
 import logging
 import pickle
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, partial
 from importlib.metadata import version
 from typing import Any
@@ -99,6 +99,50 @@ class Chart(Flowable):
             DRAWN.put(key, done)
             if code is not None:  # code is only as good as the calls it came from
                 WRITTEN.put(key, code)
+
+
+class Pending(Chart):
+    """A chart still being drawn when the render began (contract.Arriving: a watch's brief lays out
+    beside the workers that draw what an edit changed). The layout asks for its height, and so waits
+    for it, only when it reaches the chart; from then on it is that chart."""
+
+    def __init__(self, width: float, arrive: Callable[[], Chart]):
+        self._arrive: Callable[[], Chart] | None = arrive
+        super().__init__(width, 0.0)
+
+    @property
+    def height(self) -> float:
+        self._take()
+        return self._height
+
+    @height.setter
+    def height(self, value: float) -> None:
+        self._height = value
+
+    def _take(self) -> None:
+        if self._arrive is not None:
+            arrive, self._arrive = self._arrive, None
+            chart = arrive()
+            self.image, self.drawing, self.fonts = chart.image, chart.drawing, chart.fonts
+            self._height = chart.height
+
+    def draw(self) -> None:
+        self._take()
+        super().draw()
+
+
+class Remap(Exception):
+    """A chart that arrived during the layout names a font family not yet pointed at the brief's faces:
+    mapping it now would register those faces again under the document being written, so the render
+    starts again with every chart in (brief.render)."""
+
+
+def arriving(req: ImageRequest, images: Images, width: float, styles: Styles, store: Store | None) -> Chart:
+    """A Pending chart's flowable once its image is in: waits for it (images is an Arriving)."""
+    data = images[req.key]
+    chart = chart_flowables([req], {req.key: data}, width, styles, store, mid_render=True)[req.key]
+    assert isinstance(chart, Chart)
+    return chart
 
 
 Call = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]  # a method, its arguments
@@ -188,7 +232,11 @@ def chart_flowables(
     width: float,
     styles: Styles,
     store: Store | None = None,
+    *,
+    mid_render: bool = False,
 ) -> dict[tuple[str, str], Flowable]:
+    """Each request's chart flowable at width, parsed or taken from the store. mid_render: the document
+    is being written already, so a font family new to svglib raises Remap rather than being mapped."""
     fonts = styles.fonts
     faces = faces_digest(fonts)  # the font files themselves: a face's name is this process's own
     keys = {req.key: _cache_key(images[req.key], width, faces) for req in requests if req.key in images}
@@ -201,6 +249,8 @@ def chart_flowables(
         elif raw is not None:
             damaged.add(k)
     todo = {k: images[k] for k in keys if k not in stored}
+    if mid_render and _unmapped(todo.values(), styles):
+        raise Remap
     _map_svg_fonts(todo.values(), styles)
     errors: dict[tuple[str, str], str] = {}
     read = _read_all(todo, width, fonts, errors)
@@ -225,25 +275,37 @@ _SVG_FAMILY = re.compile(rb"font-family: ?'([^']+)'")
 _mapped: dict[str, str] = {}  # svglib's family|weight|style -> the face it is mapped to now
 
 
-def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
-    """Chart text arrives as text: point svglib at the brief's own (embedded) faces for every family
-    the SVGs name, so labels are set in the same font, searchable and never an unembedded fallback."""
+def _faces(datas: Iterable[bytes], styles: Styles) -> list[tuple[str, str]]:
+    """(svglib's family|weight|style, the face it must map to) for every family the SVGs name."""
     fonts = styles.fonts
     families = {m.decode("utf-8", "replace") for data in datas for m in _SVG_FAMILY.findall(data)}
-    for family in sorted(families):
+    return [
+        (f"{family}|{weight}|{style}", name)
+        for family in sorted(families)
         for weight, style, name in (
             ("normal", "normal", fonts.regular),
             ("bold", "normal", fonts.bold),
             ("normal", "italic", fonts.italic),
             ("bold", "italic", fonts.bold_italic),
-        ):
-            key = f"{family}|{weight}|{style}"
-            if _mapped.get(key) == name:  # another brief's faces in this process remap it
-                continue
-            path = pdfmetrics.getFont(name).face.filename
-            register_font(family, font_path=path, weight=weight, style=style, rlgFontName=name)
-            _mapped[key] = name
-            map_family(fonts)  # register_font re-registered the face, resetting its bold and italic
+        )
+    ]
+
+
+def _unmapped(datas: Iterable[bytes], styles: Styles) -> bool:
+    return any(_mapped.get(key) != name for key, name in _faces(datas, styles))
+
+
+def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
+    """Chart text arrives as text: point svglib at the brief's own (embedded) faces for every family
+    the SVGs name, so labels are set in the same font, searchable and never an unembedded fallback."""
+    for key, name in _faces(datas, styles):
+        if _mapped.get(key) == name:  # another brief's faces in this process remap it
+            continue
+        family, weight, style = key.rsplit("|", 2)
+        path = pdfmetrics.getFont(name).face.filename
+        register_font(family, font_path=path, weight=weight, style=style, rlgFontName=name)
+        _mapped[key] = name
+        map_family(styles.fonts)  # register_font re-registered the face, resetting its bold and italic
 
 
 def _cache_key(data: bytes, width: float, faces: str) -> tuple[str, float, str]:
