@@ -35,6 +35,7 @@ class DigibriefError(Exception):
     """Base of every error the CLI reports without a traceback."""
 
     exit_code = EXIT_RENDER
+    rewritten: tuple[str, ...] = ()  # outputs a watch wrote before the build failed (the brief, the deck)
 
 
 class InputError(DigibriefError):

@@ -239,6 +239,7 @@ class BuildResult:
     rereads: list[str] = field(default_factory=list)  # file:line: sentences whose referenced figures changed
     exit_code: int = EXIT_OK
     up_to_date: bool = False
+    first: list[str] = field(default_factory=list)  # outputs a watch wrote before the others were in
 
 
 @dataclass(frozen=True)
@@ -575,8 +576,21 @@ def draw_and_render(
         todo = list(work.draw)
         running: dict[Future[Any], tuple[tuple[str, str], ImageRequest, Path] | WriterJob] = {}
 
+        # a watch writes the brief and the deck first: the other writers wait until the first one is
+        # rendered (they would slow it down), and the two are written once both are in
+        hurry = (
+            _WARM.is_set()
+            and not opts.strict
+            and bool(work.writers)
+            and work.writers[0][0].fmt in FIRST
+            and any(job.fmt not in FIRST for job, _ in work.writers)
+        )
+        hold = {job.fmt for job, _ in work.writers if job.fmt not in FIRST} if hurry else set()
+
         def ready() -> WriterJob | None:
-            return next((j for j in waiting if all(q.key in data for q in j.requests)), None)
+            return next(
+                (j for j in waiting if j.fmt not in hold and all(q.key in data for q in j.requests)), None
+            )
 
         def fill() -> None:
             while len(running) < worker_count():
@@ -688,11 +702,19 @@ def draw_and_render(
             _step(log, "draw charts", started, summary + beside_first, last)
         else:
             log(f"  charts: all {len(charts.keys)} from cache")
-        for job in waiting:  # background writers whose charts came last
-            outcomes[job.fmt] = workers.submit(
-                render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
-            )
+
+        def submit_waiting() -> None:  # background writers whose charts came last, or were held
+            for job in [j for j in waiting if j.fmt not in hold]:
+                waiting.remove(job)
+                outcomes[job.fmt] = workers.submit(
+                    render_one, *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
+                )
+
+        if early is not None:
+            hold.clear()
+        submit_waiting()
         rendered: dict[str, tuple[bytes, str, Any]] = {}
+        firsts = {opts.filename(job.fmt) for job, _ in every_writer if job.fmt in FIRST}
         for job, key in every_writer:
             try:
                 if job.fmt in kept:
@@ -703,26 +725,33 @@ def draw_and_render(
                     out, seconds = early or render_one(
                         *_render_args(job, r, data, manifest, opts, key_of[job.fmt])
                     )
+                    hold.clear()
+                    submit_waiting()
                 else:
                     out, seconds = outcomes[job.fmt].result()
-            except (RenderError, UsageError):
+            except (RenderError, UsageError) as err:
+                err.rewritten = tuple(result.first)
                 raise
             except Exception as exc:  # a writer bug must not damage the last good output
                 checkpoint()  # an error caused by an interrupt is reported as the interrupt
-                raise RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}") from exc
+                failure = RenderError(f"{job.fmt} writer failed: {type(exc).__name__}: {exc}")
+                failure.rewritten = tuple(result.first)
+                raise failure from exc
             checkpoint()
             name = opts.filename(job.fmt)
             result.warnings += [f"{name}: {w}" for w in out.warnings]
             rendered[name] = (out.data, key, out.hint)
             unit = {"pdf": "pages", "deck": "slides", "html": "page"}.get(job.fmt, "sheets")
+            passes = f", {out.passes} layout passes" if out.passes > 1 else ""
+            how = ", from cache" if job.fmt in kept else passes
+            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{how}")
+            if hurry and not result.first and firsts <= rendered.keys():
+                _write_first(rendered, opts, log, result)
             if job.fmt in kept:
-                log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}, from cache")
                 continue
             if out.hint:  # for a build elsewhere that renders this same key (see _render_args)
                 _store(job, opts).put(f"hint|{key}", json.dumps(out.hint, sort_keys=True).encode())
             renders.store(opts.chart_cache, job.fmt).put(renders.entry_key(key), renders.pack(out))
-            passes = f", {out.passes} layout passes" if out.passes > 1 else ""
-            log(f"  {'render ' + name:<22} {seconds:6.2f} s  {out.pages} {unit}{passes}")
     files: dict[str, bytes] = {}
     for k, req in sorted({req.key: req for job in r.jobs for req in job.requests}.items()):
         name = f"{req.chart.id}.{req.fmt}"
@@ -770,6 +799,23 @@ def _render_beside(
     if failed:  # the writer went on without it: never an output with a hole where a chart was
         raise failed[0]
     return out
+
+
+FIRST = ("pdf", "deck")  # what a watch writes first: the brief and the deck, which the analyst looks at
+
+
+def _write_first(
+    rendered: dict[str, tuple[bytes, str, Any]], opts: BuildOptions, log: Log, result: BuildResult
+) -> None:
+    """Write the brief and the deck now, while the other writers still render (a watch)."""
+    started = time.perf_counter()
+    first = [opts.filename(f) for f in FIRST if opts.filename(f) in rendered]
+    try:
+        write_all_atomic({opts.out / name: rendered[name][0] for name in first})
+    except OSError as exc:
+        raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
+    result.first = first
+    _step(log, "write first", started, ", ".join(str(opts.out / name) for name in first))
 
 
 def _kept_renders(
@@ -904,9 +950,18 @@ def commit(
     started = time.perf_counter()
     outputs = dict(manifest.get("outputs", {}))
     try:
-        write_all_atomic({opts.out / name: data for name, (data, _, _) in rendered.items()})
+        write_all_atomic(
+            {opts.out / name: data for name, (data, _, _) in rendered.items() if name not in result.first}
+        )
     except OSError as exc:
-        raise write_failure(exc, opts.out, "the previous outputs are unchanged") from exc
+        unchanged = (
+            "the other previous outputs are unchanged"
+            if result.first
+            else "the previous outputs are unchanged"
+        )
+        failure = write_failure(exc, opts.out, unchanged)
+        failure.rewritten = tuple(result.first)
+        raise failure from exc
     for name, (data, key, hint) in rendered.items():
         outputs[name] = {"key": key, "sha256": digest(data), **({"hint": hint} if hint else {})}
         result.written.append(opts.out / name)

@@ -80,7 +80,12 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
             raise KeyboardInterrupt from None
         except DigibriefError as err:
             report(err)
-            log("build failed; previous outputs are unchanged. Waiting for the next save…", always=True)
+            kept = (
+                f"{' and '.join(err.rewritten)} were rewritten, the other outputs are unchanged"
+                if err.rewritten
+                else "previous outputs are unchanged"
+            )
+            log(f"build failed; {kept}. Waiting for the next save…", always=True)
         else:
             if not result.up_to_date:
                 log(_built(result, time.perf_counter() - started), always=True)

@@ -1,0 +1,99 @@
+"""A watch writes the brief and the deck first: the data pack and the web page start once the brief is
+rendered, so that they do not slow it down, and the two are written as soon as both are in. A writer
+that fails after that says which outputs were rewritten."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digibrief.errors import RenderError
+from digibrief.pipeline import build as pipeline
+from digibrief.pipeline.build import BuildOptions, build
+from digibrief.writers.xlsx import datapack
+from tests.conftest import file_states, replace_in
+
+EDIT = ("2022: {value: 79.7703", "2022: {value: 79.41")
+EVENTS: list[str] = []
+RENDER = pipeline.render_one
+
+
+def _render_noting_the_brief(module: str, *rest: Any) -> Any:
+    """render_one, noting when the brief is rendered (the workers, forked from here, note in vain)."""
+    out = RENDER(module, *rest)
+    if module.endswith(".pdf.brief"):
+        EVENTS.append("brief rendered")
+    return out
+
+
+@pytest.fixture
+def edited(shipped_copy: Any, tmp_path: Path) -> Iterator[BuildOptions]:
+    """The shipped project built once in its own cache (no output kept whole by its key), its value then
+    edited, in this process kept warm as a watch keeps it."""
+    cache = tmp_path / "cache"
+    shutil.copytree(shipped_copy.cache, cache, ignore=shutil.ignore_patterns("outputs"))
+    opts = dataclasses.replace(shipped_copy, cache=cache, verbose=True)
+    build(opts)
+    replace_in(opts.data / "countries" / "kgz.yaml", *EDIT)
+    pipeline.keep_warm()
+    try:
+        yield opts
+    finally:
+        pipeline.forget_process_state()
+
+
+def test_the_data_pack_and_web_page_start_after_the_brief_and_the_two_are_written_first(
+    edited: BuildOptions, monkeypatch: pytest.MonkeyPatch
+):
+    events = EVENTS
+    events.clear()
+    args = pipeline._render_args
+
+    def render_args(job: Any, *rest: Any) -> Any:
+        events.append(f"start {job.fmt}")
+        return args(job, *rest)
+
+    monkeypatch.setattr(pipeline, "_render_args", render_args)
+    monkeypatch.setattr(pipeline, "render_one", _render_noting_the_brief)
+    lines: list[str] = []
+    result = build(edited, log=lambda message, always=False: lines.append(message))
+    assert result.first == ["brief.pdf", "deck.pptx"]
+    assert events.index("start deck") < events.index("brief rendered")
+    assert events.index("brief rendered") < events.index("start data")
+    assert events.index("brief rendered") < events.index("start html")
+    steps = [line.split()[0:2] for line in lines if line.startswith("  ")]
+    assert steps.index(["write", "first"]) == steps.index(["render", "deck.pptx"]) + 1
+    assert steps.index(["write", "first"]) < steps.index(["render", "brief-data.xlsx"])
+    assert {p.name for p in result.written} == {"brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"}
+
+
+def _failing_data_pack(*_: Any, **__: Any) -> Any:
+    raise ValueError("broken on purpose")
+
+
+def test_a_writer_that_fails_after_the_first_write_names_what_was_rewritten(
+    edited: BuildOptions, monkeypatch: pytest.MonkeyPatch
+):
+    before = file_states(edited.out)
+    monkeypatch.setattr(datapack, "render", _failing_data_pack)  # the workers fork from this process
+    with pytest.raises(RenderError) as caught:
+        build(edited)
+    assert str(caught.value) == "data writer failed: ValueError: broken on purpose"
+    assert caught.value.rewritten == ("brief.pdf", "deck.pptx")
+    after = file_states(edited.out)
+    assert after["brief.pdf"] != before["brief.pdf"] and after["deck.pptx"] != before["deck.pptx"]
+    assert after["brief-data.xlsx"] == before["brief-data.xlsx"]
+    assert after["brief.html"] == before["brief.html"]
+
+
+def test_a_one_shot_build_writes_every_output_at_once(shipped_copy: Any, tmp_path: Path):
+    cache = tmp_path / "cache"
+    shutil.copytree(shipped_copy.cache, cache, ignore=shutil.ignore_patterns("outputs"))
+    opts = dataclasses.replace(shipped_copy, cache=cache)
+    replace_in(opts.data / "countries" / "kgz.yaml", *EDIT)
+    assert build(opts).first == []
