@@ -127,7 +127,7 @@ GOALS = (
     # (row, goal text, test on the measured values)
     ("cold build / import floor", "≤ 2.5×", lambda v: v <= 2.5),
     ("one-value edit rebuild / cold build", "≤ 0.35×", lambda v: v <= 0.35),
-    ("watch: save → both outputs rewritten / cold build", "≤ 0.15×", lambda v: v <= 0.15),
+    ("watch: save → brief and deck rewritten / cold build", "≤ 0.15×", lambda v: v <= 0.15),
     ("no-op rebuild", "≤ 0.15 s, no heavy import", lambda v: v <= 0.15),
     ("64 countries / 4 countries, cold", "≤ 8×", lambda v: v <= 8),
     ("peak RSS, 64 countries", "≤ 250 MB", lambda v: v <= 250),
@@ -143,8 +143,10 @@ def heavy_imports(cmd: list[str]) -> list[str]:
     return sorted(n for n in names if n in HEAVY)
 
 
-def watch_times(data: Path, report: Path, out: Path, edits: int) -> list[float]:
-    """Seconds from a saved edit to the watch saying both outputs were rewritten, in a warm process."""
+def watch_times(data: Path, report: Path, out: Path, edits: int) -> tuple[list[float], list[float]]:
+    """Seconds from a saved edit to the brief and the deck both replaced on disk (a new file in each
+    place: outputs are moved into place whole), and to the watch saying every output was, in a warm
+    process."""
     proc = subprocess.Popen(
         [PY, "-m", "digibrief", "watch", "--data", str(data), "--report", str(report), "--out", str(out)],
         cwd=ROOT,
@@ -172,16 +174,24 @@ def watch_times(data: Path, report: Path, out: Path, edits: int) -> list[float]:
         proc.kill()
         raise SystemExit(f"watch: no line starting {prefix!r} within {limit:.0f} s")
 
-    times = []
+    first: list[float] = []
+    times: list[float] = []
+    outputs = (out / "brief.pdf", out / "deck.pptx")
     try:
         wait_for("watching")
         for i in range(edits):
             time.sleep(0.5)  # let the watcher settle between saves
+            files = [os.stat(p).st_ino for p in outputs]
             started = time.perf_counter()
             kgz.write_text(
                 original.replace("2022: {value: 79.7703", f"2022: {{value: {79.5 + 0.01 * (i + 1):.2f}"),
                 encoding="utf-8",
             )
+            while any(os.stat(p).st_ino == ino for p, ino in zip(outputs, files, strict=True)):
+                if time.perf_counter() - started > 180:
+                    raise SystemExit("watch: the brief and the deck were not rewritten within 180 s")
+                time.sleep(0.001)
+            first.append(time.perf_counter() - started)
             wait_for("built in")
             times.append(time.perf_counter() - started)
     finally:
@@ -191,7 +201,7 @@ def watch_times(data: Path, report: Path, out: Path, edits: int) -> list[float]:
         except subprocess.TimeoutExpired:
             proc.kill()
         kgz.write_text(original, encoding="utf-8")
-    return times
+    return first, times
 
 
 def main() -> None:
@@ -248,8 +258,9 @@ def main() -> None:
             args.cold_runs, lambda: build_cmd(edit_data, report, edit_out), before=edit
         )
         kgz.write_text(original, encoding="utf-8")
-        watched = watch_times(edit_data, report, tmpdir / "watch-out", args.runs)
-        rows["watch: save → rewritten"] = (statistics.median(watched), 0.0)
+        first, watched = watch_times(edit_data, report, tmpdir / "watch-out", args.runs)
+        rows["watch: save → brief and deck rewritten"] = (statistics.median(first), 0.0)
+        rows["watch: save → every output rewritten"] = (statistics.median(watched), 0.0)
 
         for n in () if args.edit_loop else (4, 16, 64):
             sdata, sreport = synthetic(n, tmpdir)
@@ -316,9 +327,9 @@ def render(rows: dict[str, tuple[float, float]], heavy: list[str]) -> str:
             rows["rebuild after 1 edit"][0] / cold,
             f"{rows['rebuild after 1 edit'][0] / cold:.2f}×",
         ),
-        "watch: save → both outputs rewritten / cold build": (
-            rows["watch: save → rewritten"][0] / cold,
-            f"{rows['watch: save → rewritten'][0] / cold:.2f}×",
+        "watch: save → brief and deck rewritten / cold build": (
+            rows["watch: save → brief and deck rewritten"][0] / cold,
+            f"{rows['watch: save → brief and deck rewritten'][0] / cold:.2f}×",
         ),
         "no-op rebuild": (
             rows["no-op rebuild"][0] if not heavy else float("inf"),

@@ -28,10 +28,10 @@ DEBOUNCE_MS = 300  # the longest a stream of changes is gathered into one build
 # how long the watcher waits for another change before it builds (watchfiles' step, 50 ms by default):
 # it looks every STEP_MS and builds once a look finds no new change, so a save is built 1 to 2 steps
 # after it. An editor's save (a temporary file renamed over the original, the original renamed to a
-# backup, or the file truncated and written) makes all its changes within a millisecond, so a 20 ms
+# backup, or the file truncated and written) makes all its changes within a millisecond, so a 5 ms
 # step still sees it whole; a save split by a stalled editor costs a second build, which reads the
 # file as the editor left it (tests/test_watch_saves.py saves as editors do)
-STEP_MS = 20
+STEP_MS = 5
 
 
 def _relevant(change: object, path: str) -> bool:
