@@ -50,6 +50,7 @@ from digibrief.pipeline.cache import (
     whole_image,
     write_all_atomic,
     write_atomic,
+    write_fast,
     write_manifest,
 )
 from digibrief.pipeline.heap import set_aside, set_aside_while_rendering
@@ -671,7 +672,7 @@ def draw_and_render(
             if not whole_image(data[k], req.fmt):  # never cached, never placed as a hole in an output
                 name = f"chart '{req.chart.id}' ({req.medium})"
                 raise RenderError(f"{name} could not be read after drawing: not a whole {req.fmt} image")
-            write_atomic(path, data[k])
+            write_fast(path, data[k])  # read_cached checks it whole
             drawn, last = drawn + 1, time.perf_counter()
             _progress(log, opts, drawn, len(work.draw), req)
             if warm and k in ahead and parse_there is None:

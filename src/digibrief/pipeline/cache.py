@@ -232,7 +232,7 @@ class DiskStore:
             if self.durable:
                 write_atomic(self._path(key), data)
             else:
-                _write_fast(self._path(key), data)
+                write_fast(self._path(key), data)
             self._trim()
         except OSError:
             pass  # a full or read-only cache costs time next build, never this build
@@ -248,8 +248,10 @@ class DiskStore:
                 path.unlink(missing_ok=True)
 
 
-def _write_fast(path: Path, data: bytes) -> None:
-    """Write data next to path and move it into place when complete, without waiting for the disk."""
+def write_fast(path: Path, data: bytes) -> None:
+    """Write data next to path and move it into place when complete, without waiting for the disk
+    (4 ms a file here): for a cache entry whose reader checks it whole, so that a write a crash tore
+    costs a miss, never a byte."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
