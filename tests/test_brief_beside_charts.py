@@ -4,7 +4,6 @@ in; a chart that fails meanwhile is reported as itself and nothing is written.""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,27 +28,34 @@ def _kgz_chart_fails(req: Any, *args: Any) -> bytes:
     return DRAW(req, *args)
 
 
-@pytest.fixture
-def edited(shipped_copy: Any, tmp_path: Path) -> BuildOptions:
-    """The shipped brief alone, built once in its own folder and cache (no output kept whole by its
-    key, no parsed chart), then the value edited."""
+def _edited(project: Path, tmp_path: Path) -> BuildOptions:
+    """A copy of the shipped project and its last build (its outputs, manifest and layout hints) with
+    the value edited, on its own copy of the session's chart cache in which no output is kept whole by
+    its key: its brief is rendered, and the three charts drawn."""
+    root = tmp_path / "project"
+    shutil.copytree(project, root, symlinks=True)
+    replace_in(root / "data" / "countries" / "kgz.yaml", *EDIT)
     cache = tmp_path / "cache"
-    shutil.copytree(shipped_copy.cache, cache, ignore=shutil.ignore_patterns("outputs"))
-    opts = dataclasses.replace(shipped_copy, cache=cache, only="pdf")
-    build(opts)
-    replace_in(opts.data / "countries" / "kgz.yaml", *EDIT)
-    return opts
+    shutil.copytree(SESSION_CACHE[0], cache, ignore=shutil.ignore_patterns("outputs"))
+    return BuildOptions(
+        data=root / "data", report=root / "report", out=root / "output", cache=cache, only="pdf"
+    )
+
+
+SESSION_CACHE: list[Path] = []
+
+
+@pytest.fixture
+def edited(shipped: Any, tmp_path: Path) -> BuildOptions:
+    SESSION_CACHE[:] = [shipped.cache]
+    return _edited(shipped.data.parent, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def full_brief(tmp_path_factory: pytest.TempPathFactory, shipped: Any) -> bytes:
     """The edited brief rendered whole, every chart drawn before the render began (a one-shot build)."""
-    root = tmp_path_factory.mktemp("full") / "project"
-    shutil.copytree(shipped.data.parent, root, symlinks=True, ignore=shutil.ignore_patterns("output"))
-    replace_in(root / "data" / "countries" / "kgz.yaml", *EDIT)
-    cache = root / "cache"
-    shutil.copytree(shipped.cache, cache, ignore=shutil.ignore_patterns("outputs"))
-    opts = BuildOptions(data=root / "data", report=root / "report", out=root / "out", cache=cache, only="pdf")
+    SESSION_CACHE[:] = [shipped.cache]
+    opts = _edited(shipped.data.parent, tmp_path_factory.mktemp("full"))
     build(opts)
     return (opts.out / "brief.pdf").read_bytes()
 
@@ -82,21 +88,47 @@ def test_a_warm_brief_laid_out_beside_its_charts_draws_has_the_bytes_of_a_full_r
     assert (edited.out / "brief.pdf").read_bytes() == full_brief
 
 
-def test_a_chart_with_a_new_font_family_starts_the_render_again_with_every_chart_in(
+def test_a_late_chart_that_needs_its_fonts_mapped_starts_the_render_again_with_every_chart_in(
     edited: BuildOptions, warm: list[Any], full_brief: bytes, monkeypatch: pytest.MonkeyPatch
 ):
-    arrived: list[bool] = []
+    restarts: list[Any] = []
 
-    def unmapped(*_: Any) -> bool:  # as though each late chart named a family svglib has not mapped
-        arrived.append(True)
-        return True
+    def needs_mapping(req: Any, *args: Any) -> Any:  # the first late chart, as images.Remap says
+        if not restarts:
+            restarts.append(req)
+            raise images.Remap
+        return arriving(req, *args)
 
-    monkeypatch.setattr(images, "_unmapped", unmapped)
-    # a late chart is taken from where its worker parsed it: make the brief parse it again here
-    monkeypatch.setattr(images, "_unpickle", lambda *_: None)
+    arriving = brief.arriving
+    monkeypatch.setattr(brief, "arriving", needs_mapping)
     build(edited)
-    assert warm and arrived, "no chart came in during the layout"
+    assert warm and restarts, "no chart came in during the layout"
     assert (edited.out / "brief.pdf").read_bytes() == full_brief
+
+
+def test_a_late_chart_naming_a_font_family_svglib_has_not_mapped_raises_remap_and_registers_nothing(
+    shipped_theme: Any, shipped_doc: Any, monkeypatch: pytest.MonkeyPatch
+):
+    from reportlab.pdfbase import pdfmetrics
+
+    from digibrief.vocabulary import MEDIA
+    from digibrief.writers.contract import ImageRequest
+    from digibrief.writers.pdf.fonts import register
+    from digibrief.writers.pdf.styles import Page, Palette, Styles
+
+    fonts = register(shipped_theme.fonts)
+    styles = Styles(shipped_theme, fonts, Palette.from_theme(shipped_theme), Page.for_paper("a4").frame_width)
+    svg = (
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
+        b'<text x="1" y="20" style="font-family: \'A Family Never Seen\'">x</text></svg>'
+    )
+    req = ImageRequest(shipped_doc.figures()[0].chart, "print", "svg")
+    faces = dict(pdfmetrics._fonts)
+    monkeypatch.setattr(images, "_mapped", dict(images._mapped))
+    with pytest.raises(images.Remap):
+        images.chart_flowables([req], {req.key: svg}, MEDIA["print"].width_in * 72, styles, mid_render=True)
+    assert dict(pdfmetrics._fonts) == faces
+    assert not any(k.startswith("A Family Never Seen") for k in images._mapped)
 
 
 def test_a_chart_that_fails_while_the_brief_waits_for_it_is_named_and_nothing_is_written(

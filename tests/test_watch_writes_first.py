@@ -33,12 +33,12 @@ def _render_noting_the_brief(module: str, *rest: Any) -> Any:
 
 @pytest.fixture
 def edited(shipped_copy: Any, tmp_path: Path) -> Iterator[BuildOptions]:
-    """The shipped project built once in its own cache (no output kept whole by its key), its value then
-    edited, in this process kept warm as a watch keeps it."""
+    """A copy of the shipped project and its last build with the value edited, on its own copy of the
+    session's chart cache in which no output is kept whole by its key (every output is rendered), in
+    this process kept warm as a watch keeps it."""
     cache = tmp_path / "cache"
     shutil.copytree(shipped_copy.cache, cache, ignore=shutil.ignore_patterns("outputs"))
     opts = dataclasses.replace(shipped_copy, cache=cache, verbose=True)
-    build(opts)
     replace_in(opts.data / "countries" / "kgz.yaml", *EDIT)
     pipeline.keep_warm()
     try:
@@ -91,9 +91,20 @@ def test_a_writer_that_fails_after_the_first_write_names_what_was_rewritten(
     assert after["brief.html"] == before["brief.html"]
 
 
-def test_a_one_shot_build_writes_every_output_at_once(shipped_copy: Any, tmp_path: Path):
-    cache = tmp_path / "cache"
-    shutil.copytree(shipped_copy.cache, cache, ignore=shutil.ignore_patterns("outputs"))
-    opts = dataclasses.replace(shipped_copy, cache=cache)
-    replace_in(opts.data / "countries" / "kgz.yaml", *EDIT)
-    assert build(opts).first == []
+@pytest.mark.parametrize(
+    ("warm", "strict", "formats", "first"),
+    [
+        (True, False, ["pdf", "deck", "data", "html"], True),
+        (True, False, ["pdf", "data"], True),
+        (True, False, ["deck", "html"], True),
+        (False, False, ["pdf", "deck", "data", "html"], False),  # a one-shot build writes all at once
+        (True, True, ["pdf", "deck", "data", "html"], False),  # --strict: any warning keeps all back
+        (True, False, ["pdf", "deck"], False),  # nothing else to wait for
+        (True, False, ["data", "html"], False),
+        (True, False, [], False),
+    ],
+)
+def test_only_a_watch_writes_the_brief_and_deck_before_the_rest(
+    warm: bool, strict: bool, formats: list[str], first: bool
+):
+    assert pipeline.first_then_rest(warm, strict, formats) is first

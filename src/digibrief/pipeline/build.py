@@ -579,13 +579,7 @@ def draw_and_render(
 
         # a watch writes the brief and the deck first: the other writers wait until the first one is
         # rendered (they would slow it down), and the two are written once both are in
-        hurry = (
-            _WARM.is_set()
-            and not opts.strict
-            and bool(work.writers)
-            and work.writers[0][0].fmt in FIRST
-            and any(job.fmt not in FIRST for job, _ in work.writers)
-        )
+        hurry = first_then_rest(_WARM.is_set(), opts.strict, [job.fmt for job, _ in work.writers])
         hold = {job.fmt for job, _ in work.writers if job.fmt not in FIRST} if hurry else set()
 
         def ready() -> WriterJob | None:
@@ -803,6 +797,15 @@ def _render_beside(
 
 
 FIRST = ("pdf", "deck")  # what a watch writes first: the brief and the deck, which the analyst looks at
+
+
+def first_then_rest(warm: bool, strict: bool, formats: list[str]) -> bool:
+    """Whether a build writes the brief and the deck before the other outputs are rendered: in a warm
+    process (watch) whose first writer is one of them and that renders others too; never under
+    --strict, where any output's warnings keep every output from being written."""
+    return (
+        warm and not strict and bool(formats) and formats[0] in FIRST and any(f not in FIRST for f in formats)
+    )
 
 
 def _write_first(
