@@ -112,7 +112,22 @@ def render(
 ) -> Rendered:
     """hint: the previous render's page count and contents (Rendered.hint). When this render's pages
     come out the same, the first pass is already the last; otherwise multiBuild goes on as without it.
-    store: parsed charts kept between builds (see images.py)."""
+    store: parsed charts kept between builds (see images.py). images may still be arriving
+    (contract.Arriving): the layout waits for each where it needs it."""
+    try:
+        return _render(doc, images, theme, options, hint, store)
+    except Remap:  # a chart that came in late needs its fonts mapped first: start again with all in
+        return _render(doc, {k: images[k] for k in images}, theme, options, hint, store)
+
+
+def _render(
+    doc: d.Document,
+    images: Images,
+    theme: Theme,
+    options: PdfOptions,
+    hint: dict[str, Any] | None,
+    store: Store | None,
+) -> Rendered:
     fonts = register(theme.fonts)
     glyphs = Glyphs(fonts, register(theme.fallback) if theme.fallback is not None else None)
     pal = Palette.from_theme(theme)
@@ -177,8 +192,6 @@ def render(
         passes = tmpl.multiBuild(
             story, maxPasses=6, canvasmaker=partial(_EpochCanvas, epoch=meta.epoch, inlines=markup.inlines)
         )
-    except Remap:  # a chart that came in late needs its fonts mapped first: start again with all in
-        return render(doc, {k: images[k] for k in images}, theme, options, hint, store)
     except LayoutError as exc:
         raise RenderError(f"PDF layout failed: {str(exc).strip().splitlines()[0]}") from exc
     except IndexError as exc:  # multiBuild: the contents or page count never settled
