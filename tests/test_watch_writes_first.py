@@ -72,6 +72,23 @@ def test_the_data_pack_and_web_page_start_after_the_brief_and_the_two_are_writte
     assert {p.name for p in result.written} == {"brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html"}
 
 
+def test_a_picture_deck_starts_once_its_charts_are_drawn_while_the_brief_is_still_laid_out(
+    edited: BuildOptions, monkeypatch: pytest.MonkeyPatch
+):
+    EVENTS.clear()
+    args = pipeline._render_args
+
+    def render_args(job: Any, *rest: Any) -> Any:
+        EVENTS.append(f"start {job.fmt}")
+        return args(job, *rest)
+
+    monkeypatch.setattr(pipeline, "_render_args", render_args)
+    monkeypatch.setattr(pipeline, "render_one", _render_noting_the_brief)
+    result = build(dataclasses.replace(edited, deck_charts="picture"))
+    assert EVENTS.index("start deck") < EVENTS.index("brief rendered")
+    assert result.first == ["brief.pdf", "deck-pictures.pptx"]
+
+
 def _failing_data_pack(*_: Any, **__: Any) -> Any:
     raise ValueError("broken on purpose")
 

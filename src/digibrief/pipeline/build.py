@@ -587,6 +587,15 @@ def draw_and_render(
                 (j for j in waiting if j.fmt not in hold and all(q.key in data for q in j.requests)), None
             )
 
+        def release() -> None:
+            """Every writer whose charts are all in (and that is not held) to the workers now."""
+            while (other := ready()) is not None:
+                waiting.remove(other)
+                future = workers.submit(
+                    render_one, *_render_args(other, r, data, manifest, opts, key_of[other.fmt])
+                )
+                running[future], outcomes[other.fmt] = other, future
+
         def fill() -> None:
             while len(running) < worker_count():
                 job = None if todo else ready()
@@ -627,12 +636,7 @@ def draw_and_render(
                 k, req, path = todo.pop(0)
                 then = parse_there if k in ahead else None
                 running[workers.submit(draw_chart, req, r.theme, r.doc.speech, then)] = (k, req, path)
-            while (other := ready()) is not None:
-                waiting.remove(other)
-                future = workers.submit(
-                    render_one, *_render_args(other, r, data, manifest, opts, key_of[other.fmt])
-                )
-                running[future], outcomes[other.fmt] = other, future
+            release()
         else:
             fill()
         parsed = (
@@ -677,7 +681,9 @@ def draw_and_render(
 
         early: tuple[Rendered, float] | Exception | None = None
         if beside and first is not None:
-            early = _render_beside(first, r, data, running, arrive, manifest, opts, key_of[first.fmt])
+            early = _render_beside(
+                first, r, data, running, arrive, release, manifest, opts, key_of[first.fmt]
+            )
         while todo or any(not isinstance(t, WriterJob) for t in running.values()):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
@@ -760,13 +766,16 @@ def _render_beside(
     data: dict[tuple[str, str], bytes],
     running: dict[Future[Any], Any],
     arrive: Callable[[Future[Any]], None],
+    release: Callable[[], None],
     manifest: dict[str, Any],
     opts: BuildOptions,
     key: str,
 ) -> tuple[Rendered, float] | Exception:
     """The first writer rendered while the workers draw its charts: its images arrive as it asks for
-    them (contract.Arriving). A chart that failed to draw, or a stop, is raised as itself, whatever the
-    writer made of it; the writer's own failure is returned, to be reported where it always was."""
+    them (contract.Arriving); each time it waits, the charts drawn meanwhile are taken in too and the
+    writers they complete are released to the workers. A chart that failed to draw, or a stop, is
+    raised as itself, whatever the writer made of it; the writer's own failure is returned, to be
+    reported where it always was."""
     from digibrief.writers.contract import Arriving
 
     coming = {t[0]: f for f, t in running.items() if isinstance(t, tuple)}
@@ -774,12 +783,15 @@ def _render_beside(
 
     def wait_for(k: tuple[str, str]) -> bytes:
         future = coming[k]
-        if future in running:
-            try:
+        try:
+            for drawn in [f for f, t in list(running.items()) if isinstance(t, tuple) and f.done()]:
+                arrive(drawn)
+            if future in running:
                 arrive(future)
-            except BaseException as exc:
-                failed.append(exc)
-                raise
+            release()
+        except BaseException as exc:
+            failed.append(exc)
+            raise
         return data[k]
 
     here = {q.key: data[q.key] for q in job.requests if q.key in data}
