@@ -1008,7 +1008,13 @@ def commit(
         ) from exc
     if pruned.removed:
         log(f"  removed {len(pruned.removed)} chart file(s) no build uses ({pruned.freed / 1e6:.1f} MB)")
-    _step(log, "write", started, ", ".join(str(p) for p in result.written) or "nothing changed")
+    now = [p for p in result.written if p.name not in result.first]  # the others were written first
+    _step(
+        log,
+        "write",
+        started,
+        ", ".join(str(p) for p in now) or ("the cache" if now != result.written else "nothing changed"),
+    )
 
 
 def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
