@@ -3,12 +3,19 @@ equals text measured fresh, and an edited font file is measured anew."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
 
+from pptx import Presentation
+
+from digibrief.document.types import Figure, Run
 from digibrief.theme import FontFiles
+from digibrief.writers.pptx import deck, text
+from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
+from tests.conftest import MemoryStore
 
 WORDS = "Kyrgyzstan sits in the middle of the regional field and has leaned on donors for its networks"
 
@@ -40,3 +47,45 @@ def test_an_edited_font_file_is_measured_anew(shipped_theme: Any, tmp_path: Path
     assert after.width(WORDS, 14.0) == Metrics(FontFiles(fonts.family, *[fonts.bold] * 4)).width(WORDS, 14.0)
     assert after.lines(p, 200.0) == _Measure(after._faces).wrap(p, 200.0)
     assert before.lines(p, 200.0) == regular[1]
+
+
+# --- warm renders equal cold ones ------------------------------------------------------------------------
+
+
+def with_headline(doc: Any, words: str) -> Any:
+    """The document with its first chart's headline replaced."""
+    chart = doc.figures()[0].chart.id
+
+    def block(b: Any) -> Any:
+        if isinstance(b, Figure) and b.chart.id == chart:
+            return dataclasses.replace(b, headline=(Run(words),))
+        return b
+
+    sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
+    return dataclasses.replace(doc, sections=sections)
+
+
+def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
+    """The deck as a new process renders it whole: no store, nothing kept in memory."""
+    for memo in vars(text).values():
+        if callable(getattr(memo, "cache_clear", None)):
+            memo.cache_clear()
+    deck.forget()
+    return deck.render(doc, images, theme, options).data
+
+
+def test_a_warm_render_on_a_template_after_an_edit_and_a_theme_change_equals_a_cold_one(
+    shipped_doc: Any, shipped_theme: Any, rendered_deck: Any, tmp_path: Path
+) -> None:
+    _, images = rendered_deck
+    Presentation().save(tmp_path / "plain.pptx")  # 4:3, its own layouts
+    options = DeckOptions(read_template(tmp_path / "plain.pptx"))
+    store = MemoryStore()
+    deck.render(shipped_doc, images, shipped_theme, options, store=store)
+    edited = with_headline(shipped_doc, "Kazakhstan scored highest in every survey, by a wide margin")
+    warm = deck.render(edited, images, shipped_theme, options, store=store)
+    assert warm.data == cold(edited, images, shipped_theme, options)
+    bigger = dataclasses.replace(shipped_theme, sizes={**shipped_theme.sizes, "slide_title": 44.0})
+    warm = deck.render(edited, images, bigger, options, store=store)  # taller titles: another geometry
+    assert warm.data == cold(edited, images, bigger, options)
+    assert warm.data != cold(edited, images, shipped_theme, options)

@@ -10,6 +10,7 @@ options.charts is "picture".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from digibrief.document.types import Document
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
-from digibrief.writers.pptx.layout import Geometry, SlidePlan
+from digibrief.writers.pptx.layout import Geometry, SlidePlan, Style, builtin_geometry
 from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media, slide_parts
@@ -59,7 +60,8 @@ def render(
     from digibrief.writers.pptx.package import saved_parts, set_properties, stable_bytes, stable_zip
     from digibrief.writers.pptx.slidecache import SlideCache, design_key
 
-    prs, layouts, geo, colours, warnings = _design(theme, options)
+    made: list[Design] = []  # a design _layout made: the first draw takes it rather than make another
+    geo, colours, warnings = _layout(theme, options, made)
     aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc, options)}
     plan = Planner(doc, theme, geo, colours, aspects, options.charts).plan()
     created = dt.datetime.fromtimestamp(doc.meta.epoch, dt.UTC).replace(tzinfo=None)
@@ -67,13 +69,17 @@ def render(
     def drawer(prs: PresentationT, layouts: dict[str, SlideLayout]) -> Drawer:
         return Drawer(prs, layouts, theme.fonts.family, images, created, colours.peer)
 
+    def presentation() -> Design:
+        return made.pop() if made else _design(theme, options)
+
     def full() -> bytes:
+        prs, layouts, *_ = presentation()
         drawer(prs, layouts).draw(plan)
         set_properties(prs, doc.meta)
         return stable_bytes(prs)
 
     def some(slides: list[tuple[SlidePlan, int]]) -> dict[str, bytes]:
-        scratch, scratch_layouts, *_ = _design(theme, options)
+        scratch, scratch_layouts, *_ = presentation()
         draw = drawer(scratch, scratch_layouts)
         for sp, number in slides:
             draw.slide(sp, number)
@@ -88,9 +94,36 @@ def render(
     return Rendered(data, [*warnings, *plan.warnings], len(plan.slides))
 
 
-def _design(
-    theme: Theme, options: DeckOptions
-) -> tuple[PresentationT, dict[str, SlideLayout], Geometry, Colours, list[str]]:
+Design = tuple["PresentationT", dict[str, "SlideLayout"], Geometry, Colours, list[str]]
+Layout = tuple[Geometry, Colours, list[str]]
+_LAYOUTS: dict[tuple[bytes, str, str], tuple[Geometry, Colours, tuple[str, ...]]] = {}  # a few templates'
+
+
+def _layout(theme: Theme, options: DeckOptions, made: list[Design]) -> Layout:
+    """The geometry and colours the slides are planned in, and what the template made us change,
+    without a presentation when they are known: the built-in design's come from the theme, a
+    template's are kept by its bytes and the theme (a design made to read them goes to made)."""
+    if options.template is None:
+        colours = Colours.of_theme(theme)
+        return builtin_geometry(Style.of(theme, colours)), colours, []
+    t = options.template
+    key = (hashlib.sha256(t.data).digest(), t.name, repr(theme))
+    kept = _LAYOUTS.get(key)
+    if kept is None:
+        made.append(_design(theme, options))
+        _, _, geo, colours, warnings = made[0]
+        kept = _LAYOUTS[key] = geo, colours, tuple(warnings)
+        while len(_LAYOUTS) > 4:
+            del _LAYOUTS[next(iter(_LAYOUTS))]
+    return kept[0], kept[1], list(kept[2])
+
+
+def forget() -> None:
+    """Drop what renders keep in this process between them, as a new process has nothing."""
+    _LAYOUTS.clear()
+
+
+def _design(theme: Theme, options: DeckOptions) -> Design:
     """A presentation without slides on the built-in design or the template, with its layouts,
     geometry and colours, and what the template made us change."""
     from digibrief.writers.pptx.package import builtin, from_template
