@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import zipfile
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from pptx import Presentation
 
 from digibrief.document.types import Figure, Run
 from digibrief.theme import FontFiles
-from digibrief.writers.pptx import deck, text
+from digibrief.writers.pptx import archive, deck, package, text
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
 from tests.conftest import MemoryStore
@@ -71,6 +73,7 @@ def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
         if callable(getattr(memo, "cache_clear", None)):
             memo.cache_clear()
     deck.forget()
+    archive.forget()
     return deck.render(doc, images, theme, options).data
 
 
@@ -89,3 +92,42 @@ def test_a_warm_render_on_a_template_after_an_edit_and_a_theme_change_equals_a_c
     warm = deck.render(edited, images, bigger, options, store=store)  # taller titles: another geometry
     assert warm.data == cold(edited, images, bigger, options)
     assert warm.data != cold(edited, images, shipped_theme, options)
+
+
+# --- the zip ----------------------------------------------------------------------------------------------
+
+
+def files_of(data: bytes) -> dict[str, tuple[bytes, int]]:
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        return {i.filename: (z.read(i), i.compress_type) for i in z.infolist()}
+
+
+def test_the_deck_zipped_with_kept_members_is_the_zip_zipfile_writes(rendered_deck: Any) -> None:
+    full, _ = rendered_deck
+    files = files_of(full.data)
+    archive.forget()
+    assert archive.stable_zip(files) == archive.zipfile_zip(files) == full.data
+    slide = "ppt/slides/slide3.xml"
+    edited = {
+        **files,
+        slide: (files[slide][0].replace(b"</p:sld>", b"<!-- -->\n</p:sld>"), zipfile.ZIP_DEFLATED),
+    }
+    assert archive.stable_zip(edited) == archive.zipfile_zip(edited)  # the other members kept
+    odd = {
+        "[Content_Types].xml": (b"", zipfile.ZIP_DEFLATED),
+        "ppt/media/\u00e9t\u00e9.xml": (b"<a/>" * 900, zipfile.ZIP_DEFLATED),
+        "stored.bin": (bytes(range(256)), zipfile.ZIP_STORED),
+        "empty": (b"", zipfile.ZIP_STORED),
+        "bzip": (b"bz" * 50, zipfile.ZIP_BZIP2),  # zipfile's own writing
+    }
+    assert archive.stable_zip(odd) == archive.zipfile_zip(odd)
+    with zipfile.ZipFile(BytesIO(archive.stable_zip(odd))) as z:
+        assert z.testzip() is None
+
+
+def test_a_presentation_s_files_are_those_python_pptx_saves(rendered_deck: Any) -> None:
+    full, _ = rendered_deck
+    prs = Presentation(BytesIO(full.data))
+    raw = BytesIO()
+    prs.save(raw)
+    assert package.saved_parts(prs) == files_of(raw.getvalue())
