@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from digibrief.document.types import Figure, Run
 from digibrief.theme import FontFiles
-from digibrief.writers.pptx import archive, deck, package, text
+from digibrief.writers.pptx import archive, deck, package, plan, text
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
 from tests.conftest import MemoryStore
@@ -74,6 +74,7 @@ def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
             memo.cache_clear()
     deck.forget()
     archive.forget()
+    plan.forget()
     return deck.render(doc, images, theme, options).data
 
 
@@ -131,3 +132,37 @@ def test_a_presentation_s_files_are_those_python_pptx_saves(rendered_deck: Any) 
     raw = BytesIO()
     prs.save(raw)
     assert package.saved_parts(prs) == files_of(raw.getvalue())
+
+
+def with_value(doc: Any, value: Any) -> Any:
+    """The document with the first value of its first line chart's first series set to value."""
+    chart = next(f.chart for f in doc.figures() if f.chart.series and f.chart.series[0].points)
+
+    def block(b: Any) -> Any:
+        if not (isinstance(b, Figure) and b.chart.id == chart.id):
+            return b
+        first, *rest = b.chart.series
+        point = dataclasses.replace(first.points[0], value=value)
+        series = dataclasses.replace(first, points=(point, *first.points[1:]))
+        return dataclasses.replace(b, chart=dataclasses.replace(b.chart, series=(series, *rest)))
+
+    sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
+    return dataclasses.replace(doc, sections=sections)
+
+
+def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
+    shipped_doc: Any, shipped_theme: Any, deck_images: Any
+) -> None:
+    store = MemoryStore()
+    native, picture = DeckOptions(), DeckOptions(charts="picture")
+    deck.render(shipped_doc, deck_images, shipped_theme, native, store=store)
+    edits = [
+        (with_value(shipped_doc, 80.0), native),
+        (with_value(shipped_doc, 81.5), native),
+        (with_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey"), native),
+        (with_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey"), picture),
+        (shipped_doc, native),  # an undo
+    ]
+    for doc, options in edits:
+        warm = deck.render(doc, deck_images, shipped_theme, options, store=store)
+        assert warm.data == cold(doc, deck_images, shipped_theme, options)

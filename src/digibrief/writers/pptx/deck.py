@@ -79,7 +79,7 @@ def render(
         return stable_bytes(prs)
 
     def some(slides: list[tuple[SlidePlan, int]]) -> dict[str, bytes]:
-        scratch, scratch_layouts, *_ = presentation()
+        scratch, scratch_layouts, *_ = _blank(theme, options, made)
         draw = drawer(scratch, scratch_layouts)
         for sp, number in slides:
             draw.slide(sp, number)
@@ -118,9 +118,38 @@ def _layout(theme: Theme, options: DeckOptions, made: list[Design]) -> Layout:
     return kept[0], kept[1], list(kept[2])
 
 
+# a few designs' files (a presentation without slides), by the template's bytes and the theme
+_BLANKS: dict[tuple[bytes, str, str], dict[str, tuple[bytes, int]]] = {}
+
+
+def _blank(
+    theme: Theme, options: DeckOptions, made: list[Design]
+) -> tuple[PresentationT, dict[str, SlideLayout]]:
+    """A presentation without slides to draw a few slides on, and its layouts: the design's files
+    kept from the last render opened again (a third of the time making it takes)."""
+    from pptx import Presentation
+
+    from digibrief.writers.pptx.archive import stable_zip
+    from digibrief.writers.pptx.draw import pick_layouts
+    from digibrief.writers.pptx.package import saved_parts
+
+    t = options.template
+    key = (hashlib.sha256(t.data).digest() if t else b"", t.name if t else "", repr(theme))
+    files = _BLANKS.get(key)
+    if files is None:
+        prs, layouts, *_ = made.pop() if made else _design(theme, options)
+        _BLANKS[key] = saved_parts(prs)
+        while len(_BLANKS) > 4:
+            del _BLANKS[next(iter(_BLANKS))]
+        return prs, layouts
+    prs = Presentation(BytesIO(stable_zip(files)))
+    return prs, pick_layouts(prs)[0]
+
+
 def forget() -> None:
     """Drop what renders keep in this process between them, as a new process has nothing."""
     _LAYOUTS.clear()
+    _BLANKS.clear()
 
 
 def _design(theme: Theme, options: DeckOptions) -> Design:

@@ -162,6 +162,11 @@ class Metrics(_Measure):
         f = fonts
         super().__init__((face(f.regular), face(f.bold), face(f.italic), face(f.bold_italic)))
 
+    @property
+    def faces(self) -> Faces:
+        """The font files measured in, by identity."""
+        return self._faces
+
     # --- wrapping --------------------------------------------------------------------------------
 
     def lines(self, p: Para, width: float) -> list[list[Span]]:
