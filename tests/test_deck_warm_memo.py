@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from digibrief.document.types import Figure, Run
 from digibrief.theme import FontFiles
-from digibrief.writers.pptx import archive, deck, package, plan, text
+from digibrief.writers.pptx import archive, deck, package, plan, slidecache, text
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
 from tests.conftest import MemoryStore
@@ -166,3 +166,25 @@ def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
     for doc, options in edits:
         warm = deck.render(doc, deck_images, shipped_theme, options, store=store)
         assert warm.data == cold(doc, deck_images, shipped_theme, options)
+
+
+def test_a_slide_s_plan_text_is_its_repr_with_elements_kept_from_the_last_render(
+    shipped_doc: Any, shipped_theme: Any, deck_images: Any, monkeypatch: Any
+) -> None:
+    store = MemoryStore()
+    seen: list[Any] = []
+    real = slidecache.slide_keys
+
+    def keys(design: str, slides: Any, images: Any) -> list[str]:
+        seen.append(list(slides))
+        return real(design, slides, images)
+
+    monkeypatch.setattr(slidecache, "slide_keys", keys)
+    deck.render(shipped_doc, deck_images, shipped_theme, DeckOptions(), store=store)
+    edited = with_headline(shipped_doc, "Kazakhstan led every survey")
+    deck.render(edited, deck_images, shipped_theme, DeckOptions(), store=store)
+    first, second = seen
+    shared = {id(e) for sp in first for e in sp.elements} & {id(e) for sp in second for e in sp.elements}
+    assert shared  # sections planned as before hand back their elements
+    for sp in second:
+        assert slidecache.plan_repr(sp) == repr(sp)

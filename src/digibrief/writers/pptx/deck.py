@@ -138,6 +138,7 @@ def _blank(
     files = _BLANKS.get(key)
     if files is None:
         prs, layouts, *_ = made.pop() if made else _design(theme, options)
+        _ = prs.notes_master  # made with the first notes slide (as in a full render) once, and kept
         _BLANKS[key] = saved_parts(prs)
         while len(_BLANKS) > 4:
             del _BLANKS[next(iter(_BLANKS))]
