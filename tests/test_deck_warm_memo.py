@@ -12,7 +12,7 @@ from typing import Any
 
 from pptx import Presentation
 
-from digibrief.document.types import Figure, Run
+from digibrief.document.types import Figure, Paragraph, Run, Table
 from digibrief.theme import FontFiles
 from digibrief.writers.pptx import archive, deck, package, plan, slidecache, text
 from digibrief.writers.pptx.options import DeckOptions, read_template
@@ -150,6 +150,24 @@ def with_value(doc: Any, value: Any) -> Any:
     return dataclasses.replace(doc, sections=sections)
 
 
+def with_backup_edits(doc: Any) -> Any:
+    """The document with its backup's tables' first cells and paragraphs reworded."""
+
+    def block(b: Any) -> Any:
+        if isinstance(b, Table) and b.rows and b.on_slide != "omit":
+            first, *rest = b.rows
+            return dataclasses.replace(b, rows=(((Run("Edited cell"),), *first[1:]), *rest))
+        if isinstance(b, Paragraph):
+            return dataclasses.replace(b, text=(Run("An edited paragraph of reference material."),))
+        return b
+
+    sections = tuple(
+        dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) if s.backup else s
+        for s in doc.sections
+    )
+    return dataclasses.replace(doc, sections=sections)
+
+
 def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
     shipped_doc: Any, shipped_theme: Any, deck_images: Any
 ) -> None:
@@ -161,6 +179,7 @@ def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
         (with_value(shipped_doc, 81.5), native),
         (with_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey"), native),
         (with_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey"), picture),
+        (with_backup_edits(shipped_doc), native),
         (shipped_doc, native),  # an undo
     ]
     for doc, options in edits:

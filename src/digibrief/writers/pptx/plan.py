@@ -109,7 +109,7 @@ class Planner(SlideMaker):
             elif s.role == "contents":
                 contents = s
             elif s.backup:
-                backup_text += self.kept("backup", s, lambda s: (self.backup_section(s), []))[0]
+                backup_text += self.backup_section(s)
             else:
                 main, tables = self.kept("talk", s, self.section)
                 talk += main
@@ -201,13 +201,25 @@ class Planner(SlideMaker):
         return slides, tables
 
     def backup_section(self, s: Section) -> list[SlidePlan]:
-        out = self.text_slides(s)
+        """Its text, references and tables, each kept by the section with only the blocks it is made
+        from (the others take from the section only its title and id)."""
+        texts = replace(s, blocks=tuple(b for b in s.blocks if isinstance(b, Paragraph | Callout)))
+        out = self.kept("text", texts, lambda x: (self.text_slides(x), []))[0]
         for b in s.blocks:
+            one = replace(s, blocks=(b,))
             if isinstance(b, References):
-                out += self.reference_slides(s, b)
+                out += self.kept("references", one, self._only_block)[0]
             elif isinstance(b, Table) and b.on_slide != "omit":
-                out += self.table_slides(s, b)
+                out += self.kept("table", one, self._only_block)[0]
         return out
+
+    def _only_block(self, s: Section) -> Planned:
+        """The slides of a backup section's one block: its references or its table."""
+        (b,) = s.blocks
+        if isinstance(b, References):
+            return self.reference_slides(s, b), []
+        assert isinstance(b, Table)
+        return self.table_slides(s, b), []
 
     # --- title-style slides: cover, questions, the Backup divider ------------------------------------
 
