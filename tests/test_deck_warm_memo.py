@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from digibrief.document.types import Figure, Paragraph, Run, Table
 from digibrief.theme import FontFiles
-from digibrief.writers.pptx import archive, deck, package, plan, slidecache, text
+from digibrief.writers.pptx import archive, charts, deck, package, plan, slidecache, text
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
 from tests.conftest import MemoryStore
@@ -75,6 +75,7 @@ def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
     deck.forget()
     archive.forget()
     plan.forget()
+    charts.forget()
     return deck.render(doc, images, theme, options).data
 
 
@@ -207,3 +208,29 @@ def test_a_slide_s_plan_text_is_its_repr_with_elements_kept_from_the_last_render
     assert shared  # sections planned as before hand back their elements
     for sp in second:
         assert slidecache.plan_repr(sp) == repr(sp)
+
+
+def test_a_slide_drawn_again_around_the_same_chart_adds_its_kept_parts_as_a_cold_render_draws_them(
+    shipped_doc: Any, shipped_theme: Any, deck_images: Any, monkeypatch: Any
+) -> None:
+    store = MemoryStore()
+    deck.render(shipped_doc, deck_images, shipped_theme, DeckOptions(), store=store)
+    drawn: list[str] = []
+    added: list[str] = []
+    draw, add = charts.ChartDrawer._draw, charts.ChartDrawer._add_drawn
+
+    def counted_draw(self: Any, slide: Any, el: Any) -> Any:
+        drawn.append(el.name)
+        return draw(self, slide, el)
+
+    def counted_add(self: Any, slide: Any, el: Any, *kept: Any) -> Any:
+        added.append(el.name)
+        return add(self, slide, el, *kept)
+
+    monkeypatch.setattr(charts.ChartDrawer, "_draw", counted_draw)
+    monkeypatch.setattr(charts.ChartDrawer, "_add_drawn", counted_add)
+    edited = with_headline(shipped_doc, "Kazakhstan led every survey")
+    warm = deck.render(edited, deck_images, shipped_theme, DeckOptions(), store=store)
+    assert drawn == [] and len(added) == 1  # the headline's slide drawn again, its chart taken as it was
+    monkeypatch.undo()
+    assert warm.data == cold(edited, deck_images, shipped_theme, DeckOptions())
