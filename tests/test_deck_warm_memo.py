@@ -132,7 +132,14 @@ def test_a_presentation_s_files_are_those_python_pptx_saves(rendered_deck: Any) 
     prs = Presentation(BytesIO(full.data))
     raw = BytesIO()
     prs.save(raw)
-    assert package.saved_parts(prs) == files_of(raw.getvalue())
+    saved = files_of(raw.getvalue())
+    assert package.saved_parts(prs) == saved
+    slides = package.saved_parts_under(prs, slidecache.OWNED)
+    assert slides == {
+        n: data
+        for n, (data, _) in saved.items()
+        if n.startswith(slidecache.OWNED) or (n.startswith(tuple(f"{f}_rels/" for f in slidecache.OWNED)))
+    }
 
 
 def with_value(doc: Any, value: Any) -> Any:

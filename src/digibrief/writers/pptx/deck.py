@@ -57,8 +57,8 @@ def render(
     # python-pptx only here: the pipeline imports this module for image_requests in the main process,
     # while the deck renders on a worker (10 MB and 0.2 s the main process does not spend)
     from digibrief.writers.pptx.draw import Drawer
-    from digibrief.writers.pptx.package import saved_parts, set_properties, stable_bytes, stable_zip
-    from digibrief.writers.pptx.slidecache import SlideCache, design_key
+    from digibrief.writers.pptx.package import saved_parts_under, set_properties, stable_bytes, stable_zip
+    from digibrief.writers.pptx.slidecache import OWNED, SlideCache, design_key
 
     made: list[Design] = []  # a design _layout made: the first draw takes it rather than make another
     geo, colours, warnings = _layout(theme, options, made)
@@ -83,7 +83,7 @@ def render(
         draw = drawer(scratch, scratch_layouts)
         for sp, number in slides:
             draw.slide(sp, number)
-        return {name: data for name, (data, _) in saved_parts(scratch).items()}
+        return saved_parts_under(scratch, OWNED)  # the slides' own parts: all split takes
 
     if store is None:
         data = full()

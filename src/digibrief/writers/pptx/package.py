@@ -303,6 +303,19 @@ def saved_parts(prs: PresentationT) -> dict[str, tuple[bytes, int]]:
     return sink.files
 
 
+def saved_parts_under(prs: PresentationT, folders: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of the presentation's parts in folders ("ppt/slides/", ...) and their relationships,
+    as saved_parts has them, without writing the rest."""
+    out: dict[str, bytes] = {}
+    for part in prs.part.package.iter_parts():
+        name = part.partname.membername
+        if name.startswith(folders):
+            out[name] = part.blob
+            if part._rels:
+                out[part.partname.rels_uri.membername] = part.rels.xml
+    return out
+
+
 def stable_bytes(prs: PresentationT) -> bytes:
     """Saved, then zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
     return stable_zip(saved_parts(prs))

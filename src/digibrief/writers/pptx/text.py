@@ -147,7 +147,7 @@ class _Measure:
         return lo
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=16384)
 def _wrapped(faces: Faces, p: Para, width: float) -> tuple[tuple[Span, ...], ...]:
     """p's lines at width, kept by all they depend on (the font files, the paragraph, the width): a
     rebuild plans the deck again and measures the same paragraphs in the same boxes."""
