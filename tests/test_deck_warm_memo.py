@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from digibrief.document.types import Figure, Paragraph, Run, Table
 from digibrief.theme import FontFiles
-from digibrief.writers.pptx import archive, charts, deck, package, plan, slidecache, text
+from digibrief.writers.pptx import archive, charts, deck, package, slidecache
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
 from tests.conftest import MemoryStore
@@ -69,13 +69,7 @@ def with_headline(doc: Any, words: str) -> Any:
 
 def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
     """The deck as a new process renders it whole: no store, nothing kept in memory."""
-    for memo in vars(text).values():
-        if callable(getattr(memo, "cache_clear", None)):
-            memo.cache_clear()
     deck.forget()
-    archive.forget()
-    plan.forget()
-    charts.forget()
     return deck.render(doc, images, theme, options).data
 
 

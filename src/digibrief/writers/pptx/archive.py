@@ -34,7 +34,7 @@ _LOCAL_SIZE = struct.calcsize(_LOCAL)
 # (bytes, compression) -> (crc, compressed bytes); the newest last, at most KEEP_BYTES of both
 _PACKED: OrderedDict[tuple[bytes, int], tuple[int, bytes]] = OrderedDict()
 _KEPT = [0]
-KEEP_BYTES = 48_000_000
+KEEP_BYTES = 32_000_000
 
 
 def _packed(data: bytes, how: int) -> tuple[int, bytes]:

@@ -148,9 +148,17 @@ def _blank(
 
 
 def forget() -> None:
-    """Drop what renders keep in this process between them, as a new process has nothing."""
+    """Drop all that renders keep in this process between them (designs, planned sections, measured
+    text, drawn charts, compressed parts), as a new process has nothing."""
+    from digibrief.writers.pptx import archive, charts, plan, slidecache, text
+
     _LAYOUTS.clear()
     _BLANKS.clear()
+    plan.forget()
+    archive.forget()
+    charts.forget()
+    slidecache.forget()
+    text.forget()
 
 
 def _design(theme: Theme, options: DeckOptions) -> Design:

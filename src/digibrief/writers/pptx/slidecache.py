@@ -162,6 +162,12 @@ def design_key(*parts: object) -> str:
 _REPRS: dict[int, tuple[object, str]] = {}
 
 
+def forget() -> None:
+    """Drop the kept reprs and relative targets, as a new process has none."""
+    _REPRS.clear()
+    _relative.cache_clear()
+
+
 def plan_repr(sp: SlidePlan, seen: dict[int, tuple[object, str]] | None = None) -> str:
     """repr(sp), with the reprs of the elements it shares with the last render's plans taken from them
     (and its elements' reprs noted in seen)."""

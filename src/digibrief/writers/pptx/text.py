@@ -154,6 +154,12 @@ def _wrapped(faces: Faces, p: Para, width: float) -> tuple[tuple[Span, ...], ...
     return tuple(tuple(line) for line in _Measure(faces).wrap(p, width))
 
 
+def forget() -> None:
+    """Drop the loaded fonts and the measured words and paragraphs, as a new process has none."""
+    for memo in (_font, _length, _wrapped):
+        memo.cache_clear()
+
+
 class Metrics(_Measure):
     """Widths of text in the theme's four font files."""
 
