@@ -79,11 +79,13 @@ def render(
         return stable_bytes(prs)
 
     def some(slides: list[tuple[SlidePlan, int]]) -> dict[str, bytes]:
-        scratch, scratch_layouts, *_ = _blank(theme, options, made)
+        scratch, scratch_layouts = _blank(theme, options, made)
         draw = drawer(scratch, scratch_layouts)
         for sp, number in slides:
             draw.slide(sp, number)
-        return saved_parts_under(scratch, OWNED)  # the slides' own parts: all split takes
+        files = saved_parts_under(scratch, OWNED)  # the slides' own parts: all split takes
+        _put_back(theme, options, scratch, scratch_layouts)
+        return files
 
     if store is None:
         data = full()
@@ -122,23 +124,61 @@ def _layout(theme: Theme, options: DeckOptions, made: list[Design]) -> Layout:
 _BLANKS: dict[tuple[bytes, str, str], dict[str, tuple[bytes, int]]] = {}
 
 
+# the presentation a few slides were last drawn on, its slides taken out again, by the same key
+_SCRATCH: dict[tuple[bytes, str, str], tuple[PresentationT, dict[str, SlideLayout]]] = {}
+
+
+def _blank_key(theme: Theme, options: DeckOptions) -> tuple[bytes, str, str]:
+    t = options.template
+    return (hashlib.sha256(t.data).digest() if t else b"", t.name if t else "", repr(theme))
+
+
+def _put_back(
+    theme: Theme, options: DeckOptions, prs: PresentationT, layouts: dict[str, SlideLayout]
+) -> None:
+    """prs with its slides taken out, kept for the next render's few slides if it is then the blank
+    design it was made from (the same parts, the same presentation part and relationships)."""
+    key = _blank_key(theme, options)
+    files = _BLANKS.get(key)
+    if files is None:
+        return
+    slides = prs.slides._sldIdLst
+    for sld in list(slides):
+        slides.remove(sld)
+        prs.part.drop_rel(sld.rId)
+    part = prs.part
+    names = {p.partname.membername for p in part.package.iter_parts()}
+    blank = {
+        n for n in files if n != "[Content_Types].xml" and "/_rels/" not in n and not n.startswith("_rels/")
+    }
+    rels = part.partname.rels_uri.membername
+    if names == blank and part.blob == files[part.partname.membername][0] and part.rels.xml == files[rels][0]:
+        _SCRATCH[key] = (prs, layouts)
+        while len(_SCRATCH) > 4:
+            del _SCRATCH[next(iter(_SCRATCH))]
+
+
 def _blank(
     theme: Theme, options: DeckOptions, made: list[Design]
 ) -> tuple[PresentationT, dict[str, SlideLayout]]:
-    """A presentation without slides to draw a few slides on, and its layouts: the design's files
-    kept from the last render opened again (a third of the time making it takes)."""
+    """A presentation without slides to draw a few slides on, and its layouts: the one the last render
+    drew on with its slides taken out, or the design's files kept from it opened again (a third of
+    the time making it takes)."""
     from pptx import Presentation
 
     from digibrief.writers.pptx.archive import stable_zip
     from digibrief.writers.pptx.draw import pick_layouts
     from digibrief.writers.pptx.package import saved_parts
 
-    t = options.template
-    key = (hashlib.sha256(t.data).digest() if t else b"", t.name if t else "", repr(theme))
+    key = _blank_key(theme, options)
+    emptied = _SCRATCH.pop(key, None)
+    if emptied is not None:
+        return emptied
     files = _BLANKS.get(key)
     if files is None:
         prs, layouts, *_ = made.pop() if made else _design(theme, options)
         _ = prs.notes_master  # made with the first notes slide (as in a full render) once, and kept
+        _ = prs.slides  # its (empty) list of slides, as a presentation whose slides were taken out has
         _BLANKS[key] = saved_parts(prs)
         while len(_BLANKS) > 4:
             del _BLANKS[next(iter(_BLANKS))]
@@ -154,6 +194,7 @@ def forget() -> None:
 
     _LAYOUTS.clear()
     _BLANKS.clear()
+    _SCRATCH.clear()
     plan.forget()
     archive.forget()
     charts.forget()
