@@ -5,6 +5,11 @@ draw.py, charts.py and package.py turn the plan into a presentation built on the
 on the layouts of options.template. Charts are native PowerPoint charts built from the same ChartSpec
 the PDF draws; only the kinds PowerPoint cannot draw (the timeline) are asked for as pictures, unless
 options.charts is "picture".
+
+A process that renders again (a watch's kept worker) keeps what the next render can use, each by all
+it depends on: measured text (text.py), each section's planned slides (plan.py), the design's
+geometry and its blank presentation (here), each drawn chart's parts (charts.py), each zip member's
+compressed bytes (archive.py); forget() drops them all.
 """
 
 from __future__ import annotations
