@@ -8,6 +8,7 @@ give the same bytes (XlsxWriter already dates its zip entries 1980-01-01).
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, cast
@@ -19,7 +20,13 @@ from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_MARKER_STYLE, XL_TICK_MARK
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.oxml import serialize_part_xml
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
+from pptx.parts.chart import ChartPart
+from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
@@ -108,11 +115,56 @@ def _positive_axis_ids(chart: Chart) -> None:
         el.set("val", ids.setdefault(el.get("val"), str(len(ids) + 1)))
 
 
+# a drawn chart's part and workbook (chart XML, xlsx bytes), by the chart's repr and the date its
+# workbook carries: a slide drawn again around the same chart (a new headline) adds them as they were
+_DRAWN: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+KEEP_CHARTS = 64
+
+
+def forget() -> None:
+    """Drop the kept charts, as a new process has none."""
+    _DRAWN.clear()
+
+
 class ChartDrawer:
     def __init__(self, created: dt.datetime):
         self.created = created
 
     def draw(self, slide: Slide, el: ChartEl) -> None:
+        """The chart on the slide: its parts as drawn before, or drawn."""
+        key = f"{self.created.isoformat()}\0{el.chart!r}"
+        kept = _DRAWN.get(key)
+        frame = self._add_drawn(slide, el, *kept) if kept is not None else None
+        if frame is not None:
+            _DRAWN.move_to_end(key)
+        else:
+            frame = self._draw(slide, el)
+            part = frame.chart_part
+            _DRAWN[key] = (part.blob, part.chart_workbook.xlsx_part.blob)
+            while len(_DRAWN) > KEEP_CHARTS:
+                _DRAWN.popitem(last=False)
+        frame.name = el.name
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", el.alt)  # no public alt-text API
+
+    def _add_drawn(self, slide: Slide, el: ChartEl, xml: bytes, workbook: bytes) -> GraphicFrame | None:
+        """A chart part and workbook drawn before, added as python-pptx's add_chart adds new ones; None
+        (and nothing added) if the part read back would not be written as it was."""
+        chart_space = parse_xml(xml)
+        if serialize_part_xml(chart_space) != xml or chart_space.xlsx_part_rId != "rId1":
+            return None
+        package = slide.part.package
+        part = ChartPart(
+            package.next_partname(ChartPart.partname_template), CT.DML_CHART, package, chart_space
+        )
+        part.relate_to(EmbeddedXlsxPart.new(workbook, package), RT.PACKAGE)  # its first: rId1
+        rid = slide.part.relate_to(part, RT.CHART)
+        w, h = el.chart.size
+        shapes = slide.shapes
+        graphic = shapes._add_chart_graphicFrame(rid, _emu(el.box.x), _emu(el.box.y), _emu(w), _emu(h))
+        shapes._recalculate_extents()
+        return cast(GraphicFrame, shapes._shape_factory(graphic))
+
+    def _draw(self, slide: Slide, el: ChartEl) -> GraphicFrame:
         n = el.chart
         data = StableChartData(self.created, n.number_format)
         if n.dates:
@@ -127,8 +179,6 @@ class ChartDrawer:
             GraphicFrame,  # python-pptx's annotation says Chart; it returns the frame holding the chart
             slide.shapes.add_chart(TYPES[n.kind], _emu(el.box.x), _emu(el.box.y), _emu(w), _emu(h), data),
         )
-        frame.name = el.name
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", el.alt)  # no public alt-text API
         chart = frame.chart
         _positive_axis_ids(chart)
         chart.has_title = False
@@ -161,6 +211,7 @@ class ChartDrawer:
                 lines = d_lbls.find(qn("c:showLeaderLines")) if d_lbls is not None else None
                 if lines is not None:
                     lines.set("val", "0")
+        return frame
 
     # --- chart furniture -----------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The presentation around the slides: the built-in 16:9 design or a template (its layouts, geometry and
-colours), properties, stable bytes."""
+colours), properties, its files and stable bytes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationT
 from pptx.slide import SlideLayout
@@ -18,6 +20,7 @@ from pptx.slide import SlideLayout
 from digibrief.document.types import Meta
 from digibrief.errors import UsageError
 from digibrief.theme import Ground, Theme
+from digibrief.writers.pptx.archive import stable_zip
 from digibrief.writers.pptx.draw import EMU_PER_PT, emu, layout_placeholder, pick_layouts, rgb
 from digibrief.writers.pptx.layout import LAYOUTS, Box, Geometry, Style, builtin_geometry
 from digibrief.writers.pptx.palette import WHITE, Colours, ground
@@ -25,7 +28,6 @@ from digibrief.writers.pptx.text import clean
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 SECTIONS_EXT = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 # --- built-in design -------------------------------------------------------------------------------
@@ -279,28 +281,41 @@ def set_properties(prs: PresentationT, meta: Meta) -> None:
 DEFLATED = zipfile.ZIP_DEFLATED  # how python-pptx stores every part
 
 
+class _Files(_PhysPkgWriter):
+    """python-pptx's package writer's sink (its zip writer's one method), keeping the files."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[bytes, int]] = {}
+
+    def write(self, uri: PackURI, blob: bytes | str) -> None:
+        self.files[uri.membername] = (blob.encode() if isinstance(blob, str) else blob, DEFLATED)
+
+
 def saved_parts(prs: PresentationT) -> dict[str, tuple[bytes, int]]:
-    """The presentation as python-pptx saves it: each part's name, bytes and zip compression."""
-    raw = BytesIO()
-    prs.save(raw)
-    with zipfile.ZipFile(raw) as src:
-        return {i.filename: (src.read(i), i.compress_type) for i in src.infolist()}
+    """The presentation's files as python-pptx saves them (each part's name, bytes and zip
+    compression), taken from its package writer without the zip between (pinned by test_deck_warm_memo)."""
+    package = prs.part.package
+    writer = PackageWriter(BytesIO(), package._rels, tuple(package.iter_parts()))
+    sink = _Files()
+    writer._write_content_types_stream(sink)  # what PackageWriter._write does, in its order
+    writer._write_pkg_rels(sink)
+    writer._write_parts(sink)
+    return sink.files
+
+
+def saved_parts_under(prs: PresentationT, folders: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of the presentation's parts in folders ("ppt/slides/", ...) and their relationships,
+    as saved_parts has them, without writing the rest."""
+    out: dict[str, bytes] = {}
+    for part in prs.part.package.iter_parts():
+        name = part.partname.membername
+        if name.startswith(folders):
+            out[name] = part.blob
+            if part._rels:
+                out[part.partname.rels_uri.membername] = part.rels.xml
+    return out
 
 
 def stable_bytes(prs: PresentationT) -> bytes:
-    """Saved, then re-zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
+    """Saved, then zipped with a fixed timestamp and a stable entry order (python-pptx stamps now)."""
     return stable_zip(saved_parts(prs))
-
-
-def stable_zip(files: dict[str, tuple[bytes, int]]) -> bytes:
-    """A package's files zipped with a fixed timestamp, [Content_Types].xml first, the rest by name."""
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in sorted(files, key=lambda n: (n != "[Content_Types].xml", n)):
-            data, compress_type = files[name]
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = compress_type
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, data)
-    return out.getvalue()

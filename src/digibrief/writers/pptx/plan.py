@@ -7,8 +7,11 @@ are values (slides.py builds each kind of slide).
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from digibrief.document.types import (
@@ -30,10 +33,72 @@ from digibrief.writers.pptx.text import LINE, Para, clean, fixed, paginate, para
 __all__ = ["Planner", "drawn_as_picture", "figure_media", "slide_parts"]
 
 
+Planned = tuple[list[SlidePlan], list[SlidePlan]]
+# a section's slides and the warnings planning them gave, by the digest of the section and all else
+# they are planned from (the context); the newest last
+_SECTIONS: OrderedDict[bytes, tuple[tuple[tuple[SlidePlan, ...], tuple[SlidePlan, ...]], tuple[str, ...]]] = (
+    OrderedDict()
+)
+KEEP_SECTIONS = 96
+
+
+def forget() -> None:
+    """Drop the kept sections' slides, as a new process has none."""
+    _SECTIONS.clear()
+
+
 class Planner(SlideMaker):
     """The whole deck, numbered, with a footer on every slide but the title-style ones."""
 
+    _context: bytes | None = None
+
+    def context(self) -> bytes | None:
+        """What a section's slides depend on besides the section, exactly (pickled: 1 and 1.0 differ):
+        the words, the references (their numbers), the charts' media and aspects, the chart mode, the
+        type scale and colours, the font files, the title style and the geometry. None if it cannot
+        be pickled (nothing is kept then)."""
+        try:
+            return pickle.dumps(
+                (
+                    self.doc.speech,
+                    self.refs,
+                    sorted(self.media.items()),
+                    sorted(self.aspects.items()),
+                    self.mode,
+                    self.st,
+                    self.m.faces,
+                    self.family,
+                    self.title_style,
+                    self.c,
+                    self.geo,
+                ),
+                protocol=5,
+            )
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+
+    def kept(self, kind: str, s: Section, make: Callable[[Section], Planned]) -> Planned:
+        """make(s), or the slides and warnings it gave for the same section in the same context."""
+        if self._context is None:
+            return make(s)
+        try:
+            key = hashlib.sha256(kind.encode() + b"\0" + pickle.dumps(s, protocol=5) + self._context).digest()
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return make(s)
+        hit = _SECTIONS.get(key)
+        if hit is None:
+            start = len(self.warnings)
+            made = make(s)
+            hit = _SECTIONS[key] = (tuple(made[0]), tuple(made[1])), tuple(self.warnings[start:])
+            while len(_SECTIONS) > KEEP_SECTIONS:
+                _SECTIONS.popitem(last=False)
+        else:
+            _SECTIONS.move_to_end(key)
+            self.warnings += hit[1]
+        return list(hit[0][0]), list(hit[0][1])
+
     def plan(self) -> Plan:
+        self._context = self.context()
         talk: list[SlidePlan] = []
         backup_text: list[SlidePlan] = []
         backup_tables: list[SlidePlan] = []
@@ -46,7 +111,7 @@ class Planner(SlideMaker):
             elif s.backup:
                 backup_text += self.backup_section(s)
             else:
-                main, tables = self.section(s)
+                main, tables = self.kept("talk", s, self.section)
                 talk += main
                 backup_tables += tables
         talk.append(self.closing())
@@ -136,13 +201,25 @@ class Planner(SlideMaker):
         return slides, tables
 
     def backup_section(self, s: Section) -> list[SlidePlan]:
-        out = self.text_slides(s)
+        """Its text, references and tables, each kept by the section with only the blocks it is made
+        from (the others take from the section only its title and id)."""
+        texts = replace(s, blocks=tuple(b for b in s.blocks if isinstance(b, Paragraph | Callout)))
+        out = self.kept("text", texts, lambda x: (self.text_slides(x), []))[0]
         for b in s.blocks:
+            one = replace(s, blocks=(b,))
             if isinstance(b, References):
-                out += self.reference_slides(s, b)
+                out += self.kept("references", one, self._only_block)[0]
             elif isinstance(b, Table) and b.on_slide != "omit":
-                out += self.table_slides(s, b)
+                out += self.kept("table", one, self._only_block)[0]
         return out
+
+    def _only_block(self, s: Section) -> Planned:
+        """The slides of a backup section's one block: its references or its table."""
+        (b,) = s.blocks
+        if isinstance(b, References):
+            return self.reference_slides(s, b), []
+        assert isinstance(b, Table)
+        return self.table_slides(s, b), []
 
     # --- title-style slides: cover, questions, the Backup divider ------------------------------------
 

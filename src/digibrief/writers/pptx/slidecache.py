@@ -11,6 +11,7 @@ render is split into the two and kept only if putting them back together gives i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 import posixpath
@@ -18,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -110,6 +112,11 @@ def split(files: Parts, count: int) -> tuple[list[Unit], list[list[str]]]:
     return units, names
 
 
+@lru_cache(maxsize=4096)
+def _relative(name: str, folder: str) -> bytes:
+    return posixpath.relpath(name, folder).encode()
+
+
 def assemble(shell: Shell, units: Sequence[Unit]) -> dict[str, tuple[bytes, int]]:
     """The package's files: the shell's, and each unit's under the names the shell gives them."""
     from digibrief.writers.pptx.package import DEFLATED
@@ -122,7 +129,7 @@ def assemble(shell: Shell, units: Sequence[Unit]) -> dict[str, tuple[bytes, int]
             folder = posixpath.dirname(names[k])
 
             def target(m: re.Match[bytes], folder: str = folder, names: Sequence[str] = names) -> bytes:
-                return posixpath.relpath(names[int(m.group(1))], folder).encode()
+                return _relative(names[int(m.group(1))], folder)
 
             files[rels_name(names[k])] = (_TOKEN.sub(target, template), DEFLATED)
     return files
@@ -150,9 +157,53 @@ def design_key(*parts: object) -> str:
     return hashlib.sha256(repr((FORMAT, _code(), libraries, parts)).encode()).hexdigest()
 
 
-def slide_key(design: str, sp: SlidePlan, number: int, images: Images) -> str:
-    """What a slide's parts are made from: its plan, its number, its pictures' bytes and the design."""
-    h = hashlib.sha256(f"{design}\0{number}\0{sp!r}".encode())
+# the last render's elements' reprs by identity, with the element itself (so that its id is not reused):
+# elements are frozen, and a section planned as before hands back the same ones
+_REPRS: dict[int, tuple[object, str]] = {}
+
+
+def forget() -> None:
+    """Drop the kept reprs and relative targets, as a new process has none."""
+    _REPRS.clear()
+    _relative.cache_clear()
+
+
+def plan_repr(sp: SlidePlan, seen: dict[int, tuple[object, str]] | None = None) -> str:
+    """repr(sp), with the reprs of the elements it shares with the last render's plans taken from them
+    (and its elements' reprs noted in seen)."""
+    out = []
+    for f in dataclasses.fields(sp):
+        if not f.repr:
+            continue
+        value = getattr(sp, f.name)
+        if f.name != "elements":
+            out.append(f"{f.name}={value!r}")
+            continue
+        reprs = []
+        for el in value:
+            kept = _REPRS.get(id(el))
+            r = kept[1] if kept is not None and kept[0] is el else repr(el)
+            if seen is not None:
+                seen[id(el)] = (el, r)
+            reprs.append(r)
+        out.append(f"{f.name}=({', '.join(reprs)}{',' if len(reprs) == 1 else ''})")
+    return f"{type(sp).__qualname__}({', '.join(out)})"
+
+
+def slide_keys(design: str, slides: Sequence[SlidePlan], images: Images) -> list[str]:
+    """Each slide's key (slide_key), the reprs of their elements kept for the next render's."""
+    seen: dict[int, tuple[object, str]] = {}
+    keys = [slide_key(design, sp, n, images, plan_repr(sp, seen)) for n, sp in enumerate(slides, start=1)]
+    _REPRS.clear()
+    _REPRS.update(seen)
+    return keys
+
+
+def slide_key(design: str, sp: SlidePlan, number: int, images: Images, text: str | None = None) -> str:
+    """What a slide's parts are made from: its plan (text: its repr), its number, its pictures' bytes
+    and the design."""
+    text = repr(sp) if text is None else text
+    h = hashlib.sha256(f"{design}\0{number}\0{text}".encode())
     for el in sp.elements:
         if isinstance(el, PictureEl) and el.key in images:
             h.update(hashlib.sha256(images[el.key]).digest())
@@ -204,7 +255,7 @@ class SlideCache:
         """The deck's bytes and how many slides were drawn: the slides whose key is not in the store
         are drawn (draw_some), the others taken from it; a deck whose shell is not kept, or a store
         that cannot say, is rendered whole (full) and split for the next build."""
-        keys = [slide_key(self.design, sp, n, images) for n, sp in enumerate(slides, start=1)]
+        keys = slide_keys(self.design, slides, images)
         missing = [
             (sp, n)
             for n, (sp, k) in enumerate(zip(slides, keys, strict=True), start=1)

@@ -186,6 +186,7 @@ class SlideMaker:
             for b in s.blocks:
                 if isinstance(b, References):
                     refs += list(b.items)
+        self.refs = tuple(refs)
         self.sources = Sources(refs, self.doc.speech)
         self.tables = Tables(self.m, self.st)
         self.native = Builder(colours, self.m, self.st.label, self.family, doc.speech)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 from PIL import ImageFont
 
@@ -60,39 +61,45 @@ def para(text: str, size: float, color: str, *, bold: bool = False, **kw) -> Par
     return Para((Span(clean(text), bold=bold),), size, color, **kw)
 
 
+Face = tuple[str, int, int]  # a font file: its path, size and modification time (an edited file is another)
+Faces = tuple[Face, Face, Face, Face]  # regular, bold, italic, bold italic
+
+
+def face(path: Path) -> Face:
+    st = path.stat()
+    return (str(path), st.st_size, st.st_mtime_ns)
+
+
 @lru_cache(maxsize=8)
-def _font(path: str) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, _REF)
+def _font(f: Face) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(f[0], _REF)
 
 
 @lru_cache(maxsize=65536)
-def _length(path: str, text: str) -> float:  # a str: a Path key costs a comparison of its parts per hit
+def _length(f: Face, text: str) -> float:
     """A word's advance at the reference size, kept: fitting and paginating measure the same words
     again at every candidate size and in every watch rebuild."""
-    return float(_font(path).getlength(text))
+    return float(_font(f).getlength(text))
 
 
-class Metrics:
-    """Widths of text in the theme's four font files."""
+class _Measure:
+    """Widths and wrapping in four font files, computed."""
 
-    def __init__(self, fonts: FontFiles):
-        self.fonts = fonts
-        f = fonts
-        self._paths = {
-            (False, False): str(f.regular),
-            (True, False): str(f.bold),
-            (False, True): str(f.italic),
-            (True, True): str(f.bold_italic),
+    def __init__(self, faces: Faces):
+        self._faces = faces
+        self._by_style = {
+            (False, False): faces[0],
+            (True, False): faces[1],
+            (False, True): faces[2],
+            (True, True): faces[3],
         }
 
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
         if not text:
             return 0.0
-        return _length(self._paths.get((bold, italic), self._paths[True, True]), text) * size / _REF
+        return _length(self._by_style.get((bold, italic), self._by_style[True, True]), text) * size / _REF
 
-    # --- wrapping --------------------------------------------------------------------------------
-
-    def lines(self, p: Para, width: float) -> list[list[Span]]:
+    def wrap(self, p: Para, width: float) -> list[list[Span]]:
         """Greedy wrap at spaces (overlong words break anywhere) into lines no wider than width."""
         room = max(width - p.indent, 1.0) * SLACK
         pieces: list[Span] = []
@@ -139,11 +146,48 @@ class Metrics:
                 hi = mid - 1
         return lo
 
+
+@lru_cache(maxsize=16384)
+def _wrapped(faces: Faces, p: Para, width: float) -> tuple[tuple[Span, ...], ...]:
+    """p's lines at width, kept by all they depend on (the font files, the paragraph, the width): a
+    rebuild plans the deck again and measures the same paragraphs in the same boxes."""
+    return tuple(tuple(line) for line in _Measure(faces).wrap(p, width))
+
+
+def forget() -> None:
+    """Drop the loaded fonts and the measured words and paragraphs, as a new process has none."""
+    for memo in (_font, _length, _wrapped):
+        memo.cache_clear()
+
+
+class Metrics(_Measure):
+    """Widths of text in the theme's four font files."""
+
+    def __init__(self, fonts: FontFiles):
+        self.fonts = fonts
+        f = fonts
+        super().__init__((face(f.regular), face(f.bold), face(f.italic), face(f.bold_italic)))
+
+    @property
+    def faces(self) -> Faces:
+        """The font files measured in, by identity."""
+        return self._faces
+
+    # --- wrapping --------------------------------------------------------------------------------
+
+    def lines(self, p: Para, width: float) -> list[list[Span]]:
+        """Greedy wrap at spaces (overlong words break anywhere) into lines no wider than width."""
+        return [list(line) for line in _wrapped(self._faces, p, width)]
+
+    def count(self, p: Para, width: float) -> int:
+        """How many lines p takes at width."""
+        return len(_wrapped(self._faces, p, width))
+
     def height(self, paras: Sequence[Para], width: float) -> float:
         """Height of paragraphs laid out in a text area width wide (no insets)."""
         total = 0.0
         for i, p in enumerate(paras):
-            total += (p.space_before if i else 0.0) + len(self.lines(p, width)) * p.pitch
+            total += (p.space_before if i else 0.0) + self.count(p, width) * p.pitch
         return total
 
     def fits(self, paras: Sequence[Para], width: float, height: float) -> bool:
@@ -175,7 +219,7 @@ def sizes(top: float, bottom: float) -> list[float]:
 
 def shorten(m: Metrics, p: Para, width: float, max_lines: int, keep: str = "") -> Para:
     """p itself if it takes at most max_lines lines, else cut and ended with an ellipsis (then keep)."""
-    if len(m.lines(p, width)) <= max_lines:
+    if m.count(p, width) <= max_lines:
         return p
     text = "".join(s.text for s in p.spans)
     if keep and text.endswith(keep):
@@ -187,7 +231,7 @@ def shorten(m: Metrics, p: Para, width: float, max_lines: int, keep: str = "") -
         return replace(p, spans=(replace(span, text=t.rstrip(" ,.;:") + end),))
 
     def ok(t: str) -> bool:
-        return len(m.lines(cand(t), width)) <= max_lines
+        return m.count(cand(t), width) <= max_lines
 
     words = text.split(" ")
     lo, hi = 0, len(words)  # the most words that fit: fewer words never take more lines
