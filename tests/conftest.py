@@ -102,15 +102,14 @@ def run_cli(
 
 def _forget_writer_caches() -> None:
     """Empty the memos the writers keep for the life of a process, as a new process has them: the
-    deck's fonts and word widths, the brief's paragraph breaks and chart recordings (writers/pdf/memo.py).
-    The PDF writer's parsed charts live in the render's store, not in memory."""
+    deck's designs, planned sections, measured text and kept parts (writers/pptx/deck.py forget), the
+    brief's paragraph breaks and chart recordings (writers/pdf/memo.py). The PDF writer's parsed
+    charts live in the render's store, not in memory."""
     from digibrief.writers.pdf import memo as pdf_memo
-    from digibrief.writers.pptx import text
+    from digibrief.writers.pptx import deck
 
     pdf_memo.forget()
-    for memo in vars(text).values():
-        if callable(getattr(memo, "cache_clear", None)):
-            memo.cache_clear()
+    deck.forget()
 
 
 @contextmanager
