@@ -26,7 +26,7 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: _plain(getattr(obj, name)) for name in _field_names(type(obj))}
+        return _plain(_json_default(obj))
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, Path):
@@ -43,10 +43,42 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+@functools.cache
+def _digested_fields(cls: type) -> tuple[str, ...]:
+    """The fields of cls that a key holds as their digest (metadata {"fingerprint": "digest"}): large,
+    deeply immutable values, such as a map's outlines, that many keys of a build and every build of a
+    warm process share."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint") == "digest")
+
+
+# a digested field's digest, by the identity of its value, which the entry holds (so the identity is
+# never another object's): a map's outlines are hashed once per process, not once per key and build
+_DIGESTS: dict[int, tuple[Any, str]] = {}
+_DIGESTS_LIMIT = 1024
+
+
+def _digest_of(value: Any) -> dict[str, str]:
+    """What a key holds for a digested field's value: its fingerprint, the same in any process. Only a
+    tuple (immutable, as the field's marker promises of its contents) is remembered by identity."""
+    if not isinstance(value, tuple):
+        return {"sha256": fingerprint(value)}
+    found = _DIGESTS.get(id(value))
+    if found is None or found[0] is not value:
+        found = (value, fingerprint(value))
+        if len(_DIGESTS) >= _DIGESTS_LIMIT:
+            _DIGESTS.pop(next(iter(_DIGESTS)), None)
+        _DIGESTS[id(value)] = found
+    return {"sha256": found[1]}
+
+
 def _json_default(obj: Any) -> Any:
     """What json cannot write itself, one level down (json's C encoder walks the rest)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: getattr(obj, name) for name in _field_names(type(obj))}
+        cls = type(obj)
+        plain = {name: getattr(obj, name) for name in _field_names(cls)}
+        for name in _digested_fields(cls):
+            plain[name] = _digest_of(plain[name])
+        return plain
     if isinstance(obj, Path):
         return str(obj)
     if isinstance(obj, bytes):
