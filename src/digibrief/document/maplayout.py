@@ -6,7 +6,7 @@ Plain geometry on lon/lat points, decided once for the map's words (its alt text
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from digibrief.document.types import MapShape
 
@@ -55,13 +55,23 @@ def within(point: tuple[float, float], frame: Box) -> bool:
 def borders(shape: MapShape, region: Sequence[MapShape], near: float = 0.25) -> bool:
     """Whether a neighbour touches the region (a vertex within near degrees of one of the region's):
     only those are named, so that the map names what frames the region and nothing further off."""
+    return bordering(region, near)(shape)
+
+
+def bordering(region: Sequence[MapShape], near: float = 0.25) -> Callable[[MapShape], bool]:
+    """borders(shape, region, near) for each shape asked about, with the region's vertices and their
+    cells gathered once rather than once per shape."""
     mine = [p for s in region for r in s.rings for p in r]
     cells = {(math.floor(p[0] / near), math.floor(p[1] / near)) for p in mine}
-    for r in shape.rings:
-        for p in r:
-            cx, cy = math.floor(p[0] / near), math.floor(p[1] / near)
-            if any((cx + dx, cy + dy) in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)) and any(
-                abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near for q in mine
-            ):
-                return True
-    return False
+
+    def touches(shape: MapShape) -> bool:
+        for r in shape.rings:
+            for p in r:
+                cx, cy = math.floor(p[0] / near), math.floor(p[1] / near)
+                if any((cx + dx, cy + dy) in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)) and any(
+                    abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near for q in mine
+                ):
+                    return True
+        return False
+
+    return touches

@@ -1,0 +1,86 @@
+"""What composing remembers or finds faster gives what it found before: the locator map's
+surroundings follow a changed map or region, and the data pack's walk finds every figure a block
+prints."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from digibrief.document import chartspecs
+from digibrief.document.chartspecs import SpecBuilder
+from digibrief.document.datapack import _facts_in
+from digibrief.document.types import ChartSpec, Fact, Run
+from digibrief.document.words import Speech
+
+
+def _surroundings(project: Any) -> Any:
+    return SpecBuilder(project, Speech(), lambda ids: ())._surroundings
+
+
+def _names(found: Any) -> tuple[list[str], list[str]]:
+    around, waters = found
+    return [s.label for s in around], [w.text for w in waters]
+
+
+def test_the_same_map_and_region_give_the_surroundings_found_afresh(shipped_project: Any) -> None:
+    remembered = _surroundings(shipped_project)
+    assert _surroundings(shipped_project) is remembered  # remembered for this map and region
+    chartspecs._AROUND.clear()  # as in a new process
+    assert _surroundings(shipped_project) == remembered
+
+
+def test_a_changed_map_gives_fresh_surroundings(shipped_project: Any) -> None:
+    before = _surroundings(shipped_project)
+    geo = shipped_project.geo
+    first = before[0][0].key  # the first neighbour the region's map shows
+    shapes = tuple(s.model_copy(update={"name": "Elsewhere"}) if s.id == first else s for s in geo.shapes)
+    edited = shipped_project.model_copy(update={"geo": geo.model_copy(update={"shapes": shapes})})
+    after = _surroundings(edited)
+    assert "Elsewhere" in _names(after)[0]
+    assert "Elsewhere" not in _names(before)[0]
+    assert _surroundings(shipped_project) == before  # the first map again: its own surroundings
+
+
+def test_a_changed_region_gives_fresh_surroundings(shipped_project: Any) -> None:
+    before = _surroundings(shipped_project)
+    gone = next(cid for cid in shipped_project.countries if cid not in shipped_project.report.countries)
+    smaller = shipped_project.model_copy(
+        update={"countries": {k: v for k, v in shipped_project.countries.items() if k != gone}}
+    )
+    after = _surroundings(smaller)
+    assert gone in [s.key for s in after[0]]  # no longer the region's: a neighbour now
+    assert gone not in [s.key for s in before[0]]
+
+
+def _every_fact(node: object) -> list[Fact]:
+    """The data pack's walk as plainly as it can be written: every Fact in node, in order, not
+    looking into charts."""
+    if isinstance(node, Fact):
+        return [node]
+    if isinstance(node, tuple | list):
+        return [f for item in node for f in _every_fact(item)]
+    if dataclasses.is_dataclass(node) and not isinstance(node, ChartSpec | type):
+        return [f for field in dataclasses.fields(node) for f in _every_fact(getattr(node, field.name))]
+    return []
+
+
+def test_the_walk_finds_every_figure_each_block_prints(shipped_doc: Any) -> None:
+    blocks = [b for s in shipped_doc.sections for b in s.blocks]
+    assert sum(len(_facts_in(b)) for b in blocks) > 50
+    for block in blocks:
+        assert _facts_in(block) == _every_fact(block)
+
+
+def test_the_walk_looks_into_a_block_type_it_has_not_seen() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Panel:
+        title: str
+        items: tuple[tuple[Run, ...], ...]
+        note: Run | None = None
+
+    fact = Fact(1.5, "percent", "1.5%", "2022", (1,))
+    other = Fact(2.0, "percent", "2.0%", "2023", (2,))
+    panel = Panel("t", ((Run("a"), Run("1.5%", fact=fact)),), Run("2.0%", fact=other))
+    assert _facts_in(panel) == [fact, other]
+    assert _facts_in([panel, Run("x")]) == [fact, other]
