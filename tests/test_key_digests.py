@@ -3,6 +3,9 @@ what the outline's value makes it, in this process or a new one, and a changed o
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 from digibrief.document.types import MapShape
 from digibrief.pipeline import cache
 from digibrief.pipeline.cache import fingerprint
@@ -60,3 +63,35 @@ def test_a_plain_fallback_key_digests_the_outline_too() -> None:
     plain = cache._plain(mixed)
     assert plain["b"]["rings"] == {"sha256": fingerprint(SQUARE)}
     assert fingerprint(mixed) == fingerprint(plain)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Point:
+    x: float
+    y: float
+
+    @functools.cached_property
+    def length(self) -> float:
+        return (self.x**2 + self.y**2) ** 0.5
+
+
+def test_a_dataclass_keys_by_its_fields_only_whatever_else_it_holds() -> None:
+    point = _Point(3.0, 4.0)
+    before = fingerprint(point)
+    assert point.length == 5.0  # now held in the object's own __dict__ beside its fields
+    assert fingerprint(point) == before == fingerprint(_Point(3.0, 4.0))
+    assert fingerprint(_Point(3.0, 4.5)) != before
+
+
+def test_a_dataclass_with_slots_keys_as_one_without() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Slotted:
+        x: float
+        y: float
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        x: float
+        y: float
+
+    assert fingerprint(Slotted(1.0, 2.0)) == fingerprint(Plain(1.0, 2.0)) != fingerprint(Plain(2.0, 1.0))

@@ -854,8 +854,15 @@ def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
     """Stable, human-named copies of the charts (SVG for print, PNG for slides) for reuse elsewhere."""
     for name, data in sorted(files.items()):
         path = folder / name
-        if file_digest(path) != digest(data):
+        if _read_or_none(path) != data:  # compared whole: cheaper than hashing both
             write_atomic(path, data)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 # --- keys and summaries ---------------------------------------------------------------------------

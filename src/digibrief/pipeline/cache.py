@@ -71,12 +71,22 @@ def _digest_of(value: Any) -> dict[str, str]:
     return {"sha256": found[1]}
 
 
+@functools.cache
+def _dataclass_fields(cls: type) -> frozenset[str] | None:
+    """The field names of a dataclass cls (None: cls is no dataclass), as a set."""
+    return frozenset(_field_names(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def _json_default(obj: Any) -> Any:
     """What json cannot write itself, one level down (json's C encoder walks the rest)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        cls = type(obj)
+    cls = type(obj)
+    if (names := _dataclass_fields(cls)) is not None:
+        digested = _digested_fields(cls)
+        own = getattr(obj, "__dict__", None)
+        if not digested and own is not None and own.keys() == names:  # its fields, and nothing else
+            return own
         plain = {name: getattr(obj, name) for name in _field_names(cls)}
-        for name in _digested_fields(cls):
+        for name in digested:
             plain[name] = _digest_of(plain[name])
         return plain
     if isinstance(obj, Path):
