@@ -5,12 +5,14 @@ prints."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from digibrief.document import chartspecs
 from digibrief.document.chartspecs import SpecBuilder
 from digibrief.document.datapack import _facts_in
-from digibrief.document.types import ChartSpec, Fact, Run
+from digibrief.document.maplayout import borders, bordering
+from digibrief.document.types import ChartSpec, Fact, MapShape, Run
 from digibrief.document.words import Speech
 
 
@@ -84,3 +86,46 @@ def test_the_walk_looks_into_a_block_type_it_has_not_seen() -> None:
     panel = Panel("t", ((Run("a"), Run("1.5%", fact=fact)),), Run("2.0%", fact=other))
     assert _facts_in(panel) == [fact, other]
     assert _facts_in([panel, Run("x")]) == [fact, other]
+
+
+def _borders_by_scan(shape: MapShape, region: list[MapShape], near: float = 0.25) -> bool:
+    """borders() as first written: every vertex of the region looked at for each of the shape's."""
+    mine = [p for s in region for r in s.rings for p in r]
+    cells = {(math.floor(p[0] / near), math.floor(p[1] / near)) for p in mine}
+    return any(
+        any(
+            (math.floor(p[0] / near) + dx, math.floor(p[1] / near) + dy) in cells
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+        )
+        and any(abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near for q in mine)
+        for r in shape.rings
+        for p in r
+    )
+
+
+def test_the_region_s_neighbours_are_the_ones_a_full_scan_finds(shipped_project: Any) -> None:
+    builder = SpecBuilder(shipped_project, Speech(), lambda ids: ())
+    spec = builder.locator("locator", "t")
+    region = [s for s in spec.shapes if s.role != "neighbour"]
+    touches = bordering(region)
+    found = [s.key for s in spec.shapes if s.role == "neighbour" and touches(s)]
+    assert found == [s.key for s in spec.shapes if s.role == "neighbour" and _borders_by_scan(s, region)]
+    assert found  # the shipped region has neighbours to name
+
+
+def test_a_vertex_just_within_reach_across_two_cells_still_borders() -> None:
+    """Vertices near * 1 apart whose cells, by rounding, lie two apart: a neighbour all the same."""
+    below = math.nextafter(0.25, 0.0)
+    region = [MapShape("A", "A", (((below, 0.0),),), "focus")]
+    for point, near in [
+        ((0.5, 0.0), 0.25),
+        ((0.25 + 0.25, 0.1), 0.25),
+        ((0.3, 0.3), 0.1),
+        ((0.9, 0.0), 0.25),
+    ]:
+        shape = MapShape("B", "B", ((point,),), "neighbour")
+        assert bordering(region, near)(shape) == _borders_by_scan(shape, region, near)
+        assert borders(shape, region, near) == _borders_by_scan(shape, region, near)
+    near_enough = MapShape("B", "B", (((0.5, 0.0),),), "neighbour")
+    assert bordering(region)(near_enough) == _borders_by_scan(near_enough, region)
