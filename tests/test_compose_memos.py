@@ -11,7 +11,7 @@ from typing import Any
 from digibrief.document import chartspecs
 from digibrief.document.chartspecs import SpecBuilder
 from digibrief.document.datapack import _facts_in
-from digibrief.document.maplayout import borders, bordering
+from digibrief.document.maplayout import bordering, borders
 from digibrief.document.types import ChartSpec, Fact, MapShape, Run
 from digibrief.document.words import Speech
 

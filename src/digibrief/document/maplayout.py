@@ -60,19 +60,21 @@ def borders(shape: MapShape, region: Sequence[MapShape], near: float = 0.25) -> 
 
 def bordering(region: Sequence[MapShape], near: float = 0.25) -> Callable[[MapShape], bool]:
     """borders(shape, region, near) for each shape asked about, with the region's vertices gathered
-    once, by cell: a vertex within near of one of a shape's is in one of the 5 x 5 cells around it
-    (3 x 3 in exact arithmetic; the rest cover the rounding of a division)."""
+    once, by cell, and the cells next to theirs: a vertex within near of one of a shape's is in one of
+    the 5 x 5 cells around it (3 x 3 in exact arithmetic; the rest cover the rounding of a division)."""
     cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
     for s in region:
         for r in s.rings:
             for p in r:
                 cells.setdefault((math.floor(p[0] / near), math.floor(p[1] / near)), []).append(p)
 
+    reach = {(x + dx, y + dy) for x, y in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+
     def touches(shape: MapShape) -> bool:
         for r in shape.rings:
             for p in r:
                 cx, cy = math.floor(p[0] / near), math.floor(p[1] / near)
-                if any((cx + dx, cy + dy) in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)) and any(
+                if (cx, cy) in reach and any(
                     abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near
                     for dx in _AROUND
                     for dy in _AROUND
