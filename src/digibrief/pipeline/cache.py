@@ -11,8 +11,11 @@ import functools
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any, NoReturn
+
+from digibrief.project import kept
 
 MANIFEST_VERSION = 2  # 2: one record per variant ("builds"), for naming and pruning
 
@@ -145,8 +148,29 @@ def tree_fingerprint(*folders: Path) -> str:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and is_input_file(p)):
             h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(_input_digest(path))
     return h.hexdigest()
+
+
+# an input file's digest in a warm process, by its path and its stat when it was read (project/kept.py)
+_INPUT_DIGESTS: kept.Kept[bytes] = kept.Kept()
+SETTLED_NS = 2_000_000_000  # a file last changed this long before it was read is settled
+
+
+def _input_digest(path: Path) -> bytes:
+    """The sha256 of path's bytes; a warm process reads again only a file whose stat changed since it
+    was read, or that was not settled then: changed within SETTLED_NS of the read, a write in the same
+    tick of the file system's clock could leave its stat as it was (git's "racy" files). Its inode
+    change time, which no one can set back, is part of the stat."""
+    st = path.stat()
+    stat = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}".encode()
+    if (known := _INPUT_DIGESTS.get(str(path), stat)) is not None:
+        return known
+    read_at = time.time_ns()
+    found = hashlib.sha256(path.read_bytes()).digest()
+    if max(st.st_mtime_ns, st.st_ctime_ns) < read_at - SETTLED_NS:
+        _INPUT_DIGESTS.put(str(path), stat, found)
+    return found
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
