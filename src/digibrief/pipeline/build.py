@@ -455,6 +455,7 @@ def forget_process_state() -> None:
     For callers that run several commands in one process (the test suite runs the CLI in-process)."""
     _LAST_LOAD.clear()
     _PARSED.clear()
+    _versions_loaded.cache_clear()
     if (texts := sys.modules.get("digibrief.project.texts")) is not None:  # never imported for this
         texts.forget()
     if (kept := sys.modules.get("digibrief.project.kept")) is not None:
@@ -869,7 +870,14 @@ def _read_or_none(path: Path) -> bytes | None:
 
 
 def _versions() -> dict[str, str]:
-    """digibrief's, its drawing code's and the drawing libraries' versions, part of every cache key."""
+    """digibrief's, its drawing code's and the drawing libraries' versions, part of every cache key.
+    Found once per process, as package_code is: a watch's kept workers draw with the code and the
+    libraries this process loaded, whatever is installed meanwhile."""
+    return dict(_versions_loaded())
+
+
+@functools.cache
+def _versions_loaded() -> dict[str, str]:
     found = _installed()
     out = {"digibrief": __version__, "drawing": _drawing_code()}
     for name in LIBRARIES:
