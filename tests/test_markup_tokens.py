@@ -3,6 +3,7 @@ sources in the order, that a scan of the text each time gives."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -143,3 +144,24 @@ def test_the_same_text_reads_each_build_s_data() -> None:
     second = parse(text, _Book().cite, reading("81.0%"))
     assert [r.text for r in first] != [r.text for r in second]
     assert "81.0%" in [r.text for r in second]
+
+
+def test_a_text_s_references_and_citations_are_found_as_a_fresh_scan_finds_them() -> None:
+    from digibrief.syntax import _LITERAL, CITATION, REFERENCE, cited_ids, references
+
+    for text in [*_texts(), *TRICKY]:
+        for _ in range(2):  # found, then remembered
+            assert references(text) == [ref_of(m) for m in REFERENCE.finditer(text)], text
+            ids = [sid.strip() for m in CITATION.finditer(text) for sid in m.group(1).split(";")]
+            assert cited_ids(text) == ids + [m.group("lsource") for m in re.finditer(_LITERAL, text)]
+
+
+def test_a_caller_changing_the_found_references_changes_nothing_remembered() -> None:
+    from digibrief.syntax import cited_ids, references
+
+    text = TRICKY[4]
+    found, ids = references(text), cited_ids(text)
+    found.clear()
+    ids.append("EXTRA")
+    assert len(references(text)) == 2
+    assert "EXTRA" not in cited_ids(text)
