@@ -42,3 +42,13 @@ def test_a_changed_risk_level_gives_a_fresh_record(shipped_project: Any) -> None
     assert after.countries["KAZ"].risks[category] == level - 1
     assert before.countries["KAZ"].risks[category] == level
     assert snapshot(shipped_project) == before
+
+
+def test_a_kept_record_compares_as_an_equal_copy_of_it_does(shipped_project: Any) -> None:
+    from digibrief.document.changes import compare
+    from digibrief.document.words import ENGLISH
+
+    now = snapshot(shipped_project)
+    copy = now.model_validate_json(now.model_dump_json())
+    assert copy.countries["KAZ"] is not now.countries["KAZ"]
+    assert compare(now, now, ENGLISH).items == compare(copy, now, ENGLISH).items == ()
