@@ -129,3 +129,14 @@ def test_a_vertex_just_within_reach_across_two_cells_still_borders() -> None:
         assert borders(shape, region, near) == _borders_by_scan(shape, region, near)
     near_enough = MapShape("B", "B", (((0.5, 0.0),),), "neighbour")
     assert bordering(region)(near_enough) == _borders_by_scan(near_enough, region)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Unhinted:
+    label: NoSuchType  # type: ignore[name-defined]  # noqa: F821
+    count: int
+
+
+def test_a_block_whose_hints_cannot_be_read_is_looked_at_whole() -> None:
+    fact = Fact(1.5, "percent", "1.5%", "2022", (1,))
+    assert _facts_in(_Unhinted(Run("1.5%", fact=fact), 3)) == [fact]

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass
+from typing import Any
 
 from digibrief.document.chartspecs import ordered_countries
 from digibrief.document.numbers import fmt
@@ -531,11 +534,34 @@ def _walk_of(cls: type) -> tuple[str, ...]:
     elif issubclass(cls, tuple | list):
         walk = _ITEMS
     elif is_dataclass(cls) and not issubclass(cls, ChartSpec):
-        walk = _field_names(cls)
+        walk = _fields_that_may_hold_a_fact(cls)
     else:
         walk = ()
     _WALKS[cls] = walk
     return walk
+
+
+def _fields_that_may_hold_a_fact(cls: type) -> tuple[str, ...]:
+    """cls's fields but those its type hints say hold only words, numbers and flags (a run's text,
+    its bold and italic, its reference numbers): a run is looked at once, for its fact. Every field
+    where a hint cannot be read."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # a hint naming what its module cannot: look at everything
+        return _field_names(cls)
+    return tuple(name for name in _field_names(cls) if name not in hints or not _plain_only(hints[name]))
+
+
+def _plain_only(hint: Any) -> bool:
+    """Whether a value of this hint is only text, numbers, flags or None, or a tuple or list of them."""
+    if hint in _LEAF_TYPES:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        return all(arg is Ellipsis or _plain_only(arg) for arg in typing.get_args(hint))
+    return False
 
 
 @functools.cache
