@@ -82,7 +82,7 @@ def _dataclass_fields(cls: type) -> frozenset[str] | None:
 
 def _json_default(obj: Any) -> Any:
     """What json cannot write itself, one level down (json's C encoder walks the rest)."""
-    cls = type(obj)
+    cls: type = type(obj)
     if (names := _dataclass_fields(cls)) is not None:
         digested = _digested_fields(cls)
         own = getattr(obj, "__dict__", None)
