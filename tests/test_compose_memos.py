@@ -140,3 +140,21 @@ class _Unhinted:
 def test_a_block_whose_hints_cannot_be_read_is_looked_at_whole() -> None:
     fact = Fact(1.5, "percent", "1.5%", "2022", (1,))
     assert _facts_in(_Unhinted(Run("1.5%", fact=fact), 3)) == [fact]
+
+
+def test_an_ordinal_s_form_is_babel_s_for_its_language_and_number() -> None:
+    from babel import Locale
+
+    from digibrief.document.words import _ordinal_form
+
+    for language, n in [
+        ("en", 1),
+        ("en", 2),
+        ("en", 3),
+        ("en", 11),
+        ("en", 22),
+        ("fr", 1),
+        ("fr", 2),
+        ("en", 1),
+    ]:
+        assert _ordinal_form(language, n) == str(Locale.parse(language).ordinal_form(n))
