@@ -33,6 +33,14 @@ class Located:
     values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     digest: bytes = b""
+    _texts: tuple[tuple[KeyPath, str], ...] | None = field(default=None, repr=False, compare=False)
+
+    def texts(self) -> tuple[tuple[KeyPath, str], ...]:
+        """strings(value): every text with its key path, found once (a parsed value is never changed;
+        validation, the placeholder warnings and the sentences to re-read all walk it)."""
+        if self._texts is None:
+            self._texts = tuple(strings(self.value))
+        return self._texts
 
     def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of path, or of its nearest ancestor that exists."""
