@@ -16,6 +16,7 @@ Anything else, including HTML or reportlab tags, is literal text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -76,13 +77,25 @@ def ref_of(match: re.Match[str]) -> Ref:
 
 def cited_ids(text: str) -> list[str]:
     """Source ids cited in text, in order: [ID] citations and the sources of literal figures."""
+    return list(_cited_ids(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _cited_ids(text: str) -> tuple[str, ...]:
+    """cited_ids, found once per text (a watch checks every text on each save)."""
     ids = [sid.strip() for m in CITATION.finditer(text) for sid in m.group(1).split(";")]
-    return ids + [m.group("lsource") for m in re.finditer(_LITERAL, text)]
+    return (*ids, *(m.group("lsource") for m in re.finditer(_LITERAL, text)))
 
 
 def references(text: str) -> list[Ref]:
     """Every data reference in text, in order."""
-    return [ref_of(m) for m in REFERENCE.finditer(text)]
+    return list(_references(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _references(text: str) -> tuple[Ref, ...]:
+    """references, found once per text (a Ref is frozen, so each is handed out as it is)."""
+    return tuple(ref_of(m) for m in REFERENCE.finditer(text))
 
 
 def without_markup(text: str) -> str:

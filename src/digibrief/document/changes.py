@@ -160,6 +160,8 @@ class _Comparer:
         )
 
     def country(self, cid: str, a: CountryRecord, b: CountryRecord) -> None:
+        if a is b:  # one record (a warm process keeps an unchanged country's): nothing differs
+            return
         name = b.name
         self.figure(
             cid, name, self.speech.word("population"), a.population, b.population, "count", 0, dated=True

@@ -8,11 +8,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import pairwise
 
-from digibrief.document.maplayout import borders, overlaps, region_frame, within
+from digibrief.document.maplayout import bordering, overlaps, region_frame, within
 from digibrief.document.numbers import fmt, ordinal
 from digibrief.document.types import ChartSpec, Event, Lane, MapLabel, MapShape, Series, SeriesPoint
 from digibrief.document.words import Speech
-from digibrief.project.model import ChartDef, Country, Indicator, Project
+from digibrief.project.model import ChartDef, Country, GeoMap, Indicator, Project
+
+# the last surroundings found (SpecBuilder._surroundings), by the region's countries, with the map they
+# came from: held, so that its identity is never another map's; a map is frozen, so the same map
+# gives the same surroundings
+_AROUND: dict[tuple[str, ...], tuple[GeoMap, tuple[tuple[MapShape, ...], tuple[MapLabel, ...]]]] = {}
 
 MAX_BARS = 12  # bars in a per-country comparison; more countries show the nearest in rank
 
@@ -509,17 +514,24 @@ class SpecBuilder:
     @functools.cached_property
     def _surroundings(self) -> tuple[tuple[MapShape, ...], tuple[MapLabel, ...]]:
         """The neighbours and waters in the frame of every locator map of the project: the same for
-        the cover's map and each country's, so found once."""
+        the cover's map and each country's, so found once (and once per map in a warm process, which
+        keeps the map while its file is unchanged: project/geo.py)."""
         geo = self.p.geo
         assert geo is not None
         region = ordered_countries(self.p)
-        mine = {c.id for c in region}
+        ids = tuple(c.id for c in region)
+        if (known := _AROUND.get(ids)) is not None and known[0] is geo:
+            return known[1]
+        mine = set(ids)
         by_id = {s.id: s for s in geo.shapes}
         outlines = [MapShape(c.id, c.name, by_id[c.id].rings, "focus") for c in region if c.id in by_id]
         frame = region_frame(outlines, geo.frame)
         around = [MapShape(s.id, s.name, s.rings, "neighbour") for s in geo.shapes if s.id not in mine]
         waters = tuple(MapLabel(w.name, w.at) for w in geo.waters if within(w.at, frame))
-        return tuple(s for s in around if overlaps(s, frame)), waters
+        found = tuple(s for s in around if overlaps(s, frame)), waters
+        _AROUND.clear()  # one region and map at a time: a watch's earlier maps are garbage
+        _AROUND[ids] = (geo, found)
+        return found
 
     def _locator_alt(self, shapes: list[MapShape], waters: tuple[MapLabel, ...], country: str | None) -> str:
         """What the map shows, in the labels table's words: the region's name, its countries by role,
@@ -543,7 +555,8 @@ class SpecBuilder:
             alt = self.speech.word("map_alt", region=region, focus=self._and(focus or context))
         else:
             alt = self.speech.word("map_alt_region", region=region)
-        around = [s.label for s in shapes if s.role == "neighbour" and borders(s, mine)]
+        touches = bordering(mine)
+        around = [s.label for s in shapes if s.role == "neighbour" and touches(s)]
         around += [w.text for w in waters]
         if around:
             alt += " " + self.speech.word("map_alt_around", names=self._and(around))

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass
+from typing import Any
 
 from digibrief.document.chartspecs import ordered_countries
 from digibrief.document.numbers import fmt
@@ -499,21 +502,66 @@ def _disagreement_rows(
 def _facts_in(node: object, found: list[Fact] | None = None) -> list[Fact]:
     """Every figure a block prints, in its text, cells and panel items (added to found, if given)."""
     found = [] if found is None else found
-    if isinstance(node, _LEAVES):  # most of a block: passed over first
-        pass
-    elif isinstance(node, Fact):
-        found.append(node)
-    elif isinstance(node, tuple | list):
-        for item in node:
-            if not isinstance(item, _LEAVES):
+    walk = _WALKS.get(type(node))
+    if walk is None:
+        walk = _walk_of(type(node))
+    if walk is _FACT:
+        found.append(node)  # type: ignore[arg-type]
+    elif walk is _ITEMS:
+        for item in node:  # type: ignore[attr-defined]
+            if type(item) not in _LEAF_TYPES:
                 _facts_in(item, found)
-    elif is_dataclass(node) and not isinstance(node, ChartSpec | type):
-        for name in _field_names(type(node)):
-            _facts_in(getattr(node, name), found)
+    elif walk:  # a dataclass's fields
+        for name in walk:
+            if type(value := getattr(node, name)) not in _LEAF_TYPES:  # a run's words and flags: no call
+                _facts_in(value, found)
     return found
 
 
 _LEAVES = (str, int, float, type(None))
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+_FACT, _ITEMS = ("fact",), ("items",)  # told apart from a dataclass's field names by identity
+_WALKS: dict[type, tuple[str, ...]] = {}  # each type: what _facts_in looks into (nothing: ())
+
+
+def _walk_of(cls: type) -> tuple[str, ...]:
+    """What _facts_in looks into in a node of type cls, found once per type: a Fact is one; a sequence
+    its items; a dataclass (not a chart, whose numbers have sheets of their own) its fields."""
+    if issubclass(cls, _LEAVES):
+        walk: tuple[str, ...] = ()
+    elif issubclass(cls, Fact):
+        walk = _FACT
+    elif issubclass(cls, tuple | list):
+        walk = _ITEMS
+    elif is_dataclass(cls) and not issubclass(cls, ChartSpec):
+        walk = _fields_that_may_hold_a_fact(cls)
+    else:
+        walk = ()
+    _WALKS[cls] = walk
+    return walk
+
+
+def _fields_that_may_hold_a_fact(cls: type) -> tuple[str, ...]:
+    """cls's fields but those its type hints say hold only words, numbers and flags (a run's text,
+    its bold and italic, its reference numbers): a run is looked at once, for its fact. Every field
+    where a hint cannot be read."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # a hint naming what its module cannot: look at everything
+        return _field_names(cls)
+    return tuple(name for name in _field_names(cls) if name not in hints or not _plain_only(hints[name]))
+
+
+def _plain_only(hint: Any) -> bool:
+    """Whether a value of this hint is only text, numbers, flags or None, or a tuple or list of them."""
+    if hint in _LEAF_TYPES:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        return all(arg is Ellipsis or _plain_only(arg) for arg in typing.get_args(hint))
+    return False
 
 
 @functools.cache

@@ -6,7 +6,7 @@ Plain geometry on lon/lat points, decided once for the map's words (its alt text
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from digibrief.document.types import MapShape
 
@@ -55,13 +55,35 @@ def within(point: tuple[float, float], frame: Box) -> bool:
 def borders(shape: MapShape, region: Sequence[MapShape], near: float = 0.25) -> bool:
     """Whether a neighbour touches the region (a vertex within near degrees of one of the region's):
     only those are named, so that the map names what frames the region and nothing further off."""
-    mine = [p for s in region for r in s.rings for p in r]
-    cells = {(math.floor(p[0] / near), math.floor(p[1] / near)) for p in mine}
-    for r in shape.rings:
-        for p in r:
-            cx, cy = math.floor(p[0] / near), math.floor(p[1] / near)
-            if any((cx + dx, cy + dy) in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)) and any(
-                abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near for q in mine
-            ):
-                return True
-    return False
+    return bordering(region, near)(shape)
+
+
+def bordering(region: Sequence[MapShape], near: float = 0.25) -> Callable[[MapShape], bool]:
+    """borders(shape, region, near) for each shape asked about, with the region's vertices gathered
+    once, by cell, and the cells next to theirs: a vertex within near of one of a shape's is in one of
+    the 5 x 5 cells around it (3 x 3 in exact arithmetic; the rest cover the rounding of a division)."""
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for s in region:
+        for r in s.rings:
+            for p in r:
+                cells.setdefault((math.floor(p[0] / near), math.floor(p[1] / near)), []).append(p)
+
+    reach = {(x + dx, y + dy) for x, y in cells for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+
+    def touches(shape: MapShape) -> bool:
+        for r in shape.rings:
+            for p in r:
+                cx, cy = math.floor(p[0] / near), math.floor(p[1] / near)
+                if (cx, cy) in reach and any(
+                    abs(p[0] - q[0]) <= near and abs(p[1] - q[1]) <= near
+                    for dx in _AROUND
+                    for dy in _AROUND
+                    for q in cells.get((cx + dx, cy + dy), ())
+                ):
+                    return True
+        return False
+
+    return touches
+
+
+_AROUND = (-2, -1, 0, 1, 2)

@@ -110,7 +110,8 @@ class MapShape:
 
     key: str  # country code
     label: str  # its name as the brief writes it
-    rings: tuple[Ring, ...]
+    # a key holds the outline as its digest, found once per outline (pipeline/cache.py: DIGESTED)
+    rings: tuple[Ring, ...] = field(metadata={"fingerprint": "digest"})
     role: Literal["focus", "context", "neighbour"]  # filled in its colour, outlined, or light grey
     colour: int | None = None  # a focus country's palette index, as Series.colour
     emphasis: bool = False  # the country a page is about; the others of the region then turn grey

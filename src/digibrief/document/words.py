@@ -83,7 +83,10 @@ def _locale(language: str):
         return Locale.parse("en")
 
 
+@functools.lru_cache(maxsize=4096)
 def _ordinal_form(language: str, n: int) -> str:
+    """Babel's plural form of the ordinal n in language ("one", "two", "few", "other"), found once per
+    number: a brief writes the same ranks again and again."""
     return str(_locale(language).ordinal_form(n))
 
 

@@ -394,7 +394,7 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         resolved = resolve(opts, log, tree)
         result.warnings += [str(w) for w in resolved.project.warnings]
         checkpoint()
-        with set_aside_while_rendering():
+        with set_aside_while_rendering(warm=_WARM.is_set()):
             charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS
@@ -458,6 +458,7 @@ def forget_process_state() -> None:
     For callers that run several commands in one process (the test suite runs the CLI in-process)."""
     _LAST_LOAD.clear()
     _PARSED.clear()
+    _versions_loaded.cache_clear()
     if (texts := sys.modules.get("digibrief.project.texts")) is not None:  # never imported for this
         texts.forget()
     if (kept := sys.modules.get("digibrief.project.kept")) is not None:
@@ -1021,15 +1022,29 @@ def _write_chart_files(folder: Path, files: dict[str, bytes]) -> None:
     """Stable, human-named copies of the charts (SVG for print, PNG for slides) for reuse elsewhere."""
     for name, data in sorted(files.items()):
         path = folder / name
-        if file_digest(path) != digest(data):
+        if _read_or_none(path) != data:  # compared whole: cheaper than hashing both
             write_atomic(path, data)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 # --- keys and summaries ---------------------------------------------------------------------------
 
 
 def _versions() -> dict[str, str]:
-    """digibrief's, its drawing code's and the drawing libraries' versions, part of every cache key."""
+    """digibrief's, its drawing code's and the drawing libraries' versions, part of every cache key.
+    Found once per process, as package_code is: a watch's kept workers draw with the code and the
+    libraries this process loaded, whatever is installed meanwhile."""
+    return dict(_versions_loaded())
+
+
+@functools.cache
+def _versions_loaded() -> dict[str, str]:
     found = _installed()
     out = {"digibrief": __version__, "drawing": _drawing_code()}
     for name in LIBRARIES:

@@ -11,8 +11,11 @@ import functools
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any, NoReturn
+
+from digibrief.project import kept
 
 MANIFEST_VERSION = 2  # 2: one record per variant ("builds"), for naming and pruning
 
@@ -26,7 +29,7 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: _plain(getattr(obj, name)) for name in _field_names(type(obj))}
+        return _plain(_json_default(obj))
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, Path):
@@ -43,10 +46,52 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+@functools.cache
+def _digested_fields(cls: type) -> tuple[str, ...]:
+    """The fields of cls that a key holds as their digest (metadata {"fingerprint": "digest"}): large,
+    deeply immutable values, such as a map's outlines, that many keys of a build and every build of a
+    warm process share."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint") == "digest")
+
+
+# a digested field's digest, by the identity of its value, which the entry holds (so the identity is
+# never another object's): a map's outlines are hashed once per process, not once per key and build
+_DIGESTS: dict[int, tuple[Any, str]] = {}
+_DIGESTS_LIMIT = 1024
+
+
+def _digest_of(value: Any) -> dict[str, str]:
+    """What a key holds for a digested field's value: its fingerprint, the same in any process. Only a
+    tuple (immutable, as the field's marker promises of its contents) is remembered by identity."""
+    if not isinstance(value, tuple):
+        return {"sha256": fingerprint(value)}
+    found = _DIGESTS.get(id(value))
+    if found is None or found[0] is not value:
+        found = (value, fingerprint(value))
+        if len(_DIGESTS) >= _DIGESTS_LIMIT:
+            _DIGESTS.pop(next(iter(_DIGESTS)), None)
+        _DIGESTS[id(value)] = found
+    return {"sha256": found[1]}
+
+
+@functools.cache
+def _dataclass_fields(cls: type) -> frozenset[str] | None:
+    """The field names of a dataclass cls (None: cls is no dataclass), as a set."""
+    return frozenset(_field_names(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def _json_default(obj: Any) -> Any:
     """What json cannot write itself, one level down (json's C encoder walks the rest)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: getattr(obj, name) for name in _field_names(type(obj))}
+    cls: type = type(obj)
+    if (names := _dataclass_fields(cls)) is not None:
+        digested = _digested_fields(cls)
+        own = getattr(obj, "__dict__", None)
+        if not digested and own is not None and own.keys() == names:  # its fields, and nothing else
+            return own
+        plain = {name: getattr(obj, name) for name in _field_names(cls)}
+        for name in digested:
+            plain[name] = _digest_of(plain[name])
+        return plain
     if isinstance(obj, Path):
         return str(obj)
     if isinstance(obj, bytes):
@@ -103,8 +148,29 @@ def tree_fingerprint(*folders: Path) -> str:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and is_input_file(p)):
             h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(_input_digest(path))
     return h.hexdigest()
+
+
+# an input file's digest in a warm process, by its path and its stat when it was read (project/kept.py)
+_INPUT_DIGESTS: kept.Kept[bytes] = kept.Kept()
+SETTLED_NS = 2_000_000_000  # a file last changed this long before it was read is settled
+
+
+def _input_digest(path: Path) -> bytes:
+    """The sha256 of path's bytes; a warm process reads again only a file whose stat changed since it
+    was read, or that was not settled then: changed within SETTLED_NS of the read, a write in the same
+    tick of the file system's clock could leave its stat as it was (git's "racy" files). Its inode
+    change time, which no one can set back, is part of the stat."""
+    st = path.stat()
+    stat = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}".encode()
+    if (known := _INPUT_DIGESTS.get(str(path), stat)) is not None:
+        return known
+    read_at = time.time_ns()
+    found = hashlib.sha256(path.read_bytes()).digest()
+    if max(st.st_mtime_ns, st.st_ctime_ns) < read_at - SETTLED_NS:
+        _INPUT_DIGESTS.put(str(path), stat, found)
+    return found
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -198,8 +264,14 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """The manifest as JSON, one top-level entry a line, each written by json's C encoder (an indented
+    manifest takes json's pure-Python one: five times the time, on every build)."""
     manifest = {"version": MANIFEST_VERSION, **{k: v for k, v in manifest.items() if k != "version"}}
-    write_atomic(path, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    lines = (
+        f" {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, sort_keys=True, ensure_ascii=False)}"
+        for key, value in sorted(manifest.items())
+    )
+    write_atomic(path, ("{\n" + ",\n".join(lines) + "\n}\n").encode())
 
 
 class DiskStore:

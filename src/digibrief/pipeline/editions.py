@@ -137,16 +137,26 @@ class SinceLastBuild:
     rereads: list[str]
 
 
+# the snapshot the last build of this process recorded, with the record it made of it: the next
+# build finds that record in the manifest, and a snapshot reads back from its record as it was
+_RECORDED: list[tuple[dict[str, Any], Edition]] = []
+
+
 def since_last_build(
     recorded: Any, project: Project, data_dir: Path, report_dir: Path, limit: int = 8
 ) -> SinceLastBuild:
     """Compare the snapshot the last build recorded (None or unreadable: nothing to say) with the data."""
     now = snapshot(project)
     record = now.model_dump(mode="json")
-    try:
-        before = Edition.model_validate_json(json.dumps(recorded)) if recorded else None
-    except ValueError:  # a manifest from an older digibrief
-        before = None
+    last = _RECORDED[0] if _RECORDED else None
+    if recorded and last is not None and recorded == last[0]:  # what this process recorded last
+        before: Edition | None = last[1]
+    else:
+        try:
+            before = Edition.model_validate_json(json.dumps(recorded)) if recorded else None
+        except ValueError:  # a manifest from an older digibrief
+            before = None
+    _RECORDED[:] = [(record, now)]
     if before is None:
         return SinceLastBuild(record, [], [])
     changes = [line(c, sources=False) for c in compare(before, now, ENGLISH).items]

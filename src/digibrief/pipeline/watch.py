@@ -21,7 +21,7 @@ from digibrief.pipeline.build import (
     warm_up,
 )
 from digibrief.pipeline.cache import is_input_file
-from digibrief.pipeline.heap import set_aside
+from digibrief.pipeline.heap import put_back, set_aside
 from digibrief.pipeline.pool import keep_workers, release_workers
 
 DEBOUNCE_MS = 300  # the longest a stream of changes is gathered into one build
@@ -111,7 +111,7 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
         pass
     finally:
         release_workers()  # on Ctrl-C, SIGTERM or any error: no worker outlives the watch
-        gc.unfreeze()
+        put_back()
         gc.set_threshold(*collector)
     log("stopped watching", always=True)
     return EXIT_OK

@@ -88,45 +88,63 @@ class Edition(Strict):
     countries: dict[CountryId, CountryRecord] = Field(default_factory=dict)
 
 
+# each country's record, by the country and its risk levels as validated (frozen; a warm process keeps
+# them while their files are unchanged: project/kept.py), which the entry holds, so that their
+# identity is never another's
+_RECORDS: dict[str, tuple[Any, Any, CountryRecord, frozenset[str]]] = {}
+
+
+def _record(c: Any, levels: Any) -> tuple[CountryRecord, frozenset[str]]:
+    """A country's record in a snapshot, with the sources it uses."""
+    used: set[str] = set()
+    pop = c.population
+    if pop is not None:
+        used.add(pop.source)
+    facts = {}
+    for fid, f in sorted(c.facts.items()):
+        facts[fid] = FactValue(
+            label=f.label,
+            value=f.value,
+            unit=f.unit,
+            decimals=fact_decimals(f),
+            year=f.year,
+            source=f.source,
+            status=f.status,
+        )
+        used.add(f.source)
+    series = {}
+    for iid in sorted(c.indicators):
+        series[iid] = {
+            y: Value(value=pt.value, source=pt.source, status=pt.status)
+            for y, pt in sorted(c.indicators[iid].items())
+        }
+        used.update(pt.source for pt in c.indicators[iid].values())
+    record = CountryRecord(
+        name=c.name,
+        role=c.role,
+        population=(
+            Dated(value=pop.value, year=pop.year, source=pop.source, status=pop.status) if pop else None
+        ),
+        facts=facts,
+        indicators=series,
+        risks={cat: a.level for cat, a in (levels or {}).items() if a.level is not None},
+    )
+    return record, frozenset(used)
+
+
 def snapshot(project: Project) -> Edition:
     """What the project's data says now, as an edition snapshot dated by report.yaml's edition."""
     used: set[str] = set()
     countries = {}
     for cid in sorted(project.countries):
         c = project.countries[cid]
-        pop = c.population
-        if pop is not None:
-            used.add(pop.source)
-        facts = {}
-        for fid, f in sorted(c.facts.items()):
-            facts[fid] = FactValue(
-                label=f.label,
-                value=f.value,
-                unit=f.unit,
-                decimals=fact_decimals(f),
-                year=f.year,
-                source=f.source,
-                status=f.status,
-            )
-            used.add(f.source)
-        series = {}
-        for iid in sorted(c.indicators):
-            series[iid] = {
-                y: Value(value=pt.value, source=pt.source, status=pt.status)
-                for y, pt in sorted(c.indicators[iid].items())
-            }
-            used.update(pt.source for pt in c.indicators[iid].values())
-        levels = project.risks.assessments.get(cid, {}) if project.risks else {}
-        countries[cid] = CountryRecord(
-            name=c.name,
-            role=c.role,
-            population=(
-                Dated(value=pop.value, year=pop.year, source=pop.source, status=pop.status) if pop else None
-            ),
-            facts=facts,
-            indicators=series,
-            risks={cat: a.level for cat, a in levels.items() if a.level is not None},
-        )
+        levels = project.risks.assessments.get(cid) if project.risks else None
+        known = _RECORDS.get(cid)
+        if known is None or known[0] is not c or known[1] is not levels:
+            known = (c, levels, *_record(c, levels))
+            _RECORDS[cid] = known
+        countries[cid] = known[2]
+        used |= known[3]
     return Edition(
         edition=project.report.edition,
         indicators={

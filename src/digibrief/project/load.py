@@ -96,7 +96,7 @@ def _validated(file: YamlFile, value: Any, model: type[M]) -> M | None:
     if not isinstance(value, dict):
         file.problem((), f"expected a mapping of keys to values at the top, got {_kind(value)}")
         return None
-    holes = list(_placeholders(value, ()))
+    holes = list(_placeholders(file, value))
     for path, text in holes:
         file.problem(path, f"fill in this placeholder: {_kind(text)}")
     try:
@@ -111,9 +111,11 @@ def _validated(file: YamlFile, value: Any, model: type[M]) -> M | None:
     return None if holes else validated
 
 
-def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    """Every "TODO: ..." text under value, with its key path."""
-    return ((at, text) for at, text in yamlsource.strings(value, path) if is_placeholder(text))
+def _placeholders(file: YamlFile, value: Any) -> Iterator[tuple[KeyPath, str]]:
+    """Every "TODO: ..." text under value (the file's content), with its key path."""
+    located = file.located
+    texts = located.texts() if located is not None and value is located.value else yamlsource.strings(value)
+    return ((at, text) for at, text in texts if is_placeholder(text))
 
 
 def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
@@ -434,7 +436,7 @@ def _placeholders_in(file: YamlFile, located: yamlsource.Located) -> tuple[Probl
         return found
     found = tuple(
         file.at(path, f"placeholder still to replace: {_kind(text.strip())}")
-        for path, text in yamlsource.strings(located.value)
+        for path, text in located.texts()
         if holds_placeholder(text)
     )
     _PLACEHOLDERS.put(file.name, located.digest, found)

@@ -73,7 +73,7 @@ def _read(path: Path, name: str) -> list[Sentence]:
     raw = path.read_text(encoding="utf-8-sig", errors="replace")
     starts = [0] + [m.end() for m in re.finditer("\n", raw)]
     out = []
-    for keypath, value in yamlsource.strings(located.value):
+    for keypath, value in located.texts():
         if "{" not in value:
             continue
         line = located.values.get(keypath, (1, 1))[0]

@@ -33,6 +33,14 @@ class Located:
     values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     digest: bytes = b""
+    _texts: tuple[tuple[KeyPath, str], ...] | None = field(default=None, repr=False, compare=False)
+
+    def texts(self) -> tuple[tuple[KeyPath, str], ...]:
+        """strings(value): every text with its key path, found once (a parsed value is never changed;
+        validation, the placeholder warnings and the sentences to re-read all walk it)."""
+        if self._texts is None:
+            self._texts = tuple(strings(self.value))
+        return self._texts
 
     def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of path, or of its nearest ancestor that exists."""
@@ -106,6 +114,30 @@ class _FastLoader(_Checks, yaml.constructor.SafeConstructor, yaml.resolver.Resol
         self._events.dispose()
 
 
+# libyaml's events composed by libyaml, for a text with no anchor or alias in it (_Checks' other check,
+# the count of nodes, is _count_nodes)
+_Composer: Any = getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
+
+
+def _count_nodes(root: yaml.Node | None) -> None:
+    """Refuse more than MAX_NODES nodes, as _Checks does while composing: counted in the same order, so
+    that the same node is named."""
+    count = 0
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"too many values (more than {MAX_NODES})", node.start_mark
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                todo += (value, key)
+        elif isinstance(node, yaml.SequenceNode):
+            todo += reversed(node.value)
+
+
 # what the pure-Python reader accepts (yaml.reader.Reader.NON_PRINTABLE, inverted)
 _PRINTABLE = re.compile("[\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
 _SCALAR_TAGS_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
@@ -174,8 +206,15 @@ def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, l
     loader = None
     try:
         # libyaml accepts a few characters that YAML forbids; the pure-Python reader reports them
-        loader = _FastLoader(text) if _Parser is not None and _PRINTABLE.fullmatch(text) else _Loader(text)
-        node = loader.get_single_node()
+        fast = _Parser is not None and _PRINTABLE.fullmatch(text)
+        if fast and _Composer is not None and "&" not in text and "*" not in text:
+            # no anchor (&name) or alias (*name) is written without its sign: libyaml composes too
+            loader = _Composer(text)
+            node = loader.get_single_node()
+            _count_nodes(node)
+        else:
+            loader = _FastLoader(text) if fast else _Loader(text)
+            node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -218,7 +257,7 @@ def _convert(
     located: Located,
     problems: list[Problem],
     name: str,
-    loader: _Loader | _FastLoader,
+    loader: Any,
 ) -> Any:
     """The Python value of node, recording where each value and key is; duplicate keys and tags are problems."""
     located.values[path] = _mark(node)
@@ -266,7 +305,7 @@ def _convert(
 
 
 def _convert_key(
-    node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: _Loader | _FastLoader
+    node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: Any
 ) -> Key | None:
     """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a plain scalar."""
     if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
