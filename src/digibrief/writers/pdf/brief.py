@@ -223,7 +223,8 @@ def _contents(story: list[Flowable]) -> list[TocEntry]:
 
 
 class _EpochCanvas(TaggedCanvas):
-    """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC.
+    """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC, and whose
+    pages are left for postprocess.py to compress.
 
     reportlab reads SOURCE_DATE_EPOCH from the environment; setting the timestamp on this canvas's
     own document keeps the process environment and rl_config untouched.
@@ -243,6 +244,10 @@ class _EpochCanvas(TaggedCanvas):
         sig.update(b"a reportlab document")
         sig.update(str(epoch).encode())
         self.showOutline()
+        # page streams are written uncompressed: reportlab would encode them in Flate and ASCII85 (its
+        # rl_config.useA85) only for pikepdf to decode both and compress them itself (postprocess.py), to
+        # the same bytes. Fonts stay compressed (doc.compression): pikepdf keeps a Flate stream as it is.
+        self._pageCompression = 0
 
 
 def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowable], float, Node]:
