@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -64,6 +65,7 @@ from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
 from digibrief.writers.pdf.tagging import Node, Para, TaggedCanvas
 
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
+_NOT_PDFDOC = re.compile("[\x18-\x1f]")  # ASCII that PDFDocEncoding has no code for (reportlab raises)
 
 
 def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[ImageRequest]:
@@ -248,6 +250,15 @@ class _EpochCanvas(TaggedCanvas):
         # rl_config.useA85) only for pikepdf to decode both and compress them itself (postprocess.py), to
         # the same bytes. Fonts stay compressed (doc.compression): pikepdf keeps a Flate stream as it is.
         self._pageCompression = 0
+
+    def save(self) -> None:
+        """Hand each page's code to the file as bytes when it is ASCII that reportlab's PDFDocEncoding
+        codec (pure Python, and what an uncompressed stream goes through) gives as themselves."""
+        for page in self._doc.Pages.pages:
+            code = page.stream
+            if isinstance(code, str) and code.isascii() and _NOT_PDFDOC.search(code) is None:
+                page.stream = code.encode("ascii")
+        super().save()
 
 
 def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowable], float, Node]:
