@@ -43,7 +43,7 @@ from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
-from digibrief.writers.pdf import memo
+from digibrief.writers.pdf import links, memo
 from digibrief.writers.pdf.blocks import BUILDERS, Ctx, locator
 from digibrief.writers.pdf.flowables import (
     TOC_PAD,
@@ -250,6 +250,10 @@ class _EpochCanvas(TaggedCanvas):
         # rl_config.useA85) only for pikepdf to decode both and compress them itself (postprocess.py), to
         # the same bytes. Fonts stay compressed (doc.compression): pikepdf keeps a Flate stream as it is.
         self._pageCompression = 0
+
+    def _addAnnotation(self, annotation: object, name: object = None, addtopage: int = 1) -> None:
+        links.lighten(annotation)  # formatted in one step when the file is written
+        super()._addAnnotation(annotation, name, addtopage)
 
     def save(self) -> None:
         """Hand each page's code to the file as bytes when it is ASCII that reportlab's PDFDocEncoding
