@@ -246,10 +246,10 @@ class _EpochCanvas(TaggedCanvas):
         sig.update(b"a reportlab document")
         sig.update(str(epoch).encode())
         self.showOutline()
-        # page streams are written uncompressed: reportlab would encode them in Flate and ASCII85 (its
-        # rl_config.useA85) only for pikepdf to decode both and compress them itself (postprocess.py), to
-        # the same bytes. Fonts stay compressed (doc.compression): pikepdf keeps a Flate stream as it is.
-        self._pageCompression = 0
+        # streams are written uncompressed: reportlab would encode pages in Flate and ASCII85 (its
+        # rl_config.useA85) and fonts in Flate only for pikepdf to decode them and compress them itself
+        # (postprocess.py), to the same bytes
+        self.setPageCompression(0)
 
     def _addAnnotation(self, annotation: object, name: object = None, addtopage: int = 1) -> None:
         links.lighten(annotation)  # formatted in one step when the file is written
