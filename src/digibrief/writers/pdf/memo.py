@@ -99,7 +99,7 @@ _SEEN: Table[tuple[tuple[str, ...], tuple[Any, ...], int]] = Table(1024)  # id(s
 _count = itertools.count(1)
 DRAWN: Table[Any] = Table(64)  # a chart's drawing, faces and starting font -> its canvas calls (images.py)
 WRITTEN: Table[Any] = Table(64)  # the same key -> the page code those calls wrote (written.py)
-PARAS: Table[Any] = Table(4096)  # a plain paragraph's lines and draw -> its code, some 4 kB (paras.py)
+PARAS: Table[Any] = Table(4096)  # a plain paragraph's lines and draw -> its code, about 1 kB (paras.py)
 
 
 def keeping() -> bool:

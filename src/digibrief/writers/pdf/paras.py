@@ -4,9 +4,10 @@ A paragraph's page code (drawn at the origin its Flowable.drawOn moves to) is a 
 the values its draw reads (its style, size, bullet, offsets), the canvas's state, what the fonts number
 its text as, and the marked content it opens. Lines are kept under a key that holds all they depend
 on (memo.BROKEN, tagging.Para.breakLines): a paragraph whose lines are those kept lines, drawn in the
-same canvas state, writes the same code, but for two things that written.py already handles for charts,
-the subset numbering of its text (its font calls are made again and must give what they gave), and
-one it adds: its marked content is numbered from the page's next MCID, so the code is kept with each
+same canvas state (written.state, but for how many objects the document and annotations the page hold:
+its code refers to neither), writes the same code, but for two things. One written.py handles for
+charts: the subset numbering of its text (its font calls are made again and must give what they gave).
+One is its own: its marked content is numbered from the page's next MCID, so the code is kept with each
 MCID relative to the first, and the MCIDs it took are given to the same elements (its text's owner, its
 bullet's label) as the draw would give them.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from digibrief.writers.pdf import written
@@ -34,8 +35,9 @@ Code = str | tuple[tuple[str, ...], tuple[int, ...]]  # a line of code, or its p
 
 @dataclass(frozen=True)
 class Kept:
-    """What a paragraph's draw wrote: its code and font calls (MCIDs relative to the first it took),
-    and which owner took each MCID, in order (0: its text's element, 1: its bullet's label)."""
+    """What a paragraph's draw wrote: the state it began in, its font calls and what it added to the
+    page and document (written, without its code), its code (MCIDs relative to the first it took), and
+    which owner took each MCID, in order (0: its text's element, 1: its bullet's label)."""
 
     written: written.Written
     code: tuple[Code, ...]
@@ -89,8 +91,8 @@ def _record(canv: Any, t: Tagger, owner: Node, label: Node | None, draw: Callabl
     taken = t.taken_since(before) if done is not None else None
     if done is None or taken is None:
         return None
-    first = before.first
-    return Kept(done, tuple(_relative(line, first) for line in done.code), taken)
+    code = tuple(_relative(line, before.first) for line in done.code)
+    return Kept(replace(done, code=()), code, taken)  # the code once, with its MCIDs relative
 
 
 def _relative(line: str, first: int) -> Code:
