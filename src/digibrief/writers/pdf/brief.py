@@ -226,7 +226,7 @@ def _contents(story: list[Flowable]) -> list[TocEntry]:
 
 class _EpochCanvas(TaggedCanvas):
     """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC, and whose
-    pages are left for postprocess.py to compress.
+    streams (pages, fonts) are left for postprocess.py to compress.
 
     reportlab reads SOURCE_DATE_EPOCH from the environment; setting the timestamp on this canvas's
     own document keeps the process environment and rl_config untouched.
