@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,7 +43,7 @@ from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.vocabulary import MEDIA, print_medium
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
-from digibrief.writers.pdf import memo
+from digibrief.writers.pdf import links, memo
 from digibrief.writers.pdf.blocks import BUILDERS, Ctx, locator
 from digibrief.writers.pdf.flowables import (
     TOC_PAD,
@@ -64,6 +65,7 @@ from digibrief.writers.pdf.styles import Page, Palette, Styles, hexstr
 from digibrief.writers.pdf.tagging import Node, Para, TaggedCanvas
 
 COVER_MEASURE = 0.9  # the cover title's line length, as a share of the text width
+_NOT_PDFDOC = re.compile("[\x18-\x1f]")  # ASCII that PDFDocEncoding has no code for (reportlab raises)
 
 
 def image_requests(doc: d.Document, options: PdfOptions | None = None) -> list[ImageRequest]:
@@ -243,7 +245,8 @@ def _contents(story: list[Flowable]) -> list[TocEntry]:
 
 
 class _EpochCanvas(TaggedCanvas):
-    """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC.
+    """A canvas whose every embedded date (and the /ID seed) is the document's epoch, in UTC, and whose
+    streams (pages, fonts) are left for postprocess.py to compress.
 
     reportlab reads SOURCE_DATE_EPOCH from the environment; setting the timestamp on this canvas's
     own document keeps the process environment and rl_config untouched.
@@ -263,6 +266,23 @@ class _EpochCanvas(TaggedCanvas):
         sig.update(b"a reportlab document")
         sig.update(str(epoch).encode())
         self.showOutline()
+        # streams are written uncompressed: reportlab would encode pages in Flate and ASCII85 (its
+        # rl_config.useA85) and fonts in Flate only for pikepdf to decode them and compress them itself
+        # (postprocess.py), to the same bytes
+        self.setPageCompression(0)
+
+    def _addAnnotation(self, annotation: object, name: object = None, addtopage: int = 1) -> None:
+        links.lighten(annotation)  # formatted in one step when the file is written
+        super()._addAnnotation(annotation, name, addtopage)
+
+    def save(self) -> None:
+        """Hand each page's code to the file as bytes when it is ASCII that reportlab's PDFDocEncoding
+        codec (pure Python, and what an uncompressed stream goes through) gives as themselves."""
+        for page in self._doc.Pages.pages:
+            code = page.stream
+            if isinstance(code, str) and code.isascii() and _NOT_PDFDOC.search(code) is None:
+                page.stream = code.encode("ascii")
+        super().save()
 
 
 def _story(doc: d.Document, ctx: Ctx, pages: dict[str, int]) -> tuple[list[Flowable], float, Node]:

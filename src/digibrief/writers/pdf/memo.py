@@ -1,6 +1,7 @@
 """Layout kept between renders, for a process that renders the same brief again and again (a watch: the
 writer's preload calls keep()): paragraph parses and line breaks (here), the canvas calls that drew
-each chart (DRAWN, written by images.Recorder) and the page code they wrote (WRITTEN, written.py).
+each chart (DRAWN, written by images.Recorder), the page code they wrote (WRITTEN, written.py) and the
+page code of each plain paragraph (PARAS, paras.py).
 forget() empties it all, as a new process. A one-shot build keeps nothing: it would not read the
 tables again (its second pass measured no faster with them), and for a 64-country brief they held some
 25 MB at the build's peak.
@@ -98,6 +99,7 @@ _SEEN: Table[tuple[tuple[str, ...], tuple[Any, ...], int]] = Table(1024)  # id(s
 _count = itertools.count(1)
 DRAWN: Table[Any] = Table(64)  # a chart's drawing, faces and starting font -> its canvas calls (images.py)
 WRITTEN: Table[Any] = Table(64)  # the same key -> the page code those calls wrote (written.py)
+PARAS: Table[Any] = Table(4096)  # a plain paragraph's lines and draw -> its code, about 1 kB (paras.py)
 
 
 def keeping() -> bool:
@@ -113,7 +115,7 @@ def keep() -> None:
 def forget() -> None:
     """Empty every table and keep nothing more until keep(), as in a new process."""
     _KEEPING.clear()
-    for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN, WRITTEN):
+    for table in (PARSED, BROKEN, _TOKENS, _SEEN, DRAWN, WRITTEN, PARAS):
         table.clear()
 
 

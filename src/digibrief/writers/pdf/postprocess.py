@@ -87,7 +87,11 @@ def finish(
 
 
 class _Tree:
-    """Writes the elements of the skeleton that have content, with what was drawn for them."""
+    """Writes the elements of the skeleton that have content, with what was drawn for them.
+
+    Each element is made whole in as few calls into pikepdf as its content allows (a call costs more than
+    the Python around it): its dictionary at once, then its kids; the objects are made in the same order
+    as element by element, so the file is the same."""
 
     def __init__(self, pdf: pikepdf.Pdf, tagger: Tagger, speech: Speech = ENGLISH):
         self.pdf = pdf
@@ -98,6 +102,8 @@ class _Tree:
         self.annots: list[tuple[int, pikepdf.Object]] = []  # (key, element)
         self.next_key = len(self.pages)
         self._content: dict[Node, bool] = {}
+        self._roles: dict[str, Name] = {}
+        self._page_annots: dict[int, list[pikepdf.Object]] = {}
 
     def items(self, node: Node) -> list[Content]:
         return [*node.kids, *self.tagger.drawn.get(node, [])]
@@ -110,15 +116,41 @@ class _Tree:
             )
         return self._content[node]
 
+    def _role(self, role: str) -> Name:
+        name = self._roles.get(role)
+        if name is None:
+            name = self._roles[role] = Name("/" + role)
+        return name
+
     def element(self, node: Node, parent: pikepdf.Object, keep: bool = False) -> pikepdf.Object | None:
         """The element of a node, or None when nothing of it was drawn (a table cell is kept when its
         row is: an empty cell is still a cell of the grid)."""
         if not (keep or self.has_content(node)):
             return None
-        elem = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
         items = self.items(node)
         mixed = any(isinstance(i, Marked) for i in items) and any(isinstance(i, Node) for i in items)
-        kids = Array()
+        # its page: that of its first marked content (marked content beside child elements is a Span's)
+        page = None if mixed else next((i.page for i in items if isinstance(i, Marked)), None)
+        keys: dict[str, object] = {"/Type": Name.StructElem, "/S": self._role(node.role), "/P": parent}
+        if page is not None:
+            keys["/Pg"] = self.pages[page]
+        if node.alt:
+            keys["/Alt"] = String(node.alt)
+        if node.lang:
+            keys["/Lang"] = String(node.lang)
+        attrs = [
+            Dictionary({"/O": Name("/" + owner), **{"/" + k: Name("/" + v) for k, v in values.items()}})
+            for owner, values in node.attrs.items()
+        ]
+        box = self.tagger.boxes.get(node)
+        if box is not None:
+            attrs.append(
+                Dictionary(O=Name.Layout, Placement=Name.Block, BBox=Array([round(v, 2) for v in box[1]]))
+            )
+        if attrs:
+            keys["/A"] = attrs[0] if len(attrs) == 1 else Array(attrs)
+        elem = self.pdf.make_indirect(Dictionary(keys))
+        kids: list[object] = []
         run: list[Marked] = []  # marked content beside child elements goes into a Span of its own
 
         def flush() -> None:
@@ -131,7 +163,7 @@ class _Tree:
                 if mixed:
                     run.append(item)
                 else:
-                    kids.append(self._marked(item, elem))
+                    kids.append(self._marked(item, elem, page))
                 continue
             flush()
             if isinstance(item, Annot):
@@ -142,41 +174,31 @@ class _Tree:
                     kids.append(child)
         flush()
         # one kid is written as itself (pdfua 0.1.3 cannot evaluate a heading whose /K is an array)
-        elem.K = kids[0] if len(kids) == 1 else kids
-        if node.alt:
-            elem.Alt = String(node.alt)
-        if node.lang:
-            elem.Lang = String(node.lang)
-        attrs = [
-            Dictionary({"/O": Name("/" + owner), **{"/" + k: Name("/" + v) for k, v in values.items()}})
-            for owner, values in node.attrs.items()
-        ]
-        box = self.tagger.boxes.get(node)
-        if box is not None:
-            attrs.append(
-                Dictionary(O=Name.Layout, Placement=Name.Block, BBox=Array([round(v, 2) for v in box[1]]))
-            )
-        if attrs:
-            elem.A = attrs[0] if len(attrs) == 1 else Array(attrs)
+        elem.K = kids[0] if len(kids) == 1 else Array(kids)
         return elem
 
-    def _marked(self, item: Marked, elem: pikepdf.Object) -> object:
+    def _marked(self, item: Marked, elem: pikepdf.Object, page: int | None) -> object:
+        """An MCID of elem, whose page (/Pg) is page: as itself on that page, else with its page."""
         self.mcids.setdefault(item.page, {})[item.mcid] = elem
-        page = self.pages[item.page]
-        if "/Pg" not in elem:
-            elem.Pg = page
-        if elem.Pg.objgen == page.objgen:
+        if item.page == page:
             return item.mcid
-        return Dictionary(Type=Name.MCR, Pg=page, MCID=item.mcid)
+        return Dictionary(Type=Name.MCR, Pg=self.pages[item.page], MCID=item.mcid)
 
     def _span(self, run: list[Marked], parent: pikepdf.Object) -> pikepdf.Object:
-        span = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, P=parent))
-        span.K = Array([self._marked(m, span) for m in run])
+        page = run[0].page
+        span = self.pdf.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Span, P=parent, Pg=self.pages[page])
+        )
+        kids = [self._marked(m, span, page) for m in run]
+        span.K = Array(kids)
         return span
 
     def _annot(self, item: Annot, node: Node, elem: pikepdf.Object) -> Dictionary:
         page = self.pages[item.page]
-        annot = page.Annots[item.index]
+        annots = self._page_annots.get(item.page)
+        if annots is None:
+            annots = self._page_annots[item.page] = list(page.Annots)
+        annot = annots[item.index]
         key = self.next_key
         self.next_key += 1
         self.annots.append((key, elem))
@@ -186,7 +208,7 @@ class _Tree:
         return Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
 
     def parent_tree(self) -> Array:
-        nums = Array()
+        nums: list[object] = []
         for index, page in enumerate(self.pages):
             owners = self.mcids.get(index)
             if not owners:
@@ -197,7 +219,7 @@ class _Tree:
         for key, elem in self.annots:
             nums.append(key)
             nums.append(elem)
-        return nums
+        return Array(nums)
 
 
 def _describe(annot: pikepdf.Object, speech: Speech) -> str:

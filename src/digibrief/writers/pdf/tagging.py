@@ -26,11 +26,13 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from digibrief.writers.pdf import paras
 from digibrief.writers.pdf.memo import (
     BROKEN,
     PARSED,
@@ -102,6 +104,17 @@ class _Mark:
     node: Node
     item: Marked
     text: bool  # in a text object: empty unless a text operator shows glyphs
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The tagger before a plain paragraph is drawn (Tagger.before_plain)."""
+
+    owners: tuple[Node, Node | None]
+    counts: tuple[int, ...]  # how much each owner had drawn
+    known: tuple[bool, ...]  # whether it had anything drawn yet
+    first: int  # the page's next MCID
+    state: tuple[Any, ...]
 
 
 class Tagger:
@@ -268,6 +281,71 @@ class Tagger:
         del chain[len(chain) - len(spec.roles) :]
         self.mark(tx._code, chain[-1] if chain else owner, text=True)
 
+    # --- plain paragraphs written from their kept code (paras.py) -------------------------------
+
+    def plain_key(self, owner: Node) -> tuple[bool, ...]:
+        """What decides which of a plain paragraph's marks are written and whom its text goes to."""
+        return (
+            self.in_artifact,
+            any(m is not None for m in self._marks),
+            bool(self._open.get(owner)),
+            bool(self._pending.get(owner)),
+        )
+
+    def _plain_state(self) -> tuple[Any, ...]:
+        """What a plain paragraph's draw leaves as it found it."""
+        return (
+            self.page,
+            len(self.drawn),
+            len(self.memo),
+            len(self.boxes),
+            sum(map(len, self._open.values())),
+            sum(map(len, self._pending.values())),
+            len(self._marks),
+            len(self._artifacts),
+            len(self._stack),
+            self._text,
+            self._bullet,
+        )
+
+    def before_plain(self, owners: tuple[Node, Node | None]) -> _Before:
+        """The tagger before a paragraph whose text goes to owners[0] and bullet to owners[1] is drawn."""
+        counts = tuple(len(self.drawn.get(n, ())) if n is not None else 0 for n in owners)
+        known = tuple(n is not None and n in self.drawn for n in owners)
+        return _Before(owners, counts, known, self._next.get(self.page, 0), self._plain_state())
+
+    def taken_since(self, before: _Before) -> tuple[int, ...] | None:
+        """Which owner took each MCID since before (0: the text's, 1: the label), or None when the draw
+        did anything else to the tagger."""
+        gained = sum(1 for n, k in zip(before.owners, before.known, strict=True) if n is not None and not k)
+        state = self._plain_state()
+        if state[0] != before.state[0] or state[2:] != before.state[2:]:
+            return None
+        if not before.state[1] <= state[1] <= before.state[1] + gained:  # content given to another element
+            return None
+        taken: dict[int, int] = {}
+        for which, (node, count) in enumerate(zip(before.owners, before.counts, strict=True)):
+            for item in self.drawn.get(node, [])[count:] if node is not None else ():
+                if not isinstance(item, Marked) or item.page != self.page:
+                    return None
+                taken[item.mcid - before.first] = which
+        if sorted(taken) != list(range(self._next.get(self.page, 0) - before.first)):
+            return None
+        return tuple(taken[i] for i in range(len(taken)))
+
+    def give(self, owners: tuple[Node, Node | None], marks: tuple[int, ...]) -> int:
+        """Give the owners the next MCIDs of the page as a kept draw gave them (see taken_since); the
+        first one given."""
+        page = self.page
+        first = self._next.get(page, 0)
+        for i, which in enumerate(marks):
+            node = owners[which]
+            assert node is not None  # the paragraph's key holds whether it has a label
+            self.content(node).append(Marked(page, first + i))
+        if marks:
+            self._next[page] = first + len(marks)
+        return first
+
     # --- annotations ----------------------------------------------------------------------------
 
     def annotation(self, index: int) -> None:
@@ -352,6 +430,14 @@ def _opens(frag: object) -> str | None:
     return None
 
 
+def _plain(frags: Sequence[Any], lead: Sequence[str]) -> bool:
+    """Whether parsed fragments are plain text to the tagger: no inline element, callback (an anchor, an
+    image) or link (paras.py keeps only such a paragraph's code)."""
+    return not lead and not any(
+        getattr(f, "cbDefn", None) is not None or getattr(f, "link", None) for f in frags
+    )
+
+
 class Para(Paragraph):
     """A Paragraph whose text is tagged: as the content of its element (tag), or of the element it is
     drawn in (a table cell) when it has none; a bullet becomes the label element (label).
@@ -381,6 +467,7 @@ class Para(Paragraph):
         self._memo = parsed.token if parsed is not None else None  # what the fragments were made from
         if parsed is not None:
             self._reuse(parsed, style, bullet, caseSensitive, encoding)
+            self.plain = _plain(self.frags, self.lead)
             return
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         self.lead: list[str] = []
@@ -396,6 +483,7 @@ class Para(Paragraph):
         if key is not None and self.style is style and self.bulletText is bullet:  # no <para> or <bullet>
             self._memo = token()
             PARSED.put(key, Parsed(self.text, tuple(parts), tuple(self.lead), self._memo))
+        self.plain = _plain(parts, self.lead)
 
     def _reuse(self, parsed: Parsed, style: Any, bullet: Any, case_sensitive: int, encoding: str) -> None:
         """The paragraph as Paragraph._setup and __init__ leave it, from a parse the memo kept."""
@@ -407,6 +495,7 @@ class Para(Paragraph):
     def breakLines(self, width: Any) -> Any:
         """reportlab's line breaks, kept for the next paragraph with the same fragments, style, bullet
         and widths (memo.py); the paragraph is left as reportlab's own break leaves it."""
+        self._kept_lines: tuple[Any, Any] | None = None  # (key, lines) when the lines are the kept ones
         style = None if self._memo is None else style_token(self.style)
         if style is None:
             return super().breakLines(width)
@@ -420,6 +509,7 @@ class Para(Paragraph):
                 self.frags = list(broken.words)
             self._width_max, self.height = broken.width_max, 0
             self._splitLongWordCount = self._hyphenations = 0
+            self._kept_lines = (key, broken.lines)
             return broken.lines
         before = self.frags
         lines = super().breakLines(width)
@@ -427,6 +517,7 @@ class Para(Paragraph):
         if keepable(words, self._splitLongWordCount, self._hyphenations):
             after = tuple(width) if isinstance(width, list) else widths
             BROKEN.put(key, Broken(lines, None if words is None else tuple(words), after, self._width_max))
+            self._kept_lines = (key, lines)
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -451,8 +542,16 @@ class Para(Paragraph):
         if t is None:
             super().draw()
             return
+        label = self.label if self.bulletText else None
+        owner = self.tag if self.tag is not None else t.top()
+        if keeping():  # a process that renders again: written from its kept code when it can be
+            paras.draw(self, t, owner, label, partial(self._draw_tagged, t, label))
+        else:
+            self._draw_tagged(t, label)
+
+    def _draw_tagged(self, t: Tagger, label: Node | None) -> None:
         with t.within(self.tag):
-            t.bullet(self.label if self.bulletText else None)
+            t.bullet(label)
             try:
                 super().draw()
             finally:
