@@ -21,13 +21,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from digibrief.writers.pdf import written
 from digibrief.writers.pdf.memo import PARAS, style_token
 
-if TYPE_CHECKING:  # tagging.Para draws through this module
-    from digibrief.writers.pdf.tagging import Node, Tagger
+
+class Tags(Protocol):
+    """What this module asks of the tagger (tagging.Tagger, whose Para draws through this module, so
+    this module names none of tagging's types): an owner is one of its structure nodes."""
+
+    def plain_key(self, owner: Any) -> tuple[bool, ...]: ...
+
+    def before_plain(self, owners: tuple[Any, Any]) -> Any: ...
+
+    def taken_since(self, before: Any) -> tuple[int, ...] | None: ...
+
+    def give(self, owners: tuple[Any, Any], marks: tuple[int, ...]) -> int: ...
+
 
 _MCID = re.compile(r"<</MCID (\d+)>>")
 Code = str | tuple[tuple[str, ...], tuple[int, ...]]  # a line of code, or its parts around MCIDs
@@ -44,7 +55,7 @@ class Kept:
     marks: tuple[int, ...]
 
 
-def draw(para: Any, t: Tagger, owner: Node, label: Node | None, draw: Callable[[], None]) -> None:
+def draw(para: Any, t: Tags, owner: Any, label: Any, draw: Callable[[], None]) -> None:
     """Draw para (draw() does it as reportlab would) or write it from the code it wrote last time."""
     key = _key(para, t, owner, label)
     if key is None:
@@ -58,7 +69,7 @@ def draw(para: Any, t: Tagger, owner: Node, label: Node | None, draw: Callable[[
         PARAS.put(key, new)
 
 
-def _key(para: Any, t: Tagger, owner: Node, label: Node | None) -> Hashable | None:
+def _key(para: Any, t: Tags, owner: Any, label: Any) -> Hashable | None:
     """All that decides the paragraph's code but the canvas state, or None when it is not kept: its
     lines not the kept ones (Para.breakLines), or its text not plain."""
     lines = para.__dict__.get("_kept_lines")
@@ -85,7 +96,7 @@ def _key(para: Any, t: Tagger, owner: Node, label: Node | None) -> Hashable | No
     )
 
 
-def _record(canv: Any, t: Tagger, owner: Node, label: Node | None, draw: Callable[[], None]) -> Kept | None:
+def _record(canv: Any, t: Tags, owner: Any, label: Any, draw: Callable[[], None]) -> Kept | None:
     before = t.before_plain((owner, label))
     done = written.record(canv, draw)
     taken = t.taken_since(before) if done is not None else None
@@ -102,7 +113,7 @@ def _relative(line: str, first: int) -> Code:
     return tuple(parts[::2]), tuple(int(n) - first for n in parts[1::2])
 
 
-def _write(canv: Any, t: Tagger, owner: Node, label: Node | None, kept: Kept) -> bool:
+def _write(canv: Any, t: Tags, owner: Any, label: Any, kept: Kept) -> bool:
     done = kept.written
     if not _same_start(done.start, written.state(canv)) or not written.again(canv, done):
         return False
