@@ -169,3 +169,23 @@ def test_a_kept_pool_takes_even_a_single_task_beside_the_caller(monkeypatch: pyt
             assert isinstance(one, Serial)
     finally:
         release_workers()
+
+
+def test_a_watch_s_kept_workers_yield_the_cores_to_it_and_a_build_s_own_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The watch's own process lays out the brief, the edit's critical path, while its kept workers
+    draw the charts and the deck beside it: they run at a lower priority. A one-shot build's workers
+    run at the build's."""
+    from digibrief.pipeline.pool import KEPT_NICENESS, pool, release_workers, start_workers
+
+    monkeypatch.delenv("DIGIBRIEF_WORKERS", raising=False)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    with pool(2) as fresh:
+        assert fresh.submit(os.getpriority, os.PRIO_PROCESS, 0).result() == own
+    start_workers()
+    try:
+        with pool(2) as kept:
+            assert kept.submit(os.getpriority, os.PRIO_PROCESS, 0).result() == min(19, own + KEPT_NICENESS)
+    finally:
+        release_workers()
