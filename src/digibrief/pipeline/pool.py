@@ -52,7 +52,7 @@ KEPT_NICENESS = 5  # how much lower a kept worker's priority is than the watch t
 def _worker_init(warm: Callable[[], object] | None = None, niceness: int = 0) -> None:
     """The parent owns Ctrl-C and SIGTERM; a worker ignores Ctrl-C and dies quietly on SIGTERM.
     niceness: a kept worker yields the cores to the watch's own process, whose brief is the edit's
-    critical path (its charts and the deck are drawn beside it): 0.02 s of a warm edit's 0.45 s.
+    critical path (its charts and the deck are drawn beside it).
     warm: work that fills the worker's caches before its first task; its failure costs only time.
     What the worker inherited and what its warm-up kept are then frozen (gc.freeze): a full collection
     walked them all, 0.18 s inside a chart of a warm edit, about one build in five."""
