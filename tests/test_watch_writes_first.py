@@ -47,19 +47,25 @@ def edited(shipped_copy: Any, tmp_path: Path) -> Iterator[BuildOptions]:
         pipeline.forget_process_state()
 
 
-def test_the_data_pack_and_web_page_start_after_the_brief_and_the_two_are_written_first(
-    edited: BuildOptions, monkeypatch: pytest.MonkeyPatch
-):
-    events = EVENTS
-    events.clear()
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What this process does, in order: "start FMT" when a writer's render is set up (here or for a
+    worker), "brief rendered" when the brief's render here returns."""
+    EVENTS.clear()
     args = pipeline._render_args
 
     def render_args(job: Any, *rest: Any) -> Any:
-        events.append(f"start {job.fmt}")
+        EVENTS.append(f"start {job.fmt}")
         return args(job, *rest)
 
     monkeypatch.setattr(pipeline, "_render_args", render_args)
     monkeypatch.setattr(pipeline, "render_one", _render_noting_the_brief)
+    return EVENTS
+
+
+def test_the_data_pack_and_web_page_start_after_the_brief_and_the_two_are_written_first(
+    edited: BuildOptions, events: list[str]
+):
     lines: list[str] = []
     result = build(edited, log=lambda message, always=False: lines.append(message))
     assert result.first == ["brief.pdf", "deck.pptx"]
@@ -73,19 +79,10 @@ def test_the_data_pack_and_web_page_start_after_the_brief_and_the_two_are_writte
 
 
 def test_a_picture_deck_starts_once_its_charts_are_drawn_while_the_brief_is_still_laid_out(
-    edited: BuildOptions, monkeypatch: pytest.MonkeyPatch
+    edited: BuildOptions, events: list[str]
 ):
-    EVENTS.clear()
-    args = pipeline._render_args
-
-    def render_args(job: Any, *rest: Any) -> Any:
-        EVENTS.append(f"start {job.fmt}")
-        return args(job, *rest)
-
-    monkeypatch.setattr(pipeline, "_render_args", render_args)
-    monkeypatch.setattr(pipeline, "render_one", _render_noting_the_brief)
     result = build(dataclasses.replace(edited, deck_charts="picture"))
-    assert EVENTS.index("start deck") < EVENTS.index("brief rendered")
+    assert events.index("start deck") < events.index("brief rendered")
     assert result.first == ["brief.pdf", "deck-pictures.pptx"]
 
 

@@ -86,48 +86,13 @@ def stable_zip(files: Files) -> bytes:
             encoded, flags = name.encode("utf-8"), _UTF8
         if offset > _LIMIT:
             return zipfile_zip(files)
-        out.append(
-            struct.pack(
-                _LOCAL,
-                _LOCAL_SIG,
-                _VERSION,
-                0,
-                flags,
-                how,
-                _DOSTIME,
-                _DOSDATE,
-                crc,
-                len(body),
-                len(data),
-                len(encoded),
-                0,
-            )
-        )
+        # the fields the local header and the central directory's entry share, in the same order
+        shared = (flags, how, _DOSTIME, _DOSDATE, crc, len(body), len(data), len(encoded))
+        out.append(struct.pack(_LOCAL, _LOCAL_SIG, _VERSION, 0, *shared, 0))
         out.append(encoded)
         out.append(body)
         central.append(
-            struct.pack(
-                _CENTRAL,
-                _CENTRAL_SIG,
-                _VERSION,
-                0,
-                _VERSION,
-                0,
-                flags,
-                how,
-                _DOSTIME,
-                _DOSDATE,
-                crc,
-                len(body),
-                len(data),
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                _ATTR,
-                offset,
-            )
+            struct.pack(_CENTRAL, _CENTRAL_SIG, _VERSION, 0, _VERSION, 0, *shared, 0, 0, 0, 0, _ATTR, offset)
         )
         central.append(encoded)
         offset += _LOCAL_SIZE + len(encoded) + len(body)
