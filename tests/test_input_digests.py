@@ -41,25 +41,18 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return seen
 
 
-def test_a_settled_file_is_hashed_once(tmp_path: Path, warm: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text("a: 1\n")
-    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # changed before it was read: settled
-    reads = _reads(monkeypatch)
-    first = tree_fingerprint(tmp_path)
-    assert tree_fingerprint(tmp_path) == first
-    assert reads.count(path) == 1
-
-
-def test_a_file_changed_just_before_it_was_read_is_hashed_each_time(
-    tmp_path: Path, warm: None, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("settled", "hashed"), [(True, 1), (False, 2)], ids=["settled", "just-changed"])
+def test_a_settled_file_is_hashed_once_and_one_changed_just_before_it_was_read_each_time(
+    tmp_path: Path, warm: None, monkeypatch: pytest.MonkeyPatch, settled: bool, hashed: int
 ) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("a: 1\n")
+    if settled:
+        monkeypatch.setattr(cache, "SETTLED_NS", 0)  # changed before it was read: settled
     reads = _reads(monkeypatch)
     first = tree_fingerprint(tmp_path)
     assert tree_fingerprint(tmp_path) == first
-    assert reads.count(path) == 2
+    assert reads.count(path) == hashed
 
 
 def test_a_file_rewritten_with_its_size_and_times_is_hashed_again(
