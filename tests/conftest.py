@@ -722,3 +722,33 @@ def collector() -> Iterator[None]:
     yield
     gc.unfreeze()
     gc.set_threshold(*before)
+
+
+# --- shared by the warm-render tests ---------------------------------------------------------------
+
+
+@pytest.fixture
+def keeping() -> Iterator[None]:
+    """The brief's memos on, as in a process that renders again (a watch: the writer's preload), and
+    emptied before and after."""
+    from digibrief.writers.pdf import memo
+
+    memo.forget()
+    memo.keep()
+    yield
+    memo.forget()
+
+
+def with_headline(doc: Any, chart_id: str, words: str) -> Any:
+    """The document with one chart's headline replaced."""
+    import dataclasses
+
+    from digibrief.document.types import Figure, Run
+
+    def block(b: Any) -> Any:
+        if isinstance(b, Figure) and b.chart.id == chart_id:
+            return dataclasses.replace(b, headline=(Run(words),))
+        return b
+
+    sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
+    return dataclasses.replace(doc, sections=sections)

@@ -17,7 +17,7 @@ from digibrief.theme import FontFiles
 from digibrief.writers.pptx import archive, charts, deck, package, slidecache
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.text import Metrics, Span, _Measure, para
-from tests.conftest import MemoryStore
+from tests.conftest import MemoryStore, with_headline
 
 WORDS = "Kyrgyzstan sits in the middle of the regional field and has leaned on donors for its networks"
 
@@ -54,17 +54,9 @@ def test_an_edited_font_file_is_measured_anew(shipped_theme: Any, tmp_path: Path
 # --- warm renders equal cold ones ------------------------------------------------------------------------
 
 
-def with_headline(doc: Any, words: str) -> Any:
+def with_first_headline(doc: Any, words: str) -> Any:
     """The document with its first chart's headline replaced."""
-    chart = doc.figures()[0].chart.id
-
-    def block(b: Any) -> Any:
-        if isinstance(b, Figure) and b.chart.id == chart:
-            return dataclasses.replace(b, headline=(Run(words),))
-        return b
-
-    sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
-    return dataclasses.replace(doc, sections=sections)
+    return with_headline(doc, doc.figures()[0].chart.id, words)
 
 
 def cold(doc: Any, images: Any, theme: Any, options: DeckOptions) -> bytes:
@@ -79,7 +71,7 @@ def test_a_warm_render_on_a_template_after_an_edit_and_a_theme_change_equals_a_c
     _, images = rendered_deck
     Presentation().save(tmp_path / "plain.pptx")  # 4:3, its own layouts
     options = DeckOptions(read_template(tmp_path / "plain.pptx"))
-    edited = with_headline(shipped_doc, "Kazakhstan scored highest in every survey, by a wide margin")
+    edited = with_first_headline(shipped_doc, "Kazakhstan scored highest in every survey, by a wide margin")
     bigger = dataclasses.replace(shipped_theme, sizes={**shipped_theme.sizes, "slide_title": 44.0})
     want = [cold(edited, images, shipped_theme, options), cold(edited, images, bigger, options)]
     assert want[0] != want[1]  # taller titles: another geometry
@@ -173,13 +165,16 @@ def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
     shipped_doc: Any, shipped_theme: Any, deck_images: Any
 ) -> None:
     native, picture = DeckOptions(), DeckOptions(charts="picture")
-    led = with_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey")
+    led = with_first_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey")
     edits = [
         (with_value(shipped_doc, 80.0), native),
         (with_value(shipped_doc, 81.5), native),
         (led, native),
         (led, picture),  # a whole render: nothing kept for pictures yet
-        (with_headline(with_value(shipped_doc, 80), "Kazakhstan led the region in every survey"), picture),
+        (
+            with_first_headline(with_value(shipped_doc, 80), "Kazakhstan led the region in every survey"),
+            picture,
+        ),
         (with_backup_edits(shipped_doc), native),
         (shipped_doc, native),  # an undo
     ]
@@ -207,7 +202,7 @@ def test_a_slide_s_plan_text_is_its_repr_with_elements_kept_from_the_last_render
 
     monkeypatch.setattr(slidecache, "slide_keys", keys)
     deck.render(shipped_doc, deck_images, shipped_theme, DeckOptions(), store=store)
-    edited = with_headline(shipped_doc, "Kazakhstan led every survey")
+    edited = with_first_headline(shipped_doc, "Kazakhstan led every survey")
     deck.render(edited, deck_images, shipped_theme, DeckOptions(), store=store)
     first, second = seen
     shared = {id(e) for sp in first for e in sp.elements} & {id(e) for sp in second for e in sp.elements}
@@ -235,7 +230,7 @@ def test_a_slide_drawn_again_around_the_same_chart_adds_its_kept_parts_as_a_cold
 
     monkeypatch.setattr(charts.ChartDrawer, "_draw", counted_draw)
     monkeypatch.setattr(charts.ChartDrawer, "_add_drawn", counted_add)
-    edited = with_headline(shipped_doc, "Kazakhstan led every survey")
+    edited = with_first_headline(shipped_doc, "Kazakhstan led every survey")
     warm = deck.render(edited, deck_images, shipped_theme, DeckOptions(), store=store)
     assert drawn == [] and len(added) == 1  # the headline's slide drawn again, its chart taken as it was
     monkeypatch.undo()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,14 +21,6 @@ from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.tagging import Marked, Node, Para, TaggedCanvas
 
 TEXT = "Fixed broadband reached more than half of households, while mobile data prices fell again."
-
-
-@pytest.fixture
-def keeping() -> Iterator[None]:
-    memo.forget()
-    memo.keep()
-    yield
-    memo.forget()
 
 
 @pytest.fixture

@@ -3,27 +3,13 @@ a damaged or foreign store entry costs a full render, never a byte."""
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 from typing import Any
 
-from digibrief.document.types import Figure, Run
 from digibrief.writers.pptx import deck
 from digibrief.writers.pptx.draw import Drawer
 from digibrief.writers.pptx.options import DeckOptions
-from tests.conftest import MemoryStore
-
-
-def _with_headline(doc: Any, chart_id: str, words: str) -> Any:
-    """The document with one chart's headline replaced."""
-
-    def block(b: Any) -> Any:
-        if isinstance(b, Figure) and b.chart.id == chart_id:
-            return dataclasses.replace(b, headline=(Run(words),))
-        return b
-
-    sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
-    return dataclasses.replace(doc, sections=sections)
+from tests.conftest import MemoryStore, with_headline
 
 
 def _counting(monkeypatch: Any) -> list[int]:
@@ -46,7 +32,7 @@ def test_a_changed_headline_redraws_its_slide_alone_and_the_deck_equals_a_full_r
     first = deck.render(shipped_doc, images, shipped_theme, DeckOptions(), store=store)
     assert first.data == full.data  # the render that fills the store is a full one
     chart = shipped_doc.figures()[0].chart.id
-    edited = _with_headline(shipped_doc, chart, "A headline the shipped deck does not have")
+    edited = with_headline(shipped_doc, chart, "A headline the shipped deck does not have")
     drawn = _counting(monkeypatch)
     again = deck.render(edited, images, shipped_theme, DeckOptions(), store=store)
     assert 0 < len(drawn) <= 2, drawn

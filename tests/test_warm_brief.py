@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import io
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,15 +40,6 @@ def test_a_worker_freezes_what_it_inherited_and_what_its_warm_up_kept(warm: Any)
 
 
 # --- charts written from the page code they wrote last time (writers/pdf/written.py) ----------------
-
-
-@pytest.fixture
-def keeping() -> Iterator[None]:
-    """A chart's calls and code are kept in a process that renders again (a watch: the writer's preload)."""
-    memo.forget()
-    memo.keep()
-    yield
-    memo.forget()
 
 
 def _fresh(charts: list[Any], before: Callable[[Canvas], None] | None = None) -> bytes:
