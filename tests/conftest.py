@@ -52,6 +52,32 @@ def require_tool(name: str) -> str:
     return path
 
 
+# Builds in this process run their charts and writers here (DIGIBRIEF_WORKERS=1), unless a test sets
+# the variable itself (the tests about workers and warm processes). Forking a pytest worker, whose
+# heap holds every library and fixture, cost about 0.2 s of copied pages per pool: 28 s of the
+# suite's CPU. A digibrief child (child_env) runs as a user's does, on the cores it finds.
+WORKERS_ENV = "DIGIBRIEF_WORKERS"
+_SUITE_SET = "DIGIBRIEF_SUITE_SET_WORKERS"  # inherited by the xdist workers: the value is the suite's
+if WORKERS_ENV not in os.environ:
+    os.environ[WORKERS_ENV] = os.environ[_SUITE_SET] = "1"
+
+
+def child_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a digibrief child: this process's, without the suite's in-process worker
+    count unless a test set one, plus env."""
+    base = dict(os.environ)
+    if base.pop(_SUITE_SET, None) and base.get(WORKERS_ENV) == "1":
+        del base[WORKERS_ENV]
+    return {**base, **(env or {})}
+
+
+@pytest.fixture
+def workers_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this process use the cores, as a user's do: for the tests about workers."""
+    if os.environ.get(_SUITE_SET):
+        monkeypatch.delenv(WORKERS_ENV)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The chart cache folder of the whole run: pass it to every build (run_cli does so by itself)."""
@@ -152,7 +178,7 @@ def run_child(
     return subprocess.run(
         cli_argv(*args, shared_cache=shared_cache),
         cwd=cwd or ROOT,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -17,6 +17,9 @@ from digibrief.pipeline.build import BuildOptions, build
 from digibrief.writers.pdf import brief, images
 from tests.conftest import replace_in
 
+# a warm process's kept workers, as a watch has them
+pytestmark = pytest.mark.usefixtures("workers_as_shipped")
+
 EDIT = ("2022: {value: 79.7703", "2022: {value: 79.37")  # three charts change: no other test draws them
 DRAW = pipeline.draw_chart
 

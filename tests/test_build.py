@@ -17,7 +17,17 @@ from digibrief.pipeline.build import BuildOptions, build
 from digibrief.pipeline.cache import whole_image
 from digibrief.pipeline.lock import build_lock
 
-from .conftest import ROOT, Lines, OutputEnded, cli_argv, file_states, replace_in, run_cli, temp_files
+from .conftest import (
+    ROOT,
+    Lines,
+    OutputEnded,
+    child_env,
+    cli_argv,
+    file_states,
+    replace_in,
+    run_cli,
+    temp_files,
+)
 
 
 def outputs(out: Path) -> list[Path]:
@@ -261,7 +271,9 @@ def test_watch_rebuilds_after_an_edit_and_survives_invalid_data(shipped_copy):
         "--only",
         "pdf",
     )
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     out = Lines(proc)
     path = opts.data / "countries" / "kaz.yaml"
     good = path.read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, REPORT, cli_argv
+from .conftest import DATA, REPORT, child_env, cli_argv
 
 WRITE_FAILURE, USAGE, INTERRUPTED = 4, 2, 130
 SNAPSHOT = Path("data/editions/2026-11-29.yaml")
@@ -41,6 +41,7 @@ def run(project: Path, *args: str, full_disk: bool = False, stdout=subprocess.PI
     return subprocess.run(
         [*_unprivileged(), *cli_argv(*args)],
         cwd=project,
+        env=child_env(),
         stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
@@ -141,6 +142,7 @@ def test_watch_into_a_read_only_folder_reports_the_failure_and_stops_cleanly_on_
     proc = subprocess.Popen(
         [*_unprivileged(), *cli_argv("watch", "--only", "data")],
         cwd=project,
+        env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -220,6 +222,7 @@ def test_ctrl_c_at_any_moment_exits_130_or_finishes_without_a_traceback(project,
         proc = subprocess.Popen(
             [*_unprivileged(), *cli_argv(*args)],
             cwd=project,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -24,6 +24,7 @@ from digibrief.project.load import load
 from .conftest import (
     ROOT,
     Lines,
+    child_env,
     cli_argv,
     deck_text,
     file_states,
@@ -325,7 +326,9 @@ def test_interrupting_a_build_leaves_previous_outputs_byte_identical(shipped_cop
     argv = cli_argv(
         "build", *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out))
     )
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     out = Lines(proc)
     try:
         # the build has provably started once it has loaded the changed data; charts and writers follow

@@ -11,8 +11,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from digibrief.pipeline.build import BuildOptions, build
 from tests.conftest import replace_in
+
+# a warm process's kept workers, as a watch has them
+pytestmark = pytest.mark.usefixtures("workers_as_shipped")
 
 OUTPUTS = ("brief.pdf", "deck.pptx", "brief-data.xlsx", "brief.html")
 

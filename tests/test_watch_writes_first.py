@@ -18,6 +18,9 @@ from digibrief.pipeline.build import BuildOptions, build
 from digibrief.writers.xlsx import datapack
 from tests.conftest import file_states, replace_in
 
+# a warm process's kept workers, as a watch has them
+pytestmark = pytest.mark.usefixtures("workers_as_shipped")
+
 EDIT = ("2022: {value: 79.7703", "2022: {value: 79.41")
 EVENTS: list[str] = []
 RENDER = pipeline.render_one

@@ -19,7 +19,7 @@ import pytest
 from digibrief.cli import EPILOG
 from digibrief.pipeline.build import BuildOptions, build
 
-from .conftest import DATA, REPORT, ROOT, run_cli
+from .conftest import DATA, REPORT, ROOT, child_env, run_cli
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -84,6 +84,7 @@ def read_only() -> Iterator:
         return subprocess.run(
             [*prefix, sys.executable, "-m", "digibrief", *args],
             cwd=cwd,
+            env=child_env(),
             capture_output=True,
             text=True,
             timeout=120,
@@ -137,6 +138,7 @@ def test_an_interrupted_build_exits_130_and_keeps_the_last_outputs(project):
     proc = subprocess.Popen(
         [sys.executable, "-m", "digibrief", "build", "--force", "--only", "pdf"],
         cwd=project,
+        env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -166,6 +168,7 @@ class Watch:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "digibrief", "watch", "--only", "pdf", "--cache", str(cache)],
             cwd=project,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
