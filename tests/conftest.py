@@ -78,10 +78,37 @@ def workers_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(WORKERS_ENV)
 
 
+# what `make brief` drew and parsed for the shipped project: every chart (one file each) and the stores
+# of the PDF writer (parsed charts, layout hints) and of the deck (kept slides). Not the outputs it keeps
+# whole: the session's first build of the shipped project still renders every output.
+SEED_CACHE = ROOT / "output" / ".cache" / "charts"
+SEED_STORES = ("pdf", "deck")
+
+
+def _seed(cache: Path) -> None:
+    """Start the session's chart cache from a copy of SEED_CACHE, if there is one. Its entries are keyed
+    by their content and the drawing code's digest, so an entry the code no longer draws is never read;
+    one that does not load is a miss (pipeline/cache.py), as in any build."""
+    if not SEED_CACHE.is_dir():
+        return
+    for path in SEED_CACHE.iterdir():
+        if path.suffix in (".svg", ".png") and path.is_file():
+            shutil.copyfile(path, cache / path.name)
+    for fmt in SEED_STORES:
+        if not (kept := SEED_CACHE / "writers" / fmt).is_dir():
+            continue
+        (cache / "writers" / fmt).mkdir(parents=True)
+        for path in kept.iterdir():
+            if path.is_file():
+                shutil.copyfile(path, cache / "writers" / fmt / path.name)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The chart cache folder of the whole run: pass it to every build (run_cli does so by itself)."""
+    """The chart cache folder of the whole run, one per worker, started from `make brief`'s (_seed):
+    pass it to every build (run_cli does so by itself)."""
     path = tmp_path_factory.mktemp("chart-cache")
+    _seed(path)
     _SESSION["chart_cache"] = path
     return path
 
