@@ -27,7 +27,7 @@ def test_a_watch_sets_its_warm_up_aside_and_collects_after_each_build(
 
     monkeypatch.setattr(watching, "build", build)
     monkeypatch.setattr(watching, "warm_up", lambda opts: events.append("warm up"))
-    monkeypatch.setattr(watching, "saves", lambda opts: iter([{(2, kgz)}, {(2, kgz)}]))
+    monkeypatch.setattr(watching, "saves", lambda opts, ready: iter([{(2, kgz)}, {(2, kgz)}]))
     for name in ("keep_warm", "keep_workers", "release_workers"):
         monkeypatch.setattr(watching, name, lambda: None)
     collect = gc.collect

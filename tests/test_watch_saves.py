@@ -59,10 +59,10 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, queue.Queue[tuple[set[str], 
     path = countries / "kgz.yaml"
     path.write_text(OLD, encoding="utf-8")
     seen: queue.Queue[tuple[set[str], str | None]] = queue.Queue()
-    stop = threading.Event()
+    stop, watching = threading.Event(), threading.Event()
 
     def run() -> None:
-        for changes in saves(BuildOptions(data=tmp_path / "data", report=report), stop):
+        for changes in saves(BuildOptions(data=tmp_path / "data", report=report), stop, watching.set):
             try:
                 text: str | None = path.read_text(encoding="utf-8")
             except FileNotFoundError:
@@ -71,19 +71,7 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, queue.Queue[tuple[set[str], 
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    probe = report / "probe.yaml"  # the watcher starts in the thread: save until it sees a save
-    for i in range(100):
-        probe.write_text(f"n: {i}\n")
-        try:
-            seen.get(timeout=0.1)
-            break
-        except queue.Empty:
-            continue
-    else:
-        pytest.fail("the watcher never started")
-    time.sleep(0.2)
-    while not seen.empty():
-        seen.get()
+    assert watching.wait(timeout=30), "the watcher never started"
     try:
         yield path, seen
     finally:

@@ -54,7 +54,8 @@ def sheet(images: list[Path], columns: int, width: int = 2400, gap: int = 24) ->
             x += tile_w + gap
         y += max(t.height for t in row) + gap + 28
     out = io.BytesIO()
-    canvas.save(out, format="PNG", optimize=True)
+    # zlib's default level: optimize=True took three times as long (0.8 s a sheet) for 0.6% fewer bytes
+    canvas.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -45,9 +45,27 @@ def _built(result: BuildResult, seconds: float) -> str:
     return f"built in {seconds:.2f} s: {wrote}" + (f" ({changes})" if changes else "")
 
 
-def saves(opts: BuildOptions, stop: threading.Event | None = None) -> Iterator[set[tuple[Any, str]]]:
+class _Asked:
+    """The stop event handed to watchfiles, which asks it at every step of its watcher once that
+    watches: the first question calls ready, so that a save from then on is seen (a save made while
+    the watcher was being set up would not be)."""
+
+    def __init__(self, stop: threading.Event | None, ready: Callable[[], None] | None) -> None:
+        self._stop = stop
+        self._ready = ready
+
+    def is_set(self) -> bool:
+        if self._ready is not None:
+            ready, self._ready = self._ready, None
+            ready()
+        return self._stop is not None and self._stop.is_set()
+
+
+def saves(
+    opts: BuildOptions, stop: threading.Event | None = None, ready: Callable[[], None] | None = None
+) -> Iterator[set[tuple[Any, str]]]:
     """Each save in opts' data and report folders, as the changes (kind, path) it made to input files;
-    it ends at Ctrl-C or once stop is set."""
+    it ends at Ctrl-C or once stop is set. ready is called once the folders are watched."""
     from watchfiles import watch as watch_files
 
     yield from watch_files(
@@ -56,7 +74,7 @@ def saves(opts: BuildOptions, stop: threading.Event | None = None) -> Iterator[s
         debounce=DEBOUNCE_MS,
         step=STEP_MS,
         watch_filter=_relevant,
-        stop_event=stop,
+        stop_event=_Asked(stop, ready),
         raise_interrupt=False,
     )
 
@@ -101,8 +119,8 @@ def watch(opts: BuildOptions, log: Log, report: Callable[[DigibriefError], None]
         once()
         warm_up(opts)  # the workers every later save draws on, started before the watcher
         settle(first=True)
-        log(f"watching {opts.data} and {opts.report} (Ctrl-C to stop)", always=True)
-        for changes in saves(opts):
+        said = f"watching {opts.data} and {opts.report} (Ctrl-C to stop)"
+        for changes in saves(opts, ready=lambda: log(said, always=True)):
             names = sorted({Path(path).name for _, path in changes})
             log(f"changed: {', '.join(names)}", always=True)
             once()
