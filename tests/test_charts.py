@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import subprocess
 import sys
 from dataclasses import replace
@@ -442,24 +443,26 @@ def test_every_kind_has_no_overlapping_or_clipped_text(kind, medium):
 def child(tmp_path_factory) -> tuple[Path, list[str]]:
     """One fresh process for the tests where the process is the point, with another hash seed and
     without MPLCONFIGDIR (XDG_CACHE_HOME in a new folder): it imports digibrief.charts, says whether
-    matplotlib came with it, draws a chart and prints matplotlib's config folder, then the sha256 of a
-    trend SVG and a timeline PNG. (XDG_CACHE_HOME, its lines)"""
+    matplotlib came with it, draws a trend SVG and a timeline PNG (their specs and the theme made here
+    and handed over pickled, so that it imports no test code), then prints matplotlib's config folder
+    and the sha256 of the two images. (XDG_CACHE_HOME, its lines)"""
     code = (
-        "import os, sys, hashlib; import digibrief.charts as c;"
-        "print('matplotlib' in sys.modules);"
-        "sys.path.insert(0, 'tests'); import test_charts as t;"
-        "c.render(t.peer_spec(), t.theme(), c.MEDIA['print'], 'png');"
-        "print(os.environ['MPLCONFIGDIR']);"
-        "print(hashlib.sha256(c.render(t.trend_spec(extra=True), t.theme(), c.MEDIA['print'], 'svg')"
-        " + c.render(t.timeline_spec(), t.theme(), c.MEDIA['slide_half'], 'png')).hexdigest())"
+        "import hashlib, os, pickle, sys; import digibrief.charts as c\n"
+        "print('matplotlib' in sys.modules)\n"
+        "trend, timeline, theme = pickle.load(sys.stdin.buffer)\n"
+        "drawn = c.render(trend, theme, c.MEDIA['print'], 'svg')\n"
+        "drawn += c.render(timeline, theme, c.MEDIA['slide_half'], 'png')\n"
+        "print(os.environ['MPLCONFIGDIR'])\n"
+        "print(hashlib.sha256(drawn).hexdigest())\n"
     )
     cache = tmp_path_factory.mktemp("xdg-cache")
     env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
     env.update(XDG_CACHE_HOME=str(cache), PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT / "src"))
+    specs = pickle.dumps((trend_spec(extra=True), timeline_spec(), theme()))
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=ROOT, env=env, input=specs, capture_output=True, check=True
     ).stdout
-    return cache, out.splitlines()
+    return cache, out.decode().splitlines()
 
 
 def test_output_is_identical_in_another_process_with_another_hash_seed(child):

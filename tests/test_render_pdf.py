@@ -441,8 +441,10 @@ def test_two_renders_are_byte_identical_and_leave_reportlab_settings_alone(built
 
 
 def test_bytes_do_not_depend_on_time_zone_hash_seed_or_environment(built, brief, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a child in another time zone, hash seed and SOURCE_DATE_EPOCH loads and composes the project and
+    # renders it on this render's images and layout hint (its pages come out the same: one pass)
     _, _, images = built
-    (tmp_path / "images.pickle").write_bytes(pickle.dumps(images))
+    (tmp_path / "inputs.pickle").write_bytes(pickle.dumps((images, brief.hint)))
     script = (
         "import pickle, sys\n"
         "from pathlib import Path\n"
@@ -453,8 +455,10 @@ def test_bytes_do_not_depend_on_time_zone_hash_seed_or_environment(built, brief,
         "from digibrief.writers.pdf import brief as render_pdf\n"
         f"root = Path({str(ROOT)!r})\n"
         "p = load(root / 'data', root / 'report')\n"
-        f"images = pickle.loads(Path({str(tmp_path / 'images.pickle')!r}).read_bytes())\n"
-        "out = render_pdf.render(compose(p), images, make_theme(p.theme, root / 'report'), PdfOptions())\n"
+        f"images, hint = pickle.loads(Path({str(tmp_path / 'inputs.pickle')!r}).read_bytes())\n"
+        "theme = make_theme(p.theme, root / 'report')\n"
+        "out = render_pdf.render(compose(p), images, theme, PdfOptions(), hint=hint)\n"
+        "assert out.passes == 1, out.passes\n"
         "sys.stdout.buffer.write(out.data)\n"
     )
     env = {**os.environ, "TZ": "Asia/Tashkent", "PYTHONHASHSEED": "12345", "SOURCE_DATE_EPOCH": "86400"}
