@@ -13,18 +13,16 @@ from pptx.util import Emu
 from digibrief import charts
 from digibrief.vocabulary import MEDIA
 from digibrief.writers.pptx import deck as render_pptx
-from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.slides import TIMELINE_EVENTS, slide_parts
 
 EMU_PER_IN = 914400
 
 
 @pytest.fixture(scope="module")
-def deck(shipped_doc, shipped_theme, chart_images):  # type: ignore[no-untyped-def]
-    requests = render_pptx.image_requests(shipped_doc)
-    images = chart_images(requests, shipped_theme, shipped_doc.speech)
-    rendered = render_pptx.render(shipped_doc, images, shipped_theme, DeckOptions())
-    return Presentation(BytesIO(rendered.data)), requests, images
+def deck(shipped_doc, rendered_deck):  # type: ignore[no-untyped-def]
+    """The session's one render of the shipped deck, its chart requests and images."""
+    rendered, images = rendered_deck
+    return Presentation(BytesIO(rendered.data)), render_pptx.image_requests(shipped_doc), images
 
 
 def test_the_risk_matrix_is_set_at_16_pt_or_more(deck) -> None:  # type: ignore[no-untyped-def]
