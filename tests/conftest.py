@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -782,16 +782,16 @@ def with_headline(doc: Any, chart_id: str, words: str) -> Any:
 
 # --- a PDF's text, read once (pypdf) -----------------------------------------------------------------
 
+# one call of pypdf's text visitor: (text, cm, tm, font size)
+TextRun = tuple[str, tuple[float, ...], tuple[float, ...], float]
 
-class PageText:
-    """One page as pypdf reads it: its text (`extract_text()`) and every text run its visitor was
-    called with, as (text, cm, tm, font size), in order."""
 
-    __slots__ = ("runs", "text")
+class PageText(NamedTuple):
+    """One page as pypdf reads it: its text (`extract_text()`) and the text runs its visitor was
+    called with during that extraction, in order."""
 
-    def __init__(self, text: str, runs: tuple[tuple[str, tuple[float, ...], tuple[float, ...], float], ...]):
-        self.text = text
-        self.runs = runs
+    text: str
+    runs: tuple[TextRun, ...]
 
 
 _PDF_PAGES: dict[str, tuple[PageText, ...]] = {}
@@ -807,9 +807,11 @@ def pdf_pages(source: Path | bytes) -> tuple[PageText, ...]:
 
         pages = []
         for page in PdfReader(io.BytesIO(data)).pages:
-            runs: list[tuple[str, tuple[float, ...], tuple[float, ...], float]] = []
+            runs: list[TextRun] = []
 
-            def visit(text: Any, cm: Any, tm: Any, font: Any, size: Any, runs: list[Any] = runs) -> None:
+            def visit(
+                text: str, cm: Any, tm: Any, font: Any, size: float, runs: list[TextRun] = runs
+            ) -> None:
                 runs.append((text, tuple(cm), tuple(tm), size))
 
             text = page.extract_text(visitor_text=visit)
