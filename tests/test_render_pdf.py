@@ -78,13 +78,8 @@ def links(reader: PdfReader, page_index: int) -> list[dict]:  # type: ignore[typ
     ]
 
 
-def all_text(data: bytes) -> str:
-    """Every page's text, as pypdf extracts it (once per PDF and session: conftest.pdf_pages)."""
-    return pdf_text(data)
-
-
 def page_texts(data: bytes) -> list[str]:
-    """Each page's text, as pypdf extracts it (once per PDF and session)."""
+    """Each page's text, as pypdf extracts it (once per PDF and session: conftest.pdf_pages)."""
     return [p.text for p in pdf_pages(data)]
 
 
@@ -262,7 +257,7 @@ def test_reference_urls_are_live_links_and_no_link_is_javascript(built, reader) 
 
 def test_countries_sections_and_seed_figures_are_in_the_text(built, brief) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
-    text = all_text(brief.data)
+    text = pdf_text(brief.data)
     for s in doc.sections:
         assert s.title in text
     for figure in ("28th", "80%", "230 million", "165 million", "13,000", "Astana", "Dushanbe"):
@@ -270,19 +265,19 @@ def test_countries_sections_and_seed_figures_are_in_the_text(built, brief) -> No
 
 
 def test_cyrillic_and_uzbek_latin_names_render_as_text(brief) -> None:  # type: ignore[no-untyped-def]
-    text = all_text(brief.data)
+    text = pdf_text(brief.data)
     for name in ("Oʻzbekiston", "Ўзбекистон", "Қазақстан", "Тоҷикистон", "Türkmenistan", "Кыргызстан"):
         assert name in text
 
 
 def test_a_key_figures_status_is_said_in_words_not_marked(brief) -> None:  # type: ignore[no-untyped-def]
-    text = all_text(brief.data)
+    text = pdf_text(brief.data)
     assert "2021 \u00b7 reported" in text and "\u2020" not in text and "\u2021" not in text
 
 
 def test_hostile_strings_print_literally_and_load_nothing(hostile) -> None:  # type: ignore[no-untyped-def]
     rendered, reader = hostile
-    text = all_text(rendered.data)
+    text = pdf_text(rendered.data)
     for s in HOSTILE:
         assert s in text
     assert "Overview <b>& co</b>" in text
@@ -296,7 +291,7 @@ def test_hostile_strings_print_literally_and_load_nothing(hostile) -> None:  # t
 
 def test_a_character_the_pdf_cannot_show_becomes_a_box_and_a_warning(hostile) -> None:  # type: ignore[no-untyped-def]
     rendered, _ = hostile
-    assert "smile \u25a1" in all_text(rendered.data)
+    assert "smile \u25a1" in pdf_text(rendered.data)
     assert any("U+1F600" in w for w in rendered.warnings)
 
 
