@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -805,3 +805,48 @@ def with_headline(doc: Any, chart_id: str, words: str) -> Any:
 
     sections = tuple(dataclasses.replace(s, blocks=tuple(block(b) for b in s.blocks)) for s in doc.sections)
     return dataclasses.replace(doc, sections=sections)
+
+
+# --- a PDF's text, read once (pypdf) -----------------------------------------------------------------
+
+# one call of pypdf's text visitor: (text, cm, tm, font size)
+TextRun = tuple[str, tuple[float, ...], tuple[float, ...], float]
+
+
+class PageText(NamedTuple):
+    """One page as pypdf reads it: its text (`extract_text()`) and the text runs its visitor was
+    called with during that extraction, in order."""
+
+    text: str
+    runs: tuple[TextRun, ...]
+
+
+_PDF_PAGES: dict[str, tuple[PageText, ...]] = {}
+
+
+def pdf_pages(source: Path | bytes) -> tuple[PageText, ...]:
+    """Each page's text and text runs, extracted once per distinct PDF in this process (keyed by the
+    sha256 of its bytes): many tests read the same brief, and pypdf's extraction is the slow part."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _PDF_PAGES:
+        from pypdf import PdfReader
+
+        pages = []
+        for page in PdfReader(io.BytesIO(data)).pages:
+            runs: list[TextRun] = []
+
+            def visit(
+                text: str, cm: Any, tm: Any, font: Any, size: float, runs: list[TextRun] = runs
+            ) -> None:
+                runs.append((text, tuple(cm), tuple(tm), size))
+
+            text = page.extract_text(visitor_text=visit)
+            pages.append(PageText(text, tuple(runs)))
+        _PDF_PAGES[key] = tuple(pages)
+    return _PDF_PAGES[key]
+
+
+def pdf_text(source: Path | bytes, sep: str = "\n") -> str:
+    """The PDF's text as pypdf extracts it, its pages joined by sep (read once, see pdf_pages)."""
+    return sep.join(page.text for page in pdf_pages(source))

@@ -428,9 +428,9 @@ def test_every_kind_renders_with_one_more_country_and_a_missing_value(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_gives_identical_bytes_twice(kind):
-    spec = variant_of(kind)
-    assert render(spec, theme(), PRINT, "svg") == render(spec, theme(), PRINT, "svg")
-    assert rendered(spec, SLIDE_HALF, "png") == render(spec, theme(), SLIDE_HALF, "png")  # a second draw
+    spec = variant_of(kind)  # each compares a second, fresh draw with the session's first
+    assert rendered(spec, PRINT, "svg") == render(spec, theme(), PRINT, "svg")
+    assert rendered(spec, SLIDE_HALF, "png") == render(spec, theme(), SLIDE_HALF, "png")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -469,13 +469,13 @@ def test_output_is_identical_in_another_process_with_another_hash_seed(child):
     import hashlib
 
     _, lines = child
-    here = render(trend_spec(extra=True), theme(), PRINT, "svg")
-    here += render(timeline_spec(), theme(), SLIDE_HALF, "png")
+    here = rendered(trend_spec(extra=True), PRINT, "svg")  # drawn in this process (once per session)
+    here += rendered(timeline_spec(), SLIDE_HALF, "png")
     assert lines[2] == hashlib.sha256(here).hexdigest()
 
 
 def test_svg_and_png_carry_no_date_or_software_name():
-    svg = render(spec_of("trend"), theme(), PRINT, "svg")
+    svg = rendered(spec_of("trend"), PRINT, "svg")
     assert b"<dc:date>" not in svg and b"<dc:creator>" not in svg
     png = render(spec_of("trend"), theme(), PRINT, "png")
     assert not any(chunk in png for chunk in (b"tEXt", b"iTXt", b"zTXt", b"tIME"))
@@ -488,10 +488,10 @@ def test_the_image_does_not_repeat_title_subtitle_or_source():
 
 
 def test_chart_text_uses_the_theme_font_size_for_the_medium():
-    fig = draw(spec_of("trend"), theme(), PRINT)
+    fig = drawn(spec_of("trend"), PRINT)
     sizes = {round(t.get_fontsize(), 2) for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))}
     assert theme().size("chart_print") in sizes
-    fig = draw(spec_of("trend"), theme(), SLIDE_WIDE)
+    fig = drawn(spec_of("trend"), SLIDE_WIDE)
     sizes = {round(t.get_fontsize(), 2) for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))}
     assert theme().size("chart_slide") in sizes
     big = draw(spec_of("trend"), theme(), replace(PRINT, font_pt=9.0))
@@ -526,27 +526,27 @@ def labels(fig) -> list[str]:
 
 
 def test_index_by_year_puts_ticks_at_the_real_survey_years():
-    fig = draw(egdi_spec(), theme(), PRINT)
+    fig = drawn(egdi_spec(), PRINT)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2016", "2018", "2022", "2024"]
     assert list(ax.get_xticks()) == EGDI_YEARS  # uneven gaps kept: 2018 -> 2022
 
 
 def test_index_by_year_labels_each_country_at_the_right_with_its_latest_score():
-    texts = labels(draw(egdi_spec(), theme(), PRINT))
+    texts = labels(drawn(egdi_spec(), PRINT))
     for name, value in [("Kazakhstan", "0.90"), ("Uzbekistan", "0.80"), ("Turkmenistan", "0.48")]:
         assert f"{name} {value}" in texts
 
 
 def test_trend_labels_latest_value_of_each_country():
-    texts = labels(draw(trend_spec(), theme(), PRINT))
+    texts = labels(drawn(trend_spec(), PRINT))
     assert "Kazakhstan 92.9%" in texts
     assert "Tajikistan 36.1% (2022)" in texts  # 2023 missing: the label names the year
     assert "Turkmenistan 21.3% (2017)" in texts
 
 
 def test_trend_draws_missing_values_as_gaps_not_zeros():
-    fig = draw(trend_spec(), theme(), PRINT)
+    fig = drawn(trend_spec(), PRINT)
     ax = fig.axes[0]
     ys = [line.get_ydata() for line in ax.lines if len(line.get_xdata()) == len(NET_YEARS)]
     tjk = next(y for y in ys if y[0] == pytest.approx(11.6))
@@ -555,7 +555,7 @@ def test_trend_draws_missing_values_as_gaps_not_zeros():
 
 
 def test_trend_spreads_close_labels_and_draws_leaders():
-    fig = draw(trend_spec(extra=True), theme(), PRINT)
+    fig = drawn(trend_spec(extra=True), PRINT)
     boxes = dict(text_boxes(fig))
     uzb, aze = boxes["Uzbekistan 88.9%"], boxes["Azerbaijan 89.3%"]
     assert uzb.y1 <= aze.y0 or aze.y1 <= uzb.y0
@@ -575,7 +575,7 @@ def test_emphasis_draws_focus_in_colour_and_peers_in_grey():
 def test_without_emphasis_series_differ_by_colour_and_marker():
     from matplotlib.colors import to_hex
 
-    fig = draw(egdi_spec(), theme(), PRINT)
+    fig = drawn(egdi_spec(), PRINT)
     markers = [ln for ln in fig.axes[0].lines if ln.get_linestyle() in ("None", "none", " ", "")]
     styles = {(to_hex(ln.get_color()), ln.get_marker()) for ln in markers}
     assert len({m for _, m in styles}) == len(EGDI)
@@ -608,7 +608,7 @@ def test_empty_series_and_empty_charts_still_render():
 
 
 def test_rank_path_inverts_the_axis_and_labels_each_rank():
-    fig = draw(rank_spec(), theme(), PRINT)
+    fig = drawn(rank_spec(), PRINT)
     ax = fig.axes[0]
     lo, hi = ax.get_ylim()
     assert lo > hi  # 1 at the top
@@ -624,7 +624,7 @@ def test_rank_path_inverts_the_axis_and_labels_each_rank():
 def test_peer_bar_sorts_best_first_and_highlights_the_focus():
     from matplotlib.colors import to_hex
 
-    fig = draw(peer_spec(), theme(), PRINT)
+    fig = drawn(peer_spec(), PRINT)
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert names == ["Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"]
@@ -660,7 +660,7 @@ def test_peer_bar_names_the_year_when_years_differ():
 
 
 def test_online_offline_stacks_to_100_and_skips_missing_years_with_a_note():
-    fig = draw(online_spec(), theme(), PRINT)
+    fig = drawn(online_spec(), PRINT)
     ax = fig.axes[0]
     tops = {}
     for p in ax.patches:
@@ -679,7 +679,7 @@ def test_online_offline_stacks_to_100_and_skips_missing_years_with_a_note():
 
 
 def test_timeline_places_events_at_year_and_month():
-    fig = draw(timeline_spec(), theme(), PRINT_TALL)
+    fig = drawn(timeline_spec(), PRINT_TALL)
     ax = fig.axes[0]
     dots = [ln.get_xdata()[0] for ln in ax.lines if ln.get_marker() == "o"]
     assert 2017 + 11.5 / 12 in dots  # December 2017
@@ -687,7 +687,7 @@ def test_timeline_places_events_at_year_and_month():
 
 
 def test_timeline_wraps_long_labels_and_grows_within_the_medium():
-    fig = draw(timeline_spec(extra=True), theme(), PRINT_TALL)
+    fig = drawn(timeline_spec(extra=True), PRINT_TALL)
     assert any("\n" in t for t in labels(fig))
     assert fig.get_size_inches()[1] <= PRINT_TALL.height_in
     small = draw(replace(timeline_spec(), lanes=timeline_spec().lanes[3:]), theme(), PRINT_TALL)
@@ -704,7 +704,7 @@ def test_crowded_timeline_still_fits_without_overlaps(medium):
 def test_heatmap_writes_level_labels_with_contrasting_text_and_na_cells():
     from digibrief.charts.colours import contrast
 
-    fig = draw(heatmap_spec(), theme(), PRINT_TALL)
+    fig = drawn(heatmap_spec(), PRINT_TALL)
     ax = fig.axes[0]
     texts = [t for t in ax.texts if t.get_text() in ("3 High", "2 Medium", "1 Low", "n/a")]
     assert {t.get_text() for t in texts} == {"3 High", "2 Medium", "1 Low", "n/a"}
@@ -716,7 +716,7 @@ def test_heatmap_writes_level_labels_with_contrasting_text_and_na_cells():
 
 
 def test_heatmap_wraps_long_column_names_onto_two_lines():
-    texts = labels(draw(heatmap_spec(), theme(), PRINT_TALL))
+    texts = labels(drawn(heatmap_spec(), PRINT_TALL))
     assert "Surveillance and\ndata protection" in texts or any(
         t.startswith("Surveillance") and t.count("\n") == 1 for t in texts
     )

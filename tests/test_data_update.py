@@ -15,18 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from digibrief.pipeline.build import build
 
-from .conftest import deck_text, replace_in, run_cli
+from .conftest import deck_text, pdf_text, replace_in, run_cli
 
 OLD, NEW = "79.7703", "83.4127"  # Kyrgyzstan, internet users, 2022 (ITU)
 OLD_SHOWN, NEW_SHOWN = "79.8%", "83.4%"
 
 
 def _pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    """The brief's text, as pypdf extracts it (once per PDF and session: conftest.pdf_text)."""
+    return pdf_text(path)
 
 
 def _chart_values(deck: Path) -> str:

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 from digibrief.document.types import Figure, KeyFigures, Table
 
-from .conftest import deck_text, run_cli
+from .conftest import deck_text, pdf_pages, run_cli
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -106,11 +106,7 @@ def test_a_table_of_figures_gets_one_row_per_figure(shipped):
 
 
 def test_the_brief_and_the_deck_backup_point_to_the_data_pack(shipped):
-    from pypdf import PdfReader
-
-    text = " ".join(
-        " ".join((p.extract_text() or "").split()) for p in PdfReader(shipped.out / "brief.pdf").pages
-    )
+    text = " ".join(" ".join(p.text.split()) for p in pdf_pages(shipped.out / "brief.pdf"))
     assert "data pack brief-data.xlsx" in text
     assert "brief-data.xlsx" in deck_text(shipped.out / "deck.pptx")
 
@@ -140,9 +136,5 @@ def test_a_variant_s_data_pack_is_named_after_its_brief_and_the_brief_says_so(sh
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    from pypdf import PdfReader
-
-    text = " ".join(
-        " ".join((p.extract_text() or "").split()) for p in PdfReader(opts.out / "brief-kaz.pdf").pages
-    )
+    text = " ".join(" ".join(p.text.split()) for p in pdf_pages(opts.out / "brief-kaz.pdf"))
     assert "data pack brief-kaz-data.xlsx" in text

@@ -12,7 +12,7 @@ from unicodedata import normalize
 import pytest
 
 from digibrief.pipeline.build import BuildOptions, build
-from tests.conftest import DATA, REPORT, run_cli
+from tests.conftest import DATA, REPORT, pdf_text, run_cli
 from tests.test_datapack import read_workbook, sheet_for
 from tests.test_hardening import HOSTILE, yaml_quote
 
@@ -140,14 +140,12 @@ def test_the_page_has_the_brief_s_outline_and_semantic_elements(page, shipped_do
 
 def test_kyrgyzstan_s_2022_internet_value_reads_as_in_the_brief(page, shipped, shipped_doc):
     _, root = page
-    from pypdf import PdfReader
-
     chart = next(f.chart for f in shipped_doc.figures() if f.chart.id == "kgz-internet")
     book = sheet_for(read_workbook(shipped.out / "brief-data.xlsx"), chart.title)
     columns = book[3]
     row = next(r for r in book[4:] if r[0] == "Kyrgyzstan" and r[1] == 2022.0)
     shown = row[columns.index("Shown as")]
-    pdf = " ".join(p.extract_text() for p in PdfReader(shipped.out / "brief.pdf").pages)
+    pdf = pdf_text(shipped.out / "brief.pdf", sep=" ")
     assert shown in pdf
     kgz = next(n for n in root.iter("section") if n.attrs.get("id") == "sec-country-kgz")
     in_tables = " ".join(n.text() for n in kgz.iter("details"))

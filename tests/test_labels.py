@@ -14,7 +14,7 @@ from digibrief.document.numbers import big, edition_label, fmt, ordinal
 from digibrief.document.words import ENGLISH, Speech
 from digibrief.vocabulary import MONTHS, ORDINAL, WORDS
 
-from .conftest import DATA, REPORT, ROOT, deck_text, replace_in, run_cli
+from .conftest import DATA, REPORT, ROOT, deck_text, pdf_pages, replace_in, run_cli
 from .test_datapack import read_workbook
 
 FRENCH = ROOT / "tests" / "labels_fr.yaml"
@@ -119,9 +119,7 @@ def french_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_french_labels_table_leaves_no_english_furniture(french_build: Path):
     out = french_build
-    from pypdf import PdfReader
-
-    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "brief.pdf").pages)
+    pdf = " ".join(" ".join(p.text.split()) for p in pdf_pages(out / "brief.pdf"))  # read once, for both
     deck = " ".join(slide_text(out / "deck.pptx").split())
     pack = [
         cell for rows in read_workbook(out / "brief-data.xlsx").values() for row in rows[:4] for cell in row
@@ -149,9 +147,8 @@ ENGLISH_STATUS_MARKS = ("\u00b7 reported", "\u00b7 unverified", "(reported)", "(
 def test_a_translated_labels_table_prints_no_english_status_mark(french_build: Path):
     out = french_build  # every value of report/labels.yaml translated
     from pptx import Presentation
-    from pypdf import PdfReader
 
-    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "brief.pdf").pages)
+    pdf = " ".join(" ".join(p.text.split()) for p in pdf_pages(out / "brief.pdf"))  # read once, for both
     deck = " ".join(deck_text(out / "deck.pptx").split())  # slides, tables and speaker notes
     a = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
     charts = [

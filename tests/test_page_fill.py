@@ -5,11 +5,11 @@ a 60-80 character line; a typeface with the Kazakh and Uzbek letters."""
 from __future__ import annotations
 
 import collections
+import functools
 import io
 import statistics
 import subprocess
 import tempfile
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from digibrief.writers.pdf.fonts import register
 from digibrief.writers.pdf.options import PdfOptions
 from digibrief.writers.pdf.styles import Page, Palette, Styles
 
-from .conftest import DATA, REPORT, require_tool, run_cli
+from .conftest import DATA, REPORT, pdf_pages, require_tool, run_cli
 
 DPI = 36
 KAZAKH_UZBEK = "ҚқҒғҮүҰұӨөҺһӘә Ўў Ғғ Ққ Ҳҳ"
@@ -116,13 +116,20 @@ def test_the_references_never_end_with_one_or_two_entries_alone_on_the_last_page
 def page_lines(data: bytes, heads: bool = False) -> list[list[str]]:
     """The text lines of each page, without its running head and foot (pdftotext -layout); with
     heads, every line."""
+    pages = [list(p) for p in _layout_lines(data)]
+    return pages if heads else [p[1:-1] for p in pages]
+
+
+@functools.cache
+def _layout_lines(data: bytes) -> tuple[tuple[str, ...], ...]:
+    """Every line of each page, as pdftotext -layout reads them: once per PDF (several tests read each)."""
     text = subprocess.run(
         [require_tool("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    pages = [
-        [" ".join(line.split()) for line in p.splitlines() if line.strip()] for p in text.split("\f")[:-1]
-    ]
-    return pages if heads else [p[1:-1] for p in pages]
+    return tuple(
+        tuple(" ".join(line.split()) for line in p.splitlines() if line.strip())
+        for p in text.split("\f")[:-1]
+    )
 
 
 def test_a_heading_never_ends_a_page(shipped_pdf) -> None:  # type: ignore[no-untyped-def]
@@ -251,9 +258,10 @@ def test_running_text_lines_hold_60_to_80_characters(shipped_pdf, shipped_theme)
     _, data = shipped_pdf
     body = shipped_theme.size("body")
     lengths = []
-    for page in PdfReader(io.BytesIO(data)).pages:
+    for page in pdf_pages(data):  # pypdf's text runs, read once per PDF and session
         lines: dict[int, list[tuple[float, str]]] = collections.defaultdict(list)
-        page.extract_text(visitor_text=partial(_collect, lines))
+        for text, cm, tm, size in page.runs:
+            _collect(lines, text, cm, tm, None, size)
         for runs in lines.values():
             whole = "".join(t for _, t in runs).strip()
             at_body = "".join(t for s, t in runs if abs(s - body) < 0.05).strip()

@@ -8,6 +8,7 @@ digits its indicator's (or fact's) display policy allows: 79.8%, never 79.7703%.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import DATA, REPORT, deck_text
+from .conftest import DATA, REPORT, PageText, deck_text, pdf_pages
 
 WORKING_WORDS = re.compile(r"\b(seed|seeds|null|todo|fixme)\b", re.IGNORECASE)
 # How we obtained a copy is provenance, kept in data/sources.yaml and the data pack, never in what readers see.
@@ -37,25 +38,24 @@ def pdf_text(path: Path) -> str:
     is printed small right after a figure, and "0.649" followed by marker 26 must not read "0.64926"."""
     from pypdf import PdfReader
 
-    reader = PdfReader(path)
+    data = path.read_bytes()
+    reader = PdfReader(io.BytesIO(data))
     meta = [str(v) for v in (reader.metadata or {}).values()]
-    return "\n".join(meta + [_page_text(page) for page in reader.pages])
+    return "\n".join(meta + [_page_text(page) for page in pdf_pages(data)])
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: PageText) -> str:
+    """The page's text runs (pypdf's visitor, read once per PDF: conftest.pdf_pages), a marker set apart."""
     parts: list[str] = []
-    size = [0.0]  # the size of the last text that was not a marker
-
-    def visit(text: str, cm: Any, tm: Any, font: Any, font_size: float) -> None:
+    size = 0.0  # the size of the last text that was not a marker
+    for text, cm, tm, font_size in page.runs:
         if not text:
-            return
+            continue
         shown = abs(font_size * tm[3] * cm[3]) or font_size
-        marker = re.fullmatch(r"[\d,\u2013\-]+\n?", text) is not None and shown < 0.85 * size[0]
+        marker = re.fullmatch(r"[\d,\u2013\-]+\n?", text) is not None and shown < 0.85 * size
         parts.append(f" {text} " if marker else text)
         if not marker and text.strip():
-            size[0] = shown
-
-    page.extract_text(visitor_text=visit)
+            size = shown
     return "".join(parts)
 
 

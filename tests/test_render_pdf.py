@@ -23,7 +23,7 @@ from digibrief.writers.contract import Images
 from digibrief.writers.pdf import brief as render_pdf
 from digibrief.writers.pdf.options import PdfOptions
 
-from .conftest import require_tool
+from .conftest import PageText, pdf_pages, pdf_text, require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = (
@@ -59,17 +59,14 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return out
 
 
-def fragments(page: object) -> list[tuple[float, float, str]]:
+def fragments(page: PageText) -> list[tuple[float, float, str]]:
     """(x, y, text) of each text run on a page (x is reliable at line starts only)."""
     out: list[tuple[float, float, str]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+    for text, cm, tm, _ in page.runs:
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             out.append((x, y, text.strip()))
-
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
     return out
 
 
@@ -81,8 +78,9 @@ def links(reader: PdfReader, page_index: int) -> list[dict]:  # type: ignore[typ
     ]
 
 
-def all_text(reader: PdfReader) -> str:
-    return "\n".join(p.extract_text() for p in reader.pages)
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text, as pypdf extracts it (once per PDF and session: conftest.pdf_pages)."""
+    return [p.text for p in pdf_pages(data)]
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +151,13 @@ def test_render_returns_a_pdf_and_its_page_count(brief, reader) -> None:  # type
     assert brief.warnings == []
 
 
-def test_every_body_page_says_page_n_of_m_and_the_cover_does_not(reader) -> None:  # type: ignore[no-untyped-def]
+def test_every_body_page_says_page_n_of_m_and_the_cover_does_not(brief, reader) -> None:  # type: ignore[no-untyped-def]
     n = len(reader.pages)
-    assert "page 1 of" not in reader.pages[0].extract_text()
+    texts = page_texts(brief.data)
+    assert len(texts) == n
+    assert "page 1 of" not in texts[0]
     for i in range(1, n):
-        text = reader.pages[i].extract_text()
+        text = texts[i]
         assert f"page {i + 1} of {n}" in text
         assert "Digital Central Asia" in text  # running header
 
@@ -178,11 +178,11 @@ def test_outline_has_every_section_and_country_at_level_0(built, reader) -> None
     assert levels[0] == 0 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
-def test_contents_page_numbers_are_the_pages_the_headings_land_on(built, reader) -> None:  # type: ignore[no-untyped-def]
+def test_contents_page_numbers_are_the_pages_the_headings_land_on(built, brief, reader) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
     pages = {title: page for level, title, page in outline(reader) if level == 0}
     contents = pages["Contents"] - 1
-    frags = fragments(reader.pages[contents])
+    frags = fragments(pdf_pages(brief.data)[contents])
     numbers = {round(y): text for x, y, text in frags if text.isdigit() and x > 400}
     listed = {
         text: int(numbers[round(y)]) for x, y, text in frags if round(y) in numbers and not text.isdigit()
@@ -212,10 +212,10 @@ def linked_numbers(label: str) -> list[int]:
     return [int(n) for n in label.split(",")]
 
 
-def test_citation_markers_link_to_their_numbered_reference(built, reader) -> None:  # type: ignore[no-untyped-def]
+def test_citation_markers_link_to_their_numbered_reference(built, brief, reader) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
     refs: dict[int, tuple[int, float]] = {}  # number -> (page index, baseline y) of "[n]"
-    for i, page in enumerate(reader.pages):
+    for i, page in enumerate(pdf_pages(brief.data)):
         for _, y, text in fragments(page):
             m = re.fullmatch(r"\[(\d+)\]", text)
             if m:
@@ -255,29 +255,29 @@ def test_reference_urls_are_live_links_and_no_link_is_javascript(built, reader) 
 # --- text ----------------------------------------------------------------------------------------
 
 
-def test_countries_sections_and_seed_figures_are_in_the_text(built, reader) -> None:  # type: ignore[no-untyped-def]
+def test_countries_sections_and_seed_figures_are_in_the_text(built, brief) -> None:  # type: ignore[no-untyped-def]
     doc, _, _ = built
-    text = all_text(reader)
+    text = pdf_text(brief.data)
     for s in doc.sections:
         assert s.title in text
     for figure in ("28th", "80%", "230 million", "165 million", "13,000", "Astana", "Dushanbe"):
         assert figure in text
 
 
-def test_cyrillic_and_uzbek_latin_names_render_as_text(reader) -> None:  # type: ignore[no-untyped-def]
-    text = all_text(reader)
+def test_cyrillic_and_uzbek_latin_names_render_as_text(brief) -> None:  # type: ignore[no-untyped-def]
+    text = pdf_text(brief.data)
     for name in ("Oʻzbekiston", "Ўзбекистон", "Қазақстан", "Тоҷикистон", "Türkmenistan", "Кыргызстан"):
         assert name in text
 
 
-def test_a_key_figures_status_is_said_in_words_not_marked(reader) -> None:  # type: ignore[no-untyped-def]
-    text = all_text(reader)
+def test_a_key_figures_status_is_said_in_words_not_marked(brief) -> None:  # type: ignore[no-untyped-def]
+    text = pdf_text(brief.data)
     assert "2021 \u00b7 reported" in text and "\u2020" not in text and "\u2021" not in text
 
 
 def test_hostile_strings_print_literally_and_load_nothing(hostile) -> None:  # type: ignore[no-untyped-def]
     rendered, reader = hostile
-    text = all_text(reader)
+    text = pdf_text(rendered.data)
     for s in HOSTILE:
         assert s in text
     assert "Overview <b>& co</b>" in text
@@ -290,8 +290,8 @@ def test_hostile_strings_print_literally_and_load_nothing(hostile) -> None:  # t
 
 
 def test_a_character_the_pdf_cannot_show_becomes_a_box_and_a_warning(hostile) -> None:  # type: ignore[no-untyped-def]
-    rendered, reader = hostile
-    assert "smile \u25a1" in all_text(reader)
+    rendered, _ = hostile
+    assert "smile \u25a1" in pdf_text(rendered.data)
     assert any("U+1F600" in w for w in rendered.warnings)
 
 
@@ -345,13 +345,14 @@ def test_charts_are_vector_drawings_not_images(reader) -> None:  # type: ignore[
         assert not _has_images(page)
 
 
-def test_a_split_table_repeats_its_header_row(reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_split_table_repeats_its_header_row(brief) -> None:  # type: ignore[no-untyped-def]
     caption = "Incidents and evidence behind the ratings"
-    pages = [i for i, p in enumerate(reader.pages) if caption in p.extract_text()]
+    texts = page_texts(brief.data)
+    pages = [i for i, text in enumerate(texts) if caption in text]
     assert pages
     first = pages[0]
-    rows = [i for i in range(first, len(reader.pages)) if "Turkmenistan" in reader.pages[i].extract_text()]
-    following = reader.pages[first + 1].extract_text()
+    rows = [i for i in range(first, len(texts)) if "Turkmenistan" in texts[i]]
+    following = texts[first + 1]
     assert rows and "Date" in following and "Incident" in following  # the header again on the next page
 
 
