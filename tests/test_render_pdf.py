@@ -101,8 +101,9 @@ def reader(brief) -> PdfReader:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped-def]
-    """The brief with data strings that look like markup, a javascript: link and an emoji."""
+def hostile(built: tuple[d.Document, Theme, Images], pdf_store):  # type: ignore[no-untyped-def]
+    """The brief with data strings that look like markup, a javascript: link and an emoji (its charts
+    parsed once per session, in the session's store)."""
     doc, theme, images = built
     runs = (
         *(d.Run(s + " ") for s in HOSTILE),
@@ -124,7 +125,7 @@ def hostile(built: tuple[d.Document, Theme, Images]):  # type: ignore[no-untyped
         ),
     )
     rendered = render_pdf.render(
-        dataclasses.replace(doc, sections=tuple(sections)), images, theme, PdfOptions()
+        dataclasses.replace(doc, sections=tuple(sections)), images, theme, PdfOptions(), store=pdf_store
     )
     return rendered, PdfReader(io.BytesIO(rendered.data))
 
@@ -310,7 +311,7 @@ def _has_images(page: object) -> bool:
 # --- print quality -------------------------------------------------------------------------------
 
 
-def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type: ignore[no-untyped-def]
+def test_overlong_text_is_laid_out_without_errors(built, brief, pdf_store) -> None:  # type: ignore[no-untyped-def]
     """Titles, numbers, cells and callouts far too long for a page are set (split or shrunk), not fatal."""
     doc, theme, images = built
     word = "x" * 3000
@@ -336,7 +337,7 @@ def test_overlong_text_is_laid_out_without_errors(built, brief) -> None:  # type
     sections[0] = dataclasses.replace(sections[0], title="Title " * 60)
     meta = dataclasses.replace(doc.meta, title="Title " * 60, subtitle="Sub " * 150)
     long_doc = dataclasses.replace(doc, meta=meta, sections=tuple(sections))
-    rendered = render_pdf.render(long_doc, images, theme, PdfOptions())
+    rendered = render_pdf.render(long_doc, images, theme, PdfOptions(), store=pdf_store)
     assert rendered.pages > len(PdfReader(io.BytesIO(brief.data)).pages)  # brief: the same doc, not long
 
 
@@ -356,15 +357,15 @@ def test_a_split_table_repeats_its_header_row(brief) -> None:  # type: ignore[no
     assert rows and "Date" in following and "Incident" in following  # the header again on the next page
 
 
-def test_a_missing_or_unreadable_chart_image_fails_the_render_naming_the_chart(built) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_or_unreadable_chart_image_fails_the_render_naming_the_chart(built, pdf_store) -> None:  # type: ignore[no-untyped-def]
     doc, theme, images = built
     req = render_pdf.image_requests(doc)[0]
     missing = {k: v for k, v in images.items() if k != req.key}
     with pytest.raises(RenderError, match=f"chart '{req.chart.id}'"):
-        render_pdf.render(doc, missing, theme, PdfOptions())
+        render_pdf.render(doc, missing, theme, PdfOptions(), store=pdf_store)
     junk = {**images, req.key: b"<?xml version='1.0'?><svg>not a chart"}
     with pytest.raises(RenderError, match=f"chart '{req.chart.id}' .* could not be read"):
-        render_pdf.render(doc, junk, theme, PdfOptions())
+        render_pdf.render(doc, junk, theme, PdfOptions(), store=pdf_store)  # the others parsed before
 
 
 def test_letter_paper_is_us_letter_and_a4_is_a4(rendered_briefs, reader) -> None:  # type: ignore[no-untyped-def]
