@@ -126,7 +126,7 @@ class Frame:
 # names, ticks and notes recur from chart to chart and from one draw to the next (a watch, a kept
 # worker), and measuring them was a third of a chart's drawing. A measure depends on nothing else:
 # the renderer is Agg at the figure's dpi, and the rc settings that touch glyph metrics are fixed.
-_SIZES: dict[tuple[str, str, float, float], tuple[float, float]] = {}
+_SIZES: dict[tuple[str, object, float, float], tuple[float, float]] = {}
 _SIZES_KEPT = 50_000  # about 10 MB; emptied when full
 
 
