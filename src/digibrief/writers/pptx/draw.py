@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationT
-from pptx.shapes.placeholder import LayoutPlaceholder
+from pptx.shapes.placeholder import LayoutPlaceholder, SlidePlaceholder
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
@@ -64,6 +64,18 @@ def layout_placeholder(layout: SlideLayout, slot: str) -> LayoutPlaceholder | No
     return None
 
 
+def layout_slots(layout: SlideLayout) -> dict[str, tuple[LayoutPlaceholder, int]]:
+    """The layout's placeholder for each slot it has, and its idx, read in one pass over its shapes:
+    the same placeholders layout_placeholder finds one slot at a time."""
+    out: dict[str, tuple[LayoutPlaceholder, int]] = {}
+    for ph in layout.placeholders:  # type: ignore[misc]  # python-pptx's stubs mistype __iter__
+        kind = ph.placeholder_format.type
+        for slot, types in SLOT_TYPES.items():
+            if kind in types and slot not in out:
+                out[slot] = (ph, ph.placeholder_format.idx)
+    return out
+
+
 class Drawer:
     def __init__(
         self,
@@ -80,6 +92,14 @@ class Drawer:
         self.images = images
         self.charts = ChartDrawer(created)
         self.hatch = hatch  # the pattern of "not assessed" table cells
+        self._slots: dict[str, dict[str, tuple[LayoutPlaceholder, int]]] = {}  # by LAYOUTS key
+
+    def slots(self, key: str) -> dict[str, tuple[LayoutPlaceholder, int]]:
+        """A layout's placeholders by slot, read once per drawer (its slides all look them up)."""
+        found = self._slots.get(key)
+        if found is None:
+            found = self._slots[key] = layout_slots(self.layouts[key])
+        return found
 
     def draw(self, plan: Plan) -> None:
         for n, sp in enumerate(plan.slides, start=1):
@@ -87,21 +107,24 @@ class Drawer:
 
     def slide(self, sp: SlidePlan, number: int) -> Slide:
         layout = self.layouts[sp.layout]
+        slots = self.slots(sp.layout)
         slide = self.prs.slides.add_slide(layout)
+        # the placeholders the slide got from its layout, with their types, read once: the footer and
+        # number cloned below are the only placeholders added later
+        placed = [(ph, ph.placeholder_format.type) for ph in slide.placeholders]
         self._back = 2  # where the next background shape goes in the shape tree (behind the text)
         used: set[int] = set()
         for el in sp.elements:
             if isinstance(el, TextEl) and el.slot in ("footer", "number"):
-                ph = layout_placeholder(layout, el.slot)
-                if ph is None:
+                if el.slot not in slots:
                     continue
-                slide.shapes.clone_placeholder(ph)
+                slide.shapes.clone_placeholder(slots[el.slot][0])
                 shape = slide.shapes[-1]
                 shape.name = el.name
                 self.text(shape, el, place=False, number=number if el.slot == "number" else None)
                 used.add(shape.shape_id)
             elif isinstance(el, TextEl) and el.slot:
-                shape = self.placeholder(slide, layout, el.slot)
+                shape = self.placeholder(placed, slots, layout, el.slot)
                 shape.name = el.name  # its role ("Title", "Body"), as for every other shape
                 self.text(shape, el, place=el.slot in ("body", "title"))
                 used.add(shape.shape_id)
@@ -117,21 +140,28 @@ class Drawer:
                 self.rect(slide, el)
             elif isinstance(el, TableEl):
                 self.table(slide, el)
-        for ph in list(slide.placeholders):  # an empty placeholder would say "Click to add text"
+        for ph, _ in placed:  # an empty placeholder would say "Click to add text"
             if ph.shape_id not in used:
                 ph.element.getparent().remove(ph.element)
         notes = "\n".join(clean(n) for n in sp.notes if n)  # one paragraph each, XML-safe
         slide.notes_slide.notes_text_frame.text = notes
         return slide
 
-    def placeholder(self, slide: Slide, layout: SlideLayout, slot: str):
-        """The slide's placeholder for a slot, matched by type first: LibreOffice gives a layout's
-        title and body the same idx, so idx alone would put the bullets in the title."""
-        want = layout_placeholder(layout, slot)
-        if want is not None:
-            typed = [ph for ph in slide.placeholders if ph.placeholder_format.type in SLOT_TYPES[slot]]
+    def placeholder(
+        self,
+        placed: list[tuple[SlidePlaceholder, PP_PLACEHOLDER]],
+        slots: dict[str, tuple[LayoutPlaceholder, int]],
+        layout: SlideLayout,
+        slot: str,
+    ):
+        """The slide's placeholder for a slot (placed: the slide's placeholders and their types),
+        matched by type first: LibreOffice gives a layout's title and body the same idx, so idx alone
+        would put the bullets in the title."""
+        if slot in slots:
+            want = slots[slot][1]
+            typed = [ph for ph, kind in placed if kind in SLOT_TYPES[slot]]
             for ph in typed:
-                if ph.placeholder_format.idx == want.placeholder_format.idx:
+                if ph.placeholder_format.idx == want:
                     return ph
             if typed:
                 return typed[0]
