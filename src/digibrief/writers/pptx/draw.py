@@ -297,34 +297,37 @@ class Drawer:
             table.columns[j].width = emu(w)
         for i, h in enumerate(el.heights):
             table.rows[i].height = emu(h)
-        left, top, right, bottom = el.inset
-        for i, row in enumerate(el.cells):
+        margins = [str(emu(v)) for v in el.inset]  # left, top, right, bottom
+        anchor = _XML_ANCHOR[el.anchor]
+        sub = etree.SubElement
+        for i, (row, tr) in enumerate(zip(el.cells, table._tbl.iterchildren(_A["tr"]), strict=False)):
             fill = el.header_fill if i == 0 else (el.band_fill if i % 2 == 0 else el.body_fill)
-            for j, paras in enumerate(row):
-                cell = table.cell(i, j)
+            for j, (paras, tc) in enumerate(zip(row, tr.iterchildren(_A["tc"]), strict=False)):
+                # each new cell is <a:txBody><a:bodyPr/><a:lstStyle/><a:p/></a:txBody><a:tcPr/>,
+                # written here in the order python-pptx's cell properties would write it
+                tc_pr = tc.find(_A["tcPr"])
                 own = el.fills[i][j] if i < len(el.fills) and j < len(el.fills[i]) else None
                 if (i, j) in hatched:  # not assessed: a neutral hatch, never a colour of the scale
+                    cell = table.cell(i, j)
                     cell.fill.patterned()
                     cell.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
                     cell.fill.fore_color.rgb = _rgb(self.hatch)
                     cell.fill.back_color.rgb = _rgb(fill)
                 else:
-                    cell.fill.solid()
-                    cell.fill.fore_color.rgb = _rgb(own or fill)
+                    sub(sub(tc_pr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(own or fill))
                 if el.grid:
-                    _borders(cell, el.grid, 2.0)
-                cell.margin_left, cell.margin_top = emu(left), emu(top)
-                cell.margin_right, cell.margin_bottom = emu(right), emu(bottom)
-                cell.vertical_anchor = ANCHOR[el.anchor]
-                tf = cell.text_frame
-                tf.word_wrap = True
+                    _borders(tc_pr, el.grid, 2.0)
+                for name, value in zip(("marL", "marT", "marR", "marB"), margins, strict=True):
+                    tc_pr.set(name, value)
+                tc_pr.set("anchor", anchor)
+                body = tc.find(_A["txBody"])
+                body.find(_A["bodyPr"]).set("wrap", "square")
                 for k, p in enumerate(paras):
-                    self.paragraph(tf.paragraphs[0] if k == 0 else tf.add_paragraph(), p)
+                    _fresh_paragraph(body.find(_A["p"]) if k == 0 else sub(body, _A["p"]), p, self.family)
 
 
-def _borders(cell, colour: str, width: float) -> None:
-    """Lines on all four sides of a table cell (python-pptx has no API for cell borders)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
+def _borders(tc_pr: etree._Element, colour: str, width: float) -> None:
+    """Lines on all four sides of a table cell, in its a:tcPr (python-pptx has no API for borders)."""
     for i, side in enumerate(("a:lnL", "a:lnR", "a:lnT", "a:lnB")):
         old = tc_pr.find(qn(side))
         if old is not None:
@@ -377,6 +380,8 @@ def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]
 _A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "spcPts", "buClr", "srgbClr")}
 _A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
 _A |= {name: qn(f"a:{name}") for name in ("latin", "t", "endParaRPr")}
+_A |= {name: qn(f"a:{name}") for name in ("tr", "tc", "tcPr", "txBody", "bodyPr", "p")}
+_XML_ANCHOR = {"t": "t", "m": "ctr", "b": "b"}  # ANCHOR's values as python-pptx writes them
 _XML_ALIGN = {"l": "l", "c": "ctr", "r": "r"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 
