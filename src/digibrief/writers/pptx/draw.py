@@ -12,7 +12,7 @@ from io import BytesIO
 from lxml import etree
 from pptx.enum.dml import MSO_PATTERN
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationT
 from pptx.shapes.placeholder import LayoutPlaceholder, SlidePlaceholder
@@ -36,7 +36,7 @@ from digibrief.writers.pptx.text import Para, clean
 
 EMU_PER_PT = 12700
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
-ANCHOR = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
+ANCHOR = {"t": "t", "m": "ctr", "b": "b"}  # a:bodyPr and a:tcPr anchor values (MSO_ANCHOR's XML)
 ALIGN = {"l": PP_ALIGN.LEFT, "c": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 SLOT_TYPES = {
@@ -175,16 +175,7 @@ class Drawer:
             shape.width, shape.height = emu(el.box.w), emu(el.box.h)
         tf = shape.text_frame
         tf.clear()
-        tf.word_wrap = True
-        tf.auto_size = MSO_AUTO_SIZE.NONE
-        left, top, right, bottom = el.inset
-        tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (
-            emu(left),
-            emu(top),
-            emu(right),
-            emu(bottom),
-        )
-        tf.vertical_anchor = ANCHOR[el.anchor]
+        _frame(shape._element.find(_P_TXBODY).find(_A["bodyPr"]), el.inset, el.anchor)
         for i, p in enumerate(el.paras):
             self.paragraph(tf.paragraphs[0] if i == 0 else tf.add_paragraph(), p, number)
 
@@ -298,7 +289,7 @@ class Drawer:
         for i, h in enumerate(el.heights):
             table.rows[i].height = emu(h)
         margins = [str(emu(v)) for v in el.inset]  # left, top, right, bottom
-        anchor = _XML_ANCHOR[el.anchor]
+        anchor = ANCHOR[el.anchor]
         sub = etree.SubElement
         for i, (row, tr) in enumerate(zip(el.cells, table._tbl.iterchildren(_A["tr"]), strict=False)):
             fill = el.header_fill if i == 0 else (el.band_fill if i % 2 == 0 else el.body_fill)
@@ -336,6 +327,24 @@ def _borders(tc_pr: etree._Element, colour: str, width: float) -> None:
         fill = etree.SubElement(ln, qn("a:solidFill"))
         etree.SubElement(fill, qn("a:srgbClr"), val=rgb(colour))
         tc_pr.insert(i, ln)
+
+
+def _frame(body: etree._Element, inset: tuple[float, float, float, float], anchor: str) -> None:
+    """A text frame's a:bodyPr as python-pptx's word_wrap = True, auto_size = NONE, margins (inset:
+    left, top, right, bottom) and vertical_anchor write it: a margin at its default is left out."""
+    body.set("wrap", "square")
+    for child in list(body):
+        if child.tag in _AUTOFITS:
+            body.remove(child)
+    at = next((i for i, c in enumerate(body) if c.tag in _AUTOFIT_SUCCESSORS), len(body))
+    body.insert(at, body.makeelement(_A["noAutofit"]))
+    for (name, default), pt in zip(_INSETS, inset, strict=True):
+        value = emu(pt)
+        if value == default:
+            body.attrib.pop(name, None)
+        else:
+            body.set(name, str(value))
+    body.set("anchor", ANCHOR[anchor])
 
 
 def _rgb(hex_colour: str):
@@ -381,7 +390,11 @@ _A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "sp
 _A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
 _A |= {name: qn(f"a:{name}") for name in ("latin", "t", "endParaRPr")}
 _A |= {name: qn(f"a:{name}") for name in ("tr", "tc", "tcPr", "txBody", "bodyPr", "p")}
-_XML_ANCHOR = {"t": "t", "m": "ctr", "b": "b"}  # ANCHOR's values as python-pptx writes them
+_A |= {name: qn(f"a:{name}") for name in ("noAutofit", "normAutofit", "spAutoFit")}
+_P_TXBODY = qn("p:txBody")
+_AUTOFITS = {_A["noAutofit"], _A["normAutofit"], _A["spAutoFit"]}
+_AUTOFIT_SUCCESSORS = {qn(f"a:{name}") for name in ("scene3d", "sp3d", "flatTx", "extLst")}
+_INSETS = (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))  # python-pptx's defaults
 _XML_ALIGN = {"l": "l", "c": "ctr", "r": "r"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 
