@@ -263,9 +263,12 @@ class Drawer:
         style = shape._element.find(qn("p:style"))
         if style is not None:  # no theme shadow or outline
             shape._element.remove(style)
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(el.fill)
-        shape.line.fill.background()
+        # a solid fill and no line, as python-pptx's fill.solid() and line.fill.background() write
+        # them after the new shape's a:xfrm and a:prstGeom
+        sp_pr = shape._element.find(_P_SPPR)
+        sub = etree.SubElement
+        sub(sub(sp_pr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(el.fill))
+        sub(sub(sp_pr, _A["ln"]), _A["noFill"])
 
     def table(self, slide: Slide, el: TableEl) -> None:
         rows, cols = len(el.cells), len(el.widths)
@@ -390,8 +393,8 @@ _A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "sp
 _A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
 _A |= {name: qn(f"a:{name}") for name in ("latin", "t", "endParaRPr")}
 _A |= {name: qn(f"a:{name}") for name in ("tr", "tc", "tcPr", "txBody", "bodyPr", "p")}
-_A |= {name: qn(f"a:{name}") for name in ("noAutofit", "normAutofit", "spAutoFit")}
-_P_TXBODY = qn("p:txBody")
+_A |= {name: qn(f"a:{name}") for name in ("noAutofit", "normAutofit", "spAutoFit", "ln", "noFill")}
+_P_TXBODY, _P_SPPR = qn("p:txBody"), qn("p:spPr")
 _AUTOFITS = {_A["noAutofit"], _A["normAutofit"], _A["spAutoFit"]}
 _AUTOFIT_SUCCESSORS = {qn(f"a:{name}") for name in ("scene3d", "sp3d", "flatTx", "extLst")}
 _INSETS = (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))  # python-pptx's defaults
