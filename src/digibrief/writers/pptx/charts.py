@@ -296,21 +296,26 @@ class ChartDrawer:
         series.smooth = False
         if s.overlay:  # markers only, over another series
             series.format.line.fill.background()
-            series.marker.style = MARKERS[s.marker]
-            series.marker.size = s.marker_size
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = _rgb(s.colour)
-            series.marker.format.line.fill.background()
+            marker = series.marker
+            marker.style = MARKERS[s.marker]
+            marker.size = s.marker_size
+            look = marker.format
+            look.fill.solid()
+            look.fill.fore_color.rgb = _rgb(s.colour)
+            look.line.fill.background()
             return
+        colour = _rgb(s.colour)
         line = series.format.line
-        line.color.rgb = _rgb(s.colour)
+        line.color.rgb = colour
         line.width = Pt(s.width)
         line.dash_style = DASHES[s.dash]
-        series.marker.style = MARKERS[s.marker]
-        series.marker.size = s.marker_size
-        series.marker.format.fill.solid()
-        series.marker.format.fill.fore_color.rgb = _rgb(s.colour)
-        series.marker.format.line.color.rgb = _rgb(s.colour)
+        marker = series.marker
+        marker.style = MARKERS[s.marker]
+        marker.size = s.marker_size
+        look = marker.format
+        look.fill.solid()
+        look.fill.fore_color.rgb = colour
+        look.line.color.rgb = colour
 
     def _bar(self, series, s: NSeries, n: NativeChart) -> None:
         series.invert_if_negative = False
@@ -332,15 +337,18 @@ class ChartDrawer:
     def _label(self, series, label: Label, n: NativeChart) -> None:
         dl = series.points[label.index].data_label
         dl.has_text_frame = True
-        dl.text_frame.text = label.text
+        tf = dl.text_frame
+        tf.text = label.text
         body = dl._dLbl.find(f"{qn('c:tx')}/{qn('c:rich')}/{qn('a:bodyPr')}")
         body.set("wrap", "none")  # one line: native.py measured it as one
-        for run in dl.text_frame.paragraphs[0].runs:
-            run.font.size = Pt(n.label_size)
-            run.font.bold = label.bold
-            run.font.color.rgb = _rgb(label.colour)
+        size, colour = Pt(n.label_size), _rgb(label.colour)
+        for run in tf.paragraphs[0].runs:
+            font = run.font
+            font.size = size
+            font.bold = label.bold
+            font.color.rgb = colour
             if n.font:
-                run.font.name = n.font
+                font.name = n.font
         dl.position = POSITIONS[label.position]
         if label.dx or label.dy:  # moved off its default place (apart from another label)
             d_lbl = dl._get_or_add_dLbl()
