@@ -109,6 +109,9 @@ class Drawer:
         layout = self.layouts[sp.layout]
         slots = self.slots(sp.layout)
         slide = self.prs.slides.add_slide(layout)
+        # each new shape's id one more than the last, counted rather than searched for in the slide's
+        # XML each time: the same ids, as nothing else on a slide takes one
+        slide.shapes.turbo_add_enabled = True
         # the placeholders the slide got from its layout, with their types, read once: the footer and
         # number cloned below are the only placeholders added later
         placed = [(ph, ph.placeholder_format.type) for ph in slide.placeholders]
