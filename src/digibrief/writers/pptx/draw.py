@@ -3,6 +3,7 @@ text, tables, notes."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import re
@@ -93,6 +94,7 @@ class Drawer:
         self.charts = ChartDrawer(created)
         self.hatch = hatch  # the pattern of "not assessed" table cells
         self._slots: dict[str, dict[str, tuple[LayoutPlaceholder, int]]] = {}  # by LAYOUTS key
+        self._made: dict[tuple, etree._Element] = {}  # paragraph and run properties written
 
     def slots(self, key: str) -> dict[str, tuple[LayoutPlaceholder, int]]:
         """A layout's placeholders by slot, read once per drawer (its slides all look them up)."""
@@ -184,7 +186,7 @@ class Drawer:
 
     def paragraph(self, para, p: Para, number: int | None = None) -> None:
         if number is None and not len(para._p) and not para._p.attrib:
-            _fresh_paragraph(para._p, p, self.family)
+            _fresh_paragraph(para._p, p, self.family, self._made)
             return
         if p.align:
             para.alignment = ALIGN[p.align]
@@ -320,7 +322,9 @@ class Drawer:
                 body = tc.find(_A["txBody"])
                 body.find(_A["bodyPr"]).set("wrap", "square")
                 for k, p in enumerate(paras):
-                    _fresh_paragraph(body.find(_A["p"]) if k == 0 else sub(body, _A["p"]), p, self.family)
+                    _fresh_paragraph(
+                        body.find(_A["p"]) if k == 0 else sub(body, _A["p"]), p, self.family, self._made
+                    )
 
 
 def _borders(tc_pr: etree._Element, colour: str, width: float) -> None:
@@ -409,9 +413,39 @@ def _centipoints(pt: float) -> str:
     return str(int(pt * EMU_PER_PT) // 127)  # as pptx.util.Pt(pt).centipoints
 
 
-def _fresh_paragraph(p_el: etree._Element, p: Para, family: str) -> None:
+def _fresh_paragraph(
+    p_el: etree._Element, p: Para, family: str, made: dict[tuple, etree._Element] | None = None
+) -> None:
+    """p written into the empty a:p p_el. made keeps the a:pPr and a:rPr written for each set of
+    settings (a drawer's: most paragraphs share a few), copied rather than written again."""
     sub = etree.SubElement
-    ppr = sub(p_el, _A["pPr"])
+    bullet = p.marker == "\u2022"
+    key = ("pPr", p.align, p.indent, bool(p.marker), p.pitch, p.space_before, bullet and (p.color, family))
+    ppr = made.get(key) if made is not None else None
+    if ppr is None:
+        ppr = _paragraph_properties(p_el.makeelement(_A["pPr"]), p, family)
+        if made is not None:
+            made[key] = ppr
+    p_el.append(copy.deepcopy(ppr))
+    runs = [(p.marker + "\t", False, False, p.color)] if p.marker and not bullet else []
+    runs += [(s.text, s.bold, s.italic, s.color or p.color) for s in p.spans]
+    size = _centipoints(p.size)
+    face = family if p.font is None else p.font
+    for text, bold, italic, color in runs:
+        r = sub(p_el, _A["r"])
+        key = ("rPr", size, bold, italic, color, face)
+        rpr = made.get(key) if made is not None else None
+        if rpr is None:
+            rpr = _run_properties(r.makeelement(_A["rPr"]), size, bold, italic, color, face)
+            if made is not None:
+                made[key] = rpr
+        r.append(copy.deepcopy(rpr))
+        sub(r, _A["t"]).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    sub(p_el, _A["endParaRPr"]).set("sz", str(round(p.size * 100)))
+
+
+def _paragraph_properties(ppr: etree._Element, p: Para, family: str) -> etree._Element:
+    sub = etree.SubElement
     if p.align:
         ppr.set("algn", _XML_ALIGN[p.align])
     ppr.set("marL", str(emu(p.indent)))
@@ -426,19 +460,18 @@ def _fresh_paragraph(p_el: etree._Element, p: Para, family: str) -> None:
         sub(ppr, _A["buChar"]).set("char", "\u2022")
     else:
         sub(ppr, _A["buNone"])
-    runs = [(p.marker + "\t", False, False, p.color)] if p.marker and p.marker != "\u2022" else []
-    runs += [(s.text, s.bold, s.italic, s.color or p.color) for s in p.spans]
-    size = _centipoints(p.size)
-    face = family if p.font is None else p.font
-    for text, bold, italic, color in runs:
-        r = sub(p_el, _A["r"])
-        rpr = sub(r, _A["rPr"])
-        rpr.set("sz", size)
-        rpr.set("b", "1" if bold else "0")
-        rpr.set("i", "1" if italic else "0")
-        if color:  # else the layout's (a template's title colour)
-            sub(sub(rpr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(color))
-        if face:
-            sub(rpr, _A["latin"]).set("typeface", face)
-        sub(r, _A["t"]).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    sub(p_el, _A["endParaRPr"]).set("sz", str(round(p.size * 100)))
+    return ppr
+
+
+def _run_properties(
+    rpr: etree._Element, size: str, bold: bool, italic: bool, color: str, face: str
+) -> etree._Element:
+    sub = etree.SubElement
+    rpr.set("sz", size)
+    rpr.set("b", "1" if bold else "0")
+    rpr.set("i", "1" if italic else "0")
+    if color:  # else the layout's (a template's title colour)
+        sub(sub(rpr, _A["solidFill"]), _A["srgbClr"]).set("val", rgb(color))
+    if face:
+        sub(rpr, _A["latin"]).set("typeface", face)
+    return rpr
