@@ -433,12 +433,12 @@ def _fresh_paragraph(
     face = family if p.font is None else p.font
     for text, bold, italic, color in runs:
         r = sub(p_el, _A["r"])
-        key = ("rPr", size, bold, italic, color, face)
-        rpr = made.get(key) if made is not None else None
+        run_key = ("rPr", size, bold, italic, color, face)
+        rpr = made.get(run_key) if made is not None else None
         if rpr is None:
             rpr = _run_properties(r.makeelement(_A["rPr"]), size, bold, italic, color, face)
             if made is not None:
-                made[key] = rpr
+                made[run_key] = rpr
         r.append(copy.deepcopy(rpr))
         sub(r, _A["t"]).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     sub(p_el, _A["endParaRPr"]).set("sz", str(round(p.size * 100)))
