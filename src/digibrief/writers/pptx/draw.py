@@ -393,8 +393,9 @@ def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]
 
 # --- the common case, written directly ------------------------------------------------------------
 # python-pptx finds each child's place in the schema sequence on every insertion: for an empty
-# paragraph the order is known, so the elements are appended in it. The XML is the same as
-# Drawer.paragraph's general path writes (the deck's bytes were compared).
+# paragraph, a new text frame's a:bodyPr, a new table cell and a new rectangle the order is known, so
+# the elements are appended in it. The XML is the same as python-pptx's API writes (Drawer.paragraph's
+# general path; tests/test_deck_direct_xml.py for frames, cells and rectangles).
 
 _A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "spcPts", "buClr", "srgbClr")}
 _A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
