@@ -379,6 +379,12 @@ def tagger_of(canv: object) -> Tagger | None:
     return getattr(canv, "tagger", None)
 
 
+def drafting(canv: object) -> bool:
+    """Whether canv draws a draft pass (flowables.BriefTemplate.draft): one that only measures, whose
+    pages are never written and whose tagger is dropped, so that what it draws changes nothing."""
+    return bool(getattr(getattr(canv, "_doctemplate", None), "draft", False))
+
+
 class TaggedCanvas(Canvas):
     """A canvas with a Tagger: closes paragraph text in its marked content, marks bullets as labels and
     tells the tagger about every link annotation."""
@@ -558,8 +564,8 @@ class Para(Paragraph):
         before = self.frags
         lines = super().breakLines(width)
         words = self.frags if self.frags is not before else None
-        if keepable(words, self._splitLongWordCount, self._hyphenations):
-            after = tuple(width) if isinstance(width, list) else widths
+        if self.style.wordWrap != "RTL" and keepable(words, self._splitLongWordCount, self._hyphenations):
+            after = tuple(width) if isinstance(width, list) else widths  # (RTL: drawing reverses lines)
             leading = self.__dict__.get("autoLeading")
             self._last_break = _Break(
                 widths, self.frags, self.style, self.bulletText, leading, after, self._width_max, lines
@@ -584,6 +590,8 @@ class Para(Paragraph):
         return tx
 
     def draw(self) -> None:
+        if drafting(self.canv):
+            return
         t = tagger_of(self.canv)
         if t is None:
             super().draw()
