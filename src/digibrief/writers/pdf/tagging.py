@@ -136,6 +136,11 @@ class Tagger:
         self._open: dict[Node, list[Node]] = {}  # owner -> inline elements still open (split paragraphs)
         self._pending: dict[Node, list[Node]] = {}  # owner -> links whose annotations are still to come
 
+    def release(self) -> None:
+        """Let go of the canvas once its pass is over: the canvas, which holds its tagger, is then freed
+        as soon as nothing else holds it, without waiting for a garbage collection."""
+        del self.canv
+
     # --- the element that owns what is drawn ----------------------------------------------------
 
     def top(self) -> Node:
