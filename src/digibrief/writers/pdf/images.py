@@ -384,7 +384,7 @@ def _read(data: bytes, width: float, fonts: FontSet) -> Chart:
 _CLIP_REF = re.compile(r"url\(#([^)]*)\)")  # a clip-path attribute's reference, as svglib reads it
 
 
-class _SvgRenderer(SvgRenderer):  # type: ignore[misc]
+class _SvgRenderer(SvgRenderer):
     """svglib's renderer, converting each clip path's shapes once per drawing rather than once per
     element clipped by it (a matplotlib chart clips each of its elements to its axes): the elements
     that follow get a copy of the first one's, as svglib makes for each (ClippingPath(copy_from=...))."""
