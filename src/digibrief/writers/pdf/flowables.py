@@ -4,15 +4,17 @@ running header, the clickable table of contents, and the document template that 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import unescape
 
 from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, KeepTogether, Spacer
 from reportlab.platypus.doctemplate import ActionFlowable, FrameBreak
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from digibrief.writers.pdf.styles import Grid, Styles
-from digibrief.writers.pdf.tagging import Node, Para, TocTable, artifact
+from digibrief.writers.pdf.tagging import Node, Para, TocTable, artifact, tagger_of
 
 FILL = 0.6  # no page is left less full than this because a section opened the next one
 SLACK = 0.03  # the space after the last block counts in the layout but not in the ink a reader sees
@@ -267,6 +269,12 @@ class BriefTemplate(BaseDocTemplate):
         self.begun_on_page: list[str] = []  # sections that begin below the page's top
         self.content_on_page = 0
         self.draft = False
+
+    def _startBuild(self, filename: object = None, canvasmaker: Any = Canvas) -> None:
+        earlier = getattr(self, "canv", None)  # the previous pass's, freed once its tagger lets go of it
+        super()._startBuild(filename, canvasmaker)
+        if earlier is not None and earlier is not self.canv and (t := tagger_of(earlier)) is not None:
+            t.release()
 
     def handle_documentBegin(self) -> None:
         # Until a pass has counted the pages this pass cannot be the last (see _allSatisfied): it only

@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
-from svglib.svglib import svg2rlg
+from svglib.svglib import ClippingPath, SvgRenderer, load_svg_file
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store
@@ -361,7 +361,9 @@ def _read(data: bytes, width: float, fonts: FontSet) -> Chart:
     svglog.setLevel(logging.ERROR)  # unsupported-attribute chatter is not a warning for the reader
     rl_config.shapeChecking = 0  # per-attribute validation of trusted shapes costs ~10% of the parse
     try:
-        drawing = svg2rlg(io.BytesIO(data))
+        source = io.BytesIO(data)  # what svglib's svg2rlg does, with a renderer that keeps clip paths
+        root = load_svg_file(source)
+        drawing = None if root is None else _SvgRenderer(source).render(root)
     finally:
         svglog.setLevel(level)
         rl_config.shapeChecking = checking
@@ -377,6 +379,31 @@ def _read(data: bytes, width: float, fonts: FontSet) -> Chart:
     return Chart(
         width, drawing.height, drawing=pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL), fonts=fonts
     )
+
+
+_CLIP_REF = re.compile(r"url\(#([^)]*)\)")  # a clip-path attribute's reference, as svglib reads it
+
+
+class _SvgRenderer(SvgRenderer):
+    """svglib's renderer, converting each clip path's shapes once per drawing rather than once per
+    element clipped by it (a matplotlib chart clips each of its elements to its axes): the elements
+    that follow get a copy of the first one's, as svglib makes for each (ClippingPath(copy_from=...))."""
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, a copy
+
+    def get_clippath(self, node: Any) -> Any:
+        attr = node.getAttribute("clip-path")
+        ref = _CLIP_REF.match(attr) if attr else None
+        definition = self.definitions.get(ref.group(1)) if ref else None
+        kept = self._clips.get(attr)
+        if kept is not None and definition is not None and kept[0] is definition:
+            return ClippingPath(copy_from=kept[1])
+        clip = super().get_clippath(node)
+        if clip is not None and definition is not None:
+            self._clips[attr] = (definition, ClippingPath(copy_from=clip))
+        return clip
 
 
 def _tokens(fonts: FontSet) -> dict[str, str]:

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Table
 
 from digibrief.theme import Theme, mix
 from digibrief.writers.pdf.fonts import FontSet
-from digibrief.writers.pdf.tagging import GridTags, render_cb, split_rows
+from digibrief.writers.pdf.tagging import GridTags, drafting, render_cb, split_rows
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -281,6 +281,11 @@ class Grid(Table):
                 part.tail = 0.0
             parts[-1].tail = tail
         return parts
+
+    def draw(self) -> None:
+        if drafting(self.canv):  # nothing a draft pass draws is kept (its cells' paragraphs neither)
+            return
+        super().draw()
 
     def _drawCell(self, cellval: object, cellstyle: object, pos: object, size: object) -> None:
         if isinstance(cellval, str) and not cellval.strip():

@@ -136,6 +136,11 @@ class Tagger:
         self._open: dict[Node, list[Node]] = {}  # owner -> inline elements still open (split paragraphs)
         self._pending: dict[Node, list[Node]] = {}  # owner -> links whose annotations are still to come
 
+    def release(self) -> None:
+        """Let go of the canvas once its pass is over: the canvas, which holds its tagger, is then freed
+        as soon as nothing else holds it, without waiting for a garbage collection."""
+        del self.canv
+
     # --- the element that owns what is drawn ----------------------------------------------------
 
     def top(self) -> Node:
@@ -379,6 +384,12 @@ def tagger_of(canv: object) -> Tagger | None:
     return getattr(canv, "tagger", None)
 
 
+def drafting(canv: object) -> bool:
+    """Whether canv draws a draft pass (flowables.BriefTemplate.draft): one that only measures, whose
+    pages are never written and whose tagger is dropped, so that what it draws changes nothing."""
+    return bool(getattr(getattr(canv, "_doctemplate", None), "draft", False))
+
+
 class TaggedCanvas(Canvas):
     """A canvas with a Tagger: closes paragraph text in its marked content, marks bullets as labels and
     tells the tagger about every link annotation."""
@@ -436,6 +447,20 @@ def _plain(frags: Sequence[Any], lead: Sequence[str]) -> bool:
     return not lead and not any(
         getattr(f, "cbDefn", None) is not None or getattr(f, "link", None) for f in frags
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Break:
+    """A paragraph's last line break: what it was made from, what it left, and its lines."""
+
+    widths: tuple[Any, ...]
+    words: Any  # the paragraph's fragments after the break (reportlab may replace them)
+    style: Any
+    bullet: Any
+    leading: Any  # the paragraph's own autoLeading, if any
+    after: tuple[Any, ...]  # the widths list as the break left it
+    width_max: float
+    lines: Any
 
 
 class Para(Paragraph):
@@ -498,7 +523,7 @@ class Para(Paragraph):
         self._kept_lines: tuple[Any, Any] | None = None  # (key, lines) when the lines are the kept ones
         style = None if self._memo is None else style_token(self.style)
         if style is None:
-            return super().breakLines(width)
+            return self._break_again(width)
         widths = tuple(width) if isinstance(width, list | tuple) else (width,)
         key = (self._memo, style, widths, self.bulletText, self.__dict__.get("autoLeading"))
         broken = BROKEN.get(key)
@@ -520,6 +545,38 @@ class Para(Paragraph):
             self._kept_lines = (key, lines)
         return lines
 
+    def _break_again(self, width: Any) -> Any:
+        """reportlab's line breaks, or the ones this paragraph's last break gave when it is broken again
+        at the same widths with nothing changed since (a table wraps a cell several times, a frame
+        wraps a paragraph before and after it tries to split it): what the break leaves on the
+        paragraph is left again. A break that split or hyphenated a word is not kept (see memo.py)."""
+        widths = tuple(width) if isinstance(width, list | tuple) else (width,)
+        last: _Break | None = self.__dict__.get("_last_break")
+        if (
+            last is not None
+            and last.widths == widths
+            and self.frags is last.words
+            and self.style is last.style
+            and self.bulletText is last.bullet
+            and self.__dict__.get("autoLeading") == last.leading
+        ):
+            if isinstance(width, list):
+                width[:] = last.after
+            self._width_max, self.height = last.width_max, 0
+            self._splitLongWordCount = self._hyphenations = 0
+            return last.lines
+        self._last_break = None
+        before = self.frags
+        lines = super().breakLines(width)
+        words = self.frags if self.frags is not before else None
+        if self.style.wordWrap != "RTL" and keepable(words, self._splitLongWordCount, self._hyphenations):
+            after = tuple(width) if isinstance(width, list) else widths  # (RTL: drawing reverses lines)
+            leading = self.__dict__.get("autoLeading")
+            self._last_break = _Break(
+                widths, self.frags, self.style, self.bulletText, leading, after, self._width_max, lines
+            )
+        return lines
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
         for i, p in enumerate(parts):
@@ -538,6 +595,8 @@ class Para(Paragraph):
         return tx
 
     def draw(self) -> None:
+        if drafting(self.canv):
+            return
         t = tagger_of(self.canv)
         if t is None:
             super().draw()
