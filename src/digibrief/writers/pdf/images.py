@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache, partial
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -313,15 +314,25 @@ def _cache_key(data: bytes, width: float, faces: str) -> tuple[str, float, str]:
 
 
 def _stored(key: tuple[str, float, str]) -> str:
-    """The store's key: the image, its width and font, and the libraries that parsed it."""
+    """The store's key: the image, its width and font, and the code that parsed it."""
     return "|".join(("pdf-chart", *map(str, key), *_parsers()))
 
 
 @cache
 def _parsers() -> tuple[str, ...]:
-    """The parsing libraries and their versions: read once, as this process imported them (reading a
-    package's metadata costs a few milliseconds, and a render asks for every chart)."""
-    return tuple(f"{n} {version(n)}" for n in ("svglib", "reportlab"))
+    """The parsing libraries and their versions, and this writer's own sources (a chart parsed by an
+    earlier version of them is parsed again, as the deck's kept slides are drawn again): read once,
+    as this process imported them (reading a package's metadata costs a few milliseconds, and a
+    render asks for every chart)."""
+    return (*(f"{n} {version(n)}" for n in ("svglib", "reportlab")), sources(Path(__file__).parent))
+
+
+def sources(folder: Path) -> str:
+    """sha256 of the Python sources in folder, by name and content."""
+    code = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    return code.hexdigest()
 
 
 def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:
