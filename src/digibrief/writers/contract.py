@@ -18,6 +18,7 @@ drawn, so a bad option fails fast. Each writer's cache key holds only its own op
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,3 +105,13 @@ class Rendered:
     pages: int = 0  # pages or slides written, for the summary
     hint: dict[str, object] | None = None  # JSON: handed back to the next render (see above)
     passes: int = 1  # layout passes it took, for -v
+
+
+def sources(folder: Path) -> str:
+    """sha256 of the Python sources in folder, by name and content: part of the key of what a writer
+    keeps in its store (the deck's slides, the brief's parsed charts), so that an entry an earlier
+    version of its code made is made again rather than read."""
+    code = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    return code.hexdigest()

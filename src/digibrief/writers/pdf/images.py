@@ -33,7 +33,7 @@ from svglib.fonts import register_font
 from svglib.svglib import ClippingPath, SvgRenderer, load_svg_file
 
 from digibrief.errors import RenderError
-from digibrief.writers.contract import ImageRequest, Images, Store
+from digibrief.writers.contract import ImageRequest, Images, Store, sources
 from digibrief.writers.pdf import written
 from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
 from digibrief.writers.pdf.memo import DRAWN, WRITTEN, keeping
@@ -325,14 +325,6 @@ def _parsers() -> tuple[str, ...]:
     as this process imported them (reading a package's metadata costs a few milliseconds, and a
     render asks for every chart)."""
     return (*(f"{n} {version(n)}" for n in ("svglib", "reportlab")), sources(Path(__file__).parent))
-
-
-def sources(folder: Path) -> str:
-    """sha256 of the Python sources in folder, by name and content."""
-    code = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        code.update(path.name.encode() + b"\0" + path.read_bytes())
-    return code.hexdigest()
 
 
 def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from digibrief.writers.contract import Images, Store
+from digibrief.writers.contract import Images, Store, sources
 from digibrief.writers.pptx.layout import PictureEl, SlidePlan
 
 Parts = dict[str, bytes]  # part name in the zip -> bytes
@@ -140,10 +140,7 @@ def assemble(shell: Shell, units: Sequence[Unit]) -> dict[str, tuple[bytes, int]
 
 def _code() -> str:
     """This package's sources: a change to how slides are drawn draws every slide again."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return sources(Path(__file__).parent)
 
 
 def design_key(*parts: object) -> str:
