@@ -8,13 +8,15 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from digibrief.pipeline.build import BuildOptions, build
-from tests.conftest import replace_in
+from digibrief.pipeline.pool import WORKERS_ENV, keep_workers, release_workers
+from tests.conftest import _forget_writer_caches, replace_in
 
 # a warm process's kept workers, as a watch has them
 pytestmark = pytest.mark.usefixtures("workers_as_shipped")
@@ -44,8 +46,9 @@ def _add_country(data: Path, report: Path, code: str, like: str) -> None:
 
 def _rebuilt(opts: BuildOptions) -> dict[str, bytes]:
     """Build opts incrementally, in this process kept warm as a watch keeps it (the brief's charts parsed
-    where they are drawn, the deck's word widths kept from the last build). Every output is rendered:
-    the outputs a build keeps whole by their key (test_kept_outputs.py) are removed from its cache."""
+    where they are drawn, the deck's word widths kept from the last build, the workers kept from build
+    to build: see the test). Every output is rendered: the outputs a build keeps whole by their key
+    (test_kept_outputs.py) are removed from its cache."""
     from digibrief.pipeline import build as pipeline
 
     for kept in opts.chart_cache.glob("writers/*/outputs"):
@@ -60,10 +63,14 @@ def _rebuilt(opts: BuildOptions) -> dict[str, bytes]:
 
 def _full(opts: BuildOptions, folder: Path) -> dict[str, bytes]:
     """The same input built whole into a fresh folder, on the session's charts but with none of the
-    writers' stores (parsed charts, slides), which live in the chart cache."""
+    writers' stores (parsed charts, slides), which live in the chart cache, nor their memos in this
+    process, in this process alone (test_cold_builds.py compares one worker with two)."""
     cache = folder / ".cache" / "charts"
     shutil.copytree(opts.chart_cache, cache, ignore=shutil.ignore_patterns("writers"))
-    build(dataclasses.replace(opts, out=folder, cache=cache))
+    _forget_writer_caches()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(WORKERS_ENV, "1")
+        build(dataclasses.replace(opts, out=folder, cache=cache))
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
 
@@ -71,7 +78,19 @@ def _differ(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
     return [name for name in OUTPUTS if a[name] != b[name]]
 
 
-def test_every_incremental_path_writes_the_bytes_of_a_full_build(shipped_copy: Any, tmp_path: Path):
+@pytest.fixture
+def kept_workers() -> Iterator[None]:
+    """One pool of workers for every incremental build, as a watch keeps it (pipeline/watch.py)."""
+    keep_workers()
+    try:
+        yield
+    finally:
+        release_workers()
+
+
+def test_every_incremental_path_writes_the_bytes_of_a_full_build(
+    shipped_copy: Any, tmp_path: Path, kept_workers: None
+):
     own = tmp_path / "cache"  # the session's, whose kept outputs _rebuilt removes: a copy of it
     shutil.copytree(shipped_copy.cache, own, ignore=shutil.ignore_patterns("outputs"))
     shipped_copy = dataclasses.replace(shipped_copy, cache=own)
