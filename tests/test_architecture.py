@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import grimp
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "digibrief"
+
+
+@functools.cache
+def _nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a module's syntax tree, the module first: parsed once for all the tests here."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -67,7 +74,9 @@ def test_every_module_opens_with_a_one_sentence_statement_of_its_job() -> None:
     for path in sorted(SRC.rglob("*.py")):
         if path.name == "__main__.py":
             continue
-        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        module = _nodes(path)[0]
+        assert isinstance(module, ast.Module)
+        doc = ast.get_docstring(module)
         assert doc, f"{path.relative_to(SRC)} has no docstring"
         first = " ".join(doc.strip().split("\n\n")[0].split())
         assert first.endswith((".", ":", ")")), f"{path.relative_to(SRC)}: {first!r}"
@@ -75,16 +84,15 @@ def test_every_module_opens_with_a_one_sentence_statement_of_its_job() -> None:
 
 def test_no_platform_only_module_is_imported() -> None:
     for path in sorted(SRC.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        names = {a.name for n in _nodes(path) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module or "" for n in _nodes(path) if isinstance(n, ast.ImportFrom)}
         assert not names & {"fcntl", "msvcrt", "termios"}, path
 
 
 def _imported_names(path: Path) -> set[str]:
     """'module.name' for every `from module import name` in a file, and 'module' for `import module`."""
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _nodes(path):
         if isinstance(node, ast.ImportFrom) and node.module:
             out |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
@@ -107,16 +115,22 @@ def test_writers_and_charts_take_the_language_as_an_argument_never_from_a_contex
             assert not found, f"{path.relative_to(SRC)} reads the language from a context: {sorted(found)}"
 
 
+def _called_name(func: ast.expr) -> str | None:
+    """The last name of what a call calls: `ContextVar` for ContextVar(...) and contextvars.ContextVar(...)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
 def test_no_module_creates_a_context_variable() -> None:
     """The language, like every setting, travels as an argument: no ContextVar carries it."""
     for path in sorted(SRC.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
         found = sorted(
             name for name in _imported_names(path) if name == "contextvars" or name.startswith("contextvars.")
         ) + sorted(
             ast.unparse(node.func)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "ContextVar"
+            for node in _nodes(path)
+            if isinstance(node, ast.Call) and _called_name(node.func) == "ContextVar"
         )
         assert not found, f"{path.relative_to(SRC)} creates a context variable: {found}"
 
