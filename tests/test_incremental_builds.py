@@ -16,7 +16,7 @@ import pytest
 
 from digibrief.pipeline.build import BuildOptions, build
 from digibrief.pipeline.pool import WORKERS_ENV, keep_workers, release_workers
-from tests.conftest import _forget_writer_caches, replace_in
+from tests.conftest import replace_in
 
 # a warm process's kept workers, as a watch has them
 pytestmark = pytest.mark.usefixtures("workers_as_shipped")
@@ -63,11 +63,10 @@ def _rebuilt(opts: BuildOptions) -> dict[str, bytes]:
 
 def _full(opts: BuildOptions, folder: Path) -> dict[str, bytes]:
     """The same input built whole into a fresh folder, on the session's charts but with none of the
-    writers' stores (parsed charts, slides), which live in the chart cache, nor their memos in this
-    process, in this process alone (test_cold_builds.py compares one worker with two)."""
+    writers' stores (parsed charts, slides), which live in the chart cache; in this process alone
+    (test_cold_builds.py compares one worker with two)."""
     cache = folder / ".cache" / "charts"
     shutil.copytree(opts.chart_cache, cache, ignore=shutil.ignore_patterns("writers"))
-    _forget_writer_caches()
     with pytest.MonkeyPatch.context() as env:
         env.setenv(WORKERS_ENV, "1")
         build(dataclasses.replace(opts, out=folder, cache=cache))
