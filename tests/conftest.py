@@ -859,11 +859,11 @@ COLD_HEADLINE = "Kazakhstan led every survey"
 
 
 @pytest.fixture(scope="session")
-def cold_decks(shipped_doc: Any, shipped_theme: Any, deck_images: Any) -> Callable[[str], bytes]:
+def cold_decks(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> Callable[[str], bytes]:
     """cold_decks(name) -> the deck as a new process renders it whole (the writers' memos forgotten
-    first, no store, native charts), once per session for the tests that compare a render with a cold
-    one: "shipped", the shipped document; "headline", that document with its first chart's headline
-    replaced by COLD_HEADLINE. Bytes, which no test can change."""
+    first, no store, native charts on rendered_deck's images), once per session for the tests that
+    compare a render with a cold one: "shipped", the shipped document; "headline", that document with
+    its first chart's headline replaced by COLD_HEADLINE. Bytes, which no test can change."""
     from digibrief.writers.pptx import deck
     from digibrief.writers.pptx.options import DeckOptions
 
@@ -876,7 +876,7 @@ def cold_decks(shipped_doc: Any, shipped_theme: Any, deck_images: Any) -> Callab
     def cold(name: str) -> bytes:
         if name not in done:
             _forget_writer_caches()
-            done[name] = deck.render(docs[name](), deck_images, shipped_theme, DeckOptions()).data
+            done[name] = deck.render(docs[name](), rendered_deck[1], shipped_theme, DeckOptions()).data
         return done[name]
 
     return cold
@@ -897,9 +897,10 @@ class WarmEdit(NamedTuple):
 
 
 @pytest.fixture(scope="session")
-def warm_deck_edit(shipped_doc: Any, shipped_theme: Any, deck_images: Any) -> WarmEdit:
-    """Two renders of the deck, once per session, watched as they run (see WarmEdit), for the tests of
-    the slide cache and of what a warm render keeps (test_slide_cache.py, test_deck_warm_memo.py)."""
+def warm_deck_edit(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> WarmEdit:
+    """Two renders of the deck on rendered_deck's images, once per session, watched as they run (see
+    WarmEdit), for the tests of the slide cache and of what a warm render keeps (test_slide_cache.py,
+    test_deck_warm_memo.py)."""
     from digibrief.writers.pptx import charts, deck, slidecache
     from digibrief.writers.pptx.draw import Drawer
     from digibrief.writers.pptx.options import DeckOptions
@@ -931,11 +932,12 @@ def warm_deck_edit(shipped_doc: Any, shipped_theme: Any, deck_images: Any) -> Wa
     edited = with_headline(shipped_doc, shipped_doc.figures()[0].chart.id, COLD_HEADLINE)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(slidecache, "slide_keys", counted_keys)
-        first = deck.render(shipped_doc, deck_images, shipped_theme, DeckOptions(), store=store)
+        images = rendered_deck[1]
+        first = deck.render(shipped_doc, images, shipped_theme, DeckOptions(), store=store)
         kept = dict(store._kept)
         patch.setattr(Drawer, "slide", counted_slide)
         patch.setattr(charts.ChartDrawer, "_draw", counted_draw)
         patch.setattr(charts.ChartDrawer, "_add_drawn", counted_add)
-        warm = deck.render(edited, deck_images, shipped_theme, DeckOptions(), store=store)
+        warm = deck.render(edited, images, shipped_theme, DeckOptions(), store=store)
         texts = [(slidecache.plan_repr(sp), repr(sp)) for sp in plans[-1]]
     return WarmEdit(first, kept, warm, plans, texts, slides, drawn, added)
