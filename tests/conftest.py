@@ -854,32 +854,22 @@ def pdf_text(source: Path | bytes, sep: str = "\n") -> str:
 
 # --- cold references, rendered once per session (test_deck_warm_memo.py, test_slide_cache.py, ...) -------
 
-# the first chart's headline of the edited deck that cold_decks("headline") renders
+# the first chart's headline of the edited deck that cold_headline_deck renders
 COLD_HEADLINE = "Kazakhstan led every survey"
 
 
 @pytest.fixture(scope="session")
-def cold_decks(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> Callable[[str], bytes]:
-    """cold_decks(name) -> the deck as a new process renders it whole (the writers' memos forgotten
-    first, no store, native charts on rendered_deck's images), once per session for the tests that
-    compare a render with a cold one: "shipped", the shipped document; "headline", that document with
-    its first chart's headline replaced by COLD_HEADLINE. Bytes, which no test can change."""
+def cold_headline_deck(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> bytes:
+    """The shipped deck with its first chart's headline replaced by COLD_HEADLINE, as a new process
+    renders it whole (the writers' memos forgotten first, no store, native charts on rendered_deck's
+    images): once per session, for the tests that compare a warm render of that edit with a cold one.
+    Bytes, which no test can change."""
     from digibrief.writers.pptx import deck
     from digibrief.writers.pptx.options import DeckOptions
 
-    docs = {
-        "shipped": lambda: shipped_doc,
-        "headline": lambda: with_headline(shipped_doc, shipped_doc.figures()[0].chart.id, COLD_HEADLINE),
-    }
-    done: dict[str, bytes] = {}
-
-    def cold(name: str) -> bytes:
-        if name not in done:
-            _forget_writer_caches()
-            done[name] = deck.render(docs[name](), rendered_deck[1], shipped_theme, DeckOptions()).data
-        return done[name]
-
-    return cold
+    edited = with_headline(shipped_doc, shipped_doc.figures()[0].chart.id, COLD_HEADLINE)
+    _forget_writer_caches()
+    return deck.render(edited, rendered_deck[1], shipped_theme, DeckOptions()).data
 
 
 class WarmEdit(NamedTuple):

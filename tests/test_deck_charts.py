@@ -18,6 +18,7 @@ from pptx.oxml.ns import qn
 from digibrief.document.chartlayout import nice_step, value_axis
 from digibrief.document.types import ChartSpec, Figure, Series, SeriesPoint, plain
 from digibrief.document.words import ENGLISH
+from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import (
     NATIVE_KINDS,
     PICTURE_KINDS,
@@ -25,6 +26,7 @@ from digibrief.writers.pptx.native import (
     excel_format,
     spread,
 )
+from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.slides import slide_parts
 from digibrief.writers.pptx.text import Metrics
@@ -336,9 +338,11 @@ def test_headlines_are_the_slide_titles(project, deck):
 # --- reproducible ------------------------------------------------------------------------------------------
 
 
-def test_two_builds_with_native_charts_are_byte_identical(rendered, cold_decks):
-    first, _ = rendered
-    assert cold_decks("shipped") == first.data  # another render, as a new process makes it
+def test_two_builds_with_native_charts_are_byte_identical(project, rendered):
+    doc, theme = project
+    first, images = rendered
+    again = render_pptx.render(doc, images, theme, DeckOptions())
+    assert again.data == first.data
     with zipfile.ZipFile(BytesIO(first.data)) as z:
         books = [n for n in z.namelist() if re.match(r"ppt/embeddings/.*\.xlsx$", n)]
         assert len(books) == len(frames(Presentation(BytesIO(first.data))))

@@ -162,7 +162,7 @@ def with_backup_edits(doc: Any) -> Any:
 
 
 def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
-    shipped_doc: Any, shipped_theme: Any, deck_images: Any, cold_decks: Any
+    shipped_doc: Any, shipped_theme: Any, deck_images: Any, rendered_deck: Any
 ) -> None:
     native, picture = DeckOptions(), DeckOptions(charts="picture")
     led = with_first_headline(with_value(shipped_doc, 80), "Kazakhstan led every survey")
@@ -178,12 +178,13 @@ def test_warm_renders_after_value_headline_and_mode_edits_equal_cold_ones(
         (with_backup_edits(shipped_doc), native),
         (shipped_doc, native),  # an undo
     ]
-    # the undo's cold render is the session's (rendered as cold as the others, once per session)
     want = [cold(doc, deck_images, shipped_theme, options) for doc, options in edits[:-1]]
-    want.append(cold_decks("shipped"))
     deck.forget()
     store = MemoryStore()
-    deck.render(shipped_doc, deck_images, shipped_theme, native, store=store)
+    first = deck.render(shipped_doc, deck_images, shipped_theme, native, store=store)
+    # the undo's reference: that render was cold (memos forgotten, store empty), and a full one
+    assert first.data == rendered_deck[0].data
+    want.append(first.data)
     reused = []
     for (doc, options), data in zip(edits, want, strict=True):
         reused.append(bool(deck._SCRATCH))  # the presentation the last few slides were drawn on
@@ -203,10 +204,8 @@ def test_a_slide_s_plan_text_is_its_repr_with_elements_kept_from_the_last_render
 
 
 def test_a_slide_drawn_again_around_the_same_chart_adds_its_kept_parts_as_a_cold_render_draws_them(
-    warm_deck_edit: Any, cold_decks: Any
+    warm_deck_edit: Any, cold_headline_deck: Any
 ) -> None:
     # the headline's slide drawn again in the session's warm render (conftest.warm_deck_edit)
     assert warm_deck_edit.charts_drawn == [] and len(warm_deck_edit.charts_added) == 1  # its chart as it was
-    assert warm_deck_edit.warm.data == cold_decks(
-        "headline"
-    )  # the edited deck, rendered cold once per session
+    assert warm_deck_edit.warm.data == cold_headline_deck  # the edited deck, rendered cold once per session

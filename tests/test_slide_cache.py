@@ -11,14 +11,14 @@ from tests.conftest import MemoryStore
 
 
 def test_a_changed_headline_redraws_its_slide_alone_and_the_deck_equals_a_full_render(
-    rendered_deck, cold_decks, warm_deck_edit
+    rendered_deck, cold_headline_deck, warm_deck_edit
 ):
     # the session's two renders: the shipped deck into an empty store, then its first chart's headline
     # edited to one the shipped deck does not have (conftest.warm_deck_edit, which counted the slides drawn)
     full, _ = rendered_deck
     assert warm_deck_edit.first.data == full.data  # the render that fills the store is a full one
     assert 0 < len(warm_deck_edit.slides) <= 2, warm_deck_edit.slides
-    assert warm_deck_edit.warm.data == cold_decks("headline")  # the edited deck rendered whole
+    assert warm_deck_edit.warm.data == cold_headline_deck  # the edited deck rendered whole
     assert warm_deck_edit.warm.pages == full.pages
 
 
