@@ -850,3 +850,84 @@ def pdf_pages(source: Path | bytes) -> tuple[PageText, ...]:
 def pdf_text(source: Path | bytes, sep: str = "\n") -> str:
     """The PDF's text as pypdf extracts it, its pages joined by sep (read once, see pdf_pages)."""
     return sep.join(page.text for page in pdf_pages(source))
+
+
+# --- cold references, rendered once per session (test_deck_warm_memo.py, test_slide_cache.py, ...) -------
+
+# the first chart's headline of the edited deck that cold_headline_deck renders
+COLD_HEADLINE = "Kazakhstan led every survey"
+
+
+@pytest.fixture(scope="session")
+def cold_headline_deck(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> bytes:
+    """The shipped deck with its first chart's headline replaced by COLD_HEADLINE, as a new process
+    renders it whole (the writers' memos forgotten first, no store, native charts on rendered_deck's
+    images): once per session, for the tests that compare a warm render of that edit with a cold one.
+    Bytes, which no test can change."""
+    from digibrief.writers.pptx import deck
+    from digibrief.writers.pptx.options import DeckOptions
+
+    edited = with_headline(shipped_doc, shipped_doc.figures()[0].chart.id, COLD_HEADLINE)
+    _forget_writer_caches()
+    return deck.render(edited, rendered_deck[1], shipped_theme, DeckOptions()).data
+
+
+class WarmEdit(NamedTuple):
+    """What warm_deck_edit saw: a store filled by a render of the shipped deck, then the deck with its
+    first chart's headline replaced (COLD_HEADLINE) rendered from that store, straight after."""
+
+    first: Any  # the render that filled the empty store
+    kept: dict[str, bytes]  # the store as that render left it
+    warm: Any  # the render of the edited deck from that store
+    plans: list[list[Any]]  # the slide plans slidecache.slide_keys was given, one list per call
+    plan_texts: list[tuple[str, str]]  # (slidecache.plan_repr, repr) of each plan of the warm render
+    slides: list[int]  # the slides the warm render drew (Drawer.slide)
+    charts_drawn: list[str]  # the charts it drew (ChartDrawer._draw)
+    charts_added: list[str]  # the charts it added as they were drawn before (ChartDrawer._add_drawn)
+
+
+@pytest.fixture(scope="session")
+def warm_deck_edit(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> WarmEdit:
+    """Two renders of the deck on rendered_deck's images, once per session, watched as they run (see
+    WarmEdit), for the tests of the slide cache and of what a warm render keeps (test_slide_cache.py,
+    test_deck_warm_memo.py)."""
+    from digibrief.writers.pptx import charts, deck, slidecache
+    from digibrief.writers.pptx.draw import Drawer
+    from digibrief.writers.pptx.options import DeckOptions
+
+    store = MemoryStore()
+    plans: list[list[Any]] = []
+    slides: list[int] = []
+    drawn: list[str] = []
+    added: list[str] = []
+    keys, slide = slidecache.slide_keys, Drawer.slide
+    draw, add = charts.ChartDrawer._draw, charts.ChartDrawer._add_drawn
+
+    def counted_keys(design: str, sps: Any, images: Any) -> list[str]:
+        plans.append(list(sps))
+        return keys(design, sps, images)
+
+    def counted_slide(self: Any, sp: Any, number: int) -> Any:
+        slides.append(number)
+        return slide(self, sp, number)
+
+    def counted_draw(self: Any, on: Any, el: Any) -> Any:
+        drawn.append(el.name)
+        return draw(self, on, el)
+
+    def counted_add(self: Any, on: Any, el: Any, *kept: Any) -> Any:
+        added.append(el.name)
+        return add(self, on, el, *kept)
+
+    edited = with_headline(shipped_doc, shipped_doc.figures()[0].chart.id, COLD_HEADLINE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(slidecache, "slide_keys", counted_keys)
+        images = rendered_deck[1]
+        first = deck.render(shipped_doc, images, shipped_theme, DeckOptions(), store=store)
+        kept = dict(store._kept)
+        patch.setattr(Drawer, "slide", counted_slide)
+        patch.setattr(charts.ChartDrawer, "_draw", counted_draw)
+        patch.setattr(charts.ChartDrawer, "_add_drawn", counted_add)
+        warm = deck.render(edited, images, shipped_theme, DeckOptions(), store=store)
+        texts = [(slidecache.plan_repr(sp), repr(sp)) for sp in plans[-1]]
+    return WarmEdit(first, kept, warm, plans, texts, slides, drawn, added)

@@ -14,9 +14,7 @@ from digibrief.document.chartlayout import layout, value_axis
 from digibrief.document.types import ChartSpec, Series, SeriesPoint
 from digibrief.document.words import ENGLISH
 from digibrief.vocabulary import print_medium
-from digibrief.writers.pptx import deck as render_pptx
 from digibrief.writers.pptx.native import NATIVE_KINDS, Builder
-from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.text import Metrics
 
@@ -30,11 +28,8 @@ def same(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def shipped(shipped_doc, shipped_theme, chart_images):
-    reqs = render_pptx.image_requests(shipped_doc)
-    deck = render_pptx.render(
-        shipped_doc, chart_images(reqs, shipped_theme, shipped_doc.speech), shipped_theme, DeckOptions()
-    )
+def shipped(shipped_doc, rendered_deck):
+    deck, _ = rendered_deck  # the shipped deck, rendered once per session
     spaces = {}
     for slide in Presentation(BytesIO(deck.data)).slides:
         for shape in slide.shapes:

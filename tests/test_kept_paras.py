@@ -143,23 +143,30 @@ def test_a_kept_paragraph_whose_text_the_fonts_now_number_otherwise_is_drawn_ane
 
 
 def test_a_warm_render_of_an_edited_brief_gives_the_bytes_of_a_cold_one(
-    keeping, shipped_doc, shipped_theme, chart_images, pdf_store, monkeypatch
+    keeping, shipped_doc, shipped_theme, chart_images, pdf_store, rendered_briefs, monkeypatch
 ):
-    """Three renders of the whole brief (the one test here that needs them): the warm process renders
+    """Four renders of the whole brief (the one test here that needs them): the warm process renders
     the brief, then the brief with a sentence of a country's section edited, most of whose paragraphs
-    are written from kept code; a cold render of the edited brief is the reference."""
+    are written from kept code; a cold render of the edited brief is the reference. The first and last
+    renders of the brief, with every memo empty and then warm, also give the bytes of the session's
+    render (test_layout_memo.py's end-to-end check of the paragraph memo, made on these renders)."""
     images = chart_images(brief.image_requests(shipped_doc), shipped_theme, shipped_doc.speech)
     edited = _edited(shipped_doc)
     options = PdfOptions(paper="a4")
     memo.forget()
     cold = brief.render(edited, images, shipped_theme, options, store=pdf_store).data
+    assert len(memo.PARSED) == len(memo.BROKEN) == len(memo.PARAS) == 0  # a cold render keeps nothing
     memo.keep()
     first = brief.render(shipped_doc, images, shipped_theme, options, store=pdf_store)
     assert len(memo.PARAS) > 100
+    assert len(memo.PARSED) > 300 and len(memo.BROKEN) > 300
+    assert first.data == rendered_briefs("a4").data
     written = _counting(monkeypatch)
     warm = brief.render(edited, images, shipped_theme, options, hint=first.hint, store=pdf_store)
     assert warm.data == cold
     assert written["kept"] > 100
+    again = brief.render(shipped_doc, images, shipped_theme, options, store=pdf_store)  # the memo warm
+    assert again.data == first.data
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The PDF writer's paragraph memo (writers/pdf/memo.py) saves time and nothing else: a paragraph laid out
 from the memo draws the bytes of one laid out afresh, and a change of style, bullet, width or font mapping
-is never answered from it."""
+is never answered from it. The whole brief rendered with the memo empty and then warm gives the bytes
+of the session's render: checked on test_kept_paras.py's renders of the brief."""
 
 from __future__ import annotations
 
@@ -196,26 +197,6 @@ def test_the_memo_forgets_the_least_recently_used_entry_first():
     table.put("c", 3)
     assert (table.get("a"), table.get("b"), table.get("c")) == (1, None, 3)
     assert len(table) == 2
-
-
-def test_the_brief_rendered_with_the_memo_empty_and_warm_has_the_same_bytes(
-    rendered_briefs, shipped_doc, shipped_theme, chart_images, pdf_store
-):
-    # two renders of the shipped brief (~2 s): the end-to-end guarantee of the memo, in one process
-    from digibrief.writers.pdf import brief
-    from digibrief.writers.pdf.options import PdfOptions
-
-    reference = rendered_briefs("a4").data
-    images = chart_images(brief.image_requests(shipped_doc), shipped_theme)
-
-    def render() -> bytes:
-        return brief.render(shipped_doc, images, shipped_theme, PdfOptions(paper="a4"), store=pdf_store).data
-
-    memo.PARSED.clear()
-    memo.BROKEN.clear()
-    empty = render()
-    assert len(memo.PARSED) > 300 and len(memo.BROKEN) > 300
-    assert render() == empty == reference
 
 
 def test_forget_empties_the_memo_as_a_new_process_has_it(empty_memo):

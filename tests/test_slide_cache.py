@@ -4,49 +4,30 @@ a damaged or foreign store entry costs a full render, never a byte."""
 from __future__ import annotations
 
 import pickle
-from typing import Any
 
 from digibrief.writers.pptx import deck
-from digibrief.writers.pptx.draw import Drawer
 from digibrief.writers.pptx.options import DeckOptions
-from tests.conftest import MemoryStore, with_headline
-
-
-def _counting(monkeypatch: Any) -> list[int]:
-    drawn: list[int] = []
-    slide = Drawer.slide
-
-    def counted(self: Drawer, sp: Any, number: int) -> Any:
-        drawn.append(number)
-        return slide(self, sp, number)
-
-    monkeypatch.setattr(Drawer, "slide", counted)
-    return drawn
+from tests.conftest import MemoryStore
 
 
 def test_a_changed_headline_redraws_its_slide_alone_and_the_deck_equals_a_full_render(
-    rendered_deck, shipped_doc, shipped_theme, monkeypatch
+    rendered_deck, cold_headline_deck, warm_deck_edit
 ):
-    full, images = rendered_deck
-    store = MemoryStore()
-    first = deck.render(shipped_doc, images, shipped_theme, DeckOptions(), store=store)
-    assert first.data == full.data  # the render that fills the store is a full one
-    chart = shipped_doc.figures()[0].chart.id
-    edited = with_headline(shipped_doc, chart, "A headline the shipped deck does not have")
-    drawn = _counting(monkeypatch)
-    again = deck.render(edited, images, shipped_theme, DeckOptions(), store=store)
-    assert 0 < len(drawn) <= 2, drawn
-    monkeypatch.undo()
-    assert again.data == deck.render(edited, images, shipped_theme, DeckOptions()).data
-    assert again.pages == full.pages
+    # the session's two renders: the shipped deck into an empty store, then its first chart's headline
+    # edited to one the shipped deck does not have (conftest.warm_deck_edit, which counted the slides drawn)
+    full, _ = rendered_deck
+    assert warm_deck_edit.first.data == full.data  # the render that fills the store is a full one
+    assert 0 < len(warm_deck_edit.slides) <= 2, warm_deck_edit.slides
+    assert warm_deck_edit.warm.data == cold_headline_deck  # the edited deck rendered whole
+    assert warm_deck_edit.warm.pages == full.pages
 
 
 def test_a_damaged_or_foreign_slide_store_costs_a_full_render_and_no_byte(
-    rendered_deck, shipped_doc, shipped_theme
+    rendered_deck, shipped_doc, shipped_theme, warm_deck_edit
 ):
     full, images = rendered_deck
     store = MemoryStore()
-    deck.render(shipped_doc, images, shipped_theme, DeckOptions(), store=store)
+    store._kept.update(warm_deck_edit.kept)  # as the session's render of the shipped deck filled it
     (key,) = store._kept
     kept = pickle.loads(store._kept[key])
     for damaged in (
