@@ -110,8 +110,8 @@ def draw_locator_map(ctx: ChartDrawing, spec: ChartSpec) -> None:
         else:  # context: outlined, never a focus colour
             fc, ec, lw, z = WHITE, t.muted, 0.9, 2.5
         fills[s.key] = fc
-        for ring in s.rings:
-            ax.add_patch(
+        for ring in s.rings:  # the limits are set: add_patch would work out data limits nothing reads
+            ax.add_artist(
                 Polygon(
                     [proj(p) for p in ring], closed=True, fc=fc, ec=ec, lw=lw, zorder=z, joinstyle="round"
                 )
