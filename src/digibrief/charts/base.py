@@ -173,6 +173,9 @@ class Frame:
 # the renderer is Agg at the figure's dpi, and the rc settings that touch glyph metrics are fixed.
 _SIZES: dict[tuple[str, object, float, float], tuple[float, float]] = {}
 _SIZES_KEPT = 50_000  # about 10 MB; emptied when full
+# Wrapped text by (text, font file, size, dpi, width, hyphenate): a wrap is made of measures alone, and
+# the timeline wraps each label again for every type size and width it tries.
+_WRAPS: dict[tuple[str, object, float, float, float, bool], str] = {}
 
 
 @dataclass
@@ -255,6 +258,15 @@ class ChartDrawing:
     def wrap(self, s: str, prop: FontProperties, max_w: float, hyphenate: bool = False) -> str:
         """Greedy word wrap to max_w inches. A word longer than a line keeps a line of its own,
         or with hyphenate is split over lines with hyphens."""
+        key = (s, prop.get_file(), prop.get_size_in_points(), self.fig.dpi, max_w, hyphenate)
+        done = _WRAPS.get(key)
+        if done is None:
+            if len(_WRAPS) >= _SIZES_KEPT:
+                _WRAPS.clear()
+            done = _WRAPS[key] = self._wrap(s, prop, max_w, hyphenate)
+        return done
+
+    def _wrap(self, s: str, prop: FontProperties, max_w: float, hyphenate: bool) -> str:
         words: list[str] = []
         for word in s.split():
             while hyphenate and len(word) > 3 and self.width(word, prop) > max_w:
