@@ -178,6 +178,9 @@ _SIZES_KEPT = 50_000  # about 10 MB; emptied when full
 _WRAPS: dict[tuple[str, object, float, float, float, bool], str] = {}
 
 
+_MEASURING: dict[float, RendererAgg] = {}
+
+
 @dataclass
 class ChartDrawing:
     """One chart being drawn: its spec, theme and medium, the figure, and text measured in inches."""
@@ -231,7 +234,14 @@ class ChartDrawing:
     # measuring
     @property
     def renderer(self) -> RendererAgg:
-        return self.canvas.get_renderer()
+        """An Agg renderer at the figure's dpi, for measuring text: a text's layout depends on the dpi,
+        never on the canvas, so one small renderer per dpi serves every figure (the canvas's own, the
+        figure's size in pixels, is allocated only when a PNG is drawn)."""
+        dpi = self.fig.dpi
+        kept = _MEASURING.get(dpi)
+        if kept is None:
+            kept = _MEASURING[dpi] = RendererAgg(1, 1, dpi)
+        return kept
 
     def measure(self, s: str, prop: FontProperties) -> tuple[float, float]:
         """Width and height of a (possibly multi-line) string in inches."""
