@@ -102,7 +102,7 @@ def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
 # each text it lays out per renderer, and each figure (each save) has a renderer of its own: the same
 # tick labels, names and notes were measured again in every chart, a fifth of its drawing. An Agg or
 # SVG renderer's metrics depend only on the text, the font files, the size, the dpi and the hinting
-# settings, which make the key; other renderers and math text go to matplotlib's own cache.
+# and kerning settings, which make the key; other renderers and math text go to matplotlib's own cache.
 Metrics = tuple[float, float, float]
 _METRICS: dict[tuple[object, ...], Metrics] = {}
 _METRICS_KEPT = 50_000
@@ -124,6 +124,7 @@ def _shared_metrics(per_renderer: Callable[..., Metrics]) -> Callable[..., Metri
             getattr(inner, "dpi", None),
             rc["text.hinting"],
             rc["text.hinting_factor"],
+            rc["text.kerning_factor"],
         )
         got = _METRICS.get(key)
         if got is None:
@@ -136,8 +137,9 @@ def _shared_metrics(per_renderer: Callable[..., Metrics]) -> Callable[..., Metri
     return metrics
 
 
-if not getattr(matplotlib.text._get_text_metrics_with_cache, "shared", False):
-    matplotlib.text._get_text_metrics_with_cache = _shared_metrics(matplotlib.text._get_text_metrics_with_cache)
+_mtext: Any = matplotlib.text  # the function is private to matplotlib: untyped
+if not getattr(_mtext._get_text_metrics_with_cache, "shared", False):
+    _mtext._get_text_metrics_with_cache = _shared_metrics(_mtext._get_text_metrics_with_cache)
 
 
 # --- the skeleton --------------------------------------------------------------------------------

@@ -138,12 +138,13 @@ def inside_each(pts: numpy.ndarray, rings: Sequence[Ring]) -> numpy.ndarray:
     """inside() for each of the points (an n x 2 array) at once, as booleans: the same comparisons,
     each point against every edge in one array operation rather than one call per point."""
     x, y = pts[:, 0:1], pts[:, 1:2]
+    y_min, y_max = float(y.min()), float(y.max())
     hits = numpy.zeros(len(pts), dtype=int)
     for ring in rings:
         xa, ya, yb, dx, dy, low, high = _edges(ring)
-        c = (ya > y) != (yb > y)  # the edges a point's ray can cross; a point outside [low, high) has none
-        if not c.any():
+        if y_max < low or y_min >= high:  # every edge is on one side of every ray: none crosses
             continue
+        c = (ya > y) != (yb > y)  # the edges a point's ray can cross
         with numpy.errstate(divide="ignore", invalid="ignore"):  # dy is 0 only where c is False
             hits += numpy.count_nonzero(c & (x < xa + (y - ya) * dx / dy), axis=1)
     return hits % 2 == 1
