@@ -137,9 +137,10 @@ def _shared_metrics(per_renderer: Callable[..., Metrics]) -> Callable[..., Metri
     return metrics
 
 
-_mtext: Any = matplotlib.text  # the function is private to matplotlib: untyped
-if not getattr(_mtext._get_text_metrics_with_cache, "shared", False):
-    _mtext._get_text_metrics_with_cache = _shared_metrics(_mtext._get_text_metrics_with_cache)
+_mtext: Any = matplotlib.text  # the function is private to matplotlib (untyped); a version without it
+_per_renderer = getattr(_mtext, "_get_text_metrics_with_cache", None)  # draws as before, only slower
+if _per_renderer is not None and not getattr(_per_renderer, "shared", False):
+    _mtext._get_text_metrics_with_cache = _shared_metrics(_per_renderer)
 
 
 # --- the skeleton --------------------------------------------------------------------------------
