@@ -11,16 +11,12 @@ coordinates, so the same layout comes out in the SVG (72 dpi) and in the PNG (me
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import matplotlib
-import matplotlib.text
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.text import Text
@@ -96,51 +92,6 @@ def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
     else:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **paper)
     return buf.getvalue()
-
-
-# Text metrics for every figure this process draws. matplotlib keeps the width, height and descent of
-# each text it lays out per renderer, and each figure (each save) has a renderer of its own: the same
-# tick labels, names and notes were measured again in every chart, a fifth of its drawing. An Agg or
-# SVG renderer's metrics depend only on the text, the font files, the size, the dpi and the hinting
-# and kerning settings, which make the key; other renderers and math text go to matplotlib's own cache.
-Metrics = tuple[float, float, float]
-_METRICS: dict[tuple[object, ...], Metrics] = {}
-_METRICS_KEPT = 50_000
-
-
-def _shared_metrics(per_renderer: Callable[..., Metrics]) -> Callable[..., Metrics]:
-    def metrics(renderer: Any, text: str, prop: FontProperties, ismath: Any, dpi: float) -> Metrics:
-        inner = renderer._renderer if isinstance(renderer, MixedModeRenderer) else renderer
-        kind = type(inner)
-        if ismath is not False or kind not in (RendererAgg, RendererSVG):
-            return per_renderer(renderer, text, prop, ismath, dpi)
-        rc = matplotlib.rcParams
-        key = (
-            kind,
-            text,
-            tuple(fontManager._find_fonts_by_props(prop)),
-            prop.get_size_in_points(),
-            dpi,
-            getattr(inner, "dpi", None),
-            rc["text.hinting"],
-            rc["text.hinting_factor"],
-            rc["text.kerning_factor"],
-        )
-        got = _METRICS.get(key)
-        if got is None:
-            if len(_METRICS) >= _METRICS_KEPT:
-                _METRICS.clear()
-            got = _METRICS[key] = per_renderer(renderer, text, prop, ismath, dpi)
-        return got
-
-    metrics.shared = True  # type: ignore[attr-defined]
-    return metrics
-
-
-_mtext: Any = matplotlib.text  # the function is private to matplotlib (untyped); a version without it
-_per_renderer = getattr(_mtext, "_get_text_metrics_with_cache", None)  # draws as before, only slower
-if _per_renderer is not None and not getattr(_per_renderer, "shared", False):
-    _mtext._get_text_metrics_with_cache = _shared_metrics(_per_renderer)
 
 
 # --- the skeleton --------------------------------------------------------------------------------
