@@ -46,7 +46,7 @@ def spec(spec_id: str) -> ChartSpec:
 def drawn(s: ChartSpec, medium: str = "print"):
     m = charts.MEDIA[print_medium(s.kind)] if medium == "print" else charts.MEDIA[medium]
     fig = charts.draw(s, theme(), m)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # laid out as a draw lays it out, the same extents, without the pixels
     return fig
 
 

@@ -91,7 +91,6 @@ def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, **paper)
     else:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **paper)
-    fig.clear()
     return buf.getvalue()
 
 
@@ -128,6 +127,12 @@ class Frame:
 # the renderer is Agg at the figure's dpi, and the rc settings that touch glyph metrics are fixed.
 _SIZES: dict[tuple[str, object, float, float], tuple[float, float]] = {}
 _SIZES_KEPT = 50_000  # about 10 MB; emptied when full
+# Wrapped text by (text, font file, size, dpi, width, hyphenate): a wrap is made of measures alone, and
+# the timeline wraps each label again for every type size and width it tries.
+_WRAPS: dict[tuple[str, object, float, float, float, bool], str] = {}
+
+
+_MEASURING: dict[float, RendererAgg] = {}
 
 
 @dataclass
@@ -183,7 +188,14 @@ class ChartDrawing:
     # measuring
     @property
     def renderer(self) -> RendererAgg:
-        return self.canvas.get_renderer()
+        """An Agg renderer at the figure's dpi, for measuring text: a text's layout depends on the dpi,
+        never on the canvas, so one small renderer per dpi serves every figure (the canvas's own, the
+        figure's size in pixels, is allocated only when a PNG is drawn)."""
+        dpi = self.fig.dpi
+        kept = _MEASURING.get(dpi)
+        if kept is None:
+            kept = _MEASURING[dpi] = RendererAgg(1, 1, dpi)
+        return kept
 
     def measure(self, s: str, prop: FontProperties) -> tuple[float, float]:
         """Width and height of a (possibly multi-line) string in inches."""
@@ -210,6 +222,15 @@ class ChartDrawing:
     def wrap(self, s: str, prop: FontProperties, max_w: float, hyphenate: bool = False) -> str:
         """Greedy word wrap to max_w inches. A word longer than a line keeps a line of its own,
         or with hyphenate is split over lines with hyphens."""
+        key = (s, prop.get_file(), prop.get_size_in_points(), self.fig.dpi, max_w, hyphenate)
+        done = _WRAPS.get(key)
+        if done is None:
+            if len(_WRAPS) >= _SIZES_KEPT:
+                _WRAPS.clear()
+            done = _WRAPS[key] = self._wrap(s, prop, max_w, hyphenate)
+        return done
+
+    def _wrap(self, s: str, prop: FontProperties, max_w: float, hyphenate: bool) -> str:
         words: list[str] = []
         for word in s.split():
             while hyphenate and len(word) > 3 and self.width(word, prop) > max_w:

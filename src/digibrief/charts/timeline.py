@@ -211,14 +211,17 @@ def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
         for fr in (0.4, 0.3, 0.23, 0.17, *((0.12, 0.08) if lines == 1 else ()))
         for sc in scales
     ]
+    # the lanes' plans do not depend on the gap to the lane: an attempt with the other gap reuses them
+    planned: dict[tuple[float, float, int, int], list[LanePlan]] = {}
     for scale, frac, lines, strictest, g in attempts:
         prop = ctx.font(size=ctx.pt * scale)
         narrowest = ctx.em * 4 if lines == 1 else ctx.width("Digital Kazakhstan", prop)
         wrap_w = max(frac * axes_w, narrowest)
-        plans = [
+        plans = planned.get((scale, wrap_w, lines, strictest)) or [
             plan_lane(ctx, lane.events, lane.label, prop, wrap_w, x0, per_year, axes_w, lines, strictest)
             for lane in lanes
         ]
+        planned[(scale, wrap_w, lines, strictest)] = plans
         total = sum(p.height(g, sep) for p in plans)
         crossings = sum(p.crossings for p in plans)
         if crossings == 0 and total <= room:
