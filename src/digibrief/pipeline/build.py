@@ -156,6 +156,7 @@ def warm_up(opts: BuildOptions) -> None:
     for job in r.jobs:
         if (preload := getattr(job.module, "preload", None)) is not None:
             preload()
+    set_aside()  # before the workers fork: their first collection then walks (and copies) none of it
     start_workers(_kept_worker_ready)
 
 
