@@ -106,7 +106,7 @@ def _pdf_text(data: bytes) -> str:
 @PROFILE
 @given(field=st.sampled_from(FIELDS), text=TEXT)
 def test_any_text_renders_literally_or_is_a_located_error(
-    base, second_core, pdf_store, deck_store, field: str, text: str
+    base, second_core, pdf_store, deck_store, keeping, field: str, text: str
 ):
     project, theme, images = base
     from pydantic import ValidationError
@@ -127,7 +127,9 @@ def test_any_text_renders_literally_or_is_a_located_error(
         "figure": unicodedata.normalize("NFC", text.strip()),
     }[field]
     deck_job = second_core.submit(render_pptx.render, doc, images, theme, DeckOptions(), deck_store)
-    pdf = render_pdf.render(doc, images, theme, PdfOptions(), store=pdf_store)  # charts parsed once
+    # charts parsed once (pdf_store); every paragraph but the changed one laid out as in the last
+    # example (keeping: the brief's memos, as a watch keeps them; the bytes of a fresh render)
+    pdf = render_pdf.render(doc, images, theme, PdfOptions(), store=pdf_store)
     deck = deck_job.result()
     # characters the font lacks are replaced by a visible substitute and named in a warning
     warned = " ".join(pdf.warnings)
