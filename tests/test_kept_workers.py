@@ -113,12 +113,14 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_copy, sig):
-    # a child process: the workers, the signals and the exit are the point (two saves: ~4 s of CPU)
+    # a child process: the workers, the signals and the exit are the point (two saves: ~1.6 s of CPU).
+    # The web page: its edit's charts are drawn on the kept workers as the brief's are, and it renders
+    # in a tenth of the brief's time
     opts = shipped_copy
     argv = cli_argv(
         "watch",
         *("--data", str(opts.data), "--report", str(opts.report), "--out", str(opts.out)),
-        *("--only", "pdf", "-v"),
+        *("--only", "html", "-v"),
     )
     proc = subprocess.Popen(
         argv,
@@ -139,7 +141,9 @@ def test_a_watch_keeps_its_workers_across_saves_and_leaves_none_behind(shipped_c
         for old, new in (("79.7703", edited), (edited, "79.7703")):  # an edit, then its undo
             replace_in(kgz, f"2022: {{value: {old}", f"2022: {{value: {new}")
             out.wait_for("changed: kgz.yaml", timeout=30)
-            renders.append(out.wait_for("render brief.pdf", timeout=120).rstrip())
+            if new == edited:  # its charts are new: drawn, by the kept workers
+                assert out.wait_for("draw charts", timeout=120).split()[4] != "0", out.text
+            renders.append(out.wait_for("render brief.html", timeout=120).rstrip())
             out.wait_for("built in", timeout=120)
             assert _children(proc.pid) == workers, out.text
         assert not renders[0].endswith("from cache") and renders[1].endswith("from cache"), out.text

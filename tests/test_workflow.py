@@ -162,11 +162,13 @@ def test_the_readme_and_help_list_every_exit_status():
 
 
 class Watch:
-    """`digibrief watch` in the background, its output read line by line."""
+    """`digibrief watch` in the background, its output read line by line: of the data pack, which draws
+    no chart, so the watch imports no drawing library and starts no worker (0.8 s of CPU less than the
+    brief's)."""
 
     def __init__(self, project: Path, cache: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "digibrief", "watch", "--only", "pdf", "--cache", str(cache)],
+            [sys.executable, "-m", "digibrief", "watch", "--only", "data", "--cache", str(cache)],
             cwd=project,
             env=child_env(),
             stdout=subprocess.PIPE,

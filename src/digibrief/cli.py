@@ -596,13 +596,14 @@ def _stop_gracefully(command: str | None) -> None:
     A watch that is waiting for changes (no build running), and every command that does not
     build, stops at the first signal.
     """
-    from digibrief.pipeline.build import build_running, request_stop
+    handler = _interrupt  # a command that does not build has no checkpoints: its writes are staged
+    if command in ("build", "preview", "watch"):  # only these import the pipeline's stop flag
+        from digibrief.pipeline.build import build_running, request_stop
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        # a command that does not build has no checkpoints: its writes are staged, so it stops at once
-        building = command in ("build", "preview") or (command == "watch" and build_running())
-        if request_stop() or not building:
-            _interrupt(signum, frame)
+        def handler(signum: int, frame: FrameType | None) -> None:
+            building = command != "watch" or build_running()
+            if request_stop() or not building:
+                _interrupt(signum, frame)
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)

@@ -135,10 +135,13 @@ def keep_warm() -> None:
 
 
 def warm_up(opts: BuildOptions) -> None:
-    """Ready a warm process for its next build: import what drawing and the writers need, then start
-    the kept workers, each drawing one chart of every kind and medium (and throwing it away) to fill
-    its caches, so that the first save costs what every later one does. Invalid input: they start cold.
-    A kept pool that a build started already (its workers drew that build's charts) is kept as it is."""
+    """Ready a warm process for its next build: import what drawing and the writers need and register
+    the theme's fonts, then start the kept workers, which inherit all that (spawned ones import the
+    drawing libraries first) and set it aside from the collector. They draw no sample chart: a warm-up
+    of one chart of every kind cost each worker 0.6 to 0.9 s of CPU and saved the first save's charts
+    0.05 s in all. Outputs that draw no chart (the data pack alone) need neither drawing nor workers:
+    every build then runs here. Invalid input: the workers start cold. A kept pool that a build
+    started already (its workers drew that build's charts) is kept as it is."""
     keep_warm()
     keep_workers()
     if kept_workers():
@@ -148,14 +151,17 @@ def warm_up(opts: BuildOptions) -> None:
     except (DigibriefError, OSError):
         start_workers()
         return
-    from digibrief import charts as drawing
+    drawn = any(job.requests for job in r.jobs)
+    if drawn:
+        from digibrief import charts as drawing
 
-    drawing.prepare(r.theme)
+        drawing.prepare(r.theme)
     for job in r.jobs:
         if (preload := getattr(job.module, "preload", None)) is not None:
             preload()
-    samples = {(q.chart.kind, q.medium, q.fmt): q for job in r.jobs for q in job.requests}
-    start_workers(functools.partial(_draw_each, tuple(samples.values()), r.theme, r.doc.speech))
+    set_aside()  # before the workers fork: their first collection then walks (and copies) none of it
+    if drawn or len(r.jobs) > 1:  # a chart to draw, or a writer to render beside the first
+        start_workers(_kept_worker_ready)
 
 
 def _preload_drawing() -> None:
@@ -164,11 +170,11 @@ def _preload_drawing() -> None:
     charts.preload()
 
 
-def _draw_each(requests: tuple[ImageRequest, ...], theme: Theme, speech: Speech) -> None:
-    """A kept worker's warm-up: draw each request, then set what is alive (the libraries, their
-    caches) aside from the collector, as the watch does with its own (heap.set_aside)."""
-    for req in requests:
-        draw_chart(req, theme, speech)
+def _kept_worker_ready() -> None:
+    """A kept worker's warm-up: import what drawing needs (a forked worker inherited it from the watch,
+    a spawned one has nothing yet), then set what is alive (the libraries, the fonts) aside from the
+    collector, as the watch does with its own (heap.set_aside)."""
+    _preload_drawing()
     set_aside()
 
 
