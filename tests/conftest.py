@@ -635,16 +635,120 @@ def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"-env:UserInstallation={tmp_path_factory.mktemp('lo-profile').as_uri()}"
 
 
-def libreoffice_pdf(
-    soffice: str, decks: Iterable[Path], outdir: Path, profile: str, timeout: float = 180
-) -> None:
-    """Convert decks to PDF in one LibreOffice run (its start-up is most of the cost of a small deck)."""
-    subprocess.run(
-        [soffice, "--headless", profile, "--convert-to", "pdf", "--outdir", str(outdir), *map(str, decks)],
-        check=True,
-        capture_output=True,
-        timeout=timeout,
-    )
+# the Python LibreOffice's UNO bridge is built for (Debian's python3-uno), and what it runs
+UNO_PYTHON = "/usr/bin/python3"
+LO_SERVER = Path(__file__).with_name("libreoffice_server.py")
+
+
+class LibreOffice:
+    """This worker's LibreOffice: one soffice kept up for every conversion of the session, driven through
+    its UNO bridge (libreoffice_server.py), so that only the first conversion pays its start-up (about
+    a second of CPU). Without the bridge, each conversion is a `soffice --convert-to` run of its own."""
+
+    def __init__(self, soffice: str, profile: str) -> None:
+        self.soffice, self.profile = soffice, profile
+        self._server: subprocess.Popen[str] | None = None
+        self._group: int | None = None
+        self._tried = False
+
+    def convert(
+        self, to: str, sources: Iterable[Path], outdir: Path, timeout: float = 180
+    ) -> subprocess.CompletedProcess[str]:
+        """Each source converted to OUTDIR/STEM.TO (to: pdf or pptx), as `soffice --convert-to TO` does;
+        returns the run's exit status and what it said."""
+        files = [str(s) for s in sources]
+        server = self._start()
+        if server is None:
+            return subprocess.run(
+                [
+                    self.soffice,
+                    "--headless",
+                    self.profile,
+                    "--convert-to",
+                    to,
+                    "--outdir",
+                    str(outdir),
+                    *files,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        answer = self._ask({"to": to, "outdir": str(outdir), "sources": files}, timeout)
+        return subprocess.CompletedProcess(
+            ["soffice", to, *files], 0 if answer["ok"] else 1, "", answer.get("error", "")
+        )
+
+    def _start(self) -> subprocess.Popen[str] | None:
+        if self._tried:
+            return self._server
+        self._tried = True
+        if not (Path(UNO_PYTHON).exists() and LO_SERVER.exists()):
+            return None
+        self._server = subprocess.Popen(
+            [UNO_PYTHON, str(LO_SERVER), self.soffice, self.profile],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            ready = self._ask(None, timeout=150)
+        except AssertionError:  # no bridge (python3-uno missing) or no soffice: one run per conversion
+            ready = {"ok": False}
+        if not ready["ok"]:
+            self.close()
+            self._server = None
+            return None
+        self._group = ready["group"]
+        return self._server
+
+    def _ask(self, request: dict[str, Any] | None, timeout: float) -> dict[str, Any]:
+        """Send request (None: nothing) and read the server's one-line answer within timeout seconds."""
+        import select
+
+        server = self._server
+        assert server is not None and server.stdin is not None and server.stdout is not None
+        if request is not None:
+            server.stdin.write(json.dumps(request) + "\n")
+            server.stdin.flush()
+        ready, _, _ = select.select([server.stdout], [], [], timeout)
+        line = server.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise AssertionError(f"LibreOffice did not answer {request} within {timeout:g} s")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        """End soffice and the server (at the end of the session, or after a conversion hung)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        try:
+            assert server.stdin is not None
+            server.stdin.write(json.dumps({"quit": True}) + "\n")
+            server.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            if self._group is not None:
+                os.killpg(self._group, signal.SIGKILL)
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def libreoffice(lo_profile: str) -> Iterator[LibreOffice]:
+    """This worker's LibreOffice (skips when soffice is missing, unless CI demands it): one soffice for
+    every conversion of the session, ended with it."""
+    office = LibreOffice(require_tool("soffice"), lo_profile)
+    yield office
+    office.close()
 
 
 # --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------

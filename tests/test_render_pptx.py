@@ -733,42 +733,24 @@ def test_a_template_whose_title_overlaps_its_body_is_reported_and_content_goes_b
 
 
 @pytest.fixture(scope="module")
-def in_libreoffice(project, images, rendered, templated, tmp_path_factory, lo_profile):
-    """This module's decks as LibreOffice opens them, in one LibreOffice run per kind of output: a
-    template LibreOffice saved (python-pptx's default opened and saved as pptx: the same parts, but for
-    the fields' random ids, as a round trip through odp, in one run rather than two), then the shipped
-    deck, the templated one and the one built on LibreOffice's template converted to PDF together (its
-    start-up is about a second of CPU, a deck about one and a half).
+def in_libreoffice(project, images, rendered, templated, tmp_path_factory, libreoffice):
+    """This module's decks as LibreOffice opens them, one conversion per kind of output in this worker's
+    soffice (conftest.LibreOffice, started once a session): a template LibreOffice saved (python-pptx's
+    default opened and saved as pptx: the same parts, but for the fields' random ids, as a round trip
+    through odp, in one conversion rather than two), then the shipped deck, the templated one and the one
+    built on LibreOffice's template converted to PDF together (a deck costs LibreOffice about one and a
+    half seconds of CPU).
 
-    Returns (the PDF run, {deck file: (the writer's result, its PDF)})."""
-    soffice = require_tool("soffice")
+    Returns (the PDF conversion, {deck file: (the writer's result, its PDF)})."""
     doc, theme = project
     folder = tmp_path_factory.mktemp("libreoffice")
-
-    def convert(to: str, outdir: Path, *sources: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                soffice,
-                lo_profile,
-                "--headless",
-                "--convert-to",
-                to,
-                "--outdir",
-                str(outdir),
-                *map(str, sources),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-
     Presentation().save(folder / "plain.pptx")
-    convert("pptx", folder / "lo", folder / "plain.pptx").check_returncode()
+    libreoffice.convert("pptx", [folder / "plain.pptx"], folder / "lo").check_returncode()
     on_lo = render_pptx.render(doc, images, theme, DeckOptions(read_template(folder / "lo" / "plain.pptx")))
     decks = {"deck.pptx": rendered, "templated.pptx": templated, "on-lo-template.pptx": on_lo}
     for name, r in decks.items():
         (folder / name).write_bytes(r.data)
-    done = convert("pdf", folder / "pdf", *(folder / name for name in decks))
+    done = libreoffice.convert("pdf", (folder / name for name in decks), folder / "pdf")
     return done, {name: (r, folder / "pdf" / name.replace(".pptx", ".pdf")) for name, r in decks.items()}
 
 
