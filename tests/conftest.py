@@ -954,3 +954,21 @@ def pdf_pages(source: Path | bytes) -> tuple[PageText, ...]:
 def pdf_text(source: Path | bytes, sep: str = "\n") -> str:
     """The PDF's text as pypdf extracts it, its pages joined by sep (read once, see pdf_pages)."""
     return sep.join(page.text for page in pdf_pages(source))
+
+
+# --- the OOXML validator (openxml-audit), in this process ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ooxml_validator() -> Any:
+    """openxml-audit's validator as `openxml-audit -o json -m 0 FILE` runs it (Office 2019, strict, every
+    error), through the API its own pytest plugin offers; made once per worker: its schemas are read
+    once, so that a deck after the first costs about 0.4 s of CPU where a run of the tool cost 1.5 s."""
+    try:
+        from openxml_audit.errors import FileFormat
+        from openxml_audit.validator import OpenXmlValidator
+    except ImportError:
+        if os.environ.get("DIGIBRIEF_REQUIRE_TOOLS") == "1":
+            pytest.fail("openxml-audit is required in CI (DIGIBRIEF_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip("openxml-audit not installed")
+    return OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0, strict=True)
