@@ -650,8 +650,9 @@ class LibreOffice:
     its UNO bridge (libreoffice_server.py), so that only the first conversion pays its start-up (about
     a second of CPU). Without the bridge, each conversion is a `soffice --convert-to` run of its own."""
 
-    def __init__(self, soffice: str, profile: str) -> None:
-        self.soffice, self.profile = soffice, profile
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+        self.soffice = ""  # found at the first conversion (require_tool: a test without it skips there)
         self._server: subprocess.Popen[str] | None = None
         self._group: int | None = None
         self._tried = False
@@ -662,6 +663,7 @@ class LibreOffice:
         """Each source converted to OUTDIR/STEM.TO (to: pdf or pptx), as `soffice --convert-to TO` does;
         returns the run's exit status and what it said."""
         files = [str(s) for s in sources]
+        self.soffice = self.soffice or require_tool("soffice")
         server = self._start()
         if server is None:
             return subprocess.run(
@@ -751,9 +753,9 @@ class LibreOffice:
 
 @pytest.fixture(scope="session")
 def libreoffice(lo_profile: str) -> Iterator[LibreOffice]:
-    """This worker's LibreOffice (skips when soffice is missing, unless CI demands it): one soffice for
-    every conversion of the session, ended with it."""
-    office = LibreOffice(require_tool("soffice"), lo_profile)
+    """This worker's LibreOffice: one soffice for every conversion of the session, ended with it (a
+    conversion skips its test when soffice is missing, unless CI demands it)."""
+    office = LibreOffice(lo_profile)
     yield office
     office.close()
 
