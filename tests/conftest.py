@@ -635,16 +635,129 @@ def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"-env:UserInstallation={tmp_path_factory.mktemp('lo-profile').as_uri()}"
 
 
-def libreoffice_pdf(
-    soffice: str, decks: Iterable[Path], outdir: Path, profile: str, timeout: float = 180
-) -> None:
-    """Convert decks to PDF in one LibreOffice run (its start-up is most of the cost of a small deck)."""
-    subprocess.run(
-        [soffice, "--headless", profile, "--convert-to", "pdf", "--outdir", str(outdir), *map(str, decks)],
-        check=True,
-        capture_output=True,
-        timeout=timeout,
-    )
+# the Python LibreOffice's UNO bridge is built for (Debian's python3-uno), and what it runs
+UNO_PYTHON = "/usr/bin/python3"
+LO_SERVER = Path(__file__).with_name("libreoffice_server.py")
+# soffice asks the kernel for large buffers, frees them and asks again, and each time the kernel zeroes
+# the pages anew: about 0.5 s of system CPU a start. With glibc keeping what is freed for the next
+# request (large blocks from the heap, the heap not trimmed), a start costs 0.25 s of it; peak memory
+# is the same (other C libraries ignore these variables).
+LO_ENV = {"MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
+
+
+class LibreOffice:
+    """This worker's LibreOffice: one soffice kept up for every conversion of the session, driven through
+    its UNO bridge (libreoffice_server.py), so that only the first conversion pays its start-up (about
+    a second of CPU). Without the bridge, each conversion is a `soffice --convert-to` run of its own."""
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+        self.soffice = ""  # found at the first conversion (require_tool: a test without it skips there)
+        self._server: subprocess.Popen[str] | None = None
+        self._group: int | None = None
+        self._tried = False
+
+    def convert(
+        self, to: str, sources: Iterable[Path], outdir: Path, timeout: float = 180
+    ) -> subprocess.CompletedProcess[str]:
+        """Each source converted to OUTDIR/STEM.TO (to: pdf or pptx), as `soffice --convert-to TO` does;
+        returns the run's exit status and what it said."""
+        files = [str(s) for s in sources]
+        self.soffice = self.soffice or require_tool("soffice")
+        server = self._start()
+        if server is None:
+            return subprocess.run(
+                [
+                    self.soffice,
+                    "--headless",
+                    self.profile,
+                    "--convert-to",
+                    to,
+                    "--outdir",
+                    str(outdir),
+                    *files,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**LO_ENV, **os.environ},
+            )
+        answer = self._ask({"to": to, "outdir": str(outdir), "sources": files}, timeout)
+        return subprocess.CompletedProcess(
+            ["soffice", to, *files], 0 if answer["ok"] else 1, "", answer.get("error", "")
+        )
+
+    def _start(self) -> subprocess.Popen[str] | None:
+        if self._tried:
+            return self._server
+        self._tried = True
+        if not (Path(UNO_PYTHON).exists() and LO_SERVER.exists()):
+            return None
+        self._server = subprocess.Popen(
+            [UNO_PYTHON, str(LO_SERVER), self.soffice, self.profile],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**LO_ENV, **os.environ},
+        )
+        try:
+            ready = self._ask(None, timeout=150)
+        except AssertionError:  # no bridge (python3-uno missing) or no soffice: one run per conversion
+            ready = {"ok": False}
+        if not ready["ok"]:
+            self.close()
+            self._server = None
+            return None
+        self._group = ready["group"]
+        return self._server
+
+    def _ask(self, request: dict[str, Any] | None, timeout: float) -> dict[str, Any]:
+        """Send request (None: nothing) and read the server's one-line answer within timeout seconds."""
+        import select
+
+        server = self._server
+        assert server is not None and server.stdin is not None and server.stdout is not None
+        if request is not None:
+            server.stdin.write(json.dumps(request) + "\n")
+            server.stdin.flush()
+        ready, _, _ = select.select([server.stdout], [], [], timeout)
+        line = server.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise AssertionError(f"LibreOffice did not answer {request} within {timeout:g} s")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        """End soffice and the server (at the end of the session, or after a conversion hung)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        try:
+            assert server.stdin is not None
+            server.stdin.write(json.dumps({"quit": True}) + "\n")
+            server.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            if self._group is not None:
+                os.killpg(self._group, signal.SIGKILL)
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def libreoffice(lo_profile: str) -> Iterator[LibreOffice]:
+    """This worker's LibreOffice: one soffice for every conversion of the session, ended with it (a
+    conversion skips its test when soffice is missing, unless CI demands it)."""
+    office = LibreOffice(lo_profile)
+    yield office
+    office.close()
 
 
 # --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
@@ -931,3 +1044,21 @@ def warm_deck_edit(shipped_doc: Any, shipped_theme: Any, rendered_deck: Any) -> 
         warm = deck.render(edited, images, shipped_theme, DeckOptions(), store=store)
         texts = [(slidecache.plan_repr(sp), repr(sp)) for sp in plans[-1]]
     return WarmEdit(first, kept, warm, plans, texts, slides, drawn, added)
+
+
+# --- the OOXML validator (openxml-audit), in this process ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ooxml_validator() -> Any:
+    """openxml-audit's validator as `openxml-audit -o json -m 0 FILE` runs it (Office 2019, strict, every
+    error), through the API its own pytest plugin offers; made once per worker: its schemas are read
+    once, so that a deck after the first costs about 0.4 s of CPU where a run of the tool cost 1.5 s."""
+    try:
+        from openxml_audit.errors import FileFormat
+        from openxml_audit.validator import OpenXmlValidator
+    except ImportError:
+        if os.environ.get("DIGIBRIEF_REQUIRE_TOOLS") == "1":
+            pytest.fail("openxml-audit is required in CI (DIGIBRIEF_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip("openxml-audit not installed")
+    return OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0, strict=True)

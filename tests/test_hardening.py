@@ -28,7 +28,6 @@ from .conftest import (
     cli_argv,
     deck_text,
     file_states,
-    libreoffice_pdf,
     replace_in,
     require_tool,
     run_cli,
@@ -148,7 +147,7 @@ def test_a_glyph_the_font_lacks_gets_a_visible_substitute_and_a_warning(hostile_
     assert any("U+1F680" in w for w in result.warnings), result.warnings
 
 
-def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path, lo_profile):
+def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path, libreoffice):
     opts, _ = hostile_build
     qpdf = require_tool("qpdf")
     subprocess.run([qpdf, "--check", str(opts.out / "brief.pdf")], check=True, capture_output=True)
@@ -158,7 +157,7 @@ def test_hostile_outputs_pass_real_clients(hostile_build, tmp_path, lo_profile):
     )
     for line in listing.stdout.splitlines()[2:]:
         assert " yes " in line.split("Identity")[-1] or "yes" in line.split()[-5], line
-    libreoffice_pdf(require_tool("soffice"), [opts.out / "deck.pptx"], tmp_path, lo_profile)
+    libreoffice.convert("pdf", [opts.out / "deck.pptx"], tmp_path).check_returncode()
     assert (tmp_path / "deck.pdf").stat().st_size > 1000
     assert zipfile.ZipFile(opts.out / "deck.pptx").testzip() is None
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from functools import cache
@@ -28,7 +26,7 @@ from digibrief.writers.pptx.native import PICTURE_KINDS
 from digibrief.writers.pptx.options import DeckOptions, read_template
 from digibrief.writers.pptx.slides import slide_parts
 
-from .conftest import deck_text, require_tool
+from .conftest import deck_text
 
 EMU_PER_PT = 12700
 HOSTILE = ("<img src=x>", "AT&T", "a < b", "<script>alert(1)</script>")
@@ -733,42 +731,24 @@ def test_a_template_whose_title_overlaps_its_body_is_reported_and_content_goes_b
 
 
 @pytest.fixture(scope="module")
-def in_libreoffice(project, images, rendered, templated, tmp_path_factory, lo_profile):
-    """This module's decks as LibreOffice opens them, in one LibreOffice run per kind of output: a
-    template LibreOffice saved (python-pptx's default opened and saved as pptx: the same parts, but for
-    the fields' random ids, as a round trip through odp, in one run rather than two), then the shipped
-    deck, the templated one and the one built on LibreOffice's template converted to PDF together (its
-    start-up is about a second of CPU, a deck about one and a half).
+def in_libreoffice(project, images, rendered, templated, tmp_path_factory, libreoffice):
+    """This module's decks as LibreOffice opens them, one conversion per kind of output in this worker's
+    soffice (conftest.LibreOffice, started once a session): a template LibreOffice saved (python-pptx's
+    default opened and saved as pptx: the same parts, but for the fields' random ids, as a round trip
+    through odp, in one conversion rather than two), then the shipped deck, the templated one and the one
+    built on LibreOffice's template converted to PDF together (a deck costs LibreOffice about one and a
+    half seconds of CPU).
 
-    Returns (the PDF run, {deck file: (the writer's result, its PDF)})."""
-    soffice = require_tool("soffice")
+    Returns (the PDF conversion, {deck file: (the writer's result, its PDF)})."""
     doc, theme = project
     folder = tmp_path_factory.mktemp("libreoffice")
-
-    def convert(to: str, outdir: Path, *sources: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                soffice,
-                lo_profile,
-                "--headless",
-                "--convert-to",
-                to,
-                "--outdir",
-                str(outdir),
-                *map(str, sources),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-
     Presentation().save(folder / "plain.pptx")
-    convert("pptx", folder / "lo", folder / "plain.pptx").check_returncode()
+    libreoffice.convert("pptx", [folder / "plain.pptx"], folder / "lo").check_returncode()
     on_lo = render_pptx.render(doc, images, theme, DeckOptions(read_template(folder / "lo" / "plain.pptx")))
     decks = {"deck.pptx": rendered, "templated.pptx": templated, "on-lo-template.pptx": on_lo}
     for name, r in decks.items():
         (folder / name).write_bytes(r.data)
-    done = convert("pdf", folder / "pdf", *(folder / name for name in decks))
+    done = libreoffice.convert("pdf", (folder / name for name in decks), folder / "pdf")
     return done, {name: (r, folder / "pdf" / name.replace(".pptx", ".pdf")) for name, r in decks.items()}
 
 
@@ -800,18 +780,8 @@ def test_every_figure_of_the_document_is_on_a_slide(project, deck):
     assert alts <= found
 
 
-def test_the_shipped_deck_validates_against_the_ooxml_schema(shipped) -> None:
+def test_the_shipped_deck_validates_against_the_ooxml_schema(shipped, ooxml_validator) -> None:
     """openxml-audit (PyPI) checks every part against the Office schemas, as PowerPoint would."""
-    import json
-
-    here = Path(sys.executable).with_name("openxml-audit")  # installed with the test extras
-    audit = str(here) if here.exists() else require_tool("openxml-audit")
-    done = subprocess.run(
-        [audit, "-o", "json", "-m", "0", str(shipped.out / "deck.pptx")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    (report,) = json.loads(done.stdout)
-    assert report["error_count"] == 0, report["errors"][:5]
-    assert report["valid"] and done.returncode == 0, done.stderr
+    report = ooxml_validator.validate(shipped.out / "deck.pptx")
+    assert report.error_count == 0, report.errors[:5]
+    assert report.is_valid
