@@ -807,11 +807,24 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     cache.set(FILE_SECONDS, {**known, **{k: round(v, 2) for k, v in _file_seconds.items()}})
 
 
+# files that share a worker's session work, handed out together to one worker (make test: --dist
+# loadfile): split over two workers, each did it once. The decks' files share the session's deck renders
+# (rendered_deck, deck_images with its picture charts, the warm and cold headline decks), its one
+# LibreOffice (libreoffice) and the OOXML validator; the briefs' files share rendered_briefs and the
+# variant briefs' per-country charts in the chart cache.
+TOGETHER = {
+    "decks": ("render_pptx", "deck_templates", "deck_warm_memo", "slide_cache", "hardening"),
+    "briefs": ("page_fill", "render_pdf", "tagged_pdf", "kept_paras", "page_craft", "variants", "percountry"),
+}
+_TOGETHER = {f"tests/test_{name}.py": group for group, names in TOGETHER.items() for name in names}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """--dist loadfile, longest file first: xdist hands out files by their number of tests, so a few
-    slow files of few tests (three cold builds, one incremental build) came last and one worker went on
-    alone with them (see FILE_SECONDS for where the times come from)."""
+    """--dist loadfile, longest first: xdist hands out files by their number of tests, so a few slow
+    files of few tests (three cold builds, one incremental build) came last and one worker went on
+    alone with them (see FILE_SECONDS for where the times come from). The files of a TOGETHER group
+    go to one worker as one unit, with the sum of their seconds."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -819,16 +832,22 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     cache = getattr(config, "cache", None)
     seconds: dict[str, float] = json.loads((ROOT / "tests" / "file-seconds.json").read_text(encoding="utf-8"))
     seconds |= cache.get(FILE_SECONDS, {}) if cache is not None else {}
+    for path, group in _TOGETHER.items():
+        seconds[group] = seconds.get(group, 0.0) + seconds.get(path, 0.0)
 
     class LongestFirst(LoadFileScheduling):
         _ordered = False
 
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return _TOGETHER.get(path, path)
+
         def _assign_work_unit(self, node: Any) -> None:
-            if not self._ordered:  # the queue is complete before the first file is handed out
+            if not self._ordered:  # the queue is complete before the first unit is handed out
                 self._ordered = True
-                files = sorted(self.workqueue.items(), key=lambda kv: -seconds.get(kv[0], 0.2 * len(kv[1])))
+                units = sorted(self.workqueue.items(), key=lambda kv: -seconds.get(kv[0], 0.2 * len(kv[1])))
                 self.workqueue.clear()
-                self.workqueue.update(files)
+                self.workqueue.update(units)
             super()._assign_work_unit(node)
 
     return LongestFirst(config, log)
