@@ -763,7 +763,7 @@ def libreoffice(lo_profile: str) -> Iterator[LibreOffice]:
 # --- spreading the files over the workers (make test: -n auto --dist loadfile) ------------------------
 
 # seconds each test file took in the last whole run, kept in pytest's cache (.pytest_cache); before the
-# first, those of tests/file-seconds.json (each file's seconds in the last whole run of 2026-12-06, on 2 workers), else 0.2 s a test
+# first, those of tests/file-seconds.json (each file's seconds in the last whole run of 2026-12-07, on 2 workers), else 0.2 s a test
 FILE_SECONDS = "digibrief/file-seconds"
 _file_seconds: dict[str, float] = {}
 
@@ -811,10 +811,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 # loadfile): split over two workers, each did it once. The decks' files share the session's deck renders
 # (rendered_deck, deck_images with its picture charts, the warm and cold headline decks), its one
 # LibreOffice (libreoffice) and the OOXML validator; the briefs' files share rendered_briefs and the
-# variant briefs' per-country charts in the chart cache.
+# variant briefs' per-country charts in the chart cache; the French files, the charts drawn in French.
 TOGETHER = {
     "decks": ("render_pptx", "deck_templates", "deck_warm_memo", "slide_cache", "hardening"),
     "briefs": ("page_fill", "render_pdf", "tagged_pdf", "kept_paras", "page_craft", "variants", "percountry"),
+    "french": ("labels", "writer_words", "words_in_labels"),
 }
 _TOGETHER = {f"tests/test_{name}.py": group for group, names in TOGETHER.items() for name in names}
 
