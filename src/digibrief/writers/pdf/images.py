@@ -7,7 +7,9 @@ warm() leaves it for this build's render and the next build finds it (about 40 t
 than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
 that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
 of that first draw (Recorder): the same bytes without unpickling and walking its drawing; and when
-its fonts number its text as then, by writing the page code those calls wrote (written.py). A missing
+its fonts number its text as then, by writing the page code those calls wrote (written.py). A one-shot
+build keeps that page code in the store too, beside the drawing, by the canvas state it was written in:
+the next build that draws the chart in that state writes it from there, when its fonts agree. A missing
 or unreadable image fails the render with a RenderError naming the chart: a brief never ships with a
 hole where a chart was.
 """
@@ -55,9 +57,12 @@ class Chart(Flowable):
         image: Flowable | None = None,
         drawing: bytes = b"",
         fonts: FontSet | None = None,
+        store: Store | None = None,
+        key: str = "",
     ):
         super().__init__()
         self.image, self.drawing, self.fonts = image, drawing, fonts
+        self.store, self.key = store, key  # where the code a draw wrote is kept, under the drawing's key
         self.width, self.height = width, height
         self.hAlign = "CENTER"
 
@@ -72,10 +77,8 @@ class Chart(Flowable):
             return
         names = {token: name for name, token in _tokens(self.fonts).items()} if self.fonts is not None else {}
         canv = self.canv
-        if not keeping():  # a one-shot build draws each chart once a pass: nothing to record
-            drawing = pickle.loads(self.drawing)
-            _rename(drawing, names)
-            drawing.drawOn(canv, 0, 0)
+        if not keeping():  # a one-shot build draws each chart once a pass: nothing to record here
+            self._draw_once(canv, names)
             return
         font = (canv._fontname, canv._fontsize)  # what renderPDF reads before the drawing sets its own
         key = (
@@ -101,6 +104,29 @@ class Chart(Flowable):
             if code is not None:  # code is only as good as the calls it came from
                 WRITTEN.put(key, code)
 
+    def _draw_once(self, canv: Any, names: dict[str, str]) -> None:
+        """Write the code the store keeps for this chart in the canvas's state, when its fonts agree;
+        else draw the drawing, and keep the code it wrote there."""
+        start = written.state(canv) if self.store is not None and self.fonts is not None else None
+        found = (
+            None
+            if start is None
+            else written.start_digest((start, *_drawing_settings()), _tokens(self.fonts))
+        )
+        if found is not None:
+            kept = written.restore(self.store.get(_written(self.key, found)), names)  # type: ignore[union-attr]
+            if kept is not None and written.write(canv, kept):
+                return
+        drawing = pickle.loads(self.drawing)
+        _rename(drawing, names)
+        if found is None:
+            drawing.drawOn(canv, 0, 0)
+            return
+        code = written.record(canv, partial(drawing.drawOn, canv, 0, 0))
+        data = None if code is None else written.portable(code, _tokens(self.fonts))  # type: ignore[arg-type]
+        if data is not None:
+            self.store.put(_written(self.key, found), data)  # type: ignore[union-attr]
+
 
 class Pending(Chart):
     """A chart still being drawn when the render began (contract.Arriving: a watch's brief lays out
@@ -125,6 +151,7 @@ class Pending(Chart):
             arrive, self._arrive = self._arrive, None
             chart = arrive()
             self.image, self.drawing, self.fonts = chart.image, chart.drawing, chart.fonts
+            self.store, self.key = chart.store, chart.key
             self._height = chart.height
 
     def draw(self) -> None:
@@ -260,6 +287,9 @@ def chart_flowables(
             if chart is not None and chart.drawing and (k in damaged or not store.has(_stored(keys[k]))):
                 store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
     parsed = {**stored, **read}
+    for k, chart in parsed.items() if store is not None else ():
+        if chart is not None and chart.drawing:
+            chart.store, chart.key = store, _stored(keys[k])
 
     out: dict[tuple[str, str], Flowable] = {}
     for req in requests:
@@ -316,6 +346,11 @@ def _cache_key(data: bytes, width: float, faces: str) -> tuple[str, float, str]:
 def _stored(key: tuple[str, float, str]) -> str:
     """The store's key: the image, its width and font, and the code that parsed it."""
     return "|".join(("pdf-chart", *map(str, key), *_parsers()))
+
+
+def _written(stored: str, start: str) -> str:
+    """The store's key of the code a chart (by its stored drawing's key) wrote from a canvas state."""
+    return f"pdf-written|{start}|{stored}"
 
 
 @cache
