@@ -107,25 +107,31 @@ class Chart(Flowable):
     def _draw_once(self, canv: Any, names: dict[str, str]) -> None:
         """Write the code the store keeps for this chart in the canvas's state, when its fonts agree;
         else draw the drawing, and keep the code it wrote there."""
-        start = written.state(canv) if self.store is not None and self.fonts is not None else None
-        found = (
-            None
-            if start is None
-            else written.start_digest((start, *_drawing_settings()), _tokens(self.fonts))
-        )
-        if found is not None:
-            kept = written.restore(self.store.get(_written(self.key, found)), names)  # type: ignore[union-attr]
+        store, fonts = self.store, self.fonts
+        start = written.state(canv) if store is not None and fonts is not None else None
+        if store is None or fonts is None or start is None:
+            self._drawing(names).drawOn(canv, 0, 0)
+            return
+        tokens = _tokens(fonts)
+        found = written.start_digest((start, *_drawing_settings()), tokens)
+        key = _written(self.key, found) if found is not None else None
+        if key is not None:
+            kept = written.restore(store.get(key), names)
             if kept is not None and written.write(canv, kept):
                 return
-        drawing = pickle.loads(self.drawing)
-        _rename(drawing, names)
-        if found is None:
+        drawing = self._drawing(names)
+        if key is None:
             drawing.drawOn(canv, 0, 0)
             return
         code = written.record(canv, partial(drawing.drawOn, canv, 0, 0))
-        data = None if code is None else written.portable(code, _tokens(self.fonts))  # type: ignore[arg-type]
-        if data is not None:
-            self.store.put(_written(self.key, found), data)  # type: ignore[union-attr]
+        if code is not None and (data := written.portable(code, tokens)) is not None:
+            store.put(key, data)
+
+    def _drawing(self, names: dict[str, str]) -> Any:
+        """The chart's drawing, its faces named as in this process."""
+        drawing = pickle.loads(self.drawing)
+        _rename(drawing, names)
+        return drawing
 
 
 class Pending(Chart):
