@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from digibrief.pipeline.cache import DiskStore
@@ -75,7 +76,7 @@ def test_the_stored_code_names_the_faces_by_their_stand_ins(fonts, tmp_path):
     assert fonts.regular.encode() not in raw
     names = {token: name for name, token in images._tokens(fonts).items()}
     kept = written.restore(raw, names)
-    assert kept is not None and kept.calls[0][0].fontName == fonts.regular
+    assert kept is not None and kept.calls[0][0] is pdfmetrics.getFont(fonts.regular)
     assert kept.start[0][2] == fonts.regular  # the canvas's font, as state() lists it
     assert written.restore(raw, {}) is None  # a stand-in this process has no face for: drawn
 

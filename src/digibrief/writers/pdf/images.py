@@ -8,8 +8,9 @@ than to parse). Without a store every render parses its charts. Charts are drawn
 that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
 of that first draw (Recorder): the same bytes without unpickling and walking its drawing; and when
 its fonts number its text as then, by writing the page code those calls wrote (written.py). A one-shot
-build keeps that page code in the store too, beside the drawing, by the canvas state it was written in:
-the next build that draws the chart in that state writes it from there, when its fonts agree. A missing
+build keeps that page code in the store too, beside the drawing, by the canvas state it was written in
+(but for how many objects the document holds, written.settled): the next build that draws the chart in
+that state writes it from there, when its fonts agree. A missing
 or unreadable image fails the render with a RenderError naming the chart: a brief never ships with a
 hole where a chart was.
 """
@@ -113,11 +114,11 @@ class Chart(Flowable):
             self._drawing(names).drawOn(canv, 0, 0)
             return
         tokens = _tokens(fonts)
-        found = written.start_digest((start, *_drawing_settings()), tokens)
+        found = written.start_digest((written.settled(start), *_drawing_settings()), tokens)
         key = _written(self.key, found) if found is not None else None
         if key is not None:
             kept = written.restore(store.get(key), names)
-            if kept is not None and written.write(canv, kept):
+            if kept is not None and written.write(canv, kept, anywhere=True):
                 return
         drawing = self._drawing(names)
         if key is None:

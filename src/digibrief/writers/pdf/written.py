@@ -18,7 +18,7 @@ for another document (a render in another thread) is passed on and makes the rec
 
 A one-shot build keeps what a chart wrote in the render's store instead (portable, restore): there its
 faces are named by the stand-ins its stored drawing uses, since a face's name is the process's own, and
-the entry is found by the canvas state the code was written in (start_digest).
+the entry is found by the canvas state the code was written in, settled (start_digest).
 """
 
 from __future__ import annotations
@@ -79,15 +79,27 @@ def state(canv: Canvas) -> tuple[Any, ...] | None:
 _KEPT = 4  # state()[:_KEPT] must be as the draw found it; the rest may only grow
 
 
-def write(canv: Canvas, kept: Written) -> bool:
+def write(canv: Canvas, kept: Written, anywhere: bool = False) -> bool:
     """Write a chart from its kept code when the canvas is in the state the code was written in and
-    the kept font calls give what they gave then; False when it must be drawn."""
-    if kept.start != state(canv) or not again(canv, kept):
+    the kept font calls give what they gave then; False when it must be drawn. anywhere: in that state
+    but for how many objects the document and annotations the page hold (settled)."""
+    now = state(canv)
+    if (settled(kept.start) != settled(now) if anywhere else kept.start != now) or not again(canv, kept):
         return False
     canv._code.extend(kept.code)
     canv._extgstate._c.update(kept.named)  # shared by every saved state of the page, as set() does
     canv._doc._pdfVersion = kept.version
     return True
+
+
+def settled(start: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """A state but for how many objects the document and annotations the page hold: code a kept draw
+    wrote refers to neither, and a kept draw added neither (record), so it is the code the draw writes
+    in any state that is the same but for those."""
+    if start is None:
+        return None
+    graphics, named, page, _, used, version = start
+    return (graphics, named, page[:3] + page[4:], used, version)
 
 
 def again(canv: Canvas, written: Written) -> bool:
@@ -161,9 +173,11 @@ def start_digest(start: tuple[Any, ...], tokens: dict[str, str]) -> str | None:
 def portable(kept: Written, tokens: dict[str, str]) -> bytes | None:
     """The written code as bytes another process can restore, each face named by its stand-in; None
     when the draw used a font that is none of the faces, or a value that cannot be pickled."""
+    # each face by the font reportlab gives for its name: that font's own fontName may be another
+    faces = {id(pdfmetrics.getFont(name)): token for name, token in tokens.items()}
     calls = []
     for font, method, args, result in kept.calls:
-        token = tokens.get(font.fontName)
+        token = faces.get(id(font))
         if token is None:
             return None
         calls.append((token, method, args, result))
