@@ -8,9 +8,9 @@ than to parse). Without a store every render parses its charts. Charts are drawn
 that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
 of that first draw (Recorder): the same bytes without unpickling and walking its drawing; and when
 its fonts number its text as then, by writing the page code those calls wrote (written.py). A one-shot
-build keeps that page code in the store too, beside the drawing, by the canvas state it was written in
-(but for how many objects the document holds, written.settled): the next build that draws the chart in
-that state writes it from there, when its fonts agree. A missing
+build keeps that page code in the store too, in the drawing's entry, by the canvas state it was written
+in (but for how many objects the document holds, written.settled): the next build that draws the chart
+in that state writes it from there, when its fonts agree. A missing
 or unreadable image fails the render with a RenderError naming the chart: a brief never ships with a
 hole where a chart was.
 """
@@ -43,6 +43,7 @@ from digibrief.writers.pdf.memo import DRAWN, WRITTEN, keeping
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
+CODES = 4  # the code of a chart's draws kept in its entry, from as many canvas states, the newest
 
 
 class Chart(Flowable):
@@ -60,10 +61,12 @@ class Chart(Flowable):
         fonts: FontSet | None = None,
         store: Store | None = None,
         key: str = "",
+        codes: dict[str, bytes] | None = None,
     ):
         super().__init__()
         self.image, self.drawing, self.fonts = image, drawing, fonts
-        self.store, self.key = store, key  # where the code a draw wrote is kept, under the drawing's key
+        self.store, self.key = store, key  # the store's entry of the drawing, which keeps its codes too
+        self.codes = codes or {}  # the code draws wrote (written.portable), by their state (start_digest)
         self.width, self.height = width, height
         self.hAlign = "CENTER"
 
@@ -115,18 +118,19 @@ class Chart(Flowable):
             return
         tokens = _tokens(fonts)
         found = written.start_digest((written.settled(start), *_drawing_settings()), tokens)
-        key = _written(self.key, found) if found is not None else None
-        if key is not None:
-            kept = written.restore(store.get(key), names)
+        if found is not None:
+            kept = written.restore(self.codes.get(found), names)
             if kept is not None and written.write(canv, kept, anywhere=True):
                 return
         drawing = self._drawing(names)
-        if key is None:
+        if found is None:
             drawing.drawOn(canv, 0, 0)
             return
         code = written.record(canv, partial(drawing.drawOn, canv, 0, 0))
         if code is not None and (data := written.portable(code, tokens)) is not None:
-            store.put(key, data)
+            others = [(k, v) for k, v in self.codes.items() if k != found][-(CODES - 1) :]
+            self.codes = {**dict(others), found: data}  # the newest last
+            store.put(self.key, _entry(self))
 
     def _drawing(self, names: dict[str, str]) -> Any:
         """The chart's drawing, its faces named as in this process."""
@@ -158,7 +162,7 @@ class Pending(Chart):
             arrive, self._arrive = self._arrive, None
             chart = arrive()
             self.image, self.drawing, self.fonts = chart.image, chart.drawing, chart.fonts
-            self.store, self.key = chart.store, chart.key
+            self.store, self.key, self.codes = chart.store, chart.key, chart.codes
             self._height = chart.height
 
     def draw(self) -> None:
@@ -292,7 +296,7 @@ def chart_flowables(
     if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
         for k, chart in read.items():
             if chart is not None and chart.drawing and (k in damaged or not store.has(_stored(keys[k]))):
-                store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
+                store.put(_stored(keys[k]), _entry(chart))
     parsed = {**stored, **read}
     for k, chart in parsed.items() if store is not None else ():
         if chart is not None and chart.drawing:
@@ -355,9 +359,9 @@ def _stored(key: tuple[str, float, str]) -> str:
     return "|".join(("pdf-chart", *map(str, key), *_parsers()))
 
 
-def _written(stored: str, start: str) -> str:
-    """The store's key of the code a chart (by its stored drawing's key) wrote from a canvas state."""
-    return f"pdf-written|{start}|{stored}"
+def _entry(chart: Chart) -> bytes:
+    """A chart's store entry: its size, its pickled drawing and the code its draws wrote."""
+    return pickle.dumps((chart.width, chart.height, chart.drawing, chart.codes))
 
 
 @cache
@@ -373,12 +377,14 @@ def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:
     if data is None:
         return None
     try:
-        width, height, drawing = pickle.loads(data)
+        width, height, drawing, codes = pickle.loads(data)
     except Exception:  # damaged or from another version: parse again
         return None
     if not isinstance(drawing, bytes) or not all(isinstance(v, int | float) for v in (width, height)):
         return None
-    return Chart(width, height, drawing=drawing, fonts=fonts)
+    if not isinstance(codes, dict) or not all(isinstance(v, bytes) for v in codes.values()):
+        codes = {}  # a damaged code is drawn again (written.restore takes no other)
+    return Chart(width, height, drawing=drawing, fonts=fonts, codes=codes)
 
 
 def _read_all(
