@@ -7,7 +7,10 @@ warm() leaves it for this build's render and the next build finds it (about 40 t
 than to parse). Without a store every render parses its charts. Charts are drawn only in the passes
 that can be the last one, and a chart this process drew before is drawn by replaying the canvas calls
 of that first draw (Recorder): the same bytes without unpickling and walking its drawing; and when
-its fonts number its text as then, by writing the page code those calls wrote (written.py). A missing
+its fonts number its text as then, by writing the page code those calls wrote (written.py). A one-shot
+build keeps that page code in the store too, in the drawing's entry, by the canvas state it was written
+in (but for how many objects the document holds, written.settled): the next build that draws the chart
+in that state writes it from there, when its fonts agree. A missing
 or unreadable image fails the render with a RenderError naming the chart: a brief never ships with a
 hole where a chart was.
 """
@@ -40,6 +43,7 @@ from digibrief.writers.pdf.memo import DRAWN, WRITTEN, keeping
 from digibrief.writers.pdf.styles import Styles
 
 _PNG = b"\x89PNG\r\n\x1a\n"
+CODES = 4  # the code of a chart's draws kept in its entry, from as many canvas states, the newest
 
 
 class Chart(Flowable):
@@ -55,9 +59,14 @@ class Chart(Flowable):
         image: Flowable | None = None,
         drawing: bytes = b"",
         fonts: FontSet | None = None,
+        store: Store | None = None,
+        key: str = "",
+        codes: dict[str, bytes] | None = None,
     ):
         super().__init__()
         self.image, self.drawing, self.fonts = image, drawing, fonts
+        self.store, self.key = store, key  # the store's entry of the drawing, which keeps its codes too
+        self.codes = codes or {}  # the code draws wrote (written.portable), by their state (start_digest)
         self.width, self.height = width, height
         self.hAlign = "CENTER"
 
@@ -72,10 +81,8 @@ class Chart(Flowable):
             return
         names = {token: name for name, token in _tokens(self.fonts).items()} if self.fonts is not None else {}
         canv = self.canv
-        if not keeping():  # a one-shot build draws each chart once a pass: nothing to record
-            drawing = pickle.loads(self.drawing)
-            _rename(drawing, names)
-            drawing.drawOn(canv, 0, 0)
+        if not keeping():  # a one-shot build draws each chart once a pass: nothing to record here
+            self._draw_once(canv, names)
             return
         font = (canv._fontname, canv._fontsize)  # what renderPDF reads before the drawing sets its own
         key = (
@@ -101,6 +108,36 @@ class Chart(Flowable):
             if code is not None:  # code is only as good as the calls it came from
                 WRITTEN.put(key, code)
 
+    def _draw_once(self, canv: Any, names: dict[str, str]) -> None:
+        """Write the code the store keeps for this chart in the canvas's state, when its fonts agree;
+        else draw the drawing, and keep the code it wrote there."""
+        store, fonts = self.store, self.fonts
+        start = written.state(canv) if store is not None and fonts is not None else None
+        if store is None or fonts is None or start is None:
+            self._drawing(names).drawOn(canv, 0, 0)
+            return
+        tokens = _tokens(fonts)
+        found = written.start_digest((written.settled(start), *_drawing_settings()), tokens)
+        if found is not None:
+            kept = written.restore(self.codes.get(found), names)
+            if kept is not None and written.write(canv, kept, anywhere=True):
+                return
+        drawing = self._drawing(names)
+        if found is None:
+            drawing.drawOn(canv, 0, 0)
+            return
+        code = written.record(canv, partial(drawing.drawOn, canv, 0, 0))
+        if code is not None and (data := written.portable(code, tokens)) is not None:
+            others = [(k, v) for k, v in self.codes.items() if k != found][-(CODES - 1) :]
+            self.codes = {**dict(others), found: data}  # the newest last
+            store.put(self.key, _entry(self))
+
+    def _drawing(self, names: dict[str, str]) -> Any:
+        """The chart's drawing, its faces named as in this process."""
+        drawing = pickle.loads(self.drawing)
+        _rename(drawing, names)
+        return drawing
+
 
 class Pending(Chart):
     """A chart still being drawn when the render began (contract.Arriving: a watch's brief lays out
@@ -125,6 +162,7 @@ class Pending(Chart):
             arrive, self._arrive = self._arrive, None
             chart = arrive()
             self.image, self.drawing, self.fonts = chart.image, chart.drawing, chart.fonts
+            self.store, self.key, self.codes = chart.store, chart.key, chart.codes
             self._height = chart.height
 
     def draw(self) -> None:
@@ -258,8 +296,11 @@ def chart_flowables(
     if store is not None:  # parsed once: the next render (this build's or the next one's) unpickles it
         for k, chart in read.items():
             if chart is not None and chart.drawing and (k in damaged or not store.has(_stored(keys[k]))):
-                store.put(_stored(keys[k]), pickle.dumps((chart.width, chart.height, chart.drawing)))
+                store.put(_stored(keys[k]), _entry(chart))
     parsed = {**stored, **read}
+    for k, chart in parsed.items() if store is not None else ():
+        if chart is not None and chart.drawing:
+            chart.store, chart.key = store, _stored(keys[k])
 
     out: dict[tuple[str, str], Flowable] = {}
     for req in requests:
@@ -318,6 +359,11 @@ def _stored(key: tuple[str, float, str]) -> str:
     return "|".join(("pdf-chart", *map(str, key), *_parsers()))
 
 
+def _entry(chart: Chart) -> bytes:
+    """A chart's store entry: its size, its pickled drawing and the code its draws wrote."""
+    return pickle.dumps((chart.width, chart.height, chart.drawing, chart.codes))
+
+
 @cache
 def _parsers() -> tuple[str, ...]:
     """The parsing libraries and their versions, and this writer's own sources (a chart parsed by an
@@ -331,12 +377,14 @@ def _unpickle(data: bytes | None, fonts: FontSet) -> Chart | None:
     if data is None:
         return None
     try:
-        width, height, drawing = pickle.loads(data)
+        width, height, drawing, codes = pickle.loads(data)
     except Exception:  # damaged or from another version: parse again
         return None
     if not isinstance(drawing, bytes) or not all(isinstance(v, int | float) for v in (width, height)):
         return None
-    return Chart(width, height, drawing=drawing, fonts=fonts)
+    if not isinstance(codes, dict) or not all(isinstance(v, bytes) for v in codes.values()):
+        codes = {}  # a damaged code is drawn again (written.restore takes no other)
+    return Chart(width, height, drawing=drawing, fonts=fonts, codes=codes)
 
 
 def _read_all(

@@ -115,28 +115,15 @@ def _relative(line: str, first: int) -> Code:
 
 def _write(canv: Any, t: Tags, owner: Any, label: Any, kept: Kept) -> bool:
     done = kept.written
-    if not _same_start(done.start, written.state(canv)) or not written.again(canv, done):
+    if (now := written.settled(written.state(canv))) is None or written.settled(done.start) != now:
+        return False
+    if not written.again(canv, done):
         return False
     first = t.give((owner, label), kept.marks)
     canv._code.extend(line if isinstance(line, str) else _absolute(line, first) for line in kept.code)
     canv._extgstate._c.update(done.named)
     canv._doc._pdfVersion = done.version
     return True
-
-
-def _same_start(kept: tuple[Any, ...], now: tuple[Any, ...] | None) -> bool:
-    """Whether a paragraph's code written from kept's state is the code it writes from now's: the same
-    state but for how many objects the document and annotations the page hold (the same paragraph on
-    another page, or after a link more or fewer): its code refers to neither, and a kept draw added
-    neither (written.record)."""
-    if now is None:
-        return False
-    graphics, named, page, _, used, version = kept
-    return (
-        (graphics, named, used, version) == (now[0], now[1], now[4], now[5])
-        and page[:3] == now[2][:3]
-        and page[4:] == now[2][4:]
-    )
 
 
 def _absolute(line: tuple[tuple[str, ...], tuple[int, ...]], first: int) -> str:

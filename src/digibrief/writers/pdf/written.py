@@ -15,15 +15,22 @@ annotation, an image, a font by name, a canvas state left changed) is never kept
 
 The font methods are wrapped on their class while a chart is recorded, by one thread at a time; a call
 for another document (a render in another thread) is passed on and makes the recording worthless.
+
+A one-shot build keeps what a chart wrote in the render's store instead (portable, restore): there its
+faces are named by the stand-ins its stored drawing uses, since a face's name is the process's own, and
+the entry is found by the canvas state the code was written in, settled (start_digest).
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -72,15 +79,27 @@ def state(canv: Canvas) -> tuple[Any, ...] | None:
 _KEPT = 4  # state()[:_KEPT] must be as the draw found it; the rest may only grow
 
 
-def write(canv: Canvas, kept: Written) -> bool:
+def write(canv: Canvas, kept: Written, anywhere: bool = False) -> bool:
     """Write a chart from its kept code when the canvas is in the state the code was written in and
-    the kept font calls give what they gave then; False when it must be drawn."""
-    if kept.start != state(canv) or not again(canv, kept):
+    the kept font calls give what they gave then; False when it must be drawn. anywhere: in that state
+    but for how many objects the document and annotations the page hold (settled)."""
+    now = state(canv)
+    if (settled(kept.start) != settled(now) if anywhere else kept.start != now) or not again(canv, kept):
         return False
     canv._code.extend(kept.code)
     canv._extgstate._c.update(kept.named)  # shared by every saved state of the page, as set() does
     canv._doc._pdfVersion = kept.version
     return True
+
+
+def settled(start: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """A state but for how many objects the document and annotations the page hold: code a kept draw
+    wrote refers to neither, and a kept draw added neither (record), so it is the code the draw writes
+    in any state that is the same but for those."""
+    if start is None:
+        return None
+    graphics, named, page, _, used, version = start
+    return (graphics, named, page[:3] + page[4:], used, version)
 
 
 def again(canv: Canvas, written: Written) -> bool:
@@ -141,3 +160,61 @@ def record(canv: Canvas, draw: Callable[[], None]) -> Written | None:
     if named[: len(before)] != before:  # a name given before was changed: never by reportlab
         return None
     return Written(start, tuple(calls), tuple(canv._code[begin:]), named[len(before) :], doc._pdfVersion)
+
+
+def start_digest(start: tuple[Any, ...], tokens: dict[str, str]) -> str | None:
+    """A digest of a canvas state with its faces named by their stand-ins (tokens: face name ->
+    stand-in), the same in every process that is in that state; None when the state prints an
+    object's address, which no other process would find."""
+    text = repr(_swap(start, tokens))
+    return None if " at 0x" in text else hashlib.sha256(text.encode()).hexdigest()
+
+
+def portable(kept: Written, tokens: dict[str, str]) -> bytes | None:
+    """The written code as bytes another process can restore, each face named by its stand-in; None
+    when the draw used a font that is none of the faces, or a value that cannot be pickled."""
+    # each face by the font reportlab gives for its name: that font's own fontName may be another
+    faces = {id(pdfmetrics.getFont(name)): token for name, token in tokens.items()}
+    calls = []
+    for font, method, args, result in kept.calls:
+        token = faces.get(id(font))
+        if token is None:
+            return None
+        calls.append((token, method, args, result))
+    try:
+        return pickle.dumps(
+            (_swap(kept.start, tokens), tuple(calls), kept.code, kept.named, kept.version),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    except Exception:  # an unpicklable value in the state: nothing kept
+        return None
+
+
+def restore(data: bytes | None, names: dict[str, str]) -> Written | None:
+    """What portable() kept, with this process's faces (names: stand-in -> face name), or None when
+    there is nothing or it does not load."""
+    if data is None:
+        return None
+    try:
+        start, calls, code, named, version = pickle.loads(data)
+        fonts = [
+            (pdfmetrics.getFont(names[token]), method, args, result) for token, method, args, result in calls
+        ]
+    except Exception:  # damaged, from another version, or a face this process does not have: draw
+        return None
+    if not all(isinstance(font, TTFont) for font, *_ in fonts) or not all(isinstance(c, str) for c in code):
+        return None
+    return Written(_swap(start, names), tuple(fonts), tuple(code), tuple(named), tuple(version))
+
+
+def _swap(value: Any, names: dict[str, str]) -> Any:
+    """value with every string that names maps replaced, in tuples, lists and dicts alike."""
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, tuple):
+        return tuple(_swap(v, names) for v in value)
+    if isinstance(value, list):
+        return [_swap(v, names) for v in value]
+    if isinstance(value, dict):
+        return {_swap(k, names): _swap(v, names) for k, v in value.items()}
+    return value

@@ -25,10 +25,12 @@ from digibrief.document.types import Document
 from digibrief.errors import RenderError
 from digibrief.theme import Theme
 from digibrief.writers.contract import ImageRequest, Images, Rendered, Store
+from digibrief.writers.pptx import lengths
 from digibrief.writers.pptx.layout import Geometry, SlidePlan, Style, builtin_geometry
 from digibrief.writers.pptx.options import DeckOptions
 from digibrief.writers.pptx.palette import Colours
 from digibrief.writers.pptx.plan import Planner, drawn_as_picture, figure_media, slide_parts
+from digibrief.writers.pptx.text import Metrics
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation as PresentationT
@@ -58,7 +60,8 @@ def render(
     doc: Document, images: Images, theme: Theme, options: DeckOptions, store: Store | None = None
 ) -> Rendered:
     """The deck as .pptx bytes, with warnings (text moved to the notes or continued) and the slide count.
-    With a store, only the slides whose plan changed since the last render are drawn (slidecache.py)."""
+    With a store, only the slides whose plan changed since the last render are drawn (slidecache.py),
+    and the words an earlier render measured are not measured again (lengths.py)."""
     # python-pptx only here: the pipeline imports this module for image_requests in the main process,
     # while the deck renders on a worker (10 MB and 0.2 s the main process does not spend)
     from digibrief.writers.pptx.draw import Drawer
@@ -67,9 +70,12 @@ def render(
 
     made: list[Design] = []  # a design _layout made: the first draw takes it rather than make another
     geo, colours, warnings = _layout(theme, options, made)
-    aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc, options)}
-    plan = Planner(doc, theme, geo, colours, aspects, options.charts).plan()
     created = dt.datetime.fromtimestamp(doc.meta.epoch, dt.UTC).replace(tzinfo=None)
+    cache = None
+    if store is not None:
+        template = options.template.data if options.template else None
+        design = design_key(template, theme.fingerprint_parts(), created, options.charts, colours.peer)
+        cache = SlideCache(store, design)
 
     def drawer(prs: PresentationT, layouts: dict[str, SlideLayout]) -> Drawer:
         return Drawer(prs, layouts, theme.fonts.family, images, created, colours.peer)
@@ -92,12 +98,13 @@ def render(
         _put_back(theme, options, scratch, scratch_layouts)
         return files
 
-    if store is None:
-        data = full()
-    else:
-        template = options.template.data if options.template else None
-        design = design_key(template, theme.fingerprint_parts(), created, options.charts, colours.peer)
-        data, _ = SlideCache(store, design).render(plan.slides, images, doc.meta, some, full, stable_zip)
+    with lengths.known(cache, Metrics(theme.fonts).faces):
+        aspects = {r.key: _aspect(r.key, images) for r in image_requests(doc, options)}
+        plan = Planner(doc, theme, geo, colours, aspects, options.charts).plan()
+        if cache is None:
+            data = full()
+        else:
+            data, _ = cache.render(plan.slides, images, doc.meta, some, full, stable_zip)
     return Rendered(data, [*warnings, *plan.warnings], len(plan.slides))
 
 

@@ -7,6 +7,7 @@ The bytes equal a full render's. A slide's parts are kept with their references 
 their part names; the package around them (the shell: presentation, masters, layouts, content types,
 properties, and each slide part's name) is the one a full render of the same structure wrote. A full
 render is split into the two and kept only if putting them back together gives its bytes again.
+The entry also carries the words the deck measured (lengths.py), saved whenever its slides are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from digibrief.writers.contract import Images, Store, sources
 from digibrief.writers.pptx.layout import PictureEl, SlidePlan
@@ -221,6 +223,8 @@ class SlideCache:
         self.entry = f"pptx-slides:{design}"
         self.units: dict[str, Unit] = {}
         self.shells: dict[str, Shell] = {}
+        self.lengths: dict[str, Any] = {}  # the words the deck measured (lengths.py), kept alongside
+        self._saved = False
         self._load()
 
     def _load(self) -> None:
@@ -234,11 +238,20 @@ class SlideCache:
                 isinstance(s, Shell) for s in shells.values()
             ):
                 self.units, self.shells = dict(units), dict(shells)
+            if isinstance(lengths := kept.get("lengths"), dict):
+                self.lengths = lengths
         except Exception:  # a damaged entry costs a full render, never a byte
-            self.units, self.shells = {}, {}
+            self.units, self.shells, self.lengths = {}, {}, {}
 
     def _save(self, units: dict[str, Unit], shells: dict[str, Shell]) -> None:
-        self.store.put(self.entry, pickle.dumps({"units": units, "shells": shells}, protocol=5))
+        kept = {"units": units, "shells": shells, "lengths": self.lengths}
+        self.store.put(self.entry, pickle.dumps(kept, protocol=5))
+        self._saved = True
+
+    def keep_lengths(self) -> None:
+        """Save the entry as it was read with the words measured since, unless this render saved it."""
+        if not self._saved:
+            self._save(self.units, self.shells)
 
     def render(
         self,

@@ -18,7 +18,7 @@ from digibrief.theme import FontFiles
 
 LINE = 1.2  # line pitch as a multiple of the font size
 SLACK = 0.97  # wrap to this share of the measured width: renderers hint and kern a little differently
-_REF = 1000  # fonts are loaded at this pixel size and scaled, so 1 px = 1 pt at size _REF
+REF = 1000  # fonts are loaded at this pixel size and scaled, so 1 px = 1 pt at size REF
 
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _WORDS = re.compile(r"\S+|\s+")
@@ -72,14 +72,23 @@ def face(path: Path) -> Face:
 
 @lru_cache(maxsize=8)
 def _font(f: Face) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(f[0], _REF)
+    return ImageFont.truetype(f[0], REF)
+
+
+# the advances a store gave for a render's faces (lengths.py), added to as words are measured
+KNOWN: dict[Face, dict[str, float]] = {}
 
 
 @lru_cache(maxsize=65536)
 def _length(f: Face, text: str) -> float:
     """A word's advance at the reference size, kept: fitting and paginating measure the same words
     again at every candidate size and in every watch rebuild."""
-    return float(_font(f).getlength(text))
+    known = KNOWN.get(f)
+    if known is None:
+        return float(_font(f).getlength(text))
+    if (length := known.get(text)) is None:
+        length = known[text] = float(_font(f).getlength(text))
+    return length
 
 
 class _Measure:
@@ -97,7 +106,7 @@ class _Measure:
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
         if not text:
             return 0.0
-        return _length(self._by_style.get((bold, italic), self._by_style[True, True]), text) * size / _REF
+        return _length(self._by_style.get((bold, italic), self._by_style[True, True]), text) * size / REF
 
     def wrap(self, p: Para, width: float) -> list[list[Span]]:
         """Greedy wrap at spaces (overlong words break anywhere) into lines no wider than width."""
