@@ -889,6 +889,34 @@ def charts_pdf(charts: list[Any], before: Callable[[Any], None] | None = None) -
     return out.getvalue()
 
 
+def another_character_first(face: str) -> Callable[[Any], None]:
+    """What a page drew before a chart: another character of face, so that the font subset numbers the
+    chart's characters otherwise than a chart drawn first (charts_pdf's before)."""
+
+    def draw(canvas: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(face, 9)
+        canvas.drawString(10, 10, "\u00e9")
+        canvas.restoreState()
+
+    return draw
+
+
+def answers_of_again(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each answer of writers/pdf/written.py's `again` (may a chart's kept code be written here?), in order."""
+    from digibrief.writers.pdf import written
+
+    said: list[bool] = []
+    again = written.again
+
+    def watched(canv: Any, kept: Any) -> bool:
+        said.append(again(canv, kept))
+        return said[-1]
+
+    monkeypatch.setattr(written, "again", watched)
+    return said
+
+
 # --- the garbage collector (pipeline/heap.py) --------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from digibrief.pipeline.cache import DiskStore
 from digibrief.writers.pdf import images, memo, written
 from digibrief.writers.pdf.fonts import FontSet, register
 
-from .conftest import charts_pdf
+from .conftest import another_character_first, answers_of_again, charts_pdf
 
 KEY = "a labelled chart"
 LABEL = "Kyrgyzstan \u2013 79.8\u202f%"  # beyond ASCII: the subsets number it in the order first drawn
@@ -99,23 +99,12 @@ def test_the_stored_code_names_the_faces_by_their_stand_ins(fonts, tmp_path):
 def test_a_chart_whose_text_the_fonts_now_number_otherwise_is_drawn_and_its_new_code_kept(
     fonts, tmp_path, monkeypatch
 ):
-    def other_text_first(canvas: Canvas) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawString(10, 10, "\u00e9")
-        canvas.restoreState()
+    other_text_first = another_character_first(fonts.regular)
 
     drawn = charts_pdf([_labelled(fonts, None)], other_text_first)
     store = DiskStore(tmp_path)
     charts_pdf([_labelled(fonts, store)])  # code kept as the chart alone numbers its text
-    said: list[bool] = []
-    again = written.again
-
-    def watched(canv: Any, kept: Any) -> bool:
-        said.append(again(canv, kept))
-        return said[-1]
-
-    monkeypatch.setattr(written, "again", watched)
+    said = answers_of_again(monkeypatch)
     assert charts_pdf([_next_build(fonts, store)], other_text_first) == drawn
     assert said == [False]  # the state matched, the fonts did not
     assert charts_pdf([_next_build(fonts, store)], other_text_first) == drawn  # kept as that draw wrote it

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from digibrief.pipeline import pool
 from digibrief.writers.pdf import images, memo, written
 
-from .conftest import Cycle, charts_pdf
+from .conftest import Cycle, another_character_first, answers_of_again, charts_pdf
 
 
 def _dropped_cycles_then_nothing() -> None:
@@ -79,23 +79,12 @@ def test_a_chart_whose_text_the_fonts_now_number_otherwise_is_drawn_anew(charts,
     _, fonts = charts
     chart = _labelled(fonts, "Kyrgyzstan \u2013 79.8\u202f%")
 
-    def other_text_first(canvas: Canvas) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawString(10, 10, "\u00e9")
-        canvas.restoreState()
+    other_text_first = another_character_first(fonts.regular)
 
     fresh = _fresh([chart], other_text_first)
     charts_pdf([chart])  # code kept as the chart alone numbers its text
     assert len(memo.WRITTEN) == 1
-    said: list[bool] = []
-    again = written.again
-
-    def watched(canv: Any, kept: Any) -> bool:
-        said.append(again(canv, kept))
-        return said[-1]
-
-    monkeypatch.setattr(written, "again", watched)
+    said = answers_of_again(monkeypatch)
     assert charts_pdf([chart], other_text_first) == fresh
     assert said == [False]  # the state matched, the fonts did not
     assert charts_pdf([chart], other_text_first) == fresh  # kept as that draw numbered it: written now
