@@ -31,6 +31,7 @@ import pytest
 
 from digibrief.pipeline import heap
 from digibrief.pipeline.pool import Serial
+from digibrief.pipeline.preview import SOFFICE_MALLOC  # soffice started as digibrief preview starts it
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -638,11 +639,6 @@ def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> str:
 # the Python LibreOffice's UNO bridge is built for (Debian's python3-uno), and what it runs
 UNO_PYTHON = "/usr/bin/python3"
 LO_SERVER = Path(__file__).with_name("libreoffice_server.py")
-# soffice asks the kernel for large buffers, frees them and asks again, and each time the kernel zeroes
-# the pages anew: about 0.5 s of system CPU a start. With glibc keeping what is freed for the next
-# request (large blocks from the heap, the heap not trimmed), a start costs 0.25 s of it; peak memory
-# is the same (other C libraries ignore these variables).
-LO_ENV = {"MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
 
 
 class LibreOffice:
@@ -680,7 +676,7 @@ class LibreOffice:
                 capture_output=True,
                 text=True,
                 timeout=timeout,
-                env={**LO_ENV, **os.environ},
+                env={**SOFFICE_MALLOC, **os.environ},
             )
         answer = self._ask({"to": to, "outdir": str(outdir), "sources": files}, timeout)
         return subprocess.CompletedProcess(
@@ -699,7 +695,7 @@ class LibreOffice:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env={**LO_ENV, **os.environ},
+            env={**SOFFICE_MALLOC, **os.environ},
         )
         try:
             ready = self._ask(None, timeout=150)

@@ -126,13 +126,19 @@ class Frame:
 # worker), and measuring them was a third of a chart's drawing. A measure depends on nothing else:
 # the renderer is Agg at the figure's dpi, and the rc settings that touch glyph metrics are fixed.
 _SIZES: dict[tuple[str, object, float, float], tuple[float, float]] = {}
-_SIZES_KEPT = 50_000  # about 10 MB; emptied when full
+_KEPT = 50_000  # entries a table holds (about 10 MB of measures); emptied when full
 # Wrapped text by (text, font file, size, dpi, width, hyphenate): a wrap is made of measures alone, and
 # the timeline wraps each label again for every type size and width it tries.
 _WRAPS: dict[tuple[str, object, float, float, float, bool], str] = {}
-
-
+# one small Agg renderer per dpi, to measure text on (ChartDrawing.renderer)
 _MEASURING: dict[float, RendererAgg] = {}
+
+
+def _keep(table: dict[Any, Any], key: Any, value: Any) -> None:
+    """Put value in one of the tables above, emptying it first when it is full."""
+    if len(table) >= _KEPT:
+        table.clear()
+    table[key] = value
 
 
 @dataclass
@@ -208,9 +214,7 @@ class ChartDrawing:
             t.set_figure(self.fig)
             bb = t.get_window_extent(self.renderer)
             size = (bb.width / self.fig.dpi, bb.height / self.fig.dpi)
-            if len(_SIZES) >= _SIZES_KEPT:
-                _SIZES.clear()
-            _SIZES[key] = size
+            _keep(_SIZES, key, size)
         return size
 
     def width(self, s: str, prop: FontProperties) -> float:
@@ -225,9 +229,8 @@ class ChartDrawing:
         key = (s, prop.get_file(), prop.get_size_in_points(), self.fig.dpi, max_w, hyphenate)
         done = _WRAPS.get(key)
         if done is None:
-            if len(_WRAPS) >= _SIZES_KEPT:
-                _WRAPS.clear()
-            done = _WRAPS[key] = self._wrap(s, prop, max_w, hyphenate)
+            done = self._wrap(s, prop, max_w, hyphenate)
+            _keep(_WRAPS, key, done)
         return done
 
     def _wrap(self, s: str, prop: FontProperties, max_w: float, hyphenate: bool) -> str:

@@ -217,11 +217,13 @@ def draw_timeline(ctx: ChartDrawing, spec: ChartSpec) -> None:
         prop = ctx.font(size=ctx.pt * scale)
         narrowest = ctx.em * 4 if lines == 1 else ctx.width("Digital Kazakhstan", prop)
         wrap_w = max(frac * axes_w, narrowest)
-        plans = planned.get((scale, wrap_w, lines, strictest)) or [
-            plan_lane(ctx, lane.events, lane.label, prop, wrap_w, x0, per_year, axes_w, lines, strictest)
-            for lane in lanes
-        ]
-        planned[(scale, wrap_w, lines, strictest)] = plans
+        key = (scale, wrap_w, lines, strictest)
+        if key not in planned:
+            planned[key] = [
+                plan_lane(ctx, lane.events, lane.label, prop, wrap_w, x0, per_year, axes_w, lines, strictest)
+                for lane in lanes
+            ]
+        plans = planned[key]
         total = sum(p.height(g, sep) for p in plans)
         crossings = sum(p.crossings for p in plans)
         if crossings == 0 and total <= room:

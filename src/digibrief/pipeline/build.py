@@ -139,8 +139,8 @@ def warm_up(opts: BuildOptions) -> None:
     the theme's fonts, then start the kept workers, which inherit all that (spawned ones import the
     drawing libraries first) and set it aside from the collector. They draw no sample chart: a warm-up
     of one chart of every kind cost each worker 0.6 to 0.9 s of CPU and saved the first save's charts
-    0.05 s in all. Outputs that draw no chart (the data pack alone) need neither drawing nor workers:
-    every build then runs here. Invalid input: the workers start cold. A kept pool that a build
+    0.05 s in all. Outputs that draw no chart import no drawing library, here or in a worker; the data
+    pack alone needs no worker either, and every build of it runs here. Invalid input: the workers start cold. A kept pool that a build
     started already (its workers drew that build's charts) is kept as it is."""
     keep_warm()
     keep_workers()
@@ -161,7 +161,7 @@ def warm_up(opts: BuildOptions) -> None:
             preload()
     set_aside()  # before the workers fork: their first collection then walks (and copies) none of it
     if drawn or len(r.jobs) > 1:  # a chart to draw, or a writer to render beside the first
-        start_workers(_kept_worker_ready)
+        start_workers(_kept_worker_ready if drawn else set_aside)
 
 
 def _preload_drawing() -> None:
