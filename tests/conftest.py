@@ -775,12 +775,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     worker's heap holds millions of such objects, and each full collection during a test walked them
     all: a fifth of a worker's CPU, mostly in the brief's layout. A test's own objects are collected
     as before; an object set aside that later becomes cyclic garbage stays until the worker exits.
-    Young objects are looked at every 10,000 allocations rather than 700, as a watch does
-    (pipeline/heap.py): the tests make millions of short-lived ones."""
-    gc.collect()
-    gc.freeze()
-    if gc.get_threshold()[0] < heap.YOUNG_OBJECTS:
-        gc.set_threshold(heap.YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    Young objects are looked at every 10,000 allocations rather than 700, as a watch does. This is
+    heap.set_aside, the watch's own: a build in a test then trusts it, as a watch's builds do, rather
+    than count the millions of objects set aside (20 ms and more a build)."""
+    heap.set_aside()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -927,10 +925,10 @@ class Cycle:
 def collector() -> Iterator[None]:
     """The collector with nothing set aside (the suite sets aside what is alive before each test, see
     pytest_runtest_setup), restored afterwards."""
-    gc.unfreeze()
+    heap.put_back()
     before = gc.get_threshold()
     yield
-    gc.unfreeze()
+    heap.put_back()
     gc.set_threshold(*before)
 
 

@@ -1,5 +1,6 @@
-"""A warm build trusts the process's own setting aside rather than counting what is set aside; any
-other build counts, and leaves the collector as its caller had it."""
+"""A build in a process that set its heap aside for good (a watch, its kept workers, the test suite's
+workers) trusts that rather than counting what is set aside; a heap its caller froze by other means
+is counted, and left as the caller had it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _uncounted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heap.gc, "get_freeze_count", refuse)
 
 
-def test_a_warm_build_after_the_process_set_aside_counts_nothing(
+def test_a_build_after_the_process_set_aside_counts_nothing(
     collector: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     heap.set_aside()
@@ -25,7 +26,7 @@ def test_a_warm_build_after_the_process_set_aside_counts_nothing(
         frozen = gc.get_freeze_count()
         with monkeypatch.context() as m:
             _uncounted(m)
-            with heap.set_aside_while_rendering(warm=True):
+            with heap.set_aside_while_rendering():
                 pass
         assert gc.get_freeze_count() == frozen  # kept as the process set it
     finally:
@@ -33,29 +34,29 @@ def test_a_warm_build_after_the_process_set_aside_counts_nothing(
     assert gc.get_freeze_count() == 0 and not heap._SET_ASIDE
 
 
-def test_a_warm_build_before_any_setting_aside_sets_aside_and_puts_back(collector: None) -> None:
+def test_a_build_before_any_setting_aside_sets_aside_and_puts_back(collector: None) -> None:
     assert not heap._SET_ASIDE
     composed = [object() for _ in range(10)]
-    with heap.set_aside_while_rendering(warm=True):
+    with heap.set_aside_while_rendering():
         assert gc.get_freeze_count() >= len(composed)
     assert gc.get_freeze_count() == 0
 
 
-def test_a_build_of_another_process_still_counts(collector: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    heap.set_aside()
-    try:
-        with monkeypatch.context() as m:
-            _uncounted(m)
-            with pytest.raises(AssertionError, match="counted"), heap.set_aside_while_rendering():
-                pass
-    finally:
-        heap.put_back()
+def test_a_heap_its_caller_froze_by_other_means_is_counted(
+    collector: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gc.freeze()
+    with monkeypatch.context() as m:
+        _uncounted(m)
+        with pytest.raises(AssertionError, match="counted"), heap.set_aside_while_rendering():
+            pass
+    assert gc.get_freeze_count() > 0  # the caller's, untouched
 
 
 def test_a_watch_that_stops_puts_back_what_it_set_aside(collector: None) -> None:
     heap.set_aside()
     heap.put_back()
     composed = [object() for _ in range(10)]
-    with heap.set_aside_while_rendering(warm=True):  # nothing trusted any more: set aside afresh
+    with heap.set_aside_while_rendering():  # nothing trusted any more: set aside afresh
         assert gc.get_freeze_count() >= len(composed)
     assert gc.get_freeze_count() == 0

@@ -400,7 +400,7 @@ def _build_locked(opts: BuildOptions, log: Log, input_key: str, tree: str) -> Bu
         resolved = resolve(opts, log, tree)
         result.warnings += [str(w) for w in resolved.project.warnings]
         checkpoint()
-        with set_aside_while_rendering(warm=_WARM.is_set()):
+        with set_aside_while_rendering():
             charts, rendered = draw_and_render(resolved, manifest, opts, log, result, workers)
     if opts.strict and result.warnings:
         result.exit_code = EXIT_WARNINGS

@@ -39,15 +39,15 @@ def put_back() -> None:
 
 
 @contextmanager
-def set_aside_while_rendering(warm: bool = False) -> Iterator[None]:
+def set_aside_while_rendering() -> Iterator[None]:
     """Set what is alive once the input is composed (the libraries, the project, the document) aside
     from the collector while the charts are drawn and the writers render. The brief's layout makes
     millions of objects, so the collector ran full collections that walked all of them: 0.15 s of
-    a cold build's 2.3 s of CPU in its main process. A caller that set its own aside (a watch, the
-    test suite) keeps its own; anything else is put back after. warm: the caller builds again and
-    again, and trusts its own set_aside, if it made one, without counting what is set aside (a walk
-    over every object set aside: 10 ms of a warm save's CPU)."""
-    if (warm and _SET_ASIDE) or gc.get_freeze_count():
+    a cold build's 2.3 s of CPU in its main process. A process that set its own aside for good
+    (set_aside: a watch, its kept workers, the test suite's workers) is trusted as it is; a caller
+    that froze its heap by other means is found by counting what is set aside (a walk over every
+    such object: 10 ms and more) and keeps its own; anything else is put back after."""
+    if _SET_ASIDE or gc.get_freeze_count():
         yield
         return
     gc.collect()  # what an earlier build of this process left (--per-country): freed, never set aside
