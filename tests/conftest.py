@@ -130,9 +130,11 @@ def run_cli(
     env: dict[str, str] | None = None,
     timeout: float = 120,
     shared_cache: bool = True,
+    stdout: Any = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `digibrief ARGS` in this process, as `cli.main(argv)`, and return what a subprocess run would:
-    the exit status and everything printed (with the session's chart cache).
+    the exit status and everything printed (with the session's chart cache). stdout: a file for the
+    command's standard output (a test of a failing one), which then is not captured.
 
     In-process runs skip the ~1.4 s of imports a child pays. Each starts from fresh module state (the
     load memo and the stop flags), in cwd, with env added to the environment, and leaves the process's
@@ -143,7 +145,7 @@ def run_cli(
 
     argv = cli_argv(*args, shared_cache=shared_cache)[3:]  # drop `python -m digibrief`
     out, err = io.StringIO(), io.StringIO()
-    with _fresh_process_state(cwd or ROOT, env or {}), redirect_stdout(out), redirect_stderr(err):
+    with _fresh_process_state(cwd or ROOT, env or {}), redirect_stdout(stdout or out), redirect_stderr(err):
         try:
             code = cli.main(argv)
         except SystemExit as exit_:

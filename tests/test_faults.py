@@ -1,9 +1,12 @@
 """Every command meets the faults a user can cause - a read-only folder, an output path that is a file,
 a full disk, an interrupt - with one line naming the path and the cause, the README's exit code and no
-traceback. Each runs in a child process as a user without root's right to write anywhere."""
+traceback. Each runs as a user without root's right to write anywhere: in this process, with that
+right dropped while the command runs (as_a_user), or, where a signal is the point, in a child process
+started without it."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import shutil
@@ -12,14 +15,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import DATA, REPORT, child_env, cli_argv
+from .conftest import DATA, REPORT, child_env, cli_argv, run_cli
 
 WRITE_FAILURE, USAGE, INTERRUPTED = 4, 2, 130
 SNAPSHOT = Path("data/editions/2026-11-29.yaml")
+# the capabilities that let root read and write past a file's permissions (linux/capability.h)
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+_CAPABILITY_VERSION_3 = 0x20080522
 
 
 def _unprivileged() -> list[str]:
@@ -32,22 +40,60 @@ def _unprivileged() -> list[str]:
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
 
 
-def _full_disk() -> None:
-    """In the child: any file grows to at most 4 kB, as on a full disk (Python ignores SIGXFSZ)."""
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
 
-def run(project: Path, *args: str, full_disk: bool = False, stdout=subprocess.PIPE):
-    return subprocess.run(
-        [*_unprivileged(), *cli_argv(*args)],
-        cwd=project,
-        env=child_env(),
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=180,
-        preexec_fn=_full_disk if full_disk else None,
-    )
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+@contextmanager
+def as_a_user() -> Iterator[None]:
+    """This thread as an ordinary user would be: as root, without CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH in its effective capabilities (capset(2); they stay permitted, so they come
+    back afterwards). Nothing to drop for a user who is not root."""
+    if os.geteuid() != 0:
+        yield
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    header, data = _CapHeader(_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    before = data[0].effective
+    data[0].effective = before & ~((1 << CAP_DAC_OVERRIDE) | (1 << CAP_DAC_READ_SEARCH))
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+    try:
+        yield
+    finally:
+        data[0].effective = before
+        if libc.capset(ctypes.byref(header), data) != 0:
+            raise OSError(ctypes.get_errno(), "capset: root's rights could not be given back")
+
+
+@contextmanager
+def full_disk() -> Iterator[None]:
+    """Any file grows to at most 4 kB, as on a full disk (Python ignores SIGXFSZ); the soft limit
+    alone, so that it can be lifted again."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def run(
+    project: Path, *args: str, full: bool = False, stdout: Any = None
+) -> subprocess.CompletedProcess[str]:
+    """The command in this process, as a user without root's rights (and on a full disk if full)."""
+    with as_a_user(), full_disk() if full else nullcontext():
+        return run_cli(*args, cwd=project, stdout=stdout)
 
 
 def clean_failure(result: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
@@ -76,14 +122,21 @@ def project(tmp_path: Path) -> Iterator[Path]:
 
 
 def read_only(*folders: Path) -> None:
-    """Make folders read-only, and prove the child's user really cannot write there."""
+    """Make folders read-only, and prove that a user (as the commands run) really cannot write there."""
     for folder in folders:
         for path in [folder, *folder.rglob("*")]:
             path.chmod(path.stat().st_mode & ~0o222)
-    probe = subprocess.run(
-        [*_unprivileged(), "sh", "-c", f"touch '{folders[0]}/probe'"], capture_output=True, text=True
-    )
-    assert probe.returncode != 0, "the test's user can still write into a read-only folder"
+    with as_a_user(), pytest.raises(PermissionError):
+        (folders[0] / "probe").touch()
+
+
+def test_a_user_cannot_write_into_a_read_only_folder_and_root_can_again_afterwards(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    read_only(folder)
+    if os.geteuid() == 0:  # root's rights are back once the command is done
+        (folder / "root's").touch()
+        assert (folder / "root's").exists()
 
 
 def digests(folder: Path) -> dict[str, bytes]:
@@ -199,7 +252,7 @@ def test_a_full_disk_is_a_write_failure_that_names_the_file(project, command):
     if command == "edition":
         (project / SNAPSHOT).unlink()
     before = [digests(project / name) for name in ("data", "report")]
-    result = run(project, *args, full_disk=True)
+    result = run(project, *args, full=True)
     clean_failure(result, WRITE_FAILURE, named, "full")
     assert [digests(project / name) for name in ("data", "report")] == before
     assert (project / "output" / "brief.pdf").read_bytes() == b"%PDF last good"
