@@ -43,7 +43,7 @@ def record(out: Path) -> None:
 
     deck.render = recording  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in VARIANTS.items():  # noqa: B007 (recording reads it)
+        for name, extra in VARIANTS.items():
             argv = ["build", "-q", "--only", "deck", "--out", f"{tmp}/{name}", "--cache", f"{tmp}/c-{name}"]
             if main([*argv, *extra]):
                 raise SystemExit(f"the {name} build failed")
@@ -109,8 +109,12 @@ def main() -> None:
         deck.render(change, images, theme, options, store)
         warm.append(time.process_time() - t)
     for name, ts in cold.items():
-        print(f"cold {name:8s} min {min(ts) * 1000:7.1f} ms  median {sorted(ts)[len(ts) // 2] * 1000:7.1f} ms")
-    print(f"warm edit     min {min(warm) * 1000:7.1f} ms  median {sorted(warm)[len(warm) // 2] * 1000:7.1f} ms")
+        print(
+            f"cold {name:8s} min {min(ts) * 1000:7.1f} ms  median {sorted(ts)[len(ts) // 2] * 1000:7.1f} ms"
+        )
+    print(
+        f"warm edit     min {min(warm) * 1000:7.1f} ms  median {sorted(warm)[len(warm) // 2] * 1000:7.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import Images
+from digibrief.writers.pptx import xpathmemo
 from digibrief.writers.pptx.charts import ChartDrawer
 from digibrief.writers.pptx.layout import (
     LAYOUTS,
@@ -34,6 +35,8 @@ from digibrief.writers.pptx.layout import (
     TextEl,
 )
 from digibrief.writers.pptx.text import Para, clean
+
+xpathmemo.install()  # python-pptx's lookups by compiled XPath, for every drawing path (this module's importers)
 
 EMU_PER_PT = 12700
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
