@@ -17,6 +17,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.package import OpcPackage
 from pptx.opc.packuri import PackURI
 
@@ -24,17 +25,25 @@ _ORIGINAL: list[Callable[..., PackURI]] = []  # python-pptx's own method, once i
 
 
 def partnames(package: Any) -> set[str]:
-    """The names of the parts reachable from package through its (internal) relationships."""
+    """The names of the parts reachable from package through its internal relationships.
+
+    Read from python-pptx's own fields (each collection's dict of relationships, each relationship's
+    target and mode, each part's relationships as python-pptx's lazyproperty keeps them once made):
+    python-pptx's properties over them cost three times the walk. A field missing raises
+    AttributeError."""
     seen: set[Any] = set()
     todo = [package._rels]
     while todo:
-        for rel in todo.pop()._rels.values():
-            if rel.is_external:
+        rels = todo.pop()
+        by_id = rels.__dict__.get("_rels")
+        for rel in (rels._rels if by_id is None else by_id).values():
+            if rel._target_mode == RTM.EXTERNAL:
                 continue
-            part = rel.target_part
+            part = rel._target
             if part not in seen:
                 seen.add(part)
-                todo.append(part.rels)
+                kept = part.__dict__.get("rels")
+                todo.append(part.rels if kept is None else kept)
     return {str(part.partname) for part in seen}
 
 
