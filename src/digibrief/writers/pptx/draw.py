@@ -22,7 +22,7 @@ from pptx.util import Emu, Pt
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import Images
-from digibrief.writers.pptx import notescopies, partnames, tagnames, xpathmemo
+from digibrief.writers.pptx import partnames, phcopies, tagnames, xpathmemo
 from digibrief.writers.pptx.charts import ChartDrawer
 from digibrief.writers.pptx.layout import (
     LAYOUTS,
@@ -40,7 +40,7 @@ from digibrief.writers.pptx.text import Para, clean
 xpathmemo.install()  # its lookups by compiled XPath
 tagnames.install()  # its tag names from a memo
 partnames.install()  # its next part name from a quicker walk of the package
-notescopies.install()  # its notes slides' placeholders copied from the last notes slide's
+phcopies.install()  # its new slides' and notes slides' placeholders copied from the last ones
 
 EMU_PER_PT = 12700
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
