@@ -1,5 +1,6 @@
 """python-pptx's next free part name comes from a quicker walk of the package (writers/pptx/partnames.py)
-and its element classes' tag names from a memo (writers/pptx/tagnames.py), with python-pptx's answers."""
+and its element classes find children by tag quicker (writers/pptx/tagnames.py), with python-pptx's
+answers."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 from pptx.opc.package import OpcPackage
-from pptx.oxml import ns, xmlchemy
+from pptx.oxml import ns, parse_xml, xmlchemy
 
 from digibrief.writers.pptx import draw, partnames, tagnames
 
@@ -105,7 +106,45 @@ def test_tag_names_are_python_pptx_s(rendered_deck: Any) -> None:
 
 def test_python_pptx_elements_name_tags_from_the_memo() -> None:
     assert draw.tagnames is tagnames and tagnames.installed() and xmlchemy.qn is tagnames.qn
+    assert xmlchemy.BaseOxmlElement.first_child_found_in is tagnames.first_child_found_in
     tagnames._NAMES.pop("p:cSld", None)
     prs = Presentation()
     assert prs.slides.add_slide(prs.slide_layouts[0]).shapes.title is not None  # finds p:cSld, p:spTree
     assert tagnames._NAMES["p:cSld"] == "{http://schemas.openxmlformats.org/presentationml/2006/main}cSld"
+
+
+def test_first_child_found_in_is_python_pptx_s(rendered_deck: Any) -> None:
+    """On the deck's elements, for tags in and out of order, present and absent, more tags than
+    children and fewer: the very child python-pptx's method finds, or None."""
+    own = tagnames._ORIGINAL[0]
+    prefixes = {uri: prefix for prefix, uri in ns._nsmap.items()}
+
+    def prefixed(el: Any) -> str | None:
+        q = etree.QName(el)
+        return f"{prefixes[q.namespace]}:{q.localname}" if q.namespace in prefixes else None
+
+    compared = {"found": 0, "none": 0, "one pass": 0}
+    with zipfile.ZipFile(BytesIO(rendered_deck[0].data)) as z:
+        for name in ("ppt/slides/slide2.xml", "ppt/slides/slide5.xml", "ppt/charts/chart1.xml"):
+            root = parse_xml(z.read(name))
+            for el in root.iter():
+                if not isinstance(el, xmlchemy.BaseOxmlElement):
+                    continue
+                kids = [t for t in map(prefixed, el) if t]
+                for tags in (
+                    (),
+                    ("a:extLst",),
+                    tuple(kids),
+                    tuple(reversed(kids)),
+                    ("p:nvPr", *kids[1:2], "a:ext", *kids[:1]),
+                    (*kids[-2:], "c:idx", "a:t", "p:sp", "a:p", "c:ser", "a:ln"),
+                ):
+                    ours, theirs = el.first_child_found_in(*tags), own(el, *tags)
+                    assert ours is theirs, (name, el.tag, tags)
+                    compared["none" if theirs is None else "found"] += 1
+                    compared["one pass"] += 0 < len(el) <= len(tags)
+    assert all(n > 100 for n in compared.values()), compared
+    with pytest.raises(KeyError):
+        parse_xml(
+            '<a:p xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"/>'
+        ).first_child_found_in("nope:x")
