@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,21 +26,24 @@ from pptx.slide import NotesSlide
 KEEP = 16  # (layout, new slide) pairs kept: a deck's few layouts and notes master, for a few decks
 
 _ORIGINAL: dict[str, Callable[..., None]] = {}  # python-pptx's own methods, once install() replaced them
-_KEPT: dict[tuple[str, bytes, bytes], list[Any]] = {}  # the children the clones left, by what made them
+_KEPT: dict[tuple[type, bytes, bytes], list[Any]] = {}  # the children the clones left, by what made them
+_LOCK = threading.Lock()  # a render in another thread may keep one at the same time
 
 
-def _copied(kind: str, into: Any, source: Any, clone: Callable[[], None]) -> None:
-    """into's children as clone() leaves them on a document like into's from a source like source:
-    clone() run and its result kept the first time, copies of it afterwards."""
-    key = (kind, etree.tostring(source), etree.tostring(into.getroottree()))
+def _copied(cloner: Any, into: Any, source: Any, clone: Callable[[], None]) -> None:
+    """into's children as clone() leaves them on a document like into's from a source like source,
+    by a cloner of the same class: clone() run and its result kept the first time, copies after."""
+    key = (type(cloner), etree.tostring(source), etree.tostring(into.getroottree()))
     kept = _KEPT.get(key)
     if kept is not None:
         into[:] = [copy.deepcopy(child) for child in kept]
         return
     clone()
-    _KEPT[key] = [copy.deepcopy(child) for child in into]
-    while len(_KEPT) > KEEP:
-        del _KEPT[next(iter(_KEPT))]
+    children = [copy.deepcopy(child) for child in into]
+    with _LOCK:
+        _KEPT[key] = children
+        while len(_KEPT) > KEEP:
+            del _KEPT[next(iter(_KEPT))]
 
 
 def clone_layout_placeholders(self: SlideShapes, slide_layout: Any) -> None:
@@ -47,7 +51,7 @@ def clone_layout_placeholders(self: SlideShapes, slide_layout: Any) -> None:
     own = _ORIGINAL["clone_layout_placeholders"]
     if self.turbo_add_enabled:
         return own(self, slide_layout)
-    _copied("slide", self.element, slide_layout.element, lambda: own(self, slide_layout))
+    _copied(self, self.element, slide_layout.element, lambda: own(self, slide_layout))
 
 
 def clone_master_placeholders(self: NotesSlide, notes_master: Any) -> None:
@@ -55,11 +59,12 @@ def clone_master_placeholders(self: NotesSlide, notes_master: Any) -> None:
     own = _ORIGINAL["clone_master_placeholders"]
     if self.shapes.turbo_add_enabled:
         return own(self, notes_master)
-    _copied("notes", self.element, notes_master.element, lambda: own(self, notes_master))
+    _copied(self, self.element, notes_master.element, lambda: own(self, notes_master))
 
 
 def forget() -> None:
-    _KEPT.clear()
+    with _LOCK:
+        _KEPT.clear()
 
 
 _OURS: dict[str, tuple[type, Callable[..., None], list[str]]] = {
