@@ -33,12 +33,16 @@ class _Names(dict[str, str]):
 
 _NAMES = _Names()
 qn: Callable[[str], str] = _NAMES.__getitem__
+_ORIGINAL: list[Callable[..., Any]] = []  # python-pptx's first_child_found_in, once install() replaced it
 
 
 def first_child_found_in(self: Any, *tagnames: str) -> Any:
     """What python-pptx's BaseOxmlElement.first_child_found_in returns: the first child with the first
     of tagnames that one has, or None."""
-    names = [qn(tag) for tag in tagnames]  # an unknown prefix raises, as in python-pptx's
+    try:
+        names = [qn(tag) for tag in tagnames]
+    except KeyError:  # a prefix python-pptx does not know: its method raises, or finds a tag before it
+        return _ORIGINAL[0](self, *tagnames)
     if not len(self):
         return None
     if len(self) > len(names):
@@ -47,9 +51,6 @@ def first_child_found_in(self: Any, *tagnames: str) -> Any:
     for child in self:
         first.setdefault(child.tag, child)
     return next((first[name] for name in names if name in first), None)
-
-
-_ORIGINAL: list[Callable[..., Any]] = []  # python-pptx's first_child_found_in, once install() replaced it
 
 
 def installed() -> bool:
