@@ -9,7 +9,7 @@ options.charts is "picture".
 A process that renders again (a watch's kept worker) keeps what the next render can use, each by all
 it depends on: measured text (text.py), each section's planned slides (plan.py), the design's
 geometry and its blank presentation (here), each drawn chart's parts (charts.py), each zip member's
-compressed bytes (archive.py); forget() drops them all.
+compressed bytes (archive.py), new slides' placeholders (phcopies.py); forget() drops them all.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def _blank(
 def forget() -> None:
     """Drop all that renders keep in this process between them (designs, planned sections, measured
     text, drawn charts, compressed parts), as a new process has nothing."""
-    from digibrief.writers.pptx import archive, charts, plan, slidecache, text
+    from digibrief.writers.pptx import archive, charts, phcopies, plan, slidecache, text
 
     _LAYOUTS.clear()
     _BLANKS.clear()
@@ -210,6 +210,7 @@ def forget() -> None:
     plan.forget()
     archive.forget()
     charts.forget()
+    phcopies.forget()
     slidecache.forget()
     text.forget()
 

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import Images
+from digibrief.writers.pptx import partnames, phcopies, tagnames, xpathmemo
 from digibrief.writers.pptx.charts import ChartDrawer
 from digibrief.writers.pptx.layout import (
     LAYOUTS,
@@ -34,6 +35,12 @@ from digibrief.writers.pptx.layout import (
     TextEl,
 )
 from digibrief.writers.pptx.text import Para, clean
+
+# python-pptx made quicker for every drawing path (this module's importers), with the same results:
+xpathmemo.install()  # its lookups by compiled XPath
+tagnames.install()  # its tag names from a memo
+partnames.install()  # its next part name from a quicker walk of the package
+phcopies.install()  # its new slides' and notes slides' placeholders copied from the last ones
 
 EMU_PER_PT = 12700
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
@@ -292,10 +299,18 @@ class Drawer:
         if style is None:
             style = etree.SubElement(tbl_pr, qn("a:tableStyleId"))
         style.text = NO_STYLE_TABLE
-        for j, w in enumerate(el.widths):
-            table.columns[j].width = emu(w)
-        for i, h in enumerate(el.heights):
-            table.rows[i].height = emu(h)
+        # each column's width and row's height as python-pptx's setters write them, which also sum
+        # them all into the frame's size each time: only the last setter's sum is kept, so only the
+        # last column and row go through them
+        grid = list(table._tbl.tblGrid.iterchildren(_A["gridCol"]))
+        for col, w in zip(grid[:-1], el.widths[:-1], strict=False):
+            col.set("w", str(emu(w)))
+        for tr, h in zip(table._tbl.iterchildren(_A["tr"]), el.heights[:-1], strict=False):
+            tr.set("h", str(emu(h)))
+        if el.widths:
+            table.columns[len(el.widths) - 1].width = emu(el.widths[-1])
+        if el.heights:
+            table.rows[len(el.heights) - 1].height = emu(el.heights[-1])
         margins = [str(emu(v)) for v in el.inset]  # left, top, right, bottom
         anchor = ANCHOR[el.anchor]
         sub = etree.SubElement
@@ -400,7 +415,7 @@ def pick_layouts(prs: PresentationT) -> tuple[dict[str, SlideLayout], list[str]]
 _A = {name: qn(f"a:{name}") for name in ("pPr", "lnSpc", "spcBef", "spcAft", "spcPts", "buClr", "srgbClr")}
 _A |= {name: qn(f"a:{name}") for name in ("buSzPct", "buFont", "buChar", "buNone", "r", "rPr", "solidFill")}
 _A |= {name: qn(f"a:{name}") for name in ("latin", "t", "endParaRPr")}
-_A |= {name: qn(f"a:{name}") for name in ("tr", "tc", "tcPr", "txBody", "bodyPr", "p")}
+_A |= {name: qn(f"a:{name}") for name in ("tr", "tc", "tcPr", "txBody", "bodyPr", "p", "gridCol")}
 _A |= {name: qn(f"a:{name}") for name in ("noAutofit", "normAutofit", "spAutoFit", "ln", "noFill")}
 _P_TXBODY, _P_SPPR = qn("p:txBody"), qn("p:spPr")
 _AUTOFITS = {_A["noAutofit"], _A["normAutofit"], _A["spAutoFit"]}
