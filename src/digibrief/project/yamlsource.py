@@ -88,11 +88,30 @@ class _Checks(yaml.composer.Composer):
         return super().compose_node(parent, index)
 
 
-class _Loader(_Checks, yaml.SafeLoader):
+_STR = "tag:yaml.org,2002:str"
+
+
+class _TextFirst(yaml.resolver.BaseResolver):
+    """BaseResolver.resolve with its commonest answer first: a quoted scalar, or a plain one whose
+    first character no implicit resolver claims, is text (libyaml's composer asks for every scalar)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        claims = self.yaml_implicit_resolvers
+        if (
+            kind is yaml.ScalarNode
+            and (not implicit[0] or value[:1] not in claims)
+            and None not in claims
+            and not self.yaml_path_resolvers
+        ):
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+class _Loader(_Checks, _TextFirst, yaml.SafeLoader):
     """The pure-Python loader: its reader refuses every character YAML does not allow."""
 
 
-class _FastLoader(_Checks, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+class _FastLoader(_Checks, yaml.constructor.SafeConstructor, _TextFirst, yaml.resolver.Resolver):
     """libyaml's events (about five times faster to scan) composed here, with the same checks."""
 
     def __init__(self, stream: str) -> None:
@@ -116,26 +135,47 @@ class _FastLoader(_Checks, yaml.constructor.SafeConstructor, yaml.resolver.Resol
 
 # libyaml's events composed by libyaml, for a text with no anchor or alias in it (_Checks' other check,
 # the count of nodes, is _count_nodes)
-_Composer: Any = getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
+_CSafeLoader: Any = (
+    getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
+)
+_Composer: Any = None
+if _CSafeLoader is not None:
+
+    class _Composer(_TextFirst, _CSafeLoader):  # type: ignore[no-redef]
+        """libyaml's composer, with the resolver's commonest answer first."""
 
 
-def _count_nodes(root: yaml.Node | None) -> None:
+class _Anchored(Exception):
+    """libyaml composed a node that an anchor, an alias or a tag may start: compose here instead."""
+
+
+def _count_nodes(root: yaml.Node | None, text: str | None = None) -> None:
     """Refuse more than MAX_NODES nodes, as _Checks does while composing: counted in the same order, so
-    that the same node is named."""
+    that the same node is named. Given the text, raise _Anchored first if any node starts at '&', '*'
+    or '!' (an anchor, an alias, a tag that may come before an anchor), wherever it is."""
     count = 0
+    over = None
     todo = [root] if root is not None else []
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     while todo:
         node = todo.pop()
         count += 1
-        if count > MAX_NODES:
-            raise yaml.composer.ComposerError(
-                None, None, f"too many values (more than {MAX_NODES})", node.start_mark
-            )
-        if isinstance(node, yaml.MappingNode):
+        if text is not None and text[node.start_mark.index : node.start_mark.index + 1] in ("&", "*", "!"):
+            raise _Anchored
+        if count > MAX_NODES and over is None:
+            over = node
+            if text is None:
+                break
+        kind = node.__class__
+        if kind is mapping or (kind is not sequence and isinstance(node, mapping)):
             for key, value in reversed(node.value):
                 todo += (value, key)
-        elif isinstance(node, yaml.SequenceNode):
+        elif kind is sequence or isinstance(node, sequence):
             todo += reversed(node.value)
+    if over is not None:
+        raise yaml.composer.ComposerError(
+            None, None, f"too many values (more than {MAX_NODES})", over.start_mark
+        )
 
 
 # what the pure-Python reader accepts (yaml.reader.Reader.NON_PRINTABLE, inverted)
@@ -165,12 +205,20 @@ def strings(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
     """Every text under a parsed value, with its key path, in document order."""
     if isinstance(value, str):
         yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from strings(item, (*path, i))
+    elif isinstance(value, dict | list):
+        found: list[tuple[KeyPath, str]] = []
+        _gather(value, path, found)
+        yield from found
+
+
+def _gather(value: dict[Key, Any] | list[Any], path: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
+    """strings' walk of a mapping or list, appending to found."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            found.append(((*path, key), item))
+        elif isinstance(item, dict | list):
+            _gather(item, (*path, key), found)
 
 
 # each file's parse in a warm process, by its name and the digest of its bytes (project/kept.py)
@@ -207,12 +255,8 @@ def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, l
     try:
         # libyaml accepts a few characters that YAML forbids; the pure-Python reader reports them
         fast = _Parser is not None and _PRINTABLE.fullmatch(text)
-        if fast and _Composer is not None and "&" not in text and "*" not in text:
-            # no anchor (&name) or alias (*name) is written without its sign: libyaml composes too
-            loader = _Composer(text)
-            node = loader.get_single_node()
-            _count_nodes(node)
-        else:
+        node, loader = _composed_by_libyaml(text) if fast and _Composer is not None else (None, None)
+        if loader is None:
             loader = _FastLoader(text) if fast else _Loader(text)
             node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
@@ -241,84 +285,134 @@ def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, l
     located = Located(None, digest=digest or kept.digest(raw))
     problems = []
     try:
-        located.value = _convert(node, (), located, problems, name, loader)
+        located.value = _Converter(located, problems, name, loader).value(node, ())
     except RecursionError:
         return None, [Problem(name, 0, 0, "", "nested too deeply")]
     return located, problems
+
+
+def _composed_by_libyaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node composed by libyaml, with its loader, after the node-count check; (None,
+    None) when a node may carry an anchor, an alias or a tag before an anchor, so that _Checks
+    composes it and names the first one (no anchor or alias is written without its sign)."""
+    signs = "&" in text or "*" in text
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+        _count_nodes(node, text if signs else None)
+    except BaseException as exc:
+        loader.dispose()
+        if signs and isinstance(exc, _Anchored | yaml.YAMLError | RecursionError):
+            return None, None
+        raise
+    return node, loader
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _convert(
-    node: yaml.Node,
-    path: KeyPath,
-    located: Located,
-    problems: list[Problem],
-    name: str,
-    loader: Any,
-) -> Any:
-    """The Python value of node, recording where each value and key is; duplicate keys and tags are problems."""
-    located.values[path] = _mark(node)
-    if node.tag not in loader.yaml_constructors:
-        line, col = _mark(node)
-        problems.append(
-            Problem(name, line, col, dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Key, Any] = {}
-        for key_node, value_node in node.value:
-            key = _convert_key(key_node, path, problems, name, loader)
-            if key is None:
-                continue
-            if key in result:
-                first = located.keys[(*path, key)]
-                line, col = _mark(key_node)
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        dotted((*path, key)),
-                        f"duplicate key (first defined at line {first[0]})",
-                    )
+# the tags SafeConstructor makes a plain value of, from the scalar's text alone
+_PLAIN_VALUE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float"))
+
+
+class _Converter:
+    """parse's walk from node to value, recording where each value and key is; duplicate keys and
+    tags are problems."""
+
+    def __init__(self, located: Located, problems: list[Problem], name: str, loader: Any) -> None:
+        self.located, self.problems, self.name, self.loader = located, problems, name, loader
+        self.constructors = loader.yaml_constructors
+
+    def value(self, node: yaml.Node, path: KeyPath) -> Any:
+        """The Python value of node at path."""
+        mark = node.start_mark
+        self.located.values[path] = (mark.line + 1, mark.column + 1)
+        tag = node.tag
+        kind = node.__class__
+        if kind is yaml.ScalarNode and tag == _STR:
+            return node.value
+        if tag not in self.constructors:
+            self.problems.append(
+                Problem(
+                    self.name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    dotted(path),
+                    f"YAML tags such as '{tag}' are not allowed",
                 )
-                continue
-            located.keys[(*path, key)] = _mark(key_node)
-            result[key] = _convert(value_node, (*path, key), located, problems, name, loader)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, i), located, problems, name, loader) for i, item in enumerate(node.value)
-        ]
-    if node.tag in _SCALAR_TAGS_AS_TEXT:
-        return str(node.value)
-    try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError):
-        line, col = _mark(node)
-        tag = node.tag.rsplit(":", 1)[-1]
-        problems.append(Problem(name, line, col, dotted(path), f"'{node.value}' cannot be read as {tag}"))
-        return None
+            )
+            return None
+        if kind is yaml.MappingNode or (kind is not yaml.SequenceNode and isinstance(node, yaml.MappingNode)):
+            # here, not in a method of its own: one frame for each level of nesting, as before
+            result: dict[Key, Any] = {}
+            keys = self.located.keys
+            for key_node, value_node in node.value:
+                key = self._key(key_node, path)
+                if key is None:
+                    continue
+                at = (*path, key)
+                if key in result:
+                    line, col = _mark(key_node)
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            line,
+                            col,
+                            dotted(at),
+                            f"duplicate key (first defined at line {keys[at][0]})",
+                        )
+                    )
+                    continue
+                mark = key_node.start_mark
+                keys[at] = (mark.line + 1, mark.column + 1)
+                result[key] = self.value(value_node, at)
+            return result
+        if kind is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        if tag in _SCALAR_TAGS_AS_TEXT:
+            return str(node.value)
+        try:
+            return self._scalar(node, tag)
+        except (yaml.YAMLError, ValueError, TypeError):
+            what = tag.rsplit(":", 1)[-1]
+            self.problems.append(
+                Problem(
+                    self.name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    dotted(path),
+                    f"'{node.value}' cannot be read as {what}",
+                )
+            )
+            return None
 
+    def _scalar(self, node: yaml.Node, tag: str, deep: bool = True) -> Any:
+        """What SafeConstructor makes of a scalar node: a null, bool, int or float by its constructor
+        alone (construct_object's bookkeeping is for collections), any other tag by construct_object."""
+        if tag in _PLAIN_VALUE_TAGS and node.__class__ is yaml.ScalarNode:
+            return self.constructors[tag](self.loader, node)
+        return self.loader.construct_object(node, deep=deep)
 
-def _convert_key(
-    node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: Any
-) -> Key | None:
-    """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a plain scalar."""
-    if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
-        line, col = _mark(node)
-        problems.append(Problem(name, line, col, dotted(path), "a key must be a plain word or number"))
-        return None
-    try:
-        value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
-    except (yaml.YAMLError, ValueError, TypeError):
-        value = node.value
-    if isinstance(value, bool) or value is None or not isinstance(value, str | int):
-        return str(node.value)
-    return value
+    def _key(self, node: yaml.Node, path: KeyPath) -> Key | None:
+        """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a
+        plain scalar."""
+        tag = node.tag
+        if node.__class__ is yaml.ScalarNode and tag == _STR:
+            return str(node.value)
+        if not isinstance(node, yaml.ScalarNode) or tag not in self.constructors:
+            line, col = _mark(node)
+            self.problems.append(
+                Problem(self.name, line, col, dotted(path), "a key must be a plain word or number")
+            )
+            return None
+        try:
+            value = self._scalar(node, tag, deep=False) if tag not in _SCALAR_TAGS_AS_TEXT else node.value
+        except (yaml.YAMLError, ValueError, TypeError):
+            value = node.value
+        if isinstance(value, bool) or value is None or not isinstance(value, str | int):
+            return str(node.value)
+        return value
 
 
 def dotted(path: KeyPath) -> str:
