@@ -91,27 +91,11 @@ class _Checks(yaml.composer.Composer):
 _STR = "tag:yaml.org,2002:str"
 
 
-class _TextFirst(yaml.resolver.BaseResolver):
-    """BaseResolver.resolve with its commonest answer first: a quoted scalar, or a plain one whose
-    first character no implicit resolver claims, is text (libyaml's composer asks for every scalar)."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        claims = self.yaml_implicit_resolvers
-        if (
-            kind is yaml.ScalarNode
-            and (not implicit[0] or value[:1] not in claims)
-            and None not in claims
-            and not self.yaml_path_resolvers
-        ):
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
-
-
-class _Loader(_Checks, _TextFirst, yaml.SafeLoader):
+class _Loader(_Checks, yaml.SafeLoader):
     """The pure-Python loader: its reader refuses every character YAML does not allow."""
 
 
-class _FastLoader(_Checks, yaml.constructor.SafeConstructor, _TextFirst, yaml.resolver.Resolver):
+class _FastLoader(_Checks, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """libyaml's events (about five times faster to scan) composed here, with the same checks."""
 
     def __init__(self, stream: str) -> None:
@@ -135,14 +119,7 @@ class _FastLoader(_Checks, yaml.constructor.SafeConstructor, _TextFirst, yaml.re
 
 # libyaml's events composed by libyaml, for a text with no anchor or alias in it (_Checks' other check,
 # the count of nodes, is _count_nodes)
-_CSafeLoader: Any = (
-    getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
-)
-_Composer: Any = None
-if _CSafeLoader is not None:
-
-    class _Composer(_TextFirst, _CSafeLoader):  # type: ignore[no-redef]
-        """libyaml's composer, with the resolver's commonest answer first."""
+_Composer: Any = getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
 
 
 class _Anchored(Exception):
