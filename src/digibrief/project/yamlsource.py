@@ -323,9 +323,10 @@ class _Converter:
         if kind is yaml.MappingNode or (kind is not yaml.SequenceNode and isinstance(node, yaml.MappingNode)):
             # here, not in a method of its own: one frame for each level of nesting, as before
             result: dict[Key, Any] = {}
-            keys = self.located.keys
+            keys, values = self.located.keys, self.located.values
             for key_node, value_node in node.value:
-                key = self._key(key_node, path)
+                plain = key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR
+                key = key_node.value if plain else self._key(key_node, path)  # text, as _key reads it
                 if key is None:
                     continue
                 at = (*path, key)
@@ -343,7 +344,14 @@ class _Converter:
                     continue
                 mark = key_node.start_mark
                 keys[at] = (mark.line + 1, mark.column + 1)
-                result[key] = self.value(value_node, at)
+                if (
+                    value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR
+                ):  # text, as value() reads it
+                    mark = value_node.start_mark
+                    values[at] = (mark.line + 1, mark.column + 1)
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.value(value_node, at)
             return result
         if kind is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -375,8 +383,6 @@ class _Converter:
         """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a
         plain scalar."""
         tag = node.tag
-        if node.__class__ is yaml.ScalarNode and tag == _STR:
-            return str(node.value)
         if not isinstance(node, yaml.ScalarNode) or tag not in self.constructors:
             line, col = _mark(node)
             self.problems.append(
