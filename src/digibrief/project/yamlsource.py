@@ -126,33 +126,60 @@ class _Anchored(Exception):
     """libyaml composed a node that an anchor, an alias or a tag may start: compose here instead."""
 
 
-def _count_nodes(root: yaml.Node | None, text: str | None = None) -> None:
+def _count_nodes(root: yaml.Node | None) -> None:
     """Refuse more than MAX_NODES nodes, as _Checks does while composing: counted in the same order, so
-    that the same node is named. Given the text, raise _Anchored first if any node starts at '&', '*'
-    or '!' (an anchor, an alias, a tag that may come before an anchor), wherever it is."""
+    that the same node is named (once a count by collection has found too many)."""
+    if root is None or _total(root) <= MAX_NODES:
+        return
     count = 0
-    over = None
-    todo = [root] if root is not None else []
-    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    todo = [root]
     while todo:
         node = todo.pop()
         count += 1
-        if text is not None and text[node.start_mark.index : node.start_mark.index + 1] in ("&", "*", "!"):
-            raise _Anchored
-        if count > MAX_NODES and over is None:
-            over = node
-            if text is None:
-                break
-        kind = node.__class__
-        if kind is mapping or (kind is not sequence and isinstance(node, mapping)):
+        if count > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"too many values (more than {MAX_NODES})", node.start_mark
+            )
+        if isinstance(node, yaml.MappingNode):
             for key, value in reversed(node.value):
                 todo += (value, key)
-        elif kind is sequence or isinstance(node, sequence):
+        elif isinstance(node, yaml.SequenceNode):
             todo += reversed(node.value)
-    if over is not None:
-        raise yaml.composer.ComposerError(
-            None, None, f"too many values (more than {MAX_NODES})", over.start_mark
-        )
+
+
+def _signed(root: yaml.Node | None, text: str) -> bool:
+    """True if a node of root starts at '&', '*' or '!' in text: an anchor, an alias, or a tag that
+    may come before an anchor (libyaml starts a node at the first of them)."""
+    signs = {m.start() for m in _SIGNS.finditer(text)}
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if node.start_mark.index in signs:
+            return True
+        if isinstance(node, yaml.MappingNode):
+            todo += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+    return False
+
+
+_SIGNS = re.compile("[&*!]")
+
+
+def _total(root: yaml.Node) -> int:
+    """How many nodes root holds, itself included: counted by collection, not node by node."""
+    total = 1
+    todo = [root]
+    scalar = yaml.ScalarNode
+    while todo:
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            total += 2 * len(node.value)
+            todo += [n for pair in node.value for n in pair if n.__class__ is not scalar]
+        elif isinstance(node, yaml.SequenceNode):
+            total += len(node.value)
+            todo += [n for n in node.value if n.__class__ is not scalar]
+    return total
 
 
 # what the pure-Python reader accepts (yaml.reader.Reader.NON_PRINTABLE, inverted)
@@ -276,7 +303,9 @@ def _composed_by_libyaml(text: str) -> tuple[yaml.Node | None, Any]:
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
-        _count_nodes(node, text if signs else None)
+        if signs and _signed(node, text):
+            raise _Anchored
+        _count_nodes(node)
     except BaseException as exc:
         loader.dispose()
         if signs and isinstance(exc, _Anchored | yaml.YAMLError | RecursionError):
