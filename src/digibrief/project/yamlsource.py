@@ -352,10 +352,11 @@ class _Converter:
         if kind is yaml.MappingNode or (kind is not yaml.SequenceNode and isinstance(node, yaml.MappingNode)):
             # here, not in a method of its own: one frame for each level of nesting, as before
             result: dict[Key, Any] = {}
-            keys, values = self.located.keys, self.located.values
+            keys, values, scalar = self.located.keys, self.located.values, yaml.ScalarNode
             for key_node, value_node in node.value:
-                plain = key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR
-                key = key_node.value if plain else self._key(key_node, path)  # text, as _key reads it
+                # a text key, and a text value, read here as _key and value() read them
+                text_key = key_node.__class__ is scalar and key_node.tag == _STR
+                key = key_node.value if text_key else self._key(key_node, path)
                 if key is None:
                     continue
                 at = (*path, key)
@@ -373,9 +374,7 @@ class _Converter:
                     continue
                 mark = key_node.start_mark
                 keys[at] = (mark.line + 1, mark.column + 1)
-                if (
-                    value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR
-                ):  # text, as value() reads it
+                if value_node.__class__ is scalar and value_node.tag == _STR:
                     mark = value_node.start_mark
                     values[at] = (mark.line + 1, mark.column + 1)
                     result[key] = value_node.value
