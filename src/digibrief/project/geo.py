@@ -139,7 +139,9 @@ def _read_map(raw: bytes, where: str, problems: list[Problem]) -> GeoMap | None:
         if rings is None:
             continue
         points += sum(len(r) for r in rings)
-        shapes.append(GeoShape(id=fid, name=name.strip(), rings=rings))
+        # the values are checked here (a three-letter code, a name, rings of float pairs in range):
+        # pydantic need not check every point again
+        shapes.append(GeoShape.model_construct(id=fid, name=name.strip(), rings=rings))
     if features and not shapes and not found:
         bad("features", "expected at least one country's outline")
     if points > MAX_POINTS:

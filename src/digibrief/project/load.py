@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from digibrief.errors import InputError, Problem
 from digibrief.project import kept, yamlsource
 from digibrief.project.figures import figure_warnings
-from digibrief.project.files import YamlFile, closest, holds_placeholder, is_placeholder
+from digibrief.project.files import PLACEHOLDER, PROSE_PLACEHOLDER, YamlFile, closest, is_placeholder
 from digibrief.project.folders import missing_folders
 from digibrief.project.geo import GEO_FOLDER, WORLD_SOURCES, load_geo, map_file, stray_files
 from digibrief.project.model import (
@@ -115,7 +115,7 @@ def _placeholders(file: YamlFile, value: Any) -> Iterator[tuple[KeyPath, str]]:
     """Every "TODO: ..." text under value (the file's content), with its key path."""
     located = file.located
     texts = located.texts() if located is not None and value is located.value else yamlsource.strings(value)
-    return ((at, text) for at, text in texts if is_placeholder(text))
+    return ((at, text) for at, text in texts if PLACEHOLDER in text and is_placeholder(text))
 
 
 def _misspelt_keys(model: type[BaseModel], errors: list[ErrorDetails]) -> set[tuple[Any, ...]]:
@@ -437,7 +437,7 @@ def _placeholders_in(file: YamlFile, located: yamlsource.Located) -> tuple[Probl
     found = tuple(
         file.at(path, f"placeholder still to replace: {_kind(text.strip())}")
         for path, text in located.texts()
-        if holds_placeholder(text)
+        if PROSE_PLACEHOLDER in text  # holds_placeholder(text): every one of them is text
     )
     _PLACEHOLDERS.put(file.name, located.digest, found)
     return found

@@ -88,6 +88,9 @@ class _Checks(yaml.composer.Composer):
         return super().compose_node(parent, index)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Loader(_Checks, yaml.SafeLoader):
     """The pure-Python loader: its reader refuses every character YAML does not allow."""
 
@@ -119,11 +122,17 @@ class _FastLoader(_Checks, yaml.constructor.SafeConstructor, yaml.resolver.Resol
 _Composer: Any = getattr(getattr(yaml, "cyaml", None), "CSafeLoader", None) if _Parser is not None else None
 
 
+class _Anchored(Exception):
+    """libyaml composed a node that an anchor, an alias or a tag may start: compose here instead."""
+
+
 def _count_nodes(root: yaml.Node | None) -> None:
     """Refuse more than MAX_NODES nodes, as _Checks does while composing: counted in the same order, so
-    that the same node is named."""
+    that the same node is named (once a count by collection has found too many)."""
+    if root is None or _total(root) <= MAX_NODES:
+        return
     count = 0
-    todo = [root] if root is not None else []
+    todo = [root]
     while todo:
         node = todo.pop()
         count += 1
@@ -136,6 +145,41 @@ def _count_nodes(root: yaml.Node | None) -> None:
                 todo += (value, key)
         elif isinstance(node, yaml.SequenceNode):
             todo += reversed(node.value)
+
+
+def _signed(root: yaml.Node | None, text: str) -> bool:
+    """True if a node of root starts at '&', '*' or '!' in text: an anchor, an alias, or a tag that
+    may come before an anchor (libyaml starts a node at the first of them)."""
+    signs = {m.start() for m in _SIGNS.finditer(text)}
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if node.start_mark.index in signs:
+            return True
+        if isinstance(node, yaml.MappingNode):
+            todo += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+    return False
+
+
+_SIGNS = re.compile("[&*!]")
+
+
+def _total(root: yaml.Node) -> int:
+    """How many nodes root holds, itself included: counted by collection, not node by node."""
+    total = 1
+    todo = [root]
+    scalar = yaml.ScalarNode
+    while todo:
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            total += 2 * len(node.value)
+            todo += [n for pair in node.value for n in pair if n.__class__ is not scalar]
+        elif isinstance(node, yaml.SequenceNode):
+            total += len(node.value)
+            todo += [n for n in node.value if n.__class__ is not scalar]
+    return total
 
 
 # what the pure-Python reader accepts (yaml.reader.Reader.NON_PRINTABLE, inverted)
@@ -165,12 +209,20 @@ def strings(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
     """Every text under a parsed value, with its key path, in document order."""
     if isinstance(value, str):
         yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from strings(item, (*path, i))
+    elif isinstance(value, dict | list):
+        found: list[tuple[KeyPath, str]] = []
+        _gather(value, path, found)
+        yield from found
+
+
+def _gather(value: dict[Key, Any] | list[Any], path: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
+    """strings' walk of a mapping or list, appending to found."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            found.append(((*path, key), item))
+        elif isinstance(item, dict | list):
+            _gather(item, (*path, key), found)
 
 
 # each file's parse in a warm process, by its name and the digest of its bytes (project/kept.py)
@@ -207,12 +259,8 @@ def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, l
     try:
         # libyaml accepts a few characters that YAML forbids; the pure-Python reader reports them
         fast = _Parser is not None and _PRINTABLE.fullmatch(text)
-        if fast and _Composer is not None and "&" not in text and "*" not in text:
-            # no anchor (&name) or alias (*name) is written without its sign: libyaml composes too
-            loader = _Composer(text)
-            node = loader.get_single_node()
-            _count_nodes(node)
-        else:
+        node, loader = _composed_by_libyaml(text) if fast and _Composer is not None else (None, None)
+        if loader is None:
             loader = _FastLoader(text) if fast else _Loader(text)
             node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
@@ -241,84 +289,141 @@ def parse(raw: bytes, name: str, digest: bytes = b"") -> tuple[Located | None, l
     located = Located(None, digest=digest or kept.digest(raw))
     problems = []
     try:
-        located.value = _convert(node, (), located, problems, name, loader)
+        located.value = _Converter(located, problems, name, loader).value(node, ())
     except RecursionError:
         return None, [Problem(name, 0, 0, "", "nested too deeply")]
     return located, problems
+
+
+def _composed_by_libyaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node composed by libyaml, with its loader, after the node-count check; (None,
+    None) when a node may carry an anchor, an alias or a tag before an anchor, so that _Checks
+    composes it and names the first one (no anchor or alias is written without its sign)."""
+    signs = "&" in text or "*" in text
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+        if signs and _signed(node, text):
+            raise _Anchored
+        _count_nodes(node)
+    except BaseException as exc:
+        loader.dispose()
+        if signs and isinstance(exc, _Anchored | yaml.YAMLError | RecursionError):
+            return None, None
+        raise
+    return node, loader
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _convert(
-    node: yaml.Node,
-    path: KeyPath,
-    located: Located,
-    problems: list[Problem],
-    name: str,
-    loader: Any,
-) -> Any:
-    """The Python value of node, recording where each value and key is; duplicate keys and tags are problems."""
-    located.values[path] = _mark(node)
-    if node.tag not in loader.yaml_constructors:
-        line, col = _mark(node)
-        problems.append(
-            Problem(name, line, col, dotted(path), f"YAML tags such as '{node.tag}' are not allowed")
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Key, Any] = {}
-        for key_node, value_node in node.value:
-            key = _convert_key(key_node, path, problems, name, loader)
-            if key is None:
-                continue
-            if key in result:
-                first = located.keys[(*path, key)]
-                line, col = _mark(key_node)
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        dotted((*path, key)),
-                        f"duplicate key (first defined at line {first[0]})",
-                    )
+# the tags SafeConstructor makes a plain value of, from the scalar's text alone
+_PLAIN_VALUE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float"))
+
+
+class _Converter:
+    """parse's walk from node to value, recording where each value and key is; duplicate keys and
+    tags are problems."""
+
+    def __init__(self, located: Located, problems: list[Problem], name: str, loader: Any) -> None:
+        self.located, self.problems, self.name, self.loader = located, problems, name, loader
+        self.constructors = loader.yaml_constructors
+
+    def value(self, node: yaml.Node, path: KeyPath) -> Any:
+        """The Python value of node at path."""
+        mark = node.start_mark
+        self.located.values[path] = (mark.line + 1, mark.column + 1)
+        tag = node.tag
+        kind = node.__class__
+        if kind is yaml.ScalarNode and tag == _STR:
+            return node.value
+        if tag not in self.constructors:
+            self.problems.append(
+                Problem(
+                    self.name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    dotted(path),
+                    f"YAML tags such as '{tag}' are not allowed",
                 )
-                continue
-            located.keys[(*path, key)] = _mark(key_node)
-            result[key] = _convert(value_node, (*path, key), located, problems, name, loader)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, i), located, problems, name, loader) for i, item in enumerate(node.value)
-        ]
-    if node.tag in _SCALAR_TAGS_AS_TEXT:
-        return str(node.value)
-    try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError):
-        line, col = _mark(node)
-        tag = node.tag.rsplit(":", 1)[-1]
-        problems.append(Problem(name, line, col, dotted(path), f"'{node.value}' cannot be read as {tag}"))
-        return None
+            )
+            return None
+        if kind is yaml.MappingNode or (kind is not yaml.SequenceNode and isinstance(node, yaml.MappingNode)):
+            # here, not in a method of its own: one frame for each level of nesting, as before
+            result: dict[Key, Any] = {}
+            keys, values, scalar = self.located.keys, self.located.values, yaml.ScalarNode
+            for key_node, value_node in node.value:
+                # a text key, and a text value, read here as _key and value() read them
+                text_key = key_node.__class__ is scalar and key_node.tag == _STR
+                key = key_node.value if text_key else self._key(key_node, path)
+                if key is None:
+                    continue
+                at = (*path, key)
+                if key in result:
+                    line, col = _mark(key_node)
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            line,
+                            col,
+                            dotted(at),
+                            f"duplicate key (first defined at line {keys[at][0]})",
+                        )
+                    )
+                    continue
+                mark = key_node.start_mark
+                keys[at] = (mark.line + 1, mark.column + 1)
+                if value_node.__class__ is scalar and value_node.tag == _STR:
+                    mark = value_node.start_mark
+                    values[at] = (mark.line + 1, mark.column + 1)
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.value(value_node, at)
+            return result
+        if kind is yaml.SequenceNode or isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        if tag in _SCALAR_TAGS_AS_TEXT:
+            return str(node.value)
+        try:
+            return self._scalar(node, tag)
+        except (yaml.YAMLError, ValueError, TypeError):
+            what = tag.rsplit(":", 1)[-1]
+            self.problems.append(
+                Problem(
+                    self.name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    dotted(path),
+                    f"'{node.value}' cannot be read as {what}",
+                )
+            )
+            return None
 
+    def _scalar(self, node: yaml.Node, tag: str, deep: bool = True) -> Any:
+        """What SafeConstructor makes of a scalar node: a null, bool, int or float by its constructor
+        alone (construct_object's bookkeeping is for collections), any other tag by construct_object."""
+        if tag in _PLAIN_VALUE_TAGS and node.__class__ is yaml.ScalarNode:
+            return self.constructors[tag](self.loader, node)
+        return self.loader.construct_object(node, deep=deep)
 
-def _convert_key(
-    node: yaml.Node, path: KeyPath, problems: list[Problem], name: str, loader: Any
-) -> Key | None:
-    """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a plain scalar."""
-    if not isinstance(node, yaml.ScalarNode) or node.tag not in loader.yaml_constructors:
-        line, col = _mark(node)
-        problems.append(Problem(name, line, col, dotted(path), "a key must be a plain word or number"))
-        return None
-    try:
-        value = loader.construct_object(node) if node.tag not in _SCALAR_TAGS_AS_TEXT else node.value
-    except (yaml.YAMLError, ValueError, TypeError):
-        value = node.value
-    if isinstance(value, bool) or value is None or not isinstance(value, str | int):
-        return str(node.value)
-    return value
+    def _key(self, node: yaml.Node, path: KeyPath) -> Key | None:
+        """A mapping key as text or a whole number (so years stay numbers); None, recorded, if not a
+        plain scalar."""
+        tag = node.tag
+        if not isinstance(node, yaml.ScalarNode) or tag not in self.constructors:
+            line, col = _mark(node)
+            self.problems.append(
+                Problem(self.name, line, col, dotted(path), "a key must be a plain word or number")
+            )
+            return None
+        try:
+            value = self._scalar(node, tag, deep=False) if tag not in _SCALAR_TAGS_AS_TEXT else node.value
+        except (yaml.YAMLError, ValueError, TypeError):
+            value = node.value
+        if isinstance(value, bool) or value is None or not isinstance(value, str | int):
+            return str(node.value)
+        return value
 
 
 def dotted(path: KeyPath) -> str:
