@@ -132,14 +132,21 @@ def test_citation_of_an_unknown_source_in_prose_is_located(project_copy: Path):
         (b"!$", "YAML tags such as '!$' are not allowed"),
         (b"a: !!python/object/apply:os.system [ls]", "are not allowed"),
         (b"a: !!int nope", "'nope' cannot be read as int"),
+        (b"a: !!bool maybe", "'maybe' cannot be read as bool"),
     ],
-    ids=["alias", "tab", "not-utf8", "empty", "duplicate", "custom-tag", "python-tag", "bad-int"],
+    ids=["alias", "tab", "not-utf8", "empty", "duplicate", "custom-tag", "python-tag", "bad-int", "bad-bool"],
 )
 def test_unsafe_or_broken_yaml_is_refused_with_a_location(raw: bytes, message: str):
     _, problems = yamlsource.parse(raw, "x.yaml")
     assert problems, raw
     assert message in str(problems[0])
     assert str(problems[0]).startswith("x.yaml:")
+
+
+def test_a_key_with_a_tag_its_text_cannot_be_read_as_is_kept_as_that_text():
+    located, problems = yamlsource.parse(b"!!bool maybe: 1\n!!int nope: 2\n", "x.yaml")
+    assert not problems and located is not None
+    assert located.value == {"maybe": 1, "nope": 2}
 
 
 def test_billion_laughs_is_refused_quickly():

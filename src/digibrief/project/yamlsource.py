@@ -387,7 +387,7 @@ class _Converter:
             return str(node.value)
         try:
             return self._scalar(node, tag)
-        except (yaml.YAMLError, ValueError, TypeError):
+        except (yaml.YAMLError, ValueError, TypeError, KeyError):  # KeyError: !!bool of another word
             what = tag.rsplit(":", 1)[-1]
             self.problems.append(
                 Problem(
@@ -419,7 +419,7 @@ class _Converter:
             return None
         try:
             value = self._scalar(node, tag, deep=False) if tag not in _SCALAR_TAGS_AS_TEXT else node.value
-        except (yaml.YAMLError, ValueError, TypeError):
+        except (yaml.YAMLError, ValueError, TypeError, KeyError):  # KeyError: !!bool of another word
             value = node.value
         if isinstance(value, bool) or value is None or not isinstance(value, str | int):
             return str(node.value)
