@@ -1,4 +1,4 @@
-"""Fonts for the PDF writer: the theme's TrueType files, registered once per process, and a glyph check.
+"""Fonts for the PDF writer: the theme's TrueType files, registered once per process by content, and a glyph check.
 
 reportlab prints a missing character as an invisible .notdef box without complaint, so every string the
 writer renders first goes through Glyphs: a character the font lacks is drawn in the fallback face
@@ -32,7 +32,7 @@ _lock = threading.Lock()
 _registered: dict[tuple[str, ...], FontSet] = {}  # (family, the four files' sha256) -> names
 _owner: dict[str, tuple[str, ...]] = {}  # registered font name -> the key that owns it
 _files: dict[str, str] = {}  # registered font name -> the file that last held its bytes
-_stamps: dict[str, tuple[tuple[int, int, int], str]] = {}  # path -> ((size, mtime_ns, inode), sha256)
+_stamps: dict[str, tuple[tuple[int, ...], str]] = {}  # path -> (its stat when hashed, sha256)
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,13 @@ class _Named(io.BytesIO):
 
 
 def _digest(path: str, read: dict[str, bytes]) -> str:
-    """sha256 of a font file, hashed again only when its size, modification time or inode changed; the
-    bytes it had to read are left in read, for a registration to parse."""
+    """sha256 of a font file, hashed again only when its stat changed (device, inode, size, modification
+    and inode change times); the bytes it had to read are left in read, for a registration to parse."""
     try:
         st = os.stat(path)
     except OSError as exc:
         raise RenderError(f"font file {path} cannot be used for the PDF: {exc.strerror or exc}") from exc
-    stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     kept = _stamps.get(path)
     if kept is not None and kept[0] == stamp:
         return kept[1]
