@@ -137,11 +137,15 @@ def test_a_build_through_every_speedup_writes_the_bytes_of_one_without_them(
 
 
 def _register_decoy_faces(fonts: Path, decoy: Path) -> None:
-    """Register a copy of the shipped faces as "Noto Sans" in this process, so that the build's own
-    registration takes other reportlab names."""
+    """Register a copy of the shipped faces with other bytes (padding after the tables) as "Noto Sans" in
+    this process, so that the build's own registration takes other reportlab names: faces are registered
+    by content, and a byte-identical copy would share the build's names."""
     from digibrief.theme import FontFiles
     from digibrief.writers.pdf.fonts import register
 
     shutil.copytree(fonts, decoy)
     faces = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf")
+    for name in faces:
+        with open(decoy / name, "ab") as face:
+            face.write(b"\0\0\0\0")
     register(FontFiles("Noto Sans", *(decoy / name for name in faces)))

@@ -11,16 +11,21 @@ coordinates, so the same layout comes out in the SVG (72 dpi) and in the PNG (me
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
+from matplotlib.image import imsave
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from digibrief.document.types import ChartSpec, Series, colour_slots
 from digibrief.document.words import ENGLISH, Speech
@@ -90,8 +95,51 @@ def save(fig: Figure, fmt: Literal["svg", "png"], dpi: float) -> bytes:
     if fmt == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, **paper)
     else:
+        if not isinstance(fig.canvas, _PngCanvas):
+            _PngCanvas(fig)  # the figure's canvas from now on: it holds no drawing of its own yet
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, **paper)
     return buf.getvalue()
+
+
+class _PngCanvas(FigureCanvasAgg):
+    """An Agg canvas that writes an opaque figure (every chart's face is) as an RGB PNG: the pixels of
+    matplotlib's RGBA one without its alpha channel, which is 255 throughout and only costs encoding
+    time and bytes. A figure with any pixel less than opaque is written as matplotlib writes it."""
+
+    def print_png(
+        self,
+        filename_or_obj: str | os.PathLike | BinaryIO,
+        *,
+        metadata: dict[str, str] | None = None,
+        pil_kwargs: dict[str, Any] | None = None,
+        **applied: Any,  # dpi, colours, bbox: savefig has set them on the figure already
+    ) -> None:
+        FigureCanvasAgg.draw(self)
+        rgba = self.buffer_rgba()
+        if np.asarray(rgba)[..., 3].min() < 255:
+            imsave(
+                filename_or_obj,
+                rgba,
+                format="png",
+                origin="upper",
+                dpi=self.figure.dpi,
+                metadata=metadata,
+                pil_kwargs=pil_kwargs,
+            )
+            return
+        info = PngInfo()
+        for key, value in (metadata or {}).items():
+            if value is not None:  # None drops an entry, as matplotlib has it (no default Software here)
+                info.add_text(key, value)
+        height, width = np.asarray(rgba).shape[:2]
+        image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+        image.save(
+            filename_or_obj,
+            format="png",
+            dpi=(self.figure.dpi, self.figure.dpi),
+            pnginfo=info,
+            **(pil_kwargs or {}),
+        )
 
 
 # --- the skeleton --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fonts for the PDF writer: the theme's TrueType files, registered once per process, and a glyph check.
+"""Fonts for the PDF writer: the theme's TrueType files, registered once per process by content, and a glyph check.
 
 reportlab prints a missing character as an invisible .notdef box without complaint, so every string the
 writer renders first goes through Glyphs: a character the font lacks is drawn in the fallback face
@@ -11,6 +11,8 @@ and search as a different character.
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,8 +29,10 @@ REPLACEMENTS = ("\u25a1", "?")  # "□", else a question mark
 _SPACES = frozenset("\t\n\r\f\v\u2028\u2029")
 
 _lock = threading.Lock()
-_registered: dict[tuple[str, ...], FontSet] = {}  # (family, four resolved paths) -> names
+_registered: dict[tuple[str, ...], FontSet] = {}  # (family, the four files' sha256) -> names
 _owner: dict[str, tuple[str, ...]] = {}  # registered font name -> the key that owns it
+_files: dict[str, str] = {}  # registered font name -> the file that last held its bytes
+_stamps: dict[str, tuple[tuple[int, ...], str]] = {}  # path -> (its stat when hashed, sha256)
 
 
 @dataclass(frozen=True)
@@ -48,34 +52,78 @@ class FontSet:
 
 
 def register(files: FontFiles) -> FontSet:
-    """Register the four faces (parsed once per process and per set of files) and their family."""
+    """Register the four faces and their family, once per process and per content: a byte-identical copy
+    of the files elsewhere gets the names registered first, a file edited in place gets new ones."""
     paths = tuple(
         str(Path(p).resolve()) for p in (files.regular, files.bold, files.italic, files.bold_italic)
     )
-    key = (files.family, *paths)
     with _lock:
-        if key in _registered:
-            return _registered[key]
-        family = files.family
-        n = 1
-        while any(_taken(name, key) for name in _names(family)):
-            n += 1
-            family = f"{files.family} {n}"
-        names = _names(family)
-        for name, path in zip(names, paths, strict=True):
-            if name not in _owner:
-                try:
-                    pdfmetrics.registerFont(TTFont(name, path))
-                except (OSError, TTFError) as exc:
-                    raise RenderError(f"font file {path} cannot be used for the PDF: {exc}") from exc
-                _owner[name] = key
-        fonts = FontSet(family, *names)
-        map_family(fonts)
-        _registered[key] = fonts
+        read: dict[str, bytes] = {}
+        key = (files.family, *(_digest(path, read) for path in paths))
+        fonts = _registered.get(key)
+        if fonts is None:
+            fonts = _register(files.family, key, paths, read)
+        for name, path in zip(_names(fonts.family), paths, strict=True):
+            _files[name] = path  # holds the bytes now: whoever reads a face by its path reads this one
         return fonts
 
 
-_digests: dict[tuple[str, ...], str] = {}
+def _register(family: str, key: tuple[str, ...], paths: tuple[str, ...], read: dict[str, bytes]) -> FontSet:
+    base, n = family, 1
+    while any(_taken(name, key) for name in _names(family)):
+        n += 1
+        family = f"{base} {n}"
+    names = _names(family)
+    for name, path in zip(names, paths, strict=True):
+        if name not in _owner:
+            data = read[path] if path in read else _read(path)
+            try:  # parsed from the bytes hashed (reportlab keeps them), named by their path
+                pdfmetrics.registerFont(TTFont(name, _Named(data, path)))
+            except TTFError as exc:
+                raise RenderError(f"font file {path} cannot be used for the PDF: {exc}") from exc
+            _owner[name] = key
+    fonts = FontSet(family, *names)
+    map_family(fonts)
+    _registered[key] = fonts
+    return fonts
+
+
+class _Named(io.BytesIO):
+    """A font file's bytes under its path's name: reportlab takes a face's filename from the file's name."""
+
+    def __init__(self, data: bytes, name: str):
+        super().__init__(data)
+        self.name = name
+
+
+def _digest(path: str, read: dict[str, bytes]) -> str:
+    """sha256 of a font file, hashed again only when its stat changed (device, inode, size, modification
+    and inode change times); the bytes it had to read are left in read, for a registration to parse."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise RenderError(f"font file {path} cannot be used for the PDF: {exc.strerror or exc}") from exc
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    kept = _stamps.get(path)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    read[path] = data = _read(path)
+    digest = hashlib.sha256(data).hexdigest()
+    _stamps[path] = (stamp, digest)
+    return digest
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise RenderError(f"font file {path} cannot be used for the PDF: {exc.strerror or exc}") from exc
+
+
+def face_file(name: str) -> str:
+    """The font file that held a registered face's bytes when its family was last registered: svglib,
+    which maps a face by parsing its file again, reads it there."""
+    return _files[name]
 
 
 def faces_digest(fonts: FontSet) -> str:
@@ -83,14 +131,10 @@ def faces_digest(fonts: FontSet) -> str:
     the same in every process (the name itself depends on what else this process registered)."""
     if fonts.regular not in _owner:  # a face reportlab has built in: its name is the same everywhere
         return fonts.regular
-    paths = _owner[fonts.regular][1:]
-    with _lock:
-        if paths not in _digests:
-            h = hashlib.sha256()
-            for path in paths:
-                h.update(hashlib.sha256(Path(path).read_bytes()).digest())
-            _digests[paths] = h.hexdigest()
-        return _digests[paths]
+    h = hashlib.sha256()
+    for digest in _owner[fonts.regular][1:]:
+        h.update(bytes.fromhex(digest))
+    return h.hexdigest()
 
 
 def map_family(fonts: FontSet) -> None:

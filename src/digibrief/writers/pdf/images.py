@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
@@ -38,7 +37,7 @@ from svglib.svglib import ClippingPath, SvgRenderer, load_svg_file
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store, sources
 from digibrief.writers.pdf import written
-from digibrief.writers.pdf.fonts import FontSet, faces_digest, map_family
+from digibrief.writers.pdf.fonts import FontSet, face_file, faces_digest, map_family
 from digibrief.writers.pdf.memo import DRAWN, WRITTEN, keeping
 from digibrief.writers.pdf.styles import Styles
 
@@ -344,8 +343,7 @@ def _map_svg_fonts(datas: Iterable[bytes], styles: Styles) -> None:
         if _mapped.get(key) == name:  # another brief's faces in this process remap it
             continue
         family, weight, style = key.rsplit("|", 2)
-        path = pdfmetrics.getFont(name).face.filename
-        register_font(family, font_path=path, weight=weight, style=style, rlgFontName=name)
+        register_font(family, font_path=face_file(name), weight=weight, style=style, rlgFontName=name)
         _mapped[key] = name
         map_family(styles.fonts)  # register_font re-registered the face, resetting its bold and italic
 
