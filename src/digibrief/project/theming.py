@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import io
 import posixpath
 import zipfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -129,13 +130,31 @@ def glyph_check(spec: ThemeFile, report_dir: Path) -> Callable[[str], str]:
     return lacking
 
 
-@lru_cache(maxsize=16)
 def _codepoints(path: Path) -> frozenset[int]:
-    """The characters a TrueType file has glyphs for (an unreadable file: none)."""
+    """The characters a TrueType file has glyphs for (an unreadable file: none), found once per
+    content in this process: a copy of the project elsewhere (or its fonts) reads the same, and a
+    file edited in place is read again."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return frozenset()
+    key = hashlib.sha256(raw).digest()
+    found = _CODEPOINTS.get(key)
+    if found is None:
+        found = _CODEPOINTS[key] = _cmap(raw)
+        while len(_CODEPOINTS) > 16:
+            del _CODEPOINTS[next(iter(_CODEPOINTS))]
+    return found
+
+
+_CODEPOINTS: dict[bytes, frozenset[int]] = {}  # by the sha256 of the file's bytes
+
+
+def _cmap(raw: bytes) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        with TTFont(path, lazy=True) as font:
+        with TTFont(io.BytesIO(raw), lazy=True) as font:
             return frozenset(font.getBestCmap() or {})
     except (OSError, TTLibError):
         return frozenset()
