@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
-from svglib.svglib import ClippingPath, SvgRenderer, load_svg_file
+from svglib.svglib import SvgRenderer, load_svg_file
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store, sources
@@ -438,11 +438,14 @@ _CLIP_REF = re.compile(r"url\(#([^)]*)\)")  # a clip-path attribute's reference,
 class _SvgRenderer(SvgRenderer):
     """svglib's renderer, converting each clip path's shapes once per drawing rather than once per
     element clipped by it (a matplotlib chart clips each of its elements to its axes): the elements
-    that follow get a copy of the first one's, as svglib makes for each (ClippingPath(copy_from=...))."""
+    that follow share the first one's clip path, where svglib makes a deep copy for each. A clip path
+    is only ever added to groups and drawn (renderPDF sets its transient _canvas and _parent while it
+    draws it, and deletes them after): nothing changes one once made, so one object serves them all,
+    as one pickled object (about a twentieth of a parse, and less to pickle)."""
 
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, a copy
+        self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, its path
 
     def get_clippath(self, node: Any) -> Any:
         attr = node.getAttribute("clip-path")
@@ -450,10 +453,10 @@ class _SvgRenderer(SvgRenderer):
         definition = self.definitions.get(ref.group(1)) if ref else None
         kept = self._clips.get(attr)
         if kept is not None and definition is not None and kept[0] is definition:
-            return ClippingPath(copy_from=kept[1])
+            return kept[1]
         clip = super().get_clippath(node)
         if clip is not None and definition is not None:
-            self._clips[attr] = (definition, ClippingPath(copy_from=clip))
+            self._clips[attr] = (definition, clip)
         return clip
 
 
