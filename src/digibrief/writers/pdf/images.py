@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
-from svglib.svglib import SvgRenderer, load_svg_file
+from svglib.svglib import SvgRenderer, Svg2RlgAttributeConverter, load_svg_file
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store, sources
@@ -446,6 +446,7 @@ class _SvgRenderer(SvgRenderer):
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
         self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, its path
+        self.attrConverter = self.shape_converter.attrConverter = _Attributes(self.attrConverter)
 
     def get_clippath(self, node: Any) -> Any:
         attr = node.getAttribute("clip-path")
@@ -458,6 +459,31 @@ class _SvgRenderer(SvgRenderer):
         if clip is not None and definition is not None:
             self._clips[attr] = (definition, clip)
         return clip
+
+
+class _Attributes(Svg2RlgAttributeConverter):
+    """svglib's attribute converter, answering again what it found for an element and an attribute
+    name (the value the element or its nearest ancestor gives) rather than searching the ancestors
+    again: each shape looks up a dozen style attributes, each inherited from a group a few levels up.
+
+    Within one parse an answer cannot change: svglib writes an element's style and CSS rules into its
+    attributes on the first search that reaches it (before any answer from it), and otherwise only
+    marks elements (_rendered, __use_origin) or adds copies under a <use>, which are new elements."""
+
+    def __init__(self, converter: Svg2RlgAttributeConverter):
+        """Take over the converter a renderer made: its settings and its (still empty) CSS rules."""
+        self.__dict__.update(converter.__dict__)
+        self._found: dict[tuple[int, str], tuple[Any, str]] = {}  # (id(element), name) -> element, value
+
+    def findAttr(self, svgNode: Any, name: str) -> str:
+        element = svgNode.etree_element
+        key = (id(element), name)
+        found = self._found.get(key)
+        if found is not None and found[0] is element:
+            return found[1]
+        value = super().findAttr(svgNode, name)
+        self._found[key] = (element, value)  # the element kept alive: its id is no other's
+        return value
 
 
 def _tokens(fonts: FontSet) -> dict[str, str]:
