@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
-from svglib.svglib import SvgRenderer, Svg2RlgAttributeConverter, load_svg_file
+from svglib.svglib import Svg2RlgAttributeConverter, SvgRenderer, load_svg_file
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store, sources
