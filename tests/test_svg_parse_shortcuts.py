@@ -82,5 +82,5 @@ def test_the_writers_svg_renderer_makes_svglibs_drawing_of_a_shipped_chart(
     medium: str, shipped_doc: Any, shipped_theme: Any, chart_images: Any
 ) -> None:
     request = next(r for r in brief.image_requests(shipped_doc) if r.medium == medium)
-    data = chart_images([request], shipped_theme)[request.key]
+    data = chart_images([request], shipped_theme, shipped_doc.speech)[request.key]  # as a build drew it
     assert _values(_parse(images._SvgRenderer, data)) == _values(_parse(SvgRenderer, data))
