@@ -473,16 +473,16 @@ class _Attributes(Svg2RlgAttributeConverter):
     def __init__(self, converter: Svg2RlgAttributeConverter):
         """Take over the converter a renderer made: its settings and its (still empty) CSS rules."""
         self.__dict__.update(converter.__dict__)
-        self._found: dict[tuple[int, str], tuple[Any, str]] = {}  # (id(element), name) -> element, value
+        self._found: dict[Any, dict[str, str]] = {}  # element (compared by identity) -> name -> value
 
     def findAttr(self, svgNode: Any, name: str) -> str:
         element = svgNode.etree_element
-        key = (id(element), name)
-        found = self._found.get(key)
-        if found is not None and found[0] is element:
-            return found[1]
-        value = super().findAttr(svgNode, name)
-        self._found[key] = (element, value)  # the element kept alive: its id is no other's
+        found = self._found.get(element)
+        if found is None:
+            found = self._found[element] = {}
+        value = found.get(name)
+        if value is None:
+            value = found[name] = super().findAttr(svgNode, name)
         return value
 
 
