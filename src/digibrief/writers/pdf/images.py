@@ -32,7 +32,7 @@ from reportlab import rl_config
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable, Image
 from svglib.fonts import register_font
-from svglib.svglib import ClippingPath, SvgRenderer, load_svg_file
+from svglib.svglib import Svg2RlgAttributeConverter, SvgRenderer, load_svg_file
 
 from digibrief.errors import RenderError
 from digibrief.writers.contract import ImageRequest, Images, Store, sources
@@ -436,11 +436,15 @@ _CLIP_REF = re.compile(r"url\(#([^)]*)\)")  # a clip-path attribute's reference,
 class _SvgRenderer(SvgRenderer):
     """svglib's renderer, converting each clip path's shapes once per drawing rather than once per
     element clipped by it (a matplotlib chart clips each of its elements to its axes): the elements
-    that follow get a copy of the first one's, as svglib makes for each (ClippingPath(copy_from=...))."""
+    that follow share the first one's clip path, where svglib makes a deep copy for each. A clip path
+    is only ever added to groups and drawn (renderPDF sets its transient _canvas and _parent while it
+    draws it, and deletes them after): nothing changes one once made, so one object serves them all,
+    as one pickled object (about a twentieth of a parse, and less to pickle)."""
 
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, a copy
+        self._clips: dict[str, tuple[Any, Any]] = {}  # clip-path attribute -> its definition, its path
+        self.attrConverter = self.shape_converter.attrConverter = _Attributes(self.attrConverter)
 
     def get_clippath(self, node: Any) -> Any:
         attr = node.getAttribute("clip-path")
@@ -448,11 +452,36 @@ class _SvgRenderer(SvgRenderer):
         definition = self.definitions.get(ref.group(1)) if ref else None
         kept = self._clips.get(attr)
         if kept is not None and definition is not None and kept[0] is definition:
-            return ClippingPath(copy_from=kept[1])
+            return kept[1]
         clip = super().get_clippath(node)
         if clip is not None and definition is not None:
-            self._clips[attr] = (definition, ClippingPath(copy_from=clip))
+            self._clips[attr] = (definition, clip)
         return clip
+
+
+class _Attributes(Svg2RlgAttributeConverter):
+    """svglib's attribute converter, answering again what it found for an element and an attribute
+    name (the value the element or its nearest ancestor gives) rather than searching the ancestors
+    again: each shape looks up a dozen style attributes, each inherited from a group a few levels up.
+
+    Within one parse an answer cannot change: svglib writes an element's style and CSS rules into its
+    attributes on the first search that reaches it (before any answer from it), and otherwise only
+    marks elements (_rendered, __use_origin) or adds copies under a <use>, which are new elements."""
+
+    def __init__(self, converter: Svg2RlgAttributeConverter):
+        """Take over the converter a renderer made: its settings and its (still empty) CSS rules."""
+        self.__dict__.update(converter.__dict__)
+        self._found: dict[Any, dict[str, str]] = {}  # element (compared by identity) -> name -> value
+
+    def findAttr(self, svgNode: Any, name: str) -> str:
+        element = svgNode.etree_element
+        found = self._found.get(element)
+        if found is None:
+            found = self._found[element] = {}
+        value = found.get(name)
+        if value is None:
+            value = found[name] = super().findAttr(svgNode, name)
+        return value
 
 
 def _tokens(fonts: FontSet) -> dict[str, str]:
