@@ -23,6 +23,7 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(theming, "_cmap", counted)
     monkeypatch.setattr(theming, "_CODEPOINTS", {})
+    monkeypatch.setattr(theming, "_BY_STAMP", {})
     return parsed
 
 
@@ -45,3 +46,19 @@ def test_a_font_edited_in_place_is_read_again(tmp_path: Path, monkeypatch: pytes
     shutil.copy(REPORT / "fonts" / "OFL.txt", font)  # no longer a font: it has no characters
     assert theming._codepoints(font) == frozenset()
     assert len(parsed) == 2
+
+
+def test_a_font_whose_stat_is_unchanged_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = _parses(monkeypatch)
+    font = REPORT / "fonts" / "NotoSans-Regular.ttf"
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        read.append(self)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    first = theming._codepoints(font)
+    assert theming._codepoints(font) is first  # a warm load's check
+    assert read == [font] and len(parsed) == 1

@@ -9,6 +9,7 @@ import posixpath
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from digibrief.errors import UsageError
@@ -132,9 +133,15 @@ def glyph_check(spec: ThemeFile, report_dir: Path) -> Callable[[str], str]:
 
 def _codepoints(path: Path) -> frozenset[int]:
     """The characters a TrueType file has glyphs for (an unreadable file: none), found once per
-    content in this process: a copy of the project elsewhere (or its fonts) reads the same, and a
-    file edited in place is read again."""
+    content in this process: a copy of the project elsewhere (or its fonts) is read and hashed but
+    not parsed again, and a file edited in place is parsed again. A file whose stat is unchanged
+    (a warm load's) is not even read."""
     try:
+        st = path.stat()
+        stamp = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        found = _BY_STAMP.get(stamp)
+        if found is not None:
+            return found
         raw = path.read_bytes()
     except OSError:
         return frozenset()
@@ -142,12 +149,21 @@ def _codepoints(path: Path) -> frozenset[int]:
     found = _CODEPOINTS.get(key)
     if found is None:
         found = _CODEPOINTS[key] = _cmap(raw)
-        while len(_CODEPOINTS) > 16:
-            del _CODEPOINTS[next(iter(_CODEPOINTS))]
+    _BY_STAMP[stamp] = found
+    _bound(_CODEPOINTS)
+    _bound(_BY_STAMP)
     return found
 
 
-_CODEPOINTS: dict[bytes, frozenset[int]] = {}  # by the sha256 of the file's bytes
+def _bound(kept: dict[Any, frozenset[int]]) -> None:
+    """Drop the oldest entries past 16 (a few themes' faces, each in a few folders)."""
+    while len(kept) > 16:
+        del kept[next(iter(kept))]
+
+
+# by the sha256 of the file's bytes, and by the file's path and stat when it was read
+_CODEPOINTS: dict[bytes, frozenset[int]] = {}
+_BY_STAMP: dict[tuple[object, ...], frozenset[int]] = {}
 
 
 def _cmap(raw: bytes) -> frozenset[int]:
