@@ -13,9 +13,6 @@ import yaml
 from digibrief.project import geo, yamlsource
 from digibrief.project.model import GeoMap
 
-pytestmark = pytest.mark.skipif(yamlsource._Composer is None, reason="PyYAML without libyaml")
-
-
 def _read(raw: bytes) -> object:
     located, problems = yamlsource.parse(raw, "x.yaml")
     kept = None if located is None else (located.value, located.values, located.keys, located.texts())
