@@ -13,6 +13,7 @@ import yaml
 from digibrief.project import geo, yamlsource
 from digibrief.project.model import GeoMap
 
+
 def _read(raw: bytes) -> object:
     located, problems = yamlsource.parse(raw, "x.yaml")
     kept = None if located is None else (located.value, located.values, located.keys, located.texts())
