@@ -318,6 +318,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# what a constructor raises for a scalar its tag cannot read (KeyError: !!bool of another word)
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, KeyError)
 # the tags SafeConstructor makes a plain value of, from the scalar's text alone
 _PLAIN_VALUE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float"))
 
@@ -339,15 +341,7 @@ class _Converter:
         if kind is yaml.ScalarNode and tag == _STR:
             return node.value
         if tag not in self.constructors:
-            self.problems.append(
-                Problem(
-                    self.name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    dotted(path),
-                    f"YAML tags such as '{tag}' are not allowed",
-                )
-            )
+            self._problem(node, path, f"YAML tags such as '{tag}' are not allowed")
             return None
         if kind is yaml.MappingNode or (kind is not yaml.SequenceNode and isinstance(node, yaml.MappingNode)):
             # here, not in a method of its own: one frame for each level of nesting, as before
@@ -361,16 +355,7 @@ class _Converter:
                     continue
                 at = (*path, key)
                 if key in result:
-                    line, col = _mark(key_node)
-                    self.problems.append(
-                        Problem(
-                            self.name,
-                            line,
-                            col,
-                            dotted(at),
-                            f"duplicate key (first defined at line {keys[at][0]})",
-                        )
-                    )
+                    self._problem(key_node, at, f"duplicate key (first defined at line {keys[at][0]})")
                     continue
                 mark = key_node.start_mark
                 keys[at] = (mark.line + 1, mark.column + 1)
@@ -387,18 +372,13 @@ class _Converter:
             return str(node.value)
         try:
             return self._scalar(node, tag)
-        except (yaml.YAMLError, ValueError, TypeError, KeyError):  # KeyError: !!bool of another word
-            what = tag.rsplit(":", 1)[-1]
-            self.problems.append(
-                Problem(
-                    self.name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    dotted(path),
-                    f"'{node.value}' cannot be read as {what}",
-                )
-            )
+        except _UNREADABLE:
+            self._problem(node, path, f"'{node.value}' cannot be read as {tag.rsplit(':', 1)[-1]}")
             return None
+
+    def _problem(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        line, col = _mark(node)
+        self.problems.append(Problem(self.name, line, col, dotted(path), message))
 
     def _scalar(self, node: yaml.Node, tag: str, deep: bool = True) -> Any:
         """What SafeConstructor makes of a scalar node: a null, bool, int or float by its constructor
@@ -412,14 +392,11 @@ class _Converter:
         plain scalar."""
         tag = node.tag
         if not isinstance(node, yaml.ScalarNode) or tag not in self.constructors:
-            line, col = _mark(node)
-            self.problems.append(
-                Problem(self.name, line, col, dotted(path), "a key must be a plain word or number")
-            )
+            self._problem(node, path, "a key must be a plain word or number")
             return None
         try:
             value = self._scalar(node, tag, deep=False) if tag not in _SCALAR_TAGS_AS_TEXT else node.value
-        except (yaml.YAMLError, ValueError, TypeError, KeyError):  # KeyError: !!bool of another word
+        except _UNREADABLE:
             value = node.value
         if isinstance(value, bool) or value is None or not isinstance(value, str | int):
             return str(node.value)
