@@ -1111,3 +1111,24 @@ def ooxml_validator() -> Any:
             pytest.fail("openxml-audit is required in CI (DIGIBRIEF_REQUIRE_TOOLS=1) but not installed")
         pytest.skip("openxml-audit not installed")
     return OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0, strict=True)
+
+
+# --- YAML composed by libyaml or here (project/yamlsource.py) ------------------------------------------
+
+
+def read_both_ways(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What yamlsource.parse gives for raw (the value, every position, the texts, the digest and the
+    problems) with libyaml composing where it may, and with every node composed here (_Checks)."""
+    from digibrief.project import yamlsource
+
+    def read() -> object:
+        located, problems = yamlsource.parse(raw, "x.yaml")
+        if located is None:
+            return None, problems
+        return (located.value, located.values, located.keys, located.texts(), located.digest), problems
+
+    composed_by_libyaml = read()
+    with monkeypatch.context() as m:
+        m.setattr(yamlsource, "_Composer", None)
+        composed_here = read()
+    return composed_by_libyaml, composed_here

@@ -8,22 +8,9 @@ from pathlib import Path
 import pytest
 
 from digibrief.project import yamlsource
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_both_ways
 
 pytestmark = pytest.mark.skipif(yamlsource._Composer is None, reason="PyYAML without libyaml")
-
-
-def _both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    def read() -> object:
-        located, problems = yamlsource.parse(raw, "x.yaml")
-        kept = None if located is None else (located.value, located.values, located.keys, located.digest)
-        return kept, problems
-
-    composed_by_libyaml = read()
-    with monkeypatch.context() as m:
-        m.setattr(yamlsource, "_Composer", None)  # every node composed here
-        composed_here = read()
-    return composed_by_libyaml, composed_here
 
 
 def _files() -> list[Path]:
@@ -40,7 +27,7 @@ def test_every_project_file_reads_alike(monkeypatch: pytest.MonkeyPatch) -> None
         > 5
     )
     for path in files:
-        fast, slow = _both(path.read_bytes(), monkeypatch)
+        fast, slow = read_both_ways(path.read_bytes(), monkeypatch)
         assert fast == slow, path
 
 
@@ -63,14 +50,14 @@ def test_every_project_file_reads_alike(monkeypatch: pytest.MonkeyPatch) -> None
     ],
 )
 def test_broken_or_unusual_yaml_is_refused_or_read_alike(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, slow = _both(raw, monkeypatch)
+    fast, slow = read_both_ways(raw, monkeypatch)
     assert fast == slow
 
 
 def test_too_many_values_name_the_same_node(monkeypatch: pytest.MonkeyPatch) -> None:
     items = ", ".join("0" for _ in range(yamlsource.MAX_NODES + 5))
     raw = f"a: 1\nb:\n  c: [{items}]\n".encode()
-    fast, slow = _both(raw, monkeypatch)
+    fast, slow = read_both_ways(raw, monkeypatch)
     assert fast == slow
     _, problems = fast  # type: ignore[misc]
     assert problems and "too many values" in problems[0].message

@@ -13,19 +13,7 @@ import yaml
 from digibrief.project import geo, yamlsource
 from digibrief.project.model import GeoMap
 
-
-def _read(raw: bytes) -> object:
-    located, problems = yamlsource.parse(raw, "x.yaml")
-    kept = None if located is None else (located.value, located.values, located.keys, located.texts())
-    return kept, problems
-
-
-def _both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    composed_by_libyaml = _read(raw)
-    with monkeypatch.context() as m:
-        m.setattr(yamlsource, "_Composer", None)  # every node composed here, with _Checks
-        composed_here = _read(raw)
-    return composed_by_libyaml, composed_here
+from .conftest import read_both_ways
 
 
 @pytest.mark.parametrize(
@@ -38,7 +26,7 @@ def _both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     ],
 )
 def test_a_sign_that_starts_no_node_reads_alike(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, slow = _both(raw, monkeypatch)
+    fast, slow = read_both_ways(raw, monkeypatch)
     assert fast == slow
 
 
@@ -59,7 +47,7 @@ def test_a_sign_that_starts_no_node_reads_alike(raw: bytes, monkeypatch: pytest.
 def test_an_anchor_or_alias_is_refused_where_it_is_written(
     raw: bytes, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fast, slow = _both(raw, monkeypatch)
+    fast, slow = read_both_ways(raw, monkeypatch)
     assert fast == slow
     located, problems = fast  # type: ignore[misc]
     assert located is None and message in problems[0].message
